@@ -30,6 +30,7 @@ class Area(enum.Enum):
     BATCH = "Batch transform"
     MODEL = "Model"
     AUTOSCALING = "Application Auto Scaling"
+    PROPS = "Construct props"
 
 
 class Severity(enum.Enum):
@@ -67,7 +68,7 @@ class Constraint:
 
 
 _E, _W, _D = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT
-_S, _M, _R, _A, _B, _MO, _AS = (
+_S, _M, _R, _A, _B, _MO, _AS, _P = (
     Area.SERVERLESS,
     Area.MIGRATION,
     Area.REALTIME,
@@ -75,6 +76,7 @@ _S, _M, _R, _A, _B, _MO, _AS = (
     Area.BATCH,
     Area.MODEL,
     Area.AUTOSCALING,
+    Area.PROPS,
 )
 
 NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
@@ -371,6 +373,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("autoscaling.predefined-metrics", _AS, "target metric",
                "SageMakerVariantInvocationsPerInstance (real-time), "
                "SageMakerVariantProvisionedConcurrencyUtilization (serverless)", "AAS MetricType", severity=_D),
+    # ------------------------------------------------------------------ Construct props
+    Constraint("props.type", _P, "any prop", "the Python type documented for the prop",
+               "this library's API reference (typed, keyword-only props)"),
+    Constraint("props.required", _P, "required props", "required props are given, conflicting props are not combined",
+               "this library's API reference"),
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",
                "aws-cdk alpha scalable-instance-count; DG:endpoint-auto-scaling"),

@@ -1,0 +1,11 @@
+#!/usr/bin/env python3
+"""The example app: one stack per hosting option (`make synth`, `make demo`)."""
+
+from aws_cdk import App
+
+from stacks.common import synthesizer
+from stacks.serverless_stack import ServerlessStack
+
+app = App()
+ServerlessStack(app, "ServerlessInference", synthesizer=synthesizer(app))
+app.synth()

@@ -1,0 +1,50 @@
+"""cdk-sagemaker-inference: typed AWS CDK v2 constructs for SageMaker inference hosting.
+
+Every construct checks SageMaker's documented constraints when it is created, and raises one
+:class:`ValidationError` listing every problem, instead of a deploy that fails 15 minutes in.
+"""
+
+from ._version import __version__
+from .constraints import CONSTRAINTS, Area, Constraint, Severity
+from .constructs import (
+    METADATA_KEY,
+    ContainerDefinition,
+    ContainerImage,
+    ContainerMode,
+    Endpoint,
+    EndpointKind,
+    IEndpoint,
+    InferenceExecutionMode,
+    InferenceModel,
+    ModelData,
+    ProvisionedConcurrencyScaling,
+    RepositoryAccessMode,
+    ServerlessEndpoint,
+)
+from .errors import Problem, ValidationError
+from .instance_types import Accelerator, InstanceType
+
+__all__ = [
+    "CONSTRAINTS",
+    "METADATA_KEY",
+    "Accelerator",
+    "Area",
+    "Constraint",
+    "ContainerDefinition",
+    "ContainerImage",
+    "ContainerMode",
+    "Endpoint",
+    "EndpointKind",
+    "IEndpoint",
+    "InferenceExecutionMode",
+    "InferenceModel",
+    "InstanceType",
+    "ModelData",
+    "Problem",
+    "ProvisionedConcurrencyScaling",
+    "RepositoryAccessMode",
+    "ServerlessEndpoint",
+    "Severity",
+    "ValidationError",
+    "__version__",
+]

@@ -1,0 +1,98 @@
+"""Private helpers shared by the constructs: prop type checks, nag acknowledgments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import Acknowledgment, Validations
+from constructs import IConstruct
+
+from ..errors import ValidationError
+from ..validation.checks import Checker
+
+
+def _type_name(expected: Any) -> str:
+    if isinstance(expected, tuple):
+        return " or ".join(_type_name(e) for e in expected)
+    return getattr(expected, "__name__", str(expected))
+
+
+def _is_instance(value: Any, expected: Any) -> bool:
+    """isinstance that also accepts jsii interfaces (a proxy of another class implementing them)."""
+    if isinstance(value, bool) and expected in (int, float):
+        return False
+    if expected is float:
+        expected = (int, float)
+    try:
+        if isinstance(value, expected):
+            return True
+    except TypeError:  # pragma: no cover - a typing construct, not a class
+        return True
+    interfaces = getattr(type(value), "__jsii_ifaces__", None) or getattr(value, "__jsii_ifaces__", None)
+    names = expected if isinstance(expected, tuple) else (expected,)
+    if interfaces:
+        wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
+        declared = {getattr(i, "__jsii_type__", None) for i in interfaces}
+        return bool(wanted & declared)
+    return False
+
+
+class TypeChecks(Checker):
+    """Wrong Python types become problems of the one ValidationError, never a jsii traceback."""
+
+    def optional(self, field: str, value: Any, expected: Any) -> bool:
+        """``value`` is None or of type ``expected``."""
+        if value is None or _is_instance(value, expected):
+            return True
+        self.fail("props.type", field, value,
+                  f"must be {_type_name(expected)}, got {type(value).__name__}",
+                  f"pass a {_type_name(expected)}")
+        return False
+
+    def required(self, field: str, value: Any, expected: Any) -> bool:
+        """``value`` is given and of type ``expected``."""
+        if value is None:
+            self.fail("props.required", field, None, "is required", f"pass a {_type_name(expected)}")
+            return False
+        return self.optional(field, value, expected)
+
+    def optional_sequence(self, field: str, value: Any, expected: Any) -> bool:
+        """``value`` is None or a list/tuple of ``expected``."""
+        if value is None:
+            return True
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+            self.fail("props.type", field, value, f"must be a list of {_type_name(expected)}",
+                      f"pass a list, e.g. [{_type_name(expected)}(...)]")
+            return False
+        ok = True
+        for index, item in enumerate(value):
+            ok = self.optional(f"{field}[{index}]", item, expected) and ok
+        return ok
+
+    def optional_mapping(self, field: str, value: Any) -> bool:
+        """``value`` is None or a mapping."""
+        if value is None or isinstance(value, Mapping):
+            return True
+        self.fail("props.type", field, value, f"must be a dict, got {type(value).__name__}",
+                  "pass a dict of names to string values")
+        return False
+
+    def conflict(self, field: str, message: str) -> None:
+        """Record props that are missing or cannot be combined."""
+        self.fail("props.required", field, None, message, message)
+
+    def raise_if_any(self, path: str, construct_type: str) -> None:
+        """Raise the collected problems (if any) as one ValidationError."""
+        if self.problems:
+            raise ValidationError(path, construct_type, self.problems)
+
+
+def acknowledge(scope: IConstruct, rule: str, finding: str | None, reason: str) -> None:
+    """Acknowledge a cdk-nag finding on ``scope`` (and its children), with the reason.
+
+    aws-cdk-lib's own ``Validations.acknowledge`` is what cdk-nag v3 reads, so the library needs
+    no runtime dependency on cdk-nag.
+    """
+    rule_id = f"{rule}[{finding}]" if finding else rule
+    Validations.of(scope).acknowledge(Acknowledgment(id=rule_id, reason=reason))

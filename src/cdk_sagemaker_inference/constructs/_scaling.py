@@ -1,0 +1,48 @@
+"""Application Auto Scaling of an endpoint variant (shared by the endpoint constructs)."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .endpoint import EndpointBase
+
+INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount"
+PROVISIONED_CONCURRENCY = "sagemaker:variant:DesiredProvisionedConcurrency"
+_SERVICE_LINKED_ROLE = (
+    "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
+)
+
+
+def variant_scalable_target(
+    scope: Construct,
+    construct_id: str,
+    *,
+    endpoint: EndpointBase,
+    variant_name: str,
+    dimension: str,
+    min_capacity: int,
+    max_capacity: int,
+) -> appscaling.ScalableTarget:
+    """A scalable target on ``endpoint/<name>/variant/<variant>``.
+
+    It uses Application Auto Scaling's service-linked role for SageMaker (created by the service
+    on first use), not a new role without permissions, which is what ``ScalableTarget`` would
+    create by default.
+    """
+    role_arn = Stack.of(scope).format_arn(service="iam", region="", resource="role",
+                                          resource_name=_SERVICE_LINKED_ROLE)
+    target = appscaling.ScalableTarget(
+        scope, construct_id,
+        service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+        resource_id=f"endpoint/{endpoint.endpoint_name}/variant/{variant_name}",
+        scalable_dimension=dimension,
+        min_capacity=min_capacity,
+        max_capacity=max_capacity,
+        role=iam.Role.from_role_arn(scope, f"{construct_id}Role", role_arn, mutable=False),
+    )
+    target.node.add_dependency(endpoint.resource)
+    return target

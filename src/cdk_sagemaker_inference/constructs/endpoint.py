@@ -1,0 +1,157 @@
+"""What every endpoint shares: the endpoint resource, its kind stamp, grants, metrics, imports."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from aws_cdk import Arn, ArnFormat, Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+
+from ..errors import Problem
+from ..validation.checks import Checker
+
+__all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
+
+METADATA_KEY = "cdk-sagemaker-inference"
+"""Metadata key on every ``AWS::SageMaker::Endpoint`` this library creates: ``{"kind": ...}``."""
+
+DEFAULT_VARIANT_NAME = "AllTraffic"
+
+
+class EndpointKind(enum.Enum):
+    """The hosting option of an endpoint (stamped in the endpoint's template Metadata)."""
+
+    SERVERLESS = "serverless"
+    REALTIME = "realtime"
+    ASYNC = "async"
+
+
+@runtime_checkable
+class IEndpoint(Protocol):
+    """An endpoint, defined here or imported (``Endpoint.from_endpoint_name``)."""
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name."""
+        ...
+
+    @property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN."""
+        ...
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke the endpoint."""
+        ...
+
+    def metric(self, metric_name: str, *, variant_name: str | None = None, statistic: str = "Sum",
+               period: Duration | None = None, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        """Any CloudWatch metric of the endpoint."""
+        ...
+
+
+class _EndpointMetrics:
+    """Mixin: the metric factory (names, statistics, dimensions); alarms build on top of it."""
+
+    endpoint_name: str
+
+    def metric(self, metric_name: str, *, variant_name: str | None = None, statistic: str = "Sum",
+               period: Duration | None = None, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        """A CloudWatch metric of this endpoint.
+
+        :param metric_name: the official metric name, e.g. ``"Invocations"``.
+        :param variant_name: the ``VariantName`` dimension. Default: no variant dimension.
+        :param statistic: Default: ``Sum``.
+        :param period: Default: 5 minutes.
+        :param namespace: Default: ``AWS/SageMaker`` (instance metrics live in
+            ``/aws/sagemaker/Endpoints``).
+        """
+        dimensions: dict[str, str] = {"EndpointName": self.endpoint_name}
+        if variant_name is not None:
+            dimensions["VariantName"] = variant_name
+        return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, dimensions_map=dimensions,
+                                 statistic=statistic, period=period or Duration.minutes(5))
+
+
+def _grant(grantee: iam.IGrantable, arn: str, actions: list[str]) -> iam.Grant:
+    return iam.Grant.add_to_principal(grantee=grantee, actions=actions, resource_arns=[arn])
+
+
+class _ImportedEndpoint(Construct, _EndpointMetrics):
+    def __init__(self, scope: Construct, construct_id: str, *, name: str, arn: str) -> None:
+        super().__init__(scope, construct_id)
+        self.endpoint_name = name
+        self.endpoint_arn = arn
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke the endpoint (real-time and serverless invocations)."""
+        return _grant(grantee, self.endpoint_arn,
+                      ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"])
+
+    def grant_invoke_async(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to call InvokeEndpointAsync (S3 access is separate)."""
+        return _grant(grantee, self.endpoint_arn, ["sagemaker:InvokeEndpointAsync"])
+
+
+class Endpoint:
+    """Import an endpoint that another stack or team owns."""
+
+    @staticmethod
+    def from_endpoint_name(scope: Construct, construct_id: str, endpoint_name: str) -> IEndpoint:
+        """An endpoint of this stack's account and Region, by name."""
+        arn = Stack.of(scope).format_arn(service="sagemaker", resource="endpoint",
+                                         resource_name=endpoint_name.lower())
+        return _ImportedEndpoint(scope, construct_id, name=endpoint_name, arn=arn)
+
+    @staticmethod
+    def from_endpoint_arn(scope: Construct, construct_id: str, endpoint_arn: str) -> IEndpoint:
+        """An endpoint by ARN (``arn:aws:sagemaker:<region>:<account>:endpoint/<name>``)."""
+        name = Arn.split(endpoint_arn, ArnFormat.SLASH_RESOURCE_NAME).resource_name or ""
+        return _ImportedEndpoint(scope, construct_id, name=name, arn=endpoint_arn)
+
+
+class EndpointBase(Construct, _EndpointMetrics):
+    """Base of the endpoint constructs: one endpoint config (``Config``) and one endpoint
+    (``Resource``, the logical ID that stays the same when an endpoint changes kind)."""
+
+    kind: EndpointKind
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.endpoint_name: str = ""
+        self.endpoint_arn: str = ""
+        self.variant_name: str = DEFAULT_VARIANT_NAME
+
+    def _check_endpoint_name(self, check: Checker, endpoint_name: object) -> None:
+        check.text("name.endpoint", "endpoint_name", endpoint_name,
+                   fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit "
+                   "(or omit endpoint_name to let CloudFormation choose one)")
+
+    def _create_endpoint(self, config: sagemaker.CfnEndpointConfig, *, endpoint_name: str | None,
+                         deployment_config: Any = None, metadata: Mapping[str, Any] | None = None) -> None:
+        self.endpoint_config = config
+        endpoint = sagemaker.CfnEndpoint(
+            self, "Resource",
+            endpoint_config_name=config.attr_endpoint_config_name,
+            endpoint_name=endpoint_name,
+            deployment_config=deployment_config,
+        )
+        endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
+        self.resource = endpoint
+        self.endpoint_name = endpoint.attr_endpoint_name
+        self.endpoint_arn = endpoint.ref
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke this endpoint (InvokeEndpoint and the response stream)."""
+        return _grant(grantee, self.endpoint_arn,
+                      ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"])
+
+
+def problems_of(*groups: list[Problem]) -> list[Problem]:
+    """Concatenate problem lists, keeping order."""
+    return [p for group in groups for p in group]

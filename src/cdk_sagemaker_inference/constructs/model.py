@@ -1,0 +1,490 @@
+"""The model layer shared by every hosting option: images, model data, the model and its role."""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Aws, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_ecr_assets as ecr_assets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
+from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk.region_info import FactName
+from constructs import Construct
+
+from ..errors import ValidationError
+from ..instance_types import Accelerator
+from ..specs import ContainerSpec, ModelSpec
+from ..tokens import is_unresolved
+from ..validation import validate_model
+from ._base import TypeChecks, acknowledge
+
+__all__ = [
+    "ContainerDefinition",
+    "ContainerImage",
+    "ContainerMode",
+    "InferenceExecutionMode",
+    "InferenceModel",
+    "ModelData",
+    "RepositoryAccessMode",
+]
+
+
+class ContainerMode(enum.Enum):
+    """Whether a container hosts one model or many (``ContainerDefinition.Mode``)."""
+
+    SINGLE_MODEL = "SingleModel"
+    MULTI_MODEL = "MultiModel"
+
+
+class RepositoryAccessMode(enum.Enum):
+    """Where SageMaker pulls the image from (``ImageConfig.RepositoryAccessMode``)."""
+
+    PLATFORM = "Platform"
+    """Amazon ECR (the default)."""
+    VPC = "Vpc"
+    """A private Docker registry reached through the model's VPC."""
+
+
+class InferenceExecutionMode(enum.Enum):
+    """How a multi-container model is invoked (``InferenceExecutionConfig.Mode``)."""
+
+    SERIAL = "Serial"
+    """An inference pipeline: each container's output feeds the next (2–15 containers)."""
+    DIRECT = "Direct"
+    """Each container is invoked on its own by ``TargetContainerHostname`` (hostnames required)."""
+
+
+_ACCELERATED_TAG = re.compile(r"(^|[-_.:/])(gpu|cu\d+|neuron[a-z]*|inf\d?|trn\d?|hpu)([-_.:]|$)")
+
+
+def _accelerator_from_uri(uri: str) -> Accelerator:
+    """Guess the accelerator an image is built for from its tag (DLC naming convention)."""
+    tag = uri.rsplit("/", 1)[-1].lower()
+    match = _ACCELERATED_TAG.search(tag)
+    if not match:
+        return Accelerator.NONE
+    word = match.group(2)
+    if word.startswith(("neuron", "inf", "trn")):
+        return Accelerator.NEURON
+    if word == "hpu":
+        return Accelerator.GAUDI
+    return Accelerator.GPU
+
+
+class ContainerImage:
+    """The inference image of a container.
+
+    Use ``from_ecr_repository`` (grants the pull), ``from_asset`` (built from a local
+    Dockerfile at deploy time), ``from_dlc`` (an AWS Deep Learning Container) or ``from_uri``.
+    """
+
+    def __init__(self, *, description: str, accelerator: Accelerator) -> None:
+        self._description = description
+        self.accelerator = accelerator
+        """GPU, Neuron, Gaudi or none: serverless endpoints refuse accelerated images."""
+
+    @property
+    def description(self) -> str:
+        """The image as the user named it (for messages)."""
+        return self._description
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        """Create what the image needs in ``scope``, grant ``grantee`` the pull, return the URI."""
+        raise NotImplementedError  # pragma: no cover - every factory returns a subclass
+
+    @staticmethod
+    def from_ecr_repository(repository: ecr.IRepository, tag: str = "latest", *,
+                            accelerator: Accelerator | None = None) -> ContainerImage:
+        """An image in an ECR repository of this account; the model's role may pull it.
+
+        ``accelerator`` default: guessed from the tag (``gpu``, ``cu121``, ``neuron``, …).
+        """
+        return _EcrImage(repository, tag, accelerator)
+
+    @staticmethod
+    def from_asset(directory: str, *, accelerator: Accelerator = Accelerator.NONE,
+                   **asset_props: Any) -> ContainerImage:
+        """An image built from ``directory`` (a Dockerfile) and pushed by ``cdk deploy``.
+
+        ``accelerator`` default: ``Accelerator.NONE`` (a CPU image). ``asset_props`` are passed to
+        ``aws_ecr_assets.DockerImageAsset``.
+        """
+        return _AssetImage(directory, accelerator, dict(asset_props))
+
+    @staticmethod
+    def from_dlc(repository_name: str, tag: str, *, account_id: str | None = None,
+                 accelerator: Accelerator | None = None) -> ContainerImage:
+        """An AWS Deep Learning Container, e.g. ``from_dlc("pytorch-inference", "2.3.0-cpu-py311")``.
+
+        ``account_id`` default: the DLC account of the stack's Region (aws-cdk-lib's regional
+        fact). ``accelerator`` default: guessed from the tag. The role may pull that repository.
+        """
+        return _DlcImage(repository_name, tag, account_id, accelerator)
+
+    @staticmethod
+    def from_uri(uri: str, *, accelerator: Accelerator | None = None) -> ContainerImage:
+        """Any image URI (escape hatch): no pull permission is granted.
+
+        ``accelerator`` default: guessed from the tag.
+        """
+        return _UriImage(uri, accelerator)
+
+
+class _EcrImage(ContainerImage):
+    def __init__(self, repository: ecr.IRepository, tag: str, accelerator: Accelerator | None) -> None:
+        super().__init__(description=f"{repository.node.path}:{tag}",
+                         accelerator=accelerator or _accelerator_from_uri(f"x:{tag}"))
+        self._repository, self._tag = repository, tag
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        self._repository.grant_pull(grantee)
+        return self._repository.repository_uri_for_tag(self._tag)
+
+
+class _AssetImage(ContainerImage):
+    def __init__(self, directory: str, accelerator: Accelerator, props: dict[str, Any]) -> None:
+        super().__init__(description=f"asset {directory}", accelerator=accelerator)
+        self._directory, self._props = directory, props
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        asset = ecr_assets.DockerImageAsset(scope, "ImageAsset", directory=self._directory, **self._props)
+        asset.repository.grant_pull(grantee)
+        return asset.image_uri
+
+
+class _DlcImage(ContainerImage):
+    def __init__(self, name: str, tag: str, account: str | None, accelerator: Accelerator | None) -> None:
+        super().__init__(description=f"{name}:{tag}", accelerator=accelerator or _accelerator_from_uri(f"x:{tag}"))
+        self._name, self._tag, self._account = name, tag, account
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        stack = Stack.of(scope)
+        account = self._account or stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
+        repository = ecr.Repository.from_repository_attributes(
+            scope, "DlcRepository",
+            repository_name=self._name,
+            repository_arn=stack.format_arn(service="ecr", account=account, resource="repository",
+                                            resource_name=self._name),
+        )
+        repository.grant_pull(grantee)
+        return f"{account}.dkr.ecr.{Aws.REGION}.{Aws.URL_SUFFIX}/{self._name}:{self._tag}"
+
+
+class _UriImage(ContainerImage):
+    def __init__(self, uri: str, accelerator: Accelerator | None) -> None:
+        guessed = Accelerator.NONE if is_unresolved(uri) else _accelerator_from_uri(uri)
+        super().__init__(description=uri, accelerator=accelerator or guessed)
+        self._uri = uri
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        return self._uri
+
+
+class ModelData:
+    """Where the model artifacts are: ``from_bucket``, ``from_asset`` or ``from_uncompressed_prefix``."""
+
+    def __init__(self, *, validation_url: str, uncompressed: bool) -> None:
+        self.validation_url = validation_url
+        """The URL as validation sees it (a placeholder stands for an unresolved bucket name)."""
+        self.uncompressed = uncompressed
+        """True for ``ModelDataSource`` (an uncompressed S3 prefix)."""
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        """Create what the data needs in ``scope``, grant ``grantee`` read, return the S3 URL."""
+        raise NotImplementedError  # pragma: no cover
+
+    @staticmethod
+    def from_bucket(bucket: s3.IBucket, key: str) -> ModelData:
+        """A ``model.tar.gz`` at ``key`` in ``bucket``; the model's role may read exactly that object."""
+        return _BucketData(bucket, key, uncompressed=False)
+
+    @staticmethod
+    def from_uncompressed_prefix(bucket: s3.IBucket, prefix: str) -> ModelData:
+        """Uncompressed artifacts under ``prefix`` (``ModelDataSource``): real-time and async only."""
+        return _BucketData(bucket, prefix if prefix.endswith("/") else prefix + "/", uncompressed=True)
+
+    @staticmethod
+    def from_asset(path: str) -> ModelData:
+        """A local ``model.tar.gz``, uploaded by ``cdk deploy`` to the bootstrap bucket."""
+        return _AssetData(path)
+
+
+class _BucketData(ModelData):
+    def __init__(self, bucket: s3.IBucket, key: str, *, uncompressed: bool) -> None:
+        name = bucket.bucket_name
+        shown = "bucket" if is_unresolved(name) else name
+        super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed)
+        self._bucket, self._key = bucket, key
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        pattern = f"{self._key}*" if self.uncompressed else self._key
+        self._bucket.grant_read(grantee, pattern)
+        return self._bucket.s3_url_for_object(self._key)
+
+
+class _AssetData(ModelData):
+    def __init__(self, path: str) -> None:
+        super().__init__(validation_url=f"s3://cdk-assets/{os.path.basename(path)}", uncompressed=False)
+        self._path = path
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
+        asset.grant_read(grantee)
+        return asset.s3_object_url
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContainerDefinition:
+    """One container of an :class:`InferenceModel` (use several for a multi-container model)."""
+
+    image: ContainerImage | None = None
+    """The inference image. Default: none, which is allowed only with ``model_package_name``."""
+    model_data: ModelData | None = None
+    """The model artifacts. Default: none (the image carries the model)."""
+    environment: Mapping[str, str] | None = None
+    """Environment variables (≤ 100, values ≤ 1024 characters). Default: none."""
+    mode: ContainerMode = ContainerMode.SINGLE_MODEL
+    """Single- or multi-model. Default: ``SINGLE_MODEL``. Serverless refuses ``MULTI_MODEL``."""
+    container_hostname: str | None = None
+    """Required on every container with ``InferenceExecutionMode.DIRECT``. Default: none."""
+    repository_access_mode: RepositoryAccessMode = RepositoryAccessMode.PLATFORM
+    """Where the image is pulled from. Default: ``PLATFORM`` (ECR). Serverless refuses ``VPC``."""
+    model_package_name: str | None = None
+    """An AWS Marketplace model package ARN instead of an image. Default: none. Serverless and
+    async endpoints refuse Marketplace packages."""
+
+
+class InferenceModel(Construct):
+    """A SageMaker model (``AWS::SageMaker::Model``) with a least-privilege execution role.
+
+    Pass either ``image`` (plus ``model_data``/``environment``) for one container, or
+    ``containers`` for a multi-container model. The model's name is left to CloudFormation:
+    every property of a model is create-only, so any change replaces it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        image: ContainerImage | None = None,
+        model_data: ModelData | None = None,
+        environment: Mapping[str, str] | None = None,
+        containers: Sequence[ContainerDefinition] | None = None,
+        inference_execution_mode: InferenceExecutionMode | None = None,
+        role: iam.IRole | None = None,
+        vpc: ec2.IVpc | None = None,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        network_isolation: bool = False,
+    ) -> None:
+        """Define a model.
+
+        :param image: the image of a single-container model. Default: none (then ``containers``).
+        :param model_data: artifacts of the single container. Default: none.
+        :param environment: environment of the single container. Default: none.
+        :param containers: the containers of a multi-container model (1–15), instead of
+            ``image``. Default: none.
+        :param inference_execution_mode: ``SERIAL`` (pipeline) or ``DIRECT`` for several
+            containers. Default: SageMaker's default, ``SERIAL``.
+        :param role: the execution role. Default: a role that may pull the image, read the
+            model data and write logs and metrics, nothing more.
+        :param vpc: run the model's containers in this VPC. Default: no VPC. Serverless
+            endpoints refuse a VPC.
+        :param vpc_subnets: subnets in ``vpc`` (1–16). Default: the VPC's private subnets.
+        :param security_groups: 1–5 security groups. Default: one is created when ``vpc`` is set.
+        :param network_isolation: no outbound network from the containers. Default: False.
+            Serverless endpoints refuse it.
+        """
+        super().__init__(scope, construct_id)
+        types = TypeChecks()
+        types.optional("image", image, ContainerImage)
+        types.optional("model_data", model_data, ModelData)
+        types.optional_mapping("environment", environment)
+        types.optional_sequence("containers", containers, ContainerDefinition)
+        types.optional("inference_execution_mode", inference_execution_mode, InferenceExecutionMode)
+        types.optional("role", role, iam.IRole)
+        types.optional("vpc", vpc, ec2.IVpc)
+        types.optional_sequence("security_groups", security_groups, ec2.ISecurityGroup)
+        types.optional("network_isolation", network_isolation, bool)
+        if containers is not None and (image is not None or model_data is not None or environment is not None):
+            types.conflict("containers", "pass either containers=[...] or image/model_data/environment, not both")
+        if containers is None and image is None:
+            types.conflict("image", "a model needs an image (or containers=[...])")
+        types.raise_if_any(self.node.path, "InferenceModel")
+
+        definitions: tuple[ContainerDefinition, ...] = (
+            tuple(containers) if containers is not None
+            else (ContainerDefinition(image=image, model_data=model_data, environment=environment),)
+        )
+        subnet_count: int | None = None
+        selected: ec2.SelectedSubnets | None = None
+        if vpc is not None:
+            selected = vpc.select_subnets(**_selection_kwargs(vpc_subnets))
+            subnet_count = len(selected.subnets)
+        self.spec = ModelSpec(
+            containers=tuple(_container_spec(d) for d in definitions),
+            inference_execution_mode=inference_execution_mode.value if inference_execution_mode else None,
+            vpc=vpc is not None,
+            subnet_count=subnet_count,
+            security_group_count=len(security_groups) if security_groups is not None else (1 if vpc else None),
+            network_isolation=network_isolation,
+        )
+        """What validation sees of this model (plain data)."""
+        problems = validate_model(self.spec)
+        if problems:
+            raise ValidationError(self.node.path, "InferenceModel", problems)
+
+        self.role: iam.IRole = role or _default_role(self)
+        """The execution role SageMaker assumes."""
+        self.grant_principal: iam.IPrincipal = self.role
+        self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
+        vpc_config: sagemaker.CfnModel.VpcConfigProperty | None = None
+        if vpc is not None and selected is not None:
+            self.security_groups = tuple(security_groups) if security_groups else (
+                ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc,
+                                  description=f"{self.node.path}: SageMaker model containers",
+                                  allow_all_outbound=True),
+            )
+            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
+                subnets=selected.subnet_ids,
+                security_group_ids=[sg.security_group_id for sg in self.security_groups],
+            )
+            if role is None:
+                _grant_vpc_access(self.role)
+        rendered = [self._render(i, d) for i, d in enumerate(definitions)]
+        self.resource = sagemaker.CfnModel(
+            self, "Resource",
+            execution_role_arn=self.role.role_arn,
+            primary_container=rendered[0] if len(rendered) == 1 else None,
+            containers=rendered if len(rendered) > 1 else None,
+            inference_execution_config=(
+                sagemaker.CfnModel.InferenceExecutionConfigProperty(mode=inference_execution_mode.value)
+                if inference_execution_mode is not None else None
+            ),
+            vpc_config=vpc_config,
+            enable_network_isolation=network_isolation or None,
+        )
+        # The role's policy must exist before SageMaker validates the model (it pulls the image);
+        # the role itself is already a dependency through ExecutionRoleArn.
+        policy = self.role.node.try_find_child("DefaultPolicy")
+        if policy is not None:
+            self.resource.node.add_dependency(policy)
+        if role is None:
+            for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*"):
+                acknowledge(self.role, "AwsSolutions-IAM5", f"Action::{action}",
+                            "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)")
+        self.model_name: str = self.resource.attr_model_name
+        """The model's name (chosen by CloudFormation)."""
+
+    def _render(self, index: int, definition: ContainerDefinition) -> sagemaker.CfnModel.ContainerDefinitionProperty:
+        scope = Construct(self, f"Container{index}") if index else self
+        image_uri = definition.image.bind(scope, self.role) if definition.image else None
+        data_url: str | None = None
+        source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
+        if definition.model_data is not None:
+            url = definition.model_data.bind(scope, self.role)
+            if definition.model_data.uncompressed:
+                source = sagemaker.CfnModel.ModelDataSourceProperty(
+                    s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
+                        s3_uri=url, s3_data_type="S3Prefix", compression_type="None"))
+            else:
+                data_url = url
+        return sagemaker.CfnModel.ContainerDefinitionProperty(
+            image=image_uri,
+            model_data_url=data_url,
+            model_data_source=source,
+            environment=dict(definition.environment) if definition.environment else None,
+            mode=definition.mode.value if definition.mode is not ContainerMode.SINGLE_MODEL else None,
+            container_hostname=definition.container_hostname,
+            image_config=(
+                sagemaker.CfnModel.ImageConfigProperty(repository_access_mode=definition.repository_access_mode.value)
+                if definition.repository_access_mode is not RepositoryAccessMode.PLATFORM else None
+            ),
+            model_package_name=definition.model_package_name,
+        )
+
+
+def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
+    if selection is None:
+        return {}
+    return {k: v for k, v in {
+        "availability_zones": selection.availability_zones,
+        "one_per_az": selection.one_per_az,
+        "subnet_filters": selection.subnet_filters,
+        "subnet_group_name": selection.subnet_group_name,
+        "subnets": selection.subnets,
+        "subnet_type": selection.subnet_type,
+    }.items() if v is not None}
+
+
+def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
+    image = definition.image
+    data = definition.model_data
+    return ContainerSpec(
+        image=image.description if image else None,
+        accelerator=image.accelerator if image else Accelerator.NONE,
+        model_data_url=data.validation_url if data else None,
+        model_data_uncompressed=bool(data and data.uncompressed),
+        environment=dict(definition.environment or {}),
+        mode=definition.mode.value if isinstance(definition.mode, ContainerMode) else str(definition.mode),
+        hostname=definition.container_hostname,
+        repository_access_mode=(definition.repository_access_mode.value
+                                if isinstance(definition.repository_access_mode, RepositoryAccessMode)
+                                else str(definition.repository_access_mode)),
+        marketplace=definition.model_package_name is not None,
+    )
+
+
+def _default_role(scope: Construct) -> iam.Role:
+    """A role with CloudWatch Logs and metrics only; image and data grants are added by bind()."""
+    role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                    description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
+    stack = Stack.of(scope)
+    role.add_to_policy(iam.PolicyStatement(
+        sid="EndpointLogs",
+        actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        resources=[stack.format_arn(service="logs", resource="log-group",
+                                    resource_name="/aws/sagemaker/*",
+                                    arn_format=_colon_resource_name())],
+    ))
+    role.add_to_policy(iam.PolicyStatement(
+        sid="EndpointMetrics",
+        actions=["cloudwatch:PutMetricData"],
+        resources=["*"],  # PutMetricData has no resource type: the namespace condition scopes it
+        conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+    ))
+    acknowledge(role, "AwsSolutions-IAM5",
+                "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*",
+                "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time")
+    acknowledge(role, "AwsSolutions-IAM5", "Resource::*",
+                "cloudwatch:PutMetricData and ecr:GetAuthorizationToken support no resource-level permissions "
+                "(PutMetricData is scoped by a namespace condition)")
+    return role
+
+
+def _colon_resource_name() -> Any:
+    from aws_cdk import ArnFormat
+
+    return ArnFormat.COLON_RESOURCE_NAME
+
+
+def _grant_vpc_access(role: iam.IRole) -> None:
+    """The ENI permissions SageMaker needs to place containers in a VPC (only grantable on ``*``)."""
+    role.add_to_principal_policy(iam.PolicyStatement(
+        sid="VpcNetworkInterfaces",
+        actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+                 "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+                 "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
+                 "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+        resources=["*"],
+    ))

@@ -1,0 +1,263 @@
+"""ServerlessEndpoint: a model behind a serverless endpoint (no instances to manage)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import jsii
+from aws_cdk import Annotations, Duration, Stack, Token
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct, IConstruct, IValidation
+
+from ..constraints import constraint
+from ..errors import ValidationError
+from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
+from ._base import TypeChecks
+from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
+from .endpoint import EndpointBase, EndpointKind, problems_of
+from .model import InferenceModel
+
+__all__ = ["ProvisionedConcurrencyScaling", "ServerlessEndpoint"]
+
+QUOTA_CONCURRENCY_CONTEXT = "cdk-sagemaker-inference:serverless-concurrency-quota"
+QUOTA_ENDPOINTS_CONTEXT = "cdk-sagemaker-inference:serverless-endpoint-quota"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvisionedConcurrencyScaling:
+    """Target tracking of provisioned concurrency (``sagemaker:variant:DesiredProvisionedConcurrency``)."""
+
+    min_capacity: int
+    """Lowest provisioned concurrency (≥ 1)."""
+    max_capacity: int
+    """Highest provisioned concurrency (≤ the endpoint's ``max_concurrency``)."""
+    target_utilization: float = 0.7
+    """Target of SageMakerVariantProvisionedConcurrencyUtilization (0–1). Default: 0.7."""
+    scale_in_cooldown: Duration | None = None
+    """Default: Application Auto Scaling's default (300 s)."""
+    scale_out_cooldown: Duration | None = None
+    """Default: Application Auto Scaling's default (300 s)."""
+
+
+class ServerlessEndpoint(EndpointBase):
+    """A SageMaker serverless endpoint: memory tier, concurrency, optional provisioned concurrency.
+
+    Refuses at synth what serverless cannot run (VPC, network isolation, accelerated images,
+    pipelines, multi-model, private registries, uncompressed model data, data capture). The
+    endpoint may later become a :class:`RealtimeEndpoint` with the same construct id (an in-place
+    update); the reverse is refused by SageMaker and by this library's migration guard.
+    """
+
+    kind = EndpointKind.SERVERLESS
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model: InferenceModel,
+        memory_size_mb: int,
+        max_concurrency: int,
+        provisioned_concurrency: int | None = None,
+        provisioned_concurrency_scaling: ProvisionedConcurrencyScaling | None = None,
+        endpoint_name: str | None = None,
+        variant_name: str = "AllTraffic",
+    ) -> None:
+        """Define a serverless endpoint.
+
+        :param model: the model to host (see :class:`InferenceModel`); it must be a single
+            CPU container without VPC or network isolation.
+        :param memory_size_mb: one of 1024, 2048, 3072, 4096, 5120, 6144. No default.
+        :param max_concurrency: concurrent invocations, 1–200. No default. Counts against the
+            account's Region-wide serverless concurrency quota (a synth warning past it).
+        :param provisioned_concurrency: pre-warmed concurrency, 1–200 and ≤ ``max_concurrency``.
+            Default: none (on-demand only, with cold starts).
+        :param provisioned_concurrency_scaling: autoscale provisioned concurrency. Default: none.
+            Needs ``provisioned_concurrency``.
+        :param endpoint_name: the endpoint's physical name (1–63 letters, digits, hyphens).
+            Default: chosen by CloudFormation. Changing it later replaces the endpoint.
+        :param variant_name: the production variant's name. Default: ``AllTraffic``.
+        """
+        super().__init__(scope, construct_id)
+        types = TypeChecks()
+        types.required("model", model, InferenceModel)
+        types.optional("provisioned_concurrency_scaling", provisioned_concurrency_scaling,
+                       ProvisionedConcurrencyScaling)
+        types.raise_if_any(self.node.path, "ServerlessEndpoint")
+
+        scaling = provisioned_concurrency_scaling
+        check = TypeChecks()
+        self._check_endpoint_name(check, endpoint_name)
+        check.text("name.endpoint", "variant_name", variant_name)
+        problems = problems_of(
+            validate_serverless(
+                memory_size_mb=memory_size_mb,
+                max_concurrency=max_concurrency,
+                provisioned_concurrency=provisioned_concurrency,
+                scaling_min=scaling.min_capacity if scaling else None,
+                scaling_max=scaling.max_capacity if scaling else None,
+            ),
+            validate_serverless_model(model.spec),
+            check.problems,
+        )
+        if scaling is not None:
+            target = TypeChecks()
+            target.number("serverless.autoscaling-capacity", "provisioned_concurrency_scaling.target_utilization",
+                          scaling.target_utilization, integer=False, minimum=0.01, maximum=1,
+                          fix="use a fraction between 0.01 and 1, e.g. 0.7")
+            problems += target.problems
+        if problems:
+            raise ValidationError(self.node.path, "ServerlessEndpoint", problems)
+
+        self.model = model
+        self.memory_size_mb = memory_size_mb
+        self.max_concurrency = max_concurrency
+        self.variant_name = variant_name
+        config = sagemaker.CfnEndpointConfig(
+            self, "Config",
+            production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                variant_name=variant_name,
+                model_name=model.model_name,
+                serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
+                    memory_size_in_mb=memory_size_mb,
+                    max_concurrency=max_concurrency,
+                    provisioned_concurrency=provisioned_concurrency,
+                ),
+            )],
+        )
+        self._create_endpoint(config, endpoint_name=endpoint_name)
+        self.scalable_target: appscaling.ScalableTarget | None = None
+        if scaling is not None:
+            self.scalable_target = self._autoscale(scaling)
+        _QuotaTracker.of(self).register(self)
+
+    def _autoscale(self, scaling: ProvisionedConcurrencyScaling) -> appscaling.ScalableTarget:
+        target = variant_scalable_target(
+            self, "ProvisionedConcurrencyTarget", endpoint=self, variant_name=self.variant_name,
+            dimension=PROVISIONED_CONCURRENCY, min_capacity=scaling.min_capacity,
+            max_capacity=scaling.max_capacity,
+        )
+        target.scale_to_track_metric(
+            "ProvisionedConcurrencyUtilization",
+            target_value=scaling.target_utilization,
+            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_PROVISIONED_CONCURRENCY_UTILIZATION,
+            scale_in_cooldown=scaling.scale_in_cooldown,
+            scale_out_cooldown=scaling.scale_out_cooldown,
+        )
+        return target
+
+    # -- metrics (AWS/SageMaker, EndpointName + VariantName) ---------------------------------
+    def _variant_metric(self, name: str, statistic: str, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        return self.metric(name, variant_name=self.variant_name, statistic=statistic, namespace=namespace)
+
+    def metric_invocations(self) -> cloudwatch.Metric:
+        """Invocations (Sum)."""
+        return self._variant_metric("Invocations", "Sum")
+
+    def metric_invocation_4xx_errors(self) -> cloudwatch.Metric:
+        """Invocation4XXErrors (Sum)."""
+        return self._variant_metric("Invocation4XXErrors", "Sum")
+
+    def metric_invocation_5xx_errors(self) -> cloudwatch.Metric:
+        """Invocation5XXErrors (Sum)."""
+        return self._variant_metric("Invocation5XXErrors", "Sum")
+
+    def metric_model_latency(self, statistic: str = "Average") -> cloudwatch.Metric:
+        """ModelLatency in microseconds (default statistic Average; ``"p99"`` for the tail)."""
+        return self._variant_metric("ModelLatency", statistic)
+
+    def metric_overhead_latency(self, statistic: str = "Average") -> cloudwatch.Metric:
+        """OverheadLatency in microseconds (default statistic Average)."""
+        return self._variant_metric("OverheadLatency", statistic)
+
+    def metric_model_setup_time(self, statistic: str = "Average") -> cloudwatch.Metric:
+        """ModelSetupTime (cold-start time) in microseconds (default statistic Average)."""
+        return self._variant_metric("ModelSetupTime", statistic)
+
+    def metric_memory_utilization(self) -> cloudwatch.Metric:
+        """MemoryUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
+        return self._variant_metric("MemoryUtilization", "Average", namespace="/aws/sagemaker/Endpoints")
+
+    def metric_provisioned_concurrency_utilization(self) -> cloudwatch.Metric:
+        """ServerlessProvisionedConcurrencyUtilization (Average, 0–1)."""
+        return self._variant_metric("ServerlessProvisionedConcurrencyUtilization", "Average")
+
+    def metric_provisioned_concurrency_spillover_invocations(self) -> cloudwatch.Metric:
+        """ServerlessProvisionedConcurrencySpilloverInvocations (Sum): requests beyond provisioned."""
+        return self._variant_metric("ServerlessProvisionedConcurrencySpilloverInvocations", "Sum")
+
+
+class _QuotaTracker(Construct):
+    """One per app: sums serverless concurrency per account/Region and warns past the quota."""
+
+    ID = "cdk-sagemaker-inference.ServerlessQuota"
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> _QuotaTracker:
+        root = scope.node.root
+        found = root.node.try_find_child(cls.ID)
+        if isinstance(found, _QuotaTracker):
+            return found
+        return cls(root, cls.ID)  # type: ignore[arg-type]
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self._endpoints: list[ServerlessEndpoint] = []
+        self.node.add_validation(_QuotaValidation(self))
+
+    def register(self, endpoint: ServerlessEndpoint) -> None:
+        self._endpoints.append(endpoint)
+
+    def check(self) -> list[str]:
+        groups: dict[tuple[str, str], list[ServerlessEndpoint]] = defaultdict(list)
+        for endpoint in self._endpoints:
+            stack = Stack.of(endpoint)
+            account = "(account of the deploying credentials)" if Token.is_unresolved(stack.account) else stack.account
+            region = "(Region of the deploying credentials)" if Token.is_unresolved(stack.region) else stack.region
+            groups[(account, region)].append(endpoint)
+        context = self.node.try_get_context
+        concurrency_quota = _int_context(context(QUOTA_CONCURRENCY_CONTEXT),
+                                         int(constraint("serverless.quota-concurrency").maximum or 200))
+        endpoint_quota = _int_context(context(QUOTA_ENDPOINTS_CONTEXT),
+                                      int(constraint("serverless.quota-endpoints").maximum or 50))
+        for (account, region), endpoints in groups.items():
+            total = sum_concurrency([e.max_concurrency for e in endpoints])
+            where = f"account {account}, Region {region}"
+            if total > concurrency_quota:
+                Annotations.of(endpoints[-1]).add_warning_v2(
+                    "cdk-sagemaker-inference:serverless-concurrency-quota",
+                    f"The serverless endpoints of this app in {where} ask for a total max_concurrency of "
+                    f"{total}, above the quota of {concurrency_quota} (an account quota: AWS raises it on "
+                    f"request in Service Quotas). If your quota is higher, set the context value "
+                    f"{QUOTA_CONCURRENCY_CONTEXT}. Source: {constraint('serverless.quota-concurrency').source}",
+                )
+            if len(endpoints) > endpoint_quota:
+                Annotations.of(endpoints[-1]).add_warning_v2(
+                    "cdk-sagemaker-inference:serverless-endpoint-quota",
+                    f"This app defines {len(endpoints)} serverless endpoints in {where}, above the quota of "
+                    f"{endpoint_quota} (an account quota). If yours is higher, set the context value "
+                    f"{QUOTA_ENDPOINTS_CONTEXT}. Source: {constraint('serverless.quota-endpoints').source}",
+                )
+        return []
+
+
+def _int_context(value: Any, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+@jsii.implements(IValidation)
+class _QuotaValidation:
+    """An ``IValidation`` that never fails: it only adds warnings."""
+
+    def __init__(self, tracker: _QuotaTracker) -> None:
+        self._tracker = tracker
+
+    def validate(self) -> list[str]:
+        return self._tracker.check()

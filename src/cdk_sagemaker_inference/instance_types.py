@@ -1,0 +1,166 @@
+"""SageMaker ML instance types: an open set with constants, classified from botocore's model.
+
+``InstanceType.of("ml.x.y")`` accepts any string; whether SageMaker knows the type is decided
+by validation against the ``ProductionVariantInstanceType`` / ``TransformInstanceType`` enums
+of the installed botocore (so a botocore upgrade brings new types without a release of ours).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+
+import botocore.loaders
+
+
+class Accelerator(enum.Enum):
+    """The accelerator family of an instance type."""
+
+    NONE = "none"
+    GPU = "gpu"
+    NEURON = "neuron"
+    GAUDI = "gaudi"
+
+
+# Classification of the botocore enum (CONSTRAINTS.md "accelerated families").
+_GPU_FAMILIES = frozenset(
+    {"g4dn", "g5", "g6", "g6e", "g7", "g7e", "p2", "p3", "p4d", "p4de", "p5", "p5e", "p5en"}
+)
+_NEURON_FAMILIES = frozenset({"inf1", "inf2", "trn1", "trn1n", "trn2"})
+_GAUDI_FAMILIES = frozenset({"dl1"})
+# Families with local NVMe instance storage (hardware-encrypted; a KMS key does not cover it).
+_LOCAL_NVME_FAMILIES = frozenset(
+    {
+        "c5d", "c6gd", "m5d", "m6gd", "r5d", "r6gd", "r7gd",
+        "g4dn", "g5", "g6", "g6e", "g7e", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en",
+        "dl1", "trn1", "trn1n", "trn2",
+    }
+)
+_TYPE_PATTERN = re.compile(r"^ml\.([a-z0-9\-]+)\.([a-z0-9\-]+)$")
+
+
+@functools.cache
+def _enum(shape: str) -> frozenset[str]:
+    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
+    return frozenset(model["shapes"][shape]["enum"])
+
+
+def known_realtime_types() -> frozenset[str]:
+    """Instance types of ``ProductionVariantInstanceType`` in the installed botocore."""
+    return _enum("ProductionVariantInstanceType")
+
+
+def known_transform_types() -> frozenset[str]:
+    """Instance types of ``TransformInstanceType`` in the installed botocore."""
+    return _enum("TransformInstanceType")
+
+
+def family_of(name: str) -> str | None:
+    """``"g5"`` for ``"ml.g5.xlarge"``; None for something that is not an ``ml.*`` type."""
+    match = _TYPE_PATTERN.match(name)
+    return match.group(1) if match else None
+
+
+def accelerator_of(name: str) -> Accelerator:
+    """Which accelerator an instance type carries."""
+    family = family_of(name) or ""
+    if family in _GPU_FAMILIES or family.startswith(("p6", "p6e")):
+        return Accelerator.GPU
+    if family in _NEURON_FAMILIES:
+        return Accelerator.NEURON
+    if family in _GAUDI_FAMILIES:
+        return Accelerator.GAUDI
+    return Accelerator.NONE
+
+
+def has_local_nvme(name: str) -> bool:
+    """True for instance types with local NVMe instance storage."""
+    family = family_of(name) or ""
+    return family in _LOCAL_NVME_FAMILIES or family.startswith("p6")
+
+
+def is_burstable(name: str) -> bool:
+    """True for burstable ``ml.t*`` types, on which autoscaling is not supported."""
+    family = family_of(name) or ""
+    return family.startswith("t") and not family.startswith("trn")
+
+
+class InstanceType:
+    """An ML instance type, e.g. ``InstanceType.M5_LARGE`` or ``InstanceType.of("ml.g6.xlarge")``.
+
+    Any ``ml.*`` string is accepted here; the constructs check it against the installed botocore
+    model and refuse an unknown one unless ``allow_unknown_instance_type=True``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    @classmethod
+    def of(cls, name: str) -> InstanceType:
+        """An instance type from its name, e.g. ``"ml.c7i.2xlarge"``."""
+        return cls(name)
+
+    @property
+    def name(self) -> str:
+        """The API name, e.g. ``"ml.m5.large"``."""
+        return self._name
+
+    @property
+    def family(self) -> str | None:
+        """The family, e.g. ``"m5"``."""
+        return family_of(self._name)
+
+    @property
+    def accelerator(self) -> Accelerator:
+        """GPU, Neuron, Gaudi or none."""
+        return accelerator_of(self._name)
+
+    @property
+    def has_local_nvme(self) -> bool:
+        """Whether the type has hardware-encrypted local NVMe storage."""
+        return has_local_nvme(self._name)
+
+    @property
+    def is_burstable(self) -> bool:
+        """Whether the type is a burstable ``ml.t*`` type."""
+        return is_burstable(self._name)
+
+    def __str__(self) -> str:
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"InstanceType({self._name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InstanceType) and other._name == self._name
+
+    def __hash__(self) -> int:
+        return hash(self._name)
+
+    # Common types (any other: InstanceType.of("ml.x.y")).
+    T2_MEDIUM: InstanceType
+    M5_LARGE: InstanceType
+    M5_XLARGE: InstanceType
+    M5_2XLARGE: InstanceType
+    M6I_LARGE: InstanceType
+    M6I_XLARGE: InstanceType
+    M7I_LARGE: InstanceType
+    C5_LARGE: InstanceType
+    C5_XLARGE: InstanceType
+    C6I_LARGE: InstanceType
+    C6I_XLARGE: InstanceType
+    C7I_LARGE: InstanceType
+    R6I_LARGE: InstanceType
+    G4DN_XLARGE: InstanceType
+    G5_XLARGE: InstanceType
+    G5_2XLARGE: InstanceType
+    G6_XLARGE: InstanceType
+    INF2_XLARGE: InstanceType
+    P4D_24XLARGE: InstanceType
+
+
+for _attr in [a for a in InstanceType.__annotations__ if a.isupper()]:
+    _family, _size = _attr.lower().split("_", 1)
+    setattr(InstanceType, _attr, InstanceType(f"ml.{_family}.{_size}"))
+del _attr, _family, _size

@@ -1,0 +1,47 @@
+"""Plain-data descriptions of what a construct is asked to build.
+
+The constructs translate their typed props into these frozen dataclasses, and the pure
+validators (:mod:`cdk_sagemaker_inference.validation`) check them: no aws-cdk-lib in sight,
+so every rule is unit-testable without synthesizing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .instance_types import Accelerator
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """One container of a model (a ``ContainerDefinition``)."""
+
+    image: str | None
+    accelerator: Accelerator = Accelerator.NONE
+    model_data_url: str | None = None
+    model_data_uncompressed: bool = False
+    environment: Mapping[str, Any] = field(default_factory=dict)
+    mode: str = "SingleModel"
+    hostname: str | None = None
+    repository_access_mode: str = "Platform"
+    repository_credentials: bool = False
+    marketplace: bool = False
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A SageMaker model: its containers and where it runs."""
+
+    containers: tuple[ContainerSpec, ...]
+    inference_execution_mode: str | None = None
+    vpc: bool = False
+    subnet_count: int | None = None
+    security_group_count: int | None = None
+    network_isolation: bool = False
+
+    @property
+    def accelerators(self) -> tuple[Accelerator, ...]:
+        """The accelerators the model's images are built for (NONE for CPU images)."""
+        return tuple(c.accelerator for c in self.containers)

@@ -1,0 +1,11 @@
+"""Pure validation: values in, problems out (no aws-cdk-lib).
+
+Each function takes plain data (see :mod:`cdk_sagemaker_inference.specs`) and returns the
+problems found, reading its limits from :mod:`cdk_sagemaker_inference.constraints`.
+"""
+
+from .checks import Checker
+from .model import validate_model
+from .serverless import validate_serverless, validate_serverless_model
+
+__all__ = ["Checker", "validate_model", "validate_serverless", "validate_serverless_model"]

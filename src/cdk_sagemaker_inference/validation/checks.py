@@ -1,0 +1,141 @@
+"""Small pure checks that turn a value and a constraint row into problems.
+
+Each check reads its limits from the constraint table, so the number in the message is the
+number that was checked. Unresolved CDK tokens are skipped: their value is known only at
+deploy time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sized
+from typing import Any
+
+from ..constraints import Constraint, constraint
+from ..errors import Problem
+from ..tokens import is_unresolved
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return "?"
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+class Checker:
+    """Collects problems; the construct raises them together as one ValidationError."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    # -- the one place problems are made --------------------------------------------------
+    def fail(self, constraint_id: str, field: str, value: Any, message: str, fix: str) -> None:
+        """Record that ``field`` (given ``value``) breaks the rule ``constraint_id``."""
+        row = constraint(constraint_id)
+        self.problems.append(
+            Problem(
+                constraint_id=row.id,
+                field=field,
+                value=value,
+                message=message,
+                allowed=row.rule,
+                fix=fix,
+                source=row.source,
+            )
+        )
+
+    # -- typed checks ----------------------------------------------------------------------
+    def number(
+        self,
+        constraint_id: str,
+        field: str,
+        value: Any,
+        *,
+        fix: str | None = None,
+        integer: bool = True,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> bool:
+        """Check a number's type and range (limits default to the row's). True when it passed."""
+        if value is None or is_unresolved(value):
+            return True
+        row = constraint(constraint_id)
+        low = row.minimum if minimum is None else minimum
+        high = row.maximum if maximum is None else maximum
+        unit = f" {row.unit}" if row.unit else ""
+        valid_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not valid_type:
+            kind = "a whole number" if integer else "a number"
+            self.fail(constraint_id, field, value, f"must be {kind}, got {type(value).__name__}",
+                      fix or f"pass {kind} ({row.rule})")
+            return False
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = _bounds(low, high)
+            self.fail(constraint_id, field, value, f"{_fmt(value)}{unit} is out of range: must be {bounds}{unit}",
+                      fix or f"use a value {bounds}{unit}")
+            return False
+        return True
+
+    def one_of(self, constraint_id: str, field: str, value: Any, *, fix: str | None = None,
+               allowed: Iterable[Any] | None = None) -> bool:
+        """Check that ``value`` is in the row's allowed set (or ``allowed``)."""
+        if value is None or is_unresolved(value):
+            return True
+        row = constraint(constraint_id)
+        choices = tuple(allowed if allowed is not None else (row.allowed or ()))
+        if isinstance(value, bool) or value not in choices:
+            shown = ", ".join(str(c) for c in choices)
+            unit = f" {row.unit}" if row.unit else ""
+            self.fail(constraint_id, field, value, f"{value!r} is not allowed: must be one of {shown}{unit}",
+                      fix or f"use one of {shown}{unit}")
+            return False
+        return True
+
+    def text(self, constraint_id: str, field: str, value: Any, *, fix: str | None = None,
+             pattern: bool = True) -> bool:
+        """Check a string's type, length (row's max_length) and pattern (row's, anchored)."""
+        if value is None or is_unresolved(value):
+            return True
+        row = constraint(constraint_id)
+        if not isinstance(value, str):
+            self.fail(constraint_id, field, value, f"must be a string, got {type(value).__name__}",
+                      fix or f"pass a string ({row.rule})")
+            return False
+        if row.max_length is not None and len(value) > row.max_length:
+            self.fail(constraint_id, field, value,
+                      f"is {len(value)} characters long: at most {row.max_length} are allowed",
+                      fix or f"shorten it to {row.max_length} characters or fewer")
+            return False
+        if pattern and row.pattern is not None and not re.fullmatch(row.pattern, value):
+            self.fail(constraint_id, field, value, f"does not match {row.pattern}",
+                      fix or f"use {row.rule}")
+            return False
+        return True
+
+    def count(self, constraint_id: str, field: str, items: Sized | None, *, fix: str | None = None,
+              minimum: float | None = None, maximum: float | None = None) -> bool:
+        """Check the number of entries of a collection (limits default to the row's)."""
+        if items is None or is_unresolved(items):
+            return True
+        row = constraint(constraint_id)
+        low = row.minimum if minimum is None else minimum
+        high = row.maximum if maximum is None else maximum
+        size = len(items)
+        if (low is not None and size < low) or (high is not None and size > high):
+            self.fail(constraint_id, field, size, f"has {size} entries: must have {_bounds(low, high)}",
+                      fix or f"give {_bounds(low, high)} entries")
+            return False
+        return True
+
+
+def _bounds(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"between {_fmt(low)} and {_fmt(high)}"
+    if low is not None:
+        return f"at least {_fmt(low)}"
+    return f"at most {_fmt(high)}"
+
+
+def describe(row: Constraint) -> str:
+    """The rule in one line, for docs: ``rule (source)``."""
+    return f"{row.rule} ({row.source})"

@@ -1,0 +1,91 @@
+"""Rules every model obeys, whatever hosts it (CONSTRAINTS.md "Model")."""
+
+from __future__ import annotations
+
+import re
+
+from ..constraints import constraint
+from ..errors import Problem
+from ..specs import ModelSpec
+from ..tokens import is_unresolved
+from .checks import Checker
+
+_MAX_TOTAL_ENV_BYTES = 32 * 1024
+
+
+def validate_model(model: ModelSpec) -> list[Problem]:
+    """Problems of a model definition on its own."""
+    check = Checker()
+    check.count("multicontainer.count", "containers", model.containers,
+                fix="give between 1 and 15 containers")
+    multi_model = 0
+    total_env = 0
+    for index, container in enumerate(model.containers):
+        where = f"containers[{index}]" if len(model.containers) > 1 else "image"
+        if container.image is not None:
+            check.text("model.image", where, container.image,
+                       fix="pass an image URI of at most 255 characters without spaces")
+        prefix = f"containers[{index}]." if len(model.containers) > 1 else ""
+        if container.model_data_url is not None:
+            field = f"{prefix}model_data"
+            if check.text("model.model-data-url", field, container.model_data_url):
+                url = container.model_data_url
+                if (container.mode == "SingleModel" and not container.model_data_uncompressed
+                        and not is_unresolved(url) and not url.endswith(".tar.gz")):
+                    check.fail("model.model-data-url", field, url,
+                               "a single model's data must be a .tar.gz archive",
+                               "package the model as model.tar.gz, or use ModelData.from_uncompressed_prefix() "
+                               "for an uncompressed S3 prefix (real-time and async only)")
+        env = dict(container.environment)
+        check.count("model.environment", f"{prefix}environment", env, fix="pass at most 100 variables")
+        key_pattern = constraint("model.environment").pattern or ""
+        for key, value in env.items():
+            if is_unresolved(key):
+                continue
+            if not isinstance(key, str) or len(key) > 1024 or not re.fullmatch(key_pattern, key):
+                check.fail("model.environment", f"{prefix}environment[{key!r}]", key,
+                           "is not a valid variable name",
+                           "use a name of letters, digits and '_' that does not start with a digit (≤ 1024 chars)")
+            if not isinstance(value, str):
+                check.fail("model.environment", f"{prefix}environment[{key!r}]", value,
+                           f"values must be strings, got {type(value).__name__}",
+                           "convert the value to a string, e.g. str(value)")
+                continue
+            if not is_unresolved(value) and len(value) > 1024:
+                check.fail("model.environment", f"{prefix}environment[{key!r}]", f"<{len(value)} characters>",
+                           "is longer than 1024 characters", "shorten the value or load it from S3 at start-up")
+            total_env += len(key.encode()) + len(value.encode())
+        check.one_of("model.mode", f"{prefix}mode", container.mode)
+        multi_model += container.mode == "MultiModel"
+        check.one_of("model.image-config", f"{prefix}repository_access_mode", container.repository_access_mode)
+        if container.repository_credentials and container.repository_access_mode != "Vpc":
+            check.fail("model.image-config", f"{prefix}repository_credentials", True,
+                       "repository credentials need repository_access_mode Vpc",
+                       "set repository_access_mode=RepositoryAccessMode.VPC or drop the credentials")
+        if len(model.containers) > 1 and model.inference_execution_mode == "Direct":
+            check.text("multicontainer.direct-hostname", f"{prefix}container_hostname", container.hostname)
+            if container.hostname is None:
+                check.fail("multicontainer.direct-hostname", f"{prefix}container_hostname", None,
+                           "Direct invocation needs a hostname on every container",
+                           "give each container a unique container_hostname")
+    if total_env > _MAX_TOTAL_ENV_BYTES:
+        check.fail("model.environment", "environment", f"{total_env} bytes",
+                   "all containers' environment variables together exceed 32 KB",
+                   "move large values to S3 or Parameter Store")
+    if multi_model > 1:
+        check.fail("model.mode", "containers[].mode", multi_model,
+                   f"{multi_model} containers are MultiModel: a model may have at most one",
+                   "keep one MultiModel container")
+    hostnames = [c.hostname for c in model.containers if c.hostname is not None]
+    if len(hostnames) != len(set(hostnames)):
+        check.fail("multicontainer.direct-hostname", "containers[].container_hostname", hostnames,
+                   "container hostnames are not unique", "give each container a different hostname")
+    if model.inference_execution_mode is not None:
+        check.one_of("multicontainer.mode", "inference_execution_mode", model.inference_execution_mode)
+    if model.vpc:
+        check.count("vpc.subnets", "vpc_subnets", None if model.subnet_count is None else range(model.subnet_count),
+                    fix="select between 1 and 16 subnets (e.g. vpc_subnets=SubnetSelection(...))")
+        check.count("vpc.security-groups", "security_groups",
+                    None if model.security_group_count is None else range(model.security_group_count),
+                    fix="pass between 1 and 5 security groups (one is created when you pass none)")
+    return check.problems
