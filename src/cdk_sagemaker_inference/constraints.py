@@ -193,6 +193,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC DeploymentConfig"),
     Constraint("guardrails.rollback-alarms", _M, "deployment.rollback_alarms", "1–10 CloudWatch alarms",
                "BC AutoRollbackConfig.Alarms", minimum=1, maximum=10),
+    Constraint("guardrails.timeout-exceeds-waits", _M, "deployment.maximum_execution_timeout",
+               "longer than termination_wait + wait (the deployment's total waiting time)",
+               "BC BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds"),
+    Constraint("guardrails.exclusions", _M, "deployment",
+               "endpoints with Marketplace containers or Inf1 instances ignore the guardrails: they fall back to "
+               "blue/green all at once without a baking period", "DG:deployment-guardrails-exclusions",
+               severity=_W),
     # ------------------------------------------------------------------ Real-time
     Constraint("realtime.variant-count", _R, "variants", "1–10 production variants",
                "BC ProductionVariantList", minimum=1, maximum=10),
@@ -381,6 +388,9 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",
                "aws-cdk alpha scalable-instance-count; DG:endpoint-auto-scaling"),
+    Constraint("autoscaling.target-value", _AS, "autoscaling.target_invocations_per_instance",
+               "a number > 0 (average invocations per instance per minute)",
+               "AAS TargetTrackingScalingPolicyConfiguration.TargetValue; DG:endpoint-auto-scaling-add-policy"),
 )
 
 BY_ID: Mapping[str, Constraint] = MappingProxyType({c.id: c for c in CONSTRAINTS})
