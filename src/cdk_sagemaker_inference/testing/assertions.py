@@ -1,0 +1,205 @@
+"""Assertions of intent over synthesized templates: which endpoints a stack has, and how they run.
+
+They read plain template dictionaries (see :func:`~cdk_sagemaker_inference.testing.templates.template_dict`
+for what else they accept): each ``AWS::SageMaker::Endpoint``, the kind this library stamps in its
+``Metadata`` (key :data:`~cdk_sagemaker_inference.METADATA_KEY`), and the
+``AWS::SageMaker::EndpointConfig`` it points at. Every assertion fails with a message that names
+each offending endpoint, and an assertion about "all endpoints" fails when there is none (a test
+that passes on an empty stack proves nothing).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..constructs.endpoint import METADATA_KEY
+from .templates import TemplateSource, template_dict
+
+__all__ = [
+    "EndpointSummary",
+    "assert_all_endpoints_serverless",
+    "assert_endpoint_kinds",
+    "assert_safe_migration",
+    "endpoints_of",
+]
+
+_ENDPOINT = "AWS::SageMaker::Endpoint"
+_CONFIG = "AWS::SageMaker::EndpointConfig"
+
+
+@dataclass(frozen=True)
+class EndpointSummary:
+    """One ``AWS::SageMaker::Endpoint`` of a template and the endpoint config it uses."""
+
+    logical_id: str
+    """The endpoint's logical id in the template."""
+    kind: str
+    """``serverless``, ``realtime`` or ``async``: the kind stamped by this library, or, for an
+    endpoint defined some other way, inferred from its config (``unknown`` without one)."""
+    stamped: bool
+    """True when the kind comes from this library's Metadata stamp."""
+    endpoint_name: Any
+    """``EndpointName`` as the template has it: a string, an intrinsic, or None (CloudFormation
+    chooses the name)."""
+    config_logical_id: str | None
+    """The logical id of the linked ``AWS::SageMaker::EndpointConfig``, or None when it is not in
+    the template."""
+    config: Mapping[str, Any] = field(default_factory=dict)
+    """The linked endpoint config's ``Properties`` (empty when it is not in the template)."""
+
+    @property
+    def production_variants(self) -> list[Mapping[str, Any]]:
+        """The config's ``ProductionVariants`` (empty list when there are none)."""
+        variants = self.config.get("ProductionVariants") or []
+        return [v for v in variants if isinstance(v, Mapping)]
+
+    @property
+    def display_name(self) -> str:
+        """The endpoint's name where the template fixes it, else its logical id (for messages)."""
+        if isinstance(self.endpoint_name, str):
+            return f"{self.endpoint_name} ({self.logical_id})"
+        return self.logical_id
+
+
+def _linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
+    if isinstance(value, Mapping):
+        if "Ref" in value:
+            return str(value["Ref"])
+        getatt = value.get("Fn::GetAtt")
+        if isinstance(getatt, list) and getatt:
+            return str(getatt[0])
+        if isinstance(getatt, str):
+            return getatt.split(".", 1)[0]
+        return None
+    for logical_id, resource in resources.items():  # a config with a fixed name
+        if (resource.get("Type") == _CONFIG
+                and (resource.get("Properties") or {}).get("EndpointConfigName") == value):
+            return str(logical_id)
+    return None
+
+
+def _inferred_kind(config: Mapping[str, Any] | None) -> str:
+    if config is None:
+        return "unknown"
+    variants = [v for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
+    if any("ServerlessConfig" in v for v in variants):
+        return "serverless"
+    if "AsyncInferenceConfig" in config:
+        return "async"
+    return "realtime"
+
+
+def endpoints_of(template: TemplateSource) -> list[EndpointSummary]:
+    """Every endpoint of ``template`` with its kind, name and linked config, by logical id.
+
+    :param template: a template dict, ``Stack``, assertions ``Template`` or template file path.
+        No default.
+    """
+    resources: Mapping[str, Any] = template_dict(template).get("Resources") or {}
+    found: list[EndpointSummary] = []
+    for logical_id in sorted(resources):
+        resource = resources[logical_id]
+        if resource.get("Type") != _ENDPOINT:
+            continue
+        props = resource.get("Properties") or {}
+        config_id = _linked_config_id(props.get("EndpointConfigName"), resources)
+        config_resource = resources.get(config_id) if config_id else None
+        config = (config_resource.get("Properties") or {}) if config_resource else None
+        stamp = ((resource.get("Metadata") or {}).get(METADATA_KEY) or {}).get("kind")
+        found.append(EndpointSummary(
+            logical_id=logical_id,
+            kind=str(stamp) if stamp else _inferred_kind(config),
+            stamped=bool(stamp),
+            endpoint_name=props.get("EndpointName"),
+            config_logical_id=config_id if config_resource else None,
+            config=config or {},
+        ))
+    return found
+
+
+def assert_all_endpoints_serverless(template: TemplateSource, *, max_concurrency: int | None = None,
+                                    max_memory_size_mb: int | None = None) -> list[EndpointSummary]:
+    """Assert that ``template`` has at least one endpoint and that every one is serverless.
+
+    :param template: a template dict, ``Stack``, assertions ``Template`` or template file path.
+        No default.
+    :param max_concurrency: also assert every variant's ``MaxConcurrency`` is ≤ this.
+        Default: None (not checked).
+    :param max_memory_size_mb: also assert every variant's ``MemorySizeInMB`` is ≤ this.
+        Default: None (not checked).
+    :returns: the endpoints, for further assertions.
+    :raises AssertionError: naming every endpoint that breaks a rule, or when there is no endpoint.
+    """
+    endpoints = endpoints_of(template)
+    if not endpoints:
+        raise AssertionError("expected serverless endpoints, but the template has no AWS::SageMaker::Endpoint")
+    problems: list[str] = []
+    limits = {"MaxConcurrency": max_concurrency, "MemorySizeInMB": max_memory_size_mb}
+    for endpoint in endpoints:
+        if endpoint.kind != "serverless":
+            problems.append(f"endpoint {endpoint.display_name} is {endpoint.kind}, not serverless")
+            continue
+        for variant in endpoint.production_variants:
+            serverless = variant.get("ServerlessConfig") or {}
+            for key, limit in limits.items():
+                if limit is None:
+                    continue
+                value = serverless.get(key)
+                where = f"endpoint {endpoint.display_name} variant {variant.get('VariantName')}"
+                if not isinstance(value, int | float):
+                    problems.append(f"{where}: {key} is {value!r}, which cannot be compared with {limit}")
+                elif value > limit:
+                    problems.append(f"{where}: {key} is {value}, above the allowed {limit}")
+    if problems:
+        raise AssertionError("not all endpoints are serverless within the limits:\n  " + "\n  ".join(problems))
+    return endpoints
+
+
+def assert_endpoint_kinds(template: TemplateSource, expected: Mapping[str, int]) -> list[EndpointSummary]:
+    """Assert how many endpoints of each kind ``template`` has, e.g. ``{"serverless": 1, "realtime": 1}``.
+
+    Kinds missing from ``expected`` must not occur.
+
+    :param template: a template dict, ``Stack``, assertions ``Template`` or template file path.
+        No default.
+    :param expected: kind → count. No default.
+    :returns: the endpoints, for further assertions.
+    :raises AssertionError: listing the kinds found, with the endpoints of each.
+    """
+    endpoints = endpoints_of(template)
+    counts: dict[str, int] = {}
+    for endpoint in endpoints:
+        counts[endpoint.kind] = counts.get(endpoint.kind, 0) + 1
+    wanted = {kind: count for kind, count in expected.items() if count}
+    if counts != wanted:
+        found = ", ".join(
+            f"{kind}: {counts[kind]} ({', '.join(e.display_name for e in endpoints if e.kind == kind)})"
+            for kind in sorted(counts)) or "no endpoints"
+        raise AssertionError(f"expected endpoint kinds {dict(sorted(wanted.items()))}, found {found}")
+    return endpoints
+
+
+def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None:
+    """Assert that deploying ``new`` over ``previous`` makes no unsafe endpoint change.
+
+    Runs the migration guard (:func:`cdk_sagemaker_inference.migration.find_unsafe_changes`):
+    instance-based → serverless, async removed, the instance type of an autoscaled variant
+    changed, an endpoint renamed (replaced) or removed. A typical ``previous`` is the committed
+    template of what is deployed (``cdk.out/<Stack>.template.json`` of the last release, or the
+    syrupy JSON snapshot file of the stack, which holds the plain normalised template).
+
+    :param previous: the template deployed now (dict, ``Stack``, assertions ``Template`` or a
+        JSON file path). No default.
+    :param new: the template about to be deployed (same forms). No default.
+    :raises AssertionError: with one paragraph per unsafe change: the endpoint, why SageMaker or
+        CloudFormation refuses it, and the way out.
+    """
+    migration = importlib.import_module("cdk_sagemaker_inference.migration")
+    findings = list(migration.find_unsafe_changes(template_dict(previous), template_dict(new)))
+    if findings:
+        paragraphs = [str(f.render()) if hasattr(f, "render") else str(f) for f in findings]
+        raise AssertionError(f"{len(findings)} unsafe endpoint change{'s' if len(findings) != 1 else ''}:\n"
+                             + "\n".join(paragraphs))

@@ -1,0 +1,103 @@
+"""Synthesized templates for snapshot tests: one normalisation, applied everywhere.
+
+A snapshot must change only when a construct's output changes, not when an asset's content
+hash, the bootstrap qualifier or the CDK version does. :func:`normalise_template` rewrites
+exactly those parts; :func:`template_dict` turns a stack (or an assertions ``Template``, or a
+template file) into a plain ``dict`` first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from aws_cdk import Stack
+    from aws_cdk.assertions import Template
+
+__all__ = ["ASSET_HASH_PLACEHOLDER", "QUALIFIER_PLACEHOLDER", "TemplateSource", "normalise_template",
+           "template_dict"]
+
+TemplateSource: TypeAlias = "Mapping[str, Any] | Stack | Template | str | os.PathLike[str]"
+"""What the helpers accept as a template: a template ``dict``, a CDK ``Stack``, an
+``aws_cdk.assertions.Template``, or the path of a template JSON file (for example a ``cdk.out``
+template or a committed syrupy JSON snapshot)."""
+
+ASSET_HASH_PLACEHOLDER = "<asset-hash>"
+"""What every 64-hex-digit asset hash becomes."""
+QUALIFIER_PLACEHOLDER = "<qualifier>"
+"""What the bootstrap qualifier in asset bucket and container-asset repository names becomes."""
+
+_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+_QUALIFIED_ASSETS = re.compile(r"cdk-[a-z0-9]+-(assets|container-assets)-")
+_BOOTSTRAP_PARAMETER = "BootstrapVersion"
+_BOOTSTRAP_RULE = "CheckBootstrapVersion"
+_CDK_METADATA_RESOURCE = "CDKMetadata"
+_CDK_METADATA_CONDITION = "CDKMetadataAvailable"
+
+
+def template_dict(source: TemplateSource) -> dict[str, Any]:
+    """The template of ``source`` as a plain ``dict`` (a copy; ``source`` is never changed).
+
+    :param source: a template mapping, a ``Stack`` (synthesized with
+        ``aws_cdk.assertions.Template.from_stack``), an ``aws_cdk.assertions.Template``, or the path
+        of a JSON template file. No default.
+    :raises TypeError: for anything else.
+    """
+    if isinstance(source, Mapping):
+        return json.loads(json.dumps(source))  # type: ignore[no-any-return]
+    if isinstance(source, str | os.PathLike):
+        return json.loads(Path(source).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    to_json = getattr(source, "to_json", None)
+    if callable(to_json):  # aws_cdk.assertions.Template
+        return dict(to_json())
+    from aws_cdk import Stack  # imported here: jsii starts only when a stack is given
+    from aws_cdk.assertions import Template
+
+    if isinstance(source, Stack):
+        return dict(Template.from_stack(source).to_json())
+    raise TypeError(f"expected a template dict, a Stack, an assertions Template or a file path, "
+                    f"got {type(source).__name__}")
+
+
+def normalise_template(source: TemplateSource, *, drop_bootstrap_version: bool = True,
+                       drop_cdk_metadata: bool = True) -> dict[str, Any]:
+    """The template with what changes without the construct's output changing rewritten.
+
+    - every 64-hex-digit asset hash becomes ``<asset-hash>`` (file and container asset keys,
+      image tags, staging object keys);
+    - the bootstrap qualifier in ``cdk-<qualifier>-assets-…`` and
+      ``cdk-<qualifier>-container-assets-…`` becomes ``<qualifier>``;
+    - the bootstrap-version check (the ``BootstrapVersion`` parameter and the
+      ``CheckBootstrapVersion`` rule), which only stacks with the default synthesizer's rule carry;
+    - the ``CDKMetadata`` resource and its condition (version analytics added by the CLI).
+
+    Keys are sorted, so the result serialises the same way every time.
+
+    :param source: see :func:`template_dict`. No default.
+    :param drop_bootstrap_version: remove the bootstrap-version parameter and rule. Default: True.
+    :param drop_cdk_metadata: remove the ``CDKMetadata`` resource and condition. Default: True.
+    """
+    template = template_dict(source)
+    if drop_bootstrap_version:
+        _drop(template, "Parameters", _BOOTSTRAP_PARAMETER)
+        _drop(template, "Rules", _BOOTSTRAP_RULE)
+    if drop_cdk_metadata:
+        _drop(template, "Resources", _CDK_METADATA_RESOURCE)
+        _drop(template, "Conditions", _CDK_METADATA_CONDITION)
+    text = json.dumps(template, sort_keys=True)
+    text = _HASH.sub(ASSET_HASH_PLACEHOLDER, text)
+    text = _QUALIFIED_ASSETS.sub(rf"cdk-{QUALIFIER_PLACEHOLDER}-\1-", text)
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _drop(template: dict[str, Any], section: str, key: str) -> None:
+    entries = template.get(section)
+    if isinstance(entries, dict):
+        entries.pop(key, None)
+        if not entries and section != "Resources":
+            del template[section]
