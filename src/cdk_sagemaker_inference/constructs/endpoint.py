@@ -13,12 +13,12 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..errors import Problem
+from ..migration import METADATA_KEY
+from ..synth_guard import register_guard
 from ..validation.checks import Checker
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 
-METADATA_KEY = "cdk-sagemaker-inference"
-"""Metadata key on every ``AWS::SageMaker::Endpoint`` this library creates: ``{"kind": ...}``."""
 
 DEFAULT_VARIANT_NAME = "AllTraffic"
 
@@ -126,6 +126,7 @@ class EndpointBase(Construct, _EndpointMetrics):
         self.endpoint_name: str = ""
         self.endpoint_arn: str = ""
         self.variant_name: str = DEFAULT_VARIANT_NAME
+        register_guard(self)
 
     def _check_endpoint_name(self, check: Checker, endpoint_name: object) -> None:
         check.text("name.endpoint", "endpoint_name", endpoint_name,

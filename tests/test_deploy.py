@@ -1,0 +1,67 @@
+"""The example app, deployed by the real CDK CLI to moto server on loopback, read back with boto3.
+
+The app is deployed once per module (one moto server); each hosting option adds its own
+read-back test below. moto skips ``AWS::ApplicationAutoScaling::*`` resources, so scaling is
+asserted on the templates in the construct tests instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from helpers import ROOT
+
+from cdk_sagemaker_inference.testing.emulator import (
+    EMULATOR_CONTEXT_KEY,
+    MotoServer,
+    bootstrap_and_deploy,
+    describe_deployment,
+)
+
+pytestmark = pytest.mark.deploy
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[MotoServer]:
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def deployed(emulator: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    bootstrap_and_deploy(emulator, ROOT, context={EMULATOR_CONTEXT_KEY: "true"},
+                         output_dir=tmp_path_factory.mktemp("cdk.out"))
+    return dict(describe_deployment(emulator))
+
+
+def endpoint(deployed: dict[str, Any], stack: str, output: str = "EndpointName") -> dict[str, Any]:
+    """The endpoint a stack names in its output (moto ignores EndpointName and generates names)."""
+    (found_stack,) = [s for s in deployed["stacks"] if s["name"] == stack]
+    name = found_stack["outputs"][output]
+    found = [e for e in deployed["endpoints"] if e["name"] == name]
+    assert found, f"endpoint {name} not deployed; endpoints: {[e['name'] for e in deployed['endpoints']]}"
+    return found[0]
+
+
+def test_every_stack_is_complete(deployed: dict[str, Any]) -> None:
+    assert deployed["stacks"], "no stack deployed"
+    for stack in deployed["stacks"]:
+        assert stack["status"].endswith("_COMPLETE") and "ROLLBACK" not in stack["status"], stack
+
+
+def test_serverless_endpoint_reads_back(deployed: dict[str, Any], emulator: MotoServer) -> None:
+    found = endpoint(deployed, "ServerlessInference")
+    assert found["status"] == "InService"
+    (variant,) = found["variants"]
+    assert variant["ServerlessConfig"]["MemorySizeInMB"] == 2048
+    assert variant["ServerlessConfig"]["MaxConcurrency"] == 20
+    assert variant["ServerlessConfig"]["ProvisionedConcurrency"] == 2
+    # The model's data is the local model.tar.gz, uploaded as a file asset to the staging bucket.
+    sagemaker = emulator.client("sagemaker")
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=found["config_name"])
+    model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
+    url = model["PrimaryContainer"]["ModelDataUrl"]
+    bucket, key = url.removeprefix("s3://").split("/", 1)
+    assert emulator.client("s3").head_object(Bucket=bucket, Key=key)["ContentLength"] > 0

@@ -1,0 +1,282 @@
+"""The migration guard as a pure function: unsafe changes found, safe ones never flagged."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from argparse import Namespace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdk_sagemaker_inference.guard_cli import EXIT_ERROR, EXIT_OK, EXIT_UNSAFE, run
+from cdk_sagemaker_inference.migration import (
+    METADATA_KEY,
+    UnsafeChange,
+    endpoints_of,
+    find_unsafe_changes,
+    load_templates,
+    render_report,
+)
+
+
+def variant(name: str = "AllTraffic", *, instance_type: str | None = "ml.m5.large",
+            serverless: bool = False) -> dict[str, Any]:
+    if serverless:
+        return {"VariantName": name, "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]},
+                "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}
+    return {"VariantName": name, "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]},
+            "InstanceType": instance_type, "InitialInstanceCount": 2}
+
+
+def template(*variants: dict[str, Any], kind: str, name: Any = None, is_async: bool = False,
+             autoscaled: tuple[str, ...] = (), logical_id: str = "Endpoint") -> dict[str, Any]:
+    config: dict[str, Any] = {"ProductionVariants": list(variants)}
+    if is_async:
+        config["AsyncInferenceConfig"] = {"OutputConfig": {"S3OutputPath": "s3://b/out/"}}
+    endpoint_props: dict[str, Any] = {"EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}}
+    if name is not None:
+        endpoint_props["EndpointName"] = name
+    resources: dict[str, Any] = {
+        "Model": {"Type": "AWS::SageMaker::Model", "Properties": {}},
+        "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": config},
+        logical_id: {"Type": "AWS::SageMaker::Endpoint", "Properties": endpoint_props,
+                     "Metadata": {METADATA_KEY: {"kind": kind}}},
+    }
+    for index, variant_name in enumerate(autoscaled):
+        resources[f"Target{index}"] = {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "ServiceNamespace": "sagemaker",
+            "MinCapacity": 1, "MaxCapacity": 4,
+            "ResourceId": {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [logical_id, "EndpointName"]},
+                                             f"/variant/{variant_name}"]]}}}
+    return {"Resources": resources}
+
+
+REALTIME = template(variant(), kind="realtime", name="orders")
+SERVERLESS = template(variant(serverless=True), kind="serverless", name="orders")
+ASYNC = template(variant(), kind="async", name="orders", is_async=True)
+
+
+def changes(previous: dict[str, Any], new: dict[str, Any]) -> list[UnsafeChange]:
+    return [f.change for f in find_unsafe_changes(previous, new, stack="Svc")]
+
+
+# --------------------------------------------------------------------------- safe: no false alarms
+@pytest.mark.parametrize("tpl", [REALTIME, SERVERLESS, ASYNC], ids=["realtime", "serverless", "async"])
+def test_unchanged_template_is_safe(tpl: dict[str, Any]) -> None:
+    assert changes(tpl, copy.deepcopy(tpl)) == []
+
+
+def test_serverless_to_realtime_is_safe() -> None:
+    assert changes(SERVERLESS, REALTIME) == []
+
+
+def test_serverless_to_async_is_safe() -> None:
+    assert changes(SERVERLESS, ASYNC) == []
+
+
+def test_realtime_to_async_is_safe() -> None:
+    assert changes(REALTIME, ASYNC) == []
+
+
+def test_instance_type_change_without_autoscaling_is_safe() -> None:
+    after = template(variant(instance_type="ml.c6i.xlarge"), kind="realtime", name="orders")
+    assert changes(REALTIME, after) == []
+
+
+def test_new_endpoint_is_safe() -> None:
+    assert changes({"Resources": {}}, REALTIME) == []
+
+
+# --------------------------------------------------------------------------- unsafe
+def test_finds_instance_based_to_serverless() -> None:
+    (finding,) = find_unsafe_changes(REALTIME, SERVERLESS, stack="Svc")
+    assert finding.change is UnsafeChange.INSTANCE_TO_SERVERLESS
+    assert (finding.kind_before, finding.kind_after) == ("realtime", "serverless")
+    assert finding.endpoint == "orders (Endpoint)"
+    text = finding.render()
+    assert "SageMaker rejects" in text and "new construct id and a new endpoint_name" in text
+    assert "migration.instance-to-serverless" in text and "DG:serverless-endpoints" in text
+
+
+def test_finds_async_to_serverless_as_both_refusals() -> None:
+    assert changes(ASYNC, SERVERLESS) == [UnsafeChange.INSTANCE_TO_SERVERLESS, UnsafeChange.ASYNC_REMOVED]
+
+
+def test_finds_async_removed() -> None:
+    (finding,) = find_unsafe_changes(ASYNC, REALTIME)
+    assert finding.change is UnsafeChange.ASYNC_REMOVED
+    assert "cannot be removed" in finding.why
+
+
+def test_finds_instance_type_change_on_autoscaled_variant() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",))
+    after = template(variant(instance_type="ml.c6i.xlarge"), kind="realtime", name="orders",
+                     autoscaled=("AllTraffic",))
+    (finding,) = find_unsafe_changes(before, after)
+    assert finding.change is UnsafeChange.AUTOSCALED_INSTANCE_TYPE
+    assert "ml.m5.large -> ml.c6i.xlarge" in finding.why
+
+
+def test_autoscaling_on_another_variant_does_not_flag() -> None:
+    before = template(variant("A"), variant("B"), kind="realtime", autoscaled=("B",))
+    after = template(variant("A", instance_type="ml.c6i.xlarge"), variant("B"), kind="realtime", autoscaled=("B",))
+    assert changes(before, after) == []
+
+
+def test_finds_literal_resource_id_autoscaling() -> None:
+    before = template(variant(), kind="realtime", name="orders")
+    before["Resources"]["Target"] = {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+        "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        "ResourceId": "endpoint/orders/variant/AllTraffic"}}
+    after = copy.deepcopy(before)
+    after["Resources"]["Config"]["Properties"]["ProductionVariants"][0]["InstanceType"] = "ml.m5.xlarge"
+    assert changes(before, after) == [UnsafeChange.AUTOSCALED_INSTANCE_TYPE]
+
+
+def test_finds_endpoint_name_changed() -> None:
+    after = template(variant(), kind="realtime", name="orders-v2")
+    (finding,) = find_unsafe_changes(REALTIME, after)
+    assert finding.change is UnsafeChange.ENDPOINT_NAME_CHANGED
+    assert "'orders' -> 'orders-v2'" in finding.why
+
+
+def test_finds_endpoint_name_dropped() -> None:
+    assert changes(REALTIME, template(variant(), kind="realtime")) == [UnsafeChange.ENDPOINT_NAME_CHANGED]
+
+
+def test_finds_endpoint_removed() -> None:
+    (finding,) = find_unsafe_changes(REALTIME, {"Resources": {}})
+    assert finding.change is UnsafeChange.ENDPOINT_REMOVED
+    assert finding.kind_after is None and "removed" in finding.render()
+
+
+def test_construct_id_change_is_a_removal() -> None:
+    after = template(variant(), kind="realtime", name="orders", logical_id="Renamed")
+    assert changes(REALTIME, after) == [UnsafeChange.ENDPOINT_REMOVED]
+
+
+# --------------------------------------------------------------------------- acknowledgments
+def acknowledged(tpl: dict[str, Any], change: str, logical_id: str = "Endpoint") -> dict[str, Any]:
+    out = copy.deepcopy(tpl)
+    out["Metadata"] = {METADATA_KEY: {"acknowledged": [
+        {"endpoint": logical_id, "change": change, "reason": "planned cut-over"}]}}
+    return out
+
+
+def test_acknowledged_name_change_passes_and_is_listed_on_request() -> None:
+    after = acknowledged(template(variant(), kind="realtime", name="orders-v2"), "endpoint-name-changed")
+    assert find_unsafe_changes(REALTIME, after) == []
+    (listed,) = find_unsafe_changes(REALTIME, after, include_acknowledged=True)
+    assert listed.acknowledged == "planned cut-over"
+
+
+def test_acknowledged_removal_passes() -> None:
+    assert find_unsafe_changes(REALTIME, acknowledged({"Resources": {}}, "endpoint-removed")) == []
+
+
+def test_service_refusals_cannot_be_acknowledged() -> None:
+    after = acknowledged(SERVERLESS, "instance-to-serverless")
+    assert changes(REALTIME, after) == [UnsafeChange.INSTANCE_TO_SERVERLESS]
+
+
+# --------------------------------------------------------------------------- inference without metadata
+def test_kind_comes_from_the_config_when_metadata_is_missing() -> None:
+    tpl = copy.deepcopy(SERVERLESS)
+    del tpl["Resources"]["Endpoint"]["Metadata"]
+    assert endpoints_of(tpl)["Endpoint"].kind == "serverless"
+    hand_written = copy.deepcopy(REALTIME)
+    del hand_written["Resources"]["Endpoint"]["Metadata"]
+    assert changes(hand_written, tpl) == [UnsafeChange.INSTANCE_TO_SERVERLESS]
+
+
+def test_config_referenced_by_literal_name() -> None:
+    tpl = copy.deepcopy(REALTIME)
+    tpl["Resources"]["Config"]["Properties"]["EndpointConfigName"] = "cfg"
+    tpl["Resources"]["Endpoint"]["Properties"]["EndpointConfigName"] = "cfg"
+    assert endpoints_of(tpl)["Endpoint"].variants["AllTraffic"].instance_type == "ml.m5.large"
+
+
+def test_report_all_clear() -> None:
+    assert render_report([]) == "cdk-sagemaker-inference migration guard: no unsafe endpoint changes."
+
+
+# --------------------------------------------------------------------------- assemblies and the command
+def write_assembly(directory: Path, templates: dict[str, dict[str, Any]]) -> Path:
+    directory.mkdir(parents=True)
+    artifacts: dict[str, Any] = {}
+    for name, tpl in templates.items():
+        (directory / f"{name}.template.json").write_text(json.dumps(tpl))
+        artifacts[name] = {"type": "aws:cloudformation:stack",
+                           "properties": {"templateFile": f"{name}.template.json", "stackName": name}}
+    (directory / "manifest.json").write_text(json.dumps({"version": "48.0.0", "artifacts": artifacts}))
+    return directory
+
+
+def args(**overrides: Any) -> Namespace:
+    values: dict[str, Any] = {"assembly": "cdk.out", "baseline": None, "stacks": None, "region": None,
+                              "profile": None, "include_acknowledged": False, "json": False}
+    values.update(overrides)
+    return Namespace(**values)
+
+
+def test_load_templates_from_assembly_and_file(tmp_path: Path) -> None:
+    assembly = write_assembly(tmp_path / "out", {"Svc": REALTIME})
+    assert load_templates(assembly) == {"Svc": REALTIME}
+    assert load_templates(assembly / "Svc.template.json") == {"Svc": REALTIME}
+    with pytest.raises(FileNotFoundError, match="neither a template file nor a cloud assembly"):
+        load_templates(tmp_path)
+
+
+def test_command_fails_on_unsafe_change(tmp_path: Path) -> None:
+    new = write_assembly(tmp_path / "new", {"Svc": SERVERLESS, "Fresh": REALTIME})
+    out = io.StringIO()
+    code = run(args(assembly=str(new)), out=out, fetch=lambda names, **_: {"Svc": REALTIME})
+    assert code == EXIT_UNSAFE
+    text = out.getvalue()
+    assert "[instance-to-serverless] endpoint Svc/orders (Endpoint): realtime -> serverless" in text
+    assert "not deployed yet (nothing to compare): Fresh" in text
+
+
+def test_command_passes_on_safe_migration_with_json(tmp_path: Path) -> None:
+    new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
+    out = io.StringIO()
+    assert run(args(assembly=str(new), json=True), out=out, fetch=lambda names, **_: {"Svc": SERVERLESS}) == EXIT_OK
+    assert json.loads(out.getvalue()) == {"stacks_compared": ["Svc"], "stacks_new": [], "unsafe": []}
+
+
+def test_command_compares_with_a_baseline_assembly(tmp_path: Path) -> None:
+    new = write_assembly(tmp_path / "new", {"Svc": SERVERLESS})
+    old = write_assembly(tmp_path / "old", {"Svc": ASYNC})
+    out = io.StringIO()
+    assert run(args(assembly=str(new), baseline=str(old), json=True), out=out) == EXIT_UNSAFE
+    report = json.loads(out.getvalue())
+    assert [u["change"] for u in report["unsafe"]] == ["instance-to-serverless", "async-removed"]
+
+
+def test_command_explains_missing_credentials(tmp_path: Path) -> None:
+    from botocore.exceptions import NoCredentialsError
+
+    new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
+
+    def no_credentials(names: list[str], **_: Any) -> dict[str, Any]:
+        raise NoCredentialsError()
+
+    err = io.StringIO()
+    assert run(args(assembly=str(new)), err=err, fetch=no_credentials) == EXIT_ERROR
+    assert "no AWS credentials found" in err.getvalue()
+
+
+def test_command_explains_a_missing_assembly(tmp_path: Path) -> None:
+    err = io.StringIO()
+    assert run(args(assembly=str(tmp_path / "nope")), err=err) == EXIT_ERROR
+    assert "Run `cdk synth` first" in err.getvalue()
+
+
+def test_command_refuses_unknown_stack_filter(tmp_path: Path) -> None:
+    new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
+    err = io.StringIO()
+    assert run(args(assembly=str(new), stacks=["Other"]), err=err) == EXIT_ERROR
+    assert "no stack named Other" in err.getvalue()
