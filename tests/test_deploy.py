@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import ROOT
 
 from cdk_sagemaker_inference.testing.emulator import (
     EMULATOR_CONTEXT_KEY,
@@ -19,6 +18,7 @@ from cdk_sagemaker_inference.testing.emulator import (
     bootstrap_and_deploy,
     describe_deployment,
 )
+from helpers import ROOT
 
 pytestmark = pytest.mark.deploy
 
