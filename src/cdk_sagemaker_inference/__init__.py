@@ -23,8 +23,11 @@ from .constructs import (
 )
 from .errors import Problem, ValidationError
 from .instance_types import Accelerator, InstanceType
+from .migration import Finding, UnsafeChange, find_unsafe_changes
+from .synth_guard import BASELINE_CONTEXT, acknowledge_unsafe_change
 
 __all__ = [
+    "BASELINE_CONTEXT",
     "CONSTRAINTS",
     "METADATA_KEY",
     "Accelerator",
@@ -34,6 +37,7 @@ __all__ = [
     "ContainerImage",
     "ContainerMode",
     "Endpoint",
+    "Finding",
     "EndpointKind",
     "IEndpoint",
     "InferenceExecutionMode",
@@ -45,6 +49,9 @@ __all__ = [
     "RepositoryAccessMode",
     "ServerlessEndpoint",
     "Severity",
+    "UnsafeChange",
     "ValidationError",
+    "acknowledge_unsafe_change",
+    "find_unsafe_changes",
     "__version__",
 ]
