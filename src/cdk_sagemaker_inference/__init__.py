@@ -37,8 +37,8 @@ __all__ = [
     "ContainerImage",
     "ContainerMode",
     "Endpoint",
-    "Finding",
     "EndpointKind",
+    "Finding",
     "IEndpoint",
     "InferenceExecutionMode",
     "InferenceModel",
@@ -51,7 +51,7 @@ __all__ = [
     "Severity",
     "UnsafeChange",
     "ValidationError",
+    "__version__",
     "acknowledge_unsafe_change",
     "find_unsafe_changes",
-    "__version__",
 ]
