@@ -303,6 +303,27 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "0 wires the documented recipe (target tracking on ApproximateBacklogSizePerInstance plus a "
                "HasBacklogWithoutCapacity step policy); min_instances ≤ max_instances",
                "DG:async-inference-autoscale", minimum=0),
+    Constraint("async.autoscaling-settings", _A, "max_instances / target_backlog_per_instance / cooldowns",
+               "max_instances ≥ 1 and ≥ min_instances; target_backlog_per_instance > 0; cooldowns are whole "
+               "seconds ≥ 0", "AAS RegisterScalableTarget.MaxCapacity; AAS TargetTrackingScalingPolicyConfiguration; "
+               "DG:async-inference-autoscale", minimum=1),
+    Constraint("async.no-multi-model", _A, "model.containers[].mode",
+               "SingleModel: InvokeEndpointAsync has no TargetModel, so a multi-model container cannot be invoked",
+               "BCR InvokeEndpointAsyncInput (no TargetModel); AWS re:Post 'multi model is not supported to run "
+               "async inferences'"),
+    Constraint("async.no-direct-invocation", _A, "model.inference_execution_mode",
+               "Serial (an inference pipeline): InvokeEndpointAsync has no TargetContainerHostname, so Direct "
+               "multi-container invocation cannot be used", "BCR InvokeEndpointAsyncInput (no TargetContainerHostname)"),
+    Constraint("async.distinct-locations", _A, "input / output / failure locations",
+               "a non-empty prefix each; in one bucket no location's prefix may contain another's (callers may "
+               "write only the input location, SageMaker only the output and failure locations)",
+               "this library's least-privilege grants (DESIGN.md)"),
+    Constraint("async.bucket-expiration", _A, "input_expiration / output_expiration",
+               "whole days ≥ 1, only on the bucket the construct creates", "S3 LifecycleExpiration.Days",
+               minimum=1, unit="days"),
+    Constraint("props.alarm", _P, "alarm threshold / evaluation_periods",
+               "threshold > 0; evaluation_periods ≥ 1", "CloudWatch PutMetricAlarm (EvaluationPeriods ≥ 1)",
+               minimum=1),
     # ------------------------------------------------------------------ Batch transform
     Constraint("batch.job-name", _B, "job_name_prefix",
                "job names are 1–63 characters, a-z A-Z 0-9 '-', unique forever: every run needs a fresh name",

@@ -1,5 +1,6 @@
 """The constructs, one module each (re-exported by the package root)."""
 
+from .async_endpoint import AsyncEndpoint, AsyncS3Location, IncludeInferenceResponseIn
 from .endpoint import METADATA_KEY, Endpoint, EndpointBase, EndpointKind, IEndpoint
 from .model import (
     ContainerDefinition,
@@ -14,6 +15,8 @@ from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
     "METADATA_KEY",
+    "AsyncEndpoint",
+    "AsyncS3Location",
     "ContainerDefinition",
     "ContainerImage",
     "ContainerMode",
@@ -21,6 +24,7 @@ __all__ = [
     "EndpointBase",
     "EndpointKind",
     "IEndpoint",
+    "IncludeInferenceResponseIn",
     "InferenceExecutionMode",
     "InferenceModel",
     "ModelData",

@@ -4,8 +4,16 @@ Each function takes plain data (see :mod:`cdk_sagemaker_inference.specs`) and re
 problems found, reading its limits from :mod:`cdk_sagemaker_inference.constraints`.
 """
 
+from .async_inference import validate_async_inference, validate_async_model
 from .checks import Checker
 from .model import validate_model
 from .serverless import validate_serverless, validate_serverless_model
 
-__all__ = ["Checker", "validate_model", "validate_serverless", "validate_serverless_model"]
+__all__ = [
+    "Checker",
+    "validate_async_inference",
+    "validate_async_model",
+    "validate_model",
+    "validate_serverless",
+    "validate_serverless_model",
+]

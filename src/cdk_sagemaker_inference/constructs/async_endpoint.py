@@ -1,0 +1,752 @@
+"""AsyncEndpoint: a model behind an asynchronous endpoint (S3 in and out, SNS notifications, scale to zero)."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sns as sns
+from constructs import Construct, IConstruct
+
+from ..errors import Problem, ValidationError
+from ..instance_types import InstanceType, known_realtime_types
+from ..tokens import is_unresolved
+from ..validation.async_inference import (
+    LocationSpec,
+    validate_alarm,
+    validate_async_inference,
+    validate_async_locations,
+    validate_async_model,
+    validate_async_scaling,
+    validate_expiration,
+)
+from ..validation.instances import check_instance_type
+from ._base import TypeChecks, acknowledge
+from ._scaling import INSTANCE_COUNT, variant_scalable_target
+from .endpoint import EndpointBase, EndpointKind, problems_of
+from .model import InferenceModel
+
+__all__ = ["AsyncEndpoint", "AsyncS3Location", "IncludeInferenceResponseIn"]
+
+_CONSTRUCT = "AsyncEndpoint"
+DEFAULT_INPUT_PREFIX = "input"
+DEFAULT_OUTPUT_PREFIX = "output"
+DEFAULT_FAILURE_PREFIX = "failure"
+DEFAULT_MAX_INSTANCES = 2
+DEFAULT_TARGET_BACKLOG_PER_INSTANCE = 5.0
+DEFAULT_SCALE_IN_COOLDOWN_S = 600
+DEFAULT_SCALE_OUT_COOLDOWN_S = 300
+DEFAULT_SCALE_FROM_ZERO_COOLDOWN_S = 300
+
+
+class IncludeInferenceResponseIn(enum.Enum):
+    """Which notification carries the inference response (``IncludeInferenceResponseIn``).
+
+    SageMaker includes the response only when it is at most 128 KB.
+    """
+
+    SUCCESS_NOTIFICATION_TOPIC = "SUCCESS_NOTIFICATION_TOPIC"
+    """The success notification includes the response (needs a success topic)."""
+    ERROR_NOTIFICATION_TOPIC = "ERROR_NOTIFICATION_TOPIC"
+    """The error notification includes the response (needs an error topic)."""
+
+
+@dataclass(frozen=True)
+class AsyncS3Location:
+    """An S3 location of an async endpoint: a bucket and a key prefix (without leading/trailing ``/``)."""
+
+    bucket: s3.IBucket
+    """The bucket."""
+    prefix: str
+    """The key prefix, e.g. ``"input"``: objects live under ``<prefix>/``."""
+
+    @property
+    def s3_uri(self) -> str:
+        """``s3://<bucket>/<prefix>`` (a token when the bucket name is one)."""
+        return self.bucket.s3_url_for_object(self.prefix)
+
+    def uri_for(self, name: str) -> str:
+        """``s3://<bucket>/<prefix>/<name>``."""
+        return self.bucket.s3_url_for_object(f"{self.prefix}/{name}")
+
+    def arn_for_objects(self) -> str:
+        """The ARN pattern of every object under the prefix: ``arn:...:s3:::<bucket>/<prefix>/*``."""
+        return self.bucket.arn_for_objects(f"{self.prefix}/*")
+
+
+class AsyncEndpoint(EndpointBase):
+    """A SageMaker asynchronous endpoint: requests are queued, read from S3, answered in S3.
+
+    One instance-based production variant with ``AsyncInferenceConfig``: an input location
+    callers upload payloads to, output and failure locations SageMaker writes to, optional SNS
+    success and error topics, and optional backlog autoscaling that can scale to zero
+    (``min_instances=0``) with the recipe of the SageMaker Developer Guide
+    (``async-inference-autoscale``): target tracking on ``ApproximateBacklogSizePerInstance`` plus
+    a step-scaling policy fired by a ``HasBacklogWithoutCapacity`` alarm, so that the first
+    request wakes an endpoint that is at zero.
+
+    Children: ``Config`` (the endpoint config), ``Resource`` (the endpoint), ``Bucket`` and
+    ``SuccessTopic``/``ErrorTopic`` when created, ``ScalableTarget`` and
+    ``HasBacklogWithoutCapacityAlarm`` when autoscaled.
+    """
+
+    kind = EndpointKind.ASYNC
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model: InferenceModel,
+        instance_type: InstanceType,
+        initial_instance_count: int = 1,
+        allow_unknown_instance_type: bool = False,
+        endpoint_name: str | None = None,
+        variant_name: str = "AllTraffic",
+        model_data_download_timeout: Duration | None = None,
+        container_startup_health_check_timeout: Duration | None = None,
+        bucket: s3.IBucket | None = None,
+        input_prefix: str | None = None,
+        output_prefix: str | None = None,
+        failure_prefix: str | None = None,
+        input_location: AsyncS3Location | None = None,
+        output_location: AsyncS3Location | None = None,
+        failure_location: AsyncS3Location | None = None,
+        kms_key: kms.IKey | None = None,
+        input_expiration: Duration | None = None,
+        output_expiration: Duration | None = None,
+        server_access_logs_bucket: s3.IBucket | None = None,
+        server_access_logs_prefix: str | None = None,
+        success_topic: sns.ITopic | None = None,
+        error_topic: sns.ITopic | None = None,
+        create_topics: bool = True,
+        topic_kms_key: kms.IKey | None = None,
+        include_inference_response_in: Sequence[IncludeInferenceResponseIn] | None = None,
+        max_concurrent_invocations_per_instance: int | None = None,
+        min_instances: int | None = None,
+        max_instances: int = DEFAULT_MAX_INSTANCES,
+        target_backlog_per_instance: float = DEFAULT_TARGET_BACKLOG_PER_INSTANCE,
+        scale_in_cooldown: Duration | None = None,
+        scale_out_cooldown: Duration | None = None,
+        scale_from_zero_cooldown: Duration | None = None,
+    ) -> None:
+        """Define an asynchronous endpoint.
+
+        :param model: the model to host (see :class:`InferenceModel`). Refused: AWS Marketplace
+            packages, multi-model containers and ``InferenceExecutionMode.DIRECT`` (InvokeEndpointAsync
+            can target neither a model nor a container); a serial inference pipeline is fine.
+        :param instance_type: the ML instance type, e.g. ``InstanceType.M5_XLARGE``. No default. Must be
+            a ``ProductionVariantInstanceType`` of the installed botocore (see
+            ``allow_unknown_instance_type``); burstable ``ml.t*`` types cannot be autoscaled.
+        :param initial_instance_count: instances at creation (≥ 1, also with ``min_instances=0``:
+            autoscaling then scales in to zero when there is no backlog). Default: 1.
+        :param allow_unknown_instance_type: accept an instance type the installed botocore does not
+            list (a brand-new type). Default: False.
+        :param endpoint_name: the endpoint's physical name (1–63 letters, digits, hyphens).
+            Default: chosen by CloudFormation. Changing it later replaces the endpoint.
+        :param variant_name: the production variant's name. Default: ``AllTraffic``.
+        :param model_data_download_timeout: 60–3600 seconds. Default: SageMaker's default.
+        :param container_startup_health_check_timeout: 60–3600 seconds. Default: SageMaker's default.
+        :param bucket: the bucket of the input, output and failure locations. Default: a bucket is
+            created (public access blocked, TLS enforced, encrypted with ``kms_key`` or S3-managed keys).
+        :param input_prefix: key prefix callers upload payloads under. Default: ``"input"``.
+            Cannot be combined with ``input_location``.
+        :param output_prefix: key prefix SageMaker writes responses under. Default: ``"output"``.
+            Cannot be combined with ``output_location``.
+        :param failure_prefix: key prefix SageMaker writes failures under. Default: ``"failure"``.
+            Cannot be combined with ``failure_location``.
+        :param input_location: the input location in a bucket of your own. Default: ``bucket`` +
+            ``input_prefix``. The three locations must not overlap within one bucket.
+        :param output_location: the output location (``S3OutputPath``). Default: ``bucket`` + ``output_prefix``.
+        :param failure_location: the failure location (``S3FailurePath``). Default: ``bucket`` +
+            ``failure_prefix``.
+        :param kms_key: the key SageMaker encrypts outputs with (``OutputConfig.KmsKeyId``); also the
+            created bucket's encryption key and, by default, the created topics' key. The execution
+            role and ``grant_invoke`` grantees may use it. Default: none (S3-managed encryption).
+        :param input_expiration: delete input objects this long after upload (whole days). Only for
+            the created bucket. Default: kept.
+        :param output_expiration: delete output and failure objects this long after they are
+            written (whole days). Only for the created bucket. Default: kept.
+        :param server_access_logs_bucket: where the created bucket logs server access. Default: no
+            access logging (payloads are transient; acknowledged as cdk-nag AwsSolutions-S1).
+        :param server_access_logs_prefix: key prefix of the access logs. Default: none. Needs
+            ``server_access_logs_bucket``.
+        :param success_topic: SNS topic notified when an inference succeeds. Default: created when
+            ``create_topics`` (TLS enforced, encrypted with ``topic_kms_key``).
+        :param error_topic: SNS topic notified when an inference fails. Default: created when
+            ``create_topics``.
+        :param create_topics: create the topics not passed in. Default: True. With False and no
+            topic, SageMaker sends no notification.
+        :param topic_kms_key: the key of the created topics. Default: ``kms_key`` (none: SNS topics
+            without server-side encryption; notifications carry ids and S3 locations).
+        :param include_inference_response_in: the notifications that carry the response (≤ 128 KB);
+            each needs its topic. Default: none.
+        :param max_concurrent_invocations_per_instance: concurrent requests SageMaker sends to one
+            instance (1–1000). Default: SageMaker chooses.
+        :param min_instances: turn on backlog autoscaling with this floor. ``0`` scales to zero with
+            the documented recipe (a scale-out step fired by a HasBacklogWithoutCapacity alarm wakes
+            the endpoint); ``≥ 1`` is target tracking on the backlog only. Default: no autoscaling
+            (``initial_instance_count`` instances, always on).
+        :param max_instances: the autoscaling ceiling (≥ 1, ≥ ``min_instances``). Default: 2.
+            Only with ``min_instances``.
+        :param target_backlog_per_instance: target of ApproximateBacklogSizePerInstance (queued
+            requests per instance, > 0). Default: 5 (the developer guide's example).
+        :param scale_in_cooldown: target tracking scale-in cooldown. Default: 10 minutes (the
+            developer guide's example).
+        :param scale_out_cooldown: target tracking scale-out cooldown. Default: 5 minutes.
+        :param scale_from_zero_cooldown: cooldown of the step policy that wakes the endpoint at zero.
+            Default: 5 minutes (the documented recipe).
+        """
+        super().__init__(scope, construct_id)
+        types = TypeChecks()
+        types.required("model", model, InferenceModel)
+        types.required("instance_type", instance_type, InstanceType)
+        types.optional("allow_unknown_instance_type", allow_unknown_instance_type, bool)
+        types.optional("create_topics", create_topics, bool)
+        durations: tuple[tuple[str, object], ...] = (("model_data_download_timeout", model_data_download_timeout),
+                             ("container_startup_health_check_timeout", container_startup_health_check_timeout),
+                             ("input_expiration", input_expiration), ("output_expiration", output_expiration),
+                             ("scale_in_cooldown", scale_in_cooldown), ("scale_out_cooldown", scale_out_cooldown),
+                             ("scale_from_zero_cooldown", scale_from_zero_cooldown))
+        for field, value in durations:
+            types.optional(field, value, Duration)
+        types.optional("bucket", bucket, s3.IBucket)
+        types.optional("server_access_logs_bucket", server_access_logs_bucket, s3.IBucket)
+        strings: tuple[tuple[str, object], ...] = (("input_prefix", input_prefix), ("output_prefix", output_prefix),
+                                                   ("failure_prefix", failure_prefix),
+                                                   ("server_access_logs_prefix", server_access_logs_prefix))
+        for field, value in strings:
+            types.optional(field, value, str)
+        for field, location in (("input_location", input_location), ("output_location", output_location),
+                                ("failure_location", failure_location)):
+            if types.optional(field, location, AsyncS3Location) and location is not None:
+                types.required(f"{field}.bucket", location.bucket, s3.IBucket)
+                types.required(f"{field}.prefix", location.prefix, str)
+        types.optional("kms_key", kms_key, kms.IKey)
+        types.optional("topic_kms_key", topic_kms_key, kms.IKey)
+        types.optional("success_topic", success_topic, sns.ITopic)
+        types.optional("error_topic", error_topic, sns.ITopic)
+        types.optional_sequence("include_inference_response_in", include_inference_response_in,
+                                IncludeInferenceResponseIn)
+        for field, prefix, location in (("input_prefix", input_prefix, input_location),
+                                        ("output_prefix", output_prefix, output_location),
+                                        ("failure_prefix", failure_prefix, failure_location)):
+            if prefix is not None and location is not None:
+                types.conflict(field, f"pass either {field} or {field.replace('_prefix', '_location')}, not both")
+        if server_access_logs_prefix is not None and server_access_logs_bucket is None:
+            types.conflict("server_access_logs_prefix", "server_access_logs_prefix needs server_access_logs_bucket")
+        types.raise_if_any(self.node.path, _CONSTRUCT)
+
+        creates_bucket = bucket is None and None in (input_location, output_location, failure_location)
+        if not creates_bucket and server_access_logs_bucket is not None:
+            types.conflict("server_access_logs_bucket",
+                           "server access logging is set on the bucket the construct creates; "
+                           "configure logging on your own bucket instead")
+        types.raise_if_any(self.node.path, _CONSTRUCT)
+
+        # -- plain values for the pure validators ------------------------------------------
+        self.model = model
+        self.instance_type = instance_type
+        self.variant_name = variant_name
+        self.kms_key = kms_key
+        """The key of the outputs (``OutputConfig.KmsKeyId``), if any."""
+        self.bucket: s3.IBucket | None = None
+        """The bucket the construct created (None when you passed the buckets)."""
+        placeholder = _PlaceholderBucket()
+        default_bucket: s3.IBucket | _PlaceholderBucket = bucket or placeholder
+        specs = (
+            ("input_location", input_location, input_prefix, DEFAULT_INPUT_PREFIX),
+            ("output_location", output_location, output_prefix, DEFAULT_OUTPUT_PREFIX),
+            ("failure_location", failure_location, failure_prefix, DEFAULT_FAILURE_PREFIX),
+        )
+        planned: list[tuple[str, s3.IBucket | _PlaceholderBucket, str]] = []
+        for field, location, prefix, default in specs:
+            if location is not None:
+                planned.append((field, location.bucket, _normalise(location.prefix)))
+            else:
+                planned.append((field, default_bucket, _normalise(prefix if prefix is not None else default)))
+        location_specs = [
+            LocationSpec(field=field, bucket=_bucket_id(b), prefix=prefix, uri=f"s3://{_bucket_shown(b)}/{prefix}")
+            for field, b, prefix in planned
+        ]
+        include = [i.value for i in include_inference_response_in or ()]
+        check = TypeChecks()
+        self._check_endpoint_name(check, endpoint_name)
+        check.text("name.endpoint", "variant_name", variant_name)
+        check_instance_type(check, "realtime.instance-type", "instance_type", instance_type.name,
+                            known_realtime_types(), allow_unknown=allow_unknown_instance_type)
+        if initial_instance_count is None:
+            check.fail("realtime.instance-count", "initial_instance_count", None, "is required",
+                       "pass initial_instance_count ≥ 1 (autoscaling with min_instances=0 still starts at ≥ 1)")
+        check.number("realtime.instance-count", "initial_instance_count", initial_instance_count,
+                     fix="use 1 or more instances; to scale to zero set min_instances=0 (autoscaling scales in)")
+        check.number("realtime.model-download-timeout", "model_data_download_timeout",
+                     _seconds(model_data_download_timeout), integer=False)
+        check.number("realtime.startup-health-timeout", "container_startup_health_check_timeout",
+                     _seconds(container_startup_health_check_timeout), integer=False)
+        if min_instances is None:
+            for field, given in (("max_instances", max_instances != DEFAULT_MAX_INSTANCES),
+                                 ("target_backlog_per_instance",
+                                  target_backlog_per_instance != DEFAULT_TARGET_BACKLOG_PER_INSTANCE),
+                                 ("scale_in_cooldown", scale_in_cooldown is not None),
+                                 ("scale_out_cooldown", scale_out_cooldown is not None),
+                                 ("scale_from_zero_cooldown", scale_from_zero_cooldown is not None)):
+                if given:
+                    check.conflict(field, f"{field} configures autoscaling, which needs min_instances "
+                                   "(0 to scale to zero)")
+        elif min_instances != 0 and scale_from_zero_cooldown is not None:
+            check.conflict("scale_from_zero_cooldown",
+                           "scale_from_zero_cooldown configures the wake-up policy of min_instances=0")
+        problems: list[Problem] = problems_of(
+            check.problems,
+            validate_async_model(model.spec),
+            validate_async_locations(location_specs),
+            validate_async_inference(
+                output_path=location_specs[1].uri,
+                failure_path=location_specs[2].uri,
+                kms_key_id=kms_key.key_arn if kms_key is not None else None,
+                max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
+                success_topic_arn=success_topic.topic_arn if success_topic is not None else None,
+                error_topic_arn=error_topic.topic_arn if error_topic is not None else None,
+                creates_success_topic=success_topic is None and create_topics,
+                creates_error_topic=error_topic is None and create_topics,
+                include_inference_response_in=include,
+            ),
+            validate_expiration("input_expiration", _days(input_expiration), bucket_created=creates_bucket),
+            validate_expiration("output_expiration", _days(output_expiration), bucket_created=creates_bucket),
+            validate_async_scaling(
+                min_instances=min_instances,
+                max_instances=max_instances,
+                target_backlog_per_instance=target_backlog_per_instance,
+                cooldowns={"scale_in_cooldown": _seconds(scale_in_cooldown),
+                           "scale_out_cooldown": _seconds(scale_out_cooldown),
+                           "scale_from_zero_cooldown": _seconds(scale_from_zero_cooldown)},
+                instance_type=instance_type.name,
+            ),
+        )
+        if problems:
+            raise ValidationError(self.node.path, _CONSTRUCT, problems)
+
+        # -- S3 ------------------------------------------------------------------------------
+        if creates_bucket:
+            self.bucket = self._create_bucket(
+                kms_key=kms_key,
+                prefixes={field: prefix for field, b, prefix in planned if b is placeholder},
+                input_expiration=input_expiration, output_expiration=output_expiration,
+                logs_bucket=server_access_logs_bucket, logs_prefix=server_access_logs_prefix,
+            )
+        resolved = [AsyncS3Location(bucket=b if not isinstance(b, _PlaceholderBucket) else _created(self.bucket),
+                                    prefix=prefix)
+                    for _field, b, prefix in planned]
+        self.input_location, self.output_location, self.failure_location = resolved
+        """Where callers upload payloads / SageMaker writes responses / SageMaker writes failures."""
+
+        # -- SNS -----------------------------------------------------------------------------
+        master_key = topic_kms_key or kms_key
+        self.success_topic: sns.ITopic | None = success_topic or (
+            self._create_topic("SuccessTopic", "succeeded", master_key) if create_topics else None)
+        """The topic notified on success (None: no success notification)."""
+        self.error_topic: sns.ITopic | None = error_topic or (
+            self._create_topic("ErrorTopic", "failed", master_key) if create_topics else None)
+        """The topic notified on failure (None: no error notification)."""
+
+        # -- the execution role may read inputs, write outputs, publish notifications ---------
+        role = model.role
+        self._grant_execution_role(role)
+
+        # -- endpoint config and endpoint ----------------------------------------------------
+        notification: sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty | None = None
+        if self.success_topic or self.error_topic:
+            notification = sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty(
+                success_topic=self.success_topic.topic_arn if self.success_topic else None,
+                error_topic=self.error_topic.topic_arn if self.error_topic else None,
+                include_inference_response_in=include or None,
+            )
+        config = sagemaker.CfnEndpointConfig(
+            self, "Config",
+            production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                variant_name=variant_name,
+                model_name=model.model_name,
+                instance_type=instance_type.name,
+                initial_instance_count=initial_instance_count,
+                initial_variant_weight=1,
+                model_data_download_timeout_in_seconds=_int_seconds(model_data_download_timeout),
+                container_startup_health_check_timeout_in_seconds=_int_seconds(
+                    container_startup_health_check_timeout),
+            )],
+            async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
+                output_config=sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty(
+                    s3_output_path=self.output_location.s3_uri,
+                    s3_failure_path=self.failure_location.s3_uri,
+                    kms_key_id=kms_key.key_arn if kms_key is not None else None,
+                    notification_config=notification,
+                ),
+                client_config=(
+                    sagemaker.CfnEndpointConfig.AsyncInferenceClientConfigProperty(
+                        max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance)
+                    if max_concurrent_invocations_per_instance is not None else None
+                ),
+            ),
+        )
+        # SageMaker uses the role's permissions as soon as the endpoint runs: create them first.
+        for policy in _policies_of(role):
+            config.node.add_dependency(policy)
+        self._create_endpoint(config, endpoint_name=endpoint_name)
+
+        # -- autoscaling ---------------------------------------------------------------------
+        self.scalable_target: appscaling.ScalableTarget | None = None
+        """The scalable target (``sagemaker:variant:DesiredInstanceCount``) when autoscaled."""
+        self.backlog_scaling_policy: appscaling.TargetTrackingScalingPolicy | None = None
+        """Target tracking on ApproximateBacklogSizePerInstance when autoscaled."""
+        self.scale_from_zero_policy: appscaling.StepScalingAction | None = None
+        """The step policy (+1 instance) that wakes the endpoint at zero (``min_instances=0``)."""
+        self.has_backlog_without_capacity_alarm: cloudwatch.Alarm | None = None
+        """The alarm on HasBacklogWithoutCapacity that fires the step policy (``min_instances=0``)."""
+        if min_instances is not None:
+            self._autoscale(
+                min_instances=min_instances, max_instances=max_instances,
+                target_backlog_per_instance=target_backlog_per_instance,
+                scale_in_cooldown=scale_in_cooldown or Duration.seconds(DEFAULT_SCALE_IN_COOLDOWN_S),
+                scale_out_cooldown=scale_out_cooldown or Duration.seconds(DEFAULT_SCALE_OUT_COOLDOWN_S),
+                scale_from_zero_cooldown=(scale_from_zero_cooldown
+                                          or Duration.seconds(DEFAULT_SCALE_FROM_ZERO_COOLDOWN_S)),
+            )
+
+    # -- resources ---------------------------------------------------------------------------
+    def _create_bucket(self, *, kms_key: kms.IKey | None, prefixes: dict[str, str],
+                       input_expiration: Duration | None, output_expiration: Duration | None,
+                       logs_bucket: s3.IBucket | None, logs_prefix: str | None) -> s3.Bucket:
+        rules: list[s3.LifecycleRule] = []
+        for field, prefix in prefixes.items():
+            expiration = input_expiration if field == "input_location" else output_expiration
+            if expiration is not None:
+                rules.append(s3.LifecycleRule(id=f"expire-{prefix.replace('/', '-')}", prefix=f"{prefix}/",
+                                              expiration=expiration,
+                                              abort_incomplete_multipart_upload_after=Duration.days(1)))
+        created = s3.Bucket(
+            self, "Bucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            encryption=s3.BucketEncryption.KMS if kms_key is not None else s3.BucketEncryption.S3_MANAGED,
+            encryption_key=kms_key,
+            bucket_key_enabled=True if kms_key is not None else None,
+            lifecycle_rules=rules or None,
+            server_access_logs_bucket=logs_bucket,
+            server_access_logs_prefix=logs_prefix,
+        )
+        if logs_bucket is None:
+            acknowledge(created, "AwsSolutions-S1", None,
+                        "The bucket holds transient async inference payloads and results, written and read by "
+                        "the endpoint's own role and grant_invoke callers (CloudTrail data events cover audits); "
+                        "pass server_access_logs_bucket to log server access")
+        return created
+
+    def _create_topic(self, construct_id: str, outcome: str, master_key: kms.IKey | None) -> sns.Topic:
+        topic = sns.Topic(self, construct_id, enforce_ssl=True, master_key=master_key,
+                          display_name=f"SageMaker async inference {outcome}")
+        if master_key is None:
+            acknowledge(topic, "AwsSolutions-SNS2", None,
+                        "Notifications carry the inference id and S3 locations (the response only with "
+                        "include_inference_response_in); pass topic_kms_key or kms_key to encrypt the topic")
+        return topic
+
+    def _locations(self) -> tuple[AsyncS3Location, AsyncS3Location, AsyncS3Location]:
+        return self.input_location, self.output_location, self.failure_location
+
+    def _keys(self) -> list[kms.IKey]:
+        keys: list[kms.IKey] = []
+        for candidate in [self.kms_key, *(loc.bucket.encryption_key for loc in self._locations())]:
+            if candidate is not None and all(candidate is not k for k in keys):
+                keys.append(candidate)
+        return keys
+
+    def _grant_execution_role(self, role: iam.IRole) -> None:
+        """Exactly what SageMaker does with the role: get inputs, put outputs/failures, use the keys, publish."""
+        inputs = [self.input_location.arn_for_objects()]
+        outputs = [self.output_location.arn_for_objects(), self.failure_location.arn_for_objects()]
+        role.add_to_principal_policy(iam.PolicyStatement(
+            sid="AsyncInferenceReadInput", actions=["s3:GetObject"], resources=inputs))
+        role.add_to_principal_policy(iam.PolicyStatement(
+            sid="AsyncInferenceWriteResults", actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+            resources=outputs))
+        for key in self._keys():
+            key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
+        for topic in (self.success_topic, self.error_topic):
+            if topic is not None:
+                topic.grant_publish(role)
+        self._acknowledge_wildcards(role, inputs + outputs,
+                                    "SageMaker names async request and result objects at run time "
+                                    "(<prefix>/<inference id>.out): the grant is scoped to the prefix")
+        if any(topic is not None and _topic_key(topic) is not None for topic in (self.success_topic, self.error_topic)):
+            acknowledge(role, "AwsSolutions-IAM5", "Action::kms:GenerateDataKey*",
+                        "aws-cdk-lib's grant_publish on a KMS-encrypted topic, scoped to the topic's key")
+
+    def _acknowledge_wildcards(self, scope: IConstruct, arns: list[str], reason: str) -> None:
+        stack = Stack.of(self)
+        for arn in arns:
+            acknowledge(scope, "AwsSolutions-IAM5", f"Resource::{_flatten_for_nag(stack.resolve(arn))}", reason)
+
+    def _autoscale(self, *, min_instances: int, max_instances: int, target_backlog_per_instance: float,
+                   scale_in_cooldown: Duration, scale_out_cooldown: Duration,
+                   scale_from_zero_cooldown: Duration) -> None:
+        target = variant_scalable_target(
+            self, "ScalableTarget", endpoint=self, variant_name=self.variant_name,
+            dimension=INSTANCE_COUNT, min_capacity=min_instances, max_capacity=max_instances,
+        )
+        self.scalable_target = target
+        self.backlog_scaling_policy = target.scale_to_track_metric(
+            "BacklogPerInstanceTracking",
+            target_value=target_backlog_per_instance,
+            custom_metric=self.metric_approximate_backlog_size_per_instance(),
+            scale_in_cooldown=scale_in_cooldown,
+            scale_out_cooldown=scale_out_cooldown,
+        )
+        if min_instances != 0:
+            return
+        # Target tracking alone starts from zero only once the backlog passes the target; the step
+        # policy adds the first instance as soon as a request waits without capacity.
+        step = appscaling.StepScalingAction(
+            target, "ScaleOutFromZero",
+            scaling_target=target,
+            adjustment_type=appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+            cooldown=scale_from_zero_cooldown,
+            metric_aggregation_type=appscaling.MetricAggregationType.AVERAGE,
+        )
+        step.add_adjustment(adjustment=1, lower_bound=0)
+        self.scale_from_zero_policy = step
+        alarm = cloudwatch.Alarm(
+            self, "HasBacklogWithoutCapacityAlarm",
+            metric=self.metric_has_backlog_without_capacity(period=Duration.minutes(1)),
+            threshold=1,
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.MISSING,
+            alarm_description="Requests wait while the async endpoint has no instance: add one "
+                              "(SageMaker scale-from-zero recipe)",
+        )
+        alarm.add_alarm_action(cloudwatch_actions.ApplicationScalingAction(step))
+        self.has_backlog_without_capacity_alarm = alarm
+
+    # -- grants ------------------------------------------------------------------------------
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke this endpoint asynchronously.
+
+        Grants ``sagemaker:InvokeEndpointAsync`` on the endpoint, ``s3:PutObject`` on the input
+        location, ``s3:GetObject`` on the output and failure locations, and ``kms:Decrypt`` /
+        ``kms:GenerateDataKey`` on the keys involved. The prefix-scoped S3 wildcards are
+        acknowledged (cdk-nag AwsSolutions-IAM5) on ``grantee`` with that reason.
+        """
+        grant = iam.Grant.add_to_principal(grantee=grantee, actions=["sagemaker:InvokeEndpointAsync"],
+                                           resource_arns=[self.endpoint_arn])
+        inputs = [self.input_location.arn_for_objects()]
+        outputs = [self.output_location.arn_for_objects(), self.failure_location.arn_for_objects()]
+        grant = grant.combine(iam.Grant.add_to_principal(
+            grantee=grantee, actions=["s3:PutObject", "s3:AbortMultipartUpload"], resource_arns=inputs))
+        grant = grant.combine(iam.Grant.add_to_principal(grantee=grantee, actions=["s3:GetObject"],
+                                                         resource_arns=outputs))
+        for key in self._keys():
+            grant = grant.combine(key.grant(grantee, "kms:Decrypt", "kms:GenerateDataKey"))
+        if isinstance(grantee, Construct):
+            self._acknowledge_wildcards(grantee, inputs + outputs,
+                                        "async requests and results are objects named per request under the "
+                                        "endpoint's input, output and failure prefixes")
+        return grant
+
+    # -- metrics (AWS/SageMaker, EndpointName) -----------------------------------------------
+    def metric_approximate_backlog_size(self, *, statistic: str = "Average",
+                                        period: Duration | None = None) -> cloudwatch.Metric:
+        """ApproximateBacklogSize: requests queued (default statistic Average, period 5 minutes)."""
+        return self.metric("ApproximateBacklogSize", statistic=statistic, period=period)
+
+    def metric_approximate_backlog_size_per_instance(self, *, statistic: str = "Average",
+                                                     period: Duration | None = None) -> cloudwatch.Metric:
+        """ApproximateBacklogSizePerInstance: queued requests per instance (default Average)."""
+        return self.metric("ApproximateBacklogSizePerInstance", statistic=statistic, period=period)
+
+    def metric_approximate_age_of_oldest_request(self, *, statistic: str = "Maximum",
+                                                 period: Duration | None = None) -> cloudwatch.Metric:
+        """ApproximateAgeOfOldestRequest in seconds (default statistic Maximum)."""
+        return self.metric("ApproximateAgeOfOldestRequest", statistic=statistic, period=period)
+
+    def metric_has_backlog_without_capacity(self, *, statistic: str = "Average",
+                                            period: Duration | None = None) -> cloudwatch.Metric:
+        """HasBacklogWithoutCapacity: 1 while requests wait and no instance runs (default Average)."""
+        return self.metric("HasBacklogWithoutCapacity", statistic=statistic, period=period)
+
+    def metric_invocations_processed(self, *, statistic: str = "Sum",
+                                     period: Duration | None = None) -> cloudwatch.Metric:
+        """InvocationsProcessed: async requests processed (default statistic Sum)."""
+        return self.metric("InvocationsProcessed", statistic=statistic, period=period)
+
+    def metric_invocation_failures(self, *, statistic: str = "Sum",
+                                   period: Duration | None = None) -> cloudwatch.Metric:
+        """InvocationFailures: async requests that failed (default statistic Sum)."""
+        return self.metric("InvocationFailures", statistic=statistic, period=period)
+
+    def metric_time_in_backlog(self, *, statistic: str = "Average",
+                               period: Duration | None = None) -> cloudwatch.Metric:
+        """TimeInBacklog in milliseconds: time queued before processing (default Average)."""
+        return self.metric("TimeInBacklog", statistic=statistic, period=period)
+
+    def metric_total_processing_time(self, *, statistic: str = "Average",
+                                     period: Duration | None = None) -> cloudwatch.Metric:
+        """TotalProcessingTime in milliseconds: from request to response upload (default Average)."""
+        return self.metric("TotalProcessingTime", statistic=statistic, period=period)
+
+    def metric_notification_failures(self, *, statistic: str = "Sum",
+                                     period: Duration | None = None) -> cloudwatch.Metric:
+        """NotificationFailures: SNS notifications that could not be published (default Sum)."""
+        return self.metric("NotificationFailures", statistic=statistic, period=period)
+
+    def metric_model_latency(self, *, statistic: str = "Average",
+                             period: Duration | None = None) -> cloudwatch.Metric:
+        """ModelLatency in microseconds (EndpointName + VariantName; default statistic Average)."""
+        return self.metric("ModelLatency", variant_name=self.variant_name, statistic=statistic, period=period)
+
+    # -- opt-in alarms -----------------------------------------------------------------------
+    def add_oldest_request_age_alarm(self, *, max_age: Duration | None = None, evaluation_periods: int = 3,
+                                     construct_id: str = "OldestRequestAgeAlarm") -> cloudwatch.Alarm:
+        """An alarm when the oldest queued request is older than ``max_age``.
+
+        :param max_age: Default: 30 minutes. Whole seconds > 0.
+        :param evaluation_periods: consecutive 5-minute periods (Maximum statistic). Default: 3.
+        :param construct_id: the alarm's construct id. Default: ``OldestRequestAgeAlarm``.
+        """
+        types = TypeChecks()
+        types.optional("max_age", max_age, Duration)
+        self._check_alarm_id(types, construct_id)
+        types.raise_if_any(self.node.path, _CONSTRUCT)
+        seconds = _seconds(max_age) if max_age is not None else 1800
+        self._raise(validate_alarm("max_age.", threshold=seconds, evaluation_periods=evaluation_periods))
+        return cloudwatch.Alarm(
+            self, construct_id,
+            metric=self.metric_approximate_age_of_oldest_request(),
+            threshold=seconds,  # type: ignore[arg-type]
+            evaluation_periods=evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"The oldest request of async endpoint {self.node.path} waits longer than "
+                              f"{seconds:g} seconds",
+        )
+
+    def add_invocation_failures_alarm(self, *, threshold: int = 1, evaluation_periods: int = 1,
+                                      construct_id: str = "InvocationFailuresAlarm") -> cloudwatch.Alarm:
+        """An alarm when at least ``threshold`` async requests fail within 5 minutes (Sum).
+
+        :param threshold: failures per 5-minute period (> 0). Default: 1.
+        :param evaluation_periods: consecutive periods. Default: 1.
+        :param construct_id: the alarm's construct id. Default: ``InvocationFailuresAlarm``.
+        """
+        types = TypeChecks()
+        self._check_alarm_id(types, construct_id)
+        types.raise_if_any(self.node.path, _CONSTRUCT)
+        self._raise(validate_alarm("", threshold=threshold, evaluation_periods=evaluation_periods))
+        return cloudwatch.Alarm(
+            self, construct_id,
+            metric=self.metric_invocation_failures(),
+            threshold=threshold,
+            evaluation_periods=evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"Async endpoint {self.node.path}: inference requests fail",
+        )
+
+    def _check_alarm_id(self, types: TypeChecks, construct_id: object) -> None:
+        if types.required("construct_id", construct_id, str) and self.node.try_find_child(str(construct_id)):
+            types.conflict("construct_id", f"an alarm {construct_id!r} already exists: pass another construct_id")
+
+    def _raise(self, problems: list[Problem]) -> None:
+        if problems:
+            raise ValidationError(self.node.path, _CONSTRUCT, problems)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+class _PlaceholderBucket:
+    """Stands for the bucket the construct will create, until validation has passed."""
+
+    bucket_name = "<created bucket>"
+
+
+def _bucket_id(bucket: Any) -> str:
+    if isinstance(bucket, _PlaceholderBucket):
+        return "<created>"
+    name = bucket.bucket_name
+    return str(bucket.node.path) if is_unresolved(name) else str(name)
+
+
+def _bucket_shown(bucket: Any) -> str:
+    if isinstance(bucket, _PlaceholderBucket):
+        return "bucket"
+    name = bucket.bucket_name
+    return "bucket" if is_unresolved(name) else str(name)
+
+
+def _created(bucket: s3.IBucket | None) -> s3.IBucket:
+    assert bucket is not None, "the construct creates its bucket before it is used"
+    return bucket
+
+
+def _normalise(prefix: str) -> str:
+    return prefix if is_unresolved(prefix) else prefix.strip("/")
+
+
+def _seconds(duration: Duration | None) -> float | None:
+    return None if duration is None else duration.to_seconds(integral=False)
+
+
+def _int_seconds(duration: Duration | None) -> int | None:
+    seconds = _seconds(duration)
+    if seconds is None:
+        return None
+    return seconds if is_unresolved(seconds) else int(seconds)  # type: ignore[return-value]
+
+
+def _days(duration: Duration | None) -> float | None:
+    return None if duration is None else duration.to_days(integral=False)
+
+
+def _topic_key(topic: sns.ITopic) -> kms.IKey | None:
+    return getattr(topic, "master_key", None)
+
+
+def _policies_of(role: iam.IRole) -> list[IConstruct]:
+    found: list[IConstruct] = []
+    for name in ("DefaultPolicy", "Policy"):
+        child = role.node.try_find_child(name)
+        if child is not None:
+            found.append(child)
+    return found
+
+
+def _flatten_for_nag(node: Any) -> str:
+    """cdk-nag's flattenCfnReference: the form its findings (and so its acknowledgments) use."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.replace("${", "<").replace("}", ">")
+    if isinstance(node, dict):
+        if "Fn::Join" in node:
+            delimiter, items = node["Fn::Join"]
+            return str(delimiter).join(_flatten_for_nag(item) for item in items)
+        if "Fn::Sub" in node:
+            return _flatten_for_nag(node["Fn::Sub"])
+        if "Fn::GetAtt" in node:
+            resource, attribute = node["Fn::GetAtt"]
+            return f"<{_flatten_for_nag(resource)}.{_flatten_for_nag(attribute)}>"
+        if "Fn::ImportValue" in node:
+            return _flatten_for_nag(node["Fn::ImportValue"])
+        if "Ref" in node:
+            return f"<{_flatten_for_nag(node['Ref'])}>"
+    return json.dumps(node, separators=(",", ":"))
