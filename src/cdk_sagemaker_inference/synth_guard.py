@@ -103,6 +103,15 @@ def register_guard(scope: IConstruct) -> None:
     stage = Stage.of(scope)
     if stage is None or stage.node.try_find_child(_REGISTERED) is not None:
         return
+    if not Path(str(baseline)).exists():
+        from .errors import ValidationError
+        from .validation.checks import Checker
+
+        check = Checker()
+        check.fail("props.required", f"context {BASELINE_CONTEXT}", str(baseline),
+                   "names no cloud assembly directory or template file",
+                   "point it at a previous cdk.out directory or a .template.json file, or drop the context value")
+        raise ValidationError(scope.node.path, "migration guard", check.problems)
     Construct(stage, _REGISTERED)
     Validations.of(stage).add_plugins(MigrationGuardPlugin(str(baseline)))
 
