@@ -45,5 +45,17 @@ synth: setup
 demo: setup
 	$(PY) scripts/demo.py
 
+# sdist + wheel (PEP 517) without an isolated build env: setuptools and wheel come from the dev
+# extra, so building needs no network. twine checks the metadata and the README rendering.
+dist: setup
+	rm -rf dist build
+	$(PY) -m build --no-isolation --outdir dist .
+	$(PY) -m twine check --strict dist/*
+
+# HTML API reference generated from the docstrings into docs/api (not committed).
+docs: setup
+	rm -rf docs/api
+	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api cdk_sagemaker_inference
+
 clean:
 	rm -rf cdk.out dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,514 @@
+"""The hosting advisor: which of the four SageMaker inference options fits a workload, and why.
+
+A pure decision function (:func:`recommend`: a :class:`Workload` in, a :class:`Recommendation`
+out) plus rendering (:func:`render_text`, :func:`to_json`, :func:`snippet_for`). The CLI
+(``cdk-sagemaker-inference advise``) only collects the inputs.
+
+The documented per-invocation limits it decides on (each number comes from a row of the
+constraint table, named in :data:`LIMITS`):
+
+============== ================= ====================== ==============================
+option         payload           processing time        constraint row
+============== ================= ====================== ==============================
+real-time      ≤ 6 MB            ≤ 60 s                 ``realtime.runtime-limits``
+serverless     ≤ 4 MB            ≤ 60 s                 ``serverless.runtime-limits``
+async          ≤ 1 GB            ≤ 1 h (3600 s)         ``async.runtime-limits``
+batch          ≤ 100 MB records  ≤ 3600 s per batch     ``batch.timeout``
+============== ================= ====================== ==============================
+
+The decision, in order (each line is one branch, each tested):
+
+Traffic ``batch`` (the whole dataset is available up front, nobody waits per request):
+
+1. records within the batch-transform limits → **batch transform** (with a note when the
+   latency asked for is ``interactive``: a transform job answers no single caller);
+2. else within the async limits → **async** (queue each item as an async request);
+3. else → **none fits**.
+
+Traffic ``sustained`` or ``intermittent`` (requests arrive over time):
+
+4. payload > 6 MB or processing > 60 s, within the async limits → **async** (with a note when
+   the latency asked for is ``interactive``: there is no synchronous answer);
+5. beyond the async limits too → **none fits**;
+6. ``sustained`` → **real-time**;
+7. ``intermittent`` within the serverless limits and no accelerator → **serverless**;
+8. ``intermittent`` beyond serverless (payload > 4 MB, or a GPU/accelerator) and ``interactive``
+   latency → **real-time**;
+9. otherwise (``near-real-time`` or ``offline``) → **async** (scales to zero between bursts).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .constraints import SERVERLESS_MEMORY_TIERS, Constraint, constraint
+
+__all__ = [
+    "IMPLIED_CONSTRAINTS",
+    "LIMITS",
+    "HostingOption",
+    "Latency",
+    "Limit",
+    "Recommendation",
+    "Traffic",
+    "Workload",
+    "recommend",
+    "render_text",
+    "snippet_for",
+    "to_json",
+]
+
+
+class HostingOption(enum.Enum):
+    """The four inference hosting options, each with its construct."""
+
+    REALTIME = "realtime"
+    SERVERLESS = "serverless"
+    ASYNC = "async"
+    BATCH = "batch"
+
+    @property
+    def construct(self) -> str:
+        """The construct class that deploys this option."""
+        return _CONSTRUCTS[self]
+
+    @property
+    def title(self) -> str:
+        """A human name, e.g. ``real-time``."""
+        return _TITLES[self]
+
+
+_CONSTRUCTS = {
+    HostingOption.REALTIME: "RealtimeEndpoint",
+    HostingOption.SERVERLESS: "ServerlessEndpoint",
+    HostingOption.ASYNC: "AsyncEndpoint",
+    HostingOption.BATCH: "BatchTransformJob",
+}
+_TITLES = {
+    HostingOption.REALTIME: "real-time",
+    HostingOption.SERVERLESS: "serverless",
+    HostingOption.ASYNC: "async",
+    HostingOption.BATCH: "batch transform",
+}
+
+
+class Latency(enum.Enum):
+    """How soon a result is needed."""
+
+    INTERACTIVE = "interactive"
+    """A caller waits for the response (milliseconds to seconds)."""
+    NEAR_REAL_TIME = "near-real-time"
+    """A caller can collect the result later (seconds to minutes: poll S3 or get an SNS message)."""
+    OFFLINE = "offline"
+    """Nobody waits (results within hours)."""
+
+
+class Traffic(enum.Enum):
+    """How requests arrive."""
+
+    SUSTAINED = "sustained"
+    """A steady stream of requests that keeps instances busy."""
+    INTERMITTENT = "intermittent"
+    """Bursts with idle periods between them, or unpredictable traffic."""
+    BATCH = "batch"
+    """A whole dataset, available up front, to process in one go (nightly jobs, backfills)."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The documented per-invocation limits of one hosting option."""
+
+    max_payload_mb: float
+    """Largest request/response payload (batch: largest mini-batch), in MB."""
+    max_processing_seconds: float
+    """Longest processing time of one invocation, in seconds."""
+    constraint_id: str
+    """The constraint-table row the numbers come from."""
+
+    @property
+    def row(self) -> Constraint:
+        """The constraint-table row (rule text and source)."""
+        return constraint(self.constraint_id)
+
+
+LIMITS: Mapping[HostingOption, Limit] = {
+    HostingOption.REALTIME: Limit(6, 60, "realtime.runtime-limits"),
+    HostingOption.SERVERLESS: Limit(4, 60, "serverless.runtime-limits"),
+    HostingOption.ASYNC: Limit(1024, 3600, "async.runtime-limits"),
+    HostingOption.BATCH: Limit(100, 3600, "batch.timeout"),
+}
+"""Per-option limits the decision uses (payload in MB, processing in seconds)."""
+
+IMPLIED_CONSTRAINTS: Mapping[HostingOption, tuple[str, ...]] = {
+    HostingOption.REALTIME: (
+        "realtime.runtime-limits", "realtime.instance-type", "realtime.single-instance",
+        "autoscaling.min-capacity", "autoscaling.no-burstable", "migration.instance-to-serverless",
+    ),
+    HostingOption.SERVERLESS: (
+        "serverless.runtime-limits", "serverless.memory", "serverless.max-concurrency",
+        "serverless.no-gpu", "serverless.no-vpc", "serverless.no-network-isolation",
+        "serverless.no-data-capture", "serverless.quota-concurrency", "migration.serverless-to-instance",
+    ),
+    HostingOption.ASYNC: (
+        "async.runtime-limits", "async.output-path", "async.max-concurrent-invocations",
+        "async.scale-to-zero", "async.no-marketplace", "migration.async-removed",
+    ),
+    HostingOption.BATCH: (
+        "batch.timeout", "batch.max-payload", "batch.payload-times-concurrency", "batch.instance-count",
+        "batch.invocation-timeout", "batch.no-cfn-resource",
+    ),
+}
+"""Constraint-table rows that each option brings with it (shown with the recommendation)."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What the advisor decides on."""
+
+    payload_mb: float
+    """Size of one request or response payload (for batch: one record), in MB (> 0)."""
+    processing_seconds: float
+    """Time the model takes for one request (for batch: one mini-batch), in seconds (> 0)."""
+    latency: Latency
+    """How soon a result is needed."""
+    traffic: Traffic
+    """How requests arrive."""
+    gpu: bool = False
+    """Whether the model needs a GPU or another accelerator (Inferentia, Trainium, Gaudi). Default: False."""
+
+    def __post_init__(self) -> None:
+        if not self.payload_mb > 0:
+            raise ValueError(f"payload_mb must be > 0 MB, got {self.payload_mb}")
+        if not self.processing_seconds > 0:
+            raise ValueError(f"processing_seconds must be > 0 s, got {self.processing_seconds}")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The advisor's answer: the option (None when none fits), why, and what it implies."""
+
+    workload: Workload
+    """The inputs."""
+    option: HostingOption | None
+    """The recommended option, or None when no option accepts the workload as described."""
+    reasons: tuple[str, ...]
+    """Why this option (or why none fits)."""
+    ruled_out: Mapping[HostingOption, str] = field(default_factory=dict)
+    """Why each other option was not chosen."""
+    notes: tuple[str, ...] = ()
+    """What to watch for with the chosen option."""
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        """The constraint-table rows the chosen option implies (empty when none fits)."""
+        if self.option is None:
+            return ()
+        return tuple(constraint(c) for c in IMPLIED_CONSTRAINTS[self.option])
+
+    @property
+    def snippet(self) -> str | None:
+        """A construct snippet to paste into a stack, or None when none fits."""
+        return snippet_for(self.option, self.workload) if self.option is not None else None
+
+
+def _mb(value: float) -> str:
+    if value >= 1024 and value % 1024 == 0:
+        return f"{value / 1024:g} GB"
+    return f"{value:g} MB"
+
+
+def _limit_problems(option: HostingOption, workload: Workload) -> list[str]:
+    """Why ``workload`` breaks ``option``'s documented limits (empty: it fits)."""
+    limit = LIMITS[option]
+    problems: list[str] = []
+    if workload.payload_mb > limit.max_payload_mb:
+        unit = "a mini-batch" if option is HostingOption.BATCH else "a payload"
+        problems.append(f"{option.title} accepts {unit} of at most {_mb(limit.max_payload_mb)}; "
+                        f"yours is {_mb(workload.payload_mb)}")
+    if workload.processing_seconds > limit.max_processing_seconds:
+        problems.append(f"{option.title} allows at most {limit.max_processing_seconds:g} s per invocation; "
+                        f"yours takes {workload.processing_seconds:g} s")
+    if option is HostingOption.SERVERLESS and workload.gpu:
+        problems.append("serverless runs CPU images only (no GPU, Inferentia, Trainium or Gaudi)")
+    return problems
+
+
+def _fits(option: HostingOption, workload: Workload) -> bool:
+    return not _limit_problems(option, workload)
+
+
+def _limit_reason(option: HostingOption) -> str:
+    limit = LIMITS[option]
+    return (f"within the documented {option.title} limits ({_mb(limit.max_payload_mb)}, "
+            f"{limit.max_processing_seconds:g} s; rule {limit.constraint_id}, source: {limit.row.source})")
+
+
+def _context_reason(option: HostingOption, workload: Workload) -> str:
+    """Why ``option`` loses although it fits the limits (the workload's traffic and latency)."""
+    traffic, latency = workload.traffic, workload.latency
+    if option is HostingOption.BATCH:
+        return ("needs the whole dataset up front (traffic 'batch'); "
+                "here requests arrive over time")
+    if option is HostingOption.REALTIME:
+        if traffic is Traffic.BATCH:
+            return "an always-on endpoint is not needed for data that is available up front"
+        return "instances run (and bill) through the idle periods of intermittent traffic"
+    if option is HostingOption.SERVERLESS:
+        if traffic is Traffic.BATCH:
+            return "an endpoint invoked request by request is not needed for data that is available up front"
+        return "sustained traffic keeps capacity busy: instances cost less per request and have no cold starts"
+    if latency is Latency.INTERACTIVE:  # ASYNC
+        return "a caller waits for the response: async answers through S3 and SNS, not in the response"
+    if traffic is Traffic.BATCH:
+        return "a transform job processes a whole dataset without queueing each item"
+    return "a synchronous endpoint answers in the response, with no S3 round trip"
+
+
+def recommend(workload: Workload) -> Recommendation:
+    """The hosting option for ``workload``, following the documented decision (module docstring).
+
+    :param workload: payload size, processing time, latency need, traffic pattern, accelerator.
+        No default.
+    """
+    if workload.traffic is Traffic.BATCH:
+        if _fits(HostingOption.BATCH, workload):
+            notes: tuple[str, ...] = ()
+            if workload.latency is Latency.INTERACTIVE:
+                notes = ("a transform job answers no single caller: if a caller waits for each result, "
+                         "describe the traffic as sustained or intermittent instead",)
+            return _chosen(workload, HostingOption.BATCH, (
+                "the data is available up front: a transform job processes the whole dataset and stops, "
+                "so nothing runs (or bills) between jobs",
+                _limit_reason(HostingOption.BATCH),
+            ), notes)
+        if _fits(HostingOption.ASYNC, workload):
+            return _chosen(workload, HostingOption.ASYNC, (
+                *_limit_problems(HostingOption.BATCH, workload),
+                "queue each item of the dataset as an async request instead; the endpoint scales to zero "
+                "when the queue is empty",
+                _limit_reason(HostingOption.ASYNC),
+            ))
+        return _none_fits(workload)
+
+    if not _fits(HostingOption.REALTIME, workload):
+        if _fits(HostingOption.ASYNC, workload):
+            notes = ()
+            if workload.latency is Latency.INTERACTIVE:
+                notes = ("there is no synchronous answer at this size or duration: the caller polls the "
+                         "output location or subscribes to the success topic",)
+            return _chosen(workload, HostingOption.ASYNC, (
+                *_limit_problems(HostingOption.REALTIME, workload),
+                "async inference queues the request (payload in S3) and writes the result to S3",
+                _limit_reason(HostingOption.ASYNC),
+            ), notes)
+        return _none_fits(workload)
+
+    if workload.traffic is Traffic.SUSTAINED:
+        return _chosen(workload, HostingOption.REALTIME, (
+            "sustained traffic keeps instances busy: instance-based hosting has no cold starts and the "
+            "lowest cost per request at a steady load; autoscale on InvocationsPerInstance",
+            _limit_reason(HostingOption.REALTIME),
+        ), ("use at least 2 instances for Availability Zone redundancy",))
+
+    if _fits(HostingOption.SERVERLESS, workload):
+        notes = ("the first request after an idle period waits for a cold start",)
+        if workload.latency is Latency.INTERACTIVE:
+            notes = ("a caller waits: set provisioned_concurrency to keep instances warm and avoid cold starts",)
+        return _chosen(workload, HostingOption.SERVERLESS, (
+            "intermittent traffic: serverless scales with requests and bills per use, nothing runs between "
+            "bursts",
+            _limit_reason(HostingOption.SERVERLESS),
+        ), notes)
+
+    serverless_out = _limit_problems(HostingOption.SERVERLESS, workload)
+    if workload.latency is Latency.INTERACTIVE:
+        return _chosen(workload, HostingOption.REALTIME, (
+            *serverless_out,
+            "a caller waits for the response, so a synchronous endpoint on instances: real-time "
+            "(autoscaling keeps the instance count to the load, with at least one instance)",
+            _limit_reason(HostingOption.REALTIME),
+        ))
+    return _chosen(workload, HostingOption.ASYNC, (
+        *serverless_out,
+        "nobody waits for the response: async inference on instances scales to zero between bursts of "
+        "intermittent traffic (GPUs allowed)",
+        _limit_reason(HostingOption.ASYNC),
+    ))
+
+
+def _chosen(workload: Workload, option: HostingOption, reasons: tuple[str, ...],
+            notes: tuple[str, ...] = ()) -> Recommendation:
+    ruled_out: dict[HostingOption, str] = {}
+    for other in HostingOption:
+        if other is option:
+            continue
+        problems = _limit_problems(other, workload)
+        ruled_out[other] = "; ".join(problems) if problems else _context_reason(other, workload)
+    return Recommendation(workload=workload, option=option, reasons=reasons, ruled_out=ruled_out, notes=notes)
+
+
+def _none_fits(workload: Workload) -> Recommendation:
+    ruled_out = {option: "; ".join(_limit_problems(option, workload)) or _context_reason(option, workload)
+                 for option in HostingOption}
+    return Recommendation(
+        workload=workload, option=None,
+        reasons=(f"no hosting option accepts {_mb(workload.payload_mb)} and "
+                 f"{workload.processing_seconds:g} s per invocation: the largest are async "
+                 f"({_mb(LIMITS[HostingOption.ASYNC].max_payload_mb)}, "
+                 f"{LIMITS[HostingOption.ASYNC].max_processing_seconds:g} s) and batch transform "
+                 f"({_mb(LIMITS[HostingOption.BATCH].max_payload_mb)} mini-batches, "
+                 f"{LIMITS[HostingOption.BATCH].max_processing_seconds:g} s)",
+                 "split the input into smaller records (batch transform splits by Line, RecordIO or "
+                 "TFRecord), or shorten the processing of one request"),
+        ruled_out=ruled_out)
+
+
+# --------------------------------------------------------------------------- snippets
+def _model_lines(workload: Workload) -> list[str]:
+    tag = "2.3.0-gpu-py311" if workload.gpu else "2.3.0-cpu-py311"
+    return [
+        "# In your Stack's __init__ (self is the stack):",
+        "model = InferenceModel(",
+        '    self, "Model",',
+        f'    image=ContainerImage.from_dlc("pytorch-inference", "{tag}"),',
+        "    model_data=ModelData.from_bucket(",
+        '        s3.Bucket.from_bucket_name(self, "ModelBucket", "my-model-bucket"), "model/model.tar.gz"),',
+        ")",
+    ]
+
+
+def _instance_type(workload: Workload) -> str:
+    return "InstanceType.G5_XLARGE" if workload.gpu else "InstanceType.M5_XLARGE"
+
+
+def snippet_for(option: HostingOption, workload: Workload) -> str:
+    """Python to paste into a stack's ``__init__``: the model and the construct for ``option``.
+
+    Values come from the workload (instance family from ``gpu``, scale to zero for intermittent
+    traffic, provisioned concurrency for interactive serverless) and the constraint table.
+
+    :param option: the hosting option. No default.
+    :param workload: the workload the snippet is for. No default.
+    """
+    names = ["ContainerImage", "InferenceModel", "ModelData", option.construct]
+    body: list[str]
+    if option is HostingOption.SERVERLESS:
+        tiers = ", ".join(str(t) for t in SERVERLESS_MEMORY_TIERS)
+        concurrency = constraint("serverless.max-concurrency")
+        body = [
+            "endpoint = ServerlessEndpoint(",
+            '    self, "Endpoint",',
+            "    model=model,",
+            f"    memory_size_mb=2048,  # one of {tiers}: enough to hold the model",
+            f"    max_concurrency=10,  # {concurrency.rule}; counts against the Region's serverless quota",
+        ]
+        if workload.latency is Latency.INTERACTIVE:
+            body.append("    provisioned_concurrency=1,  # kept warm: no cold start for the first requests")
+        body.append(")")
+    elif option is HostingOption.REALTIME:
+        names.append("InstanceType")
+        body = [
+            "endpoint = RealtimeEndpoint(",
+            '    self, "Endpoint",',
+            "    model=model,",
+            f"    instance_type={_instance_type(workload)},",
+            "    instance_count=2,  # two instances for Availability Zone redundancy",
+            ")",
+        ]
+    elif option is HostingOption.ASYNC:
+        names.append("InstanceType")
+        minimum = 1 if workload.traffic is Traffic.SUSTAINED else 0
+        comment = "always one instance up" if minimum else "scale to zero when the queue is empty"
+        body = [
+            "endpoint = AsyncEndpoint(",
+            '    self, "Endpoint",',
+            "    model=model,",
+            f"    instance_type={_instance_type(workload)},",
+            f"    min_instances={minimum},  # {comment}",
+            ")",
+        ]
+    else:
+        names += ["InstanceType", "TransformInput", "TransformOutput"]
+        body = [
+            'data = s3.Bucket.from_bucket_name(self, "DataBucket", "my-data-bucket")',
+            "job = BatchTransformJob(",
+            '    self, "Transform",',
+            "    model=model,",
+            f"    instance_type={_instance_type(workload)},",
+            '    input=TransformInput.from_bucket(data, "input/"),',
+            '    output=TransformOutput.to_bucket(data, "output/"),',
+            ")",
+        ]
+    imports = [
+        "from aws_cdk import aws_s3 as s3",
+        "",
+        f"from cdk_sagemaker_inference import {', '.join(sorted(names))}",
+        "",
+    ]
+    return "\n".join([*imports, *_model_lines(workload), *body]) + "\n"
+
+
+# --------------------------------------------------------------------------- rendering
+def to_json(recommendation: Recommendation) -> dict[str, Any]:
+    """A JSON-serialisable dict of ``recommendation`` (the CLI's ``--json`` output).
+
+    :param recommendation: what :func:`recommend` returned. No default.
+    """
+    option = recommendation.option
+    workload = recommendation.workload
+    return {
+        "workload": {
+            "payload_mb": workload.payload_mb,
+            "processing_seconds": workload.processing_seconds,
+            "latency": workload.latency.value,
+            "traffic": workload.traffic.value,
+            "gpu": workload.gpu,
+        },
+        "recommendation": option.value if option else None,
+        "construct": option.construct if option else None,
+        "reasons": list(recommendation.reasons),
+        "notes": list(recommendation.notes),
+        "ruled_out": {o.value: why for o, why in recommendation.ruled_out.items()},
+        "limits": {
+            o.value: {"max_payload_mb": limit.max_payload_mb,
+                      "max_processing_seconds": limit.max_processing_seconds,
+                      "constraint": limit.constraint_id, "source": limit.row.source}
+            for o, limit in LIMITS.items()
+        },
+        "constraints": [
+            {"id": c.id, "subject": c.subject, "rule": c.rule, "source": c.source, "severity": c.severity.value}
+            for c in recommendation.constraints
+        ],
+        "snippet": recommendation.snippet,
+    }
+
+
+def render_text(recommendation: Recommendation) -> str:
+    """``recommendation`` for a terminal: option, reasons, ruled-out options, constraints, snippet.
+
+    :param recommendation: what :func:`recommend` returned. No default.
+    """
+    option = recommendation.option
+    lines: list[str] = []
+    if option is None:
+        lines.append("No single hosting option fits this workload.")
+    else:
+        lines.append(f"Recommended: {option.construct} ({option.title})")
+    lines += ["", "Why:"] + [f"  - {r}" for r in recommendation.reasons]
+    if recommendation.notes:
+        lines += ["", "Watch for:"] + [f"  - {n}" for n in recommendation.notes]
+    if recommendation.ruled_out:
+        lines += ["", "Not chosen:"]
+        lines += [f"  - {o.title}: {why}" for o, why in recommendation.ruled_out.items()]
+    if recommendation.constraints:
+        lines += ["", "Constraints this implies (checked at synth unless marked):"]
+        for row in recommendation.constraints:
+            mark = "" if row.severity.value == "error" else f" [{row.severity.value}]"
+            lines.append(f"  - {row.id}{mark}: {row.subject}: {row.rule} (source: {row.source})")
+    snippet = recommendation.snippet
+    if snippet is not None:
+        lines += ["", "Snippet:", ""] + [f"    {line}" if line else "" for line in snippet.splitlines()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,175 @@
+"""The ``cdk-sagemaker-inference`` command (also ``python -m cdk_sagemaker_inference``).
+
+Subcommands:
+
+``advise``
+    Recommend a hosting option (real-time, serverless, async, batch transform) for a workload::
+
+        cdk-sagemaker-inference advise --payload-mb 2 --processing-seconds 5 \\
+            --latency interactive --traffic intermittent [--gpu] [--json]
+
+    Missing flags are asked for when standard input is a terminal; otherwise the command stops
+    with an error that names them. Exit codes: 0 a recommendation, 1 no option fits the
+    workload, 2 a usage error.
+
+Each subcommand is one ``add_parser(subparsers)`` function that adds its parser and sets
+``handler`` (a function of the parsed arguments returning the exit code); :data:`COMMANDS`
+lists them, so a new subcommand is one function plus one entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from ._version import __version__
+from .advisor import Latency, Traffic, Workload, recommend, render_text, to_json
+
+__all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
+
+EXIT_OK = 0
+"""A recommendation (or another subcommand's success)."""
+EXIT_NO_FIT = 1
+"""``advise``: no hosting option accepts the workload as described."""
+EXIT_USAGE = 2
+"""Wrong or missing arguments (argparse's convention)."""
+
+_ADVISE_INPUTS: tuple[tuple[str, str, str], ...] = (
+    ("payload_mb", "--payload-mb", "Payload of one request or response (batch: one record), in MB"),
+    ("processing_seconds", "--processing-seconds", "Processing time of one request (batch: one mini-batch), in s"),
+    ("latency", "--latency", "How soon is a result needed? " + " / ".join(m.value for m in Latency)),
+    ("traffic", "--traffic", "How do requests arrive? " + " / ".join(m.value for m in Traffic)),
+)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def add_advise_parser(subparsers: Any) -> None:
+    """Add the ``advise`` subcommand to an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "advise", help="recommend a hosting option for a workload",
+        description="Recommend real-time, serverless, async or batch transform hosting from the documented "
+                    "limits (6 MB / 60 s real-time, 4 MB / 60 s serverless, 1 GB / 1 h async, 100 MB "
+                    "mini-batches for batch transform), with the constraints it implies and a construct "
+                    "snippet. Missing flags are asked for when standard input is a terminal.",
+        epilog="exit codes: 0 a recommendation, 1 no option fits, 2 usage error")
+    parser.add_argument("--payload-mb", type=_positive, metavar="MB",
+                        help="size of one request or response payload (batch: one record), in MB")
+    parser.add_argument("--processing-seconds", type=_positive, metavar="SECONDS",
+                        help="processing time of one request (batch: one mini-batch), in seconds")
+    parser.add_argument("--latency", choices=[m.value for m in Latency],
+                        help="interactive: a caller waits for the response; near-real-time: the result "
+                             "is collected later (seconds to minutes); offline: nobody waits")
+    parser.add_argument("--traffic", choices=[m.value for m in Traffic],
+                        help="sustained: a steady stream; intermittent: bursts with idle periods; batch: a "
+                             "whole dataset available up front")
+    parser.add_argument("--gpu", action="store_true",
+                        help="the model needs a GPU or another accelerator (Inferentia, Trainium, Gaudi)")
+    parser.add_argument("--json", action="store_true", help="print the recommendation as JSON (for tools)")
+    parser.set_defaults(handler=run_advise)
+
+
+COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser,)
+"""The subcommands' ``add_parser`` functions, in help order."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="cdk-sagemaker-inference",
+        description="Tools for cdk-sagemaker-inference: typed AWS CDK constructs for SageMaker inference.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add_parser in COMMANDS:
+        add_parser(subparsers)
+    return parser
+
+
+def _parse_answer(dest: str, text: str) -> Any:
+    if dest in ("payload_mb", "processing_seconds"):
+        return _positive(text)
+    choices = Latency if dest == "latency" else Traffic
+    try:
+        return choices(text.strip().lower()).value
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(m.value for m in choices)}, got {text.strip()!r}") from None
+
+
+def _ask(dest: str, question: str, stdin: TextIO, prompt_out: TextIO) -> Any:
+    """Ask until a valid answer; EOF stops with a usage error."""
+    while True:
+        prompt_out.write(f"{question}: ")
+        prompt_out.flush()
+        line = stdin.readline()
+        if not line:
+            raise _UsageError(f"no answer for {dest.replace('_', '-')} (end of input)")
+        try:
+            return _parse_answer(dest, line.strip())
+        except argparse.ArgumentTypeError as error:
+            prompt_out.write(f"  {error}\n")
+
+
+class _UsageError(Exception):
+    """A usage error found after parsing (missing flags without a terminal)."""
+
+
+def run_advise(args: argparse.Namespace, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
+               stderr: TextIO | None = None) -> int:
+    """Run ``advise`` for parsed ``args``; returns the exit code.
+
+    :param args: the parsed arguments. No default.
+    :param stdin: where answers to prompts come from. Default: ``sys.stdin``.
+    :param stdout: where the recommendation goes. Default: ``sys.stdout``.
+    :param stderr: where prompts and errors go. Default: ``sys.stderr``.
+    """
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    missing = [(dest, flag, question) for dest, flag, question in _ADVISE_INPUTS if getattr(args, dest) is None]
+    try:
+        if missing:
+            if not stdin.isatty():
+                flags = ", ".join(flag for _, flag, _ in missing)
+                raise _UsageError(f"missing {flags} (standard input is not a terminal, so there is no one to ask; "
+                             f"pass every flag, e.g. --payload-mb 2 --processing-seconds 5 "
+                             f"--latency interactive --traffic intermittent)")
+            for dest, _flag, question in missing:
+                setattr(args, dest, _ask(dest, question, stdin, stderr))
+    except _UsageError as error:
+        print(f"cdk-sagemaker-inference advise: error: {error}", file=stderr)
+        return EXIT_USAGE
+    workload = Workload(payload_mb=args.payload_mb, processing_seconds=args.processing_seconds,
+                        latency=Latency(args.latency), traffic=Traffic(args.traffic), gpu=bool(args.gpu))
+    recommendation = recommend(workload)
+    if args.json:
+        json.dump(to_json(recommendation), stdout, indent=2)
+        stdout.write("\n")
+    else:
+        stdout.write(render_text(recommendation))
+    return EXIT_OK if recommendation.option is not None else EXIT_NO_FIT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (``sys.exit(main())`` in the console script).
+
+    :param argv: the arguments without the program name. Default: ``sys.argv[1:]``.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version (0) and usage errors (2)
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
