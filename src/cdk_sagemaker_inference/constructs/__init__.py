@@ -1,7 +1,17 @@
 """The constructs, one module each (re-exported by the package root)."""
 
 from .async_endpoint import AsyncEndpoint, AsyncS3Location, IncludeInferenceResponseIn
+from .data_capture import CaptureMode, DataCapture
 from .endpoint import METADATA_KEY, Endpoint, EndpointBase, EndpointKind, IEndpoint
+from .guardrails import (
+    BlueGreenUpdate,
+    CapacitySize,
+    CapacityUnit,
+    DeploymentGuardrails,
+    RollingUpdate,
+    TrafficRouting,
+    TrafficRoutingType,
+)
 from .model import (
     ContainerDefinition,
     ContainerImage,
@@ -11,15 +21,28 @@ from .model import (
     ModelData,
     RepositoryAccessMode,
 )
+from .realtime import (
+    InstanceScaling,
+    ProductionVariant,
+    RealtimeEndpoint,
+    RoutingStrategy,
+    ScheduledCapacity,
+)
 from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
     "METADATA_KEY",
     "AsyncEndpoint",
     "AsyncS3Location",
+    "BlueGreenUpdate",
+    "CapacitySize",
+    "CapacityUnit",
+    "CaptureMode",
     "ContainerDefinition",
     "ContainerImage",
     "ContainerMode",
+    "DataCapture",
+    "DeploymentGuardrails",
     "Endpoint",
     "EndpointBase",
     "EndpointKind",
@@ -27,8 +50,16 @@ __all__ = [
     "IncludeInferenceResponseIn",
     "InferenceExecutionMode",
     "InferenceModel",
+    "InstanceScaling",
     "ModelData",
+    "ProductionVariant",
     "ProvisionedConcurrencyScaling",
+    "RealtimeEndpoint",
     "RepositoryAccessMode",
+    "RollingUpdate",
+    "RoutingStrategy",
+    "ScheduledCapacity",
     "ServerlessEndpoint",
+    "TrafficRouting",
+    "TrafficRoutingType",
 ]

@@ -1,0 +1,325 @@
+"""Deployment guardrails of an endpoint (``AWS::SageMaker::Endpoint`` ``DeploymentConfig``).
+
+Blue/green deployments shift traffic to the new fleet all at once, in a canary step or in
+linear steps; rolling deployments replace the fleet in batches. Either can roll back
+automatically when a CloudWatch alarm fires during the baking period. Real-time and async
+endpoints support guardrails; serverless endpoints do not.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsii
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_sagemaker as sagemaker
+
+from ..errors import Problem
+from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
+from ._base import TypeChecks
+
+__all__ = [
+    "BlueGreenUpdate",
+    "CapacitySize",
+    "CapacityUnit",
+    "DeploymentGuardrails",
+    "RollingUpdate",
+    "TrafficRouting",
+    "TrafficRoutingType",
+]
+
+
+class TrafficRoutingType(enum.Enum):
+    """How a blue/green deployment shifts traffic (``TrafficRoutingConfig.Type``)."""
+
+    ALL_AT_ONCE = "ALL_AT_ONCE"
+    """All traffic moves to the new fleet in one step, then the baking period starts."""
+    CANARY = "CANARY"
+    """A small share first (the canary), then the rest after the baking period."""
+    LINEAR = "LINEAR"
+    """Equal steps, each followed by the baking period."""
+
+
+class CapacityUnit(enum.Enum):
+    """The unit of a :class:`CapacitySize` (``CapacitySize.Type``)."""
+
+    CAPACITY_PERCENT = "CAPACITY_PERCENT"
+    INSTANCE_COUNT = "INSTANCE_COUNT"
+
+
+@dataclass(frozen=True)
+class CapacitySize:
+    """A share of a variant's fleet: ``CapacitySize.percent(10)`` or ``CapacitySize.instances(2)``."""
+
+    unit: CapacityUnit
+    """Percent of the variant's instances, or a number of instances."""
+    value: int
+    """The percentage or the instance count."""
+
+    @staticmethod
+    def percent(value: int) -> CapacitySize:
+        """``value`` percent of the variant's instances."""
+        return CapacitySize(CapacityUnit.CAPACITY_PERCENT, value)
+
+    @staticmethod
+    def instances(value: int) -> CapacitySize:
+        """``value`` instances (checked against the variant's instance count or autoscaling minimum)."""
+        return CapacitySize(CapacityUnit.INSTANCE_COUNT, value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrafficRouting:
+    """Traffic shifting of a blue/green deployment (``TrafficRoutingConfig``)."""
+
+    type: TrafficRoutingType
+    """ALL_AT_ONCE, CANARY or LINEAR. No default."""
+    wait: Duration
+    """The baking period after each step, during which rollback alarms are watched (0–3600 s).
+    No default."""
+    size: CapacitySize | None = None
+    """The canary size (≤ 50 %) or the linear step (10–50 %). Default: none, which only
+    ALL_AT_ONCE allows."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlueGreenUpdate:
+    """A blue/green deployment (``BlueGreenUpdatePolicy``)."""
+
+    traffic_routing: TrafficRouting
+    """How traffic moves to the new fleet. No default."""
+    termination_wait: Duration | None = None
+    """Extra time before the old fleet is terminated (0–3600 s). Default: SageMaker's, 0 s."""
+    maximum_execution_timeout: Duration | None = None
+    """Upper bound of the whole deployment (600–28800 s, longer than ``wait`` + ``termination_wait``).
+    Default: SageMaker's."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RollingUpdate:
+    """A rolling deployment (``RollingUpdatePolicy``): not for endpoints with several variants."""
+
+    maximum_batch_size: CapacitySize
+    """Instances replaced per step (5–50 % of the variant's instances). No default."""
+    wait: Duration
+    """Baking period after each batch (0–3600 s). No default."""
+    maximum_execution_timeout: Duration | None = None
+    """Upper bound of the whole deployment (600–28800 s). Default: SageMaker's."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentGuardrails:
+    """How endpoint updates roll out, and which alarms roll them back.
+
+    Use the factories: ``DeploymentGuardrails.canary(percent=10, wait=Duration.minutes(10))``,
+    ``.linear(...)``, ``.all_at_once(...)`` or ``.rolling(...)``. Exactly one of
+    ``blue_green_update`` and ``rolling_update`` must be set.
+    """
+
+    blue_green_update: BlueGreenUpdate | None = None
+    """A blue/green policy. Default: none."""
+    rolling_update: RollingUpdate | None = None
+    """A rolling policy. Default: none."""
+    rollback_alarms: Sequence[cloudwatch.IAlarm] = ()
+    """CloudWatch alarms (at most 10) that roll the deployment back when they fire; more can be
+    added with the endpoint's ``add_rollback_alarm()``. Default: none (no automatic rollback)."""
+    conflicts: tuple[str, ...] = field(default=(), repr=False)
+    """Factory arguments that could not be combined (reported by the endpoint). Default: none."""
+
+    @staticmethod
+    def all_at_once(*, wait: Duration, termination_wait: Duration | None = None,
+                    maximum_execution_timeout: Duration | None = None,
+                    rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
+        """Blue/green, all traffic at once, then ``wait`` (the baking period, 0–3600 s).
+
+        ``termination_wait`` default: 0 s. ``maximum_execution_timeout`` default: SageMaker's.
+        ``rollback_alarms`` default: none.
+        """
+        return DeploymentGuardrails._blue_green(TrafficRoutingType.ALL_AT_ONCE, None, wait, termination_wait,
+                                                maximum_execution_timeout, rollback_alarms)
+
+    @staticmethod
+    def canary(*, percent: int | None = None, instances: int | None = None, wait: Duration,
+               termination_wait: Duration | None = None, maximum_execution_timeout: Duration | None = None,
+               rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
+        """Blue/green with a canary: ``percent`` (1–50) or ``instances`` (≤ 50 % of the variant's
+        instances) first, then the rest after ``wait`` (0–3600 s).
+
+        Give exactly one of ``percent`` and ``instances`` (no default). ``termination_wait``
+        default: 0 s. ``maximum_execution_timeout`` default: SageMaker's. ``rollback_alarms``
+        default: none.
+        """
+        size, conflicts = _size("canary", percent, instances, "percent", "instances")
+        return DeploymentGuardrails._blue_green(TrafficRoutingType.CANARY, size, wait, termination_wait,
+                                                maximum_execution_timeout, rollback_alarms, conflicts)
+
+    @staticmethod
+    def linear(*, step_percent: int | None = None, step_instances: int | None = None, wait: Duration,
+               termination_wait: Duration | None = None, maximum_execution_timeout: Duration | None = None,
+               rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
+        """Blue/green in linear steps of ``step_percent`` (10–50) or ``step_instances`` (10–50 % of
+        the variant's instances), ``wait`` (0–3600 s) after each.
+
+        Give exactly one of ``step_percent`` and ``step_instances`` (no default).
+        ``termination_wait`` default: 0 s. ``maximum_execution_timeout`` default: SageMaker's.
+        ``rollback_alarms`` default: none.
+        """
+        size, conflicts = _size("linear", step_percent, step_instances, "step_percent", "step_instances")
+        return DeploymentGuardrails._blue_green(TrafficRoutingType.LINEAR, size, wait, termination_wait,
+                                                maximum_execution_timeout, rollback_alarms, conflicts)
+
+    @staticmethod
+    def rolling(*, batch_percent: int | None = None, batch_instances: int | None = None, wait: Duration,
+                maximum_execution_timeout: Duration | None = None,
+                rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
+        """Rolling batches of ``batch_percent`` (5–50) or ``batch_instances`` (5–50 % of the
+        instances), ``wait`` (0–3600 s) after each. Single-variant endpoints only.
+
+        Give exactly one of ``batch_percent`` and ``batch_instances`` (no default).
+        ``maximum_execution_timeout`` default: SageMaker's. ``rollback_alarms`` default: none.
+        On rollback SageMaker brings the whole old fleet back at once.
+        """
+        size, conflicts = _size("rolling", batch_percent, batch_instances, "batch_percent", "batch_instances")
+        return DeploymentGuardrails(
+            rolling_update=RollingUpdate(maximum_batch_size=size, wait=wait,  # type: ignore[arg-type]
+                                  maximum_execution_timeout=maximum_execution_timeout),
+            rollback_alarms=tuple(rollback_alarms) if _is_sequence(rollback_alarms) else rollback_alarms,
+            conflicts=conflicts,
+        )
+
+    @staticmethod
+    def _blue_green(kind: TrafficRoutingType, size: CapacitySize | None, wait: Duration,
+                    termination_wait: Duration | None, timeout: Duration | None,
+                    alarms: Sequence[cloudwatch.IAlarm], conflicts: tuple[str, ...] = ()) -> DeploymentGuardrails:
+        return DeploymentGuardrails(
+            blue_green_update=BlueGreenUpdate(
+                traffic_routing=TrafficRouting(type=kind, wait=wait, size=size),
+                termination_wait=termination_wait,
+                maximum_execution_timeout=timeout,
+            ),
+            rollback_alarms=tuple(alarms) if _is_sequence(alarms) else alarms,
+            conflicts=conflicts,
+        )
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+def _size(kind: str, percent: int | None, instances: int | None, percent_name: str,
+          instances_name: str) -> tuple[CapacitySize | None, tuple[str, ...]]:
+    if percent is not None and instances is not None:
+        return None, (f"{kind}: pass {percent_name}= or {instances_name}=, not both",)
+    if percent is not None:
+        return CapacitySize.percent(percent), ()
+    if instances is not None:
+        return CapacitySize.instances(instances), ()
+    return None, ()
+
+
+def seconds_of(types: TypeChecks, field_name: str, duration: object) -> object:
+    """A Duration as seconds (a number, or a number token); None when absent or mistyped."""
+    if duration is None or not types.optional(field_name, duration, Duration):
+        return None
+    assert isinstance(duration, Duration)
+    try:
+        return duration.to_seconds(integral=False)
+    except jsii.errors.JSIIError:
+        types.fail("props.type", field_name, duration.to_string(),
+                   "a Duration from a token must be given in seconds",
+                   "use Duration.seconds(token)")
+        return None
+
+
+def _capacity(types: TypeChecks, field_name: str, size: object) -> CapacitySpec | None:
+    if size is None or not types.optional(field_name, size, CapacitySize):
+        return None
+    assert isinstance(size, CapacitySize)
+    unit = size.unit.value if isinstance(size.unit, CapacityUnit) else size.unit
+    return CapacitySpec(unit=unit, value=size.value)
+
+
+def guardrails_problems(guardrails: DeploymentGuardrails, *, production_variants: int,
+                        instance_floors: Sequence[object], field_name: str = "deployment") -> list[Problem]:
+    """Type problems of ``guardrails`` plus the problems of :func:`validate_guardrails`."""
+    types = TypeChecks()
+    for conflict in guardrails.conflicts:
+        types.conflict(field_name, conflict)
+    blue_green_ok = types.optional(f"{field_name}.blue_green_update", guardrails.blue_green_update, BlueGreenUpdate)
+    rolling_ok = types.optional(f"{field_name}.rolling_update", guardrails.rolling_update, RollingUpdate)
+    types.optional_sequence(f"{field_name}.rollback_alarms", guardrails.rollback_alarms, cloudwatch.IAlarm)
+    spec_args: dict[str, Any] = {}
+    if blue_green_ok and guardrails.blue_green_update is not None:
+        policy = guardrails.blue_green_update
+        spec_args["blue_green"] = True
+        if types.required(f"{field_name}.traffic_routing", policy.traffic_routing, TrafficRouting):
+            routing = policy.traffic_routing
+            kind = routing.type
+            spec_args["traffic_type"] = kind.value if isinstance(kind, TrafficRoutingType) else kind
+            spec_args["wait_seconds"] = seconds_of(types, f"{field_name}.wait", routing.wait)
+            spec_args["size"] = _capacity(types, f"{field_name}.{_SIZE_FIELD.get(str(spec_args['traffic_type']), 'size')}",
+                                          routing.size)
+        spec_args["termination_wait_seconds"] = seconds_of(types, f"{field_name}.termination_wait",
+                                                         policy.termination_wait)
+        spec_args["maximum_execution_timeout_seconds"] = seconds_of(
+            types, f"{field_name}.maximum_execution_timeout", policy.maximum_execution_timeout)
+    if rolling_ok and guardrails.rolling_update is not None:
+        rolling = guardrails.rolling_update
+        spec_args["rolling"] = True
+        if guardrails.blue_green_update is None:
+            spec_args["wait_seconds"] = seconds_of(types, f"{field_name}.wait", rolling.wait)
+            spec_args["size"] = _capacity(types, f"{field_name}.maximum_batch_size", rolling.maximum_batch_size)
+            spec_args["maximum_execution_timeout_seconds"] = seconds_of(
+                types, f"{field_name}.maximum_execution_timeout", rolling.maximum_execution_timeout)
+    alarms = guardrails.rollback_alarms
+    spec_args["rollback_alarm_count"] = len(alarms) if _is_sequence(alarms) else 0
+    if types.problems:
+        return list(types.problems)
+    spec = GuardrailsSpec(**spec_args)
+    return validate_guardrails(spec, production_variants=production_variants, instance_floors=instance_floors,
+                               field=field_name)
+
+
+_SIZE_FIELD = {"CANARY": "canary_size", "LINEAR": "linear_step_size"}
+
+
+def render_deployment_config(guardrails: DeploymentGuardrails) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
+    """The ``DeploymentConfig`` of a validated ``guardrails`` (rollback alarms are added by the endpoint)."""
+    blue_green = None
+    rolling = None
+    if guardrails.blue_green_update is not None:
+        policy = guardrails.blue_green_update
+        routing = policy.traffic_routing
+        size = _render_size(routing.size)
+        blue_green = sagemaker.CfnEndpoint.BlueGreenUpdatePolicyProperty(
+            traffic_routing_configuration=sagemaker.CfnEndpoint.TrafficRoutingConfigProperty(
+                type=routing.type.value,
+                wait_interval_in_seconds=routing.wait.to_seconds(),
+                canary_size=size if routing.type is TrafficRoutingType.CANARY else None,
+                linear_step_size=size if routing.type is TrafficRoutingType.LINEAR else None,
+            ),
+            termination_wait_in_seconds=_whole_seconds(policy.termination_wait),
+            maximum_execution_timeout_in_seconds=_whole_seconds(policy.maximum_execution_timeout),
+        )
+    if guardrails.rolling_update is not None:
+        policy_r = guardrails.rolling_update
+        rolling = sagemaker.CfnEndpoint.RollingUpdatePolicyProperty(
+            maximum_batch_size=_render_size(policy_r.maximum_batch_size),  # type: ignore[arg-type]
+            wait_interval_in_seconds=policy_r.wait.to_seconds(),
+            maximum_execution_timeout_in_seconds=_whole_seconds(policy_r.maximum_execution_timeout),
+        )
+    return sagemaker.CfnEndpoint.DeploymentConfigProperty(blue_green_update_policy=blue_green,
+                                                          rolling_update_policy=rolling)
+
+
+def _render_size(size: CapacitySize | None) -> sagemaker.CfnEndpoint.CapacitySizeProperty | None:
+    if size is None:
+        return None
+    return sagemaker.CfnEndpoint.CapacitySizeProperty(type=size.unit.value, value=size.value)
+
+
+def _whole_seconds(duration: Duration | None) -> float | None:
+    return duration.to_seconds() if duration is not None else None

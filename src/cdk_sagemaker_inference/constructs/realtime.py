@@ -1,0 +1,594 @@
+"""RealtimeEndpoint: models on dedicated instances (variants, autoscaling, data capture, guardrails)."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Annotations, Duration, Stack, TimeZone
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+
+from ..errors import ValidationError
+from ..instance_types import InstanceType, known_realtime_types
+from ..tokens import is_unresolved
+from ..validation.realtime import (
+    ScalingSpec,
+    VariantSpec,
+    guardrail_warnings,
+    instance_floor,
+    realtime_warnings,
+    validate_variants,
+)
+from ._base import TypeChecks
+from ._scaling import INSTANCE_COUNT, variant_scalable_target
+from .data_capture import DataCapture
+from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
+from .guardrails import DeploymentGuardrails, guardrails_problems, render_deployment_config, seconds_of
+from .model import InferenceModel
+
+__all__ = ["InstanceScaling", "ProductionVariant", "RealtimeEndpoint", "RoutingStrategy", "ScheduledCapacity"]
+
+_INSTANCE_METRICS = "/aws/sagemaker/Endpoints"
+_MAX_ROLLBACK_ALARMS = 10
+
+
+class RoutingStrategy(enum.Enum):
+    """How a variant spreads requests over its instances (``RoutingConfig.RoutingStrategy``)."""
+
+    LEAST_OUTSTANDING_REQUESTS = "LEAST_OUTSTANDING_REQUESTS"
+    """To the instance with the fewest requests in flight (good for uneven request costs)."""
+    RANDOM = "RANDOM"
+    """To a random instance (SageMaker's default)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduledCapacity:
+    """A scheduled change of a variant's capacity range (an Application Auto Scaling scheduled action)."""
+
+    schedule: appscaling.Schedule
+    """When, e.g. ``appscaling.Schedule.cron(hour="8", minute="0")``. No default."""
+    min_capacity: int | None = None
+    """New minimum instance count (≥ 1). Default: unchanged. Give this or ``max_capacity``."""
+    max_capacity: int | None = None
+    """New maximum instance count (≥ ``min_capacity``). Default: unchanged."""
+    time_zone: TimeZone | None = None
+    """Time zone of a cron or at schedule. Default: UTC."""
+    start_time: datetime.datetime | None = None
+    """When the schedule starts. Default: now."""
+    end_time: datetime.datetime | None = None
+    """When the schedule ends. Default: never."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstanceScaling:
+    """Target tracking of a variant's instance count on ``SageMakerVariantInvocationsPerInstance``.
+
+    Not available on burstable ``ml.t*`` types. While a variant is autoscaled, an update that
+    changes its instance type fails: remove autoscaling first (one deploy), then change the type.
+    """
+
+    min_capacity: int
+    """Fewest instances (≥ 1; 2 or more for Availability Zone redundancy). No default."""
+    max_capacity: int
+    """Most instances (≥ ``min_capacity``). No default."""
+    target_invocations_per_instance: float
+    """Average invocations per instance per minute to aim for (> 0). No default: load-test one
+    instance and take about half of what it sustains."""
+    scale_in_cooldown: Duration | None = None
+    """Default: Application Auto Scaling's default (300 s)."""
+    scale_out_cooldown: Duration | None = None
+    """Default: Application Auto Scaling's default (300 s)."""
+    disable_scale_in: bool = False
+    """Never remove instances automatically. Default: False."""
+    schedules: Sequence[ScheduledCapacity] = ()
+    """Scheduled changes of the capacity range. Default: none."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionVariant:
+    """One variant of a real-time endpoint: a model on its own fleet, with a traffic weight.
+
+    Also the shape of the shadow variant (``RealtimeEndpoint(shadow_variant=...)``), whose weight
+    is the share of production requests copied to it.
+    """
+
+    variant_name: str
+    """Unique within the endpoint (1–63 letters, digits, hyphens). No default. Keep it stable:
+    deployment guardrails need the same variant name in the old and new configuration."""
+    model: InferenceModel
+    """The model this variant serves. No default."""
+    instance_type: InstanceType
+    """e.g. ``InstanceType.M5_LARGE`` or ``InstanceType.of("ml.g6.xlarge")``. No default."""
+    instance_count: int = 1
+    """Initial instances (≥ 1). Default: 1, which warns: one instance has no Availability Zone
+    redundancy."""
+    initial_weight: float = 1.0
+    """Traffic weight (≥ 0): the variant gets weight / sum of weights. Default: 1.0."""
+    volume_size_gb: int | None = None
+    """ML storage volume per instance, 1–512 GB. Default: SageMaker's default for the type."""
+    model_data_download_timeout: Duration | None = None
+    """Time to download the model, 60–3600 s. Default: SageMaker's default."""
+    container_startup_health_check_timeout: Duration | None = None
+    """Time for the container to pass ``/ping``, 60–3600 s. Default: SageMaker's default."""
+    routing_strategy: RoutingStrategy | None = None
+    """How requests are spread over instances. Default: SageMaker's (``RANDOM``)."""
+    autoscaling: InstanceScaling | None = None
+    """Target-tracking autoscaling of the instance count. Default: none (fixed fleet)."""
+    accelerator_type: str | None = None
+    """Elastic Inference: no longer available, so any value is refused. Default: none."""
+    managed_instance_scaling: Any = None
+    """``ManagedInstanceScaling`` works only for inference-component endpoints, so any value is
+    refused (use ``autoscaling``). Default: none."""
+
+
+class RealtimeEndpoint(EndpointBase):
+    """A real-time SageMaker endpoint on dedicated instances.
+
+    One variant: pass ``model`` and ``instance_type`` (plus ``instance_count``, ``autoscaling``,
+    …). Several weighted variants (A/B tests): pass ``variants=[ProductionVariant(...), ...]``
+    instead. A ``ServerlessEndpoint`` with the same construct id becomes this endpoint in place
+    (same logical id and name, SageMaker's UpdateEndpoint); the reverse is refused by SageMaker.
+    """
+
+    kind = EndpointKind.REALTIME
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model: InferenceModel | None = None,
+        instance_type: InstanceType | None = None,
+        instance_count: int | None = None,
+        variant_name: str | None = None,
+        autoscaling: InstanceScaling | None = None,
+        volume_size_gb: int | None = None,
+        model_data_download_timeout: Duration | None = None,
+        container_startup_health_check_timeout: Duration | None = None,
+        routing_strategy: RoutingStrategy | None = None,
+        variants: Sequence[ProductionVariant] | None = None,
+        shadow_variant: ProductionVariant | None = None,
+        data_capture: DataCapture | None = None,
+        kms_key: kms.IKey | None = None,
+        deployment: DeploymentGuardrails | None = None,
+        endpoint_name: str | None = None,
+        allow_unknown_instance_type: bool = False,
+    ) -> None:
+        """Define a real-time endpoint.
+
+        :param model: the model of the single variant. Default: none; then pass ``variants``.
+        :param instance_type: the single variant's instance type. Default: none; required with ``model``.
+        :param instance_count: the single variant's initial instances (≥ 1). Default: 1 (warns:
+            no Availability Zone redundancy).
+        :param variant_name: the single variant's name. Default: ``AllTraffic`` (as a
+            ``ServerlessEndpoint``'s, so a migration keeps it).
+        :param autoscaling: autoscaling of the single variant. Default: none.
+        :param volume_size_gb: the single variant's volume, 1–512 GB. Default: SageMaker's.
+        :param model_data_download_timeout: the single variant's model download timeout,
+            60–3600 s. Default: SageMaker's.
+        :param container_startup_health_check_timeout: the single variant's ``/ping`` timeout,
+            60–3600 s. Default: SageMaker's.
+        :param routing_strategy: the single variant's routing. Default: SageMaker's (``RANDOM``).
+        :param variants: 1–10 production variants with unique names, instead of the single-variant
+            props above. Default: none.
+        :param shadow_variant: a shadow variant that receives a copy of production requests (its
+            responses are discarded); needs exactly one production variant. Default: none.
+        :param data_capture: capture requests/responses to S3. Default: none. The models' roles
+            may put objects under its prefix.
+        :param kms_key: encrypts the instances' ML storage volumes. Default: AWS managed
+            encryption. The key does not cover the hardware-encrypted local NVMe storage of
+            types such as m5d, g5 or p4d (a warning says so). The deploying role (the
+            CloudFormation execution role) must be allowed to use the key.
+        :param deployment: how updates roll out (blue/green or rolling) and which alarms roll them
+            back. Default: none (SageMaker's blue/green, all at once, no rollback alarms).
+        :param endpoint_name: the endpoint's physical name (1–63 letters, digits, hyphens).
+            Default: chosen by CloudFormation. Changing it later replaces the endpoint. Needed when
+            this endpoint's own alarms are rollback alarms (otherwise alarm and endpoint depend on
+            each other).
+        :param allow_unknown_instance_type: accept instance types that the installed botocore does
+            not list (a type newer than your boto3). Default: False.
+        """
+        super().__init__(scope, construct_id)
+        shortcut = {
+            "model": model, "instance_type": instance_type, "instance_count": instance_count,
+            "variant_name": variant_name, "autoscaling": autoscaling, "volume_size_gb": volume_size_gb,
+            "model_data_download_timeout": model_data_download_timeout,
+            "container_startup_health_check_timeout": container_startup_health_check_timeout,
+            "routing_strategy": routing_strategy,
+        }
+        types = TypeChecks()
+        types.optional_sequence("variants", variants, ProductionVariant)
+        types.optional("shadow_variant", shadow_variant, ProductionVariant)
+        types.optional("data_capture", data_capture, DataCapture)
+        types.optional("kms_key", kms_key, kms.IKey)
+        types.optional("deployment", deployment, DeploymentGuardrails)
+        types.optional("allow_unknown_instance_type", allow_unknown_instance_type, bool)
+        if variants is not None:
+            given = [name for name, value in shortcut.items() if value is not None]
+            if given:
+                types.conflict(given[0], f"pass the single-variant props ({', '.join(given)}) or variants=[...], "
+                               "not both (put them into a ProductionVariant)")
+            chosen: list[tuple[str, Any]] = [(f"variants[{i}].", v) for i, v in enumerate(variants)] \
+                if isinstance(variants, (list, tuple)) else []
+        else:
+            chosen = [("", ProductionVariant(
+                variant_name=variant_name if variant_name is not None else DEFAULT_VARIANT_NAME,
+                model=model,  # type: ignore[arg-type]
+                instance_type=instance_type,  # type: ignore[arg-type]
+                instance_count=instance_count if instance_count is not None else 1,
+                autoscaling=autoscaling,
+                volume_size_gb=volume_size_gb,
+                model_data_download_timeout=model_data_download_timeout,
+                container_startup_health_check_timeout=container_startup_health_check_timeout,
+                routing_strategy=routing_strategy,
+            ))]
+        for prefix, variant in chosen:
+            if isinstance(variant, ProductionVariant):
+                _type_check_variant(types, prefix, variant)
+        if isinstance(shadow_variant, ProductionVariant):
+            _type_check_variant(types, "shadow_variant.", shadow_variant)
+        types.raise_if_any(self.node.path, "RealtimeEndpoint")
+
+        checks = TypeChecks()
+        self._check_endpoint_name(checks, endpoint_name)
+        specs = [_variant_spec(prefix, v, checks) for prefix, v in chosen]
+        shadow_spec = _variant_spec("shadow_variant.", shadow_variant, checks) if shadow_variant else None
+        problems = problems_of(
+            checks.problems,
+            validate_variants(specs, known_types=known_realtime_types(),
+                              allow_unknown_instance_type=allow_unknown_instance_type, shadow=shadow_spec),
+            data_capture.problems() if data_capture is not None else [],
+            guardrails_problems(deployment, production_variants=len(specs),
+                                instance_floors=[instance_floor(s) for s in specs])
+            if deployment is not None else [],
+        )
+        if problems:
+            raise ValidationError(self.node.path, "RealtimeEndpoint", problems)
+
+        self.variants: tuple[ProductionVariant, ...] = tuple(v for _, v in chosen)
+        """The production variants."""
+        self.shadow_variant = shadow_variant
+        """The shadow variant, if any."""
+        self.variant_name = self.variants[0].variant_name
+        self.model = self.variants[0].model
+        """The first production variant's model."""
+        self.data_capture = data_capture
+        self.deployment = deployment
+        self._endpoint_name_literal = endpoint_name if isinstance(endpoint_name, str) and not is_unresolved(
+            endpoint_name) else None
+        for problem in realtime_warnings(specs, kms_key=kms_key is not None, shadow=shadow_spec) + (
+                guardrail_warnings(specs) if deployment is not None else []):
+            Annotations.of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
+                                                problem.render())
+
+        every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))
+        capture = None
+        if data_capture is not None:
+            capture = data_capture.bind(self, _distinct_roles(v.model.role for v in every))
+        config = sagemaker.CfnEndpointConfig(
+            self, "Config",
+            production_variants=[_render_variant(v) for v in self.variants],
+            shadow_production_variants=[_render_variant(shadow_variant)] if shadow_variant else None,
+            data_capture_config=capture,
+            kms_key_id=kms_key.key_arn if kms_key is not None else None,
+        )
+        self._create_endpoint(config, endpoint_name=endpoint_name,
+                              deployment_config=render_deployment_config(deployment) if deployment else None)
+        self._rollback_alarms: list[cloudwatch.IAlarm] = []
+        if deployment is not None and deployment.rollback_alarms:
+            self.add_rollback_alarm(*deployment.rollback_alarms)
+
+        self.scalable_targets: dict[str, appscaling.ScalableTarget] = {}
+        """Application Auto Scaling targets by variant name (autoscaled variants only)."""
+        for variant in every:
+            if variant.autoscaling is not None:
+                self.scalable_targets[variant.variant_name] = self._autoscale(variant.variant_name, variant.autoscaling)
+
+    # -- autoscaling ---------------------------------------------------------------------------
+    def _autoscale(self, variant_name: str, scaling: InstanceScaling) -> appscaling.ScalableTarget:
+        target = variant_scalable_target(
+            self, f"{variant_name}Scaling", endpoint=self, variant_name=variant_name,
+            dimension=INSTANCE_COUNT, min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
+        )
+        target.scale_to_track_metric(
+            "InvocationsPerInstance",
+            target_value=scaling.target_invocations_per_instance,
+            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+            scale_in_cooldown=scaling.scale_in_cooldown,
+            scale_out_cooldown=scaling.scale_out_cooldown,
+            disable_scale_in=scaling.disable_scale_in or None,
+        )
+        for index, scheduled in enumerate(scaling.schedules):
+            target.scale_on_schedule(
+                f"Schedule{index}", schedule=scheduled.schedule, min_capacity=scheduled.min_capacity,
+                max_capacity=scheduled.max_capacity, time_zone=scheduled.time_zone,
+                start_time=scheduled.start_time, end_time=scheduled.end_time,
+            )
+        return target
+
+    # -- rollback alarms -----------------------------------------------------------------------
+    def add_rollback_alarm(self, *alarms: cloudwatch.IAlarm) -> None:
+        """Roll deployments back when any of ``alarms`` fires (at most 10 in total).
+
+        Needs ``deployment``. An alarm on this endpoint's own metrics (``alarm_5xx_rate()``, …)
+        needs a fixed ``endpoint_name``: otherwise the alarm needs the endpoint's generated name
+        and the endpoint needs the alarm, a dependency cycle.
+        """
+        check = TypeChecks()
+        field = "deployment.rollback_alarms"
+        for index, alarm in enumerate(alarms):
+            check.required(f"{field}[{len(self._rollback_alarms) + index}]", alarm, cloudwatch.IAlarm)
+        if self.deployment is None:
+            check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
+        total = len(self._rollback_alarms) + len(alarms)
+        if total > _MAX_ROLLBACK_ALARMS:
+            check.fail("guardrails.rollback-alarms", field, total,
+                       f"has {total} alarms: auto-rollback takes at most {_MAX_ROLLBACK_ALARMS}",
+                       "keep the alarms that matter most, or combine several into a cloudwatch.CompositeAlarm")
+        if not check.problems:
+            for alarm in alarms:
+                if self._endpoint_name_literal is None and self._alarm_uses_generated_name(alarm):
+                    check.fail("guardrails.rollback-alarms", field, alarm.node.path,
+                               "watches this endpoint's CloudFormation-generated name, so alarm and endpoint would "
+                               "depend on each other (a cycle)",
+                               "set endpoint_name on the endpoint, so its alarms can name it without a reference")
+        check.raise_if_any(self.node.path, "RealtimeEndpoint")
+        self._rollback_alarms.extend(alarms)
+        self.resource.add_property_override("DeploymentConfig.AutoRollbackConfiguration", {
+            "Alarms": [{"AlarmName": alarm.alarm_name} for alarm in self._rollback_alarms],
+        })
+
+    @property
+    def rollback_alarms(self) -> tuple[cloudwatch.IAlarm, ...]:
+        """The alarms that roll deployments back."""
+        return tuple(self._rollback_alarms)
+
+    def _alarm_uses_generated_name(self, alarm: cloudwatch.IAlarm) -> bool:
+        node = alarm.node
+        child = node.default_child
+        if not isinstance(child, cloudwatch.CfnAlarm):
+            return False
+        stack = Stack.of(self)
+        logical_id = stack.resolve(stack.get_logical_id(self.resource))
+        rendered = json.dumps(stack.resolve({"d": child.dimensions, "m": child.metrics}), default=str)
+        return f'"{logical_id}"' in rendered
+
+    # -- metrics (AWS/SageMaker and /aws/sagemaker/Endpoints, EndpointName + VariantName) ------
+    def metric(self, metric_name: str, *, variant_name: str | None = None, statistic: str = "Sum",
+               period: Duration | None = None, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        """A CloudWatch metric of this endpoint (uses ``endpoint_name`` as given, when it was).
+
+        :param metric_name: the official metric name, e.g. ``"Invocations"``.
+        :param variant_name: the ``VariantName`` dimension. Default: no variant dimension.
+        :param statistic: Default: ``Sum``.
+        :param period: Default: 5 minutes.
+        :param namespace: Default: ``AWS/SageMaker`` (instance metrics live in
+            ``/aws/sagemaker/Endpoints``).
+        """
+        dimensions: dict[str, str] = {"EndpointName": self._endpoint_name_literal or self.endpoint_name}
+        if variant_name is not None:
+            dimensions["VariantName"] = variant_name
+        return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, dimensions_map=dimensions,
+                                 statistic=statistic, period=period or Duration.minutes(5))
+
+    def _variant(self, variant_name: str | None) -> str:
+        names = [v.variant_name for v in self.variants] + (
+            [self.shadow_variant.variant_name] if self.shadow_variant else [])
+        if variant_name is None:
+            return self.variant_name
+        if variant_name not in names:
+            check = TypeChecks()
+            check.fail("props.required", "variant_name", variant_name, f"is not a variant of this endpoint "
+                       f"({', '.join(names)})", f"use one of {', '.join(names)}")
+            check.raise_if_any(self.node.path, "RealtimeEndpoint")
+        return variant_name
+
+    def _variant_metric(self, name: str, statistic: str, variant_name: str | None,
+                        namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        return self.metric(name, variant_name=self._variant(variant_name), statistic=statistic, namespace=namespace)
+
+    def metric_invocations(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """Invocations (Sum). ``variant_name`` default: the first production variant."""
+        return self._variant_metric("Invocations", "Sum", variant_name)
+
+    def metric_invocations_per_instance(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """InvocationsPerInstance (Sum), what autoscaling tracks. ``variant_name`` default: the first variant."""
+        return self._variant_metric("InvocationsPerInstance", "Sum", variant_name)
+
+    def metric_invocation_4xx_errors(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """Invocation4XXErrors (Sum). ``variant_name`` default: the first production variant."""
+        return self._variant_metric("Invocation4XXErrors", "Sum", variant_name)
+
+    def metric_invocation_5xx_errors(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """Invocation5XXErrors (Sum). ``variant_name`` default: the first production variant."""
+        return self._variant_metric("Invocation5XXErrors", "Sum", variant_name)
+
+    def metric_model_latency(self, statistic: str = "Average", *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """ModelLatency in microseconds. ``statistic`` default: Average (``"p99"`` for the tail)."""
+        return self._variant_metric("ModelLatency", statistic, variant_name)
+
+    def metric_overhead_latency(self, statistic: str = "Average", *,
+                                variant_name: str | None = None) -> cloudwatch.Metric:
+        """OverheadLatency in microseconds. ``statistic`` default: Average."""
+        return self._variant_metric("OverheadLatency", statistic, variant_name)
+
+    def metric_cpu_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """CPUUtilization in percent (Average; 100 % per vCPU), namespace ``/aws/sagemaker/Endpoints``."""
+        return self._variant_metric("CPUUtilization", "Average", variant_name, _INSTANCE_METRICS)
+
+    def metric_memory_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """MemoryUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
+        return self._variant_metric("MemoryUtilization", "Average", variant_name, _INSTANCE_METRICS)
+
+    def metric_gpu_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """GPUUtilization in percent (Average; 100 % per GPU), namespace ``/aws/sagemaker/Endpoints``."""
+        return self._variant_metric("GPUUtilization", "Average", variant_name, _INSTANCE_METRICS)
+
+    def metric_gpu_memory_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """GPUMemoryUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
+        return self._variant_metric("GPUMemoryUtilization", "Average", variant_name, _INSTANCE_METRICS)
+
+    def metric_disk_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
+        """DiskUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
+        return self._variant_metric("DiskUtilization", "Average", variant_name, _INSTANCE_METRICS)
+
+    # -- opt-in alarms ---------------------------------------------------------------------
+    def alarm_5xx_rate(self, *, threshold_percent: float = 1.0, variant_name: str | None = None,
+                       period: Duration | None = None, evaluation_periods: int = 3) -> cloudwatch.Alarm:
+        """An alarm when Invocation5XXErrors exceed ``threshold_percent`` of Invocations.
+
+        :param threshold_percent: 0–100 (exclusive of 0). Default: 1.
+        :param variant_name: Default: the first production variant.
+        :param period: Default: 1 minute.
+        :param evaluation_periods: consecutive breaching periods (≥ 1). Default: 3.
+
+        Missing data (no traffic) does not breach. Usable as a rollback alarm
+        (``add_rollback_alarm``), which needs a fixed ``endpoint_name``.
+        """
+        name = self._variant(variant_name)
+        self._check_alarm(threshold_percent, evaluation_periods, maximum=100,
+                          threshold_field="threshold_percent")
+        window = period or Duration.minutes(1)
+        rate = cloudwatch.MathExpression(
+            expression="IF(invocations > 0, 100 * errors / invocations, 0)",
+            using_metrics={
+                "errors": self.metric_invocation_5xx_errors(variant_name=name).with_(period=window),
+                "invocations": self.metric_invocations(variant_name=name).with_(period=window),
+            },
+            label=f"{name} 5XX error rate (%)", period=window,
+        )
+        return cloudwatch.Alarm(
+            self, self._alarm_id(f"{name}5xxRateAlarm"), metric=rate, threshold=threshold_percent,
+            evaluation_periods=evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"{self.node.path} variant {name}: more than {threshold_percent:g}% of invocations "
+                              "fail with 5XX errors",
+        )
+
+    def alarm_p99_latency(self, *, threshold: Duration, variant_name: str | None = None,
+                          period: Duration | None = None, evaluation_periods: int = 3) -> cloudwatch.Alarm:
+        """An alarm when the p99 ModelLatency exceeds ``threshold``.
+
+        :param threshold: e.g. ``Duration.millis(500)`` (ModelLatency is in microseconds). No default.
+        :param variant_name: Default: the first production variant.
+        :param period: Default: 1 minute.
+        :param evaluation_periods: consecutive breaching periods (≥ 1). Default: 3.
+
+        Missing data does not breach. Usable as a rollback alarm (``add_rollback_alarm``).
+        """
+        name = self._variant(variant_name)
+        types = TypeChecks()
+        micros: float | None = None
+        if types.required("threshold", threshold, Duration):
+            micros = threshold.to_milliseconds(integral=False) * 1000
+        if types.problems:
+            types.raise_if_any(self.node.path, "RealtimeEndpoint")
+        assert micros is not None
+        self._check_alarm(micros, evaluation_periods, maximum=None, threshold_field="threshold")
+        window = period or Duration.minutes(1)
+        return cloudwatch.Alarm(
+            self, self._alarm_id(f"{name}P99LatencyAlarm"),
+            metric=self.metric_model_latency("p99", variant_name=name).with_(period=window),
+            threshold=micros, evaluation_periods=evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"{self.node.path} variant {name}: p99 model latency above "
+                              f"{threshold.to_human_string()}",
+        )
+
+    def _check_alarm(self, threshold: object, evaluation_periods: object, *, maximum: float | None,
+                     threshold_field: str) -> None:
+        check = TypeChecks()
+        if (check.number("props.alarm", threshold_field, threshold, integer=False, minimum=0, maximum=maximum)
+                and isinstance(threshold, (int, float)) and not is_unresolved(threshold) and threshold <= 0):
+                check.fail("props.alarm", threshold_field, threshold, f"{threshold:g} is not > 0",
+                           "use a positive threshold")
+        check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
+        check.raise_if_any(self.node.path, "RealtimeEndpoint")
+
+    def _alarm_id(self, base: str) -> str:
+        candidate, index = base, 2
+        while self.node.try_find_child(candidate) is not None:
+            candidate, index = f"{base}{index}", index + 1
+        return candidate
+
+
+def _type_check_variant(types: TypeChecks, prefix: str, variant: ProductionVariant) -> None:
+    types.required(f"{prefix}model", variant.model, InferenceModel)
+    types.required(f"{prefix}instance_type", variant.instance_type, InstanceType)
+    types.optional(f"{prefix}model_data_download_timeout", variant.model_data_download_timeout, Duration)
+    types.optional(f"{prefix}container_startup_health_check_timeout",
+                   variant.container_startup_health_check_timeout, Duration)
+    types.optional(f"{prefix}routing_strategy", variant.routing_strategy, RoutingStrategy)
+    if types.optional(f"{prefix}autoscaling", variant.autoscaling, InstanceScaling) and variant.autoscaling:
+        scaling = variant.autoscaling
+        types.optional(f"{prefix}autoscaling.scale_in_cooldown", scaling.scale_in_cooldown, Duration)
+        types.optional(f"{prefix}autoscaling.scale_out_cooldown", scaling.scale_out_cooldown, Duration)
+        types.optional(f"{prefix}autoscaling.disable_scale_in", scaling.disable_scale_in, bool)
+        if types.optional_sequence(f"{prefix}autoscaling.schedules", scaling.schedules, ScheduledCapacity):
+            for index, scheduled in enumerate(scaling.schedules):
+                types.required(f"{prefix}autoscaling.schedules[{index}].schedule", scheduled.schedule,
+                               appscaling.Schedule)
+                types.optional(f"{prefix}autoscaling.schedules[{index}].time_zone", scheduled.time_zone, TimeZone)
+
+
+def _variant_spec(prefix: str, variant: ProductionVariant, checks: TypeChecks) -> VariantSpec:
+    scaling = variant.autoscaling
+    return VariantSpec(
+        field=prefix,
+        variant_name=variant.variant_name,
+        model=variant.model.spec,
+        instance_type=variant.instance_type.name,
+        instance_count=variant.instance_count,
+        initial_weight=variant.initial_weight,
+        volume_size_gb=variant.volume_size_gb,
+        model_data_download_timeout_seconds=seconds_of(
+            checks, f"{prefix}model_data_download_timeout", variant.model_data_download_timeout),
+        container_startup_health_check_timeout_seconds=seconds_of(
+            checks, f"{prefix}container_startup_health_check_timeout", variant.container_startup_health_check_timeout),
+        accelerator_type=variant.accelerator_type,
+        managed_instance_scaling=variant.managed_instance_scaling,
+        scaling=None if scaling is None else ScalingSpec(
+            min_capacity=scaling.min_capacity,
+            max_capacity=scaling.max_capacity,
+            target_invocations_per_instance=scaling.target_invocations_per_instance,
+            schedules=tuple((s.min_capacity, s.max_capacity) for s in scaling.schedules),
+        ),
+    )
+
+
+def _render_variant(variant: ProductionVariant) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
+    return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+        variant_name=variant.variant_name,
+        model_name=variant.model.model_name,
+        instance_type=variant.instance_type.name,
+        initial_instance_count=variant.instance_count,
+        initial_variant_weight=variant.initial_weight,
+        volume_size_in_gb=variant.volume_size_gb,
+        model_data_download_timeout_in_seconds=_whole_seconds(variant.model_data_download_timeout),
+        container_startup_health_check_timeout_in_seconds=_whole_seconds(
+            variant.container_startup_health_check_timeout),
+        routing_config=sagemaker.CfnEndpointConfig.RoutingConfigProperty(
+            routing_strategy=variant.routing_strategy.value) if variant.routing_strategy is not None else None,
+    )
+
+
+def _whole_seconds(duration: Duration | None) -> float | None:
+    return duration.to_seconds() if duration is not None else None
+
+
+def _distinct_roles(roles: Any) -> list[iam.IRole]:
+    seen: dict[str, iam.IRole] = {}
+    for role in roles:
+        seen.setdefault(role.node.path, role)
+    return list(seen.values())
