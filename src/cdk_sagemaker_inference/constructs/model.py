@@ -238,7 +238,8 @@ class _AssetData(ModelData):
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
-        asset.grant_read(grantee)
+        # Read on this one object, not the whole staging bucket (Asset.grant_read grants bucket/*).
+        asset.bucket.grant_read(grantee, asset.s3_object_key)
         return asset.s3_object_url
 
 

@@ -11,7 +11,6 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from ..constraints import constraint
 from ..errors import Problem
 from ..instance_types import has_local_nvme
 from ..specs import ModelSpec
@@ -270,7 +269,6 @@ __all__ = [
     "DataCaptureSpec",
     "ScalingSpec",
     "VariantSpec",
-    "constraint",
     "guardrail_warnings",
     "instance_floor",
     "realtime_warnings",
