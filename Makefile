@@ -34,7 +34,7 @@ unit: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not deploy"
 
 lint: setup
-	$(BIN)/ruff check src tests stacks app.py benchmarks scripts
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 typecheck: lint

@@ -6,9 +6,8 @@ import re
 import subprocess
 import sys
 
-from helpers import ROOT
-
 from cdk_sagemaker_inference.constraints import BY_ID, CONSTRAINTS, Area, Severity, by_area, constraint
+from helpers import ROOT
 
 
 def test_ids_are_unique_and_every_row_has_a_source() -> None:
