@@ -4,8 +4,10 @@
 from aws_cdk import App
 
 from stacks.common import synthesizer
+from stacks.realtime_stack import RealtimeStack
 from stacks.serverless_stack import ServerlessStack
 
 app = App()
 ServerlessStack(app, "ServerlessInference", synthesizer=synthesizer(app))
+RealtimeStack(app, "RealtimeInference", synthesizer=synthesizer(app))
 app.synth()

@@ -65,3 +65,29 @@ def test_serverless_endpoint_reads_back(deployed: dict[str, Any], emulator: Moto
     url = model["PrimaryContainer"]["ModelDataUrl"]
     bucket, key = url.removeprefix("s3://").split("/", 1)
     assert emulator.client("s3").head_object(Bucket=bucket, Key=key)["ContentLength"] > 0
+
+
+def test_realtime_endpoint_reads_back(deployed: dict[str, Any], emulator: MotoServer) -> None:
+    found = endpoint(deployed, "RealtimeInference")
+    assert found["status"] == "InService"
+    variants = {v["VariantName"]: v for v in found["variants"]}
+    assert set(variants) == {"Current", "Challenger"}
+    assert variants["Current"]["InitialVariantWeight"] == pytest.approx(0.9)
+    assert variants["Challenger"]["InitialVariantWeight"] == pytest.approx(0.1)
+    for variant in variants.values():
+        assert (variant["InstanceType"], variant["InitialInstanceCount"]) == ("ml.m5.large", 2)
+    assert variants["Current"]["ModelName"] != variants["Challenger"]["ModelName"]
+    (stack,) = [s for s in deployed["stacks"] if s["name"] == "RealtimeInference"]
+    capture = found["data_capture_config"]
+    assert capture is not None
+    assert capture["DestinationS3Uri"] == f"s3://{stack['outputs']['CaptureBucketName']}/capture"
+    assert capture["InitialSamplingPercentage"] == 20
+    assert [o["CaptureMode"] for o in capture["CaptureOptions"]] == ["Input", "Output"]
+    assert capture["CaptureContentTypeHeader"] == {"CsvContentTypes": ["text/csv"],
+                                                   "JsonContentTypes": ["application/json"]}
+    # Each variant serves its own model. moto keeps no DeploymentConfig and skips
+    # AWS::CloudWatch::Alarm, so the canary and its rollback alarms are asserted on the template
+    # (tests/test_realtime.py).
+    sagemaker = emulator.client("sagemaker")
+    challenger = sagemaker.describe_model(ModelName=variants["Challenger"]["ModelName"])
+    assert challenger["PrimaryContainer"]["Environment"]["MODEL_VARIANT"] == "challenger"
