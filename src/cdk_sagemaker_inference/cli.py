@@ -12,6 +12,14 @@ Subcommands:
     with an error that names them. Exit codes: 0 a recommendation, 1 no option fits the
     workload, 2 a usage error.
 
+``guard``
+    Refuse unsafe endpoint changes (instance-based -> serverless, async removed, ...) before
+    ``cdk deploy``, comparing a cloud assembly with the deployed stacks::
+
+        cdk-sagemaker-inference guard --assembly cdk.out [--json]
+
+    Exit codes: 0 safe, 1 unsafe changes, 2 the check could not run.
+
 Each subcommand is one ``add_parser(subparsers)`` function that adds its parser and sets
 ``handler`` (a function of the parsed arguments returning the exit code); :data:`COMMANDS`
 lists them, so a new subcommand is one function plus one entry.
@@ -26,6 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from ._version import __version__
+from . import guard_cli
 from .advisor import Latency, Traffic, Workload, recommend, render_text, to_json
 
 __all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
@@ -80,7 +89,7 @@ def add_advise_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run_advise)
 
 
-COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser,)
+COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser)
 """The subcommands' ``add_parser`` functions, in help order."""
 
 
