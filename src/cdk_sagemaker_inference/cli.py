@@ -33,8 +33,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from ._version import __version__
 from . import guard_cli
+from ._version import __version__
 from .advisor import Latency, Traffic, Workload, recommend, render_text, to_json
 
 __all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
