@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,16 @@ from cdk_sagemaker_inference import (
     BASELINE_CONTEXT,
     ContainerImage,
     InferenceModel,
+    InstanceType,
     ModelData,
+    RealtimeEndpoint,
     ServerlessEndpoint,
     UnsafeChange,
     ValidationError,
     acknowledge_unsafe_change,
 )
 from cdk_sagemaker_inference.migration import METADATA_KEY
-from helpers import CDK_CONTEXT, new_app, new_stack, template_of
+from helpers import CDK_CONTEXT, new_app, new_stack
 
 
 def build(app: App, **endpoint: Any) -> ServerlessEndpoint:
@@ -42,17 +43,6 @@ def baseline_assembly(tmp_path: Path, **endpoint: Any) -> Path:
     return out
 
 
-def as_instance_based(template: dict[str, Any]) -> dict[str, Any]:
-    """The same stack as if Orders had been a real-time endpoint (what the baseline deployed)."""
-    out = json.loads(json.dumps(template))
-    for resource in out["Resources"].values():
-        if resource["Type"] == "AWS::SageMaker::EndpointConfig":
-            (variant,) = resource["Properties"]["ProductionVariants"]
-            del variant["ServerlessConfig"]
-            variant.update({"InstanceType": "ml.m5.large", "InitialInstanceCount": 2})
-    return out
-
-
 def test_synth_passes_when_nothing_unsafe_changed(tmp_path: Path) -> None:
     baseline = baseline_assembly(tmp_path)
     app = new_app(**{BASELINE_CONTEXT: str(baseline)})
@@ -61,9 +51,15 @@ def test_synth_passes_when_nothing_unsafe_changed(tmp_path: Path) -> None:
 
 
 def test_synth_fails_when_instance_based_becomes_serverless(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    previous = as_instance_based(template_of(build(new_app()).node.scope).to_json())
-    baseline = tmp_path / "Svc.template.json"
-    baseline.write_text(json.dumps(previous))
+    baseline_app = App(outdir=str(tmp_path / "baseline.out"), context=CDK_CONTEXT)
+    stack = new_stack(baseline_app, "Svc")
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
+    model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
+                           model_data=ModelData.from_bucket(bucket, "m/model.tar.gz"))
+    RealtimeEndpoint(stack, "Orders", model=model, endpoint_name="orders", instance_type=InstanceType.M5_LARGE,
+                     instance_count=2)
+    baseline_app.synth()
+    baseline = tmp_path / "baseline.out"
     app = new_app(**{BASELINE_CONTEXT: str(baseline)})
     build(app)
     text = failed_synth(app, capfd)
