@@ -24,18 +24,47 @@ def _is_instance(value: Any, expected: Any) -> bool:
         return False
     if expected is float:
         expected = (int, float)
+    names = expected if isinstance(expected, tuple) else (expected,)
     try:
         if isinstance(value, expected):
             return True
-    except TypeError:  # pragma: no cover - a typing construct, not a class
-        return True
+    except TypeError:  # a jsii interface (a Protocol isinstance cannot check): compare declared interfaces
+        wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
+        if isinstance(value, _PLAIN_VALUES):
+            return False  # a str/number/dict never implements a jsii interface (e.g. an ARN for an IKey)
+        declared_all = _jsii_interfaces(value)
+        if not wanted or declared_all is None:
+            return True  # a typing construct, or an object jsii lists no interfaces for
+        return bool(wanted & declared_all)
     interfaces = getattr(type(value), "__jsii_ifaces__", None) or getattr(value, "__jsii_ifaces__", None)
-    names = expected if isinstance(expected, tuple) else (expected,)
     if interfaces:
         wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
         declared = {getattr(i, "__jsii_type__", None) for i in interfaces}
         return bool(wanted & declared)
     return False
+
+
+_PLAIN_VALUES = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
+
+
+def _jsii_interfaces(value: Any) -> set[str] | None:
+    """The jsii interfaces ``value`` implements, with the interfaces they extend (None: unknown)."""
+    delegates = getattr(value, "_delegates", None) if type(value).__name__ == "InterfaceDynamicProxy" else None
+    found: set[str] = set()
+    known = False
+    for item in delegates or [value]:
+        for klass in type(item).__mro__:
+            own = klass.__dict__.get("__jsii_type__", None)
+            if isinstance(own, str):  # a class, or the proxy class of an interface (_IKeyProxy)
+                known = True
+                found.add(own)
+            for interface in klass.__dict__.get("__jsii_ifaces__", None) or ():
+                known = True
+                for base in getattr(interface, "__mro__", (interface,)):
+                    name = getattr(base, "__jsii_type__", None)
+                    if isinstance(name, str):
+                        found.add(name)
+    return found if known else None
 
 
 class TypeChecks(Checker):
