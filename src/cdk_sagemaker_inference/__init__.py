@@ -2,46 +2,57 @@
 
 Every construct checks SageMaker's documented constraints when it is created, and raises one
 :class:`ValidationError` listing every problem, instead of a deploy that fails 15 minutes in.
+
+The constructs (and everything else that needs aws-cdk-lib) are imported on first use: importing
+aws-cdk-lib starts the jsii runtime (a node process), which the command-line tools and the pytest
+plugin do not need.
 """
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .constraints import CONSTRAINTS, Area, Constraint, Severity
-from .constructs import (
-    METADATA_KEY,
-    AsyncEndpoint,
-    AsyncS3Location,
-    BlueGreenUpdate,
-    CapacitySize,
-    CapacityUnit,
-    CaptureMode,
-    ContainerDefinition,
-    ContainerImage,
-    ContainerMode,
-    DataCapture,
-    DeploymentGuardrails,
-    Endpoint,
-    EndpointKind,
-    IEndpoint,
-    IncludeInferenceResponseIn,
-    InferenceExecutionMode,
-    InferenceModel,
-    InstanceScaling,
-    ModelData,
-    ProductionVariant,
-    ProvisionedConcurrencyScaling,
-    RealtimeEndpoint,
-    RepositoryAccessMode,
-    RollingUpdate,
-    RoutingStrategy,
-    ScheduledCapacity,
-    ServerlessEndpoint,
-    TrafficRouting,
-    TrafficRoutingType,
-)
 from .errors import Problem, ValidationError
 from .instance_types import Accelerator, InstanceType
 from .migration import Finding, UnsafeChange, find_unsafe_changes
-from .synth_guard import BASELINE_CONTEXT, acknowledge_unsafe_change
+
+if TYPE_CHECKING:
+    from .constructs import (
+        METADATA_KEY,
+        AsyncEndpoint,
+        AsyncS3Location,
+        BlueGreenUpdate,
+        CapacitySize,
+        CapacityUnit,
+        CaptureMode,
+        ContainerDefinition,
+        ContainerImage,
+        ContainerMode,
+        DataCapture,
+        DeploymentGuardrails,
+        Endpoint,
+        EndpointKind,
+        IEndpoint,
+        IncludeInferenceResponseIn,
+        InferenceExecutionMode,
+        InferenceModel,
+        InstanceScaling,
+        ModelData,
+        ProductionVariant,
+        ProvisionedConcurrencyScaling,
+        RealtimeEndpoint,
+        RepositoryAccessMode,
+        RollingUpdate,
+        RoutingStrategy,
+        ScheduledCapacity,
+        ServerlessEndpoint,
+        TrafficRouting,
+        TrafficRoutingType,
+    )
+    from .synth_guard import BASELINE_CONTEXT, acknowledge_unsafe_change
+
+_LAZY_MODULES = (".constructs", ".synth_guard")
 
 __all__ = [
     "BASELINE_CONTEXT",
@@ -89,3 +100,15 @@ __all__ = [
     "acknowledge_unsafe_change",
     "find_unsafe_changes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the aws-cdk-lib parts of the public API on first use."""
+    if name in __all__:
+        for module_name in _LAZY_MODULES:
+            module = importlib.import_module(module_name, __name__)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..constructs.endpoint import METADATA_KEY
+from ..migration import METADATA_KEY
 from .templates import TemplateSource, template_dict
 
 __all__ = [
