@@ -70,7 +70,7 @@ class ServerlessEndpoint(EndpointBase):
         """Define a serverless endpoint.
 
         :param model: the model to host (see :class:`InferenceModel`); it must be a single
-            CPU container without VPC or network isolation.
+            CPU container without VPC or network isolation. No default.
         :param memory_size_mb: one of 1024, 2048, 3072, 4096, 5120, 6144. No default.
         :param max_concurrency: concurrent invocations, 1–200. No default. Counts against the
             account's Region-wide serverless concurrency quota (a synth warning past it).

@@ -1,0 +1,197 @@
+"""The API reference is generated from the docstrings (``make docs``): every public symbol must have one,
+and every constructor parameter of a construct must say its default.
+
+Public means: named in the ``__all__`` of the package root (and of the public toolkit modules below);
+for a class, also its public methods and properties, including those it inherits from this package's
+own base classes. Constants (``CONSTRAINTS``, ``METADATA_KEY``, enum members) are data, documented
+where they are defined. A failure lists exactly what is missing, one line per symbol.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+from constructs import Construct
+
+import cdk_sagemaker_inference
+
+PACKAGE = cdk_sagemaker_inference.__name__
+MODULES = [PACKAGE, f"{PACKAGE}.testing", f"{PACKAGE}.advisor", f"{PACKAGE}.cli"]
+"""Modules whose ``__all__`` is public API (the root re-exports the constructs)."""
+
+CONTEXT_PARAMS = {"self", "scope", "construct_id"}
+PARAM_ENTRY = re.compile(r":param (\w+):(.*?)(?=\n\s*:(?:param|raises|returns|return|type)\b|\Z)", re.S)
+SAYS_DEFAULT = re.compile(r"\b(default|required)\b", re.I)
+
+
+def _public(module: ModuleType) -> Iterator[tuple[str, Any]]:
+    for name in module.__all__:
+        yield f"{module.__name__}.{name}", getattr(module, name)
+
+
+def _own_doc(obj: Any) -> str:
+    doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else getattr(obj, "__doc__", None)
+    return (doc or "").strip()
+
+
+def _members(cls: type) -> Iterator[tuple[str, str, Callable[..., Any] | property]]:
+    """Public methods and properties of ``cls`` defined by this package (most derived first)."""
+    seen: set[str] = set()
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith(PACKAGE):
+            continue
+        for attr, value in vars(klass).items():
+            if attr.startswith("_") or attr in seen:
+                continue
+            seen.add(attr)
+            if isinstance(value, staticmethod | classmethod):
+                yield attr, "method", value.__func__
+            elif isinstance(value, property):
+                yield attr, "property", value
+            elif inspect.isfunction(value):
+                yield attr, "method", value
+
+
+def missing_docstrings(modules: list[str]) -> list[str]:
+    """One line per public class, function, method or property without a docstring."""
+    missing: list[str] = []
+    done: set[int] = set()
+    for module_name in modules:
+        for name, obj in _public(importlib.import_module(module_name)):
+            if id(obj) in done:
+                continue
+            done.add(id(obj))
+            if inspect.isclass(obj):
+                if not _own_doc(obj):
+                    missing.append(f"{name}: class has no docstring")
+                for attr, kind, member in _members(obj):
+                    if not _own_doc(member):
+                        missing.append(f"{name}.{attr}: {kind} has no docstring")
+            elif inspect.isfunction(obj) and not _own_doc(obj):
+                missing.append(f"{name}: function has no docstring")
+    return missing
+
+
+def _constructs(modules: list[str]) -> Iterator[tuple[str, type]]:
+    for module_name in modules:
+        for name, obj in _public(importlib.import_module(module_name)):
+            if inspect.isclass(obj) and issubclass(obj, Construct) and not issubclass(obj, enum.Enum):
+                yield name, obj
+
+
+def undocumented_parameters(modules: list[str]) -> list[str]:
+    """One line per constructor parameter of a public construct that is not documented with its default."""
+    missing: list[str] = []
+    for name, cls in _constructs(modules):
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            continue
+        entries = {m.group(1): m.group(2) for m in PARAM_ENTRY.finditer(inspect.getdoc(init) or "")}
+        for param in inspect.signature(init).parameters.values():
+            if param.name in CONTEXT_PARAMS or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+                continue
+            text = entries.get(param.name)
+            if text is None:
+                missing.append(f"{name}({param.name}=...): no ':param {param.name}:' entry in __init__'s docstring")
+            elif not SAYS_DEFAULT.search(text):
+                missing.append(f"{name}({param.name}=...): ':param {param.name}:' does not state the default "
+                               f"('Default: ...', 'No default' or 'required')")
+    return missing
+
+
+def test_every_public_symbol_has_a_docstring() -> None:
+    missing = missing_docstrings(MODULES)
+    assert missing == [], "public API without a docstring:\n  " + "\n  ".join(missing)
+
+
+def test_every_construct_parameter_states_its_default() -> None:
+    missing = undocumented_parameters(MODULES)
+    assert missing == [], "construct parameters without a documented default:\n  " + "\n  ".join(missing)
+
+
+def test_the_constructs_are_checked() -> None:
+    """The check above sees the constructs (a wrong filter would make it pass on nothing)."""
+    names = {name.rsplit(".", 1)[1] for name, _ in _constructs(MODULES)}
+    assert {"InferenceModel", "ServerlessEndpoint"} <= names
+
+
+# --------------------------------------------------------------------------- the checks themselves
+class _Documented:
+    """A documented class."""
+
+    def method(self) -> None:
+        """A documented method."""
+
+    @property
+    def value(self) -> int:
+        """A documented property."""
+        return 1
+
+
+class _Undocumented(_Documented):
+    def other(self) -> None:
+        pass
+
+    @property
+    def size(self) -> int:
+        return 1
+
+    @staticmethod
+    def make() -> None:
+        pass
+
+
+def _module(**symbols: Any) -> ModuleType:
+    module = ModuleType(f"{PACKAGE}._doc_check_example")
+    for obj in symbols.values():
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            obj.__module__ = module.__name__
+    module.__dict__.update(symbols)
+    module.__all__ = list(symbols)  # type: ignore[attr-defined]
+    return module
+
+
+def test_the_docstring_check_finds_what_is_missing(monkeypatch: Any) -> None:
+    def bare() -> None:
+        pass
+
+    module = _module(Documented=_Documented, Undocumented=_Undocumented, bare=bare)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    assert missing_docstrings([module.__name__]) == [
+        f"{module.__name__}.Undocumented: class has no docstring",
+        f"{module.__name__}.Undocumented.other: method has no docstring",
+        f"{module.__name__}.Undocumented.size: property has no docstring",
+        f"{module.__name__}.Undocumented.make: method has no docstring",
+        f"{module.__name__}.bare: function has no docstring",
+    ]
+
+
+class _Example(Construct):
+    """An example construct."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, size: int, color: str = "red",
+                 shape: str | None = None, name: str | None = None) -> None:
+        """Define it.
+
+        :param size: how big. No default.
+        :param color: which color.
+        :param name: the name. Default: chosen by CloudFormation.
+        """
+        super().__init__(scope, construct_id)
+
+
+def test_the_parameter_check_finds_what_is_missing(monkeypatch: Any) -> None:
+    module = _module(Example=_Example)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    assert undocumented_parameters([module.__name__]) == [
+        f"{module.__name__}.Example(color=...): ':param color:' does not state the default "
+        "('Default: ...', 'No default' or 'required')",
+        f"{module.__name__}.Example(shape=...): no ':param shape:' entry in __init__'s docstring",
+    ]
