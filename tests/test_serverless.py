@@ -450,3 +450,10 @@ def test_templates_pass_cfn_lint() -> None:
 def test_defaults_pass_cdk_nag_aws_solutions() -> None:
     endpoint = serverless()
     assert nag_findings(endpoint.node.root) == []
+
+
+def test_fails_when_local_model_data_is_missing(tmp_path: Any) -> None:
+    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Model", image=CPU_IMAGE, model_data=ModelData.from_asset(str(tmp_path / "nope.tar.gz")))
+    assert "model_data = " in str(caught.value) and "no such file or directory" in str(caught.value)

@@ -153,7 +153,13 @@ class _EcrImage(ContainerImage):
 class _AssetImage(ContainerImage):
     def __init__(self, directory: str, accelerator: Accelerator, props: dict[str, Any]) -> None:
         super().__init__(description=f"asset {directory}", accelerator=accelerator)
-        self._directory, self._props = directory, props
+        # Absolute: the jsii runtime resolves relative paths against its own working directory.
+        self._directory, self._props = os.path.abspath(directory), props
+
+    @property
+    def missing(self) -> str | None:
+        """The directory, when it has no Dockerfile (else None)."""
+        return None if os.path.isfile(os.path.join(self._directory, "Dockerfile")) else self._directory
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         asset = ecr_assets.DockerImageAsset(scope, "ImageAsset", directory=self._directory, **self._props)
@@ -234,7 +240,13 @@ class _BucketData(ModelData):
 class _AssetData(ModelData):
     def __init__(self, path: str) -> None:
         super().__init__(validation_url=f"s3://cdk-assets/{os.path.basename(path)}", uncompressed=False)
-        self._path = path
+        # Absolute: the jsii runtime resolves relative paths against its own working directory.
+        self._path = os.path.abspath(path)
+
+    @property
+    def missing(self) -> str | None:
+        """The path, when no file is there (else None)."""
+        return None if os.path.exists(self._path) else self._path
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
@@ -321,6 +333,11 @@ class InferenceModel(Construct):
             types.conflict("containers", "pass either containers=[...] or image/model_data/environment, not both")
         if containers is None and image is None:
             types.conflict("image", "a model needs an image (or containers=[...])")
+        for field, asset in (("image", image), ("model_data", model_data)):
+            missing = getattr(asset, "missing", None)
+            if missing:
+                types.fail("props.required", field, missing, "no such file or directory (a local asset)",
+                           "pass the path of an existing model.tar.gz (model_data) or Dockerfile directory (image)")
         types.raise_if_any(self.node.path, "InferenceModel")
 
         definitions: tuple[ContainerDefinition, ...] = (
