@@ -52,10 +52,12 @@ dist: setup
 	$(PY) -m build --no-isolation --outdir dist .
 	$(PY) -m twine check --strict dist/*
 
-# HTML API reference generated from the docstrings into docs/api (not committed).
+# HTML API reference generated from the docstrings into docs/api (not committed). The package root
+# re-exports the constructs; the public submodules that are not re-exported are listed here.
+DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.constraints cdk_sagemaker_inference.migration cdk_sagemaker_inference.testing cdk_sagemaker_inference.advisor cdk_sagemaker_inference.cli
 docs: setup
 	rm -rf docs/api
-	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api cdk_sagemaker_inference
+	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api $(DOC_MODULES)
 
 clean:
 	rm -rf cdk.out dist build .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,9 @@ import importlib
 import inspect
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -195,3 +197,31 @@ def test_the_parameter_check_finds_what_is_missing(monkeypatch: Any) -> None:
         "('Default: ...', 'No default' or 'required')",
         f"{module.__name__}.Example(shape=...): no ':param shape:' entry in __init__'s docstring",
     ]
+
+
+# --------------------------------------------------------------------------- make docs
+def _doc_modules() -> list[str]:
+    """The modules ``make docs`` renders (the Makefile's DOC_MODULES: one list for both)."""
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    match = re.search(r"^DOC_MODULES :=(.*)$", makefile, re.M)
+    assert match, "the Makefile defines DOC_MODULES"
+    return match.group(1).split()
+
+
+def test_make_docs_renders_every_public_module_without_warnings(tmp_path: Path) -> None:
+    import pdoc
+    import pdoc.render
+
+    modules = _doc_modules()
+    assert set(MODULES) <= set(modules)
+    pdoc.render.configure(docformat="restructuredtext")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pdoc.pdoc(*modules, output_directory=tmp_path)
+    assert [str(w.message) for w in caught] == []
+    for module in modules:
+        assert (tmp_path / (module.replace(".", "/") + ".html")).is_file(), module
+    root = (tmp_path / f"{PACKAGE}.html").read_text()
+    assert "ServerlessEndpoint" in root and "memory_size_mb" in root
+    testing = (tmp_path / PACKAGE / "testing.html").read_text()
+    assert "normalise_template" in testing and "assert_all_endpoints_serverless" in testing

@@ -13,16 +13,15 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
-if TYPE_CHECKING:
-    from aws_cdk import Stack
-    from aws_cdk.assertions import Template
+from aws_cdk import Stack
+from aws_cdk.assertions import Template
 
 __all__ = ["ASSET_HASH_PLACEHOLDER", "QUALIFIER_PLACEHOLDER", "TemplateSource", "normalise_template",
            "template_dict"]
 
-TemplateSource: TypeAlias = "Mapping[str, Any] | Stack | Template | str | os.PathLike[str]"
+TemplateSource: TypeAlias = Mapping[str, Any] | Stack | Template | str | os.PathLike[str]
 """What the helpers accept as a template: a template ``dict``, a CDK ``Stack``, an
 ``aws_cdk.assertions.Template``, or the path of a template JSON file (for example a ``cdk.out``
 template or a committed syrupy JSON snapshot)."""
@@ -52,12 +51,8 @@ def template_dict(source: TemplateSource) -> dict[str, Any]:
         return json.loads(json.dumps(source))  # type: ignore[no-any-return]
     if isinstance(source, str | os.PathLike):
         return json.loads(Path(source).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    to_json = getattr(source, "to_json", None)
-    if callable(to_json):  # aws_cdk.assertions.Template
-        return dict(to_json())
-    from aws_cdk import Stack  # imported here: jsii starts only when a stack is given
-    from aws_cdk.assertions import Template
-
+    if isinstance(source, Template):
+        return dict(source.to_json())
     if isinstance(source, Stack):
         return dict(Template.from_stack(source).to_json())
     raise TypeError(f"expected a template dict, a Stack, an assertions Template or a file path, "
