@@ -3,6 +3,7 @@
 
 from aws_cdk import App
 
+from stacks.async_stack import AsyncStack
 from stacks.common import synthesizer
 from stacks.realtime_stack import RealtimeStack
 from stacks.serverless_stack import ServerlessStack
@@ -10,4 +11,5 @@ from stacks.serverless_stack import ServerlessStack
 app = App()
 ServerlessStack(app, "ServerlessInference", synthesizer=synthesizer(app))
 RealtimeStack(app, "RealtimeInference", synthesizer=synthesizer(app))
+AsyncStack(app, "AsyncInference", synthesizer=synthesizer(app))
 app.synth()

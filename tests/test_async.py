@@ -35,11 +35,15 @@ from cdk_sagemaker_inference.validation.async_inference import (
 from helpers import (
     cfn_lint_errors,
     nag_findings,
+    new_app,
     new_stack,
     resources_of,
     snapshot_of,
     template_of,
+    warnings_of,
 )
+from stacks.async_stack import AsyncStack
+from stacks.common import synthesizer
 
 IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker")
 SUCCESS = IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC
@@ -450,6 +454,18 @@ def test_scale_from_zero_cooldown_is_a_prop() -> None:
     template_of(endpoint.node.scope).has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {
         "PolicyType": "StepScaling",
         "StepScalingPolicyConfiguration": Match.object_like({"Cooldown": 120})})
+
+
+def test_warns_that_an_autoscaled_instance_type_cannot_change_in_place() -> None:
+    endpoint = async_endpoint(min_instances=0)
+    warnings = warnings_of(endpoint.node.scope)  # type: ignore[arg-type]
+    assert any("instance_type = 'ml.g5.xlarge'" in w and "migration.autoscaled-instance-type" in w
+               for w in warnings), warnings
+
+
+def test_does_not_warn_without_autoscaling() -> None:
+    endpoint = async_endpoint()
+    assert warnings_of(endpoint.node.scope) == []  # type: ignore[arg-type]
 
 
 # =========================================================================== grants, metrics, alarms
@@ -940,3 +956,24 @@ def test_defaults_pass_cdk_nag_aws_solutions() -> None:
 def test_scale_to_zero_passes_cdk_nag_aws_solutions() -> None:
     endpoint = async_endpoint(min_instances=0)
     assert nag_findings(endpoint.node.root) == []
+
+
+def test_example_stack_scales_to_zero_notifies_and_is_clean() -> None:
+    app = new_app()
+    stack = AsyncStack(app, "AsyncInference", synthesizer=synthesizer(app))
+    template = template_of(stack)
+    template.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {
+        "MinCapacity": 0, "MaxCapacity": 4, "ScalableDimension": "sagemaker:variant:DesiredInstanceCount"})
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "MetricName": "HasBacklogWithoutCapacity", "Period": 60, "EvaluationPeriods": 2, "DatapointsToAlarm": 2,
+        "Threshold": 1, "TreatMissingData": "missing", "AlarmActions": [{"Ref": Match.string_like_regexp("ScaleOutFromZero")}]})
+    template.resource_count_is("AWS::SNS::Topic", 2)
+    template.has_resource_properties("AWS::SageMaker::EndpointConfig", {"AsyncInferenceConfig": {
+        "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 4},
+        "OutputConfig": Match.object_like({"NotificationConfig": Match.object_like({
+            "IncludeInferenceResponseIn": ["SUCCESS_NOTIFICATION_TOPIC"]})})}})
+    outputs = template.to_json()["Outputs"]
+    assert {"EndpointName", "InputLocation", "OutputLocation", "FailureLocation", "SuccessTopicArn",
+            "ErrorTopicArn"} <= set(outputs)
+    assert cfn_lint_errors(template.to_json()) == []
+    assert nag_findings(app) == []

@@ -19,7 +19,7 @@ from moto.moto_api._internal.models import moto_api_backend
 
 from cdk_sagemaker_inference.client import (
     AsyncInferenceClient,
-    AsyncInferenceTimeout,
+    AsyncInferenceTimeoutError,
     AsyncInvocation,
     parse_s3_uri,
 )
@@ -98,7 +98,7 @@ def test_wait_times_out_when_no_result_appears(aws: dict[str, Any]) -> None:
         now[0] += seconds
 
     client = client_for(aws, sleep=sleep, clock=lambda: now[0])
-    with pytest.raises(AsyncInferenceTimeout) as caught:
+    with pytest.raises(AsyncInferenceTimeoutError) as caught:
         client.wait(invocation, timeout=12, poll_interval=5)
     assert sleeps == [5, 5, 2]  # bounded: never sleeps past the deadline
     assert "no result for inference lost after 12 s" in str(caught.value)

@@ -27,7 +27,7 @@ from typing import Any
 
 __all__ = [
     "AsyncInferenceClient",
-    "AsyncInferenceTimeout",
+    "AsyncInferenceTimeoutError",
     "AsyncInvocation",
     "AsyncResult",
     "parse_s3_uri",
@@ -82,7 +82,7 @@ class AsyncResult:
         return self.body.decode("utf-8")
 
 
-class AsyncInferenceTimeout(TimeoutError):
+class AsyncInferenceTimeoutError(TimeoutError):
     """Neither the output nor the failure object appeared within the timeout."""
 
     def __init__(self, invocation: AsyncInvocation, timeout: float) -> None:
@@ -191,7 +191,7 @@ class AsyncInferenceClient:
         :param timeout: seconds to wait in all (> 0). Default: 900 (SageMaker's default
             invocation timeout; an endpoint waking from zero can take longer).
         :param poll_interval: seconds between polls (> 0). Default: 5.
-        :raises AsyncInferenceTimeout: when neither object appeared in time.
+        :raises AsyncInferenceTimeoutError: when neither object appeared in time.
         """
         if not timeout > 0 or not poll_interval > 0:
             raise ValueError(f"timeout and poll_interval must be > 0, got {timeout!r} and {poll_interval!r}")
@@ -206,7 +206,7 @@ class AsyncInferenceClient:
                     return AsyncResult(invocation, False, invocation.failure_location, found)
             remaining = deadline - self._clock()
             if remaining <= 0:
-                raise AsyncInferenceTimeout(invocation, timeout)
+                raise AsyncInferenceTimeoutError(invocation, timeout)
             self._sleep(min(poll_interval, remaining))
 
     def invoke_and_wait(self, payload: bytes | str, *, timeout: float = 900.0, poll_interval: float = 5.0,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -24,6 +24,7 @@ from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
 from ..validation.async_inference import (
     LocationSpec,
+    async_warnings,
     validate_alarm,
     validate_async_inference,
     validate_async_locations,
@@ -145,7 +146,7 @@ class AsyncEndpoint(EndpointBase):
 
         :param model: the model to host (see :class:`InferenceModel`). Refused: AWS Marketplace
             packages, multi-model containers and ``InferenceExecutionMode.DIRECT`` (InvokeEndpointAsync
-            can target neither a model nor a container); a serial inference pipeline is fine.
+            can target neither a model nor a container); a serial inference pipeline is fine. No default.
         :param instance_type: the ML instance type, e.g. ``InstanceType.M5_XLARGE``. No default. Must be
             a ``ProductionVariantInstanceType`` of the installed botocore (see
             ``allow_unknown_instance_type``); burstable ``ml.t*`` types cannot be autoscaled.
@@ -414,6 +415,9 @@ class AsyncEndpoint(EndpointBase):
         self.has_backlog_without_capacity_alarm: cloudwatch.Alarm | None = None
         """The alarm on HasBacklogWithoutCapacity that fires the step policy (``min_instances=0``)."""
         if min_instances is not None:
+            for problem in async_warnings(instance_type=instance_type.name, autoscaled=True):
+                Annotations.of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
+                                                    problem.render())
             self._autoscale(
                 min_instances=min_instances, max_instances=max_instances,
                 target_backlog_per_instance=target_backlog_per_instance,

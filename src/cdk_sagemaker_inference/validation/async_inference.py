@@ -19,6 +19,7 @@ from .instances import check_autoscaling_instance_type
 __all__ = [
     "INCLUDE_RESPONSE_TOPIC_FIELDS",
     "LocationSpec",
+    "async_warnings",
     "validate_alarm",
     "validate_async_inference",
     "validate_async_locations",
@@ -193,6 +194,18 @@ def validate_alarm(prefix: str, *, threshold: object, evaluation_periods: object
                        f"{threshold} is out of range: must be greater than 0", "pass a number > 0")
     check.number("props.alarm", f"{prefix}evaluation_periods", evaluation_periods,
                  fix="use a whole number of periods ≥ 1")
+    return check.problems
+
+
+def async_warnings(*, instance_type: object, autoscaled: bool) -> list[Problem]:
+    """Advice (synth warnings, not errors) for an async endpoint."""
+    check = Checker()
+    if autoscaled:
+        check.fail("migration.autoscaled-instance-type", "instance_type", instance_type,
+                   "the variant is autoscaled: an update that changes its instance type fails while it is "
+                   "registered with Application Auto Scaling",
+                   "to change the type later: deploy once without min_instances (deregisters it), then change "
+                   "the type, then set min_instances again")
     return check.problems
 
 
