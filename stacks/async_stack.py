@@ -21,7 +21,7 @@ from .common import MODEL_ARTIFACT
 
 
 class AsyncStack(Stack):
-    """A GPU model behind an async endpoint that scales from zero to four ml.g5.xlarge instances.
+    """A GPU model behind an async endpoint that scales from zero to four ml.g4dn.xlarge instances.
 
     Callers upload payloads to the endpoint's input location and call InvokeEndpointAsync;
     results land in the output (or failure) location, and the success/error topics announce
@@ -41,7 +41,7 @@ class AsyncStack(Stack):
             self, "Endpoint",
             model=model,
             endpoint_name="demo-async",
-            instance_type=InstanceType.G5_XLARGE,
+            instance_type=InstanceType.G4DN_XLARGE,
             max_concurrent_invocations_per_instance=4,
             include_inference_response_in=[IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC],
             input_expiration=Duration.days(7),

@@ -91,3 +91,37 @@ def test_realtime_endpoint_reads_back(deployed: dict[str, Any], emulator: MotoSe
     sagemaker = emulator.client("sagemaker")
     challenger = sagemaker.describe_model(ModelName=variants["Challenger"]["ModelName"])
     assert challenger["PrimaryContainer"]["Environment"]["MODEL_VARIANT"] == "challenger"
+
+
+def test_async_endpoint_reads_back(deployed: dict[str, Any], emulator: MotoServer) -> None:
+    from cdk_sagemaker_inference.client import AsyncInferenceClient
+
+    found = endpoint(deployed, "AsyncInference")
+    assert found["status"] == "InService"
+    (variant,) = found["variants"]
+    assert (variant["InstanceType"], variant["InitialInstanceCount"]) == ("ml.g4dn.xlarge", 1)
+    (stack,) = [s for s in deployed["stacks"] if s["name"] == "AsyncInference"]
+    outputs = stack["outputs"]
+    config = found["async_inference_config"]
+    assert config is not None
+    output = config["OutputConfig"]
+    assert output["S3OutputPath"] == outputs["OutputLocation"]
+    assert output["S3FailurePath"] == outputs["FailureLocation"]
+    assert outputs["OutputLocation"].endswith("/output") and outputs["FailureLocation"].endswith("/failure")
+    assert output["NotificationConfig"] == {
+        "SuccessTopic": outputs["SuccessTopicArn"],
+        "ErrorTopic": outputs["ErrorTopicArn"],
+        "IncludeInferenceResponseIn": ["SUCCESS_NOTIFICATION_TOPIC"],
+    }
+    assert config["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 4}
+    assert {outputs["SuccessTopicArn"], outputs["ErrorTopicArn"]} <= set(deployed["topics"])
+    bucket = outputs["InputLocation"].removeprefix("s3://").split("/", 1)[0]
+    assert bucket in deployed["buckets"]
+    # moto skips AWS::ApplicationAutoScaling::* (scale to zero is asserted on the template in
+    # tests/test_async.py); the client helper runs against the deployed input bucket.
+    client = AsyncInferenceClient(found["name"], outputs["InputLocation"],
+                                  sagemaker_runtime=emulator.client("sagemaker-runtime"), s3=emulator.client("s3"))
+    result = client.invoke_and_wait(b'{"inputs": "hello"}', timeout=30, poll_interval=0.2)
+    assert result.succeeded and result.body
+    payload_bucket, key = result.invocation.input_location.removeprefix("s3://").split("/", 1)
+    assert (payload_bucket, key.split("/")[0]) == (bucket, "input")
