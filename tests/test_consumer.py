@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -104,89 +105,33 @@ def test_the_distributions_are_complete(dist: dict[str, Path]) -> None:
     assert {"pyproject.toml", "README.md", "LICENSE", f"src/{PACKAGE}/py.typed"} <= members
 
 
-PLATFORM_STACK = '''"""The platform team's inference stack."""
+DOC = ROOT / "docs" / "testing.md"
+DOC_FILES = re.compile(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```", re.S)
+"""The complete example of docs/testing.md: each file is a fenced block right after a file marker."""
 
-from pathlib import Path
+WHEEL_CHECK = '''"""Added by the consumer test: the package and its plugin come from the venv (the wheel), not a checkout."""
 
-from aws_cdk import Stack
-from constructs import Construct
-
-from cdk_sagemaker_inference import (
-    ContainerImage,
-    InferenceModel,
-    InstanceType,
-    ModelData,
-    RealtimeEndpoint,
-    ServerlessEndpoint,
-)
-
-MODEL = str(Path(__file__).resolve().parents[1] / "model" / "model.tar.gz")
-
-
-class InferenceStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
-        super().__init__(scope, construct_id, **kwargs)
-        model = InferenceModel(
-            self, "Model",
-            image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
-            model_data=ModelData.from_asset(MODEL),
-        )
-        self.scoring = ServerlessEndpoint(self, "Scoring", model=model, endpoint_name="scoring",
-                                          memory_size_mb=2048, max_concurrency=5)
-        self.ranking = RealtimeEndpoint(self, "Ranking", model=model, endpoint_name="ranking",
-                                        instance_type=InstanceType.M5_LARGE, instance_count=2)
-'''
-
-PLATFORM_APP = '''#!/usr/bin/env python3
-from aws_cdk import App
-
-from platform_stacks.inference import InferenceStack
-
-app = App()
-InferenceStack(app, "PlatformInference")
-app.synth()
-'''
-
-PLATFORM_TEST = '''"""The platform repo's own tests, written against the installed package and its pytest plugin."""
-
-import json
 import sys
 from pathlib import Path
 
 import cdk_sagemaker_inference
 import cdk_sagemaker_inference.testing.plugin as plugin
-import pytest
-from aws_cdk import App
-from cdk_sagemaker_inference.testing import assert_endpoint_kinds, assert_safe_migration, endpoints_of
-
-from platform_stacks.inference import InferenceStack
-
-REPO = Path(__file__).resolve().parents[1]
-CONTEXT = json.loads((REPO / "cdk.json").read_text())["context"]
-
-
-@pytest.fixture(scope="module")
-def stack():
-    return InferenceStack(App(context=CONTEXT), "PlatformInference")
 
 
 def test_uses_the_installed_wheel():
     for module in (cdk_sagemaker_inference, plugin):
         assert Path(module.__file__).resolve().is_relative_to(Path(sys.prefix).resolve()), module.__file__
-
-
-def test_snapshot(stack, sagemaker_template, sagemaker_snapshot):
-    assert sagemaker_template(stack) == sagemaker_snapshot
-
-
-def test_endpoints(stack):
-    assert_endpoint_kinds(stack, {"serverless": 1, "realtime": 1})
-    assert sorted(e.endpoint_name for e in endpoints_of(stack)) == ["ranking", "scoring"]
-
-
-def test_safe_against_the_synthesized_assembly(stack):
-    assert_safe_migration(REPO / "cdk.out" / "PlatformInference.template.json", stack)
 '''
+
+
+def documented_platform_repo() -> dict[str, str]:
+    """Path → content of every file of the documented example platform repo."""
+    return {path: content for path, content in DOC_FILES.findall(DOC.read_text())}
+
+
+def test_the_documented_example_is_complete() -> None:
+    assert set(documented_platform_repo()) == {"cdk.json", "pyproject.toml", "app.py", "platform_stacks/inference.py",
+                                               "tests/test_inference.py"}
 
 
 def _site_overlay(consumer: Path) -> Path:
@@ -218,45 +163,44 @@ def test_a_platform_repo_synthesizes_and_tests_with_the_installed_wheel(dist: di
 
     # The package resolves to the wheel's copy in the venv, never to this repo.
     where = json.loads(_run([str(python), "-c",
-                             "import json, sys, importlib.metadata as m, cdk_sagemaker_inference as c;"
-                             "print(json.dumps({'file': c.__file__, 'prefix': sys.prefix,"
-                             " 'files': [str(f.locate()) for f in m.distribution('cdk-sagemaker-inference').files"
-                             " if f.name == '__init__.py'][:1]}))"], cwd=tmp_path, env=env).stdout)
+                             "import json, importlib.metadata as m, cdk_sagemaker_inference as c;"
+                             "print(json.dumps({'file': c.__file__, 'dists': [str(d.locate_file('')) for d in"
+                             " m.distributions() if d.metadata['Name'] == 'cdk-sagemaker-inference']}))"],
+                            cwd=tmp_path, env=env).stdout)
     package_file = Path(where["file"]).resolve()
     assert package_file == (site / PACKAGE / "__init__.py").resolve(), where
     assert not package_file.is_relative_to(ROOT), where
+    assert [Path(d).resolve() for d in where["dists"]] == [site.resolve()], where  # no editable install in sight
 
-    # The platform repo: its own cdk.json, app.py, one stack with two constructs, a snapshot test.
+    # The platform repo of docs/testing.md: its own cdk.json, app.py, one stack, a snapshot test.
     repo = tmp_path / "platform-repo"
-    (repo / "platform_stacks").mkdir(parents=True)
-    (repo / "tests").mkdir()
+    for path, content in documented_platform_repo().items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(content)
+    (repo / "platform_stacks" / "__init__.py").write_text("")
+    (repo / "tests" / "test_wheel.py").write_text(WHEEL_CHECK)
     (repo / "model").mkdir()
     with tarfile.open(repo / "model" / "model.tar.gz", "w:gz") as archive:
         weights = tmp_path / "weights.json"
         weights.write_text('{"bias": 0.5}')
         archive.add(weights, arcname="weights.json")
-    context = {"@aws-cdk/core:target-partitions": ["aws"], "@aws-cdk/aws-iam:minimizePolicies": True,
-               "@aws-cdk/core:enablePartitionLiterals": True}
-    (repo / "cdk.json").write_text(json.dumps({"app": "python app.py", "context": context}, indent=2))
-    (repo / "app.py").write_text(PLATFORM_APP)
-    (repo / "platform_stacks" / "__init__.py").write_text("")
-    (repo / "platform_stacks" / "inference.py").write_text(PLATFORM_STACK)
-    (repo / "tests" / "test_inference.py").write_text(PLATFORM_TEST)
-    (repo / "pytest.ini").write_text("[pytest]\ntestpaths = tests\npythonpath = .\naddopts = -p no:cacheprovider\n")
 
     synth = _run([str(CDK_CLI), "synth", "--no-notices", "--quiet"], cwd=repo, env=env)
     template = json.loads((repo / "cdk.out" / "PlatformInference.template.json").read_text())
     kinds = sorted(r["Metadata"]["cdk-sagemaker-inference"]["kind"] for r in template["Resources"].values()
                    if r["Type"] == "AWS::SageMaker::Endpoint")
     assert kinds == ["realtime", "serverless"], synth.stdout
+    (repo / "tests" / "baselines").mkdir()
+    shutil.copy(repo / "cdk.out" / "PlatformInference.template.json", repo / "tests" / "baselines")
 
-    first = _run([str(python), "-m", "pytest", "--snapshot-update"], cwd=repo, env=env)
-    assert "4 passed" in first.stdout and "1 snapshot generated" in first.stdout, first.stdout
+    pytest_command = [str(python), "-m", "pytest", "-p", "no:cacheprovider"]
+    first = _run([*pytest_command, "--snapshot-update"], cwd=repo, env=env)
+    assert "5 passed" in first.stdout and "1 snapshot generated" in first.stdout, first.stdout
     [snapshot] = (repo / "tests" / "__snapshots__" / "test_inference").glob("test_snapshot.json")
     stored = snapshot.read_text()
     assert "<asset-hash>" in stored and "cdk-<qualifier>-assets-" in stored and "CheckBootstrapVersion" not in stored
-    second = _run([str(python), "-m", "pytest"], cwd=repo, env=env)
-    assert "4 passed" in second.stdout and "1 snapshot passed" in second.stdout, second.stdout
+    second = _run(pytest_command, cwd=repo, env=env)
+    assert "5 passed" in second.stdout and "1 snapshot passed" in second.stdout, second.stdout
 
     # The console script from the wheel.
     advice = _run([str(venv / "bin" / "cdk-sagemaker-inference"), "advise", "--payload-mb", "1",
