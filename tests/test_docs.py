@@ -225,3 +225,10 @@ def test_make_docs_renders_every_public_module_without_warnings(tmp_path: Path) 
     assert "ServerlessEndpoint" in root and "memory_size_mb" in root
     testing = (tmp_path / PACKAGE / "testing.html").read_text()
     assert "normalise_template" in testing and "assert_all_endpoints_serverless" in testing
+
+
+def test_architecture_has_a_diagram_per_construct() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text()
+    sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## |\Z)", text, re.S | re.M))
+    for construct in ("ServerlessEndpoint", "RealtimeEndpoint", "AsyncEndpoint", "BatchTransformJob"):
+        assert "```mermaid\nflowchart" in sections.get(construct, ""), construct
