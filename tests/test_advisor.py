@@ -181,6 +181,8 @@ def test_snippets_follow_the_workload() -> None:
     assert "InstanceType.M5_XLARGE" in snippet_for(R, Workload(1, 2, LIVE, SUST))
     assert "min_instances=0" in snippet_for(A, Workload(10, 5, NRT, INT))
     assert "min_instances=1" in snippet_for(A, Workload(10, 5, NRT, SUST))
+    assert "max_payload_mb=50,  # ≥ the largest record; 0–100 MB" in snippet_for(B, Workload(49.2, 5, OFF, BAT))
+    assert "max_payload_mb=1," in snippet_for(B, Workload(0.2, 5, OFF, BAT))
 
 
 AVAILABLE = [o for o in HostingOption if o.construct in cdk_sagemaker_inference.__all__]

@@ -40,6 +40,7 @@ Traffic ``sustained`` or ``intermittent`` (requests arrive over time):
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -431,23 +432,23 @@ def snippet_for(option: HostingOption, workload: Workload) -> str:
             ")",
         ]
     else:
-        names += ["InstanceType", "TransformInput", "TransformOutput"]
+        names += ["BatchTransformInput", "BatchTransformOutput", "InstanceType"]
+        payload = min(int(LIMITS[HostingOption.BATCH].max_payload_mb), max(1, math.ceil(workload.payload_mb)))
         body = [
             'data = s3.Bucket.from_bucket_name(self, "DataBucket", "my-data-bucket")',
             "job = BatchTransformJob(",
             '    self, "Transform",',
             "    model=model,",
             f"    instance_type={_instance_type(workload)},",
-            '    input=TransformInput.from_bucket(data, "input/"),',
-            '    output=TransformOutput.to_bucket(data, "output/"),',
+            '    input=BatchTransformInput.from_prefix(data, "input/"),',
+            '    output=BatchTransformOutput(bucket=data, prefix="output/"),',
+            f"    max_payload_mb={payload},  # ≥ the largest record; {constraint('batch.max-payload').rule}",
             ")",
         ]
-    imports = [
-        "from aws_cdk import aws_s3 as s3",
-        "",
-        f"from cdk_sagemaker_inference import {', '.join(sorted(names))}",
-        "",
-    ]
+    line = f"from cdk_sagemaker_inference import {', '.join(sorted(names))}"
+    if len(line) > 100:
+        line = "\n".join(["from cdk_sagemaker_inference import (", *(f"    {n}," for n in sorted(names)), ")"])
+    imports = ["from aws_cdk import aws_s3 as s3", "", line, ""]
     return "\n".join([*imports, *_model_lines(workload), *body]) + "\n"
 
 
