@@ -449,6 +449,16 @@ def test_min_instances_one_is_backlog_tracking_without_the_wake_up_policy() -> N
     assert endpoint.scale_from_zero_policy is None
 
 
+def test_a_floor_known_only_at_deploy_time_keeps_the_wake_up_policy() -> None:
+    stack = new_stack()
+    floor = CfnParameter(stack, "Floor", type="Number").value_as_number
+    endpoint = async_endpoint(stack, min_instances=floor, max_instances=4)
+    template = template_of(stack)
+    template.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": {"Ref": "Floor"}})
+    template.resource_count_is("AWS::ApplicationAutoScaling::ScalingPolicy", 2)
+    assert endpoint.has_backlog_without_capacity_alarm is not None
+
+
 def test_scale_from_zero_cooldown_is_a_prop() -> None:
     endpoint = async_endpoint(min_instances=0, scale_from_zero_cooldown=Duration.minutes(2))
     template_of(endpoint.node.scope).has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {

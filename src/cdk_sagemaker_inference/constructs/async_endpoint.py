@@ -97,6 +97,11 @@ class AsyncEndpoint(EndpointBase):
     a step-scaling policy fired by a ``HasBacklogWithoutCapacity`` alarm, so that the first
     request wakes an endpoint that is at zero.
 
+    The model's execution role gets exactly what SageMaker does with it: ``s3:GetObject`` on the
+    input location, ``s3:PutObject`` on the output and failure locations, ``sns:Publish`` on the
+    topics and use of the keys involved. (A role you imported as immutable gets nothing: grant
+    those yourself.)
+
     Children: ``Config`` (the endpoint config), ``Resource`` (the endpoint), ``Bucket`` and
     ``SuccessTopic``/``ErrorTopic`` when created, ``ScalableTarget`` and
     ``HasBacklogWithoutCapacityAlarm`` when autoscaled.
@@ -215,18 +220,21 @@ class AsyncEndpoint(EndpointBase):
         types.required("instance_type", instance_type, InstanceType)
         types.optional("allow_unknown_instance_type", allow_unknown_instance_type, bool)
         types.optional("create_topics", create_topics, bool)
-        durations: tuple[tuple[str, object], ...] = (("model_data_download_timeout", model_data_download_timeout),
-                             ("container_startup_health_check_timeout", container_startup_health_check_timeout),
-                             ("input_expiration", input_expiration), ("output_expiration", output_expiration),
-                             ("scale_in_cooldown", scale_in_cooldown), ("scale_out_cooldown", scale_out_cooldown),
-                             ("scale_from_zero_cooldown", scale_from_zero_cooldown))
+        durations: tuple[tuple[str, object], ...] = (
+            ("model_data_download_timeout", model_data_download_timeout),
+            ("container_startup_health_check_timeout", container_startup_health_check_timeout),
+            ("input_expiration", input_expiration), ("output_expiration", output_expiration),
+            ("scale_in_cooldown", scale_in_cooldown), ("scale_out_cooldown", scale_out_cooldown),
+            ("scale_from_zero_cooldown", scale_from_zero_cooldown),
+        )
         for field, value in durations:
             types.optional(field, value, Duration)
         types.optional("bucket", bucket, s3.IBucket)
         types.optional("server_access_logs_bucket", server_access_logs_bucket, s3.IBucket)
-        strings: tuple[tuple[str, object], ...] = (("input_prefix", input_prefix), ("output_prefix", output_prefix),
-                                                   ("failure_prefix", failure_prefix),
-                                                   ("server_access_logs_prefix", server_access_logs_prefix))
+        strings: tuple[tuple[str, object], ...] = (
+            ("input_prefix", input_prefix), ("output_prefix", output_prefix), ("failure_prefix", failure_prefix),
+            ("server_access_logs_prefix", server_access_logs_prefix),
+        )
         for field, value in strings:
             types.optional(field, value, str)
         for field, location in (("input_location", input_location), ("output_location", output_location),
@@ -306,7 +314,7 @@ class AsyncEndpoint(EndpointBase):
                 if given:
                     check.conflict(field, f"{field} configures autoscaling, which needs min_instances "
                                    "(0 to scale to zero)")
-        elif min_instances != 0 and scale_from_zero_cooldown is not None:
+        elif min_instances != 0 and not is_unresolved(min_instances) and scale_from_zero_cooldown is not None:
             check.conflict("scale_from_zero_cooldown",
                            "scale_from_zero_cooldown configures the wake-up policy of min_instances=0")
         problems: list[Problem] = problems_of(
@@ -516,8 +524,8 @@ class AsyncEndpoint(EndpointBase):
             scale_in_cooldown=scale_in_cooldown,
             scale_out_cooldown=scale_out_cooldown,
         )
-        if min_instances != 0:
-            return
+        if min_instances != 0 and not is_unresolved(min_instances):
+            return  # (a floor known only at deploy time gets the wake-up policy: idle while instances run)
         # Target tracking alone starts from zero only once the backlog passes the target; the step
         # policy adds the first instance as soon as a request waits without capacity.
         step = appscaling.StepScalingAction(
