@@ -135,9 +135,11 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
         check.fail(constraint_id, field, None, f"a {kind} deployment needs a {what}",
                    f"give the {what} in percent (percent=...) or in instances (instances=...)")
         return
+    row = constraint(constraint_id)
+    low, high = row.minimum or 0, row.maximum or 100
     if size.unit == CAPACITY_PERCENT:
         check.number(constraint_id, field, size.value,
-                     fix=f"use a {what} within the allowed percentage of the variant's instances")
+                     fix=f"use a {what} of {low:g} to {high:g} percent of the variant's instances")
         return
     if size.unit != INSTANCE_COUNT:
         check.fail(constraint_id, f"{field}.unit", size.unit, "must be CAPACITY_PERCENT or INSTANCE_COUNT",
@@ -154,8 +156,6 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
     if not floors:
         return
     floor = min(floors)
-    row = constraint(constraint_id)
-    low, high = row.minimum or 0, row.maximum or 100
     percent = 100 * count / floor
     if not low <= percent <= high:
         shown = f"{percent:.0f}" if percent.is_integer() else f"{percent:.1f}"
