@@ -54,7 +54,7 @@ def validate_model(model: ModelSpec) -> list[Problem]:
             if not is_unresolved(value) and len(value) > 1024:
                 check.fail("model.environment", f"{prefix}environment[{key!r}]", f"<{len(value)} characters>",
                            "is longer than 1024 characters", "shorten the value or load it from S3 at start-up")
-            total_env += len(key.encode()) + len(value.encode())
+            total_env += len(str(key).encode()) + len(value.encode())
         check.one_of("model.mode", f"{prefix}mode", container.mode)
         multi_model += container.mode == "MultiModel"
         check.one_of("model.image-config", f"{prefix}repository_access_mode", container.repository_access_mode)
