@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_BIN = Path(sys.executable).parent
 CDK_CLI = ROOT / "node_modules" / ".bin" / "cdk"
 PACKAGE = "cdk_sagemaker_inference"
-SOURCES = ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "src")
+SOURCES = ("pyproject.toml", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md", "src", "tests")
+"""What the build sees (tests too, so that MANIFEST.in's prune is exercised)."""
 
 
 def _run(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -70,7 +71,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         origin = ROOT / name
         if origin.is_dir():
             shutil.copytree(origin, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
+                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", ".hypothesis"))
         else:
             source.mkdir(exist_ok=True)
             shutil.copy2(origin, source / name)
@@ -102,7 +103,8 @@ def test_the_distributions_are_complete(dist: dict[str, Path]) -> None:
     assert "cdk-sagemaker-inference = cdk_sagemaker_inference.cli:main" in entry_points
     with tarfile.open(dist["sdist"]) as sdist:
         members = {m.name.split("/", 1)[1] for m in sdist.getmembers() if "/" in m.name}
-    assert {"pyproject.toml", "README.md", "LICENSE", f"src/{PACKAGE}/py.typed"} <= members
+    assert {"pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", f"src/{PACKAGE}/py.typed"} <= members
+    assert not any(m.startswith("tests/") for m in members)
 
 
 DOC = ROOT / "docs" / "testing.md"
