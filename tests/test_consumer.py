@@ -45,20 +45,21 @@ def _run(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float =
     return done
 
 
+_DROPPED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER",
+            "PYTEST_XDIST_WORKER_COUNT", "PYTEST_CURRENT_TEST", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN", "AWS_PROFILE")
+
+
 def _offline_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER",
-                        "PYTEST_XDIST_WORKER_COUNT", "PYTEST_CURRENT_TEST")}
+    """No package index, no CLI telemetry or version check, no AWS credentials or metadata lookups."""
+    env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
     env.update({
         "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
         "CDK_DISABLE_CLI_TELEMETRY": "true", "CDK_DISABLE_VERSION_CHECK": "true",
         "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1", "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
         "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         **extra,
     })
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        env.pop(key)
     return env
 
 
