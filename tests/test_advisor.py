@@ -29,6 +29,7 @@ from cdk_sagemaker_inference.advisor import (
     to_json,
 )
 from cdk_sagemaker_inference.cli import EXIT_NO_FIT, EXIT_OK, EXIT_USAGE, build_parser, main, run_advise
+from cdk_sagemaker_inference.constraints import constraint
 from helpers import new_stack, template_of
 
 R, S, A, B = HostingOption.REALTIME, HostingOption.SERVERLESS, HostingOption.ASYNC, HostingOption.BATCH
@@ -209,9 +210,9 @@ def test_json_output_has_everything_a_tool_needs() -> None:
     assert set(data["ruled_out"]) == {"realtime", "async", "batch"}
     assert data["limits"]["async"] == {"max_payload_mb": 1024, "max_processing_seconds": 3600,
                                        "constraint": "async.runtime-limits",
-                                       "source": "DG:async-inference; BCR InvokeEndpointAsyncInput"}
+                                       "source": constraint("async.runtime-limits").source}
     assert [c["id"] for c in data["constraints"]] == list(IMPLIED_CONSTRAINTS[S])
-    assert data["constraints"][1]["rule"] == "one of 1024, 2048, 3072, 4096, 5120, 6144 MB"
+    assert data["constraints"][1]["rule"] == constraint("serverless.memory").rule
     assert "ServerlessEndpoint(" in data["snippet"]
 
 
