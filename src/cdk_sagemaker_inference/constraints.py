@@ -376,6 +376,18 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("batch.no-uncompressed-model", _B, "model.containers[].model_data",
                "ModelDataSource (uncompressed model data) cannot be used with batch transform",
                "BC ContainerDefinition.ModelDataSource"),
+    Constraint("batch.s3-key-characters", _B, "input / output / data_capture prefixes and keys",
+               "no leading '/' and none of the characters S3 advises against in keys (\\ { } ^ % ` [ ] \" ' < > ~ # |, "
+               "control characters); they also break Step Functions intrinsic strings",
+               "S3 UG object-keys (characters to avoid); Step Functions intrinsic functions"),
+    Constraint("batch.schedule", _B, "schedule",
+               "rate(n unit) with n ≥ 1 (singular unit for 1), or cron() with 6 fields and exactly one of "
+               "day-of-month / day-of-week '?'; at() only with EventBridge Scheduler",
+               "EventBridge UG scheduled rules; EventBridge Scheduler UG schedule types"),
+    Constraint("batch.on-new-input", _B, "on_new_input",
+               "the input bucket sends events to EventBridge; outputs are not written under the watched input "
+               "prefix (each run would start another)",
+               "S3 UG EventBridge (enable Amazon EventBridge notifications)"),
     # ------------------------------------------------------------------ Model
     Constraint("model.role-arn", _MO, "role", "an IAM role (least-privilege role created by default)",
                "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"),

@@ -1,6 +1,20 @@
 """The constructs, one module each (re-exported by the package root)."""
 
 from .async_endpoint import AsyncEndpoint, AsyncS3Location, IncludeInferenceResponseIn
+from .batch_transform import (
+    AssembleWith,
+    BatchDataCapture,
+    BatchStrategy,
+    BatchTransformInput,
+    BatchTransformJob,
+    BatchTransformOutput,
+    CompressionType,
+    DataProcessing,
+    JoinSource,
+    NewInputTrigger,
+    SplitType,
+    TransformDataType,
+)
 from .data_capture import CaptureMode, DataCapture
 from .endpoint import METADATA_KEY, Endpoint, EndpointBase, EndpointKind, IEndpoint
 from .guardrails import (
@@ -32,16 +46,24 @@ from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
     "METADATA_KEY",
+    "AssembleWith",
     "AsyncEndpoint",
     "AsyncS3Location",
+    "BatchDataCapture",
+    "BatchStrategy",
+    "BatchTransformInput",
+    "BatchTransformJob",
+    "BatchTransformOutput",
     "BlueGreenUpdate",
     "CapacitySize",
     "CapacityUnit",
     "CaptureMode",
+    "CompressionType",
     "ContainerDefinition",
     "ContainerImage",
     "ContainerMode",
     "DataCapture",
+    "DataProcessing",
     "DeploymentGuardrails",
     "Endpoint",
     "EndpointBase",
@@ -51,7 +73,9 @@ __all__ = [
     "InferenceExecutionMode",
     "InferenceModel",
     "InstanceScaling",
+    "JoinSource",
     "ModelData",
+    "NewInputTrigger",
     "ProductionVariant",
     "ProvisionedConcurrencyScaling",
     "RealtimeEndpoint",
@@ -60,6 +84,8 @@ __all__ = [
     "RoutingStrategy",
     "ScheduledCapacity",
     "ServerlessEndpoint",
+    "SplitType",
     "TrafficRouting",
     "TrafficRoutingType",
+    "TransformDataType",
 ]

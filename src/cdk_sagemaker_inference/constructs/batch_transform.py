@@ -1,0 +1,901 @@
+"""BatchTransformJob: SageMaker batch transform as a deployable, repeatable Step Functions pipeline.
+
+CloudFormation has no transform-job resource, so the construct deploys a state machine that runs
+one transform job per execution (``arn:aws:states:::sagemaker:createTransformJob.sync``), on
+demand, on a schedule or when input lands in S3, and reports the outcome on an SNS topic::
+
+    NameJob ─► SelectInput ─┬─ UseGivenInput ──────┐
+                            ├─ UseConfiguredInput ─┴─► TransformJob ─► NotifySuccess
+                            └─ RejectInput ─────────────────┐    │ (catch: any error)
+                                                            └────┴─► NotifyFailure ─► Failed
+
+``NameJob`` names the job ``<job_name_prefix>-<MD5 of the execution ARN and start time>`` (see
+:mod:`cdk_sagemaker_inference.validation.batch`) and, unless told otherwise, its output location
+``s3://<bucket>/<prefix><job name>/``. An execution input ``{"inputUri": "s3://..."}`` transforms
+other data under the configured input location (``on_new_input`` uses it for the new object).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsii
+from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as events_targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as scheduler_targets
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct, IValidation
+
+from ..errors import ValidationError
+from ..instance_types import InstanceType, has_local_nvme, known_transform_types
+from ..tokens import is_unresolved
+from ..validation.batch import (
+    JOB_NAME_HASH_LENGTH,
+    check_s3_key,
+    check_s3_uri,
+    default_job_name_prefix,
+    validate_batch_model,
+    validate_batch_transform,
+    validate_job_name_prefix,
+    validate_new_input_trigger,
+    validate_schedule_expression,
+)
+from ._base import TypeChecks, acknowledge
+from .endpoint import problems_of
+from .model import InferenceModel
+
+__all__ = [
+    "AssembleWith",
+    "BatchDataCapture",
+    "BatchStrategy",
+    "BatchTransformInput",
+    "BatchTransformJob",
+    "BatchTransformOutput",
+    "CompressionType",
+    "DataProcessing",
+    "JoinSource",
+    "NewInputTrigger",
+    "SplitType",
+    "TransformDataType",
+]
+
+TRANSFORM_RESOURCE = "sagemaker:createTransformJob.sync"
+"""The Step Functions integration the state machine runs (Run a Job: waits for the job to end)."""
+SYNC_EVENTS_RULE = "StepFunctionsGetEventsForSageMakerTransformJobsRule"
+"""The EventBridge rule Step Functions manages in the account to learn when transform jobs end."""
+EXECUTION_TAG_KEY = "cdk-sagemaker-inference:execution"
+"""Tag on every transform job: the ARN of the execution that started it."""
+INPUT_URI_FIELD = "inputUri"
+"""Execution input field that points one run at other data under the configured input location."""
+
+
+class CompressionType(enum.Enum):
+    """Compression of the input objects (``TransformInput.CompressionType``)."""
+
+    NONE = "None"
+    GZIP = "Gzip"
+
+
+class SplitType(enum.Enum):
+    """How SageMaker splits input objects into records (``TransformInput.SplitType``)."""
+
+    NONE = "None"
+    """Each object is one record."""
+    LINE = "Line"
+    """One record per line (CSV, JSON Lines)."""
+    RECORD_IO = "RecordIO"
+    TF_RECORD = "TFRecord"
+
+
+class AssembleWith(enum.Enum):
+    """How results are written into output objects (``TransformOutput.AssembleWith``)."""
+
+    NONE = "None"
+    """Results concatenated as they are."""
+    LINE = "Line"
+    """A newline after every result."""
+
+
+class BatchStrategy(enum.Enum):
+    """Records per request to the container (``BatchStrategy``); needs a split type other than NONE."""
+
+    MULTI_RECORD = "MultiRecord"
+    """As many records as fit into ``max_payload_mb``."""
+    SINGLE_RECORD = "SingleRecord"
+    """One record per request."""
+
+
+class JoinSource(enum.Enum):
+    """Whether to join each input record to its result (``DataProcessing.JoinSource``)."""
+
+    NONE = "None"
+    INPUT = "Input"
+
+
+class TransformDataType(enum.Enum):
+    """What the input location names (``TransformS3DataSource.S3DataType``)."""
+
+    S3_PREFIX = "S3Prefix"
+    """Every object whose key starts with the prefix."""
+    MANIFEST_FILE = "ManifestFile"
+    """A manifest object that lists the objects to transform."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchTransformInput:
+    """Where the records are and how to read them. Use :meth:`from_prefix` or :meth:`from_manifest`."""
+
+    bucket: s3.IBucket
+    """The input bucket (the model's role gets read access to the input location)."""
+    key: str = ""
+    """The key prefix (``S3_PREFIX``) or the manifest's key (``MANIFEST_FILE``). Default: ``""``
+    (the whole bucket)."""
+    data_type: TransformDataType = TransformDataType.S3_PREFIX
+    """Default: ``S3_PREFIX``."""
+    content_type: str | None = None
+    """MIME type of the input (≤ 256 characters), e.g. ``text/csv``. Default: none (the container's
+    default). Joining input to output (``JoinSource.INPUT``) works for CSV and JSON only."""
+    compression: CompressionType = CompressionType.NONE
+    """Default: ``NONE``."""
+    split_type: SplitType = SplitType.NONE
+    """Default: ``NONE`` (one record per object). ``batch_strategy`` needs another split type, and
+    joining CSV input needs ``LINE``."""
+    data_prefix: str | None = None
+    """``MANIFEST_FILE`` only: the key prefix of the objects the manifest lists (the model's role
+    may read under it, and an execution's ``inputUri`` may name another manifest under it).
+    Default: the manifest's folder."""
+
+    @staticmethod
+    def from_prefix(bucket: s3.IBucket, prefix: str = "", *, content_type: str | None = None,
+                    compression: CompressionType = CompressionType.NONE,
+                    split_type: SplitType = SplitType.NONE) -> BatchTransformInput:
+        """Every object under ``prefix`` in ``bucket`` (``prefix`` default: the whole bucket)."""
+        return BatchTransformInput(bucket=bucket, key=prefix, data_type=TransformDataType.S3_PREFIX,
+                                   content_type=content_type, compression=compression, split_type=split_type)
+
+    @staticmethod
+    def from_manifest(bucket: s3.IBucket, manifest_key: str, *, data_prefix: str | None = None,
+                      content_type: str | None = None, compression: CompressionType = CompressionType.NONE,
+                      split_type: SplitType = SplitType.NONE) -> BatchTransformInput:
+        """The objects listed by the manifest at ``manifest_key`` (``data_prefix``: see the field)."""
+        return BatchTransformInput(bucket=bucket, key=manifest_key, data_type=TransformDataType.MANIFEST_FILE,
+                                   content_type=content_type, compression=compression, split_type=split_type,
+                                   data_prefix=data_prefix)
+
+    @property
+    def readable_prefix(self) -> str:
+        """The key prefix the model's role may read, and under which ``inputUri`` overrides may point."""
+        if self.data_type is TransformDataType.MANIFEST_FILE:
+            if self.data_prefix is not None:
+                return self.data_prefix
+            return self.key.rsplit("/", 1)[0] + "/" if "/" in self.key else ""
+        return self.key
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchTransformOutput:
+    """Where results go and how they are written."""
+
+    bucket: s3.IBucket | None = None
+    """The output bucket. Default: a bucket the construct creates (public access blocked, TLS
+    enforced, encrypted with ``kms_key`` or S3-managed keys)."""
+    prefix: str = ""
+    """Key prefix of the results; a ``/`` is appended when missing. Default: ``""``."""
+    per_run_prefix: bool = True
+    """Each run writes under ``<prefix><job name>/``. Default: True. With False every run writes to
+    ``<prefix>`` (a later run's objects replace an earlier run's of the same name)."""
+    accept: str | None = None
+    """MIME type of the results (≤ 256 characters). Default: none (the container's default)."""
+    assemble_with: AssembleWith = AssembleWith.NONE
+    """Default: ``NONE``. Joining CSV input to its output needs ``LINE``."""
+    kms_key: kms.IKey | None = None
+    """Key SageMaker encrypts the results with (the model's role may use it; a created bucket uses
+    it as its default key). Default: the bucket's default encryption."""
+    server_access_logs_bucket: s3.IBucket | None = None
+    """Server access logs of a bucket the construct creates. Default: none (the cdk-nag finding is
+    acknowledged: results are read by granted roles only and CloudTrail data events cover audits)."""
+    server_access_logs_prefix: str | None = None
+    """Default: none (the root of ``server_access_logs_bucket``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataProcessing:
+    """Filter records before and after inference, and join results to their input (``DataProcessing``)."""
+
+    input_filter: str | None = None
+    """JSONPath (≤ 63 characters) selecting what is sent to the model, e.g. ``$[1:]``. Default: all."""
+    output_filter: str | None = None
+    """JSONPath (≤ 63 characters) selecting what is written, e.g. ``$[0,-1]``. Default: all."""
+    join_source: JoinSource = JoinSource.NONE
+    """Default: ``NONE``. ``INPUT`` joins each result to its input record: CSV and JSON only, and
+    CSV needs ``split_type`` LINE and ``assemble_with`` LINE."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchDataCapture:
+    """Capture the job's inputs and outputs for Model Monitor (``DataCaptureConfig``)."""
+
+    bucket: s3.IBucket
+    """Where captured data goes (the model's role may write under ``prefix``)."""
+    prefix: str = ""
+    """Key prefix; a ``/`` is appended when missing. Default: ``""``."""
+    kms_key: kms.IKey | None = None
+    """Key for the captured data. Default: the bucket's default encryption."""
+    generate_inference_id: bool = False
+    """Add an inference id to each captured record (for ground-truth merges). Default: False."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewInputTrigger:
+    """Start a run when an object is created in the input location (S3 → EventBridge → Step Functions).
+
+    The input bucket must send its events to EventBridge: for a bucket of this app set
+    ``s3.Bucket(..., event_bridge_enabled=True)`` (a synth warning says when it is off); for a
+    bucket the app does not own, its owner enables "Amazon EventBridge" in the bucket's event
+    notifications. Prefix input: each new object under the prefix starts a run over that object
+    alone (one job per object: use ``key_suffix`` to react to a marker object only). Manifest
+    input: writing the manifest object starts a run over the manifest.
+    """
+
+    key_suffix: str | None = None
+    """Only objects whose key ends with this start a run (prefix input only). Default: every object."""
+
+
+def _normalise_prefix(prefix: str) -> str:
+    if not isinstance(prefix, str) or is_unresolved(prefix) or not prefix or prefix.endswith("/"):
+        return prefix
+    return prefix + "/"
+
+
+class BatchTransformJob(Construct):
+    """A SageMaker batch transform job, run by a Step Functions state machine on demand, on a
+    schedule or when input arrives, with its outcome published to an SNS topic.
+
+    Each execution runs one transform job with a fresh, valid name (``job_name_prefix`` plus a
+    hash of the execution) that writes to its own output prefix. The state machine's role may
+    create, describe and stop only this construct's jobs, pass only the model's role, and publish
+    only to its topic; the model's role gets read access to the input and write access to the
+    output (and data capture) locations.
+
+    aws-cdk-lib's ``SageMakerCreateTransformJob`` task is not used: it cannot render
+    ``DataProcessing`` or ``DataCaptureConfig``, and it creates a role with
+    ``AmazonSageMakerFullAccess`` by default. The task is a ``CustomState`` with the full
+    ``CreateTransformJob`` parameter set instead.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model: InferenceModel,
+        instance_type: InstanceType | str,
+        input: BatchTransformInput,
+        output: BatchTransformOutput | None = None,
+        instance_count: int = 1,
+        volume_kms_key: kms.IKey | None = None,
+        batch_strategy: BatchStrategy | None = None,
+        max_payload_mb: int | None = None,
+        max_concurrent_transforms: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        invocation_timeout: Duration | None = None,
+        invocation_max_retries: int | None = None,
+        data_processing: DataProcessing | None = None,
+        data_capture: BatchDataCapture | None = None,
+        job_name_prefix: str | None = None,
+        schedule: events.Schedule | scheduler.ScheduleExpression | None = None,
+        on_new_input: NewInputTrigger | None = None,
+        topic: sns.ITopic | None = None,
+        topic_kms_key: kms.IKey | None = None,
+        alarm_on_failure: bool = False,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        allow_unknown_instance_type: bool = False,
+    ) -> None:
+        """Define a batch transform pipeline.
+
+        :param model: the model to run (see :class:`InferenceModel`); its data must be a
+            ``model.tar.gz`` (uncompressed model data cannot be used with batch transform). No default.
+        :param instance_type: an ``ml.*`` type of botocore's ``TransformInstanceType``. No default.
+        :param input: where the records are (:meth:`BatchTransformInput.from_prefix` or
+            :meth:`BatchTransformInput.from_manifest`). No default.
+        :param output: where results go. Default: a secure bucket created by the construct, each
+            run under its own ``<job name>/`` prefix.
+        :param instance_count: 1–100. Default: 1.
+        :param volume_kms_key: encrypts the instances' storage volume; refused on instance types
+            with local NVMe storage (which the hardware encrypts). Default: none.
+        :param batch_strategy: records per request; needs ``input.split_type`` other than NONE.
+            Default: none (SageMaker's default).
+        :param max_payload_mb: 0–100 MB per request, and ``max_payload_mb × max_concurrent_transforms
+            ≤ 100``. Default: none (SageMaker's default, 6 MB, or the container's).
+        :param max_concurrent_transforms: parallel requests per instance, ≥ 0 (see
+            ``max_payload_mb``). Default: none (SageMaker's default or the container's).
+        :param environment: container environment for the job (≤ 16 entries, values ≤ 10240
+            characters). Default: none.
+        :param invocation_timeout: per-request timeout, 1 s – 1 h in whole seconds. Default: none
+            (SageMaker's default, 600 s).
+        :param invocation_max_retries: retries per failed request, 0–3. Default: none (SageMaker's
+            default, 3).
+        :param data_processing: input/output filters and the input join. Default: none.
+        :param data_capture: capture inputs and outputs. Default: none.
+        :param job_name_prefix: 1–30 letters, digits and hyphens starting every job name; the
+            state machine may manage only jobs with this prefix. Default: derived from the
+            construct id and path (unique in the app).
+        :param schedule: run on a schedule: an ``aws_events.Schedule`` (an EventBridge rule) or an
+            ``aws_scheduler.ScheduleExpression`` (EventBridge Scheduler, with time zones).
+            Default: no schedule.
+        :param on_new_input: run when input arrives (see :class:`NewInputTrigger`). Default: no.
+        :param topic: where outcomes are published. Default: a topic created with TLS enforced
+            (encrypted with ``topic_kms_key`` when given).
+        :param topic_kms_key: key of the created topic. Default: none. Not with ``topic``.
+        :param alarm_on_failure: create ``failure_alarm`` (ExecutionsFailed ≥ 1 in 5 minutes).
+            Default: False.
+        :param log_retention: retention of the state machine's log group. Default: one year.
+        :param allow_unknown_instance_type: accept an instance type the installed botocore does
+            not list. Default: False.
+        """
+        super().__init__(scope, construct_id)
+        output = output if output is not None else BatchTransformOutput()
+        self._check_types(model, instance_type, input, output, volume_kms_key, batch_strategy, environment,
+                          invocation_timeout, data_processing, data_capture, job_name_prefix, schedule,
+                          on_new_input, topic, topic_kms_key, alarm_on_failure, log_retention,
+                          allow_unknown_instance_type)
+        processing = data_processing or DataProcessing()
+        type_name = instance_type.name if isinstance(instance_type, InstanceType) else instance_type
+        prefix = job_name_prefix if job_name_prefix is not None else default_job_name_prefix(
+            construct_id, self.node.addr)
+        output_prefix = _normalise_prefix(output.prefix)
+        capture_prefix = _normalise_prefix(data_capture.prefix) if data_capture is not None else None
+        timeout_seconds = _seconds(invocation_timeout)
+
+        check = TypeChecks()
+        validate_job_name_prefix(check, job_name_prefix)
+        self._check_locations(check, input, output, output_prefix, data_capture, capture_prefix, prefix)
+        if schedule is not None:
+            check.problems += validate_schedule_expression(
+                schedule.expression_string, scheduler=isinstance(schedule, scheduler.ScheduleExpression))
+        if on_new_input is not None:
+            effective_output = f"{output_prefix}{prefix}-" if output.per_run_prefix else output_prefix
+            check.problems += validate_new_input_trigger(
+                input_bucket=input.bucket, input_prefix=input.readable_prefix
+                if input.data_type is TransformDataType.S3_PREFIX else input.key,
+                output_bucket=output.bucket, output_prefix=effective_output,
+                capture_bucket=data_capture.bucket if data_capture else None, capture_prefix=capture_prefix,
+                key_suffix=on_new_input.key_suffix)
+            if on_new_input.key_suffix is not None and input.data_type is TransformDataType.MANIFEST_FILE:
+                check.fail("batch.on-new-input", "on_new_input.key_suffix", on_new_input.key_suffix,
+                           "applies to prefix input only: a manifest run starts when the manifest is written",
+                           "drop key_suffix, or use BatchTransformInput.from_prefix")
+        problems = problems_of(
+            validate_batch_transform(
+                instance_type=type_name,
+                known_instance_types=known_transform_types(),
+                allow_unknown_instance_type=allow_unknown_instance_type,
+                instance_count=instance_count,
+                volume_kms_key=volume_kms_key is not None,
+                local_nvme=isinstance(type_name, str) and has_local_nvme(type_name),
+                data_type=input.data_type.value,
+                content_type=input.content_type,
+                compression=input.compression.value,
+                split_type=input.split_type.value,
+                accept=output.accept,
+                assemble_with=output.assemble_with.value,
+                batch_strategy=batch_strategy.value if batch_strategy is not None else None,
+                max_payload_mb=max_payload_mb,
+                max_concurrent_transforms=max_concurrent_transforms,
+                environment=environment,
+                invocation_timeout_seconds=timeout_seconds,
+                invocation_max_retries=invocation_max_retries,
+                input_filter=processing.input_filter,
+                output_filter=processing.output_filter,
+                join_source=processing.join_source.value,
+            ),
+            validate_batch_model(model.spec),
+            check.problems,
+        )
+        if problems:
+            raise ValidationError(self.node.path, "BatchTransformJob", problems)
+
+        self.model = model
+        self.job_name_prefix: str = prefix
+        """Every job name of this construct starts with ``<job_name_prefix>-``."""
+        self.input = input
+        self.output_bucket: s3.IBucket = output.bucket or self._create_output_bucket(output)
+        """Where results go (created by the construct unless ``output.bucket`` was given)."""
+        self.output_prefix: str = output_prefix
+        """Key prefix of results (each run adds ``<job name>/`` unless ``per_run_prefix=False``)."""
+        self._per_run_prefix = output.per_run_prefix
+        self.input_uri: str = f"s3://{input.bucket.bucket_name}/{input.key}"
+        """The configured input location (an execution's ``inputUri`` may point under it)."""
+        self.topic: sns.ITopic = topic or self._create_topic(topic_kms_key)
+        """Where every run's outcome is published (message attribute ``status``: Succeeded/Failed)."""
+
+        parameters = self._transform_parameters(
+            instance_type=str(type_name), instance_count=instance_count, volume_kms_key=volume_kms_key,
+            output=output, batch_strategy=batch_strategy, max_payload_mb=max_payload_mb,
+            max_concurrent_transforms=max_concurrent_transforms, environment=environment,
+            timeout_seconds=timeout_seconds, invocation_max_retries=invocation_max_retries,
+            processing=data_processing, data_capture=data_capture, capture_prefix=capture_prefix)
+        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention)
+        """The state machine's execution log (level ALL, with execution data)."""
+        self.state_machine = sfn.StateMachine(
+            self, "Resource",
+            definition_body=sfn.DefinitionBody.from_chainable(self._definition(parameters)),
+            comment=f"Runs SageMaker batch transform jobs {prefix}-* (cdk-sagemaker-inference)",
+            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+            tracing_enabled=True,
+        )
+        """The state machine: start it to run a transform job."""
+        self.state_machine_arn: str = self.state_machine.state_machine_arn
+        self._grant_state_machine(volume_kms_key)
+        self._grant_model_role(output, volume_kms_key, data_capture, capture_prefix)
+
+        self.schedule_rule: events.Rule | None = None
+        """The EventBridge rule of an ``aws_events.Schedule`` (None otherwise)."""
+        self.schedule: scheduler.Schedule | None = None
+        """The EventBridge Scheduler schedule of a ``ScheduleExpression`` (None otherwise)."""
+        if isinstance(schedule, scheduler.ScheduleExpression):
+            self.schedule = scheduler.Schedule(
+                self, "Schedule", schedule=schedule,
+                target=scheduler_targets.StepFunctionsStartExecution(self.state_machine),
+                description=f"Runs the batch transform {self.node.path}")
+        elif schedule is not None:
+            self.schedule_rule = events.Rule(
+                self, "ScheduleRule", schedule=schedule, targets=[events_targets.SfnStateMachine(self.state_machine)],
+                description=f"Runs the batch transform {self.node.path}")
+        self.new_input_rule: events.Rule | None = None
+        """The EventBridge rule of ``on_new_input`` (None otherwise)."""
+        if on_new_input is not None:
+            self.new_input_rule = self._on_new_input(on_new_input)
+        self.failure_alarm: cloudwatch.Alarm | None = None
+        """Alarm on failed executions (with ``alarm_on_failure=True``); add actions to it."""
+        if alarm_on_failure:
+            self.failure_alarm = cloudwatch.Alarm(
+                self, "FailedExecutionsAlarm",
+                metric=self.metric_executions_failed(),
+                threshold=1, evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description=f"A batch transform run of {self.node.path} failed (see the topic's message)",
+            )
+
+    # -- validation helpers ----------------------------------------------------------------------
+    def _check_types(self, model: Any, instance_type: Any, input: Any, output: Any, volume_kms_key: Any,
+                     batch_strategy: Any, environment: Any, invocation_timeout: Any, data_processing: Any,
+                     data_capture: Any, job_name_prefix: Any, schedule: Any, on_new_input: Any, topic: Any,
+                     topic_kms_key: Any, alarm_on_failure: Any, log_retention: Any,
+                     allow_unknown_instance_type: Any) -> None:
+        types = TypeChecks()
+        types.required("model", model, InferenceModel)
+        types.required("instance_type", instance_type, (InstanceType, str))
+        if types.required("input", input, BatchTransformInput):
+            types.required("input.bucket", input.bucket, s3.IBucket)
+            types.required("input.key", input.key, str)
+            types.required("input.data_type", input.data_type, TransformDataType)
+            types.optional("input.content_type", input.content_type, str)
+            types.required("input.compression", input.compression, CompressionType)
+            types.required("input.split_type", input.split_type, SplitType)
+            types.optional("input.data_prefix", input.data_prefix, str)
+        if types.required("output", output, BatchTransformOutput):
+            types.optional("output.bucket", output.bucket, s3.IBucket)
+            types.required("output.prefix", output.prefix, str)
+            types.required("output.per_run_prefix", output.per_run_prefix, bool)
+            types.optional("output.accept", output.accept, str)
+            types.required("output.assemble_with", output.assemble_with, AssembleWith)
+            types.optional("output.kms_key", output.kms_key, kms.IKey)
+            types.optional("output.server_access_logs_bucket", output.server_access_logs_bucket, s3.IBucket)
+            types.optional("output.server_access_logs_prefix", output.server_access_logs_prefix, str)
+        types.optional("volume_kms_key", volume_kms_key, kms.IKey)
+        types.optional("batch_strategy", batch_strategy, BatchStrategy)
+        types.optional_mapping("environment", environment)
+        types.optional("invocation_timeout", invocation_timeout, Duration)
+        if types.optional("data_processing", data_processing, DataProcessing) and data_processing is not None:
+            types.optional("data_processing.input_filter", data_processing.input_filter, str)
+            types.optional("data_processing.output_filter", data_processing.output_filter, str)
+            types.required("data_processing.join_source", data_processing.join_source, JoinSource)
+        if types.optional("data_capture", data_capture, BatchDataCapture) and data_capture is not None:
+            types.required("data_capture.bucket", data_capture.bucket, s3.IBucket)
+            types.required("data_capture.prefix", data_capture.prefix, str)
+            types.optional("data_capture.kms_key", data_capture.kms_key, kms.IKey)
+            types.required("data_capture.generate_inference_id", data_capture.generate_inference_id, bool)
+        if types.optional("job_name_prefix", job_name_prefix, str) and is_unresolved(job_name_prefix):
+            types.conflict("job_name_prefix", "job_name_prefix must be a literal string: it is part of the "
+                           "IAM resource ARNs of the state machine's role")
+        types.optional("schedule", schedule, (events.Schedule, scheduler.ScheduleExpression))
+        types.optional("on_new_input", on_new_input, NewInputTrigger)
+        types.optional("topic", topic, sns.ITopic)
+        types.optional("topic_kms_key", topic_kms_key, kms.IKey)
+        if topic is not None and topic_kms_key is not None:
+            types.conflict("topic_kms_key", "topic_kms_key applies to the topic the construct creates: "
+                           "drop it when passing topic")
+        types.required("alarm_on_failure", alarm_on_failure, bool)
+        types.required("log_retention", log_retention, logs.RetentionDays)
+        types.required("allow_unknown_instance_type", allow_unknown_instance_type, bool)
+        types.raise_if_any(self.node.path, "BatchTransformJob")
+
+    def _check_locations(self, check: TypeChecks, input: BatchTransformInput,
+                         output: BatchTransformOutput, output_prefix: str, data_capture: BatchDataCapture | None,
+                         capture_prefix: str | None, job_prefix: str) -> None:
+        if check_s3_key(check, "input.key", input.key):
+            check_s3_uri(check, "batch.output-path", "input.key", input.bucket.bucket_name, input.key,
+                         what="input location")
+        if input.data_type is TransformDataType.MANIFEST_FILE:
+            if input.key == "" or input.key.endswith("/"):
+                check.fail("batch.s3-data-type", "input.key", input.key, "a manifest input names an object",
+                           "pass the manifest's key, e.g. 'manifests/2024-06-01.manifest'")
+            check_s3_key(check, "input.data_prefix", input.data_prefix)
+        elif input.data_prefix is not None:
+            check.conflict("input.data_prefix", "data_prefix applies to manifest input only "
+                           "(BatchTransformInput.from_manifest)")
+        run_suffix = len(job_prefix) + 1 + JOB_NAME_HASH_LENGTH + 1 if output.per_run_prefix else 0
+        bucket_name = output.bucket.bucket_name if output.bucket is not None else None
+        if check_s3_key(check, "output.prefix", output.prefix):
+            check_s3_uri(check, "batch.output-path", "output.prefix", bucket_name, output_prefix,
+                         extra_length=run_suffix, what="output location")
+        if data_capture is not None and check_s3_key(check, "data_capture.prefix", data_capture.prefix):
+            check_s3_uri(check, "batch.output-path", "data_capture.prefix", data_capture.bucket.bucket_name,
+                         capture_prefix, what="data capture destination")
+
+    # -- resources -------------------------------------------------------------------------------
+    def _create_output_bucket(self, output: BatchTransformOutput) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self, "OutputBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            encryption=s3.BucketEncryption.KMS if output.kms_key is not None else s3.BucketEncryption.S3_MANAGED,
+            encryption_key=output.kms_key,
+            bucket_key_enabled=True if output.kms_key is not None else None,
+            server_access_logs_bucket=output.server_access_logs_bucket,
+            server_access_logs_prefix=output.server_access_logs_prefix,
+        )
+        if output.server_access_logs_bucket is None:
+            acknowledge(bucket, "AwsSolutions-S1", None,
+                        "Batch transform results are written by the model's role and read by roles granted "
+                        "with grant_read_output (CloudTrail data events cover audits); pass "
+                        "output=BatchTransformOutput(server_access_logs_bucket=...) to log server access")
+        return bucket
+
+    def _create_topic(self, master_key: kms.IKey | None) -> sns.Topic:
+        topic = sns.Topic(self, "Topic", enforce_ssl=True, master_key=master_key,
+                          display_name="SageMaker batch transform outcome")
+        if master_key is None:
+            acknowledge(topic, "AwsSolutions-SNS2", None,
+                        "Outcome messages carry job names, S3 locations and error messages, no records; "
+                        "pass topic_kms_key to encrypt the topic")
+        return topic
+
+    # -- the state machine -------------------------------------------------------------------------
+    def _job_expressions(self) -> tuple[str, str]:
+        """The ``NameJob`` expressions: the job name and the output location of a run."""
+        jp = sfn.JsonPath
+        digest = jp.hash(jp.format("{}/{}", jp.execution_id, jp.string_at("$$.Execution.StartTime")), "MD5")
+        name = jp.format(f"{self.job_name_prefix}-{{}}", digest)
+        base = f"s3://{self.output_bucket.bucket_name}/{self.output_prefix}"
+        location = jp.format(f"{base}{self.job_name_prefix}-{{}}/", digest) if self._per_run_prefix else base
+        return name, location
+
+    def _definition(self, parameters: Mapping[str, Any]) -> sfn.IChainable:
+        jp = sfn.JsonPath
+        name, location = self._job_expressions()
+        name_job = sfn.Pass(self, "NameJob", parameters={"name": name, "outputLocation": location},
+                            result_path="$.job",
+                            comment="Job name <prefix>-<MD5 of execution ARN and start time>; its output location")
+        allowed = f"s3://{self.input.bucket.bucket_name}/{self.input.readable_prefix}"
+        given = f"$.{INPUT_URI_FIELD}"
+        select = sfn.Choice(self, "SelectInput", comment=f"An execution input {INPUT_URI_FIELD} under {allowed} "
+                            "replaces the configured input location for this run")
+        use_given = sfn.Pass(self, "UseGivenInput", input_path=given, result_path="$.job.inputUri")
+        use_configured = sfn.Pass(self, "UseConfiguredInput", result=sfn.Result.from_string(self.input_uri),
+                                  result_path="$.job.inputUri")
+        reject = sfn.Pass(self, "RejectInput", parameters={
+            "job": {"name": jp.string_at("$.job.name"), "outputLocation": jp.string_at("$.job.outputLocation"),
+                    "inputUri": jp.string_at(given)},
+            "error": {"Error": "InvalidInputUri",
+                      "Cause": f"The execution input's {INPUT_URI_FIELD} must be a string that starts with {allowed}"},
+        })
+        transform = sfn.CustomState(self, "TransformJob", state_json={
+            "Type": "Task",
+            "Resource": f"arn:{Stack.of(self).partition}:states:::{TRANSFORM_RESOURCE}",
+            "Parameters": dict(parameters),
+            "ResultSelector": {"TransformJobArn.$": "$.TransformJobArn",
+                               "TransformJobStatus.$": "$.TransformJobStatus"},
+            "ResultPath": "$.result",
+        })
+        # SageMaker's throttling errors reach Step Functions as the generic AmazonSageMakerException;
+        # a full instance quota as ResourceLimitExceededException. Both are worth a few retries.
+        transform.add_retry(errors=["SageMaker.AmazonSageMakerException"], interval=Duration.seconds(5),
+                            max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
+        transform.add_retry(errors=["SageMaker.ResourceLimitExceededException"], interval=Duration.seconds(60),
+                            max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
+        common = {
+            "jobName": jp.string_at("$.job.name"),
+            "inputLocation": jp.string_at("$.job.inputUri"),
+            "outputLocation": jp.string_at("$.job.outputLocation"),
+            "execution": jp.execution_id,
+        }
+        notify_success = tasks.SnsPublish(
+            self, "NotifySuccess", topic=self.topic,
+            subject=jp.format("Transform job succeeded: {}", jp.string_at("$.job.name")),
+            message=sfn.TaskInput.from_object({
+                "status": "Succeeded", **common, "transformJobArn": jp.string_at("$.result.TransformJobArn")}),
+            message_attributes={"status": tasks.MessageAttribute(value="Succeeded")},
+            result_path=jp.DISCARD,
+        )
+        notify_failure = tasks.SnsPublish(
+            self, "NotifyFailure", topic=self.topic,
+            subject=jp.format("Transform job failed: {}", jp.string_at("$.job.name")),
+            message=sfn.TaskInput.from_object({
+                "status": "Failed", **common, "error": jp.string_at("$.error.Error"),
+                "cause": jp.string_at("$.error.Cause")}),
+            message_attributes={"status": tasks.MessageAttribute(value="Failed")},
+            result_path=jp.DISCARD,
+        )
+        for publish in (notify_success, notify_failure):
+            publish.add_retry(errors=[sfn.Errors.TASKS_FAILED], interval=Duration.seconds(2), max_attempts=3,
+                              backoff_rate=2)
+        # A Fail state may not raise an error named States.* (a caught States.TaskFailed is one):
+        # the execution's error is the caught one, prefixed with BatchTransform.
+        failed = sfn.Fail(self, "Failed", error_path=jp.format("BatchTransform.{}", jp.string_at("$.error.Error")),
+                          cause_path="$.error.Cause")
+        transform.add_catch(notify_failure, errors=[sfn.Errors.ALL], result_path="$.error")
+        select.when(sfn.Condition.and_(sfn.Condition.is_present(given),
+                                       sfn.Condition.string_matches(given, _wildcard(allowed) + "*")), use_given)
+        select.when(sfn.Condition.is_present(given), reject)
+        select.otherwise(use_configured)
+        use_given.next(transform)
+        use_configured.next(transform)
+        reject.next(notify_failure)
+        transform.next(notify_success)
+        notify_failure.next(failed)
+        return name_job.next(select)
+
+    def _transform_parameters(self, *, instance_type: str, instance_count: int, volume_kms_key: kms.IKey | None,
+                              output: BatchTransformOutput, batch_strategy: BatchStrategy | None,
+                              max_payload_mb: int | None, max_concurrent_transforms: int | None,
+                              environment: Mapping[str, str] | None, timeout_seconds: object,
+                              invocation_max_retries: int | None, processing: DataProcessing | None,
+                              data_capture: BatchDataCapture | None, capture_prefix: str | None) -> dict[str, Any]:
+        """CreateTransformJob's request, every field the API has but ExperimentConfig."""
+        transform_input: dict[str, Any] = {
+            "DataSource": {"S3DataSource": {"S3DataType": self.input.data_type.value, "S3Uri.$": "$.job.inputUri"}},
+            "CompressionType": self.input.compression.value,
+            "SplitType": self.input.split_type.value,
+        }
+        if self.input.content_type is not None:
+            transform_input["ContentType"] = self.input.content_type
+        transform_output: dict[str, Any] = {"S3OutputPath.$": "$.job.outputLocation",
+                                            "AssembleWith": output.assemble_with.value}
+        if output.accept is not None:
+            transform_output["Accept"] = output.accept
+        if output.kms_key is not None:
+            transform_output["KmsKeyId"] = output.kms_key.key_arn
+        resources: dict[str, Any] = {"InstanceType": instance_type, "InstanceCount": instance_count}
+        if volume_kms_key is not None:
+            resources["VolumeKmsKeyId"] = volume_kms_key.key_arn
+        parameters: dict[str, Any] = {
+            "TransformJobName.$": "$.job.name",
+            "ModelName": self.model.model_name,
+            "TransformInput": transform_input,
+            "TransformOutput": transform_output,
+            "TransformResources": resources,
+            "Tags": [{"Key": EXECUTION_TAG_KEY, "Value.$": "$$.Execution.Id"}],
+        }
+        if batch_strategy is not None:
+            parameters["BatchStrategy"] = batch_strategy.value
+        if max_payload_mb is not None:
+            parameters["MaxPayloadInMB"] = max_payload_mb
+        if max_concurrent_transforms is not None:
+            parameters["MaxConcurrentTransforms"] = max_concurrent_transforms
+        if environment:
+            parameters["Environment"] = dict(environment)
+        client: dict[str, Any] = {}
+        if timeout_seconds is not None:
+            client["InvocationsTimeoutInSeconds"] = timeout_seconds
+        if invocation_max_retries is not None:
+            client["InvocationsMaxRetries"] = invocation_max_retries
+        if client:
+            parameters["ModelClientConfig"] = client
+        if processing is not None:
+            rendered: dict[str, Any] = {"JoinSource": processing.join_source.value}
+            if processing.input_filter is not None:
+                rendered["InputFilter"] = processing.input_filter
+            if processing.output_filter is not None:
+                rendered["OutputFilter"] = processing.output_filter
+            parameters["DataProcessing"] = rendered
+        if data_capture is not None:
+            capture: dict[str, Any] = {
+                "DestinationS3Uri": f"s3://{data_capture.bucket.bucket_name}/{capture_prefix}",
+                "GenerateInferenceId": data_capture.generate_inference_id,
+            }
+            if data_capture.kms_key is not None:
+                capture["KmsKeyId"] = data_capture.kms_key.key_arn
+            parameters["DataCaptureConfig"] = capture
+        return parameters
+
+    # -- permissions ---------------------------------------------------------------------------------
+    def _grant_state_machine(self, volume_kms_key: kms.IKey | None) -> None:
+        stack = Stack.of(self)
+        jobs = stack.format_arn(service="sagemaker", resource="transform-job",
+                                resource_name=f"{self.job_name_prefix.lower()}-*")
+        sm = self.state_machine
+        sm.add_to_role_policy(iam.PolicyStatement(
+            sid="TransformJobs",
+            actions=["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob",
+                     "sagemaker:StopTransformJob", "sagemaker:AddTags", "sagemaker:ListTags"],
+            resources=[jobs]))
+        sm.add_to_role_policy(iam.PolicyStatement(
+            sid="PassModelRole", actions=["iam:PassRole"], resources=[self.model.role.role_arn],
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
+        sm.add_to_role_policy(iam.PolicyStatement(
+            sid="SyncEventsRule", actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+            resources=[stack.format_arn(service="events", resource="rule", resource_name=SYNC_EVENTS_RULE)]))
+        if volume_kms_key is not None:
+            sm.add_to_role_policy(iam.PolicyStatement(
+                sid="VolumeKeyGrants", actions=["kms:CreateGrant", "kms:DescribeKey"],
+                resources=[volume_kms_key.key_arn],
+                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}}))
+        master_key = getattr(self.topic, "master_key", None)
+        if master_key is not None:
+            sm.add_to_role_policy(iam.PolicyStatement(
+                sid="TopicKey", actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[master_key.key_arn]))
+        role = sm.role
+        acknowledge(role, "AwsSolutions-IAM5", _nag_resource(stack, jobs),
+                    "each run creates a transform job with a new name: the role may manage only jobs whose "
+                    "name starts with this construct's job_name_prefix")
+        acknowledge(role, "AwsSolutions-IAM5", "Resource::*",
+                    "X-Ray tracing and CloudWatch Logs delivery (added by aws-cdk-lib for tracing_enabled and "
+                    "logs) support no resource-level permissions")
+
+    def _grant_model_role(self, output: BatchTransformOutput, volume_kms_key: kms.IKey | None,
+                          data_capture: BatchDataCapture | None, capture_prefix: str | None) -> None:
+        """What SageMaker does with the model's role in a transform job: read input, write results."""
+        role = self.model.role
+        readable = self.input.readable_prefix
+        patterns: list[tuple[s3.IBucket, str]] = []
+        if self.input.data_type is TransformDataType.MANIFEST_FILE:
+            self.input.bucket.grant_read(role, self.input.key)
+            patterns.append((self.input.bucket, self.input.key))
+        self.input.bucket.grant_read(role, f"{readable}*")
+        patterns.append((self.input.bucket, f"{readable}*"))
+        written = f"{self.output_prefix}{self.job_name_prefix}-*" if self._per_run_prefix else f"{self.output_prefix}*"
+        self.output_bucket.grant_put(role, written)
+        patterns.append((self.output_bucket, written))
+        keys = [output.kms_key, volume_kms_key]
+        if data_capture is not None:
+            data_capture.bucket.grant_put(role, f"{capture_prefix}*")
+            patterns.append((data_capture.bucket, f"{capture_prefix}*"))
+            keys.append(data_capture.kms_key)
+        granted: list[kms.IKey] = []
+        for key in keys:
+            if key is not None and all(key is not k for k in granted):
+                key.grant_encrypt_decrypt(role)
+                granted.append(key)
+        stack = Stack.of(self)
+        for bucket, pattern in patterns:
+            acknowledge(role, "AwsSolutions-IAM5", _nag_resource(stack, bucket.arn_for_objects(pattern)),
+                        "the transform job reads every input object under the input prefix and writes one "
+                        "result object per input object under the run's output prefix")
+        for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:Abort*", "kms:ReEncrypt*",
+                       "kms:GenerateDataKey*"):
+            acknowledge(role, "AwsSolutions-IAM5", f"Action::{action}",
+                        "aws-cdk-lib's read/put/encrypt grants, scoped to the transform job's locations and keys")
+
+    # -- triggers ------------------------------------------------------------------------------------
+    def _on_new_input(self, trigger: NewInputTrigger) -> events.Rule:
+        bucket = self.input.bucket
+        detail: dict[str, Any] = {"bucket": {"name": [bucket.bucket_name]}}
+        target_input: events.RuleTargetInput | None = None
+        if self.input.data_type is TransformDataType.MANIFEST_FILE:
+            detail["object"] = {"key": [self.input.key]}
+        else:
+            prefix, suffix = self.input.key, trigger.key_suffix
+            if prefix and suffix:
+                detail["object"] = {"key": [{"wildcard": f"{_wildcard(prefix)}*{_wildcard(suffix)}"}]}
+            elif suffix:
+                detail["object"] = {"key": [{"suffix": suffix}]}
+            elif prefix:
+                detail["object"] = {"key": [{"prefix": prefix}]}
+            field = events.EventField.from_path
+            target_input = events.RuleTargetInput.from_object(
+                {INPUT_URI_FIELD: f"s3://{field('$.detail.bucket.name')}/{field('$.detail.object.key')}"})
+        rule = events.Rule(
+            self, "NewInputRule",
+            description=f"Runs the batch transform {self.node.path} when input arrives",
+            event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"], detail=detail),
+            targets=[events_targets.SfnStateMachine(self.state_machine, input=target_input)],
+        )
+        if isinstance(bucket, s3.Bucket):
+            self.node.add_validation(_EventBridgeEnabled(self, bucket))
+        return rule
+
+    # -- grants and metrics ------------------------------------------------------------------------
+    def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to start runs (``states:StartExecution`` on this state machine)."""
+        return self.state_machine.grant_start_execution(grantee)
+
+    def grant_read_output(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to read results (objects under the output prefix, and its KMS key)."""
+        return self.output_bucket.grant_read(grantee, f"{self.output_prefix}*")
+
+    def metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration | None = None) -> cloudwatch.Metric:
+        """Any ``AWS/States`` metric of the state machine (``StateMachineArn`` dimension).
+
+        :param metric_name: the official metric name, e.g. ``"ExecutionsTimedOut"``.
+        :param statistic: Default: ``Sum``.
+        :param period: Default: 5 minutes.
+        """
+        return self.state_machine.metric(metric_name, statistic=statistic, period=period or Duration.minutes(5))
+
+    def metric_executions_succeeded(self, period: Duration | None = None) -> cloudwatch.Metric:
+        """ExecutionsSucceeded (Sum): runs whose transform job completed and was announced."""
+        return self.metric("ExecutionsSucceeded", period=period)
+
+    def metric_executions_failed(self, period: Duration | None = None) -> cloudwatch.Metric:
+        """ExecutionsFailed (Sum): runs that ended in the ``Failed`` state (or failed to publish)."""
+        return self.metric("ExecutionsFailed", period=period)
+
+    def metric_execution_time(self, statistic: str = "Average", period: Duration | None = None) -> cloudwatch.Metric:
+        """ExecutionTime in milliseconds (default statistic Average): the run, job included."""
+        return self.metric("ExecutionTime", statistic=statistic, period=period)
+
+
+def _seconds(duration: Duration | None) -> object:
+    if duration is None:
+        return None
+    seconds = duration.to_seconds(integral=False)
+    if isinstance(seconds, float) and seconds.is_integer() and not is_unresolved(seconds):
+        return int(seconds)
+    return seconds
+
+
+def _wildcard(text: str) -> str:
+    """Escape ``*`` for Step Functions ``StringMatches`` and EventBridge ``wildcard`` patterns."""
+    return text.replace("*", "\\*")
+
+
+def _nag_resource(stack: Stack, arn: str) -> str:
+    """cdk-nag's rendering of a policy resource (``Resource::arn:<AWS::Partition>:...``)."""
+    return "Resource::" + _flatten(stack.resolve(arn))
+
+
+def _flatten(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            separator, parts = value["Fn::Join"]
+            return str(separator).join(_flatten(p) for p in parts)
+        if "Ref" in value:
+            return f"<{value['Ref']}>"
+        if "Fn::GetAtt" in value:
+            return f"<{'.'.join(value['Fn::GetAtt'])}>"
+    return str(value)
+
+
+@jsii.implements(IValidation)
+class _EventBridgeEnabled:
+    """At synth: warn when an input bucket of this app does not send events to EventBridge."""
+
+    def __init__(self, job: BatchTransformJob, bucket: s3.Bucket) -> None:
+        self._job, self._bucket = job, bucket
+
+    def validate(self) -> list[str]:
+        cfn = self._bucket.node.default_child
+        configured = isinstance(cfn, s3.CfnBucket) and cfn.notification_configuration is not None
+        if self._bucket.node.try_find_child("Notifications") is None and not configured:
+            Annotations.of(self._job).add_warning_v2(
+                "cdk-sagemaker-inference:batch-input-eventbridge",
+                f"on_new_input listens for S3 events of {self._bucket.node.path}, which does not send events "
+                "to EventBridge: create it with event_bridge_enabled=True (rule batch.on-new-input)")
+        return []
