@@ -5,6 +5,7 @@ problems found, reading its limits from :mod:`cdk_sagemaker_inference.constraint
 """
 
 from .async_inference import validate_async_inference, validate_async_model
+from .batch import validate_batch_model, validate_batch_transform
 from .checks import Checker
 from .guardrails import validate_guardrails
 from .model import validate_model
@@ -15,6 +16,8 @@ __all__ = [
     "Checker",
     "validate_async_inference",
     "validate_async_model",
+    "validate_batch_model",
+    "validate_batch_transform",
     "validate_data_capture",
     "validate_guardrails",
     "validate_model",
