@@ -4,6 +4,7 @@
 from aws_cdk import App
 
 from stacks.async_stack import AsyncStack
+from stacks.batch_stack import BatchStack
 from stacks.common import synthesizer
 from stacks.realtime_stack import RealtimeStack
 from stacks.serverless_stack import ServerlessStack
@@ -12,4 +13,5 @@ app = App()
 ServerlessStack(app, "ServerlessInference", synthesizer=synthesizer(app))
 RealtimeStack(app, "RealtimeInference", synthesizer=synthesizer(app))
 AsyncStack(app, "AsyncInference", synthesizer=synthesizer(app))
+BatchStack(app, "BatchInference", synthesizer=synthesizer(app))
 app.synth()

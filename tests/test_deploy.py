@@ -7,6 +7,7 @@ asserted on the templates in the construct tests instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -125,3 +126,38 @@ def test_async_endpoint_reads_back(deployed: dict[str, Any], emulator: MotoServe
     assert result.succeeded and result.body
     payload_bucket, key = result.invocation.input_location.removeprefix("s3://").split("/", 1)
     assert (payload_bucket, key.split("/")[0]) == (bucket, "input")
+
+
+def test_batch_transform_state_machine_reads_back(deployed: dict[str, Any], emulator: MotoServer) -> None:
+    (stack,) = [s for s in deployed["stacks"] if s["name"] == "BatchInference"]
+    outputs = stack["outputs"]
+    assert outputs["StateMachineArn"] in [m["arn"] for m in deployed["state_machines"]]
+    assert outputs["TopicArn"] in deployed["topics"] and outputs["OutputBucket"] in deployed["buckets"]
+    described = emulator.client("stepfunctions").describe_state_machine(stateMachineArn=outputs["StateMachineArn"])
+    states = json.loads(described["definition"])["States"]
+    task = states["TransformJob"]
+    assert task["Resource"] == "arn:aws:states:::sagemaker:createTransformJob.sync"
+    parameters = task["Parameters"]
+    assert parameters["TransformInput"] == {
+        "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri.$": "$.job.inputUri"}},
+        "ContentType": "text/csv", "CompressionType": "None", "SplitType": "Line"}
+    assert parameters["TransformOutput"] == {"S3OutputPath.$": "$.job.outputLocation", "Accept": "text/csv",
+                                             "AssembleWith": "Line"}
+    assert parameters["DataProcessing"] == {"InputFilter": "$[1:]", "OutputFilter": "$[0,-1]", "JoinSource": "Input"}
+    assert parameters["TransformResources"] == {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}
+    # The deployed references resolved: the model exists, runs write under the deployed bucket,
+    # and the configured input is the deployed records bucket.
+    emulator.client("sagemaker").describe_model(ModelName=parameters["ModelName"])
+    assert f"s3://{outputs['OutputBucket']}/scored/nightly-scoring-{{}}/" in states["NameJob"]["Parameters"][
+        "outputLocation.$"]
+    assert states["UseConfiguredInput"]["Result"] == outputs["InputLocation"]
+    assert states["NotifySuccess"]["Parameters"]["TopicArn"] == outputs["TopicArn"]
+    assert states["NotifyFailure"]["Parameters"]["TopicArn"] == outputs["TopicArn"]
+    # The nightly rule starts it. moto's Step Functions cannot run .sync SageMaker tasks (its
+    # interpreter lists sagemaker as an unsupported integration): runs of the definition are
+    # tested in tests/test_batch_transform.py instead.
+    rules = emulator.client("events").list_rules()["Rules"]
+    nightly = [r for r in rules if r.get("ScheduleExpression") == "cron(0 2 * * ? *)"]
+    assert nightly, rules
+    targets = emulator.client("events").list_targets_by_rule(Rule=nightly[0]["Name"])["Targets"]
+    assert [t["Arn"] for t in targets] == [outputs["StateMachineArn"]]
