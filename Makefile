@@ -45,6 +45,12 @@ synth: setup
 demo: setup
 	$(PY) scripts/demo.py
 
+# Synth benchmark: the library against the same resources hand-written with L1 classes, every
+# kind, N in {1, 10, 50, 200}, fresh processes (about 15 minutes on 2 cores); writes README's
+# Performance table. Not part of `make test` (tests/test_bench_smoke.py runs --quick for format only).
+bench: setup
+	$(PY) benchmarks/synth_bench.py --write-readme
+
 # sdist + wheel (PEP 517) without an isolated build env: setuptools and wheel come from the dev
 # extra, so building needs no network. twine checks the metadata and the README rendering.
 dist: setup

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Acknowledgment, Validations
+from aws_cdk import Acknowledgment
 from constructs import IConstruct
 
 from ..errors import ValidationError
 from ..validation.checks import Checker
+from ._memo import validations_of
 
 
 def _type_name(expected: Any) -> str:
@@ -111,9 +112,14 @@ class TypeChecks(Checker):
         """Record props that are missing or cannot be combined."""
         self.fail("props.required", field, None, message, message)
 
-    def raise_if_any(self, path: str, construct_type: str) -> None:
-        """Raise the collected problems (if any) as one ValidationError."""
+    def raise_if_any(self, where: str | IConstruct, construct_type: str) -> None:
+        """Raise the collected problems (if any) as one ValidationError.
+
+        ``where`` is the construct path, or the construct itself: its path is then read (a jsii
+        round trip) only when there is something to raise.
+        """
         if self.problems:
+            path = where if isinstance(where, str) else where.node.path
             raise ValidationError(path, construct_type, self.problems)
 
 
@@ -123,5 +129,11 @@ def acknowledge(scope: IConstruct, rule: str, finding: str | None, reason: str) 
     aws-cdk-lib's own ``Validations.acknowledge`` is what cdk-nag v3 reads, so the library needs
     no runtime dependency on cdk-nag.
     """
-    rule_id = f"{rule}[{finding}]" if finding else rule
-    Validations.of(scope).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+    acknowledge_all(scope, [(rule, finding, reason)])
+
+
+def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
+    """Acknowledge several ``(rule, finding, reason)`` on ``scope`` in one call into aws-cdk-lib."""
+    acknowledgments = [Acknowledgment(id=f"{rule}[{finding}]" if finding else rule, reason=reason)
+                       for rule, finding, reason in findings]
+    validations_of(scope).acknowledge(*acknowledgments)

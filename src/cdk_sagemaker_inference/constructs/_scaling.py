@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._memo import memo, stack_of
 from .endpoint import EndpointBase
 
 INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount"
@@ -33,8 +33,9 @@ def variant_scalable_target(
     on first use), not a new role without permissions, which is what ``ScalableTarget`` would
     create by default.
     """
-    role_arn = Stack.of(scope).format_arn(service="iam", region="", resource="role",
-                                          resource_name=_SERVICE_LINKED_ROLE)
+    stack = stack_of(scope)
+    role_arn = memo(stack, _SERVICE_LINKED_ROLE, lambda: stack.format_arn(
+        service="iam", region="", resource="role", resource_name=_SERVICE_LINKED_ROLE))
     target = appscaling.ScalableTarget(
         scope, construct_id,
         service_namespace=appscaling.ServiceNamespace.SAGEMAKER,

@@ -14,8 +14,10 @@ from constructs import Construct
 
 from ..errors import Problem
 from ..migration import METADATA_KEY
+from ..stack_limits import watch_stack_limits
 from ..synth_guard import register_guard
 from ..validation.checks import Checker
+from ._memo import adopt, stack_of
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 
@@ -123,6 +125,8 @@ class EndpointBase(Construct, _EndpointMetrics):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
+        adopt(self, scope)
+        watch_stack_limits(stack_of(scope))
         self.endpoint_name: str = ""
         self.endpoint_arn: str = ""
         self.variant_name: str = DEFAULT_VARIANT_NAME

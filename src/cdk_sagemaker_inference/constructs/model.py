@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, Stack
+from aws_cdk import Aws
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
@@ -25,7 +26,8 @@ from ..instance_types import Accelerator
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..validation import validate_model
-from ._base import TypeChecks, acknowledge
+from ._base import TypeChecks, acknowledge_all
+from ._memo import adopt, memo, stack_of
 
 __all__ = [
     "ContainerDefinition",
@@ -173,16 +175,23 @@ class _DlcImage(ContainerImage):
         self._name, self._tag, self._account = name, tag, account
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
-        stack = Stack.of(scope)
-        account = self._account or stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
+        stack = stack_of(scope)
+        account = self._account or memo(stack, FactName, lambda: stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT))
         repository = ecr.Repository.from_repository_attributes(
             scope, "DlcRepository",
             repository_name=self._name,
-            repository_arn=stack.format_arn(service="ecr", account=account, resource="repository",
-                                            resource_name=self._name),
+            repository_arn=memo(stack, ("ecr-repository", account, self._name), lambda: stack.format_arn(
+                service="ecr", account=account, resource="repository", resource_name=self._name)),
         )
         repository.grant_pull(grantee)
-        return f"{account}.dkr.ecr.{Aws.REGION}.{Aws.URL_SUFFIX}/{self._name}:{self._tag}"
+        region, url_suffix = _region_and_url_suffix()
+        return f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
+
+
+@functools.cache
+def _region_and_url_suffix() -> tuple[str, str]:
+    """``Aws.REGION`` and ``Aws.URL_SUFFIX``: the same token strings in every stack (two round trips, once)."""
+    return Aws.REGION, Aws.URL_SUFFIX
 
 
 class _UriImage(ContainerImage):
@@ -338,7 +347,7 @@ class InferenceModel(Construct):
             if missing:
                 types.fail("props.required", field, missing, "no such file or directory (a local asset)",
                            "pass the path of an existing model.tar.gz (model_data) or Dockerfile directory (image)")
-        types.raise_if_any(self.node.path, "InferenceModel")
+        types.raise_if_any(self, "InferenceModel")
 
         definitions: tuple[ContainerDefinition, ...] = (
             tuple(containers) if containers is not None
@@ -362,6 +371,7 @@ class InferenceModel(Construct):
         if problems:
             raise ValidationError(self.node.path, "InferenceModel", problems)
 
+        adopt(self, scope)
         self.role: iam.IRole = role or _default_role(self)
         """The execution role SageMaker assumes."""
         self.grant_principal: iam.IPrincipal = self.role
@@ -397,10 +407,6 @@ class InferenceModel(Construct):
         policy = self.role.node.try_find_child("DefaultPolicy")
         if policy is not None:
             self.resource.node.add_dependency(policy)
-        if role is None:
-            for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*"):
-                acknowledge(self.role, "AwsSolutions-IAM5", f"Action::{action}",
-                            "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)")
         self.model_name: str = self.resource.attr_model_name
         """The model's name (chosen by CloudFormation)."""
 
@@ -467,13 +473,13 @@ def _default_role(scope: Construct) -> iam.Role:
     """A role with CloudWatch Logs and metrics only; image and data grants are added by bind()."""
     role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
-    stack = Stack.of(scope)
+    stack = stack_of(scope)
     role.add_to_policy(iam.PolicyStatement(
         sid="EndpointLogs",
         actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        resources=[stack.format_arn(service="logs", resource="log-group",
-                                    resource_name="/aws/sagemaker/*",
-                                    arn_format=_colon_resource_name())],
+        resources=[memo(stack, "sagemaker-log-groups", lambda: stack.format_arn(
+            service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
+            arn_format=_colon_resource_name()))],
     ))
     role.add_to_policy(iam.PolicyStatement(
         sid="EndpointMetrics",
@@ -481,12 +487,18 @@ def _default_role(scope: Construct) -> iam.Role:
         resources=["*"],  # PutMetricData has no resource type: the namespace condition scopes it
         conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
     ))
-    acknowledge(role, "AwsSolutions-IAM5",
-                "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*",
-                "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time")
-    acknowledge(role, "AwsSolutions-IAM5", "Resource::*",
-                "cloudwatch:PutMetricData and ecr:GetAuthorizationToken support no resource-level permissions "
-                "(PutMetricData is scoped by a namespace condition)")
+    # One call for every acknowledgment of the default role (each call is a jsii round trip).
+    read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
+    acknowledge_all(role, [
+        ("AwsSolutions-IAM5",
+         "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/*",
+         "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time"),
+        ("AwsSolutions-IAM5", "Resource::*",
+         "cloudwatch:PutMetricData and ecr:GetAuthorizationToken support no resource-level permissions "
+         "(PutMetricData is scoped by a namespace condition)"),
+        *(("AwsSolutions-IAM5", f"Action::{action}", read_grant)
+          for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*")),
+    ])
     return role
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, Duration, Stack, Token
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
@@ -15,8 +15,10 @@ from constructs import Construct, IConstruct, IValidation
 
 from ..constraints import constraint
 from ..errors import ValidationError
+from ..tokens import is_unresolved
 from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
 from ._base import TypeChecks
+from ._memo import memo, stack_of
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -87,7 +89,7 @@ class ServerlessEndpoint(EndpointBase):
         types.required("model", model, InferenceModel)
         types.optional("provisioned_concurrency_scaling", provisioned_concurrency_scaling,
                        ProvisionedConcurrencyScaling)
-        types.raise_if_any(self.node.path, "ServerlessEndpoint")
+        types.raise_if_any(self, "ServerlessEndpoint")
 
         scaling = provisioned_concurrency_scaling
         check = TypeChecks()
@@ -198,6 +200,11 @@ class _QuotaTracker(Construct):
 
     @classmethod
     def of(cls, scope: IConstruct) -> _QuotaTracker:
+        # Looked up once per stack: a stack's app never changes.
+        return memo(stack_of(scope), cls.ID, lambda: cls._find_or_create(scope))
+
+    @classmethod
+    def _find_or_create(cls, scope: IConstruct) -> _QuotaTracker:
         root = scope.node.root
         found = root.node.try_find_child(cls.ID)
         if isinstance(found, _QuotaTracker):
@@ -215,10 +222,7 @@ class _QuotaTracker(Construct):
     def check(self) -> list[str]:
         groups: dict[tuple[str, str], list[ServerlessEndpoint]] = defaultdict(list)
         for endpoint in self._endpoints:
-            stack = Stack.of(endpoint)
-            account = "(account of the deploying credentials)" if Token.is_unresolved(stack.account) else stack.account
-            region = "(Region of the deploying credentials)" if Token.is_unresolved(stack.region) else stack.region
-            groups[(account, region)].append(endpoint)
+            groups[_environment_of(stack_of(endpoint))].append(endpoint)
         context = self.node.try_get_context
         concurrency_quota = _int_context(context(QUOTA_CONCURRENCY_CONTEXT),
                                          int(constraint("serverless.quota-concurrency").maximum or 200))
@@ -243,6 +247,16 @@ class _QuotaTracker(Construct):
                     f"{QUOTA_ENDPOINTS_CONTEXT}. Source: {constraint('serverless.quota-endpoints').source}",
                 )
         return []
+
+
+def _environment_of(stack: Stack) -> tuple[str, str]:
+    """The stack's account and Region as the quota message names them (asked once per stack)."""
+    def describe() -> tuple[str, str]:
+        account, region = stack.account, stack.region
+        return ("(account of the deploying credentials)" if is_unresolved(account) else account,
+                "(Region of the deploying credentials)" if is_unresolved(region) else region)
+
+    return memo(stack, "quota-environment", describe)
 
 
 def _int_context(value: Any, default: int) -> int:

@@ -1,0 +1,175 @@
+"""What every benchmarked kind shares: the ``Kind`` entry, the app and stacks, hand-written constants.
+
+A kind is one entry: a function that builds ``count`` library constructs into a stack and a
+function that builds the same resources by hand with aws-cdk-lib L1 classes only (``Cfn*``),
+with the same properties and the same role/policy resources. ``tests/test_bench_equivalence.py``
+proves that both produce the same templates (logical ids and generated names aside).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App, CfnMapping, Stack
+
+ROOT = Path(__file__).resolve().parents[1]
+
+Builder = Callable[[Stack, int, int], None]
+"""``builder(stack, first, count)`` defines items ``first .. first + count - 1`` in ``stack``."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One construct kind of the benchmark."""
+
+    name: str
+    """``serverless``, ``realtime``, ``async`` or ``batch``."""
+    per_stack: int
+    """Items per stack: keeps every template below 80% of CloudFormation's 500-resource and 1 MB
+    limits (the library warns past 80%), so large N is spread over several stacks."""
+    library: Builder
+    """Builds the items with this library's constructs."""
+    l1: Builder
+    """Builds the same resources with ``Cfn*`` classes only (the lower bound a user could write)."""
+
+
+def cdk_context() -> dict[str, Any]:
+    """The feature flags of the repository's cdk.json: both sides see what ``cdk synth`` sees."""
+    try:
+        context = dict(json.loads((ROOT / "cdk.json").read_text())["context"])
+    except (OSError, KeyError, ValueError):
+        context = {}
+    # A platform with hundreds of endpoints has raised its serverless quotas and says so (no warnings).
+    context["cdk-sagemaker-inference:serverless-concurrency-quota"] = 1_000_000
+    context["cdk-sagemaker-inference:serverless-endpoint-quota"] = 1_000_000
+    return context
+
+
+def stack_ranges(n: int, per_stack: int) -> Iterator[tuple[int, int, int]]:
+    """``(stack index, first item, count)`` for ``n`` items, ``per_stack`` at most in each stack."""
+    for index, first in enumerate(range(0, n, per_stack)):
+        yield index, first, min(per_stack, n - first)
+
+
+def build_app(kind: Kind, side: str, n: int, outdir: str | None = None) -> App:
+    """An app holding ``n`` items of ``kind`` built by ``side`` (``library`` or ``l1``)."""
+    builder = kind.library if side == "library" else kind.l1
+    app = App(outdir=outdir, context=cdk_context()) if outdir else App(context=cdk_context())
+    for index, first, count in stack_ranges(n, kind.per_stack):
+        stack = Stack(app, f"Bench{kind.name.capitalize()}{index}")
+        builder(stack, first, count)
+    return app
+
+
+# -- constants a hand-writer pastes into an L1 stack ------------------------------------------
+SAGEMAKER_ASSUME_ROLE_POLICY: dict[str, Any] = {
+    "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                   "Principal": {"Service": "sagemaker.amazonaws.com"}}],
+    "Version": "2012-10-17",
+}
+MODEL_ROLE_DESCRIPTION = "SageMaker model execution role (least privilege, cdk-sagemaker-inference)"
+PARTITION: dict[str, Any] = {"Ref": "AWS::Partition"}
+REGION: dict[str, Any] = {"Ref": "AWS::Region"}
+ACCOUNT: dict[str, Any] = {"Ref": "AWS::AccountId"}
+URL_SUFFIX: dict[str, Any] = {"Ref": "AWS::URLSuffix"}
+DLC_MAPPING = "DlcRepositoryAccountMap"
+DLC_ACCOUNT: dict[str, Any] = {"Fn::FindInMap": [DLC_MAPPING, REGION, "value"]}
+AUTOSCALING_SERVICE_LINKED_ROLE: dict[str, Any] = {"Fn::Join": ["", [
+    "arn:", PARTITION, ":iam::", ACCOUNT,
+    ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+]]}
+
+
+def join(*parts: Any) -> dict[str, Any]:
+    """``Fn::Join`` with an empty delimiter."""
+    return {"Fn::Join": ["", list(parts)]}
+
+
+@functools.cache
+def dlc_accounts() -> dict[str, dict[str, str]]:
+    """The DLC account of each Region (the table a hand-writer pastes; computed once per process,
+    before the timed region, from aws-cdk-lib's region facts and the app's target partitions, as
+    ``Stack.regional_fact`` does, so that both sides agree)."""
+    from aws_cdk.region_info import FactName, RegionInfo
+
+    partitions = cdk_context().get("@aws-cdk/core:target-partitions")
+    accounts = (RegionInfo.limited_region_map(FactName.DLC_REPOSITORY_ACCOUNT, partitions) if partitions
+                else RegionInfo.region_map(FactName.DLC_REPOSITORY_ACCOUNT))
+    return {region: {"value": account} for region, account in accounts.items()}
+
+
+def dlc_mapping(stack: Stack) -> None:
+    """The Region → DLC account mapping, once per stack (what ``Stack.regional_fact`` renders)."""
+    CfnMapping(stack, DLC_MAPPING, mapping=dlc_accounts())
+
+
+def model_role_statements(image_repository: str, bucket: str, key: str) -> list[dict[str, Any]]:
+    """The execution role policy the library writes for a DLC image and one model object (actions
+    sorted, as aws-cdk-lib renders them with the ``@aws-cdk/aws-iam:minimizePolicies`` flag)."""
+    return [
+        {"Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
+                    "logs:PutLogEvents"],
+         "Effect": "Allow",
+         "Resource": join("arn:", PARTITION, ":logs:", REGION, ":", ACCOUNT, ":log-group:/aws/sagemaker/*"),
+         "Sid": "EndpointLogs"},
+        {"Action": "cloudwatch:PutMetricData",
+         "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+         "Effect": "Allow", "Resource": "*", "Sid": "EndpointMetrics"},
+        {"Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+         "Effect": "Allow",
+         "Resource": join("arn:", PARTITION, ":ecr:", REGION, ":", DLC_ACCOUNT, f":repository/{image_repository}")},
+        {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*"},
+        {"Action": ["s3:GetBucket*", "s3:GetObject*", "s3:List*"],
+         "Effect": "Allow",
+         "Resource": [join("arn:", PARTITION, f":s3:::{bucket}"), join("arn:", PARTITION, f":s3:::{bucket}/{key}")]},
+    ]
+
+
+def dlc_image_uri(repository: str, tag: str) -> dict[str, Any]:
+    """``<dlc account>.dkr.ecr.<region>.<url suffix>/<repository>:<tag>``."""
+    return join(DLC_ACCOUNT, ".dkr.ecr.", REGION, ".", URL_SUFFIX, f"/{repository}:{tag}")
+
+
+# -- equivalence of the two sides ---------------------------------------------------------------
+GENERATED_NAMES = {"AWS::IAM::Policy": "PolicyName", "AWS::ApplicationAutoScaling::ScalingPolicy": "PolicyName"}
+"""Names CloudFormation requires, which the library derives from construct paths and a hand-writer
+picks: the only properties allowed to differ."""
+
+
+def canonical_template(template: dict[str, Any]) -> dict[str, Any]:
+    """``template`` with every logical id replaced by ``<type>#<k>`` (the k-th resource of that type,
+    in template order) and the generated names dropped, so that two templates that declare the same
+    resources with the same properties compare equal."""
+    resources: dict[str, Any] = template.get("Resources", {})
+    seen: dict[str, int] = {}
+    canonical_ids: dict[str, str] = {}
+    for logical_id, body in resources.items():
+        index = seen.get(body["Type"], 0)
+        seen[body["Type"]] = index + 1
+        canonical_ids[logical_id] = f"{body['Type']}#{index}"
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, str):
+            return canonical_ids.get(value, value)
+        if isinstance(value, list):
+            return [rewrite(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rewrite(v) for k, v in value.items()}
+        return value
+
+    out: dict[str, Any] = {}
+    for logical_id, body in resources.items():
+        body = rewrite(body)
+        name = GENERATED_NAMES.get(body["Type"])
+        if name:
+            body.get("Properties", {}).pop(name, None)
+        if isinstance(body.get("DependsOn"), list):
+            body["DependsOn"] = sorted(body["DependsOn"])
+        out[canonical_ids[logical_id]] = body
+    return {**{k: rewrite(v) for k, v in template.items() if k != "Resources"}, "Resources": out}

@@ -1,0 +1,105 @@
+"""Serverless: a DLC model from an S3 object behind a serverless endpoint with autoscaled
+provisioned concurrency (the example app's configuration): 7 resources per endpoint."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack, Token
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sagemaker as sagemaker
+from bench_common import (
+    AUTOSCALING_SERVICE_LINKED_ROLE,
+    MODEL_ROLE_DESCRIPTION,
+    SAGEMAKER_ASSUME_ROLE_POLICY,
+    Kind,
+    dlc_image_uri,
+    dlc_mapping,
+    model_role_statements,
+)
+
+from cdk_sagemaker_inference import (
+    METADATA_KEY,
+    ContainerImage,
+    InferenceModel,
+    ModelData,
+    ProvisionedConcurrencyScaling,
+    ServerlessEndpoint,
+)
+
+BUCKET = "bench-models"
+REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
+
+
+def model_key(i: int) -> str:
+    return f"models/m{i}/model.tar.gz"
+
+
+def library(stack: Stack, first: int, count: int) -> None:
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
+    image = ContainerImage.from_dlc(REPOSITORY, TAG)
+    for i in range(first, first + count):
+        model = InferenceModel(stack, f"Model{i}", image=image,
+                               model_data=ModelData.from_bucket(bucket, model_key(i)))
+        ServerlessEndpoint(
+            stack, f"Endpoint{i}", model=model, memory_size_mb=2048, max_concurrency=20,
+            provisioned_concurrency=2,
+            provisioned_concurrency_scaling=ProvisionedConcurrencyScaling(min_capacity=1, max_capacity=10),
+        )
+
+
+def l1(stack: Stack, first: int, count: int) -> None:
+    dlc_mapping(stack)
+    # Intrinsics in string-typed props travel as tokens: one per stack, as a hand-writer would hoist them.
+    image_uri = Token.as_string(dlc_image_uri(REPOSITORY, TAG))
+    autoscaling_role = Token.as_string(AUTOSCALING_SERVICE_LINKED_ROLE)
+    stack_name = stack.stack_name
+    for i in range(first, first + count):
+        role = iam.CfnRole(stack, f"Model{i}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
+                           description=MODEL_ROLE_DESCRIPTION)
+        policy = iam.CfnPolicy(
+            stack, f"Model{i}RolePolicy", policy_name=f"Model{i}RolePolicy", roles=[role.ref],
+            policy_document={"Statement": model_role_statements(REPOSITORY, BUCKET, model_key(i)),
+                             "Version": "2012-10-17"},
+        )
+        model = sagemaker.CfnModel(
+            stack, f"Model{i}", execution_role_arn=role.attr_arn,
+            primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
+                image=image_uri,
+                model_data_url=f"s3://{BUCKET}/{model_key(i)}",
+            ),
+        )
+        model.add_dependency(policy)
+        config = sagemaker.CfnEndpointConfig(
+            stack, f"Endpoint{i}Config",
+            production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                variant_name="AllTraffic", model_name=model.attr_model_name,
+                serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
+                    memory_size_in_mb=2048, max_concurrency=20, provisioned_concurrency=2),
+            )],
+        )
+        endpoint = sagemaker.CfnEndpoint(stack, f"Endpoint{i}",
+                                         endpoint_config_name=config.attr_endpoint_config_name)
+        endpoint.add_metadata(METADATA_KEY, {"kind": "serverless"})
+        target = appscaling.CfnScalableTarget(
+            stack, f"Endpoint{i}Target", service_namespace="sagemaker",
+            resource_id=f"endpoint/{endpoint.attr_endpoint_name}/variant/AllTraffic",
+            scalable_dimension="sagemaker:variant:DesiredProvisionedConcurrency",
+            min_capacity=1, max_capacity=10,
+            role_arn=autoscaling_role,
+        )
+        target.add_dependency(endpoint)
+        scaling = appscaling.CfnScalingPolicy(
+            stack, f"Endpoint{i}TargetPolicy", policy_name=f"{stack_name}-Endpoint{i}-Utilization",
+            policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
+            target_tracking_scaling_policy_configuration=(
+                appscaling.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
+                    target_value=0.7,
+                    predefined_metric_specification=appscaling.CfnScalingPolicy.PredefinedMetricSpecificationProperty(
+                        predefined_metric_type="SageMakerVariantProvisionedConcurrencyUtilization"),
+                )),
+        )
+        scaling.add_dependency(endpoint)
+
+
+KIND = Kind(name="serverless", per_stack=50, library=library, l1=l1)

@@ -1,0 +1,457 @@
+#!/usr/bin/env python3
+"""Synth benchmark: this library against the same resources written by hand with L1 classes.
+
+For each construct kind (one entry per kind: ``bench_<kind>.py`` with a library builder and an
+L1 builder, see ``bench_common.Kind``) and N items, it synthesizes (a) the app built with the
+library and (b) the hand-written L1 app, side by side in one run, several repetitions with the
+A/B order alternating. Every measurement runs in a fresh Python process (with its own jsii
+kernel), so peak memory is measured per run:
+
+* time: wall time of app construction + ``app.synth()``, after one warm-up synth of a trivial
+  app in the same process (aws-cdk-lib's first synth in a process loads its template validation
+  rules, a fixed cost of several seconds that neither side controls; it is reported separately);
+* Python peak RSS: ``resource.getrusage(RUSAGE_SELF).ru_maxrss``;
+* node peak RSS: ``VmHWM`` (the kernel's high-water mark) of the jsii node process, read from
+  ``/proc`` at the end of the run (the kernel is still alive, so ``RUSAGE_CHILDREN`` would not
+  see it);
+* template bytes and resources: summed over the stacks (large N is spread over several stacks
+  so that no template passes 80% of CloudFormation's 500-resource or 1 MB limits).
+
+It prints a Markdown table (and with ``--write-readme`` writes it into README.md between the
+``bench:begin``/``bench:end`` markers). The last line is ``worst ratio: <x.xx> (<kind>, N=<n>)``:
+the largest library/L1 median time ratio over the target sizes (N ≥ 50; over every measured N
+in ``--quick`` mode).
+
+    make bench                                   # full run, README table
+    .venv/bin/python benchmarks/synth_bench.py --quick --kinds serverless
+    .venv/bin/python benchmarks/synth_bench.py --profile serverless --n 50   # jsii round trips by call site
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import gc
+import glob
+import importlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+README = ROOT / "README.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+KIND_MODULES = ("bench_serverless", "bench_realtime", "bench_async", "bench_batch")
+FULL_NS = (1, 10, 50, 200)
+QUICK_NS = (1, 10)
+TARGET_NS = (50, 200)
+TARGET_RATIO = 1.25
+TARGET_SCALING = 4.4
+DEFAULT_REPS = 3
+SIDES = ("library", "l1")
+WORKER_TIMEOUT_S = 900
+
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+
+# ----------------------------------------------------------------------------------- kinds
+def kind_modules() -> dict[str, Any]:
+    """name → module for every kind whose construct exists in the library (kinds land one by one)."""
+    found: dict[str, Any] = {}
+    for module_name in KIND_MODULES:
+        if not (HERE / f"{module_name}.py").exists():
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:  # the construct has not landed yet
+            print(f"skipping {module_name}: {error}", file=sys.stderr)
+            continue
+        found[module.KIND.name] = module
+    return found
+
+
+def kinds() -> dict[str, Any]:
+    """name → ``bench_common.Kind``."""
+    return {name: module.KIND for name, module in kind_modules().items()}
+
+
+# ----------------------------------------------------------------------------------- worker
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for path in glob.glob(f"/proc/{pid}/task/*/children"):
+        try:
+            children = [int(x) for x in Path(path).read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *_descendants(child)]
+    return found
+
+
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def node_peak_rss_kib() -> int:
+    """The high-water RSS of the jsii kernel: the largest ``VmHWM`` among the node executables this
+    process started (jsii runs ``node jsii-runtime.js``, which runs the kernel in a child node
+    process; a launcher script may sit in between)."""
+    peaks = [_status_kib(pid, "VmHWM") for pid in _descendants(os.getpid()) if _is_node(pid)]
+    return max(peaks, default=0)
+
+
+def node_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by the node processes this process started."""
+    ticks = 0
+    for pid in _descendants(os.getpid()):
+        if _is_node(pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _is_node(pid: int) -> bool:
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe")).startswith("node")
+    except OSError:
+        return False
+
+
+def _warm_up() -> float:
+    """One synth of a trivial app: pays aws-cdk-lib's per-process first-synth setup outside the timing."""
+    from aws_cdk import App, CfnResource, Stack
+
+    started = time.perf_counter()
+    outdir = tempfile.mkdtemp(prefix="bench-warmup-")
+    try:
+        app = App(outdir=outdir)
+        CfnResource(Stack(app, "WarmUp"), "Handle", type="AWS::CloudFormation::WaitConditionHandle")
+        app.synth()
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+    return time.perf_counter() - started
+
+
+class CallCounter:
+    """Counts jsii kernel round trips: every request the Python side sends to the node kernel
+    (the kernel provider's create/get/set/invoke/... and callback completions), per kernel method,
+    per member and per first call site outside jsii and aws-cdk-lib."""
+
+    METHODS = ("create", "get", "set", "sget", "sset", "invoke", "sinvoke", "delete", "begin", "sbegin",
+               "end", "callbacks", "complete", "sync_complete")
+    SKIP = ("site-packages", sysconfig.get_paths()["stdlib"])  # jsii, aws-cdk-lib, typeguard, stdlib
+
+    def __init__(self) -> None:
+        self.by_method: collections.Counter[str] = collections.Counter()
+        self.by_member: collections.Counter[str] = collections.Counter()
+        self.by_site: collections.Counter[str] = collections.Counter()
+        self.total = 0
+
+    def install(self) -> None:
+        import jsii
+
+        provider = jsii.kernel.provider
+        for method in self.METHODS:
+            original = getattr(provider, method, None)
+            if original is not None:
+                setattr(provider, method, self._wrap(method, original))
+
+    def _wrap(self, method: str, original: Any) -> Any:
+        counter = self
+
+        def counted(request: Any = None, *args: Any, **kwargs: Any) -> Any:
+            counter.total += 1
+            counter.by_method[method] += 1
+            member = (getattr(request, "property", None) or getattr(request, "method", None)
+                      or getattr(request, "fqn", None) or "")
+            counter.by_member[f"{method} {member}"] += 1
+            frame = sys._getframe(1)
+            while frame is not None and any(part in frame.f_code.co_filename for part in counter.SKIP):
+                frame = frame.f_back  # type: ignore[assignment]
+            if frame is not None:
+                name = os.path.relpath(frame.f_code.co_filename, ROOT)
+                counter.by_site[f"{name}:{frame.f_lineno} {frame.f_code.co_name}"] += 1
+            return original(request, *args, **kwargs)
+
+        return counted
+
+
+def run_worker(kind_name: str, side: str, n: int, *, count_calls: bool = False,
+               pyinstrument: bool = False) -> dict[str, Any]:
+    """One measurement in this (fresh) process."""
+    from bench_common import build_app, dlc_accounts
+
+    kind = kinds()[kind_name]
+    warm_up_s = _warm_up()
+    dlc_accounts()  # the hand-writer's pasted table: prepared outside the timing, used by both sides
+    counter = CallCounter() if count_calls else None
+    if counter:
+        counter.install()
+    profiler = None
+    if pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+    outdir = tempfile.mkdtemp(prefix="bench-")
+    try:
+        gc.collect()
+        if profiler:
+            profiler.start()
+        node_cpu_before = node_cpu_seconds()
+        cpu_before = time.process_time()
+        started = time.perf_counter()
+        app = build_app(kind, side, n, outdir)
+        built = time.perf_counter()
+        app.synth()
+        finished = time.perf_counter()
+        python_cpu = time.process_time() - cpu_before
+        node_cpu = node_cpu_seconds() - node_cpu_before
+        if profiler:
+            profiler.stop()
+        templates = sorted(Path(outdir).glob("*.template.json"))
+        sizes = [t.stat().st_size for t in templates]
+        counts = [len(json.loads(t.read_text()).get("Resources", {})) for t in templates]
+        types: collections.Counter[str] = collections.Counter()
+        for template in templates:
+            types.update(r["Type"] for r in json.loads(template.read_text()).get("Resources", {}).values())
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+    result: dict[str, Any] = {
+        "kind": kind_name, "side": side, "n": n,
+        "seconds": finished - started, "construct_seconds": built - started, "synth_seconds": finished - built,
+        "warm_up_seconds": warm_up_s,
+        "python_cpu_seconds": python_cpu, "node_cpu_seconds": node_cpu, "cpu_seconds": python_cpu + node_cpu,
+        "python_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "node_peak_kib": node_peak_rss_kib(),
+        "stacks": len(templates), "template_bytes": sum(sizes), "max_template_bytes": max(sizes, default=0),
+        "resources": sum(counts), "max_stack_resources": max(counts, default=0), "types": dict(types),
+    }
+    if counter:
+        result["jsii_calls"] = counter.total
+        result["jsii_by_method"] = dict(counter.by_method.most_common())
+        result["jsii_by_member"] = dict(counter.by_member.most_common(25))
+        result["jsii_by_site"] = dict(counter.by_site.most_common(40))
+    if profiler:
+        result["pyinstrument"] = profiler.output_text(unicode=True, color=False, show_all=False)
+    return result
+
+
+# ----------------------------------------------------------------------------------- runner
+def _environment(validation: bool = False) -> dict[str, str]:
+    env = dict(os.environ)
+    if not validation:
+        env["CDK_VALIDATION"] = "false"  # aws-cdk-lib's built-in template validation: see the module doc
+    bin_dir = os.path.dirname(sys.executable)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")  # Node 24 from the venv first (jsii)
+    env.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
+    env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def measure(kind: str, side: str, n: int, *, extra: Sequence[str] = ()) -> dict[str, Any]:
+    """Run one measurement in a fresh subprocess."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, side, str(n), *extra]
+    done = subprocess.run(command, capture_output=True, text=True, env=_environment(), cwd=ROOT,
+                          timeout=WORKER_TIMEOUT_S, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"worker {kind}/{side}/N={n} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def run_benchmark(kind_names: Sequence[str], ns: Sequence[int], reps: int) -> dict[tuple[str, int, str], list[dict[str, Any]]]:
+    """Every (kind, N, side) ``reps`` times; the A/B order alternates between repetitions and sizes."""
+    results: dict[tuple[str, int, str], list[dict[str, Any]]] = collections.defaultdict(list)
+    total = len(kind_names) * len(ns) * len(SIDES) * reps
+    done = 0
+    started = time.perf_counter()
+    for rep in range(reps):
+        for kind in kind_names:
+            for index, n in enumerate(ns):
+                order = SIDES if (rep + index) % 2 == 0 else SIDES[::-1]
+                for side in order:
+                    result = measure(kind, side, n)
+                    results[(kind, n, side)].append(result)
+                    done += 1
+                    print(f"[{done}/{total} {time.perf_counter() - started:6.0f}s] rep {rep + 1} {kind:<10} "
+                          f"N={n:<4} {side:<7} {result['seconds']:7.2f}s  {result['resources']} resources",
+                          file=sys.stderr, flush=True)
+    return results
+
+
+def median(results: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in results))
+
+
+def machine_line() -> str:
+    cpu = "unknown CPU"
+    memory_gib = 0.0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_gib = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, env=_environment(),
+                          check=False).stdout.strip() or "unknown"
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    return (f"{date}; {os.cpu_count()} cores ({cpu}), {memory_gib:.0f} GiB RAM; {platform.system()}; "
+            f"Python {platform.python_version()}, aws-cdk-lib {version('aws-cdk-lib')}, "
+            f"jsii {version('jsii')}, Node {node}")
+
+
+def _mib(kib: float) -> str:
+    return f"{kib / 1024:.0f}"
+
+
+def report(results: dict[tuple[str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
+           ns: Sequence[int], reps: int, quick: bool) -> tuple[str, str]:
+    """The Markdown report and the ``worst ratio`` line."""
+    lines = [f"Measured {machine_line()}.", "",
+             f"Median of {reps} repetition{'s' if reps != 1 else ''}, each in a fresh process, library and L1 "
+             "interleaved. Time = app construction + `app.synth()` (after a warm-up synth in the same process); "
+             "ratio = library / L1.", "",
+             "| kind | N | stacks | resources | template KiB (lib / L1) | library s | L1 s | ratio "
+             "| construct s (lib / L1) | synth s (lib / L1) | Python peak MiB (lib / L1) | node peak MiB (lib / L1) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    worst: tuple[float, str, int] | None = None
+    mismatches: list[str] = []
+    warm_ups: list[float] = []
+    for kind in kind_names:
+        for n in ns:
+            lib, l1 = results[(kind, n, "library")], results[(kind, n, "l1")]
+            warm_ups += [r["warm_up_seconds"] for r in lib + l1]
+            t_lib, t_l1 = median(lib, "seconds"), median(l1, "seconds")
+            ratio = t_lib / t_l1 if t_l1 else float("inf")
+            if lib[0]["types"] != l1[0]["types"]:
+                mismatches.append(f"{kind} N={n}: library {lib[0]['types']} != L1 {l1[0]['types']}")
+            if (quick or n in TARGET_NS) and (worst is None or ratio > worst[0]):
+                worst = (ratio, kind, n)
+            lines.append(
+                f"| {kind} | {n} | {lib[0]['stacks']} | {lib[0]['resources']} "
+                f"| {lib[0]['template_bytes'] / 1024:.0f} / {l1[0]['template_bytes'] / 1024:.0f} "
+                f"| {t_lib:.2f} | {t_l1:.2f} | {ratio:.2f} "
+                f"| {median(lib, 'construct_seconds'):.2f} / {median(l1, 'construct_seconds'):.2f} "
+                f"| {median(lib, 'synth_seconds'):.2f} / {median(l1, 'synth_seconds'):.2f} "
+                f"| {_mib(median(lib, 'python_peak_kib'))} / {_mib(median(l1, 'python_peak_kib'))} "
+                f"| {_mib(median(lib, 'node_peak_kib'))} / {_mib(median(l1, 'node_peak_kib'))} |")
+    scaling = [(kind, median(results[(kind, 200, 'library')], "seconds") / median(results[(kind, 50, 'library')], "seconds"),
+                median(results[(kind, 200, 'l1')], "seconds") / median(results[(kind, 50, 'l1')], "seconds"))
+               for kind in kind_names if 50 in ns and 200 in ns]
+    if scaling:
+        lines += ["", "| kind | time(200)/time(50) library | L1 |", "|---|---:|---:|"]
+        lines += [f"| {kind} | {lib:.2f} | {l1:.2f} |" for kind, lib, l1 in scaling]
+    lines += ["", f"Not in the times: Python start and imports, and the warm-up synth (median "
+              f"{statistics.median(warm_ups):.1f} s per process, the same for both sides)."]
+    if mismatches:
+        lines += ["", "**Resource types differ between library and L1:** " + "; ".join(mismatches)]
+    assert worst is not None
+    worst_line = f"worst ratio: {worst[0]:.2f} ({worst[1]}, N={worst[2]})"
+    return "\n".join(lines), worst_line
+
+
+def write_readme(table: str, worst_line: str) -> None:
+    """Replace what is between the markers (adding a Performance section before ``## Develop`` if absent)."""
+    text = README.read_text()
+    block = f"{BEGIN}\n{table}\n\n`{worst_line}`\n{END}"
+    if BEGIN in text and END in text:
+        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, count=1, flags=re.S)
+    else:
+        section = f"## Performance\n\n{block}\n\n"
+        text = text.replace("## Develop", section + "## Develop", 1) if "## Develop" in text else text + "\n" + section
+    README.write_text(text)
+
+
+def profile(kind: str, n: int, pyinstrument: bool) -> None:
+    """jsii round trips per side (by kernel method and by call site), optionally a pyinstrument profile."""
+    extra = ["--count-calls"] + (["--pyinstrument"] if pyinstrument else [])
+    for side in SIDES:
+        result = measure(kind, side, n, extra=extra)
+        print(f"== {kind} N={n} {side}: {result['seconds']:.2f} s instrumented "
+              f"(construct {result['construct_seconds']:.2f} s, synth {result['synth_seconds']:.2f} s), "
+              f"{result['resources']} resources, {result['jsii_calls']} jsii round trips "
+              f"({result['jsii_calls'] / n:.1f} per item)")
+        print("   by method: " + ", ".join(f"{k} {v}" for k, v in result["jsii_by_method"].items()))
+        print("   by member:")
+        for member, count in result["jsii_by_member"].items():
+            print(f"   {count:7d}  {member}")
+        print("   by call site:")
+        for site, count in result["jsii_by_site"].items():
+            print(f"   {count:7d}  {site}")
+        if "pyinstrument" in result:
+            print(result["pyinstrument"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="N in {1, 10}, one repetition (smoke test)")
+    parser.add_argument("--kinds", help="comma-separated kinds (default: every kind that exists)")
+    parser.add_argument("--ns", help=f"comma-separated N (default: {','.join(map(str, FULL_NS))})")
+    parser.add_argument("--reps", type=int, help=f"repetitions (default: {DEFAULT_REPS}; 1 with --quick)")
+    parser.add_argument("--write-readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--profile", metavar="KIND", help="count jsii round trips of both sides of KIND")
+    parser.add_argument("--n", type=int, default=50, help="N for --profile (default 50)")
+    parser.add_argument("--pyinstrument", action="store_true", help="with --profile: also a pyinstrument profile")
+    parser.add_argument("--worker", nargs=3, metavar=("KIND", "SIDE", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--count-calls", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        kind, side, n = args.worker
+        print(json.dumps(run_worker(kind, side, int(n), count_calls=args.count_calls,
+                                    pyinstrument=args.pyinstrument)))
+        return 0
+    available = list(kinds())
+    if args.profile:
+        profile(args.profile, args.n, args.pyinstrument)
+        return 0
+    kind_names = args.kinds.split(",") if args.kinds else available
+    unknown = [k for k in kind_names if k not in available]
+    if unknown:
+        parser.error(f"unknown or not yet available kinds {unknown}; available: {available}")
+    ns = tuple(int(x) for x in args.ns.split(",")) if args.ns else (QUICK_NS if args.quick else FULL_NS)
+    reps = args.reps or (1 if args.quick else DEFAULT_REPS)
+    results = run_benchmark(kind_names, ns, reps)
+    table, worst_line = report(results, kind_names, ns, reps, quick=args.quick or not set(TARGET_NS) & set(ns))
+    print(table)
+    if args.write_readme:
+        write_readme(table, worst_line)
+        print(f"\nwrote the table into {README.name}")
+    print(worst_line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
