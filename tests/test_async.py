@@ -750,6 +750,19 @@ def test_fails_when_the_backlog_target_is_not_positive(target: Any, message: str
     assert f"target_backlog_per_instance = {target!r}: {message}" in str(error)
 
 
+@pytest.mark.parametrize("prop", ["max_instances", "target_backlog_per_instance"])
+def test_fails_when_a_scaling_setting_is_none(prop: str) -> None:
+    error = refused(min_instances=0, **{prop: None})
+    assert error.fields == (prop,)
+    assert f"{prop} = None: is required with min_instances" in str(error)
+
+
+def test_fails_when_a_variant_timeout_has_fractions_of_a_second() -> None:
+    error = refused(model_data_download_timeout=Duration.millis(90500))
+    assert error.fields == ("model_data_download_timeout",)
+    assert "model_data_download_timeout = 90.5: must be a whole number, got float" in str(error)
+
+
 def test_fails_when_a_cooldown_has_fractions_of_a_second() -> None:
     error = refused(min_instances=0, scale_in_cooldown=Duration.millis(1500))
     text = str(error)
@@ -832,6 +845,9 @@ def test_fails_when_prefix_and_location_are_both_given() -> None:
     ("output_location", "s3://b/out", "output_location = 's3://b/out': must be AsyncS3Location, got str"),
     ("input_prefix", 7, "input_prefix = 7: must be str, got int"),
     ("create_topics", "yes", "create_topics = 'yes': must be bool, got str"),
+    ("variant_name", None, "variant_name = None: is required"),
+    ("variant_name", 7, "variant_name = 7: must be str, got int"),
+    ("allow_unknown_instance_type", "no", "allow_unknown_instance_type = 'no': must be bool, got str"),
 ])
 def test_fails_with_a_validation_error_for_wrong_python_types(prop: str, value: Any, expected: str) -> None:
     stack = new_stack()

@@ -218,6 +218,7 @@ class AsyncEndpoint(EndpointBase):
         types = TypeChecks()
         types.required("model", model, InferenceModel)
         types.required("instance_type", instance_type, InstanceType)
+        types.required("variant_name", variant_name, str)
         types.optional("allow_unknown_instance_type", allow_unknown_instance_type, bool)
         types.optional("create_topics", create_topics, bool)
         durations: tuple[tuple[str, object], ...] = (
@@ -301,9 +302,10 @@ class AsyncEndpoint(EndpointBase):
         check.number("realtime.instance-count", "initial_instance_count", initial_instance_count,
                      fix="use 1 or more instances; to scale to zero set min_instances=0 (autoscaling scales in)")
         check.number("realtime.model-download-timeout", "model_data_download_timeout",
-                     _seconds(model_data_download_timeout), integer=False)
+                     _whole(_seconds(model_data_download_timeout)), fix="use whole seconds between 60 and 3600")
         check.number("realtime.startup-health-timeout", "container_startup_health_check_timeout",
-                     _seconds(container_startup_health_check_timeout), integer=False)
+                     _whole(_seconds(container_startup_health_check_timeout)),
+                     fix="use whole seconds between 60 and 3600")
         if min_instances is None:
             for field, given in (("max_instances", max_instances != DEFAULT_MAX_INSTANCES),
                                  ("target_backlog_per_instance",
@@ -716,6 +718,13 @@ def _normalise(prefix: str) -> str:
 
 def _seconds(duration: Duration | None) -> float | None:
     return None if duration is None else duration.to_seconds(integral=False)
+
+
+def _whole(seconds: float | None) -> float | int | None:
+    """Whole seconds as an int (so integer checks pass), anything else unchanged."""
+    if seconds is None or is_unresolved(seconds) or not float(seconds).is_integer():
+        return seconds
+    return int(seconds)
 
 
 def _int_seconds(duration: Duration | None) -> int | None:

@@ -141,6 +141,12 @@ def validate_async_scaling(
     check = Checker()
     if min_instances is None:
         return check.problems
+    if max_instances is None:
+        check.fail("async.autoscaling-settings", "max_instances", None, "is required with min_instances",
+                   "pass max_instances ≥ 1 (default 2)")
+    if target_backlog_per_instance is None:
+        check.fail("async.autoscaling-settings", "target_backlog_per_instance", None,
+                   "is required with min_instances", "pass a number > 0 (default 5)")
     min_ok = check.number("async.scale-to-zero", "min_instances", min_instances,
                           fix="use 0 to scale to zero, or a positive number of instances")
     max_ok = check.number("async.autoscaling-settings", "max_instances", max_instances,
