@@ -6,8 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_s3 as s3
 
-from cdk_sagemaker_inference import ContainerImage, InferenceModel, ValidationError
+from cdk_sagemaker_inference import (
+    ContainerDefinition,
+    ContainerImage,
+    InferenceModel,
+    ModelData,
+    ValidationError,
+)
 from helpers import new_stack
 
 IMAGE_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/infer:2.0-cpu-py311"
@@ -24,3 +32,57 @@ def test_environment_key_of_the_wrong_type_is_a_validation_error() -> None:
     error = refused(image=ContainerImage.from_uri(IMAGE_URI), environment={7: "v"})
     assert error.fields == ("environment[7]",)
     assert "is not a valid variable name" in str(error)
+
+
+def _image() -> ContainerImage:
+    return ContainerImage.from_uri(IMAGE_URI)
+
+
+@pytest.mark.parametrize(("field", "wrong", "name"), [
+    ("mode", "MultiModel", "containers[0].mode"),
+    ("repository_access_mode", "Vpc", "containers[0].repository_access_mode"),
+    ("container_hostname", 5, "containers[0].container_hostname"),
+    ("model_package_name", 5, "containers[0].model_package_name"),
+    ("environment", "A=b", "containers[0].environment"),
+])
+def test_wrong_types_inside_a_container_definition_are_validation_errors(field: str, wrong: Any, name: str) -> None:
+    # Was: AttributeError ('str' object has no attribute 'value'), a jsii TypeError, or a ValueError.
+    error = refused(containers=[ContainerDefinition(image=_image(), **{field: wrong})])
+    assert name in error.fields
+
+
+def test_image_of_the_wrong_type_inside_a_container_definition_is_a_validation_error() -> None:
+    # Was: AttributeError 'str' object has no attribute 'description'.
+    error = refused(containers=[ContainerDefinition(image=IMAGE_URI)])  # type: ignore[arg-type]
+    assert "containers[0].image" in error.fields
+    assert "must be ContainerImage, got str" in str(error)
+
+
+def test_container_without_image_or_model_package_is_refused() -> None:
+    # Was: accepted, and CreateModel fails at deploy time (a container needs Image or ModelPackageName).
+    error = refused(containers=[ContainerDefinition(environment={"A": "b"})])
+    assert "containers[0].image" in error.fields
+
+
+def test_vpc_without_the_selected_subnets_is_a_validation_error() -> None:
+    # Was: RuntimeError from jsii ("There are no 'Public' subnet groups in this VPC").
+    stack = new_stack()
+    vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-1", availability_zones=["us-east-1a"])
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Model", image=_image(), vpc=vpc)
+    assert caught.value.fields == ("vpc_subnets",)
+    assert "has 0 entries: must have between 1 and 16" in str(caught.value)
+
+
+@pytest.mark.parametrize(("factory", "argument"), [
+    (lambda: ContainerImage.from_uri(5), "uri"),  # type: ignore[arg-type]
+    (lambda: ContainerImage.from_dlc("pytorch-inference", 2), "tag"),  # type: ignore[arg-type]
+    (lambda: ModelData.from_uncompressed_prefix(s3.Bucket.from_bucket_name(new_stack(), "B", "bkt"), 5),  # type: ignore[arg-type]
+     "prefix"),
+    (lambda: ModelData.from_bucket(s3.Bucket.from_bucket_name(new_stack(), "B", "bkt"), 5), "key"),  # type: ignore[arg-type]
+])
+def test_factories_name_the_argument_of_the_wrong_type(factory: Any, argument: str) -> None:
+    # Was: AttributeError deep inside ('int' object has no attribute 'rsplit' / 'endswith'), or a jsii
+    # TypeError at synth.
+    with pytest.raises(TypeError, match=rf": {argument} must be a str, got int"):
+        factory()

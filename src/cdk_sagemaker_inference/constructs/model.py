@@ -110,6 +110,7 @@ class ContainerImage:
 
         ``accelerator`` default: guessed from the tag (``gpu``, ``cu121``, ``neuron``, …).
         """
+        _require_str("ContainerImage.from_ecr_repository", "tag", tag)
         return _EcrImage(repository, tag, accelerator)
 
     @staticmethod
@@ -130,6 +131,8 @@ class ContainerImage:
         ``account_id`` default: the DLC account of the stack's Region (aws-cdk-lib's regional
         fact). ``accelerator`` default: guessed from the tag. The role may pull that repository.
         """
+        _require_str("ContainerImage.from_dlc", "repository_name", repository_name)
+        _require_str("ContainerImage.from_dlc", "tag", tag)
         return _DlcImage(repository_name, tag, account_id, accelerator)
 
     @staticmethod
@@ -138,7 +141,14 @@ class ContainerImage:
 
         ``accelerator`` default: guessed from the tag.
         """
+        _require_str("ContainerImage.from_uri", "uri", uri)
         return _UriImage(uri, accelerator)
+
+
+def _require_str(factory: str, name: str, value: object) -> None:
+    """Factories take plain strings (or string tokens): anything else is a TypeError naming the argument."""
+    if not isinstance(value, str):
+        raise TypeError(f"{factory}: {name} must be a str, got {type(value).__name__} ({value!r})")
 
 
 class _EcrImage(ContainerImage):
@@ -220,11 +230,13 @@ class ModelData:
     @staticmethod
     def from_bucket(bucket: s3.IBucket, key: str) -> ModelData:
         """A ``model.tar.gz`` at ``key`` in ``bucket``; the model's role may read exactly that object."""
+        _require_str("ModelData.from_bucket", "key", key)
         return _BucketData(bucket, key, uncompressed=False)
 
     @staticmethod
     def from_uncompressed_prefix(bucket: s3.IBucket, prefix: str) -> ModelData:
         """Uncompressed artifacts under ``prefix`` (``ModelDataSource``): real-time and async only."""
+        _require_str("ModelData.from_uncompressed_prefix", "prefix", prefix)
         return _BucketData(bucket, prefix if prefix.endswith("/") else prefix + "/", uncompressed=True)
 
     @staticmethod
@@ -332,7 +344,9 @@ class InferenceModel(Construct):
         types.optional("image", image, ContainerImage)
         types.optional("model_data", model_data, ModelData)
         types.optional_mapping("environment", environment)
-        types.optional_sequence("containers", containers, ContainerDefinition)
+        if types.optional_sequence("containers", containers, ContainerDefinition) and containers is not None:
+            for index, definition in enumerate(containers):
+                _type_check_container(types, f"containers[{index}].", definition)
         types.optional("inference_execution_mode", inference_execution_mode, InferenceExecutionMode)
         types.optional("role", role, iam.IRole)
         types.optional("vpc", vpc, ec2.IVpc)
@@ -356,8 +370,11 @@ class InferenceModel(Construct):
         subnet_count: int | None = None
         selected: ec2.SelectedSubnets | None = None
         if vpc is not None:
-            selected = vpc.select_subnets(**_selection_kwargs(vpc_subnets))
-            subnet_count = len(selected.subnets)
+            try:
+                selected = vpc.select_subnets(**_selection_kwargs(vpc_subnets))
+                subnet_count = len(selected.subnets)
+            except RuntimeError:  # jsii: the VPC has no subnet group the selection names
+                subnet_count = 0  # validation reports vpc_subnets (1–16)
         self.spec = ModelSpec(
             containers=tuple(_container_spec(d) for d in definitions),
             inference_execution_mode=inference_execution_mode.value if inference_execution_mode else None,
@@ -436,6 +453,19 @@ class InferenceModel(Construct):
             ),
             model_package_name=definition.model_package_name,
         )
+
+
+def _type_check_container(types: TypeChecks, prefix: str, definition: ContainerDefinition) -> None:
+    """Wrong types inside a ContainerDefinition (a dataclass: Python does not check its fields)."""
+    types.optional(f"{prefix}image", definition.image, ContainerImage)
+    types.optional(f"{prefix}model_data", definition.model_data, ModelData)
+    types.optional_mapping(f"{prefix}environment", definition.environment)
+    types.required(f"{prefix}mode", definition.mode, ContainerMode)
+    types.optional(f"{prefix}container_hostname", definition.container_hostname, str)
+    types.required(f"{prefix}repository_access_mode", definition.repository_access_mode, RepositoryAccessMode)
+    types.optional(f"{prefix}model_package_name", definition.model_package_name, str)
+    if definition.image is None and definition.model_package_name is None:
+        types.conflict(f"{prefix}image", "a container needs an image (or a model_package_name)")
 
 
 def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
