@@ -40,6 +40,7 @@ from constructs import Construct, IValidation
 
 from ..errors import ValidationError
 from ..instance_types import InstanceType, has_local_nvme, known_transform_types
+from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
@@ -53,6 +54,7 @@ from ..validation.batch import (
     validate_schedule_expression,
 )
 from ._base import TypeChecks, acknowledge
+from ._memo import stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
 
@@ -346,6 +348,7 @@ class BatchTransformJob(Construct):
             not list. Default: False.
         """
         super().__init__(scope, construct_id)
+        watch_stack_limits(stack_of(scope))
         output = output if output is not None else BatchTransformOutput()
         self._check_types(model, instance_type, input, output, volume_kms_key, batch_strategy, environment,
                           invocation_timeout, data_processing, data_capture, job_name_prefix, schedule,
