@@ -715,7 +715,8 @@ def _evaluate(node: Any, state: Mapping[str, Any], context: Mapping[str, Any]) -
 def test_definition_retries_throttling_and_catches_everything() -> None:
     state = transform_state(batch())
     assert state["Retry"] == [
-        {"ErrorEquals": ["SageMaker.AmazonSageMakerException"], "IntervalSeconds": 5, "MaxAttempts": 5,
+        {"ErrorEquals": ["SageMaker.AmazonSageMakerException", "SageMaker.ThrottlingException"],
+         "IntervalSeconds": 5, "MaxAttempts": 5,
          "BackoffRate": 2, "JitterStrategy": "FULL"},
         {"ErrorEquals": ["SageMaker.ResourceLimitExceededException"], "IntervalSeconds": 60, "MaxAttempts": 5,
          "BackoffRate": 2, "JitterStrategy": "FULL"},
@@ -1054,6 +1055,40 @@ def test_fails_when_required_props_are_missing() -> None:
 def test_fails_when_input_bucket_is_a_name() -> None:
     error = refused(input=BatchTransformInput(bucket="my-input", key="x/"))  # type: ignore[arg-type]
     assert "input.bucket = 'my-input': must be IBucket, got str" in str(error)
+
+
+@pytest.mark.parametrize("field", ["volume_kms_key", "topic_kms_key"])
+def test_fails_when_a_key_is_an_arn(field: str) -> None:
+    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error = refused(**{field: arn})
+    assert error.fields == (field,) and f"{field} = {arn!r}: must be IKey, got str" in str(error)
+
+
+def test_fails_when_output_kms_key_is_an_arn() -> None:
+    error = refused(output=BatchTransformOutput(kms_key="alias/results"))
+    assert "output.kms_key = 'alias/results': must be IKey, got str" in str(error)
+
+
+def test_fails_when_topic_is_an_arn() -> None:
+    error = refused(topic="arn:aws:sns:us-east-1:123456789012:ops")
+    assert "topic = 'arn:aws:sns:us-east-1:123456789012:ops': must be ITopic, got str" in str(error)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("on_new_input", True, "on_new_input = True: must be NewInputTrigger, got bool"),
+    ("alarm_on_failure", "yes", "alarm_on_failure = 'yes': must be bool, got str"),
+    ("log_retention", 365, "log_retention = 365: must be RetentionDays, got int"),
+    ("job_name_prefix", 7, "job_name_prefix = 7: must be str, got int"),
+    ("data_processing", {"join_source": "Input"}, "must be DataProcessing, got dict"),
+])
+def test_fails_when_props_have_the_wrong_type(field: str, value: Any, message: str) -> None:
+    error = refused(**{field: value})
+    assert error.fields == (field,) and message in str(error)
+
+
+def test_fails_when_key_suffix_is_not_a_string() -> None:
+    error = refused(on_new_input=NewInputTrigger(key_suffix=5))  # type: ignore[arg-type]
+    assert "on_new_input.key_suffix = 5: must be a non-empty string" in str(error)
 
 
 def test_collects_every_problem_in_one_error() -> None:

@@ -411,9 +411,11 @@ class BatchTransformJob(Construct):
             raise ValidationError(self.node.path, "BatchTransformJob", problems)
 
         self.model = model
+        """The model every run transforms with."""
         self.job_name_prefix: str = prefix
         """Every job name of this construct starts with ``<job_name_prefix>-``."""
         self.input = input
+        """The configured input."""
         self.output_bucket: s3.IBucket = output.bucket or self._create_output_bucket(output)
         """Where results go (created by the construct unless ``output.bucket`` was given)."""
         self.output_prefix: str = output_prefix
@@ -615,9 +617,11 @@ class BatchTransformJob(Construct):
                                "TransformJobStatus.$": "$.TransformJobStatus"},
             "ResultPath": "$.result",
         })
-        # SageMaker's throttling errors reach Step Functions as the generic AmazonSageMakerException;
-        # a full instance quota as ResourceLimitExceededException. Both are worth a few retries.
-        transform.add_retry(errors=["SageMaker.AmazonSageMakerException"], interval=Duration.seconds(5),
+        # SageMaker's throttling errors reach Step Functions as the generic AmazonSageMakerException
+        # (ThrottlingException is not a modelled SageMaker error); a full instance quota as
+        # ResourceLimitExceededException. Both are worth a few retries; anything else is caught.
+        transform.add_retry(errors=["SageMaker.AmazonSageMakerException", "SageMaker.ThrottlingException"],
+                            interval=Duration.seconds(5),
                             max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
         transform.add_retry(errors=["SageMaker.ResourceLimitExceededException"], interval=Duration.seconds(60),
                             max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
