@@ -27,5 +27,5 @@ def test_quick_mode_prints_the_table_and_the_worst_ratio_line() -> None:
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[3] == str(7 * int(cells[1])), row  # 7 resources per serverless endpoint
-        assert re.fullmatch(r"\d+\.\d\d", cells[7]), row  # the ratio
+        assert re.fullmatch(r"\d+\.\d\d", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row  # ratios
     assert re.fullmatch(r"worst ratio: \d+\.\d\d \(serverless, N=(1|10)\)", lines[-1]), lines[-1]

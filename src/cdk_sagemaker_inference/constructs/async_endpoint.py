@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import Annotations, Duration
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -33,7 +33,8 @@ from ..validation.async_inference import (
     validate_expiration,
 )
 from ..validation.instances import check_instance_type
-from ._base import TypeChecks, acknowledge
+from ._base import TypeChecks, acknowledge, acknowledge_all
+from ._memo import stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -256,14 +257,14 @@ class AsyncEndpoint(EndpointBase):
                 types.conflict(field, f"pass either {field} or {field.replace('_prefix', '_location')}, not both")
         if server_access_logs_prefix is not None and server_access_logs_bucket is None:
             types.conflict("server_access_logs_prefix", "server_access_logs_prefix needs server_access_logs_bucket")
-        types.raise_if_any(self.node.path, _CONSTRUCT)
+        types.raise_if_any(self, _CONSTRUCT)
 
         creates_bucket = bucket is None and None in (input_location, output_location, failure_location)
         if not creates_bucket and server_access_logs_bucket is not None:
             types.conflict("server_access_logs_bucket",
                            "server access logging is set on the bucket the construct creates; "
                            "configure logging on your own bucket instead")
-        types.raise_if_any(self.node.path, _CONSTRUCT)
+        types.raise_if_any(self, _CONSTRUCT)
 
         # -- plain values for the pure validators ------------------------------------------
         self.model = model
@@ -507,9 +508,9 @@ class AsyncEndpoint(EndpointBase):
                         "aws-cdk-lib's grant_publish on a KMS-encrypted topic, scoped to the topic's key")
 
     def _acknowledge_wildcards(self, scope: IConstruct, arns: list[str], reason: str) -> None:
-        stack = Stack.of(self)
-        for arn in arns:
-            acknowledge(scope, "AwsSolutions-IAM5", f"Resource::{_flatten_for_nag(stack.resolve(arn))}", reason)
+        stack = stack_of(self)
+        acknowledge_all(scope, [("AwsSolutions-IAM5", f"Resource::{_flatten_for_nag(stack.resolve(arn))}", reason)
+                                for arn in arns])
 
     def _autoscale(self, *, min_instances: int, max_instances: int, target_backlog_per_instance: float,
                    scale_in_cooldown: Duration, scale_out_cooldown: Duration,
@@ -641,7 +642,7 @@ class AsyncEndpoint(EndpointBase):
         types = TypeChecks()
         types.optional("max_age", max_age, Duration)
         self._check_alarm_id(types, construct_id)
-        types.raise_if_any(self.node.path, _CONSTRUCT)
+        types.raise_if_any(self, _CONSTRUCT)
         seconds = _seconds(max_age) if max_age is not None else 1800
         self._raise(validate_alarm("max_age.", threshold=seconds, evaluation_periods=evaluation_periods))
         return cloudwatch.Alarm(
@@ -665,7 +666,7 @@ class AsyncEndpoint(EndpointBase):
         """
         types = TypeChecks()
         self._check_alarm_id(types, construct_id)
-        types.raise_if_any(self.node.path, _CONSTRUCT)
+        types.raise_if_any(self, _CONSTRUCT)
         self._raise(validate_alarm("", threshold=threshold, evaluation_periods=evaluation_periods))
         return cloudwatch.Alarm(
             self, construct_id,

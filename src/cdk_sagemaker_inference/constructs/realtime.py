@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Annotations, Duration, Stack, TimeZone
+from aws_cdk import Annotations, Duration, TimeZone
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
@@ -29,6 +29,7 @@ from ..validation.realtime import (
     validate_variants,
 )
 from ._base import TypeChecks
+from ._memo import stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
@@ -236,7 +237,7 @@ class RealtimeEndpoint(EndpointBase):
                 _type_check_variant(types, prefix, variant)
         if isinstance(shadow_variant, ProductionVariant):
             _type_check_variant(types, "shadow_variant.", shadow_variant)
-        types.raise_if_any(self.node.path, "RealtimeEndpoint")
+        types.raise_if_any(self, "RealtimeEndpoint")
 
         checks = TypeChecks()
         self._check_endpoint_name(checks, endpoint_name)
@@ -341,7 +342,7 @@ class RealtimeEndpoint(EndpointBase):
                                "watches this endpoint's CloudFormation-generated name, so alarm and endpoint would "
                                "depend on each other (a cycle)",
                                "set endpoint_name on the endpoint, so its alarms can name it without a reference")
-        check.raise_if_any(self.node.path, "RealtimeEndpoint")
+        check.raise_if_any(self, "RealtimeEndpoint")
         self._rollback_alarms.extend(alarms)
         self.resource.add_property_override("DeploymentConfig.AutoRollbackConfiguration", {
             "Alarms": [{"AlarmName": alarm.alarm_name} for alarm in self._rollback_alarms],
@@ -357,7 +358,7 @@ class RealtimeEndpoint(EndpointBase):
         child = node.default_child
         if not isinstance(child, cloudwatch.CfnAlarm):
             return False
-        stack = Stack.of(self)
+        stack = stack_of(self)
         logical_id = stack.resolve(stack.get_logical_id(self.resource))
         rendered = json.dumps(stack.resolve({"d": child.dimensions, "m": child.metrics}), default=str)
         return f'"{logical_id}"' in rendered
@@ -389,7 +390,7 @@ class RealtimeEndpoint(EndpointBase):
             check = TypeChecks()
             check.fail("props.required", "variant_name", variant_name, f"is not a variant of this endpoint "
                        f"({', '.join(names)})", f"use one of {', '.join(names)}")
-            check.raise_if_any(self.node.path, "RealtimeEndpoint")
+            check.raise_if_any(self, "RealtimeEndpoint")
         return variant_name
 
     def _variant_metric(self, name: str, statistic: str, variant_name: str | None,
@@ -492,7 +493,7 @@ class RealtimeEndpoint(EndpointBase):
         if types.required("threshold", threshold, Duration):
             micros = threshold.to_milliseconds(integral=False) * 1000
         if types.problems:
-            types.raise_if_any(self.node.path, "RealtimeEndpoint")
+            types.raise_if_any(self, "RealtimeEndpoint")
         assert micros is not None
         self._check_alarm(micros, evaluation_periods, maximum=None, threshold_field="threshold")
         window = period or Duration.minutes(1)
@@ -514,7 +515,7 @@ class RealtimeEndpoint(EndpointBase):
                 check.fail("props.alarm", threshold_field, threshold, f"{threshold:g} is not > 0",
                            "use a positive threshold")
         check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
-        check.raise_if_any(self.node.path, "RealtimeEndpoint")
+        check.raise_if_any(self, "RealtimeEndpoint")
 
     def _alarm_id(self, base: str) -> str:
         candidate, index = base, 2
