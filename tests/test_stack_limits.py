@@ -9,7 +9,13 @@ from typing import Any
 from aws_cdk import CfnResource, NestedStack, Stack
 from aws_cdk import aws_s3 as s3
 
-from cdk_sagemaker_inference import ContainerImage, InferenceModel, ModelData, ServerlessEndpoint
+from cdk_sagemaker_inference import (
+    ContainerImage,
+    InferenceModel,
+    ModelData,
+    ServerlessEndpoint,
+    stack_limits,
+)
 from cdk_sagemaker_inference.stack_limits import (
     RESOURCE_WARNING,
     SIZE_WARNING,
@@ -129,3 +135,16 @@ def test_the_plugin_ignores_small_templates_and_stacks_it_does_not_watch(tmp_pat
     report = plugin.validate(Context())  # type: ignore[arg-type]
     assert [v.rule_name for v in report.violations] == [SIZE_WARNING]
     assert report.violations[0].violating_resources[0].resource_logical_id == "R"
+
+
+def test_the_template_size_check_follows_aws_cdk_libs_validation_switch(monkeypatch: Any) -> None:
+    monkeypatch.setenv("CDK_VALIDATION", "false")  # what `cdk synth --no-validation` sets
+    assert not stack_limits.template_validation_enabled()
+    app = new_app()
+    stack = new_stack(app, "Quiet")
+    endpoint_in(stack)
+    assert app not in stack_limits._PLUGINS  # no plugin, so no validation report is built for this check
+    handles(stack, 400)
+    assert len(limit_warnings(stack)) == 1  # the resource count is checked all the same
+    monkeypatch.delenv("CDK_VALIDATION")
+    assert stack_limits.template_validation_enabled()

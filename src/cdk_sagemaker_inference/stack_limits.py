@@ -19,7 +19,11 @@ How it is measured (cheap and exact, once per stack per synth, nothing per const
   validation phase (estimating it earlier would mean resolving every resource a second time,
   about as expensive as the synth itself), so a policy-validation plugin registered once per
   stage reads the size of each written template of a watched stack. It reports with severity
-  ``warning`` and never fails the synth (unless the app asks for strict validation).
+  ``warning`` and never fails the synth (unless the app asks for strict validation). Like
+  aws-cdk-lib's own template validation, it is off when template validation is switched off
+  (``CDK_VALIDATION=false``, which ``cdk synth --no-validation`` sets): registering any plugin
+  makes aws-cdk-lib build its validation report over the whole construct tree, a cost (about 7% of
+  a synth) that users who switch validation off for speed should not pay for this check.
 
 Both limits are documented in the AWS CloudFormation User Guide, ``cloudformation-limits``
 (Resources: 500 per stack; Template body size in an Amazon S3 object: 1 MB).
@@ -86,6 +90,8 @@ def watch_stack_limits(stack: Stack) -> None:
         return
     _WATCHED.add(stack)
     stack.node.add_validation(_ResourceCount(stack))
+    if not template_validation_enabled():
+        return
     stage = Stage.of(stack)
     if stage is None:  # pragma: no cover - every stack is in an app
         return
@@ -94,6 +100,11 @@ def watch_stack_limits(stack: Stack) -> None:
         plugin = _PLUGINS[stage] = StackLimitsPlugin()
         Validations.of(stage).add_plugins(plugin)
     plugin.watch(stack.template_file, stack.node.path)
+
+
+def template_validation_enabled() -> bool:
+    """aws-cdk-lib's switch for template validation (the jsii node process inherits this environment)."""
+    return os.environ.get("CDK_VALIDATION") != "false"
 
 
 def resource_limit(stack: Stack) -> int:
