@@ -18,6 +18,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cdk_sagemaker_inference import (
     AssembleWith,
@@ -42,8 +44,11 @@ from cdk_sagemaker_inference.constraints import NAME_PATTERN
 from cdk_sagemaker_inference.validation.batch import (
     MAX_JOB_NAME_PREFIX_LENGTH,
     default_job_name_prefix,
+    job_name_for,
+    validate_job_name_prefix,
     validate_schedule_expression,
 )
+from cdk_sagemaker_inference.validation.checks import Checker
 from helpers import (
     cfn_lint_errors,
     nag_findings,
@@ -608,6 +613,17 @@ def test_default_prefixes_make_valid_unique_names(construct_id: str) -> None:
     longest = f"{prefix}-{'f' * 32}"
     assert len(longest) <= 63 and re.fullmatch(NAME_PATTERN, longest)
     assert prefix.endswith("-c8e26fd0")
+
+
+@given(construct_id=st.text(min_size=1, max_size=120), unique=st.text("0123456789abcdef", min_size=40, max_size=40),
+       digest=st.text("0123456789abcdef", min_size=32, max_size=32))
+def test_any_construct_id_gives_valid_job_names(construct_id: str, unique: str, digest: str) -> None:
+    prefix = default_job_name_prefix(construct_id, unique)
+    name = job_name_for(prefix, digest)
+    assert re.fullmatch(NAME_PATTERN, name) and len(name) <= 63, name
+    checker = Checker()
+    validate_job_name_prefix(checker, prefix)
+    assert checker.problems == []
 
 
 def test_two_jobs_get_different_default_prefixes() -> None:
