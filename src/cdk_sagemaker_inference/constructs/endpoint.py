@@ -15,9 +15,9 @@ from constructs import Construct
 from ..errors import Problem
 from ..migration import METADATA_KEY
 from ..stack_limits import watch_stack_limits
-from ..synth_guard import register_guard
+from ..synth_guard import BASELINE_CONTEXT, register_guard
 from ..validation.checks import Checker
-from ._memo import adopt, stack_of
+from ._memo import adopt, memo, stack_of
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 
@@ -130,7 +130,10 @@ class EndpointBase(Construct, _EndpointMetrics):
         self.endpoint_name: str = ""
         self.endpoint_arn: str = ""
         self.variant_name: str = DEFAULT_VARIANT_NAME
-        register_guard(self)
+        # The baseline context as this endpoint sees it is its scope's: a construct that has children
+        # can no longer change its context, so it is read once per scope (a jsii round trip less each).
+        if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
+            register_guard(self)
 
     def _check_endpoint_name(self, check: Checker, endpoint_name: object) -> None:
         check.text("name.endpoint", "endpoint_name", endpoint_name,
