@@ -86,3 +86,15 @@ def test_factories_name_the_argument_of_the_wrong_type(factory: Any, argument: s
     # TypeError at synth.
     with pytest.raises(TypeError, match=rf": {argument} must be a str, got int"):
         factory()
+
+
+def test_serverless_variant_name_none_is_a_validation_error() -> None:
+    # Was: a jsii TypeError from CfnEndpointConfig ("type of argument variant_name must be str").
+    from cdk_sagemaker_inference import ServerlessEndpoint
+
+    stack = new_stack()
+    model = InferenceModel(stack, "Model", image=_image())
+    with pytest.raises(ValidationError) as caught:
+        ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5,
+                           variant_name=None)  # type: ignore[arg-type]
+    assert caught.value.fields == ("variant_name",)

@@ -17,7 +17,7 @@ from ..constraints import constraint
 from ..errors import ValidationError
 from ..tokens import is_unresolved
 from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
-from ._base import TypeChecks
+from ._base import TypeChecks, acknowledge
 from ._memo import memo, stack_of
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
@@ -87,6 +87,7 @@ class ServerlessEndpoint(EndpointBase):
         super().__init__(scope, construct_id)
         types = TypeChecks()
         types.required("model", model, InferenceModel)
+        types.required("variant_name", variant_name, str)
         types.optional("provisioned_concurrency_scaling", provisioned_concurrency_scaling,
                        ProvisionedConcurrencyScaling)
         types.raise_if_any(self, "ServerlessEndpoint")
@@ -131,6 +132,10 @@ class ServerlessEndpoint(EndpointBase):
                 ),
             )],
         )
+        acknowledge(config, "NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured", None,
+                    "KmsKeyId encrypts the storage volume of the ML compute instances behind an endpoint; a "
+                    "serverless endpoint has no instances of yours (SageMaker manages its compute), so "
+                    "ServerlessEndpoint has no kms_key")
         self._create_endpoint(config, endpoint_name=endpoint_name)
         self.scalable_target: appscaling.ScalableTarget | None = None
         if scaling is not None:
