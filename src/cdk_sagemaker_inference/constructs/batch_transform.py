@@ -763,6 +763,9 @@ class BatchTransformJob(Construct):
         acknowledge(role, "AwsSolutions-IAM5", "Resource::*",
                     "X-Ray tracing and CloudWatch Logs delivery (added by aws-cdk-lib for tracing_enabled and "
                     "logs) support no resource-level permissions")
+        acknowledge(sm, "NIST.800.53.R5-IAMNoInlinePolicy", None,
+                    "The state machine's roles have inline policies scoped to this construct's jobs, model role, "
+                    "topic and keys: a customer-managed policy could be attached to other principals")
 
     def _grant_model_role(self, output: BatchTransformOutput, volume_kms_key: kms.IKey | None,
                           data_capture: BatchDataCapture | None, capture_prefix: str | None) -> None:

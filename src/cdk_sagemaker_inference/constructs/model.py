@@ -528,6 +528,10 @@ def _default_role(scope: Construct) -> iam.Role:
          "(PutMetricData is scoped by a namespace condition)"),
         *(("AwsSolutions-IAM5", f"Action::{action}", read_grant)
           for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*")),
+        ("NIST.800.53.R5-IAMNoInlinePolicy", None,
+         "The role's permissions are inline policies scoped to this model's image, data, logs and its "
+         "endpoint's locations: a customer-managed policy could be attached to other principals. Pass role= "
+         "to use a role of your own"),
     ])
     return role
 
