@@ -33,6 +33,11 @@ test: setup lint
 unit: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not deploy"
 
+# The property tests only (tests/property), with ten times the generated examples, random
+# instead of derandomized (hypothesis profile "fuzz"; `make test` runs the fixed "ci" profile).
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/property
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy

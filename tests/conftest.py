@@ -18,3 +18,23 @@ from syrupy.extensions.json import JSONSnapshotExtension
 def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """syrupy with the JSON extension: readable, sorted JSON snapshots."""
     return snapshot.with_defaults(extension_class=JSONSnapshotExtension)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """The property tests' counts per construct (written by tests/property, also under xdist workers)."""
+    import json
+
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    reports = sorted(factory.getbasetemp().glob("**/property-report/*.json"))
+    if not reports:
+        return
+    terminalreporter.section("property tests (examples, accepted, rejected, disagreements)")
+    for path in reports:
+        report = json.loads(path.read_text())
+        terminalreporter.write_line(
+            f"{report['construct']:<20} examples={report['examples']:<5} accepted={report['accepted']:<5} "
+            f"rejected={report['rejected']:<5} disagreements={report['disagreements']} "
+            f"templates linted={report['templates_linted']}")

@@ -1,0 +1,229 @@
+"""Run one generated example against the library and the oracles; count and report outcomes.
+
+Every example ends in exactly one of:
+
+* **rejected**: the construct raised ``ValidationError`` naming a field the oracles flagged;
+* **accepted**: the construct built, the app synthesized, every SageMaker request of the
+  template passes botocore's ``ParamValidator``, the service model's limits and the documented
+  cross-field rules, and the template passes cfn-lint (checked in ``finish``, one linter for the
+  whole run).
+
+Anything else is a failure: any other exception (a bug, raised at once so hypothesis shrinks
+it), a rejection of a configuration the oracles accept (a false refusal), an acceptance of one
+they reject, or a ``ValidationError`` that names none of the offending fields.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App, Stack
+from prop_cfn import Request, cfn_lint_errors, sagemaker_requests
+
+from cdk_sagemaker_inference import ValidationError
+from oracles import Problem, api_problems
+
+LIBRARY_ROOT = "cdk_sagemaker_inference"
+
+
+class LibraryBugError(AssertionError):
+    """The library did something other than accept cleanly or refuse with a ValidationError."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the oracles say about an example: problems, and the props each one points at."""
+
+    problems: tuple[tuple[Problem, frozenset[str]], ...] = ()
+
+    @property
+    def accepts(self) -> bool:
+        return not self.problems
+
+    @property
+    def props(self) -> set[str]:
+        return {p for _, props in self.problems for p in props}
+
+    def __str__(self) -> str:
+        return "; ".join(f"{problem} -> {sorted(props)}" for problem, props in self.problems) or "accepts"
+
+
+def verdict(problems: Iterable[Problem], props_of: Callable[[Problem], set[str]]) -> Verdict:
+    return Verdict(tuple((p, frozenset(props_of(p))) for p in problems))
+
+
+_WORD = re.compile(r"[a-z_]+")
+
+
+def field_words(text: str) -> set[str]:
+    """The identifiers in a field path (``variants[1].model.mode`` → variants, model, mode)."""
+    without_keys = re.sub(r"\[[^\]]*\]", " ", text)
+    return {w for w in _WORD.findall(without_keys.lower()) if w != "_"}
+
+
+def names_a_flagged_field(error: ValidationError, flagged: set[str]) -> bool:
+    words: set[str] = set()
+    for name in error.fields:
+        words |= field_words(name)
+    return bool(words & {f.lower() for f in flagged})
+
+
+@dataclass
+class Run:
+    """Counts and pending lint of one construct's property test."""
+
+    construct: str
+    report_dir: Path
+    examples: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    false_refusals: list[str] = field(default_factory=list)
+    false_acceptances: list[str] = field(default_factory=list)
+    unnamed: list[str] = field(default_factory=list)
+    template_problems: list[str] = field(default_factory=list)
+    tokens: int = 0
+    wrong_types: int = 0
+    requests: int = 0
+    linted: int = 0
+    bugs: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: {"build": 0.0, "synth": 0.0, "check": 0.0,
+                                                               "lint": 0.0})
+    _pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def check(self, description: str, oracle: Verdict, build: Callable[[], tuple[App, Stack]],
+              template_rules: Callable[[list[Request]], list[Problem]], *, has_tokens: bool = False,
+              has_wrong_types: bool = False, allow_unknown_instance_type: bool = False) -> str:
+        """Build the example, compare with the oracle; returns "accepted" or "rejected"."""
+        self.examples += 1
+        description = shorten(description)
+        self.tokens += has_tokens
+        self.wrong_types += has_wrong_types
+        started = time.perf_counter()
+        try:
+            try:
+                app, stack = build()
+            finally:
+                self.seconds["build"] += time.perf_counter() - started
+        except ValidationError as error:
+            self.rejected += 1
+            if oracle.accepts:
+                self.false_refusals.append(f"{description}\n    library: {error}")
+            elif not names_a_flagged_field(error, oracle.props):
+                self.unnamed.append(f"{description}\n    oracle: {oracle}\n    library fields: {error.fields}")
+            return "rejected"
+        except TypeError as error:
+            if has_wrong_types and _raised_by_library(error) and field_words(str(error)) & oracle.props:
+                self.rejected += 1
+                return "rejected"
+            return self._bug(f"{type(error).__name__} instead of a ValidationError for {description}", error)
+        except Exception as error:
+            return self._bug(f"{type(error).__name__} instead of a ValidationError for {description}", error)
+
+        self.accepted += 1
+        if not oracle.accepts:
+            self.false_acceptances.append(f"{description}\n    oracle: {oracle}")
+            return "accepted"
+        started = time.perf_counter()
+        try:
+            template = app.synth().get_stack_artifact(stack.artifact_id).template
+        except Exception as error:
+            return self._bug(f"synth failed with {type(error).__name__} for {description}", error)
+        finally:
+            self.seconds["synth"] += time.perf_counter() - started
+        started = time.perf_counter()
+        requests = sagemaker_requests(template)
+        self.requests += len(requests)
+        problems = [f"{r.operation} {r.logical_id}: {p}" for r in requests
+                    for p in api_problems(r.operation, r.params)
+                    if not (allow_unknown_instance_type and p.path.endswith("InstanceType") and "enum" in p.rule)]
+        problems += [str(p) for p in template_rules(requests)]
+        if problems:
+            self.template_problems.append(f"{description}\n    " + "\n    ".join(problems))
+        self._pending.append((description, template))
+        self.seconds["check"] += time.perf_counter() - started
+        return "accepted"
+
+    def _bug(self, message: str, error: BaseException) -> str:
+        """Raise at once (hypothesis shrinks it), or with PROPERTY_COLLECT_BUGS=1 collect and go on."""
+        if os.environ.get("PROPERTY_COLLECT_BUGS") == "1":
+            self.bugs.append(f"{message}\n    {type(error).__name__}: {str(error)[:300]}")
+            return "bug"
+        raise LibraryBugError(f"{message}:\n{_short_traceback(error)}") from error
+
+    def finish(self) -> dict[str, Any]:
+        """Lint every accepted template, write the report, assert agreement."""
+        started = time.perf_counter()
+        for description, template in self._pending:
+            errors = cfn_lint_errors(template)
+            self.linted += 1
+            if errors:
+                self.template_problems.append(f"{description}\n    cfn-lint: " + "\n    ".join(errors))
+        self._pending.clear()
+        self.seconds["lint"] += time.perf_counter() - started
+        report = self.report()
+        self.report_dir.mkdir(parents=True, exist_ok=True)
+        (self.report_dir / f"{self.construct}.json").write_text(json.dumps(report, indent=2))
+        failures = {
+            "false refusals (library rejects what the oracles accept)": self.false_refusals,
+            "false acceptances (library accepts what the oracles reject)": self.false_acceptances,
+            "ValidationErrors naming none of the offending fields": self.unnamed,
+            "other exceptions (bugs)": self.bugs,
+            "accepted templates that fail botocore, the service model, the cross-field rules or cfn-lint":
+                self.template_problems,
+        }
+        message = "\n".join(f"{title}: {len(items)}\n  " + "\n  ".join(items[:5])
+                            for title, items in failures.items() if items)
+        assert not message, f"{self.construct}: {report}\n{message}"
+        assert self.accepted > 0 and self.rejected > 0, f"{self.construct}: both outcomes must occur: {report}"
+        return report
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "construct": self.construct,
+            "examples": self.examples,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "disagreements": len(self.false_refusals) + len(self.false_acceptances) + len(self.unnamed),
+            "false_refusals": len(self.false_refusals),
+            "false_acceptances": len(self.false_acceptances),
+            "unnamed_fields": len(self.unnamed),
+            "template_problems": len(self.template_problems),
+            "with_tokens": self.tokens,
+            "with_wrong_types": self.wrong_types,
+            "api_requests_validated": self.requests,
+            "templates_linted": self.linted,
+            "seconds": {k: round(v, 1) for k, v in self.seconds.items()},
+        }
+
+
+def shorten(text: str) -> str:
+    """Long runs of one character (generated edge lengths) as ``x×400``."""
+    return re.sub(r"(.)\1{19,}", lambda m: f"{m.group(1)}×{len(m.group(0))}", text)
+
+
+def _raised_by_library(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and LIBRARY_ROOT in frames[-1].filename
+
+
+def _short_traceback(error: BaseException) -> str:
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    text = "".join(lines)
+    return text[-3000:]
+
+
+def models_by_name(requests: Iterable[Request]) -> dict[str, Mapping[str, Any]]:
+    """CreateModel requests by ModelName (as the variants name them)."""
+    return {r.params["ModelName"]: r.params for r in requests if r.operation == "CreateModel"}
+
+
+def only(requests: Iterable[Request], operation: str) -> list[Request]:
+    return [r for r in requests if r.operation == operation]
