@@ -98,3 +98,27 @@ def test_serverless_variant_name_none_is_a_validation_error() -> None:
         ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5,
                            variant_name=None)  # type: ignore[arg-type]
     assert caught.value.fields == ("variant_name",)
+
+
+@pytest.mark.parametrize("name", ["m5.large", "ml.m5.large ", "ML.M5.LARGE"])
+def test_allow_unknown_instance_type_still_needs_an_ml_type_name(name: str) -> None:
+    # Was: accepted with allow_unknown_instance_type=True, and CreateEndpointConfig fails at deploy time
+    # (ProductionVariantInstanceType is an enum of ml.<family>.<size> names).
+    from cdk_sagemaker_inference import InstanceType, RealtimeEndpoint
+
+    stack = new_stack()
+    model = InferenceModel(stack, "Model", image=_image())
+    with pytest.raises(ValidationError) as caught:
+        RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.of(name), instance_count=2,
+                         allow_unknown_instance_type=True)
+    assert caught.value.fields == ("instance_type",)
+    assert "ml.<family>.<size>" in str(caught.value)
+
+
+def test_allow_unknown_instance_type_accepts_a_new_ml_type() -> None:
+    from cdk_sagemaker_inference import InstanceType, RealtimeEndpoint
+
+    stack = new_stack()
+    model = InferenceModel(stack, "Model", image=_image())
+    RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.of("ml.x9.huge"), instance_count=2,
+                     allow_unknown_instance_type=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection
 
-from ..instance_types import is_burstable
+from ..instance_types import family_of, is_burstable
 from ..tokens import is_unresolved
 from .checks import Checker
 
@@ -19,8 +19,16 @@ def check_instance_type(check: Checker, constraint_id: str, field: str, name: ob
         check.fail(constraint_id, field, name, f"must be an InstanceType or a string, got {type(name).__name__}",
                    'pass InstanceType.of("ml.m5.large") or a constant such as InstanceType.M5_LARGE')
         return False
-    if name in known or allow_unknown:
+    if name in known:
         return True
+    if allow_unknown:
+        # A type newer than the installed botocore still has the form ml.<family>.<size>.
+        if family_of(name) is not None:
+            return True
+        check.fail(constraint_id, field, name,
+                   "is not an ML instance type name (ml.<family>.<size>), which allow_unknown_instance_type "
+                   "still requires", "use the ml.<family>.<size> form, e.g. ml.m5.large")
+        return False
     close = difflib.get_close_matches(name, sorted(known), n=3)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     check.fail(constraint_id, field, name,
