@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import CfnParameter, Stack
@@ -480,16 +480,3 @@ def model_props(path: str) -> set[str]:
         found.add("containers")
     return found or {"model", "containers", "image"}
 
-
-def describe(given: Any) -> str:
-    return repr(given)
-
-
-__all__ = [
-    "Container", "Data", "Image", "Model", "Tok", "Vpc", "Wrong", "containers", "cpu_images", "describe",
-    "environments", "field_of", "fill_tokens", "images", "model_data", "model_props", "models", "plain", "value",
-    "wrong_types",
-]
-
-# Mapping/Sequence are used in annotations by users of this module.
-_ = (Mapping, Sequence, field)

@@ -16,7 +16,7 @@ from aws_cdk import aws_sns as sns
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prop_cfn import ACCOUNT, KEY_ID, REGION
-from prop_common import Seconds, api_duration, build_duration, durations, whole
+from prop_common import api_duration, build_duration, durations, whole
 from prop_harness import Run, Verdict, models_by_name, only, verdict
 from prop_model import (
     Model,
@@ -426,10 +426,6 @@ def contract_rules(example: Example) -> list[Problem]:
                             ("DataProcessing.output_filter", example.processing.output_filter)):
             if isinstance(item, str) and not item.startswith("$"):
                 problems.append(Problem(path, "a JSONPath expression ($...)", "DG:batch-transform-data-processing"))
-    if example.instance_type == "ml.t2.medium" or (isinstance(example.instance_type, str)
-                                                   and example.allow_unknown is False
-                                                   and example.instance_type not in TRANSFORM_TYPES):
-        pass  # the enum check of the API model decides
     seconds = api_duration(example.invocation_timeout)
     if seconds is not None and not isinstance(seconds, Tok) and not whole(seconds):
         problems.append(Problem("ModelClientConfig.InvocationsTimeoutInSeconds", "whole seconds"))
@@ -482,5 +478,3 @@ def test_batch_transform_job_refuses_cleanly_or_synthesizes_what_sagemaker_accep
     check()
     run.finish()
 
-
-_ = Seconds
