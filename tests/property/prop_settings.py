@@ -7,7 +7,7 @@ import os
 
 CI_EXAMPLES = {
     "ServerlessEndpoint": 60,
-    "AsyncEndpoint": 50,
+    "AsyncEndpoint": 70,
     "RealtimeEndpoint": 60,
     "BatchTransformJob": 50,
 }

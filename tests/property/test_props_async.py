@@ -67,9 +67,14 @@ class Storage:
         return tuple(d if g is None else g for g, d in zip(given, defaults, strict=True))  # type: ignore[return-value]
 
 
-_prefix = field_of(st.none() | st.sampled_from(("in", "requests/in", "out", "fail")),
-                   st.sampled_from(("", "/", "/leading/", "output/sub", "p" * 400)), st.just(Tok()),
-                   st.just(Wrong(3)), weight=8)
+def _prefix(*valid: str) -> st.SearchStrategy[Any]:
+    """One location's prefix: its own valid names, or an empty, overlapping, long, token or wrong one."""
+    return field_of(st.none() | st.sampled_from(valid),
+                    st.sampled_from(("", "/", "/leading/", "output/sub", "in", "p" * 400)), st.just(Tok()),
+                    st.just(Wrong(3)), weight=8)
+
+
+_PREFIXES = (_prefix("in", "requests/in"), _prefix("out", "results/out"), _prefix("fail", "results/failed"))
 
 
 @st.composite
@@ -77,7 +82,7 @@ def storages(draw: st.DrawFn) -> Storage:
     kind = draw(field_of(st.just("created"), st.just("bucket"), st.just("locations"), weight=2))
     bucket = draw(field_of(st.just("my-async"), st.just(Tok()), weight=6)) if kind == "bucket" else "my-async"
     long_ok = kind == "bucket" and known(bucket) and not isinstance(bucket, Tok)
-    prefixes = [draw(_prefix) for _ in range(3)]
+    prefixes = [draw(strategy) for strategy in _PREFIXES]
     if not long_ok:
         prefixes = [p if not (isinstance(p, str) and len(p) > 100) else "long" for p in prefixes]
     location = None
@@ -113,7 +118,8 @@ class Scaling:
 
 _scalings = field_of(
     st.none(),
-    st.builds(Scaling, st.integers(0, 3), st.integers(1, 4), st.sampled_from((5.0, 1, 0.5))),
+    st.integers(0, 3).flatmap(lambda low: st.builds(Scaling, st.just(low), st.integers(max(low, 1), 4),
+                                                    st.sampled_from((5.0, 1, 0.5)))),
     st.builds(Scaling, st.sampled_from((0, 1, -1, Wrong("0"))), st.sampled_from((0, 1, 2, Wrong(2.0))),
               st.sampled_from((5.0, 0, -1.0, Wrong("5"))),
               st.sampled_from((None, Seconds(300), Seconds(1500, millis=True), Seconds(0))),

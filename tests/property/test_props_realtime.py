@@ -126,7 +126,8 @@ class Variant:
 
 _scalings = field_of(
     st.none(),
-    st.builds(Scaling, st.integers(1, 3), st.integers(2, 6), st.sampled_from((100.0, 1, 0.5))),
+    st.integers(1, 3).flatmap(lambda low: st.builds(Scaling, st.just(low), st.integers(low, 6),
+                                                    st.sampled_from((100.0, 1, 0.5)))),
     st.builds(Scaling, st.sampled_from((0, 1, 5, Wrong("1"))), st.sampled_from((1, 4, Wrong(4.0))),
               st.sampled_from((100.0, 0, -5.0, Wrong("100")))),
     weight=4,
