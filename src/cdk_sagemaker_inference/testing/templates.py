@@ -13,18 +13,22 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from aws_cdk import Stack
-from aws_cdk.assertions import Template
+# What the helpers accept as a template: a template ``dict``, a CDK ``Stack``, an
+# ``aws_cdk.assertions.Template``, or the path of a template JSON file (for example a ``cdk.out``
+# template or a committed syrupy JSON snapshot). aws-cdk-lib is imported only when a Stack is
+# given: importing it starts the jsii runtime, which the pytest plugin must not do at load time.
+if TYPE_CHECKING:
+    from aws_cdk import Stack
+    from aws_cdk.assertions import Template
+
+    TemplateSource: TypeAlias = Mapping[str, Any] | Stack | Template | str | os.PathLike[str]
+else:
+    TemplateSource: TypeAlias = Any  # the precise alias above is for type checkers
 
 __all__ = ["ASSET_HASH_PLACEHOLDER", "QUALIFIER_PLACEHOLDER", "TemplateSource", "normalise_template",
            "template_dict"]
-
-TemplateSource: TypeAlias = Mapping[str, Any] | Stack | Template | str | os.PathLike[str]
-"""What the helpers accept as a template: a template ``dict``, a CDK ``Stack``, an
-``aws_cdk.assertions.Template``, or the path of a template JSON file (for example a ``cdk.out``
-template or a committed syrupy JSON snapshot)."""
 
 ASSET_HASH_PLACEHOLDER = "<asset-hash>"
 """What every 64-hex-digit asset hash becomes."""
@@ -51,6 +55,9 @@ def template_dict(source: TemplateSource) -> dict[str, Any]:
         return json.loads(json.dumps(source))  # type: ignore[no-any-return]
     if isinstance(source, str | os.PathLike):
         return json.loads(Path(source).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    from aws_cdk import Stack
+    from aws_cdk.assertions import Template
+
     if isinstance(source, Template):
         return dict(source.to_json())
     if isinstance(source, Stack):
