@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_sagemaker_inference import (
@@ -25,7 +24,7 @@ from cdk_sagemaker_inference import (
     SplitType,
 )
 
-from .common import MODEL_ARTIFACT
+from .common import MODEL_ARTIFACT, access_logs_bucket, secure_bucket
 
 
 class BatchStack(Stack):
@@ -37,27 +36,8 @@ class BatchStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        access_logs = s3.Bucket(
-            self, "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        Validations.of(access_logs).acknowledge(Acknowledgment(
-            id="AwsSolutions-S1",
-            reason="This bucket receives the other buckets' server access logs; logging its own writes "
-                   "would only log the logging",
-        ))
-        records = s3.Bucket(
-            self, "Records",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="records/",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        access_logs = access_logs_bucket(self)
+        records = secure_bucket(self, "Records", access_logs=access_logs, log_prefix="records/")
         model = InferenceModel(
             self, "Model",
             image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311-ubuntu20.04-sagemaker"),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_sagemaker_inference import (
@@ -22,7 +21,7 @@ from cdk_sagemaker_inference import (
     RealtimeEndpoint,
 )
 
-from .common import MODEL_ARTIFACT
+from .common import MODEL_ARTIFACT, access_logs_bucket, secure_bucket
 
 IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311-ubuntu20.04-sagemaker")
 ENVIRONMENT = {"SAGEMAKER_PROGRAM": "inference.py", "SAGEMAKER_SUBMIT_DIRECTORY": "/opt/ml/model/code"}
@@ -34,27 +33,8 @@ class RealtimeStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        access_logs = s3.Bucket(
-            self, "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        Validations.of(access_logs).acknowledge(Acknowledgment(
-            id="AwsSolutions-S1",
-            reason="This bucket receives the capture bucket's server access logs; logging its own writes "
-                   "would only log the logging",
-        ))
-        capture_bucket = s3.Bucket(
-            self, "CaptureBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="capture-bucket/",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        access_logs = access_logs_bucket(self)
+        capture_bucket = secure_bucket(self, "CaptureBucket", access_logs=access_logs, log_prefix="capture-bucket/")
 
         current = InferenceModel(self, "CurrentModel", image=IMAGE,
                                  model_data=ModelData.from_asset(MODEL_ARTIFACT), environment=ENVIRONMENT)
