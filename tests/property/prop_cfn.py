@@ -5,6 +5,15 @@ values (us-east-1, account 123456789012), a reference to a resource by a value o
 CloudFormation returns for it (a bucket name, a topic ARN, a key ARN, …), a template parameter
 by a value valid for the API field it lands in (an :class:`oracles.Unknown`), and ``Fn::Join``,
 ``Fn::Sub``, ``Fn::Select``, ``Fn::Split`` and ``Fn::FindInMap`` are evaluated on those.
+
+CloudFormation property names are the API parameter names for ``AWS::SageMaker::Model`` →
+CreateModel, ``EndpointConfig`` → CreateEndpointConfig (``ProductionVariants[].ServerlessConfig``,
+``AsyncInferenceConfig``, ``DataCaptureConfig`` included) and ``Endpoint`` → CreateEndpoint (compared
+against cfn-lint's resource schemas): the differences are the read-only ``*Arn`` attributes, and the
+Endpoint's ``RetainAllVariantProperties`` / ``ExcludeRetainedVariantProperties`` /
+``RetainDeploymentConfig``, which are UpdateEndpoint parameters and are dropped here. The names
+CloudFormation generates (ModelName, EndpointConfigName, EndpointName) become placeholders that
+link the requests (a variant's ModelName is the placeholder name of the model it references).
 """
 
 from __future__ import annotations

@@ -122,3 +122,24 @@ def test_allow_unknown_instance_type_accepts_a_new_ml_type() -> None:
     model = InferenceModel(stack, "Model", image=_image())
     RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.of("ml.x9.huge"), instance_count=2,
                      allow_unknown_instance_type=True)
+
+
+@pytest.mark.parametrize("floor_props", [
+    {"instance_count": 0},
+    {"instance_count": 2, "autoscaling": "min0"},
+])
+def test_canary_in_instances_with_a_zero_instance_floor_is_a_validation_error(floor_props: dict[str, Any]) -> None:
+    # Was: ZeroDivisionError in the guardrail size check (instances as a share of 0 instances).
+    from aws_cdk import Duration
+
+    from cdk_sagemaker_inference import DeploymentGuardrails, InstanceScaling, InstanceType, RealtimeEndpoint
+
+    stack = new_stack()
+    model = InferenceModel(stack, "Model", image=_image())
+    props = dict(floor_props)
+    if props.get("autoscaling") == "min0":
+        props["autoscaling"] = InstanceScaling(min_capacity=0, max_capacity=2, target_invocations_per_instance=100)
+    with pytest.raises(ValidationError) as caught:
+        RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.M5_LARGE,
+                         deployment=DeploymentGuardrails.canary(instances=1, wait=Duration.minutes(5)), **props)
+    assert {"instance_count", "autoscaling.min_capacity"} & set(caught.value.fields)

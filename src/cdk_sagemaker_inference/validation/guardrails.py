@@ -152,7 +152,8 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
         check.fail(constraint_id, field, size.value, "an instance count must be a whole number ≥ 1",
                    f"give the {what} as a whole number of instances ≥ 1, or in percent")
         return
-    floors = [f for f in (_known_int(v) for v in instance_floors) if f is not None]
+    # A floor below 1 is reported where it is set (instance count, autoscaling minimum).
+    floors = [f for f in (_known_int(v) for v in instance_floors) if f is not None and f >= 1]
     if not floors:
         return
     floor = min(floors)
