@@ -457,3 +457,14 @@ def test_fails_when_local_model_data_is_missing(tmp_path: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         InferenceModel(stack, "Model", image=CPU_IMAGE, model_data=ModelData.from_asset(str(tmp_path / "nope.tar.gz")))
     assert "model_data = " in str(caught.value) and "no such file or directory" in str(caught.value)
+
+
+def test_fails_when_a_dlc_image_uri_is_too_long() -> None:
+    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "t" * 200))
+    assert "image = " in str(caught.value) and "at most 255 are allowed" in str(caught.value)
+
+
+def test_accepts_a_dlc_image_uri_that_fits() -> None:
+    InferenceModel(new_stack(), "Model", image=ContainerImage.from_dlc("pytorch-inference", "t" * 150))

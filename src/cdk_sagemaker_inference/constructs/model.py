@@ -181,7 +181,10 @@ class _AssetImage(ContainerImage):
 
 class _DlcImage(ContainerImage):
     def __init__(self, name: str, tag: str, account: str | None, accelerator: Accelerator | None) -> None:
-        super().__init__(description=f"{name}:{tag}", accelerator=accelerator or _accelerator_from_uri(f"x:{tag}"))
+        # Validation sees the shortest URI this image can have (a 12-digit account in us-east-1),
+        # so the 255-character limit is checked without ever refusing a URI that would fit.
+        shortest = f"{account or '0' * 12}.dkr.ecr.us-east-1.amazonaws.com/{name}:{tag}"
+        super().__init__(description=shortest, accelerator=accelerator or _accelerator_from_uri(f"x:{tag}"))
         self._name, self._tag, self._account = name, tag, account
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
