@@ -127,7 +127,8 @@ class Finding:
         return data
 
 
-def _config_logical_id(value: Any) -> str | None:
+def _referenced_id(value: Any) -> str | None:
+    """The logical id a ``Ref`` or ``Fn::GetAtt`` points at (None for anything else)."""
     if isinstance(value, Mapping):
         if "Ref" in value:
             return str(value["Ref"])
@@ -139,24 +140,29 @@ def _config_logical_id(value: Any) -> str | None:
     return None
 
 
-def _config_by_name(resources: Mapping[str, Any], name: Any) -> Mapping[str, Any] | None:
-    for resource in resources.values():
-        if resource.get("Type") == _CONFIG and resource.get("Properties", {}).get("EndpointConfigName") == name:
-            return resource  # type: ignore[no-any-return]
+def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
+    """The logical id of the endpoint config an endpoint's ``EndpointConfigName`` names.
+
+    ``value`` is a ``Ref``/``Fn::GetAtt`` to the config, or the fixed name of a config in
+    ``resources``; None when no config of the template matches.
+    """
+    referenced = _referenced_id(value)
+    if referenced is not None:
+        return referenced if referenced in resources else None
+    for logical_id, resource in resources.items():
+        if resource.get("Type") == _CONFIG and (resource.get("Properties") or {}).get("EndpointConfigName") == value:
+            return str(logical_id)
     return None
 
 
-def _kind_of(config: Mapping[str, Any] | None, metadata_kind: str | None) -> tuple[str, bool]:
-    props = (config or {}).get("Properties", {})
-    is_async = "AsyncInferenceConfig" in props
-    variants = props.get("ProductionVariants", [])
-    if any("ServerlessConfig" in v for v in variants if isinstance(v, Mapping)):
-        return "serverless", is_async
-    if is_async:
-        return "async", True
-    if config is None:
-        return metadata_kind or "unknown", False
-    return "realtime", False
+def config_kind(config_properties: Mapping[str, Any] | None) -> str | None:
+    """``serverless``, ``async`` or ``realtime`` from an endpoint config's properties (None: no config)."""
+    if config_properties is None:
+        return None
+    variants = config_properties.get("ProductionVariants") or []
+    if any(isinstance(v, Mapping) and "ServerlessConfig" in v for v in variants):
+        return "serverless"
+    return "async" if "AsyncInferenceConfig" in config_properties else "realtime"
 
 
 def _autoscaled(resources: Mapping[str, Any], logical_id: str, endpoint_name: Any) -> frozenset[str]:
@@ -178,7 +184,7 @@ def _autoscaled(resources: Mapping[str, Any], logical_id: str, endpoint_name: An
         if not (isinstance(join, list) and len(join) == 2 and isinstance(join[1], list)):
             continue
         pieces = join[1]
-        refers = any(_config_logical_id(p) == logical_id for p in pieces if isinstance(p, Mapping))
+        refers = any(_referenced_id(p) == logical_id for p in pieces if isinstance(p, Mapping))
         refers = refers or (isinstance(endpoint_name, str) and endpoint_name in pieces)
         tail = pieces[-1] if pieces and isinstance(pieces[-1], str) else ""
         if refers and "/variant/" in tail:
@@ -194,11 +200,12 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
         if resource.get("Type") != _ENDPOINT:
             continue
         props = resource.get("Properties", {}) or {}
-        config_ref = props.get("EndpointConfigName")
-        config_id = _config_logical_id(config_ref)
-        config = resources.get(config_id) if config_id else _config_by_name(resources, config_ref)
+        config_id = linked_config_id(props.get("EndpointConfigName"), resources)
+        config = resources[config_id] if config_id else None
+        config_props = (config.get("Properties") or {}) if config else None
         metadata = (resource.get("Metadata") or {}).get(METADATA_KEY) or {}
-        kind, is_async = _kind_of(config, metadata.get("kind"))
+        kind = config_kind(config_props) or metadata.get("kind") or "unknown"
+        is_async = "AsyncInferenceConfig" in (config_props or {})
         variants: dict[str, VariantState] = {}
         for variant in (config or {}).get("Properties", {}).get("ProductionVariants", []) or []:
             if not isinstance(variant, Mapping):

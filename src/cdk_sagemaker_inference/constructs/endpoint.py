@@ -62,6 +62,10 @@ class _EndpointMetrics:
 
     endpoint_name: str
 
+    def _metric_endpoint_name(self) -> str:
+        """The ``EndpointName`` dimension value (subclasses may prefer a literal name)."""
+        return self.endpoint_name
+
     def metric(self, metric_name: str, *, variant_name: str | None = None, statistic: str = "Sum",
                period: Duration | None = None, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
         """A CloudWatch metric of this endpoint.
@@ -73,7 +77,7 @@ class _EndpointMetrics:
         :param namespace: Default: ``AWS/SageMaker`` (instance metrics live in
             ``/aws/sagemaker/Endpoints``).
         """
-        dimensions: dict[str, str] = {"EndpointName": self.endpoint_name}
+        dimensions: dict[str, str] = {"EndpointName": self._metric_endpoint_name()}
         if variant_name is not None:
             dimensions["VariantName"] = variant_name
         return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, dimensions_map=dimensions,

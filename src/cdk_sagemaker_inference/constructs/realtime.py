@@ -364,22 +364,10 @@ class RealtimeEndpoint(EndpointBase):
         return f'"{logical_id}"' in rendered
 
     # -- metrics (AWS/SageMaker and /aws/sagemaker/Endpoints, EndpointName + VariantName) ------
-    def metric(self, metric_name: str, *, variant_name: str | None = None, statistic: str = "Sum",
-               period: Duration | None = None, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
-        """A CloudWatch metric of this endpoint (uses ``endpoint_name`` as given, when it was).
-
-        :param metric_name: the official metric name, e.g. ``"Invocations"``.
-        :param variant_name: the ``VariantName`` dimension. Default: no variant dimension.
-        :param statistic: Default: ``Sum``.
-        :param period: Default: 5 minutes.
-        :param namespace: Default: ``AWS/SageMaker`` (instance metrics live in
-            ``/aws/sagemaker/Endpoints``).
-        """
-        dimensions: dict[str, str] = {"EndpointName": self._endpoint_name_literal or self.endpoint_name}
-        if variant_name is not None:
-            dimensions["VariantName"] = variant_name
-        return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, dimensions_map=dimensions,
-                                 statistic=statistic, period=period or Duration.minutes(5))
+    def _metric_endpoint_name(self) -> str:
+        """The name as given, when it was: metrics then need no reference to the endpoint, so this
+        endpoint's own alarms can roll it back without a dependency cycle."""
+        return self._endpoint_name_literal or self.endpoint_name
 
     def _variant(self, variant_name: str | None) -> str:
         names = [v.variant_name for v in self.variants] + (

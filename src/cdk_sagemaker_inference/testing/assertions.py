@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..migration import METADATA_KEY
+from ..migration import METADATA_KEY, config_kind, linked_config_id
 from .templates import TemplateSource, template_dict
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 _ENDPOINT = "AWS::SageMaker::Endpoint"
-_CONFIG = "AWS::SageMaker::EndpointConfig"
 
 
 @dataclass(frozen=True)
@@ -64,34 +63,6 @@ class EndpointSummary:
         return self.logical_id
 
 
-def _linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
-    if isinstance(value, Mapping):
-        if "Ref" in value:
-            return str(value["Ref"])
-        getatt = value.get("Fn::GetAtt")
-        if isinstance(getatt, list) and getatt:
-            return str(getatt[0])
-        if isinstance(getatt, str):
-            return getatt.split(".", 1)[0]
-        return None
-    for logical_id, resource in resources.items():  # a config with a fixed name
-        if (resource.get("Type") == _CONFIG
-                and (resource.get("Properties") or {}).get("EndpointConfigName") == value):
-            return str(logical_id)
-    return None
-
-
-def _inferred_kind(config: Mapping[str, Any] | None) -> str:
-    if config is None:
-        return "unknown"
-    variants = [v for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
-    if any("ServerlessConfig" in v for v in variants):
-        return "serverless"
-    if "AsyncInferenceConfig" in config:
-        return "async"
-    return "realtime"
-
-
 def endpoints_of(template: TemplateSource) -> list[EndpointSummary]:
     """Every endpoint of ``template`` with its kind, name and linked config, by logical id.
 
@@ -105,13 +76,13 @@ def endpoints_of(template: TemplateSource) -> list[EndpointSummary]:
         if resource.get("Type") != _ENDPOINT:
             continue
         props = resource.get("Properties") or {}
-        config_id = _linked_config_id(props.get("EndpointConfigName"), resources)
+        config_id = linked_config_id(props.get("EndpointConfigName"), resources)
         config_resource = resources.get(config_id) if config_id else None
         config = (config_resource.get("Properties") or {}) if config_resource else None
         stamp = ((resource.get("Metadata") or {}).get(METADATA_KEY) or {}).get("kind")
         found.append(EndpointSummary(
             logical_id=logical_id,
-            kind=str(stamp) if stamp else _inferred_kind(config),
+            kind=str(stamp) if stamp else (config_kind(config) or "unknown"),
             stamped=bool(stamp),
             endpoint_name=props.get("EndpointName"),
             config_logical_id=config_id if config_resource else None,
