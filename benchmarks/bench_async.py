@@ -14,11 +14,15 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
+    BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
+    TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
+    model_key,
     model_role_statements,
 )
 
@@ -31,13 +35,6 @@ from cdk_sagemaker_inference import (
     InstanceType,
     ModelData,
 )
-
-BUCKET = "bench-models"
-REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
-
-
-def model_key(i: int) -> str:
-    return f"models/m{i}/model.tar.gz"
 
 
 def library(stack: Stack, first: int, count: int) -> None:

@@ -16,14 +16,18 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from bench_common import (
     ACCOUNT,
+    BUCKET,
     MODEL_ROLE_DESCRIPTION,
     PARTITION,
     REGION,
+    REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
+    TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
     join,
+    model_key,
     model_role_statements,
 )
 
@@ -40,12 +44,7 @@ from cdk_sagemaker_inference import (
     SplitType,
 )
 
-BUCKET, RECORDS = "bench-models", "bench-records"
-REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
-
-
-def model_key(i: int) -> str:
-    return f"models/m{i}/model.tar.gz"
+RECORDS = "bench-records"
 
 
 def prefix(i: int) -> str:

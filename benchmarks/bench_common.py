@@ -72,6 +72,17 @@ SAGEMAKER_ASSUME_ROLE_POLICY: dict[str, Any] = {
                    "Principal": {"Service": "sagemaker.amazonaws.com"}}],
     "Version": "2012-10-17",
 }
+BUCKET = "bench-models"
+"""The (imported) bucket every benchmark model's data lives in."""
+REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
+"""The DLC image every benchmark model runs."""
+
+
+def model_key(i: int) -> str:
+    """The model data key of endpoint (or job) ``i``."""
+    return f"models/m{i}/model.tar.gz"
+
+
 MODEL_ROLE_DESCRIPTION = "SageMaker model execution role (least privilege, cdk-sagemaker-inference)"
 PARTITION: dict[str, Any] = {"Ref": "AWS::Partition"}
 REGION: dict[str, Any] = {"Ref": "AWS::Region"}

@@ -10,8 +10,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
+    BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
+    TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
@@ -29,8 +32,6 @@ from cdk_sagemaker_inference import (
     RealtimeEndpoint,
 )
 
-BUCKET = "bench-models"
-REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
 VARIANTS = (("Current", "A", 0.9, 6), ("Challenger", "B", 0.1, 4))
 """(variant name, model suffix, initial weight, max capacity)."""
 

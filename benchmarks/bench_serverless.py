@@ -10,11 +10,15 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
+    BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
+    TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
+    model_key,
     model_role_statements,
 )
 
@@ -26,13 +30,6 @@ from cdk_sagemaker_inference import (
     ProvisionedConcurrencyScaling,
     ServerlessEndpoint,
 )
-
-BUCKET = "bench-models"
-REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
-
-
-def model_key(i: int) -> str:
-    return f"models/m{i}/model.tar.gz"
 
 
 def library(stack: Stack, first: int, count: int) -> None:
