@@ -42,6 +42,8 @@ class Severity(enum.Enum):
     """Soft limit (an account quota AWS can raise) or advice: a synth warning, never a failure."""
     DOCUMENT = "document"
     """A runtime limit nothing at synth can check: documented only."""
+    BY_DESIGN = "by design"
+    """The API cannot express a violation (no such prop, or the library never sets the value)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Constraint:
     unit: str = ""
 
 
-_E, _W, _D = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT
+_E, _W, _D, _API = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT, Severity.BY_DESIGN
 _S, _M, _R, _A, _B, _MO, _AS, _P = (
     Area.SERVERLESS,
     Area.MIGRATION,
@@ -156,15 +158,15 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "CFN AWS::SageMaker::Endpoint createOnlyProperties"),
     Constraint("migration.no-fixed-config-names", _M, "endpoint config / model names",
                "every property but Tags is create-only: leave the names to CloudFormation",
-               "CFN AWS::SageMaker::EndpointConfig, AWS::SageMaker::Model createOnlyProperties"),
+               "CFN AWS::SageMaker::EndpointConfig, AWS::SageMaker::Model createOnlyProperties", severity=_API),
     Constraint("migration.autoscaled-instance-type", _M, "instance_type",
                "the instance type of a variant registered with Application Auto Scaling cannot change in an update",
                "DG:endpoint-scaling-update"),
     Constraint("migration.endpoint-removed", _M, "endpoint",
                "removing an endpoint deletes it: callers break", "CFN resource deletion"),
     Constraint("guardrails.kinds", _M, "deployment",
-               "deployment guardrails only for real-time and async endpoints",
-               "DG:deployment-guardrails"),
+               "deployment guardrails only for real-time and async endpoints (ServerlessEndpoint has no deployment prop)",
+               "DG:deployment-guardrails", severity=_API),
     Constraint("guardrails.rolling-single-variant", _M, "deployment",
                "rolling updates are not available for multi-variant endpoints",
                "DG:deployment-guardrails-exclusions"),
@@ -211,7 +213,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                pattern=NAME_PATTERN, max_length=63),
     Constraint("name.model", _R, "model_name",
                "1–63 characters of a-z, A-Z, 0-9 and '-', starting and ending with a letter or digit",
-               "BC ModelName", pattern=MODEL_NAME_PATTERN, max_length=63),
+               "BC ModelName", pattern=MODEL_NAME_PATTERN, max_length=63, severity=_API),
     Constraint("realtime.instance-count", _R, "instance_count", "≥ 1", "BC ProductionVariant.InitialInstanceCount",
                minimum=1),
     Constraint("realtime.single-instance", _R, "instance_count",
@@ -266,8 +268,9 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                maximum=16),
     Constraint("vpc.security-groups", _R, "model.security_groups", "1–5 security groups",
                "BC VpcConfig.SecurityGroupIds", minimum=1, maximum=5),
-    Constraint("tags.count", _R, "tags", "≤ 50 tags; key 1–128 characters; value ≤ 256 characters", "BC TagList",
-               maximum=50),
+    Constraint("tags.count", _R, "tags",
+               "≤ 50 tags; key 1–128 characters; value ≤ 256 characters (tags come from aws-cdk-lib's Tags.of(), "
+               "which this library does not check)", "BC TagList", maximum=50, severity=_D),
     Constraint("realtime.runtime-limits", _R, "invocations", "6 MB payload; the container answers within 60 s",
                "BCR InvokeEndpointInput.Body", severity=_D),
     Constraint("autoscaling.min-capacity", _R, "autoscaling.min_capacity",
@@ -390,7 +393,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "S3 UG EventBridge (enable Amazon EventBridge notifications)"),
     # ------------------------------------------------------------------ Model
     Constraint("model.role-arn", _MO, "role", "an IAM role (least-privilege role created by default)",
-               "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"),
+               "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", severity=_API),
     Constraint("model.image", _MO, "image", "≤ 255 characters, no whitespace", "BC ContainerImage",
                pattern=r"^[\S]+$", max_length=255),
     Constraint("model.model-data-url", _MO, "model_data",
