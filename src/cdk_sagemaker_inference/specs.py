@@ -26,7 +26,6 @@ class ContainerSpec:
     mode: str = "SingleModel"
     hostname: str | None = None
     repository_access_mode: str = "Platform"
-    repository_credentials: bool = False
     marketplace: bool = False
 
 

@@ -58,10 +58,6 @@ def validate_model(model: ModelSpec) -> list[Problem]:
         check.one_of("model.mode", f"{prefix}mode", container.mode)
         multi_model += container.mode == "MultiModel"
         check.one_of("model.image-config", f"{prefix}repository_access_mode", container.repository_access_mode)
-        if container.repository_credentials and container.repository_access_mode != "Vpc":
-            check.fail("model.image-config", f"{prefix}repository_credentials", True,
-                       "repository credentials need repository_access_mode Vpc",
-                       "set repository_access_mode=RepositoryAccessMode.VPC or drop the credentials")
         if len(model.containers) > 1 and model.inference_execution_mode == "Direct":
             check.text("multicontainer.direct-hostname", f"{prefix}container_hostname", container.hostname)
             if container.hostname is None:

@@ -1,0 +1,121 @@
+"""The model layer's own rules (CONSTRAINTS.md "Model", multi-container, VPC): pass and fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_s3 as s3
+
+from cdk_sagemaker_inference import (
+    ContainerDefinition,
+    ContainerImage,
+    ContainerMode,
+    InferenceExecutionMode,
+    InferenceModel,
+    ModelData,
+    ValidationError,
+)
+from helpers import new_stack, template_of
+
+IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311")
+
+
+def refused(**props: Any) -> str:
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(new_stack(), "Model", **props)
+    return str(caught.value)
+
+
+def test_accepts_fifteen_containers() -> None:
+    model = InferenceModel(new_stack(), "Model", containers=[ContainerDefinition(image=IMAGE)] * 15)
+    template_of(model.node.scope).resource_count_is("AWS::SageMaker::Model", 1)
+
+
+def test_fails_when_model_has_sixteen_containers() -> None:
+    text = refused(containers=[ContainerDefinition(image=IMAGE)] * 16)
+    assert "containers = 16: has 16 entries: must have between 1 and 15" in text
+    assert "multicontainer.count" in text
+
+
+def test_fails_when_two_containers_are_multi_model() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "my-models")
+    many = ContainerDefinition(image=IMAGE, model_data=ModelData.from_bucket(bucket, "many/"),
+                               mode=ContainerMode.MULTI_MODEL)
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Model", containers=[many, many])
+    assert "2 containers are MultiModel: a model may have at most one" in str(caught.value)
+
+
+def test_fails_when_direct_invocation_has_no_hostnames() -> None:
+    text = refused(containers=[ContainerDefinition(image=IMAGE), ContainerDefinition(image=IMAGE)],
+                   inference_execution_mode=InferenceExecutionMode.DIRECT)
+    assert "containers[0].container_hostname = None: Direct invocation needs a hostname" in text
+
+
+def test_accepts_direct_invocation_with_unique_hostnames() -> None:
+    InferenceModel(new_stack(), "Model", inference_execution_mode=InferenceExecutionMode.DIRECT, containers=[
+        ContainerDefinition(image=IMAGE, container_hostname="a"), ContainerDefinition(image=IMAGE, container_hostname="b")])
+
+
+def test_fails_when_hostnames_repeat() -> None:
+    text = refused(containers=[ContainerDefinition(image=IMAGE, container_hostname="a"),
+                               ContainerDefinition(image=IMAGE, container_hostname="a")])
+    assert "container hostnames are not unique" in text
+
+
+def test_fails_when_an_environment_value_is_too_long() -> None:
+    text = refused(image=IMAGE, environment={"BIG": "x" * 1025})
+    assert "environment['BIG'] = '<1025 characters>': is longer than 1024 characters" in text
+
+
+def test_accepts_an_environment_value_of_1024_characters() -> None:
+    InferenceModel(new_stack(), "Model", image=IMAGE, environment={"BIG": "x" * 1024})
+
+
+def test_fails_when_an_environment_key_is_invalid() -> None:
+    text = refused(image=IMAGE, environment={"1BAD": "x"})
+    assert "environment['1BAD'] = '1BAD': is not a valid variable name" in text
+
+
+def test_fails_when_there_are_more_than_100_variables() -> None:
+    text = refused(image=IMAGE, environment={f"V{i}": "x" for i in range(101)})
+    assert "environment = 101: has 101 entries: must have at most 100" in text
+
+
+def test_fails_when_all_environments_pass_32_kb() -> None:
+    big = {f"V{i}": "x" * 1000 for i in range(20)}
+    text = refused(containers=[ContainerDefinition(image=IMAGE, environment=big),
+                               ContainerDefinition(image=IMAGE, environment=big)])
+    assert "all containers' environment variables together exceed 32 KB" in text
+
+
+def test_fails_when_model_data_is_not_a_tarball() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "my-models")
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Model", image=IMAGE, model_data=ModelData.from_bucket(bucket, "m/model.pt"))
+    assert "a single model's data must be a .tar.gz archive" in str(caught.value)
+
+
+def vpc_in(stack: Any) -> ec2.Vpc:
+    return ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0, subnet_configuration=[
+        ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
+
+
+def test_accepts_five_security_groups() -> None:
+    stack = new_stack()
+    vpc = vpc_in(stack)
+    groups = [ec2.SecurityGroup(stack, f"Sg{i}", vpc=vpc) for i in range(5)]
+    InferenceModel(stack, "Model", image=IMAGE, vpc=vpc, security_groups=groups)
+
+
+def test_fails_when_there_are_six_security_groups() -> None:
+    stack = new_stack()
+    vpc = vpc_in(stack)
+    groups = [ec2.SecurityGroup(stack, f"Sg{i}", vpc=vpc) for i in range(6)]
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Model", image=IMAGE, vpc=vpc, security_groups=groups)
+    assert "security_groups = 6: has 6 entries: must have between 1 and 5" in str(caught.value)
