@@ -142,7 +142,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
             scalable_dimension="sagemaker:variant:DesiredInstanceCount", min_capacity=0, max_capacity=4,
             role_arn=autoscaling_role,
         )
-        target.add_dependency(endpoint)
         dimension = [appscaling.CfnScalingPolicy.MetricDimensionProperty(name="EndpointName", value=endpoint_name)]
         tracking = appscaling.CfnScalingPolicy(
             stack, f"Endpoint{i}BacklogTracking", policy_name=f"{stack_name}-Endpoint{i}-Backlog",
@@ -154,7 +153,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
                         namespace="AWS/SageMaker", statistic="Average"),
                     scale_in_cooldown=600, scale_out_cooldown=300, target_value=5)),
         )
-        tracking.add_dependency(endpoint)
         step = appscaling.CfnScalingPolicy(
             stack, f"Endpoint{i}ScaleOutFromZero", policy_name=f"{stack_name}-Endpoint{i}-FromZero",
             policy_type="StepScaling", scaling_target_id=target.ref,
@@ -163,7 +161,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 step_adjustments=[appscaling.CfnScalingPolicy.StepAdjustmentProperty(
                     metric_interval_lower_bound=0, scaling_adjustment=1)]),
         )
-        step.add_dependency(endpoint)
         cloudwatch.CfnAlarm(
             stack, f"Endpoint{i}HasBacklogWithoutCapacityAlarm", alarm_actions=[step.ref],
             alarm_description="Requests wait while the async endpoint has no instance: add one "

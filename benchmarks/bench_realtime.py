@@ -92,7 +92,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 scalable_dimension="sagemaker:variant:DesiredInstanceCount", min_capacity=2, max_capacity=maximum,
                 role_arn=autoscaling_role,
             )
-            target.add_dependency(endpoint)
             scaling = appscaling.CfnScalingPolicy(
                 stack, f"Endpoint{i}{name}ScalingPolicy", policy_name=f"{stack_name}-Endpoint{i}-{name}",
                 policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
@@ -103,7 +102,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
                             predefined_metric_type="SageMakerVariantInvocationsPerInstance"),
                     )),
             )
-            scaling.add_dependency(endpoint)
 
 
 KIND = Kind(name="realtime", per_stack=30, library=library, l1=l1)

@@ -85,7 +85,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
             min_capacity=1, max_capacity=10,
             role_arn=autoscaling_role,
         )
-        target.add_dependency(endpoint)
         scaling = appscaling.CfnScalingPolicy(
             stack, f"Endpoint{i}TargetPolicy", policy_name=f"{stack_name}-Endpoint{i}-Utilization",
             policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
@@ -96,7 +95,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
                         predefined_metric_type="SageMakerVariantProvisionedConcurrencyUtilization"),
                 )),
         )
-        scaling.add_dependency(endpoint)
 
 
 KIND = Kind(name="serverless", per_stack=50, library=library, l1=l1)

@@ -171,6 +171,7 @@ class CallCounter:
         self.by_method: collections.Counter[str] = collections.Counter()
         self.by_member: collections.Counter[str] = collections.Counter()
         self.by_site: collections.Counter[str] = collections.Counter()
+        self.seconds_by_member: collections.Counter[str] = collections.Counter()
         self.total = 0
 
     def install(self) -> None:
@@ -197,7 +198,12 @@ class CallCounter:
             if frame is not None:
                 name = os.path.relpath(frame.f_code.co_filename, ROOT)
                 counter.by_site[f"{name}:{frame.f_lineno} {frame.f_code.co_name}"] += 1
-            return original(request, *args, **kwargs)
+            started = time.perf_counter()
+            try:
+                return original(request, *args, **kwargs)
+            finally:
+                # Inclusive: a call's time includes the callbacks node makes into Python meanwhile.
+                counter.seconds_by_member[f"{method} {member}"] += time.perf_counter() - started
 
         return counted
 
@@ -257,6 +263,7 @@ def run_worker(kind_name: str, side: str, n: int, *, count_calls: bool = False,
         result["jsii_by_method"] = dict(counter.by_method.most_common())
         result["jsii_by_member"] = dict(counter.by_member.most_common(25))
         result["jsii_by_site"] = dict(counter.by_site.most_common(40))
+        result["jsii_seconds_by_member"] = dict(counter.seconds_by_member.most_common(25))
     if profiler:
         result["pyinstrument"] = profiler.output_text(unicode=True, color=False, show_all=False)
     return result
@@ -422,6 +429,9 @@ def profile(kind: str, n: int, pyinstrument: bool) -> None:
         print("   by member:")
         for member, count in result["jsii_by_member"].items():
             print(f"   {count:7d}  {member}")
+        print("   time in the call, by member (ms, inclusive):")
+        for member, seconds in result["jsii_seconds_by_member"].items():
+            print(f"   {seconds * 1000:9.1f}  {member}")
         print("   by call site:")
         for site, count in result["jsii_by_site"].items():
             print(f"   {count:7d}  {site}")

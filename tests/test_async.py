@@ -428,8 +428,11 @@ def test_scale_to_zero_wires_the_documented_recipe_exactly() -> None:
     # The endpoint config still starts with one instance (InitialInstanceCount ≥ 1).
     (variant,) = only(template, "AWS::SageMaker::EndpointConfig")["Properties"]["ProductionVariants"]
     assert variant["InitialInstanceCount"] == 1
-    # Registering the target needs the endpoint to exist.
-    assert endpoint_id in resources_of(template, "AWS::ApplicationAutoScaling::ScalableTarget")[target_id]["DependsOn"]
+    # Registering the target needs the endpoint to exist: its resource ID reads the endpoint's name
+    # (Fn::GetAtt), which orders it after the endpoint without a DependsOn.
+    target = resources_of(template, "AWS::ApplicationAutoScaling::ScalableTarget")[target_id]
+    assert {"Fn::GetAtt": [endpoint_id, "EndpointName"]} in target["Properties"]["ResourceId"]["Fn::Join"][1]
+    assert "DependsOn" not in target
     assert endpoint.scale_from_zero_policy is not None and endpoint.has_backlog_without_capacity_alarm is not None
 
 

@@ -2,7 +2,7 @@
 
 Every property read and method call on an aws-cdk-lib object crosses from Python into the node
 process of the jsii kernel and back. ``benchmarks/synth_bench.py --profile <kind>`` counts these
-round trips per call site: repeated ``Stack.of()``, ``Validations.of()``, ``node`` reads and
+round trips per call site: repeated ``Stack.of()``, ``node`` reads and
 ARNs that are the same for every construct of a stack were a third of an endpoint's round trips.
 The values memoised here cannot change once known:
 
@@ -10,7 +10,9 @@ The values memoised here cannot change once known:
   stack unless it is a stack itself, so :func:`adopt` links a new construct to its scope);
 * values computed from a stack alone (``format_arn`` results, regional facts, account and
   Region) for that stack;
-* ``Validations.of(scope)`` for a scope.
+* a bucket's name and ARN (and what aws-cdk-lib derives from them by string concatenation: S3
+  URLs and object ARNs, built here the way aws-cdk-lib builds them);
+* immutable values (durations, a service principal) shared by every construct of the process.
 
 Entries are keyed by the construct object (jsii keeps one Python proxy per node object, so object
 identity is construct identity) in a ``WeakKeyDictionary``.
@@ -18,11 +20,14 @@ identity is construct identity) in a ``WeakKeyDictionary``.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from aws_cdk import Stack, Validations
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
 T = TypeVar("T")
@@ -64,6 +69,53 @@ def stack_of(scope: IConstruct) -> Stack:
     return stack
 
 
-def validations_of(scope: IConstruct) -> Validations:
-    """``Validations.of(scope)``, once per scope."""
-    return memo(scope, Validations, lambda: Validations.of(scope))
+# -- values of an object that never change ---------------------------------------------------------
+def bucket_name(bucket: s3.IBucket) -> str:
+    """``bucket.bucket_name``, read once per bucket."""
+    return memo(bucket, "bucket_name", lambda: bucket.bucket_name)
+
+
+def bucket_arn(bucket: s3.IBucket) -> str:
+    """``bucket.bucket_arn``, read once per bucket."""
+    return memo(bucket, "bucket_arn", lambda: bucket.bucket_arn)
+
+
+def s3_url(bucket: s3.IBucket, key: str) -> str:
+    """``bucket.s3_url_for_object(key)`` without the round trip: aws-cdk-lib joins ``s3://``, the
+    name and the key with one ``/`` between (``urlJoin`` in aws-s3's bucket.ts), so does this."""
+    url = "s3://"
+    for part in (bucket_name(bucket), key):
+        url = f"{url.removesuffix('/')}/{part.removeprefix('/')}"
+    return url
+
+
+def arn_for_objects(bucket: s3.IBucket, pattern: str) -> str:
+    """``bucket.arn_for_objects(pattern)`` without the round trip (``<bucket ARN>/<pattern>``, aws-s3's perms.ts)."""
+    return f"{bucket_arn(bucket)}/{pattern}"
+
+
+# -- immutable aws-cdk-lib values, created once per process ---------------------------------------
+# A Duration or a JSONPath token is a value: sharing one object between constructs (and apps) of
+# the same jsii kernel is what aws-cdk-lib's own constants (e.g. ``JsonPath.DISCARD``) do.
+@functools.cache
+def seconds(amount: int) -> Duration:
+    """``Duration.seconds(amount)``."""
+    return Duration.seconds(amount)
+
+
+@functools.cache
+def minutes(amount: int) -> Duration:
+    """``Duration.minutes(amount)``."""
+    return Duration.minutes(amount)
+
+
+@functools.cache
+def days(amount: int) -> Duration:
+    """``Duration.days(amount)``."""
+    return Duration.days(amount)
+
+
+@functools.cache
+def service_principal(service: str) -> iam.ServicePrincipal:
+    """``iam.ServicePrincipal(service)`` (no options: the same principal everywhere)."""
+    return iam.ServicePrincipal(service)

@@ -31,7 +31,9 @@ def variant_scalable_target(
 
     It uses Application Auto Scaling's service-linked role for SageMaker (created by the service
     on first use), not a new role without permissions, which is what ``ScalableTarget`` would
-    create by default.
+    create by default. Its resource ID names the endpoint through ``Fn::GetAtt``, so CloudFormation
+    registers the target (and its policies, which ``Ref`` it) after the endpoint exists and removes
+    them before the endpoint: no ``DependsOn`` is needed.
     """
     stack = stack_of(scope)
     role_arn = memo(stack, _SERVICE_LINKED_ROLE, lambda: stack.format_arn(
@@ -45,5 +47,4 @@ def variant_scalable_target(
         max_capacity=max_capacity,
         role=iam.Role.from_role_arn(scope, f"{construct_id}Role", role_arn, mutable=False),
     )
-    target.node.add_dependency(endpoint.resource)
     return target

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +32,8 @@ from ..validation.async_inference import (
     validate_expiration,
 )
 from ..validation.instances import check_instance_type
-from ._base import TypeChecks, acknowledge, acknowledge_all
-from ._memo import stack_of
+from ._base import TypeChecks, acknowledge, acknowledge_all, nag_objects
+from ._memo import arn_for_objects, days, memo, minutes, s3_url, seconds, stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -76,15 +75,15 @@ class AsyncS3Location:
     @property
     def s3_uri(self) -> str:
         """``s3://<bucket>/<prefix>`` (a token when the bucket name is one)."""
-        return self.bucket.s3_url_for_object(self.prefix)
+        return s3_url(self.bucket, self.prefix)
 
     def uri_for(self, name: str) -> str:
         """``s3://<bucket>/<prefix>/<name>``."""
-        return self.bucket.s3_url_for_object(f"{self.prefix}/{name}")
+        return s3_url(self.bucket, f"{self.prefix}/{name}")
 
     def arn_for_objects(self) -> str:
         """The ARN pattern of every object under the prefix: ``arn:...:s3:::<bucket>/<prefix>/*``."""
-        return self.bucket.arn_for_objects(f"{self.prefix}/*")
+        return arn_for_objects(self.bucket, f"{self.prefix}/*")
 
 
 class AsyncEndpoint(EndpointBase):
@@ -412,7 +411,7 @@ class AsyncEndpoint(EndpointBase):
             ),
         )
         # SageMaker uses the role's permissions as soon as the endpoint runs: create them first.
-        for policy in _policies_of(role):
+        for policy in ([model._role_policy] if model._role_policy is not None else _policies_of(role)):
             config.node.add_dependency(policy)
         self._create_endpoint(config, endpoint_name=endpoint_name)
 
@@ -432,10 +431,9 @@ class AsyncEndpoint(EndpointBase):
             self._autoscale(
                 min_instances=min_instances, max_instances=max_instances,
                 target_backlog_per_instance=target_backlog_per_instance,
-                scale_in_cooldown=scale_in_cooldown or Duration.seconds(DEFAULT_SCALE_IN_COOLDOWN_S),
-                scale_out_cooldown=scale_out_cooldown or Duration.seconds(DEFAULT_SCALE_OUT_COOLDOWN_S),
-                scale_from_zero_cooldown=(scale_from_zero_cooldown
-                                          or Duration.seconds(DEFAULT_SCALE_FROM_ZERO_COOLDOWN_S)),
+                scale_in_cooldown=scale_in_cooldown or seconds(DEFAULT_SCALE_IN_COOLDOWN_S),
+                scale_out_cooldown=scale_out_cooldown or seconds(DEFAULT_SCALE_OUT_COOLDOWN_S),
+                scale_from_zero_cooldown=scale_from_zero_cooldown or seconds(DEFAULT_SCALE_FROM_ZERO_COOLDOWN_S),
             )
 
     # -- resources ---------------------------------------------------------------------------
@@ -448,7 +446,7 @@ class AsyncEndpoint(EndpointBase):
             if expiration is not None:
                 rules.append(s3.LifecycleRule(id=f"expire-{prefix.replace('/', '-')}", prefix=f"{prefix}/",
                                               expiration=expiration,
-                                              abort_incomplete_multipart_upload_after=Duration.days(1)))
+                                              abort_incomplete_multipart_upload_after=days(1)))
         created = s3.Bucket(
             self, "Bucket",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
@@ -481,7 +479,7 @@ class AsyncEndpoint(EndpointBase):
 
     def _keys(self) -> list[kms.IKey]:
         keys: list[kms.IKey] = []
-        for candidate in [self.kms_key, *(loc.bucket.encryption_key for loc in self._locations())]:
+        for candidate in [self.kms_key, *(_encryption_key(loc.bucket) for loc in self._locations())]:
             if candidate is not None and all(candidate is not k for k in keys):
                 keys.append(candidate)
         return keys
@@ -500,17 +498,19 @@ class AsyncEndpoint(EndpointBase):
         for topic in (self.success_topic, self.error_topic):
             if topic is not None:
                 topic.grant_publish(role)
-        self._acknowledge_wildcards(role, inputs + outputs,
-                                    "SageMaker names async request and result objects at run time "
-                                    "(<prefix>/<inference id>.out): the grant is scoped to the prefix")
+        findings = self._wildcard_findings(
+            "SageMaker names async request and result objects at run time "
+            "(<prefix>/<inference id>.out): the grant is scoped to the prefix")
         if any(topic is not None and _topic_key(topic) is not None for topic in (self.success_topic, self.error_topic)):
-            acknowledge(role, "AwsSolutions-IAM5", "Action::kms:GenerateDataKey*",
-                        "aws-cdk-lib's grant_publish on a KMS-encrypted topic, scoped to the topic's key")
+            findings.append(("AwsSolutions-IAM5", "Action::kms:GenerateDataKey*",
+                             "aws-cdk-lib's grant_publish on a KMS-encrypted topic, scoped to the topic's key"))
+        acknowledge_all(role, findings)
 
-    def _acknowledge_wildcards(self, scope: IConstruct, arns: list[str], reason: str) -> None:
+    def _wildcard_findings(self, reason: str) -> list[tuple[str, str | None, str]]:
+        """cdk-nag's IAM5 finding for each location's ``<bucket ARN>/<prefix>/*`` grant, with ``reason``."""
         stack = stack_of(self)
-        acknowledge_all(scope, [("AwsSolutions-IAM5", f"Resource::{_flatten_for_nag(stack.resolve(arn))}", reason)
-                                for arn in arns])
+        return [("AwsSolutions-IAM5", nag_objects(stack, location.bucket, f"{location.prefix}/*"), reason)
+                for location in self._locations()]
 
     def _autoscale(self, *, min_instances: int, max_instances: int, target_backlog_per_instance: float,
                    scale_in_cooldown: Duration, scale_out_cooldown: Duration,
@@ -542,7 +542,7 @@ class AsyncEndpoint(EndpointBase):
         self.scale_from_zero_policy = step
         alarm = cloudwatch.Alarm(
             self, "HasBacklogWithoutCapacityAlarm",
-            metric=self.metric_has_backlog_without_capacity(period=Duration.minutes(1)),
+            metric=self.metric_has_backlog_without_capacity(period=minutes(1)),
             threshold=1,
             evaluation_periods=2,
             datapoints_to_alarm=2,
@@ -574,9 +574,9 @@ class AsyncEndpoint(EndpointBase):
         for key in self._keys():
             grant = grant.combine(key.grant(grantee, "kms:Decrypt", "kms:GenerateDataKey"))
         if isinstance(grantee, Construct):
-            self._acknowledge_wildcards(grantee, inputs + outputs,
-                                        "async requests and results are objects named per request under the "
-                                        "endpoint's input, output and failure prefixes")
+            acknowledge_all(grantee, self._wildcard_findings(
+                "async requests and results are objects named per request under the endpoint's input, output "
+                "and failure prefixes"))
         return grant
 
     # -- metrics (AWS/SageMaker, EndpointName) -----------------------------------------------
@@ -740,7 +740,11 @@ def _days(duration: Duration | None) -> float | None:
 
 
 def _topic_key(topic: sns.ITopic) -> kms.IKey | None:
-    return getattr(topic, "master_key", None)
+    return memo(topic, "master_key", lambda: getattr(topic, "master_key", None))
+
+
+def _encryption_key(bucket: s3.IBucket) -> kms.IKey | None:
+    return memo(bucket, "encryption_key", lambda: bucket.encryption_key)
 
 
 def _policies_of(role: iam.IRole) -> list[IConstruct]:
@@ -750,25 +754,3 @@ def _policies_of(role: iam.IRole) -> list[IConstruct]:
         if child is not None:
             found.append(child)
     return found
-
-
-def _flatten_for_nag(node: Any) -> str:
-    """cdk-nag's flattenCfnReference: the form its findings (and so its acknowledgments) use."""
-    if node is None:
-        return ""
-    if isinstance(node, str):
-        return node.replace("${", "<").replace("}", ">")
-    if isinstance(node, dict):
-        if "Fn::Join" in node:
-            delimiter, items = node["Fn::Join"]
-            return str(delimiter).join(_flatten_for_nag(item) for item in items)
-        if "Fn::Sub" in node:
-            return _flatten_for_nag(node["Fn::Sub"])
-        if "Fn::GetAtt" in node:
-            resource, attribute = node["Fn::GetAtt"]
-            return f"<{_flatten_for_nag(resource)}.{_flatten_for_nag(attribute)}>"
-        if "Fn::ImportValue" in node:
-            return _flatten_for_nag(node["Fn::ImportValue"])
-        if "Ref" in node:
-            return f"<{_flatten_for_nag(node['Ref'])}>"
-    return json.dumps(node, separators=(",", ":"))

@@ -18,6 +18,7 @@ other data under the configured input location (``on_new_input`` uses it for the
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,8 +54,8 @@ from ..validation.batch import (
     validate_new_input_trigger,
     validate_schedule_expression,
 )
-from ._base import TypeChecks, acknowledge
-from ._memo import stack_of
+from ._base import TypeChecks, acknowledge, acknowledge_all, nag_flatten, nag_objects
+from ._memo import bucket_name, memo, minutes, seconds, stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
 
@@ -421,7 +422,7 @@ class BatchTransformJob(Construct):
         self.output_prefix: str = output_prefix
         """Key prefix of results (each run adds ``<job name>/`` unless ``per_run_prefix=False``)."""
         self._per_run_prefix = output.per_run_prefix
-        self.input_uri: str = f"s3://{input.bucket.bucket_name}/{input.key}"
+        self.input_uri: str = f"s3://{bucket_name(input.bucket)}/{input.key}"
         """The configured input location (an execution's ``inputUri`` may point under it)."""
         self.topic: sns.ITopic = topic or self._create_topic(topic_kms_key)
         """Where every run's outcome is published (message attribute ``status``: Succeeded/Failed)."""
@@ -533,7 +534,7 @@ class BatchTransformJob(Construct):
                          output: BatchTransformOutput, output_prefix: str, data_capture: BatchDataCapture | None,
                          capture_prefix: str | None, job_prefix: str) -> None:
         if check_s3_key(check, "input.key", input.key):
-            check_s3_uri(check, "batch.output-path", "input.key", input.bucket.bucket_name, input.key,
+            check_s3_uri(check, "batch.output-path", "input.key", bucket_name(input.bucket), input.key,
                          what="input location")
         if input.data_type is TransformDataType.MANIFEST_FILE:
             if input.key == "" or input.key.endswith("/"):
@@ -544,12 +545,12 @@ class BatchTransformJob(Construct):
             check.conflict("input.data_prefix", "data_prefix applies to manifest input only "
                            "(BatchTransformInput.from_manifest)")
         run_suffix = len(job_prefix) + 1 + JOB_NAME_HASH_LENGTH + 1 if output.per_run_prefix else 0
-        bucket_name = output.bucket.bucket_name if output.bucket is not None else None
+        output_bucket = bucket_name(output.bucket) if output.bucket is not None else None
         if check_s3_key(check, "output.prefix", output.prefix):
-            check_s3_uri(check, "batch.output-path", "output.prefix", bucket_name, output_prefix,
+            check_s3_uri(check, "batch.output-path", "output.prefix", output_bucket, output_prefix,
                          extra_length=run_suffix, what="output location")
         if data_capture is not None and check_s3_key(check, "data_capture.prefix", data_capture.prefix):
-            check_s3_uri(check, "batch.output-path", "data_capture.prefix", data_capture.bucket.bucket_name,
+            check_s3_uri(check, "batch.output-path", "data_capture.prefix", bucket_name(data_capture.bucket),
                          capture_prefix, what="data capture destination")
 
     # -- resources -------------------------------------------------------------------------------
@@ -584,19 +585,18 @@ class BatchTransformJob(Construct):
     def _job_expressions(self) -> tuple[str, str]:
         """The ``NameJob`` expressions: the job name and the output location of a run."""
         jp = sfn.JsonPath
-        digest = jp.hash(jp.format("{}/{}", jp.execution_id, jp.string_at("$$.Execution.StartTime")), "MD5")
+        digest = _run_digest()
         name = jp.format(f"{self.job_name_prefix}-{{}}", digest)
-        base = f"s3://{self.output_bucket.bucket_name}/{self.output_prefix}"
+        base = f"s3://{bucket_name(self.output_bucket)}/{self.output_prefix}"
         location = jp.format(f"{base}{self.job_name_prefix}-{{}}/", digest) if self._per_run_prefix else base
         return name, location
 
     def _definition(self, parameters: Mapping[str, Any]) -> sfn.IChainable:
-        jp = sfn.JsonPath
         name, location = self._job_expressions()
         name_job = sfn.Pass(self, "NameJob", parameters={"name": name, "outputLocation": location},
                             result_path="$.job",
                             comment="Job name <prefix>-<MD5 of execution ARN and start time>; its output location")
-        allowed = f"s3://{self.input.bucket.bucket_name}/{self.input.readable_prefix}"
+        allowed = f"s3://{bucket_name(self.input.bucket)}/{self.input.readable_prefix}"
         given = f"$.{INPUT_URI_FIELD}"
         select = sfn.Choice(self, "SelectInput", comment=f"An execution input {INPUT_URI_FIELD} under {allowed} "
                             "replaces the configured input location for this run")
@@ -604,14 +604,14 @@ class BatchTransformJob(Construct):
         use_configured = sfn.Pass(self, "UseConfiguredInput", result=sfn.Result.from_string(self.input_uri),
                                   result_path="$.job.inputUri")
         reject = sfn.Pass(self, "RejectInput", parameters={
-            "job": {"name": jp.string_at("$.job.name"), "outputLocation": jp.string_at("$.job.outputLocation"),
-                    "inputUri": jp.string_at(given)},
+            "job": {"name": _at("$.job.name"), "outputLocation": _at("$.job.outputLocation"),
+                    "inputUri": _at(given)},
             "error": {"Error": "InvalidInputUri",
                       "Cause": f"The execution input's {INPUT_URI_FIELD} must be a string that starts with {allowed}"},
         })
         transform = sfn.CustomState(self, "TransformJob", state_json={
             "Type": "Task",
-            "Resource": f"arn:{Stack.of(self).partition}:states:::{TRANSFORM_RESOURCE}",
+            "Resource": f"arn:{_partition(stack_of(self))}:states:::{TRANSFORM_RESOURCE}",
             "Parameters": dict(parameters),
             "ResultSelector": {"TransformJobArn.$": "$.TransformJobArn",
                                "TransformJobStatus.$": "$.TransformJobStatus"},
@@ -621,44 +621,31 @@ class BatchTransformJob(Construct):
         # (ThrottlingException is not a modelled SageMaker error); a full instance quota as
         # ResourceLimitExceededException. Both are worth a few retries; anything else is caught.
         transform.add_retry(errors=["SageMaker.AmazonSageMakerException", "SageMaker.ThrottlingException"],
-                            interval=Duration.seconds(5),
+                            interval=seconds(5),
                             max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
-        transform.add_retry(errors=["SageMaker.ResourceLimitExceededException"], interval=Duration.seconds(60),
+        transform.add_retry(errors=["SageMaker.ResourceLimitExceededException"], interval=seconds(60),
                             max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
-        common = {
-            "jobName": jp.string_at("$.job.name"),
-            "inputLocation": jp.string_at("$.job.inputUri"),
-            "outputLocation": jp.string_at("$.job.outputLocation"),
-            "execution": jp.execution_id,
-        }
+        (success_subject, success_message), (failure_subject, failure_message) = _outcome_messages()
         notify_success = tasks.SnsPublish(
-            self, "NotifySuccess", topic=self.topic,
-            subject=jp.format("Transform job succeeded: {}", jp.string_at("$.job.name")),
-            message=sfn.TaskInput.from_object({
-                "status": "Succeeded", **common, "transformJobArn": jp.string_at("$.result.TransformJobArn")}),
+            self, "NotifySuccess", topic=self.topic, subject=success_subject, message=success_message,
             message_attributes={"status": tasks.MessageAttribute(value="Succeeded")},
-            result_path=jp.DISCARD,
+            result_path=_constant("DISCARD"),
         )
         notify_failure = tasks.SnsPublish(
-            self, "NotifyFailure", topic=self.topic,
-            subject=jp.format("Transform job failed: {}", jp.string_at("$.job.name")),
-            message=sfn.TaskInput.from_object({
-                "status": "Failed", **common, "error": jp.string_at("$.error.Error"),
-                "cause": jp.string_at("$.error.Cause")}),
+            self, "NotifyFailure", topic=self.topic, subject=failure_subject, message=failure_message,
             message_attributes={"status": tasks.MessageAttribute(value="Failed")},
-            result_path=jp.DISCARD,
+            result_path=_constant("DISCARD"),
         )
         for publish in (notify_success, notify_failure):
-            publish.add_retry(errors=[sfn.Errors.TASKS_FAILED], interval=Duration.seconds(2), max_attempts=3,
+            publish.add_retry(errors=[_constant("TASKS_FAILED")], interval=seconds(2), max_attempts=3,
                               backoff_rate=2)
         # A Fail state may not raise an error named States.* (a caught States.TaskFailed is one):
         # the execution's error is the caught one, prefixed with BatchTransform.
-        failed = sfn.Fail(self, "Failed", error_path=jp.format("BatchTransform.{}", jp.string_at("$.error.Error")),
-                          cause_path="$.error.Cause")
-        transform.add_catch(notify_failure, errors=[sfn.Errors.ALL], result_path="$.error")
-        select.when(sfn.Condition.and_(sfn.Condition.is_present(given),
+        failed = sfn.Fail(self, "Failed", error_path=_failed_error_path(), cause_path="$.error.Cause")
+        transform.add_catch(notify_failure, errors=[_constant("ALL")], result_path="$.error")
+        select.when(sfn.Condition.and_(_given_present(),
                                        sfn.Condition.string_matches(given, _wildcard(allowed) + "*")), use_given)
-        select.when(sfn.Condition.is_present(given), reject)
+        select.when(_given_present(), reject)
         select.otherwise(use_configured)
         use_given.next(transform)
         use_configured.next(transform)
@@ -722,7 +709,7 @@ class BatchTransformJob(Construct):
             parameters["DataProcessing"] = rendered
         if data_capture is not None:
             capture: dict[str, Any] = {
-                "DestinationS3Uri": f"s3://{data_capture.bucket.bucket_name}/{capture_prefix}",
+                "DestinationS3Uri": f"s3://{bucket_name(data_capture.bucket)}/{capture_prefix}",
                 "GenerateInferenceId": data_capture.generate_inference_id,
             }
             if data_capture.kms_key is not None:
@@ -732,7 +719,7 @@ class BatchTransformJob(Construct):
 
     # -- permissions ---------------------------------------------------------------------------------
     def _grant_state_machine(self, volume_kms_key: kms.IKey | None) -> None:
-        stack = Stack.of(self)
+        stack = stack_of(self)
         jobs = stack.format_arn(service="sagemaker", resource="transform-job",
                                 resource_name=f"{self.job_name_prefix.lower()}-*")
         sm = self.state_machine
@@ -746,7 +733,8 @@ class BatchTransformJob(Construct):
             conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
         sm.add_to_role_policy(iam.PolicyStatement(
             sid="SyncEventsRule", actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-            resources=[stack.format_arn(service="events", resource="rule", resource_name=SYNC_EVENTS_RULE)]))
+            resources=[memo(stack, SYNC_EVENTS_RULE, lambda: stack.format_arn(
+                service="events", resource="rule", resource_name=SYNC_EVENTS_RULE))]))
         if volume_kms_key is not None:
             sm.add_to_role_policy(iam.PolicyStatement(
                 sid="VolumeKeyGrants", actions=["kms:CreateGrant", "kms:DescribeKey"],
@@ -757,12 +745,14 @@ class BatchTransformJob(Construct):
             sm.add_to_role_policy(iam.PolicyStatement(
                 sid="TopicKey", actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[master_key.key_arn]))
         role = sm.role
-        acknowledge(role, "AwsSolutions-IAM5", _nag_resource(stack, jobs),
-                    "each run creates a transform job with a new name: the role may manage only jobs whose "
-                    "name starts with this construct's job_name_prefix")
-        acknowledge(role, "AwsSolutions-IAM5", "Resource::*",
-                    "X-Ray tracing and CloudWatch Logs delivery (added by aws-cdk-lib for tracing_enabled and "
-                    "logs) support no resource-level permissions")
+        acknowledge_all(role, [
+            ("AwsSolutions-IAM5", "Resource::" + nag_flatten(stack.resolve(jobs)),
+             "each run creates a transform job with a new name: the role may manage only jobs whose "
+             "name starts with this construct's job_name_prefix"),
+            ("AwsSolutions-IAM5", "Resource::*",
+             "X-Ray tracing and CloudWatch Logs delivery (added by aws-cdk-lib for tracing_enabled and "
+             "logs) support no resource-level permissions"),
+        ])
         acknowledge(sm, "NIST.800.53.R5-IAMNoInlinePolicy", None,
                     "The state machine's roles have inline policies scoped to this construct's jobs, model role, "
                     "topic and keys: a customer-managed policy could be attached to other principals")
@@ -791,20 +781,21 @@ class BatchTransformJob(Construct):
             if key is not None and all(key is not k for k in granted):
                 key.grant_encrypt_decrypt(role)
                 granted.append(key)
-        stack = Stack.of(self)
-        for bucket, pattern in patterns:
-            acknowledge(role, "AwsSolutions-IAM5", _nag_resource(stack, bucket.arn_for_objects(pattern)),
-                        "the transform job reads every input object under the input prefix and writes one "
-                        "result object per input object under the run's output prefix")
-        for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:Abort*", "kms:ReEncrypt*",
-                       "kms:GenerateDataKey*"):
-            acknowledge(role, "AwsSolutions-IAM5", f"Action::{action}",
-                        "aws-cdk-lib's read/put/encrypt grants, scoped to the transform job's locations and keys")
+        stack = stack_of(self)
+        acknowledge_all(role, [
+            *(("AwsSolutions-IAM5", nag_objects(stack, bucket, pattern),
+               "the transform job reads every input object under the input prefix and writes one "
+               "result object per input object under the run's output prefix") for bucket, pattern in patterns),
+            *(("AwsSolutions-IAM5", f"Action::{action}",
+               "aws-cdk-lib's read/put/encrypt grants, scoped to the transform job's locations and keys")
+              for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:Abort*", "kms:ReEncrypt*",
+                             "kms:GenerateDataKey*")),
+        ])
 
     # -- triggers ------------------------------------------------------------------------------------
     def _on_new_input(self, trigger: NewInputTrigger) -> events.Rule:
         bucket = self.input.bucket
-        detail: dict[str, Any] = {"bucket": {"name": [bucket.bucket_name]}}
+        detail: dict[str, Any] = {"bucket": {"name": [bucket_name(bucket)]}}
         target_input: events.RuleTargetInput | None = None
         if self.input.data_type is TransformDataType.MANIFEST_FILE:
             detail["object"] = {"key": [self.input.key]}
@@ -845,7 +836,7 @@ class BatchTransformJob(Construct):
         :param statistic: Default: ``Sum``.
         :param period: Default: 5 minutes.
         """
-        return self.state_machine.metric(metric_name, statistic=statistic, period=period or Duration.minutes(5))
+        return self.state_machine.metric(metric_name, statistic=statistic, period=period or minutes(5))
 
     def metric_executions_succeeded(self, period: Duration | None = None) -> cloudwatch.Metric:
         """ExecutionsSucceeded (Sum): runs whose transform job completed and was announced."""
@@ -874,23 +865,52 @@ def _wildcard(text: str) -> str:
     return text.replace("*", "\\*")
 
 
-def _nag_resource(stack: Stack, arn: str) -> str:
-    """cdk-nag's rendering of a policy resource (``Resource::arn:<AWS::Partition>:...``)."""
-    return "Resource::" + _flatten(stack.resolve(arn))
+# -- values every job shares: created once per process (see _memo) --------------------------------
+@functools.cache
+def _at(path: str) -> str:
+    """``JsonPath.string_at(path)``: a token for ``path``, the same for every state that reads it."""
+    return sfn.JsonPath.string_at(path)
 
 
-def _flatten(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        if "Fn::Join" in value:
-            separator, parts = value["Fn::Join"]
-            return str(separator).join(_flatten(p) for p in parts)
-        if "Ref" in value:
-            return f"<{value['Ref']}>"
-        if "Fn::GetAtt" in value:
-            return f"<{'.'.join(value['Fn::GetAtt'])}>"
-    return str(value)
+@functools.cache
+def _constant(name: str) -> str:
+    """``JsonPath.DISCARD`` or ``Errors.TASKS_FAILED`` / ``Errors.ALL``."""
+    return str(sfn.JsonPath.DISCARD if name == "DISCARD" else getattr(sfn.Errors, name))
+
+
+@functools.cache
+def _run_digest() -> str:
+    """MD5 of ``<execution ARN>/<start time>``: what makes each run's job name unique."""
+    jp = sfn.JsonPath
+    return jp.hash(jp.format("{}/{}", jp.execution_id, _at("$$.Execution.StartTime")), "MD5")
+
+
+@functools.cache
+def _outcome_messages() -> tuple[tuple[str, sfn.TaskInput], tuple[str, sfn.TaskInput]]:
+    """(subject, message) of the success and the failure notification."""
+    jp = sfn.JsonPath
+    common = {"jobName": _at("$.job.name"), "inputLocation": _at("$.job.inputUri"),
+              "outputLocation": _at("$.job.outputLocation"), "execution": jp.execution_id}
+    success = (jp.format("Transform job succeeded: {}", _at("$.job.name")), sfn.TaskInput.from_object(
+        {"status": "Succeeded", **common, "transformJobArn": _at("$.result.TransformJobArn")}))
+    failure = (jp.format("Transform job failed: {}", _at("$.job.name")), sfn.TaskInput.from_object(
+        {"status": "Failed", **common, "error": _at("$.error.Error"), "cause": _at("$.error.Cause")}))
+    return success, failure
+
+
+@functools.cache
+def _failed_error_path() -> str:
+    return sfn.JsonPath.format("BatchTransform.{}", _at("$.error.Error"))
+
+
+@functools.cache
+def _given_present() -> sfn.Condition:
+    """The execution input names an input location."""
+    return sfn.Condition.is_present(f"$.{INPUT_URI_FIELD}")
+
+
+def _partition(stack: Stack) -> str:
+    return memo(stack, "partition", lambda: stack.partition)
 
 
 @jsii.implements(IValidation)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -17,7 +15,8 @@ from constructs import Construct
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..validation.realtime import DataCaptureSpec, validate_data_capture
-from ._base import TypeChecks, acknowledge
+from ._base import TypeChecks, acknowledge_all, nag_objects
+from ._memo import s3_url, stack_of
 
 __all__ = ["CaptureMode", "DataCapture"]
 
@@ -94,16 +93,16 @@ class DataCapture:
             self.bucket.grant_put(role, f"{prefix}/*")
             if self.kms_key is not None:
                 self.kms_key.grant_encrypt(role)
-            acknowledge(role, "AwsSolutions-IAM5", "Action::s3:Abort*",
-                        "aws-cdk-lib's put grant; scoped to the data capture prefix")
-            objects = _nag_text(Stack.of(role).resolve(self.bucket.arn_for_objects(f"{prefix}/*")))
-            if objects is not None:
-                acknowledge(role, "AwsSolutions-IAM5", f"Resource::{objects}",
-                            "SageMaker writes one object per capture file under the data capture prefix")
+            findings: list[tuple[str, str | None, str]] = [
+                ("AwsSolutions-IAM5", "Action::s3:Abort*", "aws-cdk-lib's put grant; scoped to the data capture prefix"),
+                ("AwsSolutions-IAM5", nag_objects(stack_of(role), self.bucket, f"{prefix}/*"),
+                 "SageMaker writes one object per capture file under the data capture prefix"),
+            ]
             if self.kms_key is not None:
-                for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
-                    acknowledge(role, "AwsSolutions-IAM5", f"Action::{action}",
-                                "aws-cdk-lib's encrypt grant on the data capture key (SSE-KMS of captured data)")
+                findings += [("AwsSolutions-IAM5", f"Action::{action}",
+                              "aws-cdk-lib's encrypt grant on the data capture key (SSE-KMS of captured data)")
+                             for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*")]
+            acknowledge_all(role, findings)
         content_types = None
         if self.csv_content_types is not None or self.json_content_types is not None:
             content_types = sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
@@ -111,7 +110,7 @@ class DataCapture:
                 json_content_types=list(self.json_content_types) if self.json_content_types is not None else None,
             )
         return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
-            destination_s3_uri=self.bucket.s3_url_for_object(prefix),
+            destination_s3_uri=s3_url(self.bucket, prefix),
             initial_sampling_percentage=self.sampling_percentage,
             capture_options=[sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode=m.value)
                              for m in self.capture_modes],
@@ -119,20 +118,3 @@ class DataCapture:
             kms_key_id=self.kms_key.key_arn if self.kms_key is not None else None,
             enable_capture=self.enabled,
         )
-
-
-def _nag_text(value: Any) -> str | None:
-    """A resolved ARN as cdk-nag names it in finding ids (``<Logical.Arn>``, ``<AWS::Partition>``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and len(value) == 1:
-        (key, arg), = value.items()
-        if key == "Ref" and isinstance(arg, str):
-            return f"<{arg}>"
-        if key == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2:
-            return f"<{arg[0]}.{arg[1]}>"
-        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-            parts = [_nag_text(part) for part in arg[1]]
-            if all(part is not None for part in parts):
-                return str(arg[0]).join(part for part in parts if part is not None)
-    return None

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws
+from aws_cdk import Aws, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
@@ -19,7 +19,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
-from constructs import Construct
+from constructs import Construct, IDependable
 
 from ..errors import ValidationError
 from ..instance_types import Accelerator
@@ -27,7 +27,7 @@ from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..validation import validate_model
 from ._base import TypeChecks, acknowledge_all
-from ._memo import adopt, memo, stack_of
+from ._memo import adopt, bucket_name, memo, s3_url, service_principal, stack_of
 
 __all__ = [
     "ContainerDefinition",
@@ -250,7 +250,7 @@ class ModelData:
 
 class _BucketData(ModelData):
     def __init__(self, bucket: s3.IBucket, key: str, *, uncompressed: bool) -> None:
-        name = bucket.bucket_name
+        name = bucket_name(bucket)
         shown = "bucket" if is_unresolved(name) else name
         super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed)
         self._bucket, self._key = bucket, key
@@ -258,7 +258,7 @@ class _BucketData(ModelData):
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         pattern = f"{self._key}*" if self.uncompressed else self._key
         self._bucket.grant_read(grantee, pattern)
-        return self._bucket.s3_url_for_object(self._key)
+        return s3_url(self._bucket, self._key)
 
 
 class _AssetData(ModelData):
@@ -392,7 +392,10 @@ class InferenceModel(Construct):
             raise ValidationError(self.node.path, "InferenceModel", problems)
 
         adopt(self, scope)
-        self.role: iam.IRole = role or _default_role(self)
+        default_policy: IDependable | None = None
+        if role is None:
+            role, default_policy = _default_role(self)
+        self.role: iam.IRole = role
         """The execution role SageMaker assumes."""
         self.grant_principal: iam.IPrincipal = self.role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
@@ -424,7 +427,9 @@ class InferenceModel(Construct):
         )
         # The role's policy must exist before SageMaker validates the model (it pulls the image);
         # the role itself is already a dependency through ExecutionRoleArn.
-        policy = self.role.node.try_find_child("DefaultPolicy")
+        policy = default_policy or self.role.node.try_find_child("DefaultPolicy")
+        self._role_policy: IDependable | None = policy
+        """The role's default policy (None: the role has none in this app); endpoints depend on it too."""
         if policy is not None:
             self.resource.node.add_dependency(policy)
         self.model_name: str = self.resource.attr_model_name
@@ -502,24 +507,14 @@ def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
     )
 
 
-def _default_role(scope: Construct) -> iam.Role:
-    """A role with CloudWatch Logs and metrics only; image and data grants are added by bind()."""
-    role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+def _default_role(scope: Construct) -> tuple[iam.Role, IDependable]:
+    """A role with CloudWatch Logs and metrics only (image and data grants are added by bind()),
+    and its default policy."""
+    role = iam.Role(scope, "Role", assumed_by=service_principal("sagemaker.amazonaws.com"),
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
-    stack = stack_of(scope)
-    role.add_to_policy(iam.PolicyStatement(
-        sid="EndpointLogs",
-        actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        resources=[memo(stack, "sagemaker-log-groups", lambda: stack.format_arn(
-            service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
-            arn_format=_colon_resource_name()))],
-    ))
-    role.add_to_policy(iam.PolicyStatement(
-        sid="EndpointMetrics",
-        actions=["cloudwatch:PutMetricData"],
-        resources=["*"],  # PutMetricData has no resource type: the namespace condition scopes it
-        conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
-    ))
+    logs, metrics = _default_statements(stack_of(scope))
+    policy = role.add_to_principal_policy(logs).policy_dependable
+    role.add_to_policy(metrics)
     # One call for every acknowledgment of the default role (each call is a jsii round trip).
     read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
     acknowledge_all(role, [
@@ -536,7 +531,33 @@ def _default_role(scope: Construct) -> iam.Role:
          "endpoint's locations: a customer-managed policy could be attached to other principals. Pass role= "
          "to use a role of your own"),
     ])
-    return role
+    assert policy is not None  # a Role always has a default policy to add to
+    return role, policy
+
+
+def _default_statements(stack: Stack) -> tuple[iam.PolicyStatement, iam.PolicyStatement]:
+    """The logs and metrics statements of every default role of ``stack``.
+
+    Created once per stack and shared by its roles: a policy document only reads a statement it
+    holds (and freezes it when the template is written), so two roles holding one statement render
+    the same JSON as two roles holding equal ones, without the two round trips each would cost.
+    """
+    def create() -> tuple[iam.PolicyStatement, iam.PolicyStatement]:
+        logs = iam.PolicyStatement(
+            sid="EndpointLogs",
+            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            resources=[stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
+                                        arn_format=_colon_resource_name())],
+        )
+        metrics = iam.PolicyStatement(
+            sid="EndpointMetrics",
+            actions=["cloudwatch:PutMetricData"],
+            resources=["*"],  # PutMetricData has no resource type: the namespace condition scopes it
+            conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+        )
+        return logs, metrics
+
+    return memo(stack, "default-role-statements", create)
 
 
 def _colon_resource_name() -> Any:
