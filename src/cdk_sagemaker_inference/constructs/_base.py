@@ -14,7 +14,7 @@ from constructs import IConstruct
 from ..errors import ValidationError
 from ..tokens import is_unresolved
 from ..validation.checks import Checker
-from ._memo import bucket_arn, memo
+from ._memo import bucket_arn, memo, node_of
 
 
 def _type_name(expected: Any) -> str:
@@ -148,7 +148,7 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
         return
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
              for rule, finding, reason in findings}
-    scope.node.add_metadata(_acknowledged_rules_key(), entry, stack_trace=False)
+    node_of(scope).add_metadata(_acknowledged_rules_key(), entry, stack_trace=False)
 
 
 @functools.cache

@@ -25,10 +25,10 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import IConstruct
+from constructs import IConstruct, Node
 
 T = TypeVar("T")
 
@@ -56,6 +56,30 @@ def memo(owner: Any, key: Hashable, compute: Callable[[], T]) -> T:
 def adopt(child: IConstruct, scope: IConstruct) -> None:
     """Record that ``child`` (not a stack) was just created in ``scope``: it has ``scope``'s stack."""
     _entries(child)[_PARENT] = scope
+
+
+def node_of(construct: IConstruct) -> Node:
+    """``construct.node``, read once per construct."""
+    return memo(construct, Node, lambda: construct.node)
+
+
+def annotations_of(construct: IConstruct) -> Annotations:
+    """``Annotations.of(construct)``, asked once per construct."""
+    return memo(construct, Annotations, lambda: Annotations.of(construct))
+
+
+def stack_singleton(stack: Stack, construct_id: str, create: Callable[[Stack, str], T]) -> T:
+    """The construct ``construct_id`` directly under ``stack``, created by ``create(stack, id)`` if missing.
+
+    For imports that create no resource and are the same for every construct of the stack (a
+    service-linked role, a public image repository): one import per stack instead of one per
+    construct, as aws-cdk-lib does for its own singletons.
+    """
+    def find_or_create() -> T:
+        found = stack.node.try_find_child(construct_id)
+        return found if found is not None else create(stack, construct_id)  # type: ignore[return-value]
+
+    return memo(stack, ("singleton", construct_id), find_or_create)
 
 
 def stack_of(scope: IConstruct) -> Stack:

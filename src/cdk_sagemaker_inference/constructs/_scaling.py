@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from aws_cdk import Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ._memo import memo, stack_of
+from ._memo import stack_of, stack_singleton
 from .endpoint import EndpointBase
 
 INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount"
@@ -35,9 +36,7 @@ def variant_scalable_target(
     registers the target (and its policies, which ``Ref`` it) after the endpoint exists and removes
     them before the endpoint: no ``DependsOn`` is needed.
     """
-    stack = stack_of(scope)
-    role_arn = memo(stack, _SERVICE_LINKED_ROLE, lambda: stack.format_arn(
-        service="iam", region="", resource="role", resource_name=_SERVICE_LINKED_ROLE))
+    role = stack_singleton(stack_of(scope), "SageMakerAutoScalingServiceLinkedRole", _import_service_linked_role)
     target = appscaling.ScalableTarget(
         scope, construct_id,
         service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
@@ -45,6 +44,12 @@ def variant_scalable_target(
         scalable_dimension=dimension,
         min_capacity=min_capacity,
         max_capacity=max_capacity,
-        role=iam.Role.from_role_arn(scope, f"{construct_id}Role", role_arn, mutable=False),
+        role=role,
     )
     return target
+
+
+def _import_service_linked_role(stack: Stack, construct_id: str) -> iam.IRole:
+    """Application Auto Scaling's service-linked role for SageMaker, imported (immutable) in ``stack``."""
+    arn = stack.format_arn(service="iam", region="", resource="role", resource_name=_SERVICE_LINKED_ROLE)
+    return iam.Role.from_role_arn(stack, construct_id, arn, mutable=False)

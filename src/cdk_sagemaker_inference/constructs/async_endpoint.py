@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Annotations, Duration
+from aws_cdk import Duration
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -33,7 +33,7 @@ from ..validation.async_inference import (
 )
 from ..validation.instances import check_instance_type
 from ._base import TypeChecks, acknowledge, acknowledge_all, nag_objects
-from ._memo import arn_for_objects, days, memo, minutes, s3_url, seconds, stack_of
+from ._memo import annotations_of, arn_for_objects, days, memo, minutes, s3_url, seconds, stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -426,7 +426,7 @@ class AsyncEndpoint(EndpointBase):
         """The alarm on HasBacklogWithoutCapacity that fires the step policy (``min_instances=0``)."""
         if min_instances is not None:
             for problem in async_warnings(instance_type=instance_type.name, autoscaled=True):
-                Annotations.of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
+                annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
                                                     problem.render())
             self._autoscale(
                 min_instances=min_instances, max_instances=max_instances,

@@ -528,7 +528,7 @@ class BatchTransformJob(Construct):
         types.required("alarm_on_failure", alarm_on_failure, bool)
         types.required("log_retention", log_retention, logs.RetentionDays)
         types.required("allow_unknown_instance_type", allow_unknown_instance_type, bool)
-        types.raise_if_any(self.node.path, "BatchTransformJob")
+        types.raise_if_any(self, "BatchTransformJob")
 
     def _check_locations(self, check: TypeChecks, input: BatchTransformInput,
                          output: BatchTransformOutput, output_prefix: str, data_capture: BatchDataCapture | None,

@@ -132,7 +132,6 @@ class EndpointBase(Construct, _EndpointMetrics):
         adopt(self, scope)
         watch_stack_limits(stack_of(scope))
         self.endpoint_name: str = ""
-        self.endpoint_arn: str = ""
         self.variant_name: str = DEFAULT_VARIANT_NAME
         # The baseline context as this endpoint sees it is its scope's: a construct that has children
         # can no longer change its context, so it is read once per scope (a jsii round trip less each).
@@ -156,7 +155,11 @@ class EndpointBase(Construct, _EndpointMetrics):
         endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
         self.resource = endpoint
         self.endpoint_name = endpoint.attr_endpoint_name
-        self.endpoint_arn = endpoint.ref
+
+    @property
+    def endpoint_arn(self) -> str:
+        """The endpoint's ARN (its ``Ref``), read from aws-cdk-lib when first asked for."""
+        return memo(self.resource, "ref", lambda: self.resource.ref)
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to invoke this endpoint (InvokeEndpoint and the response stream)."""

@@ -27,7 +27,7 @@ from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..validation import validate_model
 from ._base import TypeChecks, acknowledge_all
-from ._memo import adopt, bucket_name, memo, s3_url, service_principal, stack_of
+from ._memo import adopt, bucket_name, memo, node_of, s3_url, service_principal, stack_of, stack_singleton
 
 __all__ = [
     "ContainerDefinition",
@@ -190,12 +190,18 @@ class _DlcImage(ContainerImage):
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         stack = stack_of(scope)
         account = self._account or memo(stack, FactName, lambda: stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT))
-        repository = ecr.Repository.from_repository_attributes(
-            scope, "DlcRepository",
-            repository_name=self._name,
-            repository_arn=memo(stack, ("ecr-repository", account, self._name), lambda: stack.format_arn(
-                service="ecr", account=account, resource="repository", resource_name=self._name)),
-        )
+        name = self._name
+
+        def import_repository(stack: Stack, construct_id: str) -> ecr.IRepository:
+            return ecr.Repository.from_repository_attributes(
+                stack, construct_id, repository_name=name,
+                repository_arn=stack.format_arn(service="ecr", account=account, resource="repository",
+                                                resource_name=name))
+
+        # One import per stack and repository (the account is a literal or the stack's one regional-fact token).
+        literal_account = "" if is_unresolved(account) else account
+        repository = stack_singleton(stack, f"SageMakerDlc-{literal_account}-{name.replace('/', '-')}",
+                                     import_repository)
         repository.grant_pull(grantee)
         region, url_suffix = _region_and_url_suffix()
         return f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
@@ -427,7 +433,7 @@ class InferenceModel(Construct):
         )
         # The role's policy must exist before SageMaker validates the model (it pulls the image);
         # the role itself is already a dependency through ExecutionRoleArn.
-        policy = default_policy or self.role.node.try_find_child("DefaultPolicy")
+        policy = default_policy or node_of(self.role).try_find_child("DefaultPolicy")
         self._role_policy: IDependable | None = policy
         """The role's default policy (None: the role has none in this app); endpoints depend on it too."""
         if policy is not None:
@@ -513,8 +519,9 @@ def _default_role(scope: Construct) -> tuple[iam.Role, IDependable]:
     role = iam.Role(scope, "Role", assumed_by=service_principal("sagemaker.amazonaws.com"),
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
     logs, metrics = _default_statements(stack_of(scope))
-    policy = role.add_to_principal_policy(logs).policy_dependable
+    role.add_to_policy(logs)
     role.add_to_policy(metrics)
+    policy = node_of(role).try_find_child("DefaultPolicy")  # created by add_to_policy
     # One call for every acknowledgment of the default role (each call is a jsii round trip).
     read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
     acknowledge_all(role, [

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Annotations, Duration, TimeZone
+from aws_cdk import Duration, TimeZone
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
@@ -29,7 +29,7 @@ from ..validation.realtime import (
     validate_variants,
 )
 from ._base import TypeChecks
-from ._memo import stack_of
+from ._memo import annotations_of, stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
@@ -268,7 +268,7 @@ class RealtimeEndpoint(EndpointBase):
             endpoint_name) else None
         for problem in realtime_warnings(specs, kms_key=kms_key is not None, shadow=shadow_spec) + (
                 guardrail_warnings(specs) if deployment is not None else []):
-            Annotations.of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
+            annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
                                                 problem.render())
 
         every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))
