@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Stack, Validations
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
@@ -125,6 +126,18 @@ class TypeChecks(Checker):
         if self.problems:
             path = where if isinstance(where, str) else where.node.path
             raise ValidationError(path, construct_type, self.problems)
+
+
+def add_statement(role: iam.IRole, statement: iam.PolicyStatement) -> None:
+    """``role.add_to_principal_policy(statement)``, without reading its result.
+
+    ``add_to_principal_policy`` returns a struct, which jsii copies field by field (two more round
+    trips); a ``Role`` of this app has ``add_to_policy``, which returns a bool and does the same.
+    """
+    if isinstance(role, iam.Role):
+        role.add_to_policy(statement)
+    else:
+        role.add_to_principal_policy(statement)
 
 
 def acknowledge(scope: IConstruct, rule: str, finding: str | None, reason: str) -> None:

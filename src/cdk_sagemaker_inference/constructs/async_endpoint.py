@@ -32,7 +32,7 @@ from ..validation.async_inference import (
     validate_expiration,
 )
 from ..validation.instances import check_instance_type
-from ._base import TypeChecks, acknowledge, acknowledge_all, nag_objects
+from ._base import TypeChecks, acknowledge, acknowledge_all, add_statement, nag_objects
 from ._memo import annotations_of, arn_for_objects, days, memo, minutes, s3_url, seconds, stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
@@ -468,6 +468,7 @@ class AsyncEndpoint(EndpointBase):
     def _create_topic(self, construct_id: str, outcome: str, master_key: kms.IKey | None) -> sns.Topic:
         topic = sns.Topic(self, construct_id, enforce_ssl=True, master_key=master_key,
                           display_name=f"SageMaker async inference {outcome}")
+        memo(topic, "master_key", lambda: master_key)  # known: no need to ask the topic (see _topic_key)
         if master_key is None:
             acknowledge(topic, "AwsSolutions-SNS2", None,
                         "Notifications carry the inference id and S3 locations (the response only with "
@@ -488,9 +489,9 @@ class AsyncEndpoint(EndpointBase):
         """Exactly what SageMaker does with the role: get inputs, put outputs/failures, use the keys, publish."""
         inputs = [self.input_location.arn_for_objects()]
         outputs = [self.output_location.arn_for_objects(), self.failure_location.arn_for_objects()]
-        role.add_to_principal_policy(iam.PolicyStatement(
+        add_statement(role, iam.PolicyStatement(
             sid="AsyncInferenceReadInput", actions=["s3:GetObject"], resources=inputs))
-        role.add_to_principal_policy(iam.PolicyStatement(
+        add_statement(role, iam.PolicyStatement(
             sid="AsyncInferenceWriteResults", actions=["s3:PutObject", "s3:AbortMultipartUpload"],
             resources=outputs))
         for key in self._keys():

@@ -575,6 +575,7 @@ class BatchTransformJob(Construct):
     def _create_topic(self, master_key: kms.IKey | None) -> sns.Topic:
         topic = sns.Topic(self, "Topic", enforce_ssl=True, master_key=master_key,
                           display_name="SageMaker batch transform outcome")
+        memo(topic, "master_key", lambda: master_key)  # known: no need to ask the topic
         if master_key is None:
             acknowledge(topic, "AwsSolutions-SNS2", None,
                         "Outcome messages carry job names, S3 locations and error messages, no records; "
@@ -720,8 +721,12 @@ class BatchTransformJob(Construct):
     # -- permissions ---------------------------------------------------------------------------------
     def _grant_state_machine(self, volume_kms_key: kms.IKey | None) -> None:
         stack = stack_of(self)
-        jobs = stack.format_arn(service="sagemaker", resource="transform-job",
-                                resource_name=f"{self.job_name_prefix.lower()}-*")
+        jobs_name = f"{self.job_name_prefix.lower()}-*"
+        # format_arn joins its parts into a string: the stack's one ARN with a placeholder name, then
+        # the name, gives the same string (and its nag rendering) without two round trips per job.
+        jobs_template, jobs_nag_template = memo(stack, "transform-job-arn", lambda: _arn_template(
+            stack, service="sagemaker", resource="transform-job"))
+        jobs = jobs_template.replace(_PLACEHOLDER, jobs_name)
         sm = self.state_machine
         sm.add_to_role_policy(iam.PolicyStatement(
             sid="TransformJobs",
@@ -731,22 +736,23 @@ class BatchTransformJob(Construct):
         sm.add_to_role_policy(iam.PolicyStatement(
             sid="PassModelRole", actions=["iam:PassRole"], resources=[self.model.role.role_arn],
             conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
-        sm.add_to_role_policy(iam.PolicyStatement(
+        # The same for every job of the stack (a policy only reads the statements it holds).
+        sm.add_to_role_policy(memo(stack, SYNC_EVENTS_RULE, lambda: iam.PolicyStatement(
             sid="SyncEventsRule", actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-            resources=[memo(stack, SYNC_EVENTS_RULE, lambda: stack.format_arn(
-                service="events", resource="rule", resource_name=SYNC_EVENTS_RULE))]))
+            resources=[stack.format_arn(service="events", resource="rule", resource_name=SYNC_EVENTS_RULE)])))
         if volume_kms_key is not None:
             sm.add_to_role_policy(iam.PolicyStatement(
                 sid="VolumeKeyGrants", actions=["kms:CreateGrant", "kms:DescribeKey"],
                 resources=[volume_kms_key.key_arn],
                 conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}}))
-        master_key = getattr(self.topic, "master_key", None)
+        topic = self.topic
+        master_key = memo(topic, "master_key", lambda: getattr(topic, "master_key", None))
         if master_key is not None:
             sm.add_to_role_policy(iam.PolicyStatement(
                 sid="TopicKey", actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[master_key.key_arn]))
         role = sm.role
         acknowledge_all(role, [
-            ("AwsSolutions-IAM5", "Resource::" + nag_flatten(stack.resolve(jobs)),
+            ("AwsSolutions-IAM5", "Resource::" + jobs_nag_template.replace(_PLACEHOLDER, jobs_name),
              "each run creates a transform job with a new name: the role may manage only jobs whose "
              "name starts with this construct's job_name_prefix"),
             ("AwsSolutions-IAM5", "Resource::*",
@@ -907,6 +913,15 @@ def _failed_error_path() -> str:
 def _given_present() -> sfn.Condition:
     """The execution input names an input location."""
     return sfn.Condition.is_present(f"$.{INPUT_URI_FIELD}")
+
+
+_PLACEHOLDER = "CDK-SAGEMAKER-INFERENCE-NAME"
+
+
+def _arn_template(stack: Stack, *, service: str, resource: str) -> tuple[str, str]:
+    """``stack.format_arn(...)`` with a placeholder resource name, and its cdk-nag rendering."""
+    arn = stack.format_arn(service=service, resource=resource, resource_name=_PLACEHOLDER)
+    return arn, nag_flatten(stack.resolve(arn))
 
 
 def _partition(stack: Stack) -> str:

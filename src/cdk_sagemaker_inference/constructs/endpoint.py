@@ -17,7 +17,7 @@ from ..migration import METADATA_KEY
 from ..stack_limits import watch_stack_limits
 from ..synth_guard import BASELINE_CONTEXT, register_guard
 from ..validation.checks import Checker
-from ._memo import adopt, memo, stack_of
+from ._memo import adopt, memo, minutes, stack_of
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 
@@ -81,7 +81,7 @@ class _EndpointMetrics:
         if variant_name is not None:
             dimensions["VariantName"] = variant_name
         return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, dimensions_map=dimensions,
-                                 statistic=statistic, period=period or Duration.minutes(5))
+                                 statistic=statistic, period=period or minutes(5))
 
 
 def _grant(grantee: iam.IGrantable, arn: str, actions: list[str]) -> iam.Grant:
