@@ -61,7 +61,7 @@ QUICK_NS = (1, 10)
 TARGET_NS = (50, 200)
 TARGET_RATIO = 1.25
 TARGET_SCALING = 4.4
-DEFAULT_REPS = 3
+DEFAULT_REPS = 5
 SMALL_N_REPS = 1
 """Repetitions below the target sizes (N < 50), where fixed costs dominate: keeps a full run near 15 minutes."""
 SIDES = ("library", "l1")
