@@ -27,5 +27,16 @@ def test_quick_mode_prints_the_table_and_the_worst_ratio_line() -> None:
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[3] == str(7 * int(cells[1])), row  # 7 resources per serverless endpoint
-        assert re.fullmatch(r"\d+\.\d\d", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row  # ratios
+        # paired ratio (ratio of medians), paired CPU ratio
+        assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row
     assert re.fullmatch(r"worst ratio: \d+\.\d\d \(serverless, N=(1|10)\)", lines[-1]), lines[-1]
+
+
+def test_the_ratio_pairs_the_two_runs_of_each_repetition() -> None:
+    """A slow spell that hits one repetition's two runs moves their ratio, not the median ratio."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth_bench import paired_ratio
+
+    library = [{"seconds": 2.0}, {"seconds": 6.0}, {"seconds": 2.2}]
+    l1 = [{"seconds": 1.0}, {"seconds": 3.0}, {"seconds": 1.0}]  # repetition 2 ran on a slow machine
+    assert paired_ratio(library, l1, "seconds") == 2.0  # ratios 2.0, 2.0, 2.2 (the medians' ratio: 2.2)
