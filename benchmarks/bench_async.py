@@ -143,7 +143,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
             role_arn=autoscaling_role,
         )
         dimension = [appscaling.CfnScalingPolicy.MetricDimensionProperty(name="EndpointName", value=endpoint_name)]
-        tracking = appscaling.CfnScalingPolicy(
+        appscaling.CfnScalingPolicy(
             stack, f"Endpoint{i}BacklogTracking", policy_name=f"{stack_name}-Endpoint{i}-Backlog",
             policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
             target_tracking_scaling_policy_configuration=(

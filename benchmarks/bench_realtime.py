@@ -92,7 +92,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 scalable_dimension="sagemaker:variant:DesiredInstanceCount", min_capacity=2, max_capacity=maximum,
                 role_arn=autoscaling_role,
             )
-            scaling = appscaling.CfnScalingPolicy(
+            appscaling.CfnScalingPolicy(
                 stack, f"Endpoint{i}{name}ScalingPolicy", policy_name=f"{stack_name}-Endpoint{i}-{name}",
                 policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
                 target_tracking_scaling_policy_configuration=(

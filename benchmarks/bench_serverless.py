@@ -85,7 +85,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
             min_capacity=1, max_capacity=10,
             role_arn=autoscaling_role,
         )
-        scaling = appscaling.CfnScalingPolicy(
+        appscaling.CfnScalingPolicy(
             stack, f"Endpoint{i}TargetPolicy", policy_name=f"{stack_name}-Endpoint{i}-Utilization",
             policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
             target_tracking_scaling_policy_configuration=(
