@@ -232,3 +232,15 @@ def test_architecture_has_a_diagram_per_construct() -> None:
     sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## |\Z)", text, re.S | re.M))
     for construct in ("ServerlessEndpoint", "RealtimeEndpoint", "AsyncEndpoint", "BatchTransformJob"):
         assert "```mermaid\nflowchart" in sections.get(construct, ""), construct
+
+
+def test_the_root_re_exports_every_construct_name() -> None:
+    """The root's ``__all__`` and TYPE_CHECKING imports are written out (the constructs load lazily):
+    a name exported by ``constructs`` but forgotten at the root fails here, with its name."""
+    from cdk_sagemaker_inference import constructs
+
+    internal = {"EndpointBase"}  # the endpoints' base class, public only to subclass in this package
+    missing = set(constructs.__all__) - set(cdk_sagemaker_inference.__all__) - internal
+    assert not missing, f"exported by constructs but not by the package root: {sorted(missing)}"
+    assert all(getattr(cdk_sagemaker_inference, name) is getattr(constructs, name)
+               for name in set(constructs.__all__) - internal)

@@ -9,8 +9,10 @@ from typing import Any
 
 from aws_cdk import Stack, Validations
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import IConstruct
+from aws_cdk import aws_sns as sns
+from constructs import Construct, IConstruct
 
 from ..errors import ValidationError
 from ..tokens import is_unresolved
@@ -138,6 +140,25 @@ def add_statement(role: iam.IRole, statement: iam.PolicyStatement) -> None:
         role.add_to_policy(statement)
     else:
         role.add_to_principal_policy(statement)
+
+
+def create_topic(scope: Construct, construct_id: str, *, master_key: kms.IKey | None, display_name: str,
+                 unencrypted_reason: str) -> sns.Topic:
+    """A topic that enforces TLS, encrypted with ``master_key`` (or the unencrypted topic acknowledged
+    as cdk-nag AwsSolutions-SNS2 with ``unencrypted_reason``); its key is remembered for :func:`topic_key`."""
+    topic = sns.Topic(scope, construct_id, enforce_ssl=True, master_key=master_key, display_name=display_name)
+    memo(topic, _TOPIC_KEY, lambda: master_key)
+    if master_key is None:
+        acknowledge(topic, "AwsSolutions-SNS2", None, unencrypted_reason)
+    return topic
+
+
+def topic_key(topic: sns.ITopic) -> kms.IKey | None:
+    """The KMS key of ``topic`` (known without a round trip for a topic from :func:`create_topic`)."""
+    return memo(topic, _TOPIC_KEY, lambda: getattr(topic, "master_key", None))
+
+
+_TOPIC_KEY = "master_key"
 
 
 def acknowledge(scope: IConstruct, rule: str, finding: str | None, reason: str) -> None:

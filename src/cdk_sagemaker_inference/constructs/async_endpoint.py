@@ -32,7 +32,15 @@ from ..validation.async_inference import (
     validate_expiration,
 )
 from ..validation.instances import check_instance_type
-from ._base import TypeChecks, acknowledge, acknowledge_all, add_statement, nag_objects
+from ._base import (
+    TypeChecks,
+    acknowledge,
+    acknowledge_all,
+    add_statement,
+    create_topic,
+    nag_objects,
+    topic_key,
+)
 from ._memo import annotations_of, arn_for_objects, days, memo, minutes, s3_url, seconds, stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
@@ -466,14 +474,11 @@ class AsyncEndpoint(EndpointBase):
         return created
 
     def _create_topic(self, construct_id: str, outcome: str, master_key: kms.IKey | None) -> sns.Topic:
-        topic = sns.Topic(self, construct_id, enforce_ssl=True, master_key=master_key,
-                          display_name=f"SageMaker async inference {outcome}")
-        memo(topic, "master_key", lambda: master_key)  # known: no need to ask the topic (see _topic_key)
-        if master_key is None:
-            acknowledge(topic, "AwsSolutions-SNS2", None,
-                        "Notifications carry the inference id and S3 locations (the response only with "
-                        "include_inference_response_in); pass topic_kms_key or kms_key to encrypt the topic")
-        return topic
+        return create_topic(self, construct_id, master_key=master_key,
+                            display_name=f"SageMaker async inference {outcome}",
+                            unencrypted_reason="Notifications carry the inference id and S3 locations (the response "
+                            "only with include_inference_response_in); pass topic_kms_key or kms_key to encrypt "
+                            "the topic")
 
     def _locations(self) -> tuple[AsyncS3Location, AsyncS3Location, AsyncS3Location]:
         return self.input_location, self.output_location, self.failure_location
@@ -502,7 +507,7 @@ class AsyncEndpoint(EndpointBase):
         findings = self._wildcard_findings(
             "SageMaker names async request and result objects at run time "
             "(<prefix>/<inference id>.out): the grant is scoped to the prefix")
-        if any(topic is not None and _topic_key(topic) is not None for topic in (self.success_topic, self.error_topic)):
+        if any(topic is not None and topic_key(topic) is not None for topic in (self.success_topic, self.error_topic)):
             findings.append(("AwsSolutions-IAM5", "Action::kms:GenerateDataKey*",
                              "aws-cdk-lib's grant_publish on a KMS-encrypted topic, scoped to the topic's key"))
         acknowledge_all(role, findings)
@@ -738,10 +743,6 @@ def _int_seconds(duration: Duration | None) -> int | None:
 
 def _days(duration: Duration | None) -> float | None:
     return None if duration is None else duration.to_days(integral=False)
-
-
-def _topic_key(topic: sns.ITopic) -> kms.IKey | None:
-    return memo(topic, "master_key", lambda: getattr(topic, "master_key", None))
 
 
 def _encryption_key(bucket: s3.IBucket) -> kms.IKey | None:

@@ -54,7 +54,7 @@ from ..validation.batch import (
     validate_new_input_trigger,
     validate_schedule_expression,
 )
-from ._base import TypeChecks, acknowledge, acknowledge_all, nag_flatten, nag_objects
+from ._base import TypeChecks, acknowledge, acknowledge_all, create_topic, nag_flatten, nag_objects, topic_key
 from ._memo import bucket_name, memo, minutes, seconds, stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
@@ -573,14 +573,9 @@ class BatchTransformJob(Construct):
         return bucket
 
     def _create_topic(self, master_key: kms.IKey | None) -> sns.Topic:
-        topic = sns.Topic(self, "Topic", enforce_ssl=True, master_key=master_key,
-                          display_name="SageMaker batch transform outcome")
-        memo(topic, "master_key", lambda: master_key)  # known: no need to ask the topic
-        if master_key is None:
-            acknowledge(topic, "AwsSolutions-SNS2", None,
-                        "Outcome messages carry job names, S3 locations and error messages, no records; "
-                        "pass topic_kms_key to encrypt the topic")
-        return topic
+        return create_topic(self, "Topic", master_key=master_key, display_name="SageMaker batch transform outcome",
+                            unencrypted_reason="Outcome messages carry job names, S3 locations and error messages, "
+                            "no records; pass topic_kms_key to encrypt the topic")
 
     # -- the state machine -------------------------------------------------------------------------
     def _job_expressions(self) -> tuple[str, str]:
@@ -745,8 +740,7 @@ class BatchTransformJob(Construct):
                 sid="VolumeKeyGrants", actions=["kms:CreateGrant", "kms:DescribeKey"],
                 resources=[volume_kms_key.key_arn],
                 conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}}))
-        topic = self.topic
-        master_key = memo(topic, "master_key", lambda: getattr(topic, "master_key", None))
+        master_key = topic_key(self.topic)
         if master_key is not None:
             sm.add_to_role_policy(iam.PolicyStatement(
                 sid="TopicKey", actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[master_key.key_arn]))

@@ -398,10 +398,7 @@ class InferenceModel(Construct):
             raise ValidationError(self.node.path, "InferenceModel", problems)
 
         adopt(self, scope)
-        default_policy: IDependable | None = None
-        if role is None:
-            role, default_policy = _default_role(self)
-        self.role: iam.IRole = role
+        self.role: iam.IRole = role or _default_role(self)
         """The execution role SageMaker assumes."""
         self.grant_principal: iam.IPrincipal = self.role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
@@ -433,7 +430,7 @@ class InferenceModel(Construct):
         )
         # The role's policy must exist before SageMaker validates the model (it pulls the image);
         # the role itself is already a dependency through ExecutionRoleArn.
-        policy = default_policy or node_of(self.role).try_find_child("DefaultPolicy")
+        policy = node_of(self.role).try_find_child("DefaultPolicy")
         self._role_policy: IDependable | None = policy
         """The role's default policy (None: the role has none in this app); endpoints depend on it too."""
         if policy is not None:
@@ -513,15 +510,13 @@ def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
     )
 
 
-def _default_role(scope: Construct) -> tuple[iam.Role, IDependable]:
-    """A role with CloudWatch Logs and metrics only (image and data grants are added by bind()),
-    and its default policy."""
+def _default_role(scope: Construct) -> iam.Role:
+    """A role with CloudWatch Logs and metrics only; image and data grants are added by bind()."""
     role = iam.Role(scope, "Role", assumed_by=service_principal("sagemaker.amazonaws.com"),
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
     logs, metrics = _default_statements(stack_of(scope))
     role.add_to_policy(logs)
     role.add_to_policy(metrics)
-    policy = node_of(role).try_find_child("DefaultPolicy")  # created by add_to_policy
     # One call for every acknowledgment of the default role (each call is a jsii round trip).
     read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
     acknowledge_all(role, [
@@ -538,8 +533,7 @@ def _default_role(scope: Construct) -> tuple[iam.Role, IDependable]:
          "endpoint's locations: a customer-managed policy could be attached to other principals. Pass role= "
          "to use a role of your own"),
     ])
-    assert policy is not None  # a Role always has a default policy to add to
-    return role, policy
+    return role
 
 
 def _default_statements(stack: Stack) -> tuple[iam.PolicyStatement, iam.PolicyStatement]:
