@@ -103,10 +103,9 @@ def l1(stack: Stack, first: int, count: int) -> None:
                                policy_document=_tls_only_topic_policy(topic.ref))
         statements = [
             *model_role_statements(REPOSITORY, BUCKET, model_key(i)),
-            {"Action": "s3:GetObject", "Effect": "Allow", "Resource": f"{bucket_arn}/input/*",
-             "Sid": "AsyncInferenceReadInput"},
+            {"Action": "s3:GetObject", "Effect": "Allow", "Resource": f"{bucket_arn}/input/*"},
             {"Action": ["s3:AbortMultipartUpload", "s3:PutObject"], "Effect": "Allow",
-             "Resource": [f"{bucket_arn}/failure/*", f"{bucket_arn}/output/*"], "Sid": "AsyncInferenceWriteResults"},
+             "Resource": [f"{bucket_arn}/failure/*", f"{bucket_arn}/output/*"]},
             {"Action": "sns:Publish", "Effect": "Allow", "Resource": [topics["Error"], topics["Success"]]},
         ]
         policy = iam.CfnPolicy(stack, f"Model{i}RolePolicy", policy_name=f"Model{i}RolePolicy", roles=[role.ref],

@@ -226,6 +226,9 @@ def model_rules(model: Mapping[str, Any]) -> list[Problem]:
             total += sum(len(str(k).encode()) + len(str(v).encode()) for k, v in env.items())
         if container.get("Mode") == "MultiModel":
             multi += 1
+            if container.get("ModelDataSource") is not None:
+                rules.fail(f"{path}.ModelDataSource", "ModelDataSource cannot be used with multi-model endpoints",
+                           "BC ContainerDefinition.ModelDataSource")
         url = container.get("ModelDataUrl")
         if (isinstance(url, str) and known(url) and container.get("Mode", "SingleModel") == "SingleModel"
                 and not url.endswith(".tar.gz")):
@@ -362,6 +365,11 @@ def realtime_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, 
             path = f"{group}[{index}]"
             if variant.get("AcceleratorType") is not None:
                 rules.fail(f"{path}.AcceleratorType", "Elastic Inference is no longer supported")
+            instance_type = variant.get("InstanceType")
+            if (variant.get("VolumeSizeInGB") is not None and isinstance(instance_type, str) and known(instance_type)
+                    and _local_storage(instance_type)):
+                rules.fail(f"{path}.VolumeSizeInGB", "no storage volume on instance types with local storage",
+                           "DG:host-instance-storage; sagemaker-python-sdk volume_size_supported")
             if variant.get("ManagedInstanceScaling") is not None:
                 rules.fail(f"{path}.ManagedInstanceScaling", "only for inference-component endpoints",
                            "terraform-provider-aws PR #45926")

@@ -208,7 +208,7 @@ def test_fails_when_instance_count_is_invalid(count: Any, message: str) -> None:
     error = refused(instance_count=count)
     assert error.fields == ("instance_count",)
     assert f"instance_count = {count}: " in str(error) and message in str(error)
-    assert "batch.instance-count" in str(error)
+    assert ("batch.instance-count" if isinstance(count, int) else "props.type") in str(error)
 
 
 def test_volume_kms_key_is_rendered_and_granted() -> None:
@@ -246,15 +246,21 @@ def test_renders_every_split_type_and_compression(split: SplitType, compression:
 
 def test_fails_when_split_type_is_a_string() -> None:
     stack = new_stack()
-    error = refused(stack=stack, input=csv_input(stack, split_type="Line"))
-    assert error.fields == ("input.split_type",)
+    with pytest.raises(ValidationError) as caught:
+        csv_input(stack, split_type="Line")
+    assert caught.value.fields == ("split_type",)
+    assert "BatchTransformInput.from_prefix has 1 invalid setting" in str(caught.value)
+    assert "split_type = 'Line': must be SplitType, got str" in str(caught.value)
+    bucket = s3.Bucket.from_bucket_name(stack, "Raw", "my-input")
+    error = refused(stack=stack, input=BatchTransformInput(bucket=bucket, split_type="Line"))  # type: ignore[arg-type]
     assert "input.split_type = 'Line': must be SplitType, got str" in str(error)
 
 
 def test_fails_when_compression_is_a_string() -> None:
     stack = new_stack()
-    error = refused(stack=stack, input=csv_input(stack, compression="Gzip"))
-    assert "input.compression = 'Gzip': must be CompressionType, got str" in str(error)
+    with pytest.raises(ValidationError) as caught:
+        csv_input(stack, compression="Gzip")
+    assert "compression = 'Gzip': must be CompressionType, got str" in str(caught.value)
 
 
 def test_manifest_input_is_rendered_and_readable() -> None:
@@ -432,7 +438,7 @@ def test_fails_when_an_environment_value_is_too_long() -> None:
 
 @pytest.mark.parametrize("key,value,message", [("1ST", "x", "is not a valid variable name"),
                                                ("with-dash", "x", "is not a valid variable name"),
-                                               ("NUMBER", 5, "values must be strings, got int")])
+                                               ("NUMBER", 5, "environment['NUMBER'] = 5: must be str, got int")])
 def test_fails_when_environment_entries_are_invalid(key: str, value: Any, message: str) -> None:
     error = refused(environment={key: value})
     assert error.fields == (f"environment[{key!r}]",)
@@ -1104,7 +1110,7 @@ def test_fails_when_props_have_the_wrong_type(field: str, value: Any, message: s
 
 def test_fails_when_key_suffix_is_not_a_string() -> None:
     error = refused(on_new_input=NewInputTrigger(key_suffix=5))  # type: ignore[arg-type]
-    assert "on_new_input.key_suffix = 5: must be a non-empty string" in str(error)
+    assert "on_new_input.key_suffix = 5: must be str, got int" in str(error)
 
 
 def test_collects_every_problem_in_one_error() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from typing import Any
 
@@ -806,8 +808,10 @@ def test_fails_when_guardrail_times_are_out_of_range(kwargs: dict[str, Any], fie
 
 
 def test_fails_when_wait_is_a_number() -> None:
-    error = refused(deployment=canary(wait=300))
-    assert "deployment.wait = 300: must be Duration, got int" in str(error)
+    with pytest.raises(ValidationError) as caught:
+        canary(wait=300)
+    assert "DeploymentGuardrails.canary has 1 invalid setting" in str(caught.value)
+    assert "wait = 300: must be Duration, got int" in str(caught.value)
 
 
 def test_traffic_type_is_one_of_the_three() -> None:
@@ -877,8 +881,12 @@ def test_fails_when_own_alarms_watch_a_generated_name() -> None:
 
 
 def test_fails_when_rollback_alarm_is_not_an_alarm() -> None:
+    with pytest.raises(ValidationError) as caught:
+        canary(rollback_alarms=["my-alarm"])
+    assert "rollback_alarms[0] = 'my-alarm': must be IAlarm, got str" in str(caught.value)
     stack = new_stack()
-    error = refused(stack, deployment=canary(rollback_alarms=["my-alarm"]))
+    guardrails = dataclasses.replace(canary(), rollback_alarms=["my-alarm"])
+    error = refused(stack, deployment=guardrails)
     assert "deployment.rollback_alarms[0] = 'my-alarm': must be IAlarm, got str" in str(error)
 
 
@@ -1058,7 +1066,7 @@ def test_fails_with_a_validation_error_on_wrong_types(kwargs: dict[str, Any], fi
 def test_fails_when_variants_is_not_a_list() -> None:
     stack = new_stack()
     error = refused(stack, variants=variant(stack, "A"))
-    assert error.fields == ("variants",) and "must be a list of ProductionVariant" in str(error)
+    assert error.fields == ("variants",) and "must be a list, got ProductionVariant" in str(error)
 
 
 def test_skips_unresolved_tokens() -> None:

@@ -48,7 +48,8 @@ class ValidationError(ValueError):
 
     Raised when the construct is created (or at synth for app-wide rules), never after a
     deploy. ``problems`` lists every broken rule of the construct, ``path`` is the construct
-    path (``Stack/Endpoint``).
+    path (``Stack/Endpoint``; empty for a factory such as ``ModelData.from_bucket``, which has
+    no construct yet: ``construct_type`` names it).
     """
 
     def __init__(self, path: str, construct_type: str, problems: Sequence[Problem]) -> None:
@@ -56,9 +57,8 @@ class ValidationError(ValueError):
         self.construct_type = construct_type
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
-        header = (
-            f"{construct_type} at '{path}' has {count} invalid setting{'s' if count != 1 else ''}:"
-        )
+        where = f" at '{path}'" if path else ""
+        header = f"{construct_type}{where} has {count} invalid setting{'s' if count != 1 else ''}:"
         lines = [header]
         for number, problem in enumerate(self.problems, start=1):
             lines.append(f"  {number}. {problem.render()}")

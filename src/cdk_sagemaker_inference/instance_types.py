@@ -98,7 +98,20 @@ class InstanceType:
 
     @classmethod
     def of(cls, name: str) -> InstanceType:
-        """An instance type from its name, e.g. ``"ml.c7i.2xlarge"``."""
+        """An instance type from its name, e.g. ``"ml.c7i.2xlarge"``.
+
+        ``name`` must be a string (a string token is allowed: the constructs then skip the checks
+        that need the name). Anything else is a ValidationError here, not a TypeError later.
+        """
+        if not isinstance(name, str):
+            from .typecheck import (
+                TypeChecks,  # this module is pure data; the checker is imported on error only
+            )
+
+            problems = TypeChecks()
+            problems.fail("props.type", "name", name, f"must be str, got {type(name).__name__}",
+                          'pass the API name, e.g. InstanceType.of("ml.c7i.2xlarge")')
+            problems.raise_if_any("", "InstanceType.of")
         return cls(name)
 
     @property

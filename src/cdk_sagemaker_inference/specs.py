@@ -27,6 +27,7 @@ class ContainerSpec:
     hostname: str | None = None
     repository_access_mode: str = "Platform"
     marketplace: bool = False
+    model_package_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def test_environment_key_of_the_wrong_type_is_a_validation_error() -> None:
     # Was: AttributeError 'int' object has no attribute 'encode' (the size total read key.encode()).
     error = refused(image=ContainerImage.from_uri(IMAGE_URI), environment={7: "v"})
     assert error.fields == ("environment[7]",)
-    assert "is not a valid variable name" in str(error)
+    assert "environment[7] = 7: must be str, got int" in str(error)
 
 
 def _image() -> ContainerImage:
@@ -84,8 +84,11 @@ def test_vpc_without_the_selected_subnets_is_a_validation_error() -> None:
 def test_factories_name_the_argument_of_the_wrong_type(factory: Any, argument: str) -> None:
     # Was: AttributeError deep inside ('int' object has no attribute 'rsplit' / 'endswith'), or a jsii
     # TypeError at synth.
-    with pytest.raises(TypeError, match=rf": {argument} must be a str, got int"):
+    # Then: a TypeError naming the argument. Now: the package's ValidationError, like every prop.
+    with pytest.raises(ValidationError) as caught:
         factory()
+    assert caught.value.fields == (argument,)
+    assert f"{argument} = " in str(caught.value) and "must be str, got int" in str(caught.value)
 
 
 def test_serverless_variant_name_none_is_a_validation_error() -> None:

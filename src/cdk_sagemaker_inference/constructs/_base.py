@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Stack, Validations
@@ -14,120 +14,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
-from ..errors import ValidationError
 from ..tokens import is_unresolved
-from ..validation.checks import Checker
-from ._memo import bucket_arn, memo, node_of
-
-
-def _type_name(expected: Any) -> str:
-    if isinstance(expected, tuple):
-        return " or ".join(_type_name(e) for e in expected)
-    return getattr(expected, "__name__", str(expected))
-
-
-def _is_instance(value: Any, expected: Any) -> bool:
-    """isinstance that also accepts jsii interfaces (a proxy of another class implementing them)."""
-    if isinstance(value, bool) and expected in (int, float):
-        return False
-    if expected is float:
-        expected = (int, float)
-    names = expected if isinstance(expected, tuple) else (expected,)
-    try:
-        if isinstance(value, expected):
-            return True
-    except TypeError:  # a jsii interface (a Protocol isinstance cannot check): compare declared interfaces
-        wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
-        if isinstance(value, _PLAIN_VALUES):
-            return False  # a str/number/dict never implements a jsii interface (e.g. an ARN for an IKey)
-        declared_all = _jsii_interfaces(value)
-        if not wanted or declared_all is None:
-            return True  # a typing construct, or an object jsii lists no interfaces for
-        return bool(wanted & declared_all)
-    interfaces = getattr(type(value), "__jsii_ifaces__", None) or getattr(value, "__jsii_ifaces__", None)
-    if interfaces:
-        wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
-        declared = {getattr(i, "__jsii_type__", None) for i in interfaces}
-        return bool(wanted & declared)
-    return False
-
-
-_PLAIN_VALUES = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
-
-
-def _jsii_interfaces(value: Any) -> set[str] | None:
-    """The jsii interfaces ``value`` implements, with the interfaces they extend (None: unknown)."""
-    delegates = getattr(value, "_delegates", None) if type(value).__name__ == "InterfaceDynamicProxy" else None
-    found: set[str] = set()
-    known = False
-    for item in delegates or [value]:
-        for klass in type(item).__mro__:
-            own = klass.__dict__.get("__jsii_type__", None)
-            if isinstance(own, str):  # a class, or the proxy class of an interface (_IKeyProxy)
-                known = True
-                found.add(own)
-            for interface in klass.__dict__.get("__jsii_ifaces__", None) or ():
-                known = True
-                for base in getattr(interface, "__mro__", (interface,)):
-                    name = getattr(base, "__jsii_type__", None)
-                    if isinstance(name, str):
-                        found.add(name)
-    return found if known else None
-
-
-class TypeChecks(Checker):
-    """Wrong Python types become problems of the one ValidationError, never a jsii traceback."""
-
-    def optional(self, field: str, value: Any, expected: Any) -> bool:
-        """``value`` is None or of type ``expected``."""
-        if value is None or _is_instance(value, expected):
-            return True
-        self.fail("props.type", field, value,
-                  f"must be {_type_name(expected)}, got {type(value).__name__}",
-                  f"pass a {_type_name(expected)}")
-        return False
-
-    def required(self, field: str, value: Any, expected: Any) -> bool:
-        """``value`` is given and of type ``expected``."""
-        if value is None:
-            self.fail("props.required", field, None, "is required", f"pass a {_type_name(expected)}")
-            return False
-        return self.optional(field, value, expected)
-
-    def optional_sequence(self, field: str, value: Any, expected: Any) -> bool:
-        """``value`` is None or a list/tuple of ``expected``."""
-        if value is None:
-            return True
-        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
-            self.fail("props.type", field, value, f"must be a list of {_type_name(expected)}",
-                      f"pass a list, e.g. [{_type_name(expected)}(...)]")
-            return False
-        ok = True
-        for index, item in enumerate(value):
-            ok = self.optional(f"{field}[{index}]", item, expected) and ok
-        return ok
-
-    def optional_mapping(self, field: str, value: Any) -> bool:
-        """``value`` is None or a mapping."""
-        if value is None or isinstance(value, Mapping):
-            return True
-        self.fail("props.type", field, value, f"must be a dict, got {type(value).__name__}",
-                  "pass a dict of names to string values")
-        return False
-
-    def conflict(self, field: str, message: str) -> None:
-        """Record props that are missing or cannot be combined."""
-        self.fail("props.required", field, None, message, message)
-
-    def raise_if_any(self, where: str | IConstruct, construct_type: str) -> None:
-        """Raise the collected problems (if any) as one ValidationError.
-
-        ``where`` is the construct path, or the construct itself: its path is then read (a jsii
-        round trip) only when there is something to raise.
-        """
-        if self.problems:
-            path = where if isinstance(where, str) else where.node.path
-            raise ValidationError(path, construct_type, self.problems)
+from ._memo import bucket_arn, memo, node_of, stack_of
 
 
 def add_statement(role: iam.IRole, statement: iam.PolicyStatement) -> None:
@@ -227,3 +115,31 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
     """
     arn = memo(bucket, ("nag-arn", stack), lambda: nag_flatten(stack.resolve(bucket_arn(bucket))))
     return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern)) if is_unresolved(pattern) else pattern}"
+
+
+def role_for_grants(consumer: Construct, role: iam.IRole) -> iam.IRole:
+    """The role on which ``consumer`` grants what SageMaker does with a model's role.
+
+    A role of another stack would receive statements naming resources of ``consumer``'s stack, so
+    that stack would depend on the consumer's while the consumer's depends on it for the model: a
+    dependency cycle. Grants on a role of another stack go into a policy of the consumer's stack
+    instead: aws-cdk-lib's imported mutable role (``Role.from_role_arn``) creates that policy, in
+    the importing scope, attached to the role by name.
+    """
+    if stack_of(role) is stack_of(consumer):
+        return role
+    imported: dict[int, iam.IRole] = memo(consumer, "roles-for-grants", dict)
+    if id(role) not in imported:
+        imported[id(role)] = iam.Role.from_role_arn(consumer, f"ModelRoleGrants{len(imported) or ''}",
+                                                    role.role_arn, mutable=True)
+    return imported[id(role)]
+
+
+def policies_of(role: iam.IRole) -> list[IConstruct]:
+    """The policies the library's grants went into (``DefaultPolicy`` of a role, ``Policy`` of an import)."""
+    found: list[IConstruct] = []
+    for name in ("DefaultPolicy", "Policy"):
+        child = node_of(role).try_find_child(name)
+        if child is not None:
+            found.append(child)
+    return found

@@ -30,6 +30,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct, Node
 
+from ..tokens import is_unresolved
+
 T = TypeVar("T")
 
 _MEMO: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
@@ -111,6 +113,28 @@ def s3_url(bucket: s3.IBucket, key: str) -> str:
     for part in (bucket_name(bucket), key):
         url = f"{url.removesuffix('/')}/{part.removeprefix('/')}"
     return url
+
+
+def object_key(key: str) -> str:
+    """An object key as the template's URL names it: without leading ``/``.
+
+    aws-cdk-lib's ``urlJoin`` drops a key's leading slashes from ``s3://`` URLs, so the grant on the
+    object must drop them too: URL and grant come from this one normalisation.
+    """
+    return key if is_unresolved(key) else key.lstrip("/")
+
+
+def key_folder(prefix: str) -> str:
+    """A key prefix as a folder: ``""`` (the whole bucket) or ``"a/b/"`` (no leading, one trailing ``/``)."""
+    if is_unresolved(prefix):
+        return prefix
+    stripped = prefix.strip("/")
+    return f"{stripped}/" if stripped else ""
+
+
+def objects_in(folder: str) -> str:
+    """The grant pattern of every object under :func:`key_folder` ``folder`` (``*`` for the whole bucket)."""
+    return f"{folder}*"
 
 
 def arn_for_objects(bucket: s3.IBucket, pattern: str) -> str:

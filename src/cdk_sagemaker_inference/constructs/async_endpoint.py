@@ -16,11 +16,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks, checked
 from ..validation.async_inference import (
     LocationSpec,
     async_warnings,
@@ -33,15 +34,28 @@ from ..validation.async_inference import (
 )
 from ..validation.instances import check_instance_type
 from ._base import (
-    TypeChecks,
     acknowledge,
     acknowledge_all,
     add_statement,
     create_topic,
     nag_objects,
+    policies_of,
+    role_for_grants,
     topic_key,
 )
-from ._memo import annotations_of, arn_for_objects, days, memo, minutes, s3_url, seconds, stack_of
+from ._environment import environment_problems
+from ._memo import (
+    annotations_of,
+    arn_for_objects,
+    days,
+    key_folder,
+    memo,
+    minutes,
+    objects_in,
+    s3_url,
+    seconds,
+    stack_of,
+)
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -85,13 +99,14 @@ class AsyncS3Location:
         """``s3://<bucket>/<prefix>`` (a token when the bucket name is one)."""
         return s3_url(self.bucket, self.prefix)
 
+    @checked("AsyncS3Location.uri_for")
     def uri_for(self, name: str) -> str:
         """``s3://<bucket>/<prefix>/<name>``."""
         return s3_url(self.bucket, f"{self.prefix}/{name}")
 
     def arn_for_objects(self) -> str:
         """The ARN pattern of every object under the prefix: ``arn:...:s3:::<bucket>/<prefix>/*``."""
-        return arn_for_objects(self.bucket, f"{self.prefix}/*")
+        return arn_for_objects(self.bucket, objects_in(key_folder(self.prefix)))
 
 
 class AsyncEndpoint(EndpointBase):
@@ -117,6 +132,7 @@ class AsyncEndpoint(EndpointBase):
 
     kind = EndpointKind.ASYNC
 
+    @checked("AsyncEndpoint", environment=environment_problems)
     def __init__(
         self,
         scope: Construct,
@@ -330,7 +346,6 @@ class AsyncEndpoint(EndpointBase):
         problems: list[Problem] = problems_of(
             check.problems,
             validate_async_model(model.spec),
-            validate_async_locations(location_specs),
             validate_async_inference(
                 output_path=location_specs[1].uri,
                 failure_path=location_specs[2].uri,
@@ -381,7 +396,7 @@ class AsyncEndpoint(EndpointBase):
         """The topic notified on failure (None: no error notification)."""
 
         # -- the execution role may read inputs, write outputs, publish notifications ---------
-        role = model.role
+        role = role_for_grants(self, model.role)
         self._grant_execution_role(role)
 
         # -- endpoint config and endpoint ----------------------------------------------------
@@ -419,7 +434,8 @@ class AsyncEndpoint(EndpointBase):
             ),
         )
         # SageMaker uses the role's permissions as soon as the endpoint runs: create them first.
-        for policy in ([model._role_policy] if model._role_policy is not None else _policies_of(role)):
+        for policy in ([model._role_policy] if model._role_policy is not None else []) + (
+                policies_of(role) if role is not model.role or model._role_policy is None else []):
             config.node.add_dependency(policy)
         self._create_endpoint(config, endpoint_name=endpoint_name)
 
@@ -432,6 +448,9 @@ class AsyncEndpoint(EndpointBase):
         """The step policy (+1 instance) that wakes the endpoint at zero (``min_instances=0``)."""
         self.has_backlog_without_capacity_alarm: cloudwatch.Alarm | None = None
         """The alarm on HasBacklogWithoutCapacity that fires the step policy (``min_instances=0``)."""
+        # Overlapping locations work (SageMaker accepts them) but widen the grants: advice, not a refusal.
+        for problem in validate_async_locations(location_specs):
+            annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
         if min_instances is not None:
             for problem in async_warnings(instance_type=instance_type.name, autoscaled=True):
                 annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
@@ -494,11 +513,11 @@ class AsyncEndpoint(EndpointBase):
         """Exactly what SageMaker does with the role: get inputs, put outputs/failures, use the keys, publish."""
         inputs = [self.input_location.arn_for_objects()]
         outputs = [self.output_location.arn_for_objects(), self.failure_location.arn_for_objects()]
-        add_statement(role, iam.PolicyStatement(
-            sid="AsyncInferenceReadInput", actions=["s3:GetObject"], resources=inputs))
-        add_statement(role, iam.PolicyStatement(
-            sid="AsyncInferenceWriteResults", actions=["s3:PutObject", "s3:AbortMultipartUpload"],
-            resources=outputs))
+        # No Sid: one role may serve several endpoints, and Sids must be unique within a policy (IAM UG
+        # reference_policies_elements_sid), so a fixed Sid per endpoint would fail at deploy.
+        add_statement(role, iam.PolicyStatement(actions=["s3:GetObject"], resources=inputs))
+        add_statement(role, iam.PolicyStatement(actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+                                                resources=outputs))
         for key in self._keys():
             key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
         for topic in (self.success_topic, self.error_topic):
@@ -515,7 +534,7 @@ class AsyncEndpoint(EndpointBase):
     def _wildcard_findings(self, reason: str) -> list[tuple[str, str | None, str]]:
         """cdk-nag's IAM5 finding for each location's ``<bucket ARN>/<prefix>/*`` grant, with ``reason``."""
         stack = stack_of(self)
-        return [("AwsSolutions-IAM5", nag_objects(stack, location.bucket, f"{location.prefix}/*"), reason)
+        return [("AwsSolutions-IAM5", nag_objects(stack, location.bucket, objects_in(key_folder(location.prefix))), reason)
                 for location in self._locations()]
 
     def _autoscale(self, *, min_instances: int, max_instances: int, target_backlog_per_instance: float,
@@ -561,6 +580,7 @@ class AsyncEndpoint(EndpointBase):
         self.has_backlog_without_capacity_alarm = alarm
 
     # -- grants ------------------------------------------------------------------------------
+    @checked("AsyncEndpoint.grant_invoke")
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to invoke this endpoint asynchronously.
 
@@ -586,57 +606,68 @@ class AsyncEndpoint(EndpointBase):
         return grant
 
     # -- metrics (AWS/SageMaker, EndpointName) -----------------------------------------------
+    @checked("AsyncEndpoint.metric_approximate_backlog_size")
     def metric_approximate_backlog_size(self, *, statistic: str = "Average",
                                         period: Duration | None = None) -> cloudwatch.Metric:
         """ApproximateBacklogSize: requests queued (default statistic Average, period 5 minutes)."""
         return self.metric("ApproximateBacklogSize", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_approximate_backlog_size_per_instance")
     def metric_approximate_backlog_size_per_instance(self, *, statistic: str = "Average",
                                                      period: Duration | None = None) -> cloudwatch.Metric:
         """ApproximateBacklogSizePerInstance: queued requests per instance (default Average)."""
         return self.metric("ApproximateBacklogSizePerInstance", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_approximate_age_of_oldest_request")
     def metric_approximate_age_of_oldest_request(self, *, statistic: str = "Maximum",
                                                  period: Duration | None = None) -> cloudwatch.Metric:
         """ApproximateAgeOfOldestRequest in seconds (default statistic Maximum)."""
         return self.metric("ApproximateAgeOfOldestRequest", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_has_backlog_without_capacity")
     def metric_has_backlog_without_capacity(self, *, statistic: str = "Average",
                                             period: Duration | None = None) -> cloudwatch.Metric:
         """HasBacklogWithoutCapacity: 1 while requests wait and no instance runs (default Average)."""
         return self.metric("HasBacklogWithoutCapacity", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_invocations_processed")
     def metric_invocations_processed(self, *, statistic: str = "Sum",
                                      period: Duration | None = None) -> cloudwatch.Metric:
         """InvocationsProcessed: async requests processed (default statistic Sum)."""
         return self.metric("InvocationsProcessed", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_invocation_failures")
     def metric_invocation_failures(self, *, statistic: str = "Sum",
                                    period: Duration | None = None) -> cloudwatch.Metric:
         """InvocationFailures: async requests that failed (default statistic Sum)."""
         return self.metric("InvocationFailures", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_time_in_backlog")
     def metric_time_in_backlog(self, *, statistic: str = "Average",
                                period: Duration | None = None) -> cloudwatch.Metric:
         """TimeInBacklog in milliseconds: time queued before processing (default Average)."""
         return self.metric("TimeInBacklog", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_total_processing_time")
     def metric_total_processing_time(self, *, statistic: str = "Average",
                                      period: Duration | None = None) -> cloudwatch.Metric:
         """TotalProcessingTime in milliseconds: from request to response upload (default Average)."""
         return self.metric("TotalProcessingTime", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_notification_failures")
     def metric_notification_failures(self, *, statistic: str = "Sum",
                                      period: Duration | None = None) -> cloudwatch.Metric:
         """NotificationFailures: SNS notifications that could not be published (default Sum)."""
         return self.metric("NotificationFailures", statistic=statistic, period=period)
 
+    @checked("AsyncEndpoint.metric_model_latency")
     def metric_model_latency(self, *, statistic: str = "Average",
                              period: Duration | None = None) -> cloudwatch.Metric:
         """ModelLatency in microseconds (EndpointName + VariantName; default statistic Average)."""
         return self.metric("ModelLatency", variant_name=self.variant_name, statistic=statistic, period=period)
 
     # -- opt-in alarms -----------------------------------------------------------------------
+    @checked("AsyncEndpoint.add_oldest_request_age_alarm")
     def add_oldest_request_age_alarm(self, *, max_age: Duration | None = None, evaluation_periods: int = 3,
                                      construct_id: str = "OldestRequestAgeAlarm") -> cloudwatch.Alarm:
         """An alarm when the oldest queued request is older than ``max_age``.
@@ -662,6 +693,7 @@ class AsyncEndpoint(EndpointBase):
                               f"{seconds:g} seconds",
         )
 
+    @checked("AsyncEndpoint.add_invocation_failures_alarm")
     def add_invocation_failures_alarm(self, *, threshold: int = 1, evaluation_periods: int = 1,
                                       construct_id: str = "InvocationFailuresAlarm") -> cloudwatch.Alarm:
         """An alarm when at least ``threshold`` async requests fail within 5 minutes (Sum).
@@ -749,10 +781,3 @@ def _encryption_key(bucket: s3.IBucket) -> kms.IKey | None:
     return memo(bucket, "encryption_key", lambda: bucket.encryption_key)
 
 
-def _policies_of(role: iam.IRole) -> list[IConstruct]:
-    found: list[IConstruct] = []
-    for name in ("DefaultPolicy", "Policy"):
-        child = role.node.try_find_child(name)
-        if child is not None:
-            found.append(child)
-    return found

@@ -43,6 +43,7 @@ from ..errors import ValidationError
 from ..instance_types import InstanceType, has_local_nvme, known_transform_types
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks, checked
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
     check_s3_key,
@@ -54,7 +55,16 @@ from ..validation.batch import (
     validate_new_input_trigger,
     validate_schedule_expression,
 )
-from ._base import TypeChecks, acknowledge, acknowledge_all, create_topic, nag_flatten, nag_objects, topic_key
+from ._base import (
+    acknowledge,
+    acknowledge_all,
+    create_topic,
+    nag_flatten,
+    nag_objects,
+    role_for_grants,
+    topic_key,
+)
+from ._environment import environment_problems
 from ._memo import bucket_name, memo, minutes, seconds, stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
@@ -161,6 +171,7 @@ class BatchTransformInput:
     Default: the manifest's folder."""
 
     @staticmethod
+    @checked("BatchTransformInput.from_prefix")
     def from_prefix(bucket: s3.IBucket, prefix: str = "", *, content_type: str | None = None,
                     compression: CompressionType = CompressionType.NONE,
                     split_type: SplitType = SplitType.NONE) -> BatchTransformInput:
@@ -169,6 +180,7 @@ class BatchTransformInput:
                                    content_type=content_type, compression=compression, split_type=split_type)
 
     @staticmethod
+    @checked("BatchTransformInput.from_manifest")
     def from_manifest(bucket: s3.IBucket, manifest_key: str, *, data_prefix: str | None = None,
                       content_type: str | None = None, compression: CompressionType = CompressionType.NONE,
                       split_type: SplitType = SplitType.NONE) -> BatchTransformInput:
@@ -278,6 +290,7 @@ class BatchTransformJob(Construct):
     ``CreateTransformJob`` parameter set instead.
     """
 
+    @checked("BatchTransformJob", environment=environment_problems)
     def __init__(
         self,
         scope: Construct,
@@ -372,10 +385,12 @@ class BatchTransformJob(Construct):
         if on_new_input is not None:
             effective_output = f"{output_prefix}{prefix}-" if output.per_run_prefix else output_prefix
             check.problems += validate_new_input_trigger(
-                input_bucket=input.bucket, input_prefix=input.readable_prefix
+                input_bucket=bucket_name(input.bucket), input_prefix=input.readable_prefix
                 if input.data_type is TransformDataType.S3_PREFIX else input.key,
-                output_bucket=output.bucket, output_prefix=effective_output,
-                capture_bucket=data_capture.bucket if data_capture else None, capture_prefix=capture_prefix,
+                output_bucket=bucket_name(output.bucket) if output.bucket is not None else None,
+                output_prefix=effective_output,
+                capture_bucket=bucket_name(data_capture.bucket) if data_capture else None,
+                capture_prefix=capture_prefix,
                 key_suffix=on_new_input.key_suffix)
             if on_new_input.key_suffix is not None and input.data_type is TransformDataType.MANIFEST_FILE:
                 check.fail("batch.on-new-input", "on_new_input.key_suffix", on_new_input.key_suffix,
@@ -761,7 +776,7 @@ class BatchTransformJob(Construct):
     def _grant_model_role(self, output: BatchTransformOutput, volume_kms_key: kms.IKey | None,
                           data_capture: BatchDataCapture | None, capture_prefix: str | None) -> None:
         """What SageMaker does with the model's role in a transform job: read input, write results."""
-        role = self.model.role
+        role = role_for_grants(self, self.model.role)
         readable = self.input.readable_prefix
         patterns: list[tuple[s3.IBucket, str]] = []
         if self.input.data_type is TransformDataType.MANIFEST_FILE:
@@ -822,14 +837,17 @@ class BatchTransformJob(Construct):
         return rule
 
     # -- grants and metrics ------------------------------------------------------------------------
+    @checked("BatchTransformJob.grant_start_execution")
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to start runs (``states:StartExecution`` on this state machine)."""
         return self.state_machine.grant_start_execution(grantee)
 
+    @checked("BatchTransformJob.grant_read_output")
     def grant_read_output(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to read results (objects under the output prefix, and its KMS key)."""
         return self.output_bucket.grant_read(grantee, f"{self.output_prefix}*")
 
+    @checked("BatchTransformJob.metric")
     def metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration | None = None) -> cloudwatch.Metric:
         """Any ``AWS/States`` metric of the state machine (``StateMachineArn`` dimension).
 
@@ -839,14 +857,17 @@ class BatchTransformJob(Construct):
         """
         return self.state_machine.metric(metric_name, statistic=statistic, period=period or minutes(5))
 
+    @checked("BatchTransformJob.metric_executions_succeeded")
     def metric_executions_succeeded(self, period: Duration | None = None) -> cloudwatch.Metric:
         """ExecutionsSucceeded (Sum): runs whose transform job completed and was announced."""
         return self.metric("ExecutionsSucceeded", period=period)
 
+    @checked("BatchTransformJob.metric_executions_failed")
     def metric_executions_failed(self, period: Duration | None = None) -> cloudwatch.Metric:
         """ExecutionsFailed (Sum): runs that ended in the ``Failed`` state (or failed to publish)."""
         return self.metric("ExecutionsFailed", period=period)
 
+    @checked("BatchTransformJob.metric_execution_time")
     def metric_execution_time(self, statistic: str = "Average", period: Duration | None = None) -> cloudwatch.Metric:
         """ExecutionTime in milliseconds (default statistic Average): the run, job included."""
         return self.metric("ExecutionTime", statistic=statistic, period=period)

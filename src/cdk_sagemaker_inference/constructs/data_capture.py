@@ -14,9 +14,10 @@ from constructs import Construct
 
 from ..errors import Problem
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks
 from ..validation.realtime import DataCaptureSpec, validate_data_capture
-from ._base import TypeChecks, acknowledge_all, nag_objects
-from ._memo import s3_url, stack_of
+from ._base import acknowledge_all, nag_objects
+from ._memo import key_folder, objects_in, s3_url, stack_of
 
 __all__ = ["CaptureMode", "DataCapture"]
 
@@ -89,13 +90,14 @@ class DataCapture:
     def bind(self, scope: Construct, writers: Sequence[iam.IRole]) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty:
         """Grant ``writers`` put access under the prefix (and the key), return the configuration."""
         prefix = self.normalised_prefix
+        objects = objects_in(key_folder(prefix))  # the grant and the destination from one prefix
         for role in writers:
-            self.bucket.grant_put(role, f"{prefix}/*")
+            self.bucket.grant_put(role, objects)
             if self.kms_key is not None:
                 self.kms_key.grant_encrypt(role)
             findings: list[tuple[str, str | None, str]] = [
                 ("AwsSolutions-IAM5", "Action::s3:Abort*", "aws-cdk-lib's put grant; scoped to the data capture prefix"),
-                ("AwsSolutions-IAM5", nag_objects(stack_of(role), self.bucket, f"{prefix}/*"),
+                ("AwsSolutions-IAM5", nag_objects(stack_of(role), self.bucket, objects),
                  "SageMaker writes one object per capture file under the data capture prefix"),
             ]
             if self.kms_key is not None:

@@ -16,8 +16,10 @@ from ..errors import Problem
 from ..migration import METADATA_KEY
 from ..stack_limits import watch_stack_limits
 from ..synth_guard import BASELINE_CONTEXT, register_guard
+from ..tokens import is_unresolved
+from ..typecheck import checked
 from ..validation.checks import Checker
-from ._memo import adopt, memo, minutes, stack_of
+from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 
@@ -66,6 +68,7 @@ class _EndpointMetrics:
         """The ``EndpointName`` dimension value (subclasses may prefer a literal name)."""
         return self.endpoint_name
 
+    @checked("Endpoint.metric")
     def metric(self, metric_name: str, *, variant_name: str | None = None, statistic: str = "Sum",
                period: Duration | None = None, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
         """A CloudWatch metric of this endpoint.
@@ -94,11 +97,13 @@ class _ImportedEndpoint(Construct, _EndpointMetrics):
         self.endpoint_name = name
         self.endpoint_arn = arn
 
+    @checked("Endpoint.grant_invoke")
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to invoke the endpoint (real-time and serverless invocations)."""
         return _grant(grantee, self.endpoint_arn,
                       ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"])
 
+    @checked("Endpoint.grant_invoke_async")
     def grant_invoke_async(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to call InvokeEndpointAsync (S3 access is separate)."""
         return _grant(grantee, self.endpoint_arn, ["sagemaker:InvokeEndpointAsync"])
@@ -108,6 +113,7 @@ class Endpoint:
     """Import an endpoint that another stack or team owns."""
 
     @staticmethod
+    @checked("Endpoint.from_endpoint_name")
     def from_endpoint_name(scope: Construct, construct_id: str, endpoint_name: str) -> IEndpoint:
         """An endpoint of this stack's account and Region, by name."""
         arn = Stack.of(scope).format_arn(service="sagemaker", resource="endpoint",
@@ -115,6 +121,7 @@ class Endpoint:
         return _ImportedEndpoint(scope, construct_id, name=endpoint_name, arn=arn)
 
     @staticmethod
+    @checked("Endpoint.from_endpoint_arn")
     def from_endpoint_arn(scope: Construct, construct_id: str, endpoint_arn: str) -> IEndpoint:
         """An endpoint by ARN (``arn:aws:sagemaker:<region>:<account>:endpoint/<name>``)."""
         name = Arn.split(endpoint_arn, ArnFormat.SLASH_RESOURCE_NAME).resource_name or ""
@@ -139,9 +146,38 @@ class EndpointBase(Construct, _EndpointMetrics):
             register_guard(self)
 
     def _check_endpoint_name(self, check: Checker, endpoint_name: object) -> None:
-        check.text("name.endpoint", "endpoint_name", endpoint_name,
-                   fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit "
-                   "(or omit endpoint_name to let CloudFormation choose one)")
+        if not check.text("name.endpoint", "endpoint_name", endpoint_name,
+                          fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit "
+                          "(or omit endpoint_name to let CloudFormation choose one)"):
+            return
+        if isinstance(endpoint_name, str) and not is_unresolved(endpoint_name):
+            self._check_unique_name(check, endpoint_name)
+
+    def _check_unique_name(self, check: Checker, endpoint_name: str) -> None:
+        """Endpoint names are unique per account and Region, case-insensitively (CreateEndpoint fails).
+
+        The same name twice in one stack, or in two stacks of the same literal account and Region, is
+        refused; where a stack is environment-agnostic the two may deploy to different Regions, so
+        that is a warning.
+        """
+        stack = stack_of(self)
+        root = memo(stack, "root", lambda: stack.node.root)
+        taken: dict[str, list[tuple[str, Stack]]] = memo(root, "endpoint-names", dict)
+        mine = _environment(stack)
+        for other_path, other_stack in taken.get(endpoint_name.lower(), []):
+            theirs = _environment(other_stack)
+            if other_stack is stack or (mine is not None and mine == theirs):
+                check.fail("name.endpoint-unique", "endpoint_name", endpoint_name,
+                           f"the endpoint {other_path} of this app already has this name in the same account and "
+                           "Region (names are compared case-insensitively)",
+                           "give each endpoint its own endpoint_name, or omit it to let CloudFormation choose one")
+            else:
+                annotations_of(self).add_warning_v2(
+                    "cdk-sagemaker-inference:name.endpoint-unique",
+                    f"endpoint_name {endpoint_name!r} is also used by {other_path}; if both stacks deploy to the "
+                    "same account and Region, the second CreateEndpoint fails. Pin the stacks' env, or use "
+                    "distinct names.")
+        taken.setdefault(endpoint_name.lower(), []).append((node_of(self).path, stack))
 
     def _create_endpoint(self, config: sagemaker.CfnEndpointConfig, *, endpoint_name: str | None,
                          deployment_config: Any = None, metadata: Mapping[str, Any] | None = None) -> None:
@@ -161,10 +197,20 @@ class EndpointBase(Construct, _EndpointMetrics):
         """The endpoint's ARN (its ``Ref``), read from aws-cdk-lib when first asked for."""
         return memo(self.resource, "ref", lambda: self.resource.ref)
 
+    @checked("EndpointBase.grant_invoke")
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to invoke this endpoint (InvokeEndpoint and the response stream)."""
         return _grant(grantee, self.endpoint_arn,
                       ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"])
+
+
+def _environment(stack: Stack) -> tuple[str, str] | None:
+    """The stack's literal (account, Region), or None when either is decided at deploy time."""
+    def read() -> tuple[str, str] | None:
+        account, region = stack.account, stack.region
+        return None if is_unresolved(account) or is_unresolved(region) else (account, region)
+
+    return memo(stack, "literal-environment", read)
 
 
 def problems_of(*groups: list[Problem]) -> list[Problem]:

@@ -19,8 +19,8 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ..errors import Problem
+from ..typecheck import TypeChecks, checked
 from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
-from ._base import TypeChecks
 
 __all__ = [
     "BlueGreenUpdate",
@@ -61,11 +61,13 @@ class CapacitySize:
     """The percentage or the instance count."""
 
     @staticmethod
+    @checked("CapacitySize.percent")
     def percent(value: int) -> CapacitySize:
         """``value`` percent of the variant's instances."""
         return CapacitySize(CapacityUnit.CAPACITY_PERCENT, value)
 
     @staticmethod
+    @checked("CapacitySize.instances")
     def instances(value: int) -> CapacitySize:
         """``value`` instances (checked against the variant's instance count or autoscaling minimum)."""
         return CapacitySize(CapacityUnit.INSTANCE_COUNT, value)
@@ -130,6 +132,7 @@ class DeploymentGuardrails:
     """Factory arguments that could not be combined (reported by the endpoint). Default: none."""
 
     @staticmethod
+    @checked("DeploymentGuardrails.all_at_once")
     def all_at_once(*, wait: Duration, termination_wait: Duration | None = None,
                     maximum_execution_timeout: Duration | None = None,
                     rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
@@ -142,6 +145,7 @@ class DeploymentGuardrails:
                                                 maximum_execution_timeout, rollback_alarms)
 
     @staticmethod
+    @checked("DeploymentGuardrails.canary")
     def canary(*, percent: int | None = None, instances: int | None = None, wait: Duration,
                termination_wait: Duration | None = None, maximum_execution_timeout: Duration | None = None,
                rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
@@ -157,6 +161,7 @@ class DeploymentGuardrails:
                                                 maximum_execution_timeout, rollback_alarms, conflicts)
 
     @staticmethod
+    @checked("DeploymentGuardrails.linear")
     def linear(*, step_percent: int | None = None, step_instances: int | None = None, wait: Duration,
                termination_wait: Duration | None = None, maximum_execution_timeout: Duration | None = None,
                rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:
@@ -172,6 +177,7 @@ class DeploymentGuardrails:
                                                 maximum_execution_timeout, rollback_alarms, conflicts)
 
     @staticmethod
+    @checked("DeploymentGuardrails.rolling")
     def rolling(*, batch_percent: int | None = None, batch_instances: int | None = None, wait: Duration,
                 maximum_execution_timeout: Duration | None = None,
                 rollback_alarms: Sequence[cloudwatch.IAlarm] = ()) -> DeploymentGuardrails:

@@ -25,9 +25,22 @@ from ..errors import ValidationError
 from ..instance_types import Accelerator
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks, checked
 from ..validation import validate_model
-from ._base import TypeChecks, acknowledge_all
-from ._memo import adopt, bucket_name, memo, node_of, s3_url, service_principal, stack_of, stack_singleton
+from ._base import acknowledge_all
+from ._memo import (
+    adopt,
+    bucket_name,
+    key_folder,
+    memo,
+    node_of,
+    object_key,
+    objects_in,
+    s3_url,
+    service_principal,
+    stack_of,
+    stack_singleton,
+)
 
 __all__ = [
     "ContainerDefinition",
@@ -89,10 +102,12 @@ class ContainerImage:
     Dockerfile at deploy time), ``from_dlc`` (an AWS Deep Learning Container) or ``from_uri``.
     """
 
-    def __init__(self, *, description: str, accelerator: Accelerator) -> None:
+    def __init__(self, *, description: str, accelerator: Accelerator, validation_uri: str | None = None) -> None:
         self._description = description
         self.accelerator = accelerator
         """GPU, Neuron, Gaudi or none: serverless endpoints refuse accelerated images."""
+        self.validation_uri = description if validation_uri is None else validation_uri
+        """The image URI as validation sees it (the shortest URI the image can have)."""
 
     @property
     def description(self) -> str:
@@ -104,16 +119,17 @@ class ContainerImage:
         raise NotImplementedError  # pragma: no cover - every factory returns a subclass
 
     @staticmethod
+    @checked("ContainerImage.from_ecr_repository")
     def from_ecr_repository(repository: ecr.IRepository, tag: str = "latest", *,
                             accelerator: Accelerator | None = None) -> ContainerImage:
         """An image in an ECR repository of this account; the model's role may pull it.
 
         ``accelerator`` default: guessed from the tag (``gpu``, ``cu121``, ``neuron``, …).
         """
-        _require_str("ContainerImage.from_ecr_repository", "tag", tag)
         return _EcrImage(repository, tag, accelerator)
 
     @staticmethod
+    @checked("ContainerImage.from_asset")
     def from_asset(directory: str, *, accelerator: Accelerator = Accelerator.NONE,
                    **asset_props: Any) -> ContainerImage:
         """An image built from ``directory`` (a Dockerfile) and pushed by ``cdk deploy``.
@@ -124,6 +140,7 @@ class ContainerImage:
         return _AssetImage(directory, accelerator, dict(asset_props))
 
     @staticmethod
+    @checked("ContainerImage.from_dlc")
     def from_dlc(repository_name: str, tag: str, *, account_id: str | None = None,
                  accelerator: Accelerator | None = None) -> ContainerImage:
         """An AWS Deep Learning Container, e.g. ``from_dlc("pytorch-inference", "2.3.0-cpu-py311")``.
@@ -131,24 +148,16 @@ class ContainerImage:
         ``account_id`` default: the DLC account of the stack's Region (aws-cdk-lib's regional
         fact). ``accelerator`` default: guessed from the tag. The role may pull that repository.
         """
-        _require_str("ContainerImage.from_dlc", "repository_name", repository_name)
-        _require_str("ContainerImage.from_dlc", "tag", tag)
         return _DlcImage(repository_name, tag, account_id, accelerator)
 
     @staticmethod
+    @checked("ContainerImage.from_uri")
     def from_uri(uri: str, *, accelerator: Accelerator | None = None) -> ContainerImage:
         """Any image URI (escape hatch): no pull permission is granted.
 
         ``accelerator`` default: guessed from the tag.
         """
-        _require_str("ContainerImage.from_uri", "uri", uri)
         return _UriImage(uri, accelerator)
-
-
-def _require_str(factory: str, name: str, value: object) -> None:
-    """Factories take plain strings (or string tokens): anything else is a TypeError naming the argument."""
-    if not isinstance(value, str):
-        raise TypeError(f"{factory}: {name} must be a str, got {type(value).__name__} ({value!r})")
 
 
 class _EcrImage(ContainerImage):
@@ -164,7 +173,11 @@ class _EcrImage(ContainerImage):
 
 class _AssetImage(ContainerImage):
     def __init__(self, directory: str, accelerator: Accelerator, props: dict[str, Any]) -> None:
-        super().__init__(description=f"asset {directory}", accelerator=accelerator)
+        # Validation sees the shortest URI the asset can have: the bootstrap repository of a 12-digit
+        # account in us-east-1 and a 64-character hash tag (the description is for messages only).
+        shortest = (f"{'0' * 12}.dkr.ecr.us-east-1.amazonaws.com/cdk-hnb659fds-container-assets-{'0' * 12}"
+                    f"-us-east-1:{'0' * 64}")
+        super().__init__(description=f"asset {directory}", accelerator=accelerator, validation_uri=shortest)
         # Absolute: the jsii runtime resolves relative paths against its own working directory.
         self._directory, self._props = os.path.abspath(directory), props
 
@@ -232,23 +245,28 @@ class ModelData:
         self.uncompressed = uncompressed
         """True for ``ModelDataSource`` (an uncompressed S3 prefix)."""
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
-        """Create what the data needs in ``scope``, grant ``grantee`` read, return the S3 URL."""
+    def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
+        """Create what the data needs in ``scope``, grant ``grantee`` read, return the S3 URL.
+
+        ``prefix``: the URL names a key prefix (a multi-model container's models), so the grant
+        covers every object under it. Default: False (one object).
+        """
         raise NotImplementedError  # pragma: no cover
 
     @staticmethod
+    @checked("ModelData.from_bucket")
     def from_bucket(bucket: s3.IBucket, key: str) -> ModelData:
         """A ``model.tar.gz`` at ``key`` in ``bucket``; the model's role may read exactly that object."""
-        _require_str("ModelData.from_bucket", "key", key)
-        return _BucketData(bucket, key, uncompressed=False)
+        return _BucketData(bucket, object_key(key), uncompressed=False)
 
     @staticmethod
+    @checked("ModelData.from_uncompressed_prefix")
     def from_uncompressed_prefix(bucket: s3.IBucket, prefix: str) -> ModelData:
         """Uncompressed artifacts under ``prefix`` (``ModelDataSource``): real-time and async only."""
-        _require_str("ModelData.from_uncompressed_prefix", "prefix", prefix)
-        return _BucketData(bucket, prefix if prefix.endswith("/") else prefix + "/", uncompressed=True)
+        return _BucketData(bucket, key_folder(prefix), uncompressed=True)
 
     @staticmethod
+    @checked("ModelData.from_asset")
     def from_asset(path: str) -> ModelData:
         """A local ``model.tar.gz``, uploaded by ``cdk deploy`` to the bootstrap bucket."""
         return _AssetData(path)
@@ -261,8 +279,9 @@ class _BucketData(ModelData):
         super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed)
         self._bucket, self._key = bucket, key
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
-        pattern = f"{self._key}*" if self.uncompressed else self._key
+    def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
+        # One key for URL and grant: a folder's objects, a multi-model prefix's objects, or one object.
+        pattern = objects_in(self._key) if self.uncompressed else f"{self._key}*" if prefix else self._key
         self._bucket.grant_read(grantee, pattern)
         return s3_url(self._bucket, self._key)
 
@@ -278,7 +297,7 @@ class _AssetData(ModelData):
         """The path, when no file is there (else None)."""
         return None if os.path.exists(self._path) else self._path
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+    def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
         asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
         # Read on this one object, not the whole staging bucket (Asset.grant_read grants bucket/*).
         asset.bucket.grant_read(grantee, asset.s3_object_key)
@@ -314,6 +333,7 @@ class InferenceModel(Construct):
     every property of a model is create-only, so any change replaces it.
     """
 
+    @checked("InferenceModel")
     def __init__(
         self,
         scope: Construct,
@@ -361,6 +381,12 @@ class InferenceModel(Construct):
         types.optional("vpc", vpc, ec2.IVpc)
         types.optional_sequence("security_groups", security_groups, ec2.ISecurityGroup)
         types.optional("network_isolation", network_isolation, bool)
+        if vpc is None:
+            for field, given in (("security_groups", security_groups), ("vpc_subnets", vpc_subnets)):
+                if given is not None:
+                    types.fail("vpc.needs-vpc", field, given,
+                               f"{field} needs vpc: without it the model runs in no VPC and {field} would be ignored",
+                               f"pass vpc=... as well, or drop {field}")
         if containers is not None and (image is not None or model_data is not None or environment is not None):
             types.conflict("containers", "pass either containers=[...] or image/model_data/environment, not both")
         if containers is None and image is None:
@@ -444,7 +470,7 @@ class InferenceModel(Construct):
         data_url: str | None = None
         source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
         if definition.model_data is not None:
-            url = definition.model_data.bind(scope, self.role)
+            url = definition.model_data.bind(scope, self.role, prefix=definition.mode is ContainerMode.MULTI_MODEL)
             if definition.model_data.uncompressed:
                 source = sagemaker.CfnModel.ModelDataSourceProperty(
                     s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
@@ -496,7 +522,7 @@ def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
     image = definition.image
     data = definition.model_data
     return ContainerSpec(
-        image=image.description if image else None,
+        image=image.validation_uri if image else None,
         accelerator=image.accelerator if image else Accelerator.NONE,
         model_data_url=data.validation_url if data else None,
         model_data_uncompressed=bool(data and data.uncompressed),
@@ -507,6 +533,7 @@ def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
                                 if isinstance(definition.repository_access_mode, RepositoryAccessMode)
                                 else str(definition.repository_access_mode)),
         marketplace=definition.model_package_name is not None,
+        model_package_name=definition.model_package_name,
     )
 
 

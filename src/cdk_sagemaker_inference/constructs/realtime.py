@@ -20,6 +20,7 @@ from constructs import Construct
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks, checked
 from ..validation.realtime import (
     ScalingSpec,
     VariantSpec,
@@ -28,7 +29,8 @@ from ..validation.realtime import (
     realtime_warnings,
     validate_variants,
 )
-from ._base import TypeChecks
+from ._base import policies_of, role_for_grants
+from ._environment import environment_problems
 from ._memo import annotations_of, stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
@@ -142,6 +144,7 @@ class RealtimeEndpoint(EndpointBase):
 
     kind = EndpointKind.REALTIME
 
+    @checked("RealtimeEndpoint", environment=environment_problems)
     def __init__(
         self,
         scope: Construct,
@@ -272,9 +275,9 @@ class RealtimeEndpoint(EndpointBase):
                                                 problem.render())
 
         every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))
-        capture = None
-        if data_capture is not None:
-            capture = data_capture.bind(self, _distinct_roles(v.model.role for v in every))
+        # Grants on a model role of another stack go into a policy of this stack (role_for_grants).
+        writers = _distinct_roles(role_for_grants(self, v.model.role) for v in every) if data_capture else []
+        capture = data_capture.bind(self, writers) if data_capture is not None else None
         config = sagemaker.CfnEndpointConfig(
             self, "Config",
             production_variants=[_render_variant(v) for v in self.variants],
@@ -282,6 +285,11 @@ class RealtimeEndpoint(EndpointBase):
             data_capture_config=capture,
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
+        own_roles = {id(v.model.role) for v in every}
+        for role in writers:
+            if id(role) not in own_roles:  # SageMaker writes captures as soon as the endpoint runs
+                for policy in policies_of(role):
+                    config.node.add_dependency(policy)
         self._create_endpoint(config, endpoint_name=endpoint_name,
                               deployment_config=render_deployment_config(deployment) if deployment else None)
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
@@ -297,7 +305,7 @@ class RealtimeEndpoint(EndpointBase):
     # -- autoscaling ---------------------------------------------------------------------------
     def _autoscale(self, variant_name: str, scaling: InstanceScaling) -> appscaling.ScalableTarget:
         target = variant_scalable_target(
-            self, f"{variant_name}Scaling", endpoint=self, variant_name=variant_name,
+            self, f"{self._id_part(variant_name)}Scaling", endpoint=self, variant_name=variant_name,
             dimension=INSTANCE_COUNT, min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
         )
         target.scale_to_track_metric(
@@ -317,6 +325,7 @@ class RealtimeEndpoint(EndpointBase):
         return target
 
     # -- rollback alarms -----------------------------------------------------------------------
+    @checked("RealtimeEndpoint.add_rollback_alarm")
     def add_rollback_alarm(self, *alarms: cloudwatch.IAlarm) -> None:
         """Roll deployments back when any of ``alarms`` fires (at most 10 in total).
 
@@ -385,52 +394,64 @@ class RealtimeEndpoint(EndpointBase):
                         namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
         return self.metric(name, variant_name=self._variant(variant_name), statistic=statistic, namespace=namespace)
 
+    @checked("RealtimeEndpoint.metric_invocations")
     def metric_invocations(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """Invocations (Sum). ``variant_name`` default: the first production variant."""
         return self._variant_metric("Invocations", "Sum", variant_name)
 
+    @checked("RealtimeEndpoint.metric_invocations_per_instance")
     def metric_invocations_per_instance(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """InvocationsPerInstance (Sum), what autoscaling tracks. ``variant_name`` default: the first variant."""
         return self._variant_metric("InvocationsPerInstance", "Sum", variant_name)
 
+    @checked("RealtimeEndpoint.metric_invocation_4xx_errors")
     def metric_invocation_4xx_errors(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """Invocation4XXErrors (Sum). ``variant_name`` default: the first production variant."""
         return self._variant_metric("Invocation4XXErrors", "Sum", variant_name)
 
+    @checked("RealtimeEndpoint.metric_invocation_5xx_errors")
     def metric_invocation_5xx_errors(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """Invocation5XXErrors (Sum). ``variant_name`` default: the first production variant."""
         return self._variant_metric("Invocation5XXErrors", "Sum", variant_name)
 
+    @checked("RealtimeEndpoint.metric_model_latency")
     def metric_model_latency(self, statistic: str = "Average", *, variant_name: str | None = None) -> cloudwatch.Metric:
         """ModelLatency in microseconds. ``statistic`` default: Average (``"p99"`` for the tail)."""
         return self._variant_metric("ModelLatency", statistic, variant_name)
 
+    @checked("RealtimeEndpoint.metric_overhead_latency")
     def metric_overhead_latency(self, statistic: str = "Average", *,
                                 variant_name: str | None = None) -> cloudwatch.Metric:
         """OverheadLatency in microseconds. ``statistic`` default: Average."""
         return self._variant_metric("OverheadLatency", statistic, variant_name)
 
+    @checked("RealtimeEndpoint.metric_cpu_utilization")
     def metric_cpu_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """CPUUtilization in percent (Average; 100 % per vCPU), namespace ``/aws/sagemaker/Endpoints``."""
         return self._variant_metric("CPUUtilization", "Average", variant_name, _INSTANCE_METRICS)
 
+    @checked("RealtimeEndpoint.metric_memory_utilization")
     def metric_memory_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """MemoryUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
         return self._variant_metric("MemoryUtilization", "Average", variant_name, _INSTANCE_METRICS)
 
+    @checked("RealtimeEndpoint.metric_gpu_utilization")
     def metric_gpu_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """GPUUtilization in percent (Average; 100 % per GPU), namespace ``/aws/sagemaker/Endpoints``."""
         return self._variant_metric("GPUUtilization", "Average", variant_name, _INSTANCE_METRICS)
 
+    @checked("RealtimeEndpoint.metric_gpu_memory_utilization")
     def metric_gpu_memory_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """GPUMemoryUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
         return self._variant_metric("GPUMemoryUtilization", "Average", variant_name, _INSTANCE_METRICS)
 
+    @checked("RealtimeEndpoint.metric_disk_utilization")
     def metric_disk_utilization(self, *, variant_name: str | None = None) -> cloudwatch.Metric:
         """DiskUtilization in percent (Average), namespace ``/aws/sagemaker/Endpoints``."""
         return self._variant_metric("DiskUtilization", "Average", variant_name, _INSTANCE_METRICS)
 
     # -- opt-in alarms ---------------------------------------------------------------------
+    @checked("RealtimeEndpoint.alarm_5xx_rate")
     def alarm_5xx_rate(self, *, threshold_percent: float = 1.0, variant_name: str | None = None,
                        period: Duration | None = None, evaluation_periods: int = 3) -> cloudwatch.Alarm:
         """An alarm when Invocation5XXErrors exceed ``threshold_percent`` of Invocations.
@@ -456,7 +477,7 @@ class RealtimeEndpoint(EndpointBase):
             label=f"{name} 5XX error rate (%)", period=window,
         )
         return cloudwatch.Alarm(
-            self, self._alarm_id(f"{name}5xxRateAlarm"), metric=rate, threshold=threshold_percent,
+            self, self._alarm_id(f"{self._id_part(name)}5xxRateAlarm"), metric=rate, threshold=threshold_percent,
             evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -464,6 +485,7 @@ class RealtimeEndpoint(EndpointBase):
                               "fail with 5XX errors",
         )
 
+    @checked("RealtimeEndpoint.alarm_p99_latency")
     def alarm_p99_latency(self, *, threshold: Duration, variant_name: str | None = None,
                           period: Duration | None = None, evaluation_periods: int = 3) -> cloudwatch.Alarm:
         """An alarm when the p99 ModelLatency exceeds ``threshold``.
@@ -486,7 +508,7 @@ class RealtimeEndpoint(EndpointBase):
         self._check_alarm(micros, evaluation_periods, maximum=None, threshold_field="threshold")
         window = period or Duration.minutes(1)
         return cloudwatch.Alarm(
-            self, self._alarm_id(f"{name}P99LatencyAlarm"),
+            self, self._alarm_id(f"{self._id_part(name)}P99LatencyAlarm"),
             metric=self.metric_model_latency("p99", variant_name=name).with_(period=window),
             threshold=micros, evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -504,6 +526,14 @@ class RealtimeEndpoint(EndpointBase):
                            "use a positive threshold")
         check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
         check.raise_if_any(self, "RealtimeEndpoint")
+
+    def _id_part(self, variant_name: str) -> str:
+        """The variant's name in a construct id; a token name (known at deploy time only) cannot be
+        part of an id, so such a variant is named by its position (``Variant0``, shadow: ``Shadow``)."""
+        if not is_unresolved(variant_name):
+            return variant_name
+        names = [v.variant_name for v in self.variants]
+        return f"Variant{names.index(variant_name)}" if variant_name in names else "Shadow"
 
     def _alarm_id(self, base: str) -> str:
         candidate, index = base, 2

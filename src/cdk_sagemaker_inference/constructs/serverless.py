@@ -16,8 +16,10 @@ from constructs import Construct, IConstruct, IValidation
 from ..constraints import constraint
 from ..errors import ValidationError
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks, checked
 from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
-from ._base import TypeChecks, acknowledge
+from ._base import acknowledge
+from ._environment import environment_problems
 from ._memo import memo, stack_of
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
@@ -56,6 +58,7 @@ class ServerlessEndpoint(EndpointBase):
 
     kind = EndpointKind.SERVERLESS
 
+    @checked("ServerlessEndpoint", environment=environment_problems)
     def __init__(
         self,
         scope: Construct,
@@ -173,14 +176,17 @@ class ServerlessEndpoint(EndpointBase):
         """Invocation5XXErrors (Sum)."""
         return self._variant_metric("Invocation5XXErrors", "Sum")
 
+    @checked("ServerlessEndpoint.metric_model_latency")
     def metric_model_latency(self, statistic: str = "Average") -> cloudwatch.Metric:
         """ModelLatency in microseconds (default statistic Average; ``"p99"`` for the tail)."""
         return self._variant_metric("ModelLatency", statistic)
 
+    @checked("ServerlessEndpoint.metric_overhead_latency")
     def metric_overhead_latency(self, statistic: str = "Average") -> cloudwatch.Metric:
         """OverheadLatency in microseconds (default statistic Average)."""
         return self._variant_metric("OverheadLatency", statistic)
 
+    @checked("ServerlessEndpoint.metric_model_setup_time")
     def metric_model_setup_time(self, statistic: str = "Average") -> cloudwatch.Metric:
         """ModelSetupTime (cold-start time) in microseconds (default statistic Average)."""
         return self._variant_metric("ModelSetupTime", statistic)

@@ -79,7 +79,8 @@ def check_s3_key(check: Checker, field: str, key: object) -> bool:
         check.fail("props.type", field, key, f"must be a string, got {type(key).__name__}",
                    "pass the key or prefix as a string, e.g. 'input/'")
         return False
-    bad = sorted({c for c in key if c in S3_AVOID_CHARACTERS or ord(c) < 32 or 127 <= ord(c) <= 255})
+    # Control characters only: letters beyond ASCII (é, ü, 中) are valid UTF-8 key characters.
+    bad = sorted({c for c in key if c in S3_AVOID_CHARACTERS or ord(c) < 32 or 127 <= ord(c) <= 159})
     if bad:
         check.fail("batch.s3-key-characters", field, key, f"contains {' '.join(repr(c) for c in bad)}",
                    "use letters, digits and ! - _ . * ( ) / in keys and prefixes")
@@ -310,7 +311,8 @@ def validate_new_input_trigger(
 ) -> list[Problem]:
     """A run started by new input must not write where new input starts a run (an endless loop).
 
-    ``*_bucket`` are comparable identities of the buckets (the same value means the same bucket).
+    ``*_bucket`` are the buckets' names (a literal, or the name token of a bucket of this app): the
+    same bucket imported twice has the same name, so it is compared by name, not by object.
     """
     check = Checker()
     if key_suffix is not None:
@@ -322,7 +324,7 @@ def validate_new_input_trigger(
             check_s3_key(check, "on_new_input.key_suffix", key_suffix)
     for field, bucket, prefix in (("output", output_bucket, output_prefix),
                                   ("data_capture", capture_bucket, capture_prefix)):
-        if bucket is None or bucket is not input_bucket:
+        if bucket is None or bucket != input_bucket:
             continue
         if not all(isinstance(p, str) and not is_unresolved(p) for p in (prefix, input_prefix)):
             continue

@@ -36,6 +36,16 @@ def validate_model(model: ModelSpec) -> list[Problem]:
                                "a single model's data must be a .tar.gz archive",
                                "package the model as model.tar.gz, or use ModelData.from_uncompressed_prefix() "
                                "for an uncompressed S3 prefix (real-time and async only)")
+        if container.mode == "MultiModel" and container.model_data_uncompressed:
+            check.fail("model.multi-model-uncompressed", f"{prefix}model_data", container.model_data_url,
+                       "a multi-model container cannot use uncompressed model data (ModelDataSource)",
+                       "use ModelData.from_bucket(bucket, 'models/') for the prefix that holds the models' "
+                       ".tar.gz archives")
+        check.text("model.container-hostname", f"{prefix}container_hostname", container.hostname,
+                   fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit")
+        check.text("model.model-package-name", f"{prefix}model_package_name", container.model_package_name,
+                   fix="pass the package's ARN (arn:aws:sagemaker:<region>:<account>:model-package/<name>[/<version>]) "
+                   "or its name")
         env = dict(container.environment)
         check.count("model.environment", f"{prefix}environment", env, fix="pass at most 100 variables")
         key_pattern = constraint("model.environment").pattern or ""

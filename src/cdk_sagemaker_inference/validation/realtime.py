@@ -103,7 +103,14 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
                  "endpoints scale to zero")
     check.number("realtime.variant-weight", f"{prefix}initial_weight", variant.initial_weight, integer=False,
                  fix="use a weight ≥ 0: traffic is split by weight / sum of weights (0 sends no traffic)")
-    check.number("realtime.volume-size", f"{prefix}volume_size_gb", variant.volume_size_gb)
+    if (check.number("realtime.volume-size", f"{prefix}volume_size_gb", variant.volume_size_gb)
+            and variant.volume_size_gb is not None and isinstance(variant.instance_type, str)
+            and not is_unresolved(variant.instance_type) and has_local_nvme(variant.instance_type)):
+        check.fail("realtime.volume-local-storage", f"{prefix}volume_size_gb", variant.volume_size_gb,
+                   f"{variant.instance_type} has local NVMe storage and gets no EBS volume, so it takes no "
+                   "volume size",
+                   "drop volume_size_gb (the local disk's size comes with the type), or pick a type without "
+                   "local storage (e.g. ml.m5.xlarge)")
     check.number("realtime.model-download-timeout", f"{prefix}model_data_download_timeout",
                  variant.model_data_download_timeout_seconds, fix="use Duration.seconds(60) to Duration.hours(1)")
     check.number("realtime.startup-health-timeout", f"{prefix}container_startup_health_check_timeout",

@@ -1,0 +1,418 @@
+"""Every public construct, factory and method checks its arguments against its own annotations.
+
+One place turns a wrong Python type, a non-finite or out-of-range number, a string token where a
+number is needed, or a token ``Duration`` that cannot be converted into a problem of the one
+:class:`~cdk_sagemaker_inference.errors.ValidationError`, **before the first jsii call**: jsii
+would otherwise fail with a raw ``TypeError``, or, for ``nan``/``inf``, write JSON the node process
+cannot read and leave the whole process unusable (every later call raises ``BrokenPipeError``).
+
+The annotations are the API reference (mypy strict checks them), so the checks cannot drift from
+the documented types: a prop added tomorrow is checked without new code. Dataclass props
+(``ProductionVariant``, ``InstanceScaling``, …) are checked field by field with the dataclass's own
+annotations, so a wrong cooldown inside ``variants[0].autoscaling`` is reported with that path.
+
+Written by hand because no maintained library does this for jsii objects: ``typeguard`` (which
+jsii bundles) raises ``TypeError`` on the first mismatch and cannot check that a proxy implements
+a jsii interface, and neither it nor pydantic knows CDK tokens.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import difflib
+import enum
+import functools
+import inspect
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import ValidationError
+from .tokens import is_unresolved
+from .validation.checks import Checker
+
+if TYPE_CHECKING:
+    from constructs import IConstruct
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _type_name(expected: Any) -> str:
+    if isinstance(expected, tuple):
+        return " or ".join(_type_name(e) for e in expected)
+    return getattr(expected, "__name__", str(expected))
+
+
+def is_instance(value: Any, expected: Any) -> bool:
+    """isinstance that also accepts jsii interfaces (a proxy of another class implementing them)."""
+    if isinstance(value, bool) and expected in (int, float):
+        return False
+    if expected is float:
+        expected = (int, float)
+    names = expected if isinstance(expected, tuple) else (expected,)
+    try:
+        if isinstance(value, expected):
+            return True
+    except TypeError:  # a jsii interface (a Protocol isinstance cannot check): compare declared interfaces
+        wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
+        if isinstance(value, _PLAIN_VALUES):
+            return False  # a str/number/dict never implements a jsii interface (e.g. an ARN for an IKey)
+        declared_all = jsii_interfaces(value)
+        if not wanted or declared_all is None:
+            return True  # a typing construct, or an object jsii lists no interfaces for
+        return bool(wanted & declared_all)
+    interfaces = getattr(type(value), "__jsii_ifaces__", None) or getattr(value, "__jsii_ifaces__", None)
+    if interfaces:
+        wanted = {getattr(e, "__jsii_type__", None) for e in names} - {None}
+        declared = {getattr(i, "__jsii_type__", None) for i in interfaces}
+        return bool(wanted & declared)
+    return False
+
+
+_PLAIN_VALUES = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
+
+
+def jsii_interfaces(value: Any) -> set[str] | None:
+    """The jsii interfaces ``value`` implements, with the interfaces they extend (None: unknown)."""
+    delegates = getattr(value, "_delegates", None) if type(value).__name__ == "InterfaceDynamicProxy" else None
+    found: set[str] = set()
+    known = False
+    for item in delegates or [value]:
+        for klass in type(item).__mro__:
+            own = klass.__dict__.get("__jsii_type__", None)
+            if isinstance(own, str):  # a class, or the proxy class of an interface (_IKeyProxy)
+                known = True
+                found.add(own)
+            for interface in klass.__dict__.get("__jsii_ifaces__", None) or ():
+                known = True
+                for base in getattr(interface, "__mro__", (interface,)):
+                    name = getattr(base, "__jsii_type__", None)
+                    if isinstance(name, str):
+                        found.add(name)
+    return found if known else None
+
+
+class TypeChecks(Checker):
+    """Wrong Python types become problems of the one ValidationError, never a jsii traceback."""
+
+    def optional(self, field: str, value: Any, expected: Any) -> bool:
+        """``value`` is None or of type ``expected``."""
+        if value is None or is_instance(value, expected):
+            return True
+        self.fail("props.type", field, value,
+                  f"must be {_type_name(expected)}, got {type(value).__name__}",
+                  f"pass a {_type_name(expected)}")
+        return False
+
+    def required(self, field: str, value: Any, expected: Any) -> bool:
+        """``value`` is given and of type ``expected``."""
+        if value is None:
+            self.fail("props.required", field, None, "is required", f"pass a {_type_name(expected)}")
+            return False
+        return self.optional(field, value, expected)
+
+    def optional_sequence(self, field: str, value: Any, expected: Any) -> bool:
+        """``value`` is None or a list/tuple of ``expected``."""
+        if value is None:
+            return True
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+            self.fail("props.type", field, value, f"must be a list of {_type_name(expected)}",
+                      f"pass a list, e.g. [{_type_name(expected)}(...)]")
+            return False
+        ok = True
+        for index, item in enumerate(value):
+            ok = self.optional(f"{field}[{index}]", item, expected) and ok
+        return ok
+
+    def optional_mapping(self, field: str, value: Any) -> bool:
+        """``value`` is None or a mapping."""
+        if value is None or isinstance(value, Mapping):
+            return True
+        self.fail("props.type", field, value, f"must be a dict, got {type(value).__name__}",
+                  "pass a dict of names to string values")
+        return False
+
+    def conflict(self, field: str, message: str) -> None:
+        """Record props that are missing or cannot be combined."""
+        self.fail("props.required", field, None, message, message)
+
+    def raise_if_any(self, where: str | IConstruct, construct_type: str) -> None:
+        """Raise the collected problems (if any) as one ValidationError.
+
+        ``where`` is the construct path, or the construct itself: its path is then read (a jsii
+        round trip) only when there is something to raise.
+        """
+        if self.problems:
+            path = where if isinstance(where, str) else where.node.path
+            raise ValidationError(path, construct_type, self.problems)
+
+
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+_NONE = type(None)
+_CHECKED = "__cdk_sagemaker_inference_checked__"
+
+
+def check_value(types_: TypeChecks, field: str, value: Any, hint: Any) -> bool:
+    """Record a problem when ``value`` does not fit ``hint``; True when it fits."""
+    if hint is Any or hint is object:
+        return True
+    origin = typing.get_origin(hint)
+    if value is None and not ((origin is typing.Union or origin is types.UnionType)
+                              and _NONE in typing.get_args(hint)):
+        types_.fail("props.required", field, None, "is required", f"pass {_expected(hint)}")
+        return False
+    if origin is typing.Union or origin is types.UnionType:
+        return _check_union(types_, field, value, typing.get_args(hint))
+    if origin is typing.Literal:
+        if value in typing.get_args(hint):
+            return True
+        return _wrong(types_, field, value, " or ".join(repr(a) for a in typing.get_args(hint)))
+    if origin in (collections.abc.Sequence, list, tuple, collections.abc.Iterable):
+        return _check_sequence(types_, field, value, typing.get_args(hint))
+    if origin in (collections.abc.Mapping, dict):
+        return _check_mapping(types_, field, value, typing.get_args(hint))
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return callable(value) or _wrong(types_, field, value, "a callable")
+    if hint is _NONE:
+        return value is None or _wrong(types_, field, value, "None")
+    if hint is bool:
+        return isinstance(value, bool) or _wrong(types_, field, value, "bool")
+    if hint is int or hint is float:
+        return check_number(types_, field, value, integer=hint is int)
+    if hint is str:
+        return isinstance(value, str) or _wrong(types_, field, value, "str")
+    if not isinstance(hint, type):
+        return True  # a TypeVar or a typing construct this API does not use: nothing to check
+    if not is_instance(value, hint):
+        return _wrong(types_, field, value, _type_name(hint))
+    if getattr(hint, "__jsii_type__", None) == "aws-cdk-lib.Duration":
+        return check_duration(types_, field, value)
+    if dataclasses.is_dataclass(hint) and not isinstance(value, enum.Enum):
+        return check_dataclass(types_, field, value)
+    return True
+
+
+def check_number(types_: TypeChecks, field: str, value: Any, *, integer: bool) -> bool:
+    """A number the template can carry: the right kind, finite, and (whole numbers) 32-bit."""
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, str) and is_unresolved(value):
+        types_.fail("props.token", field, value,
+                    f"is a string token where {kind} is needed",
+                    "wrap the token with Token.as_number(...) (e.g. Token.as_number(Fn.import_value('x'))), "
+                    "or pass a literal number")
+        return False
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _wrong(types_, field, value, kind)
+    if is_unresolved(value):
+        return True  # a number token (CfnParameter.value_as_number, Token.as_number): the template carries it
+    if isinstance(value, float) and not math.isfinite(value):
+        types_.fail("props.finite", field, value, f"{value!r} is not a finite number",
+                    f"pass {kind} (a CloudFormation template is JSON, which has no NaN or Infinity)")
+        return False
+    if integer and not isinstance(value, int):
+        return _wrong(types_, field, value, kind)
+    if integer and not INT32_MIN <= value <= INT32_MAX:
+        types_.fail("props.int32", field, value,
+                    f"{value} does not fit the API's integer type ({INT32_MIN} to {INT32_MAX})",
+                    "use a value in the documented range of this prop")
+        return False
+    return True
+
+
+def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
+    """A token Duration is accepted where aws-cdk-lib can render it in seconds (``Duration.seconds(token)``).
+
+    ``Duration.minutes(token)`` cannot be converted to seconds without knowing the token's value, so
+    aws-cdk-lib throws from deep inside a later call: refuse it here, with the way out.
+    """
+    if not value.is_unresolved():
+        return True
+    try:
+        value.to_seconds()
+    except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
+        types_.fail("props.token", field, value.to_string(),
+                    "is a Duration of a token in a unit other than seconds, which cannot be converted at synth",
+                    "use Duration.seconds(token) (the template then carries the token), or a literal Duration")
+        return False
+    return True
+
+
+def check_dataclass(types_: TypeChecks, field: str, value: Any) -> bool:
+    """Each field of a dataclass prop against the dataclass's annotations."""
+    ok = True
+    hints = _hints(type(value))  # type: ignore[arg-type]
+    for item in dataclasses.fields(value):
+        if item.name in hints:
+            ok = check_value(types_, f"{field}.{item.name}", getattr(value, item.name), hints[item.name]) and ok
+    return ok
+
+
+def _check_union(types_: TypeChecks, field: str, value: Any, members: tuple[Any, ...]) -> bool:
+    if value is None and _NONE in members:
+        return True
+    candidates = [m for m in members if m is not _NONE]
+    if len(candidates) == 1:
+        return check_value(types_, field, value, candidates[0])
+    for candidate in candidates:
+        if check_value(TypeChecks(), field, value, candidate):
+            return True
+    # None of them fits: report the member whose own check went deepest, else the union.
+    for candidate in candidates:
+        if isinstance(candidate, type) and is_instance(value, candidate):
+            return check_value(types_, field, value, candidate)
+    return _wrong(types_, field, value, " or ".join(_type_name(m) for m in candidates))
+
+
+def _check_sequence(types_: TypeChecks, field: str, value: Any, args: tuple[Any, ...]) -> bool:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+        return _wrong(types_, field, value, "a list")
+    if is_unresolved(value) and all(isinstance(item, str) for item in value):
+        return True  # a list token (e.g. Fn.split) resolves at deploy time
+    item_hint = args[0] if args else Any
+    ok = True
+    for index, item in enumerate(value):
+        ok = check_value(types_, f"{field}[{index}]", item, item_hint) and ok
+    return ok
+
+
+def _check_mapping(types_: TypeChecks, field: str, value: Any, args: tuple[Any, ...]) -> bool:
+    if not isinstance(value, Mapping):
+        return _wrong(types_, field, value, "a dict")
+    key_hint, item_hint = args if len(args) == 2 else (Any, Any)
+    ok = True
+    for key, item in value.items():
+        ok = check_value(types_, f"{field}[{key!r}]", key, key_hint) and ok
+        ok = check_value(types_, f"{field}[{key!r}]", item, item_hint) and ok
+    return ok
+
+
+def _expected(hint: Any) -> str:
+    """How a message names what ``hint`` allows."""
+    if hint is int:
+        return "a whole number"
+    if hint is float:
+        return "a number"
+    origin = typing.get_origin(hint)
+    if origin in (collections.abc.Sequence, list, tuple):
+        return "a list"
+    if origin in (collections.abc.Mapping, dict):
+        return "a dict"
+    if origin is typing.Union or origin is types.UnionType:
+        return " or ".join(_expected(a) for a in typing.get_args(hint) if a is not _NONE)
+    return _type_name(hint)
+
+
+def _wrong(types_: TypeChecks, field: str, value: Any, expected: str) -> bool:
+    types_.fail("props.type", field, value, f"must be {expected}, got {type(value).__name__}", f"pass {expected}")
+    return False
+
+
+@functools.cache
+def _hints(owner: Any) -> dict[str, Any]:  # owner: a function or a class (hashable)
+    """Resolved annotations of a function or class (``from __future__ import annotations`` makes them strings)."""
+    return typing.get_type_hints(owner)
+
+
+# ---------------------------------------------------------------------------------------------- the decorator
+def checked(construct_type: str, *,
+            environment: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None) -> Callable[[F], F]:
+    """Check a public callable's arguments against its annotations before it runs.
+
+    * ``__init__(self, scope, construct_id, ...)`` of a construct: the error names the path the
+      construct would have (``scope path/construct_id``);
+    * a method of a construct: the construct's path;
+    * a static factory: ``construct_type`` (e.g. ``ModelData.from_bucket``) stands for the path.
+
+    A missing or misspelt keyword is a ``props.required``/``props.type`` problem too (with the closest
+    prop name), not Python's ``TypeError``. ``environment`` (constructs only): a check of the props
+    against the scope's account and Region, run when the types are right.
+    """
+    def decorate(function: F) -> F:
+        signature = inspect.signature(function)
+        names = list(signature.parameters)
+        is_construct_init = function.__name__ == "__init__" and names[1:3] == ["scope", "construct_id"]
+        is_method = bool(names) and names[0] == "self"
+        skip = {"self", "cls", "scope", "construct_id"} if is_construct_init else {"self", "cls"}
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            problems = TypeChecks()
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as error:
+                _binding_problem(problems, signature, args, kwargs, error)
+                bound = None
+            if bound is not None:
+                hints = _hints(function)
+                for name, given in bound.arguments.items():
+                    parameter = signature.parameters[name]
+                    if name in skip or name not in hints:
+                        continue
+                    if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                        continue  # passed through to aws-cdk-lib, which documents them
+                    if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+                        for index, item in enumerate(given):
+                            check_value(problems, f"{name}[{index}]", item, hints[name])
+                        continue
+                    check_value(problems, name, given, hints[name])
+                if environment is not None and is_construct_init and not problems.problems:
+                    problems.problems += environment(bound.arguments["scope"], {
+                        k: v for k, v in bound.arguments.items() if k not in skip})
+            if problems.problems:
+                raise ValidationError(_path(is_construct_init, is_method, args, kwargs),
+                                      construct_type, problems.problems)
+            return function(*args, **kwargs)
+
+        setattr(wrapper, _CHECKED, True)
+        return typing.cast(F, wrapper)
+
+    return decorate
+
+
+def is_checked(function: Any) -> bool:
+    """Whether ``function`` checks its arguments (the API walk in the tests asks this of every callable)."""
+    return bool(getattr(function, _CHECKED, False))
+
+
+def _binding_problem(problems: TypeChecks, signature: inspect.Signature, args: tuple[Any, ...],
+                     kwargs: Mapping[str, Any], error: TypeError) -> None:
+    accepted = [n for n, p in signature.parameters.items() if n not in ("self", "cls")
+                and p.kind is not inspect.Parameter.VAR_KEYWORD]
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
+    unknown = [] if takes_any else [k for k in kwargs if k not in signature.parameters]
+    for name in unknown:
+        close = difflib.get_close_matches(name, accepted, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"the props are: {', '.join(accepted)}"
+        problems.fail("props.type", name, kwargs[name], "is not a prop of this construct", hint)
+    missing = [n for n, p in signature.parameters.items() if p.default is inspect.Parameter.empty
+               and p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+               and n not in kwargs and n not in ("self", "cls")]
+    positional = [n for n, p in signature.parameters.items()
+                  if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    for name in missing:
+        if name in positional[:len(args)]:
+            continue
+        problems.conflict(name, f"{name} is required")
+    if not problems.problems:
+        problems.fail("props.type", "arguments", None, str(error), "pass the props by keyword, as documented")
+
+
+def _path(is_construct_init: bool, is_method: bool, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str:
+    """The construct path for the error (read only when there is something to raise)."""
+    try:
+        if is_construct_init:
+            scope = args[1] if len(args) > 1 else kwargs.get("scope")
+            construct_id = args[2] if len(args) > 2 else kwargs.get("construct_id")
+            parent = scope.node.path if scope is not None and hasattr(scope, "node") else ""
+            return f"{parent}/{construct_id}" if parent else str(construct_id)
+        owner = args[0] if args and is_method else None
+        node = getattr(owner, "node", None)
+        if node is not None:
+            return str(node.path)
+    except Exception:  # the path is for the message only; the problems are what matter
+        pass
+    return ""
