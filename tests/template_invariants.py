@@ -126,5 +126,4 @@ def _role_locations(resources: dict[str, Any]) -> Iterator[tuple[str, list[tuple
             name = variant.get("ModelName", {})
             if isinstance(name, dict) and "Fn::GetAtt" in name and name["Fn::GetAtt"][0] in models:
                 models[name["Fn::GetAtt"][0]][1].extend(("s3:PutObject", url) for url in written)
-    for role_id, locations in models.values():
-        yield role_id, locations
+    yield from models.values()

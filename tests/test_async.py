@@ -32,7 +32,6 @@ from cdk_sagemaker_inference.validation.async_inference import (
     validate_async_inference,
     validate_async_locations,
 )
-from template_invariants import check_template
 from helpers import (
     cfn_lint_errors,
     nag_findings,
@@ -45,6 +44,7 @@ from helpers import (
 )
 from stacks.async_stack import AsyncStack
 from stacks.common import synthesizer
+from template_invariants import check_template
 
 IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker")
 SUCCESS = IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC
@@ -684,8 +684,8 @@ def test_accepts_a_bucket_root_location_and_grants_exactly_it() -> None:
     warnings = [w for w in warnings_of(stack) if "async.distinct-locations" in w]
     assert any("output_location.prefix = '': is empty" in w for w in warnings)
     config = template_json(endpoint)
-    output = [r for r in config["Resources"].values()
-              if r["Type"] == "AWS::SageMaker::EndpointConfig"][0]["Properties"]["AsyncInferenceConfig"]
+    output = next(r for r in config["Resources"].values()
+              if r["Type"] == "AWS::SageMaker::EndpointConfig")["Properties"]["AsyncInferenceConfig"]
     assert output["OutputConfig"]["S3OutputPath"] == "s3://my-results/"
     findings = check_template(config)
     assert findings.problems == [] and findings.locations_compared >= 2

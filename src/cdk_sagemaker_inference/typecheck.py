@@ -61,8 +61,10 @@ def is_instance(value: Any, expected: Any) -> bool:
         if isinstance(value, _PLAIN_VALUES):
             return False  # a str/number/dict never implements a jsii interface (e.g. an ARN for an IKey)
         declared_all = jsii_interfaces(value)
-        if not wanted or declared_all is None:
-            return True  # a typing construct, or an object jsii lists no interfaces for
+        if not wanted:
+            return True  # a typing construct that names no jsii interface
+        if declared_all is None:
+            return False  # a plain Python object implements no jsii interface (it would fail in the kernel)
         return bool(wanted & declared_all)
     interfaces = getattr(type(value), "__jsii_ifaces__", None) or getattr(value, "__jsii_ifaces__", None)
     if interfaces:

@@ -1,0 +1,213 @@
+"""Every prop of the public API, walked from its annotations, with values of the wrong kind.
+
+Nothing here lists props by hand: each public construct, factory and method is called with a valid,
+fully featured set of arguments (``BASELINES``), then once per argument (and per field of every
+dataclass argument, and of the dataclasses inside lists) with each wrong value its annotation
+implies: another Python type, NaN and ±Infinity, a whole number beyond 32 bits, a string token
+where a number is needed, a ``Duration`` of a token in minutes, a dict where a dataclass is
+needed. Each must end in a ``ValidationError`` naming that argument's path, raised before the
+first jsii call, and the process must still synthesize afterwards. A prop added tomorrow is walked
+without a change here; a public callable added without the check fails
+``test_every_public_callable_checks_its_arguments``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import inspect
+import math
+import typing
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from aws_cdk import CfnParameter, Duration, Fn, Stack
+
+import cdk_sagemaker_inference as lib
+import cdk_sagemaker_inference.constructs as constructs_module
+from api_baselines import BASELINES, IDS
+from api_baselines import model as _model
+from cdk_sagemaker_inference import ValidationError
+from cdk_sagemaker_inference.typecheck import is_checked
+from helpers import new_stack, template_of
+
+_NONE = type(None)
+
+
+# ------------------------------------------------------------------------------ wrong values from a hint
+def wrong_values(hint: Any, stack: Stack) -> Iterator[tuple[str, Any]]:
+    """(label, value) pairs that do not fit ``hint``."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
+        members = [m for m in typing.get_args(hint) if m is not _NONE]
+        yield "object", object()
+        if not any(m in (int, float) for m in members):
+            yield "int", 5
+        if str not in members:
+            yield "str", "x"
+        return
+    if origin in (list, tuple) or str(origin) == "<class 'collections.abc.Sequence'>":
+        yield "str-for-list", "x"
+        yield "object-item", [object()]
+        return
+    if str(origin) == "<class 'collections.abc.Mapping'>":
+        yield "list-for-dict", ["x"]
+        yield "object-value", {"K": object()}
+        return
+    if hint is bool:
+        yield from (("int", 1), ("str", "yes"))
+    elif hint is int:
+        yield from (("float", 1.5), ("nan", math.nan), ("inf", math.inf), ("int64", 2**40),
+                    ("-int64", -(2**40)), ("bool", True), ("str", "1"), ("str-token", Fn.import_value("Edge")))
+    elif hint is float:
+        yield from (("nan", math.nan), ("inf", math.inf), ("-inf", -math.inf), ("str", "1.0"),
+                    ("str-token", Fn.import_value("Edge")), ("bool", False))
+    elif hint is str:
+        yield from (("int", 5), ("list", ["x"]), ("bytes", b"x"))
+    elif hint is Duration:
+        token = CfnParameter(stack, f"Minutes{next(IDS)}", type="Number").value_as_number
+        yield from (("int", 300), ("minutes-token", Duration.minutes(token)))
+    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+        yield "enum-value", next(iter(hint)).value
+    elif dataclasses.is_dataclass(hint):
+        yield "dict", {}
+    elif isinstance(hint, type):
+        yield from (("str", "arn:aws:s3:::x"), ("object", object()))
+
+
+def _hints(function: Callable[..., Any]) -> dict[str, Any]:
+    target = function.__init__ if inspect.isclass(function) else function  # type: ignore[misc]
+    return typing.get_type_hints(inspect.unwrap(target))
+
+
+@dataclasses.dataclass
+class Case:
+    field: str
+    label: str
+    kwargs: dict[str, Any]
+
+
+def cases(function: Callable[..., Any], kwargs: dict[str, Any], stack: Stack) -> Iterator[Case]:
+    """One wrong value at a time, for each argument and each field of its dataclasses."""
+    hints = _hints(function) if getattr(function, "__name__", "") != "<lambda>" else {}
+    for name, given in kwargs.items():
+        hint = hints.get(name, type(given) if not isinstance(given, (list, dict)) else None)
+        if hint is None:
+            continue
+        for label, wrong in wrong_values(hint, stack):
+            yield Case(name, label, {**kwargs, name: wrong})
+        for path, mutated in _dataclass_mutations(name, given, stack):
+            yield Case(path[0], path[1], {**kwargs, name: mutated})
+
+
+def _dataclass_mutations(field: str, value: Any, stack: Stack,
+                         depth: int = 0) -> Iterator[tuple[tuple[str, str], Any]]:
+    """((field path, label), new value) for every field of a dataclass value (and of list items)."""
+    if depth > 3:
+        return
+    if isinstance(value, list) and value:
+        for (path, mutated) in _dataclass_mutations(f"{field}[0]", value[0], stack, depth + 1):
+            yield path, [mutated, *value[1:]]
+        return
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return
+    hints = typing.get_type_hints(type(value))
+    for item in dataclasses.fields(value):
+        current = getattr(value, item.name)
+        for label, wrong in wrong_values(hints[item.name], stack):
+            yield (f"{field}.{item.name}", label), dataclasses.replace(value, **{item.name: wrong})
+        for path, mutated in _dataclass_mutations(f"{field}.{item.name}", current, stack, depth + 1):
+            yield path, dataclasses.replace(value, **{item.name: mutated})
+
+
+def _call(function: Callable[..., Any], kwargs: dict[str, Any], stack: Stack) -> Any:
+    if inspect.isclass(function):
+        return function(stack, f"Edge{next(IDS)}", **kwargs)
+    return function(**kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(BASELINES))
+def test_every_wrong_value_is_a_validation_error_naming_its_field(name: str) -> None:
+    stack = new_stack()
+    function, kwargs = BASELINES[name](stack)
+    _call(function, kwargs, stack)  # the baseline itself is valid
+    walked = 0
+    failures: list[str] = []
+    for case in cases(function, kwargs, stack):
+        walked += 1
+        try:
+            _call(function, case.kwargs, stack)
+        except ValidationError as error:
+            if not any(f == case.field or f.startswith((f"{case.field}.", f"{case.field}[")) for f in error.fields):
+                failures.append(f"{case.field} ({case.label}): the error names {error.fields}")
+            continue
+        except Exception as error:
+            failures.append(f"{case.field} ({case.label}): {type(error).__name__}: {str(error)[:200]}")
+            continue
+        failures.append(f"{case.field} ({case.label}): accepted")
+    assert walked > 0
+    assert failures == [], f"{name}: {len(failures)} of {walked} wrong values not refused cleanly:\n" + "\n".join(
+        failures[:40])
+    # The process is still healthy: a fresh valid stack synthesizes (NaN used to break the jsii pipe).
+    fresh = new_stack()
+    function, kwargs = BASELINES["ServerlessEndpoint"](fresh)
+    _call(function, kwargs, fresh)
+    template_of(fresh).resource_count_is("AWS::SageMaker::Endpoint", 1)
+
+
+def _public_callables() -> Iterator[tuple[str, Callable[..., Any]]]:
+    for name in constructs_module.__all__:
+        owner = getattr(constructs_module, name)
+        if not inspect.isclass(owner) or issubclass(owner, enum.Enum) or (dataclasses.is_dataclass(owner) and not [
+                m for m in vars(owner) if isinstance(vars(owner)[m], staticmethod)]):
+            continue
+        for attribute, value in vars(owner).items():
+            function = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+            if not inspect.isfunction(function) or (attribute.startswith("_") and attribute != "__init__"):
+                continue
+            if attribute == "__init__" and dataclasses.is_dataclass(owner):
+                continue  # generated; every construct checks its dataclass props field by field (walked above)
+            parameters = [p for p in inspect.signature(function).parameters if p not in ("self", "cls")]
+            if parameters:
+                yield f"{name}.{attribute}", function
+
+
+# Public callables that take only values the type checks cannot get wrong, with the reason.
+_NOT_CHECKED = {
+    "ContainerImage.__init__": "the base of the factories; users call the factories",
+    "ContainerImage.bind": "called by InferenceModel with its own scope and role",
+    "ModelData.__init__": "the base of the factories; users call the factories",
+    "ModelData.bind": "called by InferenceModel with its own scope and role",
+    "DataCapture.problems": "called by the endpoints, which check the DataCapture first",
+    "DataCapture.bind": "called by the endpoints after validation",
+    "EndpointBase.__init__": "the base class; its subclasses check their props",
+    "IEndpoint.grant_invoke": "a Protocol",
+    "IEndpoint.metric": "a Protocol",
+    "IEndpoint.__init__": "a Protocol",
+    "AsyncS3Location.arn_for_objects": "takes no argument",
+}
+
+
+def test_every_public_callable_checks_its_arguments() -> None:
+    unchecked = [name for name, function in _public_callables()
+                 if not is_checked(function) and name not in _NOT_CHECKED]
+    assert unchecked == [], f"public callables without @checked: {unchecked}"
+
+
+def test_instance_type_of_refuses_a_non_string() -> None:
+    with pytest.raises(ValidationError) as caught:
+        lib.InstanceType.of(5)  # type: ignore[arg-type]
+    assert caught.value.fields == ("name",)
+    assert "InstanceType.of has 1 invalid setting" in str(caught.value)
+    assert "name = 5: must be str, got int" in str(caught.value)
+
+
+def test_a_misspelt_or_missing_prop_is_a_validation_error_with_the_closest_name() -> None:
+    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:
+        lib.ServerlessEndpoint(stack, "E", model=_model(stack), memory_size=2048,  # type: ignore[call-arg]
+                               max_concurrency=5)
+    text = str(caught.value)
+    assert "memory_size = 2048: is not a prop of this construct" in text and "did you mean 'memory_size_mb'?" in text
+    assert "memory_size_mb = None: memory_size_mb is required" in text
