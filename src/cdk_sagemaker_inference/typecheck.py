@@ -243,6 +243,20 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
     return True
 
 
+def duration_in(types_: TypeChecks, field: str, duration: Any, unit: str) -> float | None:
+    """``duration`` in ``unit`` (``seconds``, ``minutes``, ``days``), or a ``props.token`` problem when it is a
+    token Duration that aws-cdk-lib cannot convert to that unit (e.g. ``Duration.seconds(token)`` in days)."""
+    if duration is None:
+        return None
+    try:
+        return float(getattr(duration, f"to_{unit}")(integral=False))
+    except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
+        types_.fail("props.token", field, duration.to_string(),
+                    f"is a Duration of a token that cannot be converted to {unit} at synth",
+                    f"use Duration.{unit}(token) (the template then carries the token), or a literal Duration")
+        return None
+
+
 def check_dataclass(types_: TypeChecks, field: str, value: Any) -> bool:
     """Each field of a dataclass prop against the dataclass's annotations."""
     ok = True

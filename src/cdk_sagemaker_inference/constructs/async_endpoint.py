@@ -21,7 +21,7 @@ from constructs import Construct
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks, checked
+from ..typecheck import TypeChecks, checked, duration_in
 from ..validation.async_inference import (
     LocationSpec,
     async_warnings,
@@ -71,6 +71,7 @@ DEFAULT_TARGET_BACKLOG_PER_INSTANCE = 5.0
 DEFAULT_SCALE_IN_COOLDOWN_S = 600
 DEFAULT_SCALE_OUT_COOLDOWN_S = 300
 DEFAULT_SCALE_FROM_ZERO_COOLDOWN_S = 300
+_MAX_LIFECYCLE_RULE_ID = 255  # S3 LifecycleRule ID (CloudFormation AWS::S3::Bucket Rule.Id maxLength)
 
 
 class IncludeInferenceResponseIn(enum.Enum):
@@ -343,6 +344,8 @@ class AsyncEndpoint(EndpointBase):
         elif min_instances != 0 and not is_unresolved(min_instances) and scale_from_zero_cooldown is not None:
             check.conflict("scale_from_zero_cooldown",
                            "scale_from_zero_cooldown configures the wake-up policy of min_instances=0")
+        input_days = duration_in(check, "input_expiration", input_expiration, "days")
+        output_days = duration_in(check, "output_expiration", output_expiration, "days")
         problems: list[Problem] = problems_of(
             check.problems,
             validate_async_model(model.spec),
@@ -357,8 +360,8 @@ class AsyncEndpoint(EndpointBase):
                 creates_error_topic=error_topic is None and create_topics,
                 include_inference_response_in=include,
             ),
-            validate_expiration("input_expiration", _days(input_expiration), bucket_created=creates_bucket),
-            validate_expiration("output_expiration", _days(output_expiration), bucket_created=creates_bucket),
+            validate_expiration("input_expiration", input_days, bucket_created=creates_bucket),
+            validate_expiration("output_expiration", output_days, bucket_created=creates_bucket),
             validate_async_scaling(
                 min_instances=min_instances,
                 max_instances=max_instances,
@@ -471,7 +474,10 @@ class AsyncEndpoint(EndpointBase):
         for field, prefix in prefixes.items():
             expiration = input_expiration if field == "input_location" else output_expiration
             if expiration is not None:
-                rules.append(s3.LifecycleRule(id=f"expire-{prefix.replace('/', '-')}", prefix=f"{prefix}/",
+                rule_id = f"expire-{prefix.replace('/', '-')}"
+                if is_unresolved(prefix) or len(rule_id) > _MAX_LIFECYCLE_RULE_ID:
+                    rule_id = f"expire-{field.removesuffix('_location')}"  # a rule id is 1–255 characters
+                rules.append(s3.LifecycleRule(id=rule_id, prefix=f"{prefix}/",
                                               expiration=expiration,
                                               abort_incomplete_multipart_upload_after=days(1)))
         created = s3.Bucket(
@@ -772,9 +778,6 @@ def _int_seconds(duration: Duration | None) -> int | None:
         return None
     return seconds if is_unresolved(seconds) else int(seconds)  # type: ignore[return-value]
 
-
-def _days(duration: Duration | None) -> float | None:
-    return None if duration is None else duration.to_days(integral=False)
 
 
 def _encryption_key(bucket: s3.IBucket) -> kms.IKey | None:

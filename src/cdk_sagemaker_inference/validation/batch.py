@@ -233,7 +233,7 @@ def _check_join(check: Checker, content_type: object, split_type: object, assemb
                        "set output assemble_with=AssembleWith.LINE")
     elif media not in JSON_CONTENT_TYPES:
         check.fail("batch.join-csv", "data_processing.join_source", "Input",
-                   f"input content type {content_type!r} cannot be joined: only JSON and CSV input can",
+                   f"input.content_type {content_type!r} cannot be joined: only JSON and CSV input can",
                    "drop join_source, or use text/csv or application/json(lines) input")
 
 
