@@ -581,8 +581,8 @@ def test_fails_when_max_concurrent_invocations_is_not_a_whole_number() -> None:
 def test_fails_when_an_output_path_is_longer_than_512(field: str, prop: str) -> None:
     error = refused(**{prop: "p" * 520})
     text = str(error)
-    assert error.fields == (field,)
-    assert f"{field} = 's3://bucket/ppp" in text and "characters long: at most 512 are allowed" in text
+    assert error.fields == (prop,)  # the prop the user set; the message shows the whole location
+    assert f"{prop} = 's3://bucket/ppp" in text and "characters long: at most 512 are allowed" in text
     assert "async.output-path" in text and "BC AsyncInferenceOutputConfig" in text
 
 

@@ -249,7 +249,8 @@ def duration_in(types_: TypeChecks, field: str, duration: Any, unit: str) -> flo
     if duration is None:
         return None
     try:
-        return float(getattr(duration, f"to_{unit}")(integral=False))
+        amount: float = getattr(duration, f"to_{unit}")(integral=False)
+        return amount
     except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
         types_.fail("props.token", field, duration.to_string(),
                     f"is a Duration of a token that cannot be converted to {unit} at synth",

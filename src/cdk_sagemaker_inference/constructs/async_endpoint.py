@@ -352,6 +352,9 @@ class AsyncEndpoint(EndpointBase):
             validate_async_inference(
                 output_path=location_specs[1].uri,
                 failure_path=location_specs[2].uri,
+                # The messages name the prop the user set (output_prefix, or output_location.prefix).
+                output_field=_location_field("output", output_prefix, output_location),
+                failure_field=_location_field("failure", failure_prefix, failure_location),
                 kms_key_id=kms_key.key_arn if kms_key is not None else None,
                 max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
                 success_topic_arn=success_topic.topic_arn if success_topic is not None else None,
@@ -755,6 +758,12 @@ def _bucket_shown(bucket: Any) -> str:
 def _created(bucket: s3.IBucket | None) -> s3.IBucket:
     assert bucket is not None, "the construct creates its bucket before it is used"
     return bucket
+
+
+def _location_field(kind: str, prefix: str | None, location: AsyncS3Location | None) -> str:
+    if prefix is not None:
+        return f"{kind}_prefix"
+    return f"{kind}_location.prefix" if location is not None else f"{kind}_location"
 
 
 def _normalise(prefix: str) -> str:

@@ -53,6 +53,8 @@ def validate_async_inference(
     *,
     output_path: object,
     failure_path: object,
+    output_field: str = "output_location",
+    failure_field: str = "failure_location",
     kms_key_id: object = None,
     max_concurrent_invocations_per_instance: object = None,
     success_topic_arn: object = None,
@@ -66,7 +68,7 @@ def validate_async_inference(
     A topic the construct creates has no ARN yet: ``creates_*_topic`` says it will exist.
     """
     check = Checker()
-    for field, path in (("output_location", output_path), ("failure_location", failure_path)):
+    for field, path in ((output_field, output_path), (failure_field, failure_path)):
         if path is None:
             check.fail("async.output-path", field, None, "is required",
                        "pass an S3 location (or let the construct create its bucket)")

@@ -1,0 +1,360 @@
+"""One test per class of edge a reviewer found, with the exact message (the walks in
+``test_api_edges.py`` and ``property/test_value_edges.py`` look for the next member of each class)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from aws_cdk import CfnParameter, Duration, Environment, Fn, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+
+import cdk_sagemaker_inference as lib
+from cdk_sagemaker_inference import ValidationError
+from helpers import new_app, new_stack, resources_of, template_of, warnings_of
+from template_invariants import check_template
+
+IMAGE = lib.ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1")
+ENV_US = Environment(account="123456789012", region="us-east-1")
+ENV_EU = Environment(account="123456789012", region="eu-west-1")
+
+
+def model(stack: Stack, construct_id: str = "Model", key: str = "m/model.tar.gz", **props: Any) -> lib.InferenceModel:
+    bucket = s3.Bucket.from_bucket_name(stack, f"{construct_id}Bucket", "my-models")
+    props.setdefault("model_data", lib.ModelData.from_bucket(bucket, key))
+    return lib.InferenceModel(stack, construct_id, image=IMAGE, **props)
+
+
+def refused(build: Any) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        build()
+    return caught.value
+
+
+def still_synthesizes() -> None:
+    """The jsii process is healthy after the refusal (NaN used to break its pipe for good)."""
+    stack = new_stack()
+    lib.ServerlessEndpoint(stack, "After", model=model(stack), memory_size_mb=2048, max_concurrency=5)
+    template_of(stack).resource_count_is("AWS::SageMaker::Endpoint", 1)
+
+
+# ------------------------------------------------------------------ 1. non-finite and out-of-range numbers
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_non_finite_weight_is_refused_before_jsii_and_the_process_survives(value: float) -> None:
+    stack = new_stack()
+    variant = lib.ProductionVariant(variant_name="A", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                    instance_count=2, initial_weight=value)
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", variants=[variant]))
+    assert error.fields == ("variants[0].initial_weight",)
+    assert f"variants[0].initial_weight = {value!r}: {value!r} is not a finite number" in str(error)
+    assert "rule props.finite (source: RFC 8259" in str(error)
+    still_synthesizes()
+
+
+def test_capacity_beyond_32_bits_is_refused() -> None:
+    stack = new_stack()
+    scaling = lib.InstanceScaling(min_capacity=1, max_capacity=2**40, target_invocations_per_instance=5)
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                                 instance_count=2, autoscaling=scaling))
+    assert ("autoscaling.max_capacity = 1099511627776: 1099511627776 does not fit the API's integer type "
+            "(-2147483648 to 2147483647)") in str(error)
+
+
+def test_a_number_at_the_32_bit_edge_passes_the_type_check() -> None:
+    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:  # the construct's own range rule then applies
+        lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=2048, max_concurrency=2**31 - 1)
+    assert caught.value.fields == ("max_concurrency",)
+    assert "must be between 1 and 200" in str(caught.value)
+
+
+# ------------------------------------------------------------------ 2. wrong Python types
+def test_a_bucket_name_for_a_bucket_is_a_validation_error() -> None:
+    error = refused(lambda: lib.ModelData.from_bucket("my-models", "m.tar.gz"))  # type: ignore[arg-type]
+    assert str(error).startswith("ModelData.from_bucket has 1 invalid setting:")
+    assert "bucket = 'my-models': must be IBucket, got str" in str(error)
+
+
+def test_a_string_for_a_subnet_selection_is_a_validation_error() -> None:
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2)
+    error = refused(lambda: model(stack, vpc=vpc, vpc_subnets="private"))
+    assert "InferenceModel at 'Test/Model'" in str(error)
+    assert "vpc_subnets = 'private': must be SubnetSelection, got str" in str(error)
+
+
+def test_a_number_for_a_cooldown_is_a_validation_error() -> None:
+    stack = new_stack()
+    scaling = lib.InstanceScaling(min_capacity=1, max_capacity=2, target_invocations_per_instance=5,
+                                  scale_in_cooldown=300)  # type: ignore[arg-type]
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                                 instance_count=2, autoscaling=scaling))
+    assert "autoscaling.scale_in_cooldown = 300: must be Duration, got int" in str(error)
+
+
+def test_a_string_token_for_a_number_says_how_to_convert_it() -> None:
+    stack = new_stack()
+    error = refused(lambda: lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=Fn.import_value("Mem"),
+                                                   max_concurrency=5))
+    assert "memory_size_mb = '${Token[" in str(error)
+    assert "is a string token where a whole number is needed" in str(error)
+    assert "wrap the token with Token.as_number(...)" in str(error)
+
+
+# ------------------------------------------------------------------ 3. tokens
+def test_a_duration_of_a_token_in_minutes_is_refused_with_the_way_out() -> None:
+    stack = new_stack()
+    minutes = CfnParameter(stack, "Minutes", type="Number").value_as_number
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                                 instance_count=2,
+                                                 model_data_download_timeout=Duration.minutes(minutes)))
+    assert error.fields == ("model_data_download_timeout",)
+    assert "is a Duration of a token in a unit other than seconds" in str(error)
+    assert "use Duration.seconds(token)" in str(error)
+
+
+def test_a_duration_of_a_token_in_seconds_is_carried_by_the_template() -> None:
+    stack = new_stack()
+    seconds = CfnParameter(stack, "Seconds", type="Number").value_as_number
+    lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE, instance_count=2,
+                         model_data_download_timeout=Duration.seconds(seconds))
+    (config,) = resources_of(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()
+    variant = config["Properties"]["ProductionVariants"][0]
+    assert variant["ModelDataDownloadTimeoutInSeconds"] == {"Ref": "Seconds"}
+
+
+def test_a_token_expiration_must_be_given_in_days() -> None:
+    stack = new_stack()
+    seconds = CfnParameter(stack, "Seconds", type="Number").value_as_number
+    error = refused(lambda: lib.AsyncEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                              input_expiration=Duration.seconds(seconds)))
+    assert "input_expiration = " in str(error)
+    assert "cannot be converted to days at synth" in str(error) and "use Duration.days(token)" in str(error)
+
+
+def test_a_token_variant_name_with_autoscaling_synthesizes() -> None:
+    stack = new_stack()
+    name = CfnParameter(stack, "Variant").value_as_string
+    endpoint = lib.RealtimeEndpoint(
+        stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE, instance_count=2, variant_name=name,
+        autoscaling=lib.InstanceScaling(min_capacity=2, max_capacity=4, target_invocations_per_instance=100))
+    endpoint.alarm_5xx_rate()
+    template = template_of(stack)
+    template.resource_count_is("AWS::ApplicationAutoScaling::ScalableTarget", 1)
+    assert endpoint.node.try_find_child("Variant0Scaling") is not None
+    assert endpoint.node.try_find_child("Variant05xxRateAlarm") is not None
+
+
+# ------------------------------------------------------------------ 4. false refusals
+def test_an_image_asset_is_accepted(tmp_path: Any) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM public.ecr.aws/docker/library/python:3.12-slim\n")
+    stack = new_stack()
+    lib.InferenceModel(stack, "Model", image=lib.ContainerImage.from_asset(str(tmp_path)))
+    template_of(stack).resource_count_is("AWS::SageMaker::Model", 1)
+
+
+def test_async_output_and_failure_at_the_bucket_root_are_accepted_with_a_warning() -> None:
+    stack = new_stack()
+    results = s3.Bucket.from_bucket_name(stack, "Results", "my-results")
+    lib.AsyncEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                      output_location=lib.AsyncS3Location(results, ""),
+                      failure_location=lib.AsyncS3Location(results, ""))
+    warnings = [w for w in warnings_of(stack) if "async.distinct-locations" in w]
+    assert any("output_location.prefix = '': is empty: the location would be the whole bucket" in w for w in warnings)
+    findings = check_template(template_of(stack).to_json())
+    assert findings.problems == [] and findings.locations_compared == 3
+
+
+def test_latin_1_letters_in_keys_are_accepted_everywhere() -> None:
+    stack = new_stack()
+    records = s3.Bucket.from_bucket_name(stack, "Records", "my-records")
+    lib.BatchTransformJob(stack, "Job", model=model(stack, key="données/model.tar.gz"),
+                          instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+                          input=lib.BatchTransformInput.from_prefix(records, "entrées/"),
+                          output=lib.BatchTransformOutput(bucket=records, prefix="résultats/"))
+    template_of(stack).resource_count_is("AWS::StepFunctions::StateMachine", 1)
+
+
+# ------------------------------------------------------------------ 5. grants match their locations
+@pytest.mark.parametrize("prefix,url,grant", [
+    ("", "s3://my-capture/", "my-capture/*"),
+    ("/", "s3://my-capture/", "my-capture/*"),
+    ("/capture/", "s3://my-capture/capture", "my-capture/capture/*"),
+])
+def test_data_capture_destination_and_grant_come_from_one_prefix(prefix: str, url: str, grant: str) -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Capture", "my-capture")
+    lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE, instance_count=2,
+                         data_capture=lib.DataCapture(bucket=bucket, prefix=prefix))
+    template = template_of(stack).to_json()
+    (config,) = resources_of(template, "AWS::SageMaker::EndpointConfig").values()
+    assert config["Properties"]["DataCaptureConfig"]["DestinationS3Uri"] == url
+    assert grant in str(template) and "my-capture//" not in str(template)
+    assert check_template(template).problems == []
+
+
+@pytest.mark.parametrize("build,url,pattern", [
+    (lambda b: lib.ModelData.from_bucket(b, "/m/model.tar.gz"), "s3://my-models/m/model.tar.gz", "m/model.tar.gz"),
+    (lambda b: lib.ModelData.from_uncompressed_prefix(b, ""), "s3://my-models/", "*"),
+    (lambda b: lib.ModelData.from_uncompressed_prefix(b, "/llm"), "s3://my-models/llm/", "llm/*"),
+])
+def test_model_data_url_and_grant_come_from_one_key(build: Any, url: str, pattern: str) -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "my-models")
+    lib.InferenceModel(stack, "Model", image=IMAGE, model_data=build(bucket))
+    template = template_of(stack).to_json()
+    assert url in str(template) and f":s3:::my-models/{pattern}" in str(template)
+    findings = check_template(template)
+    assert findings.problems == [] and findings.locations_compared == 1
+
+
+def test_a_multi_model_prefix_is_granted_as_a_prefix() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "my-models")
+    lib.InferenceModel(stack, "Model", containers=[lib.ContainerDefinition(
+        image=IMAGE, model_data=lib.ModelData.from_bucket(bucket, "many/"), mode=lib.ContainerMode.MULTI_MODEL)])
+    template = template_of(stack).to_json()
+    assert ":s3:::my-models/many/*" in str(template)
+    assert check_template(template).problems == []
+
+
+# ------------------------------------------------------------------ 6. templates that would fail at deploy
+def test_one_model_behind_two_async_endpoints_has_no_duplicate_sid() -> None:
+    stack = new_stack()
+    shared = model(stack)
+    io = s3.Bucket.from_bucket_name(stack, "Io", "my-io")
+    for name in ("First", "Second"):
+        lib.AsyncEndpoint(stack, name, model=shared, instance_type=lib.InstanceType.M5_LARGE, bucket=io,
+                          input_prefix=f"{name}/in", output_prefix=f"{name}/out", failure_prefix=f"{name}/failed")
+    findings = check_template(template_of(stack).to_json())
+    assert findings.problems == [] and findings.locations_compared == 5  # model data, 2 × (output, failure)
+
+
+def test_the_same_endpoint_name_twice_in_one_environment_is_refused_case_insensitively() -> None:
+    app = new_app()
+    first, second = new_stack(app, "First", env=ENV_US), new_stack(app, "Second", env=ENV_US)
+    lib.ServerlessEndpoint(first, "E", model=model(first), memory_size_mb=2048, max_concurrency=5,
+                           endpoint_name="scoring")
+    error = refused(lambda: lib.ServerlessEndpoint(second, "E", model=model(second), memory_size_mb=2048,
+                                                   max_concurrency=5, endpoint_name="Scoring"))
+    assert ("endpoint_name = 'Scoring': the endpoint First/E of this app already has this name in the same "
+            "account and Region (names are compared case-insensitively)") in str(error)
+    assert "rule name.endpoint-unique" in str(error)
+
+
+def test_the_same_endpoint_name_in_two_regions_or_agnostic_stacks_is_accepted() -> None:
+    app = new_app()
+    us, eu = new_stack(app, "Us", env=ENV_US), new_stack(app, "Eu", env=ENV_EU)
+    for stack in (us, eu):
+        lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=2048, max_concurrency=5,
+                               endpoint_name="scoring")
+    agnostic = new_stack(app, "Agnostic")
+    lib.ServerlessEndpoint(agnostic, "E", model=model(agnostic), memory_size_mb=2048, max_concurrency=5,
+                           endpoint_name="scoring")
+    (warning, *_) = [w for w in warnings_of(agnostic) if "name.endpoint-unique" in w]
+    assert "endpoint_name 'scoring' is also used by Us/E" in warning
+
+
+def test_a_model_in_another_region_is_refused() -> None:
+    app = new_app()
+    us, eu = new_stack(app, "Us", env=ENV_US), new_stack(app, "Eu", env=ENV_EU)
+    shared = model(us)
+    error = refused(lambda: lib.ServerlessEndpoint(eu, "E", model=shared, memory_size_mb=2048, max_concurrency=5))
+    assert ("model = 'us-east-1': the model is in a stack of Region us-east-1, this endpoint's stack is in eu-west-1"
+            in str(error))
+
+
+@pytest.mark.parametrize("kind", ["async", "batch", "capture"])
+def test_a_model_in_another_stack_of_the_same_environment_synthesizes(kind: str) -> None:
+    app = new_app()
+    models, endpoints = new_stack(app, "Models", env=ENV_US), new_stack(app, "Endpoints", env=ENV_US)
+    shared = model(models)
+    if kind == "async":
+        lib.AsyncEndpoint(endpoints, "E", model=shared, instance_type=lib.InstanceType.M5_LARGE)
+    elif kind == "batch":
+        records = s3.Bucket(endpoints, "Records", enforce_ssl=True)
+        lib.BatchTransformJob(endpoints, "Job", model=shared, instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+                              input=lib.BatchTransformInput.from_prefix(records, "in/"))
+    else:
+        capture = s3.Bucket(endpoints, "Capture", enforce_ssl=True)
+        lib.RealtimeEndpoint(endpoints, "E", model=shared, instance_type=lib.InstanceType.M5_LARGE, instance_count=2,
+                             data_capture=lib.DataCapture(bucket=capture))
+    assembly = app.synth()  # used to fail: "'Endpoints' depends on 'Models' ... (dependency cycle)"
+    template = assembly.get_stack_artifact(endpoints.artifact_id).template
+    policies = resources_of(template, "AWS::IAM::Policy")
+    assert any("ModelRoleGrants" in logical_id for logical_id in policies), sorted(policies)
+    assert "Endpoints" not in str(assembly.get_stack_artifact(models.artifact_id).template)
+
+
+def test_a_kms_key_of_another_region_is_refused() -> None:
+    stack = new_stack(env=ENV_US)
+    key = kms.Key.from_key_arn(stack, "Key", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                                 instance_count=2, kms_key=key))
+    assert "the key is in Region eu-west-1, this stack is in us-east-1" in str(error)
+    assert error.fields == ("kms_key",)
+
+
+def test_a_kms_key_nested_in_a_dataclass_is_checked_too() -> None:
+    stack = new_stack(env=ENV_US)
+    key = kms.Key.from_key_arn(stack, "Key", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    capture = s3.Bucket.from_bucket_name(stack, "Capture", "my-capture")
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                                 instance_count=2,
+                                                 data_capture=lib.DataCapture(bucket=capture, kms_key=key)))
+    assert error.fields == ("data_capture.kms_key",)
+
+
+def test_volume_size_on_a_local_nvme_type_is_refused() -> None:
+    stack = new_stack()
+    error = refused(lambda: lib.RealtimeEndpoint(stack, "E", model=model(stack),
+                                                 instance_type=lib.InstanceType.of("ml.m5d.large"), instance_count=2,
+                                                 volume_size_gb=30))
+    assert ("volume_size_gb = 30: ml.m5d.large has local NVMe storage and gets no EBS volume, so it takes no volume "
+            "size") in str(error)
+
+
+def test_uncompressed_data_on_a_multi_model_container_is_refused() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "my-models")
+    error = refused(lambda: lib.InferenceModel(stack, "Model", containers=[lib.ContainerDefinition(
+        image=IMAGE, model_data=lib.ModelData.from_uncompressed_prefix(bucket, "many/"),
+        mode=lib.ContainerMode.MULTI_MODEL)]))
+    assert "a multi-model container cannot use uncompressed model data (ModelDataSource)" in str(error)
+
+
+@pytest.mark.parametrize("field,definition,message", [
+    ("containers[0].container_hostname", {"container_hostname": "bad host!"}, "does not match"),
+    ("containers[0].model_package_name", {"model_package_name": "pkg-"}, "does not match"),
+])
+def test_hostnames_and_package_names_follow_their_patterns(field: str, definition: dict[str, Any],
+                                                           message: str) -> None:
+    stack = new_stack()
+    error = refused(lambda: lib.InferenceModel(stack, "Model", containers=[
+        lib.ContainerDefinition(image=IMAGE, **definition), lib.ContainerDefinition(image=IMAGE)]))
+    assert error.fields == (field,) and message in str(error)
+
+
+# ------------------------------------------------------------------ 7. input that used to be ignored
+def test_security_groups_without_a_vpc_are_refused() -> None:
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2)
+    group = ec2.SecurityGroup(stack, "Sg", vpc=vpc)
+    error = refused(lambda: model(stack, security_groups=[group]))
+    assert "security_groups needs vpc: without it the model runs in no VPC and security_groups would be ignored" in str(
+        error)
+
+
+def test_on_new_input_compares_buckets_by_name_not_by_object() -> None:
+    stack = new_stack()
+    watched = s3.Bucket.from_bucket_name(stack, "Watched", "my-data")
+    same = s3.Bucket.from_bucket_name(stack, "SameAgain", "my-data")
+    error = refused(lambda: lib.BatchTransformJob(
+        stack, "Job", model=model(stack), instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+        input=lib.BatchTransformInput.from_prefix(watched, "data/"),
+        output=lib.BatchTransformOutput(bucket=same, prefix="data/results/"), on_new_input=lib.NewInputTrigger()))
+    assert error.fields == ("output.prefix",)
+    assert "batch.on-new-input" in str(error)
