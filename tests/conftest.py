@@ -38,3 +38,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             f"{report['construct']:<20} examples={report['examples']:<5} accepted={report['accepted']:<5} "
             f"rejected={report['rejected']:<5} disagreements={report['disagreements']} "
             f"templates linted={report['templates_linted']}")
+        if report.get("classes"):
+            terminalreporter.write_line("    classes: " + ", ".join(f"{k} {v}" for k, v in report["classes"].items()))

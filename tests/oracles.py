@@ -20,6 +20,7 @@ rules (nobody can know them at synth time).
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,14 @@ def _walk(shape: Shape, value: Any, path: str, problems: list[Problem], source: 
     if kind in ("integer", "long", "float", "double") and isinstance(value, bool):
         # ParamValidator lets a bool through (bool is an int in Python); the JSON request says true.
         problems.append(Problem(path, f"{value!r} is a boolean, not a number", source))
+        return
+    if kind in ("float", "double") and isinstance(value, float) and not isinstance(value, Unknown) \
+            and not math.isfinite(value):
+        # JSON (RFC 8259 §6) has no NaN or Infinity: no request (nor template) can carry them.
+        problems.append(Problem(path, f"{value!r} is not a finite number", "RFC 8259 §6"))
+        return
+    if kind == "integer" and isinstance(value, int) and not -(2**31) <= value <= 2**31 - 1:
+        problems.append(Problem(path, f"{value} does not fit a 32-bit integer", "Smithy integer (32-bit signed)"))
         return
     if kind in ("integer", "long", "float", "double") and isinstance(value, (int, float)) \
             and "max" in meta and value > meta["max"]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Stack
+from hypothesis import event
 from prop_cfn import Request, cfn_lint_errors, sagemaker_requests
 
 from cdk_sagemaker_inference import ValidationError
@@ -89,6 +90,7 @@ class Run:
     false_acceptances: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
     template_problems: list[str] = field(default_factory=list)
+    classes: dict[str, int] = field(default_factory=dict)
     tokens: int = 0
     wrong_types: int = 0
     requests: int = 0
@@ -103,6 +105,9 @@ class Run:
               has_wrong_types: bool = False, allow_unknown_instance_type: bool = False) -> str:
         """Build the example, compare with the oracle; returns "accepted" or "rejected"."""
         self.examples += 1
+        for name in value_classes(description):
+            event(f"class: {name}")  # hypothesis statistics; the report below lists the counts too
+            self.classes[name] = self.classes.get(name, 0) + 1
         description = shorten(description)
         self.tokens += has_tokens
         self.wrong_types += has_wrong_types
@@ -196,12 +201,31 @@ class Run:
             "false_acceptances": len(self.false_acceptances),
             "unnamed_fields": len(self.unnamed),
             "template_problems": len(self.template_problems),
+            "classes": dict(sorted(self.classes.items())),
             "with_tokens": self.tokens,
             "with_wrong_types": self.wrong_types,
             "api_requests_validated": self.requests,
             "templates_linted": self.linted,
             "seconds": {k: round(v, 1) for k, v in self.seconds.items()},
         }
+
+
+VALUE_CLASSES: dict[str, re.Pattern[str]] = {
+    "token": re.compile(r"Tok\("),
+    "wrong Python type": re.compile(r"Wrong\("),
+    "non-finite number": re.compile(r"[=(,] ?-?(nan|inf)\b"),
+    "integer beyond 32 bits": re.compile(r"[=(,] ?-?\d{10,}\b(?!')"),
+    "empty string": re.compile(r"=''"),
+    "edge-length string": re.compile(r"(.)\1{60,}"),
+}
+"""The value classes of edge values in a generated example (counted per run; ``test_value_classes.py``
+proves that each construct's generator draws every required class)."""
+REQUIRED_CLASSES = ("token", "wrong Python type", "non-finite number", "integer beyond 32 bits")
+
+
+def value_classes(description: str) -> list[str]:
+    """The classes of edge values an example's description shows."""
+    return [name for name, pattern in VALUE_CLASSES.items() if pattern.search(description)]
 
 
 def shorten(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,7 @@ _scalings = field_of(
               st.sampled_from((5.0, 0, -1.0, Wrong("5"))),
               st.sampled_from((None, Seconds(300), Seconds(1500, millis=True), Seconds(0))),
               st.sampled_from((None, Seconds(60)))),
+    st.builds(Scaling, st.just(0), st.just(2), st.sampled_from((math.nan, math.inf))),
     weight=3,
 )
 
@@ -156,7 +158,7 @@ class Example:
 
 _include = field_of(st.just(()), st.sampled_from(((SUCCESS,), (ERROR,), (SUCCESS, ERROR))),
                     st.sampled_from(((SUCCESS, SUCCESS), Wrong(SUCCESS))), weight=4)
-_counts = field_of(st.integers(1, 3), st.sampled_from((0, -1)), st.just(Tok("Number")),
+_counts = field_of(st.integers(1, 3), st.sampled_from((0, -1)), st.just(2**40), st.just(Tok("Number")),
                    st.sampled_from((Wrong(1.0), Wrong("1"), None)), weight=8)
 _concurrency = field_of(st.none() | st.integers(1, 1000), st.sampled_from((1, 1000)), st.sampled_from((0, 1001)),
                         st.just(Tok("Number")), st.just(Wrong(4.5)), weight=6)
@@ -392,7 +394,7 @@ def scaling_rules(example: Example) -> list[Problem]:
         problems.append(Problem(f"{path}.max_instances", "a whole number ≥ 1"))
     if whole(low) and whole(high) and low > high:
         problems.append(Problem(f"{path}.min_instances", "min ≤ max"))
-    if isinstance(target, bool) or not isinstance(target, (int, float)) or target <= 0:
+    if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target) or target <= 0:
         problems.append(Problem(f"{path}.target_backlog_per_instance", "a number > 0"))
     for item in (scaling.scale_in, scaling.scale_from_zero):
         seconds = api_duration(item)

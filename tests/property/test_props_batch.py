@@ -4,6 +4,7 @@ JSONPath values as placeholders) and a template cfn-lint accepts."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,11 +174,13 @@ def batch_examples(draw: st.DrawFn) -> Example:
                                         st.sampled_from(("ml.t2.medium", "ml.x9.huge", "m5.xlarge")),
                                         st.sampled_from((Wrong(5), None)), weight=8)),
             input=draw(inputs()), output=draw(outputs()),
-            instance_count=draw(field_of(st.integers(1, 5), st.sampled_from((1, 100)), st.sampled_from((0, 101)),
+            instance_count=draw(field_of(st.integers(1, 5), st.sampled_from((1, 100)),
+                                         st.sampled_from((0, 101, math.nan)),
                                          st.just(Tok("Number")), st.just(Wrong(1.0)), weight=8)),
             volume_kms=draw(field_of(st.just(False), st.just(True), weight=4)),
             batch_strategy=draw(st.sampled_from((None, None, "MultiRecord", "SingleRecord"))),
-            max_payload_mb=draw(field_of(st.none() | st.integers(0, 20), st.sampled_from((0, 100)), st.just(101),
+            max_payload_mb=draw(field_of(st.none() | st.integers(0, 20), st.sampled_from((0, 100)),
+                                         st.just(101), st.just(2**40),
                                          st.just(Tok("Number")), weight=6)),
             max_concurrent_transforms=draw(field_of(st.none() | st.integers(0, 8), st.sampled_from((1, 50)),
                                                     st.just(-1), weight=6)),

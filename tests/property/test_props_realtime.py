@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,9 +142,9 @@ def variants(draw: st.DrawFn, name: Any = None) -> Variant:
                                                          st.just(Wrong(3)), weight=8)),
         model=draw(field_of(models(), st.just(Wrong("my-model")), weight=12)),
         instance_type=draw(instance_types),
-        count=draw(field_of(st.integers(1, 4), st.sampled_from((0, -1)), st.just(Tok("Number")),
+        count=draw(field_of(st.integers(1, 4), st.sampled_from((0, -1)), st.just(2**40), st.just(Tok("Number")),
                             st.sampled_from((Wrong(2.0), None)), weight=8)),
-        weight=draw(field_of(st.sampled_from((1.0, 0.5, 1, 0.0)), st.sampled_from((-0.5,)),
+        weight=draw(field_of(st.sampled_from((1.0, 0.5, 1, 0.0)), st.just(-0.5), st.sampled_from((math.nan, math.inf)),
                              st.just(Wrong("1")), weight=8)),
         volume=draw(field_of(st.none() | st.integers(1, 512), st.sampled_from((1, 512)), st.sampled_from((0, 513)),
                              st.just(Tok("Number")), weight=6)),

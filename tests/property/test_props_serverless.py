@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ def serverless_examples(draw: st.DrawFn) -> Example:
         memory = draw(field_of(st.sampled_from(TIERS), st.sampled_from((1023, 1025, 1500, 6145, 0, 8192, 512)),
                                st.just(Tok("Number")), st.sampled_from((Wrong("2048"), Wrong(2048.0), None)), weight=6))
         maximum = draw(field_of(_integers(1, 200), st.sampled_from((1, 200)), st.sampled_from((0, 201, -1)),
+                                st.just(2**40),
                                 st.just(Tok("Number")), st.sampled_from((Wrong(2.5), Wrong("10"), Wrong(True), None)),
                                 weight=6))
         provisioned = draw(field_of(st.none() | _integers(1, 20), st.sampled_from((1, 200, 0, 201)),
@@ -84,6 +86,7 @@ def serverless_examples(draw: st.DrawFn) -> Example:
             st.none(),
             st.builds(Scaling, _integers(0, 25), _integers(0, 210),
                       st.sampled_from((0.7, 0.5, 1.0, 0.01, 0.0, 1.01, 1.5, -0.1, Wrong("0.7")))),
+            st.builds(Scaling, _integers(1, 5), _integers(5, 10), st.sampled_from((math.nan, math.inf))),
             st.builds(Scaling, st.just(Wrong("1")), _integers(1, 5)),
             weight=6))
         name = draw(field_of(st.none() | _names, st.just("a" * 63), _bad_names, st.just(Tok()), st.just(Wrong(5)),

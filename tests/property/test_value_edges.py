@@ -69,7 +69,7 @@ def _scalar(hint: Any) -> Any:
     origin = typing.get_origin(hint)
     if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
         members = [m for m in typing.get_args(hint) if m is not _NONE]
-        return members[0] if len(members) == 1 else None
+        return members[0] if len(members) == 1 and members[0] in (str, int, float, Duration) else None
     return hint if hint in (str, int, float, Duration) else None
 
 
