@@ -376,7 +376,7 @@ def realtime_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, 
                 rules.fail(f"{path}.AcceleratorType", "Elastic Inference is no longer supported")
             instance_type = variant.get("InstanceType")
             if (variant.get("VolumeSizeInGB") is not None and isinstance(instance_type, str) and known(instance_type)
-                    and _local_storage(instance_type)):
+                    and _no_ebs_volume(instance_type)):
                 rules.fail(f"{path}.VolumeSizeInGB", "no storage volume on instance types with local storage",
                            "DG:host-instance-storage; sagemaker-python-sdk volume_size_supported")
             if variant.get("ManagedInstanceScaling") is not None:
@@ -530,6 +530,16 @@ def transform_rules(job: Mapping[str, Any], model: Mapping[str, Any] | None = No
 
 _LOCAL_STORAGE = re.compile(r"^ml\.(c5d|m5d|r5d|c6gd|m6gd|r6gd|r7gd|g4dn|g5|g6|g6e|p3dn|p4d|p4de|p5|p5e|p5en|p6[a-z0-9-]*|"
                             r"dl1|trn1|trn1n|trn2|inf2)\.")
+
+
+_NO_EBS_VOLUME = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5|p5e|p5en|trn1|trn1n)\.")
+
+
+def _no_ebs_volume(instance_type: str) -> bool:
+    """Types SageMaker attaches no EBS volume to, so VolumeSizeInGB is refused: the SageMaker Python SDK's
+    ``volume_size_supported`` rule (a ``d`` in the family, plus g5, g6, trn1 and the p5 family), written
+    here independently of the library's own list."""
+    return bool(_NO_EBS_VOLUME.match(instance_type))
 
 
 def _local_storage(instance_type: str) -> bool:

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from cdk_sagemaker_inference.guard_cli import EXIT_ERROR, EXIT_OK, EXIT_UNSAFE, run
+from cdk_sagemaker_inference.assembly import AssemblyError, StackTemplate, read_assembly, read_baseline
+from cdk_sagemaker_inference.guard.cli import EXIT_ERROR, EXIT_OK, EXIT_UNSAFE, run
+from cdk_sagemaker_inference.guard.deployed import Deployed
 from cdk_sagemaker_inference.migration import (
     METADATA_KEY,
     UnsafeChange,
     endpoints_of,
     find_unsafe_changes,
-    load_templates,
     render_report,
 )
 
@@ -153,21 +154,67 @@ def test_finds_endpoint_removed() -> None:
     assert finding.kind_after is None and "removed" in finding.render()
 
 
-def test_construct_id_change_is_a_removal() -> None:
+def test_construct_id_change_with_the_same_name_is_a_refused_name_reuse() -> None:
+    """CloudFormation creates the new endpoint before deleting the old one: CreateEndpoint refuses the name."""
     after = template(variant(), kind="realtime", name="orders", logical_id="Renamed")
-    assert changes(REALTIME, after) == [UnsafeChange.ENDPOINT_REMOVED]
+    assert changes(REALTIME, after) == [UnsafeChange.ENDPOINT_REMOVED, UnsafeChange.ENDPOINT_NAME_REUSED]
+    reused = find_unsafe_changes(REALTIME, after)[1]
+    assert reused.fails and not reused.change.acknowledgeable and reused.logical_id == "Renamed"
+    # Even when the removal is acknowledged, the reuse still fails.
+    acked = acknowledged(after, "endpoint-removed")
+    assert changes(REALTIME, acked) == [UnsafeChange.ENDPOINT_NAME_REUSED]
+
+
+def test_a_case_only_rename_of_the_construct_is_a_name_reuse_too() -> None:
+    after = template(variant(), kind="realtime", name="ORDERS", logical_id="Renamed")
+    assert UnsafeChange.ENDPOINT_NAME_REUSED in changes(REALTIME, after)
+
+
+def test_construct_id_change_without_a_fixed_name_is_a_removal_only() -> None:
+    before = template(variant(), kind="realtime")
+    after = template(variant(), kind="realtime", logical_id="Renamed")
+    assert changes(before, after) == [UnsafeChange.ENDPOINT_REMOVED]
+
+
+def test_an_acknowledgment_holds_for_the_names_it_was_given_for_only() -> None:
+    """An acknowledgment left in code after the orders -> orders-v2 cutover does not let orders-v2 -> v3 pass."""
+    v2 = template(variant(), kind="realtime", name="orders-v2")
+    v3 = acknowledged(template(variant(), kind="realtime", name="orders-v3"), "endpoint-name-changed",
+                      previous_name="orders", endpoint_name="orders-v2")
+    assert changes(v2, v3) == [UnsafeChange.ENDPOINT_NAME_CHANGED]
+
+
+def test_an_autoscaled_instance_type_change_cannot_be_acknowledged() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",))
+    after = acknowledged(template(variant(instance_type="ml.c5.large"), kind="realtime", name="orders",
+                                  autoscaled=("AllTraffic",)), "autoscaled-instance-type")
+    (finding,) = find_unsafe_changes(before, after)
+    assert finding.change is UnsafeChange.AUTOSCALED_INSTANCE_TYPE and finding.fails
+
+
+def test_serverless_with_autoscaled_provisioned_concurrency_to_realtime_is_unverified_not_safe() -> None:
+    before = copy.deepcopy(SERVERLESS)
+    before["Resources"]["Target"] = {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+        "ScalableDimension": "sagemaker:variant:DesiredProvisionedConcurrency",
+        "ResourceId": {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Endpoint", "EndpointName"]},
+                                         "/variant/AllTraffic"]]}}}
+    (finding,) = find_unsafe_changes(before, REALTIME)
+    assert finding.change is UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE
+    assert finding.verdict.value == "unverified" and not finding.fails
+    assert "[serverless-scaled-to-instance, unverified]" in finding.render()
 
 
 # --------------------------------------------------------------------------- acknowledgments
-def acknowledged(tpl: dict[str, Any], change: str, logical_id: str = "Endpoint") -> dict[str, Any]:
+def acknowledged(tpl: dict[str, Any], change: str, logical_id: str = "Endpoint", **names: str) -> dict[str, Any]:
     out = copy.deepcopy(tpl)
     out["Metadata"] = {METADATA_KEY: {"acknowledged": [
-        {"endpoint": logical_id, "change": change, "reason": "planned cut-over"}]}}
+        {"endpoint": logical_id, "change": change, "reason": "planned cut-over", **names}]}}
     return out
 
 
 def test_acknowledged_name_change_passes_and_is_listed_on_request() -> None:
-    after = acknowledged(template(variant(), kind="realtime", name="orders-v2"), "endpoint-name-changed")
+    after = acknowledged(template(variant(), kind="realtime", name="orders-v2"), "endpoint-name-changed",
+                         previous_name="orders", endpoint_name="orders-v2")
     assert find_unsafe_changes(REALTIME, after) == []
     (listed,) = find_unsafe_changes(REALTIME, after, include_acknowledged=True)
     assert listed.acknowledged == "planned cut-over"
@@ -205,11 +252,12 @@ def test_report_all_clear() -> None:
 
 # --------------------------------------------------------------------------- assemblies and the command
 def write_assembly(directory: Path, templates: dict[str, dict[str, Any]]) -> Path:
+    """A minimal cloud assembly as the CDK writes it (stack artifacts only)."""
     directory.mkdir(parents=True)
     artifacts: dict[str, Any] = {}
     for name, tpl in templates.items():
         (directory / f"{name}.template.json").write_text(json.dumps(tpl))
-        artifacts[name] = {"type": "aws:cloudformation:stack",
+        artifacts[name] = {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region",
                            "properties": {"templateFile": f"{name}.template.json", "stackName": name}}
     (directory / "manifest.json").write_text(json.dumps({"version": "48.0.0", "artifacts": artifacts}))
     return directory
@@ -222,29 +270,40 @@ def args(**overrides: Any) -> Namespace:
     return Namespace(**values)
 
 
-def test_load_templates_from_assembly_and_file(tmp_path: Path) -> None:
+def deployed(templates: dict[str, dict[str, Any]]) -> Any:
+    """A fetch that finds these deployed templates (by stack name) for the stacks of the assembly."""
+    def fetch(new: list[StackTemplate], **_: Any) -> Deployed:
+        return Deployed(stacks=[StackTemplate(key=s.key, display_name=s.display_name, template=templates[s.key.stack_name])
+                                for s in new if s.key.stack_name in templates])
+    return fetch
+
+
+def test_assembly_and_template_file_are_read(tmp_path: Path) -> None:
     assembly = write_assembly(tmp_path / "out", {"Svc": REALTIME})
-    assert load_templates(assembly) == {"Svc": REALTIME}
-    assert load_templates(assembly / "Svc.template.json") == {"Svc": REALTIME}
-    with pytest.raises(FileNotFoundError, match="neither a template file nor a cloud assembly"):
-        load_templates(tmp_path)
+    (stack,) = read_assembly(assembly)
+    assert (stack.key.stack_name, stack.display_name, stack.template) == ("Svc", "Svc", REALTIME)
+    assert read_baseline(assembly / "Svc.template.json") == REALTIME
+    with pytest.raises(AssemblyError, match="is not a cloud assembly"):
+        read_assembly(tmp_path)
 
 
 def test_command_fails_on_unsafe_change(tmp_path: Path) -> None:
     new = write_assembly(tmp_path / "new", {"Svc": SERVERLESS, "Fresh": REALTIME})
     out = io.StringIO()
-    code = run(args(assembly=str(new)), out=out, fetch=lambda names, **_: {"Svc": REALTIME})
+    code = run(args(assembly=str(new)), out=out, fetch=deployed({"Svc": REALTIME}))
     assert code == EXIT_UNSAFE
     text = out.getvalue()
-    assert "[instance-to-serverless] endpoint Svc/orders (Endpoint): realtime -> serverless" in text
+    assert "[instance-to-serverless, refused] endpoint Svc/orders (Endpoint): realtime -> serverless" in text
+    assert "acknowledgeable: no (refused at deploy)" in text
     assert "not deployed yet (nothing to compare): Fresh" in text
 
 
 def test_command_passes_on_safe_migration_with_json(tmp_path: Path) -> None:
     new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
     out = io.StringIO()
-    assert run(args(assembly=str(new), json=True), out=out, fetch=lambda names, **_: {"Svc": SERVERLESS}) == EXIT_OK
-    assert json.loads(out.getvalue()) == {"stacks_compared": ["Svc"], "stacks_new": [], "unsafe": []}
+    assert run(args(assembly=str(new), json=True), out=out, fetch=deployed({"Svc": SERVERLESS})) == EXIT_OK
+    assert json.loads(out.getvalue()) == {"stacks_compared": ["Svc"], "stacks_new": [], "stacks_unchecked": [],
+                                          "findings": [], "unsafe": [], "exit_code": 0}
 
 
 def test_command_compares_with_a_baseline_assembly(tmp_path: Path) -> None:
@@ -254,25 +313,27 @@ def test_command_compares_with_a_baseline_assembly(tmp_path: Path) -> None:
     assert run(args(assembly=str(new), baseline=str(old), json=True), out=out) == EXIT_UNSAFE
     report = json.loads(out.getvalue())
     assert [u["change"] for u in report["unsafe"]] == ["instance-to-serverless", "async-removed"]
+    assert {(u["stack"], u["rule"], u["acknowledgeable"]) for u in report["unsafe"]} == {
+        ("Svc", "migration.instance-to-serverless", False), ("Svc", "migration.async-removed", False)}
+    assert all(u["way_out"] for u in report["unsafe"])
 
 
-def test_command_explains_missing_credentials(tmp_path: Path) -> None:
-    from botocore.exceptions import NoCredentialsError
-
+def test_command_explains_missing_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
-
-    def no_credentials(names: list[str], **_: Any) -> dict[str, Any]:
-        raise NoCredentialsError()
-
-    err = io.StringIO()
-    assert run(args(assembly=str(new)), err=err, fetch=no_credentials) == EXIT_ERROR
-    assert "no AWS credentials found" in err.getvalue()
+    out = io.StringIO()
+    assert run(args(assembly=str(new)), out=out) == EXIT_ERROR
+    assert "could not check Svc" in out.getvalue() and "no AWS credentials found" in out.getvalue()
 
 
 def test_command_explains_a_missing_assembly(tmp_path: Path) -> None:
     err = io.StringIO()
     assert run(args(assembly=str(tmp_path / "nope")), err=err) == EXIT_ERROR
-    assert "Run `cdk synth` first" in err.getvalue()
+    assert "run `cdk synth` first" in err.getvalue()
 
 
 def test_command_refuses_unknown_stack_filter(tmp_path: Path) -> None:

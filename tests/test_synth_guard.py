@@ -63,7 +63,7 @@ def test_synth_fails_when_instance_based_becomes_serverless(tmp_path: Path, capf
     app = new_app(**{BASELINE_CONTEXT: str(baseline)})
     build(app)
     text = failed_synth(app, capfd)
-    assert "endpoint orders (Orders" in text and "realtime -> serverless" in text
+    assert "FATAL endpoint Svc/orders (Orders" in text and "realtime -> serverless" in text
     assert "SageMaker rejects updating an instance-based endpoint" in text
     assert "new construct id and a new endpoint_name" in text
 
@@ -79,11 +79,12 @@ def test_acknowledged_name_change_synthesizes_and_is_recorded(tmp_path: Path) ->
     baseline = baseline_assembly(tmp_path)
     app = new_app(**{BASELINE_CONTEXT: str(baseline)})
     endpoint = build(app, endpoint_name="orders-v2")
-    acknowledge_unsafe_change(endpoint, UnsafeChange.ENDPOINT_NAME_CHANGED, reason="planned cut-over")
+    acknowledge_unsafe_change(endpoint, UnsafeChange.ENDPOINT_NAME_CHANGED, previous_name="orders",
+                              reason="planned cut-over")
     template = app.synth().get_stack_by_name("Svc").template
     (entry,) = template["Metadata"][METADATA_KEY]["acknowledged"]
     assert entry == {"endpoint": template_logical_id(template), "change": "endpoint-name-changed",
-                     "reason": "planned cut-over"}
+                     "reason": "planned cut-over", "previous_name": "orders", "endpoint_name": "orders-v2"}
 
 
 def template_logical_id(template: dict[str, Any]) -> str:

@@ -226,11 +226,11 @@ def test_fails_when_a_migration_is_unsafe(tmp_path: Path) -> None:
         assert_safe_migration(previous, serverless_stack(endpoint_name="scoring"))
     text = str(caught.value)
     assert text.startswith("1 unsafe endpoint change:\n")
-    assert "[instance-to-serverless] endpoint scoring" in text and "realtime -> serverless" in text
+    assert "[instance-to-serverless, refused] endpoint scoring" in text and "realtime -> serverless" in text
 
 
 def test_fails_when_the_endpoint_name_changes() -> None:
-    with pytest.raises(AssertionError, match=r"\[endpoint-name-changed\]"):
+    with pytest.raises(AssertionError, match=r"\[endpoint-name-changed, unsafe\]"):
         assert_safe_migration(serverless_stack(endpoint_name="scoring"), serverless_stack(endpoint_name="scoring-2"))
 
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .constraints import CONSTRAINTS, Area, Constraint, Severity
 from .errors import Problem, ValidationError
+from .guard.findings import Finding, UnsafeChange, find_unsafe_changes
 from .instance_types import Accelerator, InstanceType
-from .migration import Finding, UnsafeChange, find_unsafe_changes
 
 if TYPE_CHECKING:
     from .constructs import (
@@ -62,9 +62,9 @@ if TYPE_CHECKING:
         TrafficRoutingType,
         TransformDataType,
     )
-    from .synth_guard import BASELINE_CONTEXT, acknowledge_unsafe_change
+    from .guard.plugin import BASELINE_CONTEXT, acknowledge_unsafe_change
 
-_LAZY_MODULES = (".constructs", ".synth_guard")
+_LAZY_MODULES = (".constructs", ".guard.plugin")
 
 __all__ = [
     "BASELINE_CONTEXT",

@@ -33,9 +33,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from . import guard_cli
 from ._version import __version__
 from .advisor import Latency, Traffic, Workload, recommend, render_text, to_json
+from .guard import cli as guard_cli
 
 __all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
 

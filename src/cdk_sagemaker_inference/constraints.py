@@ -164,6 +164,15 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "DG:endpoint-scaling-update"),
     Constraint("migration.endpoint-removed", _M, "endpoint",
                "removing an endpoint deletes it: callers break", "CFN resource deletion"),
+    Constraint("migration.endpoint-name-reused", _M, "endpoint_name",
+               "a fixed endpoint_name moved to a new logical id (a renamed construct, another stack of the same "
+               "account and Region) is created before the old endpoint is deleted, and CreateEndpoint refuses a "
+               "name that exists (compared case-insensitively)",
+               "CFN resource replacement (create, then delete); BC CreateEndpoint (names unique per account and "
+               "Region)"),
+    Constraint("migration.unverified", _M, "endpoint",
+               "a change the documentation leaves open is reported as unverified (never as safe), without failing",
+               "this library's guard (no source says whether SageMaker accepts it)", severity=_W),
     Constraint("guardrails.kinds", _M, "deployment",
                "deployment guardrails only for real-time and async endpoints (ServerlessEndpoint has no deployment prop)",
                "DG:deployment-guardrails", severity=_API),

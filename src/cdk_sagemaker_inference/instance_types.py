@@ -74,6 +74,20 @@ def accelerator_of(name: str) -> Accelerator:
     return Accelerator.NONE
 
 
+# Families SageMaker attaches no EBS storage volume to, so it refuses VolumeSizeInGB: the SageMaker
+# Python SDK's ``volume_size_supported`` rule (aws/sagemaker-python-sdk PR #4828: "this instance family
+# does not support attaching an ebs volume, hence volume size argument throws a service exception"):
+# a "d" in the family (c5d, m5d, p4d, g4dn, p3dn, …) plus g5, g6, g6e, trn1, trn1n and the p5 family.
+# Where no source says a type refuses it, the library does not refuse it.
+_NO_EBS_VOLUME = re.compile(r"^(?:[a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5|p5e|p5en|trn1|trn1n)$")
+
+
+def takes_no_volume_size(name: str) -> bool:
+    """True for instance types whose variants SageMaker refuses a VolumeSizeInGB for (no EBS volume)."""
+    family = family_of(name)
+    return family is not None and _NO_EBS_VOLUME.match(family) is not None
+
+
 def has_local_nvme(name: str) -> bool:
     """True for instance types with local NVMe instance storage."""
     family = family_of(name) or ""

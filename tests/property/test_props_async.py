@@ -362,13 +362,8 @@ def contract_rules(example: Example) -> list[Problem]:
     for name, _bucket, prefix in located:
         if isinstance(prefix, Wrong):
             problems.append(Problem(f"Locations.{name}_prefix", "a prefix is a str", contract))
-        elif isinstance(prefix, str) and not prefix.strip("/"):
-            problems.append(Problem(f"Locations.{name}_prefix", "a non-empty prefix", contract))
-    clean = [(n, b, p.strip("/") + "/") for n, b, p in located if isinstance(p, str) and p.strip("/")]
-    for index, (_n1, b1, p1) in enumerate(clean):
-        for _n2, b2, p2 in clean[index + 1:]:
-            if b1 == b2 and (p1.startswith(p2) or p2.startswith(p1)):
-                problems.append(Problem("Locations", "locations in one bucket do not overlap", contract))
+    # Empty (bucket root) and overlapping locations: SageMaker accepts them; the library warns (least
+    # privilege is advice, not a refusal), so they are no problem here.
     if storage.expiration_days is not None:
         days = storage.expiration_days
         if storage.kind == "bucket":

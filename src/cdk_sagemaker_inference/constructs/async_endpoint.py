@@ -480,7 +480,7 @@ class AsyncEndpoint(EndpointBase):
                 rule_id = f"expire-{prefix.replace('/', '-')}"
                 if is_unresolved(prefix) or len(rule_id) > _MAX_LIFECYCLE_RULE_ID:
                     rule_id = f"expire-{field.removesuffix('_location')}"  # a rule id is 1–255 characters
-                rules.append(s3.LifecycleRule(id=rule_id, prefix=f"{prefix}/",
+                rules.append(s3.LifecycleRule(id=rule_id, prefix=key_folder(prefix) or None,
                                               expiration=expiration,
                                               abort_incomplete_multipart_upload_after=days(1)))
         created = s3.Bucket(

@@ -13,9 +13,9 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..errors import Problem
-from ..migration import METADATA_KEY
+from ..guard.findings import METADATA_KEY
+from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..stack_limits import watch_stack_limits
-from ..synth_guard import BASELINE_CONTEXT, register_guard
 from ..tokens import is_unresolved
 from ..typecheck import checked
 from ..validation.checks import Checker

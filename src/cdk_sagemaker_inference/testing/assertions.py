@@ -11,11 +11,13 @@ that passes on an empty stack proves nothing).
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..migration import METADATA_KEY, config_kind, linked_config_id
+from ..guard.findings import METADATA_KEY, config_kind, linked_config_id
 from .templates import TemplateSource, template_dict
 
 __all__ = [
@@ -156,20 +158,27 @@ def assert_endpoint_kinds(template: TemplateSource, expected: Mapping[str, int])
 def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None:
     """Assert that deploying ``new`` over ``previous`` makes no unsafe endpoint change.
 
-    Runs the migration guard (:func:`cdk_sagemaker_inference.migration.find_unsafe_changes`):
+    Runs the migration guard (:mod:`cdk_sagemaker_inference.guard`):
     instance-based → serverless, async removed, the instance type of an autoscaled variant
     changed, an endpoint renamed (replaced) or removed. A typical ``previous`` is the committed
     template of what is deployed (``cdk.out/<Stack>.template.json`` of the last release, or the
     syrupy JSON snapshot file of the stack, which holds the plain normalised template).
 
     :param previous: the template deployed now (dict, ``Stack``, assertions ``Template`` or a
-        JSON file path). No default.
+        JSON file path), or a cloud assembly directory (then ``new`` is one too, and every stack is
+        compared, nested stacks and stages included). No default.
     :param new: the template about to be deployed (same forms). No default.
     :raises AssertionError: with one paragraph per unsafe change: the endpoint, why SageMaker or
         CloudFormation refuses it, and the way out.
     """
-    migration = importlib.import_module("cdk_sagemaker_inference.migration")
-    findings = list(migration.find_unsafe_changes(template_dict(previous), template_dict(new)))
+    guard = importlib.import_module("cdk_sagemaker_inference.guard")
+    if all(isinstance(t, str | os.PathLike) and Path(t).is_dir() for t in (previous, new)):
+        # Two cloud assemblies: every stack, stage and nested stack, matched as the guard command matches them.
+        assembly = importlib.import_module("cdk_sagemaker_inference.assembly")
+        comparison = guard.compare_stacks(assembly.read_assembly(previous), assembly.read_assembly(new))
+        findings = list(comparison.findings)
+    else:
+        findings = list(guard.find_unsafe_changes(template_dict(previous), template_dict(new)))
     if findings:
         paragraphs = [str(f.render()) if hasattr(f, "render") else str(f) for f in findings]
         raise AssertionError(f"{len(findings)} unsafe endpoint change{'s' if len(findings) != 1 else ''}:\n"

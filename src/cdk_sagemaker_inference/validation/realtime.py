@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..errors import Problem
-from ..instance_types import has_local_nvme
+from ..instance_types import has_local_nvme, takes_no_volume_size
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker
@@ -105,7 +105,7 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
                  fix="use a weight ≥ 0: traffic is split by weight / sum of weights (0 sends no traffic)")
     if (check.number("realtime.volume-size", f"{prefix}volume_size_gb", variant.volume_size_gb)
             and variant.volume_size_gb is not None and isinstance(variant.instance_type, str)
-            and not is_unresolved(variant.instance_type) and has_local_nvme(variant.instance_type)):
+            and not is_unresolved(variant.instance_type) and takes_no_volume_size(variant.instance_type)):
         check.fail("realtime.volume-local-storage", f"{prefix}volume_size_gb", variant.volume_size_gb,
                    f"{variant.instance_type} has local NVMe storage and gets no EBS volume, so it takes no "
                    "volume size",

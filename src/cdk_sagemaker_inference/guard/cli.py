@@ -1,0 +1,110 @@
+"""cdk-sagemaker-inference guard: compare a cloud assembly with the deployed stacks.
+
+A CI step before cdk deploy:
+
+    npx cdk synth
+    cdk-sagemaker-inference guard --assembly cdk.out      # exit 1 on unsafe endpoint changes
+
+Every stack (stages and nested stacks included) is read in its own account and Region, as the
+CDK CLI reads it: the Region from the assembly (--region only overrides it), and the stack's
+bootstrap lookup role assumed when the credentials are for another account. A stack that is not
+deployed yet is a first deploy. --baseline compares with a previous cloud assembly (or one
+template file, for an app of one stack) instead.
+
+Exit codes: 0 nothing unsafe, 1 an unsafe change (the report says which, why and the way out),
+2 the check could not run or could not compare a stack (no credentials, an unreadable assembly,
+a role that cannot be assumed): the guard never answers "safe" for what it did not compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from ..assembly import AssemblyError, StackTemplate, read_assembly, read_baseline
+from .compare import Comparison, compare_stacks, compare_with_template
+from .deployed import Deployed, GuardSetupError, deployed_stacks
+from .findings import render_report
+
+EXIT_OK, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``guard`` subcommand to an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "guard", help="refuse unsafe endpoint changes before cdk deploy",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--assembly", default="cdk.out", help="cloud assembly directory (default: cdk.out)")
+    parser.add_argument("--baseline", help="compare with this cloud assembly directory (or, for an app of one "
+                        "stack, this template file) instead of the deployed stacks")
+    parser.add_argument("--stack", action="append", dest="stacks",
+                        help="only these stacks: stack name or construct path (repeatable)")
+    parser.add_argument("--region", help="override every stack's Region (default: the Region in the assembly, "
+                        "then the configured one)")
+    parser.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
+    parser.add_argument("--include-acknowledged", action="store_true",
+                        help="also list acknowledged changes (they never fail the check)")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None,
+        fetch: Callable[..., Deployed] | None = None) -> int:
+    """Run the guard for parsed ``args``; returns the exit code.
+
+    ``fetch`` (for tests) replaces :func:`deployed_stacks`.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        new = _select(read_assembly(args.assembly), args.stacks)
+        comparison = _compare(args, new, fetch or deployed_stacks)
+    except (AssemblyError, GuardSetupError) as error:
+        if args.json:
+            json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
+            out.write("\n")
+        print(f"cdk-sagemaker-inference guard: could not check: {error}", file=err)
+        return EXIT_ERROR
+    if args.json:
+        json.dump(comparison.to_json(), out, indent=2)
+        out.write("\n")
+    else:
+        _print(comparison, out)
+    return comparison.exit_code()
+
+
+def _select(stacks: list[StackTemplate], wanted: list[str] | None) -> list[StackTemplate]:
+    if not wanted:
+        return stacks
+    names = {s.key.stack_name for s in stacks} | {s.display_name for s in stacks}
+    unknown = sorted(set(wanted) - names)
+    if unknown:
+        raise AssemblyError(f"no stack named {', '.join(unknown)} in the assembly "
+                            f"(stacks: {', '.join(sorted(s.display_name for s in stacks))})")
+    return [s for s in stacks if s.key.stack_name in wanted or s.display_name in wanted]
+
+
+def _compare(args: argparse.Namespace, new: list[StackTemplate], fetch: Callable[..., Deployed]) -> Comparison:
+    if args.baseline:
+        baseline = read_baseline(args.baseline)
+        if isinstance(baseline, list):
+            return compare_stacks(baseline, new, include_acknowledged=args.include_acknowledged)
+        return compare_with_template(baseline, new, include_acknowledged=args.include_acknowledged)
+    deployed = fetch(new, region=args.region, profile=args.profile)
+    return compare_stacks(deployed.stacks, new, unchecked=deployed.unchecked,
+                          include_acknowledged=args.include_acknowledged)
+
+
+def _print(comparison: Comparison, out: TextIO) -> None:
+    print(f"compared {len(comparison.compared)} deployed stack(s): {', '.join(comparison.compared) or '-'}", file=out)
+    if comparison.first_deploy:
+        print(f"not deployed yet (nothing to compare): {', '.join(comparison.first_deploy)}", file=out)
+    for stack, reason in comparison.unchecked:
+        print(f"could not check {stack}: {reason}", file=out)
+    print(render_report(comparison.findings), file=out)
+    if comparison.unchecked and not comparison.failing:
+        print("incomplete: the stacks above were not compared, so the guard cannot say the changes are safe "
+              "(exit 2).", file=out)

@@ -1,0 +1,453 @@
+"""The guard's verdicts: a previous template and a new one in, unsafe endpoint changes out.
+
+Pure Python over plain template dictionaries (no construct, no aws-cdk-lib), so it runs the same way
+at synth (with a baseline), in CI against the deployed stacks, and in users' snapshot tests.
+
+The verdict table (each row a :class:`UnsafeChange`; "refused" rows are SageMaker's or
+CloudFormation's own refusals and cannot be acknowledged):
+
+=============================  ==========  ============================================================
+change                         verdict     why
+=============================  ==========  ============================================================
+``instance-to-serverless``     refused     SageMaker rejects UpdateEndpoint to a serverless config
+``async-removed``              refused     SageMaker rejects removing AsyncInferenceConfig
+``autoscaled-instance-type``   refused     an autoscaled variant's instance type cannot change in an update
+``endpoint-name-reused``       refused     the new endpoint is created before the old one is deleted, and
+                                           CreateEndpoint refuses a name that exists
+``endpoint-name-changed``      unsafe      EndpointName is create-only: a replacement, callers break
+``endpoint-removed``           unsafe      CloudFormation deletes the endpoint
+``serverless-scaled-to-``      unverified  a serverless variant whose provisioned concurrency is autoscaled
+``instance``                               becomes instance-based: no documentation says whether
+                                           SageMaker accepts the update while the target is registered
+=============================  ==========  ============================================================
+
+Serverless → instance-based without autoscaling (the documented one-way migration) is safe and never
+reported. "unsafe" changes can be acknowledged in the new template (``acknowledge_unsafe_change``),
+bound to the names they were given for; "unverified" changes are reported, never called safe, and do
+not fail the check.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..constraints import constraint
+
+METADATA_KEY = "cdk-sagemaker-inference"
+"""Template and resource Metadata key of this library (kind stamps, acknowledgments)."""
+
+_ENDPOINT = "AWS::SageMaker::Endpoint"
+_CONFIG = "AWS::SageMaker::EndpointConfig"
+_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+
+
+class Verdict(enum.Enum):
+    """How sure the guard is, and whether the change can be acknowledged."""
+
+    REFUSED = "refused"
+    """SageMaker or CloudFormation refuses it at deploy: never acknowledgeable."""
+    UNSAFE = "unsafe"
+    """It deploys, and replaces or deletes an endpoint: acknowledgeable when intended."""
+    UNVERIFIED = "unverified"
+    """No source says whether SageMaker accepts it: reported, never called safe, not failing."""
+
+
+class UnsafeChange(enum.Enum):
+    """The kinds of change the guard reports."""
+
+    INSTANCE_TO_SERVERLESS = "instance-to-serverless"
+    ASYNC_REMOVED = "async-removed"
+    AUTOSCALED_INSTANCE_TYPE = "autoscaled-instance-type"
+    ENDPOINT_NAME_REUSED = "endpoint-name-reused"
+    ENDPOINT_NAME_CHANGED = "endpoint-name-changed"
+    ENDPOINT_REMOVED = "endpoint-removed"
+    SERVERLESS_SCALED_TO_INSTANCE = "serverless-scaled-to-instance"
+
+    @property
+    def verdict(self) -> Verdict:
+        """Refused, unsafe or unverified (see the module's table)."""
+        return _VERDICTS[self]
+
+    @property
+    def acknowledgeable(self) -> bool:
+        """Whether a user may acknowledge it (a replacement or deletion they intend)."""
+        return self.verdict is Verdict.UNSAFE
+
+
+_VERDICTS = {
+    UnsafeChange.INSTANCE_TO_SERVERLESS: Verdict.REFUSED,
+    UnsafeChange.ASYNC_REMOVED: Verdict.REFUSED,
+    UnsafeChange.AUTOSCALED_INSTANCE_TYPE: Verdict.REFUSED,
+    UnsafeChange.ENDPOINT_NAME_REUSED: Verdict.REFUSED,
+    UnsafeChange.ENDPOINT_NAME_CHANGED: Verdict.UNSAFE,
+    UnsafeChange.ENDPOINT_REMOVED: Verdict.UNSAFE,
+    UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE: Verdict.UNVERIFIED,
+}
+
+_RULES = {
+    UnsafeChange.INSTANCE_TO_SERVERLESS: "migration.instance-to-serverless",
+    UnsafeChange.ASYNC_REMOVED: "migration.async-removed",
+    UnsafeChange.AUTOSCALED_INSTANCE_TYPE: "migration.autoscaled-instance-type",
+    UnsafeChange.ENDPOINT_NAME_REUSED: "migration.endpoint-name-reused",
+    UnsafeChange.ENDPOINT_NAME_CHANGED: "migration.endpoint-name",
+    UnsafeChange.ENDPOINT_REMOVED: "migration.endpoint-removed",
+    UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE: "migration.unverified",
+}
+
+
+@dataclass(frozen=True)
+class VariantState:
+    """One production variant as the template declares it."""
+
+    name: str
+    instance_type: Any = None
+    serverless: bool = False
+
+
+@dataclass(frozen=True)
+class EndpointState:
+    """An ``AWS::SageMaker::Endpoint`` of a template, with what its config says."""
+
+    logical_id: str
+    kind: str
+    endpoint_name: Any
+    variants: Mapping[str, VariantState] = field(default_factory=dict)
+    autoscaled_variants: frozenset[str] = frozenset()
+    """Variants whose instance count is registered with Application Auto Scaling."""
+    scaled_concurrency_variants: frozenset[str] = frozenset()
+    """Serverless variants whose provisioned concurrency is registered with Application Auto Scaling."""
+    is_async: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """The endpoint's name where the template fixes it, else its logical id."""
+        if isinstance(self.endpoint_name, str):
+            return f"{self.endpoint_name} ({self.logical_id})"
+        return self.logical_id
+
+    @property
+    def literal_name(self) -> str | None:
+        """The fixed name, lower case (names are compared case-insensitively), or None."""
+        return self.endpoint_name.lower() if isinstance(self.endpoint_name, str) else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported change: which endpoint, what changes, why, the way out."""
+
+    change: UnsafeChange
+    stack: str
+    logical_id: str
+    endpoint: str
+    kind_before: str
+    kind_after: str | None
+    why: str
+    way_out: str
+    rule: str
+    source: str
+    acknowledged: str | None = None
+    """The reason given when the change was acknowledged in the new template."""
+
+    @property
+    def verdict(self) -> Verdict:
+        """Refused, unsafe or unverified."""
+        return self.change.verdict
+
+    @property
+    def fails(self) -> bool:
+        """Whether it fails the check: refused, or unsafe and not acknowledged."""
+        return self.verdict is Verdict.REFUSED or (self.verdict is Verdict.UNSAFE and not self.acknowledged)
+
+    def render(self) -> str:
+        """A readable paragraph for terminals and synth errors."""
+        where = f"{self.stack}/" if self.stack else ""
+        after = self.kind_after or "removed"
+        text = (f"[{self.change.value}, {self.verdict.value}] endpoint {where}{self.endpoint}: "
+                f"{self.kind_before} -> {after}\n"
+                f"    why: {self.why}\n"
+                f"    way out: {self.way_out}\n"
+                f"    rule {self.rule} (source: {self.source})")
+        if self.change.acknowledgeable and not self.acknowledged:
+            text += "\n    acknowledgeable: yes, with acknowledge_unsafe_change(...) when intended"
+        elif self.verdict is Verdict.REFUSED:
+            text += "\n    acknowledgeable: no (refused at deploy)"
+        if self.acknowledged:
+            text += f"\n    acknowledged: {self.acknowledged}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (for ``--json``): stack, endpoint, finding, rule, acknowledgeable, way out."""
+        data = asdict(self)
+        data["change"] = self.change.value
+        data["finding"] = self.change.value
+        data["verdict"] = self.verdict.value
+        data["acknowledgeable"] = self.change.acknowledgeable
+        data["fails"] = self.fails
+        return data
+
+
+def _referenced_id(value: Any) -> str | None:
+    """The logical id a ``Ref`` or ``Fn::GetAtt`` points at (None for anything else)."""
+    if isinstance(value, Mapping):
+        if "Ref" in value:
+            return str(value["Ref"])
+        getatt = value.get("Fn::GetAtt")
+        if isinstance(getatt, list) and getatt:
+            return str(getatt[0])
+        if isinstance(getatt, str):
+            return getatt.split(".", 1)[0]
+    return None
+
+
+def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
+    """The logical id of the endpoint config an endpoint's ``EndpointConfigName`` names.
+
+    ``value`` is a ``Ref``/``Fn::GetAtt`` to the config, or the fixed name of a config in
+    ``resources``; None when no config of the template matches.
+    """
+    referenced = _referenced_id(value)
+    if referenced is not None:
+        return referenced if referenced in resources else None
+    for logical_id, resource in resources.items():
+        if resource.get("Type") == _CONFIG and (resource.get("Properties") or {}).get("EndpointConfigName") == value:
+            return str(logical_id)
+    return None
+
+
+def config_kind(config_properties: Mapping[str, Any] | None) -> str | None:
+    """``serverless``, ``async`` or ``realtime`` from an endpoint config's properties (None: no config)."""
+    if config_properties is None:
+        return None
+    variants = config_properties.get("ProductionVariants") or []
+    if any(isinstance(v, Mapping) and "ServerlessConfig" in v for v in variants):
+        return "serverless"
+    return "async" if "AsyncInferenceConfig" in config_properties else "realtime"
+
+
+def _registered(resources: Mapping[str, Any], logical_id: str, endpoint_name: Any, dimension: str) -> frozenset[str]:
+    """Variants of the endpoint that a ScalableTarget on ``dimension`` registers."""
+    found: set[str] = set()
+    for resource in resources.values():
+        if resource.get("Type") != _TARGET:
+            continue
+        props = resource.get("Properties") or {}
+        if props.get("ScalableDimension") != dimension:
+            continue
+        resource_id = props.get("ResourceId")
+        if isinstance(resource_id, str):
+            parts = resource_id.split("/")
+            if len(parts) == 4 and parts[0] == "endpoint" and parts[1] == endpoint_name:
+                found.add(parts[3])
+            continue
+        join = resource_id.get("Fn::Join") if isinstance(resource_id, Mapping) else None
+        if not (isinstance(join, list) and len(join) == 2 and isinstance(join[1], list)):
+            continue
+        pieces = join[1]
+        refers = any(_referenced_id(p) == logical_id for p in pieces if isinstance(p, Mapping))
+        refers = refers or (isinstance(endpoint_name, str) and endpoint_name in pieces)
+        tail = pieces[-1] if pieces and isinstance(pieces[-1], str) else ""
+        if refers and "/variant/" in tail:
+            found.add(tail.split("/variant/", 1)[1])
+    return frozenset(found)
+
+
+def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
+    """Every endpoint of a template by logical id, with its kind and variants."""
+    resources: Mapping[str, Any] = template.get("Resources", {}) or {}
+    found: dict[str, EndpointState] = {}
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, Mapping) or resource.get("Type") != _ENDPOINT:
+            continue
+        props = resource.get("Properties", {}) or {}
+        config_id = linked_config_id(props.get("EndpointConfigName"), resources)
+        config = resources[config_id] if config_id else None
+        config_props = (config.get("Properties") or {}) if config else None
+        metadata = (resource.get("Metadata") or {}).get(METADATA_KEY) or {}
+        kind = config_kind(config_props) or metadata.get("kind") or "unknown"
+        is_async = "AsyncInferenceConfig" in (config_props or {})
+        variants: dict[str, VariantState] = {}
+        for variant in (config_props or {}).get("ProductionVariants", []) or []:
+            if not isinstance(variant, Mapping):
+                continue
+            variant_name = str(variant.get("VariantName", ""))
+            variants[variant_name] = VariantState(name=variant_name, instance_type=variant.get("InstanceType"),
+                                                  serverless="ServerlessConfig" in variant)
+        endpoint_name = props.get("EndpointName")
+        found[logical_id] = EndpointState(
+            logical_id=logical_id, kind=kind, endpoint_name=endpoint_name, variants=variants,
+            autoscaled_variants=_registered(resources, logical_id, endpoint_name,
+                                            "sagemaker:variant:DesiredInstanceCount"),
+            scaled_concurrency_variants=_registered(resources, logical_id, endpoint_name,
+                                                    "sagemaker:variant:DesiredProvisionedConcurrency"),
+            is_async=is_async,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Acknowledgment:
+    """An intended change recorded in the new template, bound to the names it was given for."""
+
+    endpoint: str
+    change: str
+    reason: str
+    previous_name: str | None = None
+    """``endpoint-name-changed``: the name being replaced (the acknowledgment holds for that name only)."""
+    endpoint_name: str | None = None
+    """The endpoint's name when acknowledged (its new name, or the name of the endpoint removed)."""
+
+    def covers(self, finding: Finding, before: EndpointState, after: EndpointState | None) -> bool:
+        """Whether this acknowledgment is for exactly this change of exactly these names."""
+        if (self.endpoint, self.change) != (finding.logical_id, finding.change.value):
+            return False
+        if finding.change is UnsafeChange.ENDPOINT_NAME_CHANGED:
+            return (_lower(self.previous_name) == before.literal_name and after is not None
+                    and _lower(self.endpoint_name) == after.literal_name)
+        if finding.change is UnsafeChange.ENDPOINT_REMOVED and self.endpoint_name is not None:
+            return _lower(self.endpoint_name) == before.literal_name
+        return True
+
+
+def _lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else None
+
+
+def acknowledgments_of(template: Mapping[str, Any]) -> list[Acknowledgment]:
+    """The acknowledgments recorded in the template's ``Metadata``."""
+    entries = ((template.get("Metadata") or {}).get(METADATA_KEY) or {}).get("acknowledged") or []
+    found: list[Acknowledgment] = []
+    for entry in entries:
+        if isinstance(entry, Mapping):
+            found.append(Acknowledgment(
+                endpoint=str(entry.get("endpoint")), change=str(entry.get("change")),
+                reason=str(entry.get("reason", "")),
+                previous_name=entry.get("previous_name") if isinstance(entry.get("previous_name"), str) else None,
+                endpoint_name=entry.get("endpoint_name") if isinstance(entry.get("endpoint_name"), str) else None))
+    return found
+
+
+def _finding(change: UnsafeChange, stack: str, before: EndpointState, after: EndpointState | None,
+             why: str, way_out: str) -> Finding:
+    row = constraint(_RULES[change])
+    return Finding(change=change, stack=stack, logical_id=before.logical_id, endpoint=before.display_name,
+                   kind_before=before.kind, kind_after=after.kind if after else None, why=why,
+                   way_out=way_out, rule=row.id, source=row.source)
+
+
+_NEW_ID = ("define it as a new endpoint instead: a new construct id and a new endpoint_name (a replacement "
+           "endpoint), move callers to it, then remove the old one")
+
+
+def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> list[Finding]:
+    """The rows of the verdict table that one endpoint's change matches."""
+    if after is None:
+        return [_finding(
+            UnsafeChange.ENDPOINT_REMOVED, stack, before, None,
+            "the endpoint is no longer in the template: CloudFormation deletes it and its callers break",
+            "keep the construct (same id), or acknowledge the deletion with acknowledge_unsafe_change(...)")]
+    found: list[Finding] = []
+    if before.kind != "serverless" and after.kind == "serverless":
+        found.append(_finding(
+            UnsafeChange.INSTANCE_TO_SERVERLESS, stack, before, after,
+            "SageMaker rejects updating an instance-based endpoint to a serverless config "
+            "(ValidationError); only serverless -> instance-based is allowed in place", _NEW_ID))
+    if before.kind == "serverless" and after.kind != "serverless" and before.scaled_concurrency_variants:
+        found.append(_finding(
+            UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE, stack, before, after,
+            f"variant(s) {', '.join(sorted(before.scaled_concurrency_variants))} have autoscaled provisioned "
+            "concurrency: the developer guide documents serverless -> instance-based in place, but not while a "
+            "scalable target is registered on the variant (CloudFormation deregisters it only after the update)",
+            "to be sure: deploy once without provisioned_concurrency_scaling (deregisters the target), then migrate"))
+    if before.is_async and not after.is_async:
+        found.append(_finding(
+            UnsafeChange.ASYNC_REMOVED, stack, before, after,
+            "SageMaker rejects removing AsyncInferenceConfig from an endpoint "
+            "(\"The AsyncInferenceConfig parameter cannot be removed from this endpoint\")", _NEW_ID))
+    for variant in sorted(before.autoscaled_variants):
+        old, new_variant = before.variants.get(variant), after.variants.get(variant)
+        if old is None or new_variant is None or old.instance_type == new_variant.instance_type:
+            continue
+        if new_variant.serverless:
+            continue  # reported as instance-to-serverless
+        found.append(_finding(
+            UnsafeChange.AUTOSCALED_INSTANCE_TYPE, stack, before, after,
+            f"variant {variant} is registered with Application Auto Scaling: an update that changes its "
+            f"instance type ({old.instance_type} -> {new_variant.instance_type}) fails",
+            "deploy without autoscaling on that variant first, then change the instance type, then "
+            "re-enable autoscaling (or use a new variant name)"))
+    if json.dumps(before.endpoint_name, sort_keys=True) != json.dumps(after.endpoint_name, sort_keys=True):
+        found.append(_finding(
+            UnsafeChange.ENDPOINT_NAME_CHANGED, stack, before, after,
+            f"EndpointName is create-only ({before.endpoint_name!r} -> {after.endpoint_name!r}): "
+            "CloudFormation replaces the endpoint and callers using the old name break",
+            "keep endpoint_name as it was, or acknowledge the replacement with "
+            "acknowledge_unsafe_change(endpoint, ENDPOINT_NAME_CHANGED, previous_name=..., reason=...)"))
+    return found
+
+
+def find_unsafe_changes(previous: Mapping[str, Any], new: Mapping[str, Any], *, stack: str = "",
+                        include_acknowledged: bool = False) -> list[Finding]:
+    """Every reported change from ``previous`` to ``new`` (two templates of one stack).
+
+    Acknowledged changes (see ``acknowledge_unsafe_change``) are left out unless
+    ``include_acknowledged``; refusals by SageMaker itself cannot be acknowledged.
+    """
+    return compare_pairs([(stack, previous, new)], include_acknowledged=include_acknowledged)
+
+
+def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]], *,
+                  include_acknowledged: bool = False) -> list[Finding]:
+    """Compare the (name, previous, new) templates of the stacks of one account and Region.
+
+    ``previous`` None: the stack is not deployed yet; ``new`` None: the stack leaves the app. A fixed
+    endpoint name that leaves one logical id and appears at another, in any of these stacks, is
+    ``endpoint-name-reused`` (SageMaker refuses the new endpoint while the old one exists).
+    """
+    findings: list[Finding] = []
+    removed_names: dict[str, tuple[str, EndpointState]] = {}
+    added: list[tuple[str, EndpointState]] = []
+    for stack, previous, new in pairs:
+        before_all = endpoints_of(previous or {})
+        after_all = endpoints_of(new or {})
+        acknowledgments = acknowledgments_of(new or {})
+        for logical_id, before in before_all.items():
+            after = after_all.get(logical_id)
+            if after is None and before.literal_name:
+                removed_names[before.literal_name] = (stack, before)
+            for item in _changes(before, after, stack):
+                reason = next((a.reason for a in acknowledgments if a.covers(item, before, after)), None)
+                if reason is not None and item.change.acknowledgeable:
+                    if include_acknowledged:
+                        findings.append(Finding(**{**asdict(item), "change": item.change, "acknowledged": reason}))
+                    continue
+                findings.append(item)
+        added += [(stack, after) for logical_id, after in after_all.items() if logical_id not in before_all]
+    for stack, after in added:
+        reused = removed_names.get(after.literal_name or "")
+        if reused is None:
+            continue
+        old_stack, before = reused
+        findings.append(_finding(
+            UnsafeChange.ENDPOINT_NAME_REUSED, stack, after, after,
+            f"endpoint_name {after.endpoint_name!r} moves from {old_stack + '/' if old_stack else ''}"
+            f"{before.logical_id} to {after.logical_id}: CloudFormation creates the new endpoint before it deletes "
+            "the old one, and CreateEndpoint refuses a name that exists",
+            "keep the construct id (and stack) of the endpoint, or give the new endpoint a new endpoint_name "
+            "and remove the old one in a later deploy"))
+    return findings
+
+
+def render_report(findings: Iterable[Finding]) -> str:
+    """All findings as text, or a one-line all-clear."""
+    items = list(findings)
+    if not items:
+        return "cdk-sagemaker-inference migration guard: no unsafe endpoint changes."
+    failing = sum(1 for f in items if f.fails)
+    lines = [f"cdk-sagemaker-inference migration guard: {len(items)} endpoint change"
+             f"{'s' if len(items) != 1 else ''} reported, {failing} failing:"]
+    lines += [item.render() for item in items]
+    return "\n".join(lines)
