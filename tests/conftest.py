@@ -28,6 +28,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     factory = getattr(config, "_tmp_path_factory", None)
     if factory is None:
         return
+    tables = sorted(factory.getbasetemp().glob("**/guard-matrix.txt"))
+    if tables:
+        terminalreporter.section("guard transition table (layout, change, expected, exit code per checker)")
+        for table in tables:
+            for line in table.read_text().splitlines():
+                terminalreporter.write_line(line)
     reports = sorted(factory.getbasetemp().glob("**/property-report/*.json"))
     if not reports:
         return

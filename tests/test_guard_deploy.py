@@ -24,7 +24,7 @@ pytestmark = pytest.mark.deploy
 
 APP = textwrap.dedent('''
     """Guard test app: the endpoint "Orders" is serverless or real-time (context value "kind")."""
-    from aws_cdk import App, CfnOutput, DefaultStackSynthesizer, Stack
+    from aws_cdk import App, CfnOutput, DefaultStackSynthesizer, Environment, Stack
 
     from cdk_sagemaker_inference import (
         ContainerImage, InferenceModel, InstanceType, ModelData, RealtimeEndpoint, ServerlessEndpoint,
@@ -32,8 +32,11 @@ APP = textwrap.dedent('''
 
     app = App()
     kind = app.node.try_get_context("kind")
+    region = app.node.try_get_context("region")
+    env = Environment(account="123456789012", region=region) if region else None
     for stack_name in app.node.try_get_context("stacks").split(","):
-        stack = Stack(app, stack_name, synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
+        stack = Stack(app, stack_name, env=env,
+                      synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
         model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
                                model_data=ModelData.from_asset("model.tar.gz"))
         if kind == "serverless":
@@ -92,7 +95,7 @@ def test_guard_fails_before_deploy_when_realtime_becomes_serverless(
     code, report = guard(server, monkeypatch, "--assembly", str(flipped))
     assert code == 1, report
     assert "compared 1 deployed stack(s): GuardRealtime" in report
-    assert "[instance-to-serverless] endpoint GuardRealtime/orders (Orders" in report
+    assert "[instance-to-serverless, refused] endpoint GuardRealtime/orders (Orders" in report
     assert "realtime -> serverless" in report
     assert "new construct id and a new endpoint_name" in report
 
@@ -117,3 +120,64 @@ def test_guard_first_deploy_is_fine(server: MotoServer, app_dir: Path, tmp_path:
     code, report = guard(server, monkeypatch, "--assembly", str(fresh), "--json")
     assert code == 0, report
     assert '"stacks_new": [\n    "NeverDeployed"\n  ]' in report
+
+
+def test_guard_reads_each_stack_in_its_own_region(server: MotoServer, app_dir: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stack deployed in eu-west-1, checked from a runner whose default Region is us-east-1 (was:
+    "not deployed yet", exit 0)."""
+    bootstrap(server, app_dir, region="eu-west-1")
+    deploy(server, app_dir, context={"kind": "realtime", "stacks": "GuardEu", "region": "eu-west-1"},
+           output_dir=tmp_path / "v1")
+    flipped = synth(server, app_dir, tmp_path / "v2", kind="serverless", stacks="GuardEu", region="eu-west-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    code, report = guard(server, monkeypatch, "--assembly", str(flipped))
+    assert code == 1, report
+    assert "compared 1 deployed stack(s): GuardEu" in report
+    assert "[instance-to-serverless, refused] endpoint GuardEu/orders" in report
+    # The same stack name in us-east-1 is another stack: not deployed there.
+    us = synth(server, app_dir, tmp_path / "v3", kind="serverless", stacks="GuardEu")
+    code, report = guard(server, monkeypatch, "--assembly", str(us), "--region", "us-east-1")
+    assert code == 0, report
+    assert "not deployed yet (nothing to compare): GuardEu" in report
+
+
+def test_guard_assumes_the_lookup_role_of_another_account(server: MotoServer, app_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The credentials are for 123456789012, the stack is in 111111111111: the guard assumes the stack's
+    lookup role (moto's STS hands out credentials of that account) and reads the stack there."""
+    import json
+
+    template = json.loads((synth(server, app_dir, tmp_path / "base", kind="realtime", stacks="GuardOther")
+                           / "GuardOther.template.json").read_text())
+    sts = server.client("sts")
+    role = "arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-us-east-1"
+    credentials = sts.assume_role(RoleArn=role, RoleSessionName="test")["Credentials"]
+    import boto3
+
+    other = boto3.client("cloudformation", region_name="us-east-1", endpoint_url=server.endpoint_url,
+                         aws_access_key_id=credentials["AccessKeyId"],
+                         aws_secret_access_key=credentials["SecretAccessKey"],
+                         aws_session_token=credentials["SessionToken"])
+    other.create_stack(StackName="GuardOther", TemplateBody=json.dumps(template),
+                       Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"])
+    flipped = tmp_path / "flipped"
+    shutil.copytree(tmp_path / "base", flipped)
+    manifest = json.loads((flipped / "manifest.json").read_text())
+    stack = manifest["artifacts"]["GuardOther"]
+    stack["environment"] = "aws://111111111111/us-east-1"
+    stack["properties"]["lookupRole"] = {"arn": "arn:${AWS::Partition}:iam::111111111111:role/"
+                                                "cdk-hnb659fds-lookup-role-111111111111-us-east-1"}
+    (flipped / "manifest.json").write_text(json.dumps(manifest))
+    serverless = json.loads((synth(server, app_dir, tmp_path / "sl", kind="serverless", stacks="GuardOther")
+                             / "GuardOther.template.json").read_text())
+    (flipped / "GuardOther.template.json").write_text(json.dumps(serverless))
+    code, report = guard(server, monkeypatch, "--assembly", str(flipped))
+    assert code == 1, report
+    assert "compared 1 deployed stack(s): GuardOther" in report
+    # Without a lookup role in the assembly, the other account cannot be read: exit 2, never "safe".
+    del stack["properties"]["lookupRole"]
+    (flipped / "manifest.json").write_text(json.dumps(manifest))
+    code, report = guard(server, monkeypatch, "--assembly", str(flipped))
+    assert code == 2, report
+    assert "could not check GuardOther" in report and "names no lookup role" in report

@@ -22,6 +22,7 @@ from aws_cdk.region_info import FactName
 from constructs import Construct, IDependable
 
 from ..errors import ValidationError
+from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..instance_types import Accelerator
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
@@ -424,6 +425,10 @@ class InferenceModel(Construct):
             raise ValidationError(self.node.path, "InferenceModel", problems)
 
         adopt(self, scope)
+        # The synth-time guard runs for any app with a construct of this library, so removing the
+        # last endpoint (models kept) is compared too (the context is read once per scope).
+        if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
+            register_guard(self)
         self.role: iam.IRole = role or _default_role(self)
         """The execution role SageMaker assumes."""
         self.grant_principal: iam.IPrincipal = self.role

@@ -581,8 +581,8 @@ def _with_server_log(server: MotoServer, error: CdkCliError) -> CdkCliError:
     )
 
 
-def bootstrap(server: MotoServer, app_dir: Path, *, timeout: float = 300.0) -> None:
-    """Run ``cdk bootstrap aws://123456789012/us-east-1`` against ``server``.
+def bootstrap(server: MotoServer, app_dir: Path, *, timeout: float = 300.0, region: str = REGION) -> None:
+    """Run ``cdk bootstrap aws://123456789012/<region>`` against ``server`` (``region`` default: us-east-1).
 
     Creates the ``CDKToolkit`` stack (staging bucket, roles, SSM version parameter) that
     asset publishing and ``cdk deploy`` rely on. Idempotent.
@@ -593,7 +593,7 @@ def bootstrap(server: MotoServer, app_dir: Path, *, timeout: float = 300.0) -> N
     """
     try:
         cdk(
-            ["bootstrap", f"aws://{ACCOUNT}/{REGION}", "--app", ""],
+            ["bootstrap", f"aws://{ACCOUNT}/{region}", "--app", ""],
             app_dir=app_dir,
             env=server.env(),
             timeout=timeout,

@@ -1,0 +1,196 @@
+"""The guard's transition table: every stack layout × every change × every way the guard runs.
+
+Layouts: a plain stack, a custom ``stack_name``, a stack in a ``Stage``, an endpoint in a
+``NestedStack``, a two-stack app, and a stack pinned to eu-west-1. Changes: the rows of the verdict
+table plus the safe migrations. Each (layout, change) is synthesized twice (before, after) and judged
+by the ``guard --baseline`` command, by ``assert_safe_migration`` on the two assemblies, and by the
+synth-time plugin (a third synth with the baseline in context). All three must agree with the
+expected verdict; the table is written to the terminal summary.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from argparse import Namespace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, DefaultStackSynthesizer, Environment, NestedStack, Stack, Stage
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+import cdk_sagemaker_inference as lib
+from cdk_sagemaker_inference.guard.cli import run
+from cdk_sagemaker_inference.testing import assert_safe_migration
+from helpers import CDK_CONTEXT
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"
+
+
+def _scope(app: App, layout: str) -> tuple[Construct, str]:
+    """Where the endpoint goes for a layout, and the stack name the report shows."""
+    synthesizer = DefaultStackSynthesizer(generate_bootstrap_version_rule=False)
+    if layout == "plain":
+        return Stack(app, "Svc", synthesizer=synthesizer), "Svc"
+    if layout == "custom-name":
+        return Stack(app, "Svc", stack_name="svc-prod", synthesizer=synthesizer), "Svc"
+    if layout == "stage":
+        return Stack(Stage(app, "Prod"), "Svc", synthesizer=synthesizer), "Prod/Svc"
+    if layout == "nested":
+        parent = Stack(app, "Svc", synthesizer=synthesizer)
+        s3.Bucket(parent, "Marker", enforce_ssl=True)
+        return NestedStack(parent, "Inner"), "Svc/Inner"
+    if layout == "two-stacks":
+        other = Stack(app, "Other", synthesizer=synthesizer)
+        s3.Bucket(other, "Marker", enforce_ssl=True)
+        return Stack(app, "Svc", synthesizer=synthesizer), "Svc"
+    if layout == "eu-west-1":
+        return Stack(app, "Svc", env=Environment(account="123456789012", region="eu-west-1"),
+                     synthesizer=synthesizer), "Svc"
+    raise AssertionError(layout)
+
+
+def _endpoint(scope: Construct, spec: dict[str, Any]) -> None:
+    bucket = s3.Bucket.from_bucket_name(scope, "Models", "my-models")
+    model = lib.InferenceModel(scope, "Model", image=lib.ContainerImage.from_uri(IMAGE),
+                               model_data=lib.ModelData.from_bucket(bucket, "m/model.tar.gz"))
+    kind, construct_id, name = spec["kind"], spec.get("id", "Orders"), spec.get("name", "orders")
+    if kind == "none":
+        s3.Bucket(scope, "Placeholder", enforce_ssl=True)
+    elif kind == "serverless":
+        lib.ServerlessEndpoint(scope, construct_id, model=model, endpoint_name=name, memory_size_mb=2048,
+                               max_concurrency=5)
+    elif kind == "async":
+        lib.AsyncEndpoint(scope, construct_id, model=model, endpoint_name=name, instance_type=lib.InstanceType.M5_LARGE)
+    else:
+        scaling = lib.InstanceScaling(min_capacity=2, max_capacity=4, target_invocations_per_instance=100) \
+            if spec.get("autoscaled") else None
+        lib.RealtimeEndpoint(scope, construct_id, model=model, endpoint_name=name, instance_count=2,
+                             instance_type=lib.InstanceType.of(spec.get("type", "ml.m5.large")), autoscaling=scaling)
+
+
+# (name, before, after, expected exit code / verdict words)
+CHANGES: list[tuple[str, dict[str, Any], dict[str, Any], int, str]] = [
+    ("unchanged", {"kind": "realtime"}, {"kind": "realtime"}, 0, "safe"),
+    ("serverless -> realtime", {"kind": "serverless"}, {"kind": "realtime"}, 0, "safe"),
+    ("realtime -> serverless", {"kind": "realtime"}, {"kind": "serverless"}, 1, "instance-to-serverless"),
+    ("async -> realtime", {"kind": "async"}, {"kind": "realtime"}, 1, "async-removed"),
+    ("autoscaled type change", {"kind": "realtime", "autoscaled": True},
+     {"kind": "realtime", "autoscaled": True, "type": "ml.c5.large"}, 1, "autoscaled-instance-type"),
+    ("endpoint name changed", {"kind": "realtime"}, {"kind": "realtime", "name": "orders-v2"}, 1,
+     "endpoint-name-changed"),
+    ("construct id renamed", {"kind": "realtime"}, {"kind": "realtime", "id": "Renamed"}, 1, "endpoint-name-reused"),
+    ("endpoint removed", {"kind": "realtime"}, {"kind": "none"}, 1, "endpoint-removed"),
+]
+LAYOUTS = ["plain", "custom-name", "stage", "nested", "two-stacks", "eu-west-1"]
+
+_RESULTS: list[tuple[str, str, str, str]] = []
+
+
+def _synth(directory: Path, layout: str, spec: dict[str, Any], **context: str) -> Path:
+    app = App(outdir=str(directory), context={**CDK_CONTEXT, **context})
+    scope, _ = _scope(app, layout)
+    _endpoint(scope, spec)
+    app.synth()
+    return directory
+
+
+def _cli(before: Path, after: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run(Namespace(assembly=str(after), baseline=str(before), stacks=None, region=None, profile=None,
+                         include_acknowledged=False, json=True), out=out, err=io.StringIO())
+    findings = json.loads(out.getvalue()).get("findings", [])
+    return code, ",".join(sorted({f["finding"] for f in findings}))
+
+
+def _api(before: Path, after: Path) -> tuple[int, str]:
+    try:
+        assert_safe_migration(str(before), str(after))
+    except AssertionError as error:
+        return 1, str(error)
+    return 0, ""
+
+
+def _plugin(directory: Path, layout: str, spec: dict[str, Any], before: Path) -> tuple[int, str]:
+    try:
+        _synth(directory, layout, spec, **{lib.BASELINE_CONTEXT: str(before)})
+    except RuntimeError as error:  # aws-cdk-lib raises the failed validation as a jsii RuntimeError
+        return 1, str(error)
+    return 0, ""
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize(("change", "before", "after", "expected", "words"), CHANGES,
+                         ids=[c[0] for c in CHANGES])
+def test_transition(layout: str, change: str, before: dict[str, Any], after: dict[str, Any], expected: int,
+                    words: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    old = _synth(tmp_path / "before", layout, before)
+    new = _synth(tmp_path / "after", layout, after)
+    cli_code, cli_findings = _cli(old, new)
+    api_code, api_text = _api(old, new)
+    plugin_code, plugin_text = _plugin(tmp_path / "plugin", layout, after, old)
+    plugin_text += capfd.readouterr().err
+    verdicts = {"cli": cli_code, "assert_safe_migration": api_code, "synth plugin": plugin_code}
+    _RESULTS.append((layout, change, words, " ".join(f"{k}={v}" for k, v in verdicts.items())))
+    assert verdicts == dict.fromkeys(verdicts, expected), (layout, change, cli_findings, api_text[:400],
+                                                           plugin_text[-600:])
+    if expected:
+        assert words in cli_findings and words in api_text and words in plugin_text
+
+
+def test_a_single_template_baseline_is_ambiguous_for_a_multi_stack_app(tmp_path: Path) -> None:
+    old = _synth(tmp_path / "before", "two-stacks", {"kind": "realtime"})
+    new = _synth(tmp_path / "after", "two-stacks", {"kind": "realtime"})
+    err = io.StringIO()
+    code = run(Namespace(assembly=str(new), baseline=str(old / "Svc.template.json"), stacks=None, region=None,
+                         profile=None, include_acknowledged=False, json=False), out=io.StringIO(), err=err)
+    assert code == 2
+    assert "a single template file is ambiguous for an app of 2 stacks" in err.getvalue()
+    # With --stack, the single template is compared with that stack alone.
+    out = io.StringIO()
+    code = run(Namespace(assembly=str(new), baseline=str(old / "Svc.template.json"), stacks=["Svc"], region=None,
+                         profile=None, include_acknowledged=False, json=False), out=out, err=io.StringIO())
+    assert code == 0, out.getvalue()
+
+
+def test_a_refusal_at_synth_cannot_be_acknowledged_with_validations(tmp_path: Path) -> None:
+    from aws_cdk import Acknowledgment, Validations
+
+    old = _synth(tmp_path / "before", "plain", {"kind": "realtime"})
+    app = App(outdir=str(tmp_path / "after"), context={**CDK_CONTEXT, lib.BASELINE_CONTEXT: str(old)})
+    scope, _ = _scope(app, "plain")
+    _endpoint(scope, {"kind": "serverless"})
+    Validations.of(app).acknowledge(Acknowledgment(
+        id="cdk-sagemaker-inference-migration-guard::instance-to-serverless", reason="trying to skip the guard"))
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+
+
+def pytest_terminal_summary_lines() -> list[str]:
+    """The transition table (layout × change × expected × verdicts), for the note and the summary."""
+    return [f"{layout:<12} {change:<24} {words:<26} {verdicts}" for layout, change, words, verdicts in _RESULTS]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_table(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    yield
+    report = tmp_path_factory.getbasetemp() / "guard-matrix.txt"
+    report.write_text("\n".join(pytest_terminal_summary_lines()) + "\n")
+
+
+
+def test_validations_acknowledge_does_suppress_an_unsafe_change_so_the_refusal_test_above_means_something(
+        tmp_path: Path) -> None:
+    """The same acknowledgment id form suppresses an acknowledgeable (``error``) finding: the refusal above
+    fails because refusals are ``fatal``, not because the id is wrong."""
+    from aws_cdk import Acknowledgment, Validations
+
+    old = _synth(tmp_path / "before", "plain", {"kind": "realtime"})
+    app = App(outdir=str(tmp_path / "after"), context={**CDK_CONTEXT, lib.BASELINE_CONTEXT: str(old)})
+    scope, _ = _scope(app, "plain")
+    _endpoint(scope, {"kind": "realtime", "name": "orders-v2"})
+    Validations.of(app).acknowledge(Acknowledgment(
+        id="cdk-sagemaker-inference-migration-guard::endpoint-name-changed", reason="planned"))
+    assert app.synth().get_stack_by_name("Svc").template["Resources"]
