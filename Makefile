@@ -65,7 +65,7 @@ dist: setup
 
 # HTML API reference generated from the docstrings into docs/api (not committed). The package root
 # re-exports the constructs; the public submodules that are not re-exported are listed here.
-DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.constraints cdk_sagemaker_inference.migration cdk_sagemaker_inference.testing cdk_sagemaker_inference.advisor cdk_sagemaker_inference.cli
+DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.constraints cdk_sagemaker_inference.guard cdk_sagemaker_inference.assembly cdk_sagemaker_inference.testing cdk_sagemaker_inference.advisor cdk_sagemaker_inference.cli
 docs: setup
 	rm -rf docs/api
 	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api $(DOC_MODULES)
