@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
@@ -213,6 +213,12 @@ BASELINES: dict[str, Baseline] = {
         _realtime_endpoint(stack).alarm_p99_latency, {"threshold": Duration.millis(500), "evaluation_periods": 3}),
     "RealtimeEndpoint.metric_invocations": lambda stack: (
         _realtime_endpoint(stack).metric_invocations, {"variant_name": "AllTraffic"}),
+    "RealtimeEndpoint.apply_removal_policy": lambda stack: (
+        _realtime_endpoint(stack).apply_removal_policy, {"policy": RemovalPolicy.RETAIN}),
+    "InferenceModel.apply_removal_policy": lambda stack: (
+        model(stack, "Retained").apply_removal_policy, {"policy": RemovalPolicy.RETAIN}),
+    "BatchTransformJob.apply_removal_policy": lambda stack: (
+        _batch_job(stack).apply_removal_policy, {"policy": RemovalPolicy.RETAIN}),
     "RealtimeEndpoint.grant_invoke": lambda stack: (
         _realtime_endpoint(stack).grant_invoke, {"grantee": _grantee(stack)}),
     "Endpoint.metric": lambda stack: (

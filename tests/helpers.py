@@ -89,6 +89,13 @@ def nag_findings(scope: IConstruct, packs: Iterable[str] = ("AwsSolutions",)) ->
     return sorted(found)
 
 
+def infos_of(stack: Stack) -> list[str]:
+    """Synth info annotations on ``stack`` and its children, as text."""
+    from aws_cdk.assertions import Annotations, Match
+
+    return [str(m.entry.data) for m in Annotations.from_stack(stack).find_info("*", Match.any_value())]
+
+
 def warnings_of(stack: Stack) -> list[str]:
     """Synth warnings (annotations) on ``stack`` and its children, as text."""
     from aws_cdk.assertions import Annotations, Match

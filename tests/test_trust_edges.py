@@ -358,3 +358,31 @@ def test_on_new_input_compares_buckets_by_name_not_by_object() -> None:
         output=lib.BatchTransformOutput(bucket=same, prefix="data/results/"), on_new_input=lib.NewInputTrigger()))
     assert error.fields == ("output.prefix",)
     assert "batch.on-new-input" in str(error)
+
+
+# ------------------------------------------------------------------ removal policy (as aws-cdk-lib's constructs have)
+@pytest.mark.parametrize("kind", ["async", "model", "batch"])
+def test_apply_removal_policy_reaches_every_resource_the_construct_created(kind: str) -> None:
+    from aws_cdk import RemovalPolicy
+
+    stack = new_stack()
+    shared = model(stack)
+    if kind == "async":
+        construct: Any = lib.AsyncEndpoint(stack, "E", model=shared, instance_type=lib.InstanceType.M5_LARGE,
+                                           min_instances=0)
+    elif kind == "model":
+        construct = shared
+    else:
+        records = s3.Bucket.from_bucket_name(stack, "Records", "my-records")
+        construct = lib.BatchTransformJob(stack, "Job", model=shared, instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+                                          input=lib.BatchTransformInput.from_prefix(records, "in/"))
+    construct.apply_removal_policy(RemovalPolicy.RETAIN)
+    from aws_cdk import CfnResource
+
+    own = [stack.resolve(stack.get_logical_id(c)) for c in construct.node.find_all() if isinstance(c, CfnResource)]
+    resources = template_of(stack).to_json()["Resources"]
+    assert len(own) >= 3
+    assert {resources[logical_id].get("DeletionPolicy") for logical_id in own} == {"Retain"}
+    others = [k for k in resources if k not in own]
+    assert all(resources[k].get("DeletionPolicy") != "Retain" or resources[k]["Type"] == "AWS::S3::Bucket"
+               for k in others)

@@ -316,7 +316,7 @@ _PROPS = (
     ("ModelDataDownloadTimeoutInSeconds", {"model_data_download_timeout"}),
     ("ContainerStartupHealthCheckTimeoutInSeconds", {"container_startup_health_check_timeout"}),
     ("VariantName", {"variant_name"}), ("EndpointName", {"endpoint_name"}), ("CreateTopics", {"create_topics"}),
-    ("ModelPackageName", {"model_package", "model"}),
+    ("ModelPackageName", {"model_package", "model_package_name", "model"}),
 )
 
 

@@ -7,15 +7,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Stack, Validations
+from aws_cdk import CfnResource, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
+from ..errors import Problem
 from ..tokens import is_unresolved
-from ._memo import bucket_arn, memo, node_of, stack_of
+from ._memo import annotations_of, bucket_arn, memo, node_of, stack_of
 
 
 def add_statement(role: iam.IRole, statement: iam.PolicyStatement) -> None:
@@ -115,6 +116,28 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
     """
     arn = memo(bucket, ("nag-arn", stack), lambda: nag_flatten(stack.resolve(bucket_arn(bucket))))
     return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern)) if is_unresolved(pattern) else pattern}"
+
+
+ADVICE = frozenset({"migration.autoscaled-instance-type"})
+"""Rows whose synth-time note is advice for later, not something wrong now: info, not a warning (so
+``cdk synth --strict``, which fails on warnings, passes a normal autoscaled configuration)."""
+
+
+def annotate(scope: IConstruct, problem: Problem) -> None:
+    """A synth-time note for ``problem``: info for :data:`ADVICE` rows, otherwise a warning with the id
+    ``cdk-sagemaker-inference:<rule>`` (acknowledge one with ``Annotations.of(scope).acknowledge_warning``)."""
+    if problem.constraint_id in ADVICE:
+        annotations_of(scope).add_info(f"[cdk-sagemaker-inference:{problem.constraint_id}] {problem.render()}")
+    else:
+        annotations_of(scope).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
+
+
+def apply_removal_policy_to(scope: IConstruct, policy: RemovalPolicy) -> None:
+    """``policy`` on every CloudFormation resource ``scope`` created (its children, their children, …),
+    as aws-cdk-lib's ``Resource.apply_removal_policy`` does for its one resource."""
+    for child in node_of(scope).find_all():
+        if isinstance(child, CfnResource):
+            child.apply_removal_policy(policy)
 
 
 def role_for_grants(consumer: Construct, role: iam.IRole) -> iam.IRole:

@@ -37,6 +37,7 @@ from ._base import (
     acknowledge,
     acknowledge_all,
     add_statement,
+    annotate,
     create_topic,
     nag_objects,
     policies_of,
@@ -45,7 +46,6 @@ from ._base import (
 )
 from ._environment import environment_problems
 from ._memo import (
-    annotations_of,
     arn_for_objects,
     days,
     key_folder,
@@ -455,12 +455,10 @@ class AsyncEndpoint(EndpointBase):
         self.has_backlog_without_capacity_alarm: cloudwatch.Alarm | None = None
         """The alarm on HasBacklogWithoutCapacity that fires the step policy (``min_instances=0``)."""
         # Overlapping locations work (SageMaker accepts them) but widen the grants: advice, not a refusal.
-        for problem in validate_async_locations(location_specs):
-            annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
+        for problem in validate_async_locations(location_specs) + (
+                async_warnings(instance_type=instance_type.name, autoscaled=True) if min_instances is not None else []):
+            annotate(self, problem)
         if min_instances is not None:
-            for problem in async_warnings(instance_type=instance_type.name, autoscaled=True):
-                annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
-                                                    problem.render())
             self._autoscale(
                 min_instances=min_instances, max_instances=max_instances,
                 target_backlog_per_instance=target_backlog_per_instance,

@@ -29,9 +29,9 @@ from ..validation.realtime import (
     realtime_warnings,
     validate_variants,
 )
-from ._base import policies_of, role_for_grants
+from ._base import annotate, policies_of, role_for_grants
 from ._environment import environment_problems
-from ._memo import annotations_of, stack_of
+from ._memo import stack_of
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
@@ -271,8 +271,7 @@ class RealtimeEndpoint(EndpointBase):
             endpoint_name) else None
         for problem in realtime_warnings(specs, kms_key=kms_key is not None, shadow=shadow_spec) + (
                 guardrail_warnings(specs) if deployment is not None else []):
-            annotations_of(self).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}",
-                                                problem.render())
+            annotate(self, problem)
 
         every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))
         # Grants on a model role of another stack go into a policy of this stack (role_for_grants).
