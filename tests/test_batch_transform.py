@@ -187,7 +187,7 @@ def test_fails_when_instance_type_is_not_a_transform_type() -> None:
     error = refused(instance_type=InstanceType.of("ml.c5.large"))  # a real-time type, not TransformInstanceType
     text = str(error)
     assert error.fields == ("instance_type",)
-    assert "instance_type = 'ml.c5.large': is not an instance type of the installed botocore" in text
+    assert "instance_type = 'ml.c5.large': is not an instance type of SageMaker's model" in text
     assert "batch.instance-type" in text and "TransformInstanceType" in text
 
 

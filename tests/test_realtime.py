@@ -215,7 +215,7 @@ def test_fails_when_instance_type_is_unknown() -> None:
     error = refused(instance_type=InstanceType.of("ml.m5.larg"))
     assert error.fields == ("instance_type",)
     text = str(error)
-    assert "instance_type = 'ml.m5.larg': is not an instance type of the installed botocore" in text
+    assert "instance_type = 'ml.m5.larg': is not an instance type of SageMaker's model" in text
     assert "did you mean ml.m5.large" in text
     assert "rule realtime.instance-type" in text
 

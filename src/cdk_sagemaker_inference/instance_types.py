@@ -2,16 +2,20 @@
 
 ``InstanceType.of("ml.x.y")`` accepts any string; whether SageMaker knows the type is decided
 by validation against the ``ProductionVariantInstanceType`` / ``TransformInstanceType`` enums
-of the installed botocore (so a botocore upgrade brings new types without a release of ours).
+shipped as package data (``data/instance_types.json``, generated from botocore's service model by
+``scripts/gen_instance_types.py``, which records the botocore version and date). Synth results do
+not depend on the installed botocore (nor need it); a type newer than the data is accepted with
+``allow_unknown_instance_type=True``.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import json
 import re
-
-import botocore.loaders
+from importlib import resources
+from typing import Any
 
 
 class Accelerator(enum.Enum):
@@ -41,18 +45,25 @@ _TYPE_PATTERN = re.compile(r"^ml\.([a-z0-9\-]+)\.([a-z0-9\-]+)$")
 
 
 @functools.cache
+def instance_type_data() -> dict[str, Any]:
+    """The shipped enumerations: ``{"source": ..., "generated": ..., "shapes": {shape: [types]}}``."""
+    text = resources.files(__package__).joinpath("data", "instance_types.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@functools.cache
 def _enum(shape: str) -> frozenset[str]:
-    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
-    return frozenset(model["shapes"][shape]["enum"])
+    return frozenset(instance_type_data()["shapes"][shape])
 
 
 def known_realtime_types() -> frozenset[str]:
-    """Instance types of ``ProductionVariantInstanceType`` in the installed botocore."""
+    """Instance types of ``ProductionVariantInstanceType`` (package data from botocore's model)."""
     return _enum("ProductionVariantInstanceType")
 
 
 def known_transform_types() -> frozenset[str]:
-    """Instance types of ``TransformInstanceType`` in the installed botocore."""
+    """Instance types of ``TransformInstanceType`` (package data from botocore's model)."""
     return _enum("TransformInstanceType")
 
 
@@ -103,7 +114,7 @@ def is_burstable(name: str) -> bool:
 class InstanceType:
     """An ML instance type, e.g. ``InstanceType.M5_LARGE`` or ``InstanceType.of("ml.g6.xlarge")``.
 
-    Any ``ml.*`` string is accepted here; the constructs check it against the installed botocore
+    Any ``ml.*`` string is accepted here; the constructs check it against the package's instance-type data
     model and refuse an unknown one unless ``allow_unknown_instance_type=True``.
     """
 

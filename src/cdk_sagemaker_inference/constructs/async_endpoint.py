@@ -178,11 +178,11 @@ class AsyncEndpoint(EndpointBase):
             packages, multi-model containers and ``InferenceExecutionMode.DIRECT`` (InvokeEndpointAsync
             can target neither a model nor a container); a serial inference pipeline is fine. No default.
         :param instance_type: the ML instance type, e.g. ``InstanceType.M5_XLARGE``. No default. Must be
-            a ``ProductionVariantInstanceType`` of the installed botocore (see
+            a ``ProductionVariantInstanceType`` of the package's instance-type data (see
             ``allow_unknown_instance_type``); burstable ``ml.t*`` types cannot be autoscaled.
         :param initial_instance_count: instances at creation (≥ 1, also with ``min_instances=0``:
             autoscaling then scales in to zero when there is no backlog). Default: 1.
-        :param allow_unknown_instance_type: accept an instance type the installed botocore does not
+        :param allow_unknown_instance_type: accept an instance type the package's instance-type data does not
             list (a brand-new type). Default: False.
         :param endpoint_name: the endpoint's physical name (1–63 letters, digits, hyphens).
             Default: chosen by CloudFormation. Changing it later replaces the endpoint.

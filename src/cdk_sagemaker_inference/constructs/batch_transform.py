@@ -359,7 +359,7 @@ class BatchTransformJob(Construct):
         :param alarm_on_failure: create ``failure_alarm`` (ExecutionsFailed ≥ 1 in 5 minutes).
             Default: False.
         :param log_retention: retention of the state machine's log group. Default: one year.
-        :param allow_unknown_instance_type: accept an instance type the installed botocore does
+        :param allow_unknown_instance_type: accept an instance type the package's instance-type data does
             not list. Default: False.
         """
         super().__init__(scope, construct_id)

@@ -198,7 +198,7 @@ class RealtimeEndpoint(EndpointBase):
             Default: chosen by CloudFormation. Changing it later replaces the endpoint. Needed when
             this endpoint's own alarms are rollback alarms (otherwise alarm and endpoint depend on
             each other).
-        :param allow_unknown_instance_type: accept instance types that the installed botocore does
+        :param allow_unknown_instance_type: accept instance types that the package's instance-type data does
             not list (a type newer than your boto3). Default: False.
         """
         super().__init__(scope, construct_id)

@@ -22,7 +22,7 @@ def check_instance_type(check: Checker, constraint_id: str, field: str, name: ob
     if name in known:
         return True
     if allow_unknown:
-        # A type newer than the installed botocore still has the form ml.<family>.<size>.
+        # A type newer than the package's instance-type data still has the form ml.<family>.<size>.
         if family_of(name) is not None:
             return True
         check.fail(constraint_id, field, name,
@@ -32,9 +32,9 @@ def check_instance_type(check: Checker, constraint_id: str, field: str, name: ob
     close = difflib.get_close_matches(name, sorted(known), n=3)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     check.fail(constraint_id, field, name,
-               "is not an instance type of the installed botocore's SageMaker model",
-               f"{hint}use a listed ml.* type, upgrade boto3/botocore if the type is new, "
-               "or pass allow_unknown_instance_type=True")
+               "is not an instance type of SageMaker's model (the package's instance-type data)",
+               f"{hint}use a listed ml.* type; for a type newer than this release of the library "
+               "pass allow_unknown_instance_type=True")
     return False
 
 
