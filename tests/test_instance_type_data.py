@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from cdk_sagemaker_inference.instance_types import instance_type_data, known_realtime_types, known_transform_types
+from cdk_sagemaker_inference.instance_types import (
+    instance_type_data,
+    known_realtime_types,
+    known_transform_types,
+)
 from helpers import ROOT
 
 
