@@ -12,8 +12,14 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 # Tests never reach a real AWS endpoint: no credentials from the machine leak in.
 export AWS_EC2_METADATA_DISABLED := true
 PYTEST_WORKERS ?= 2
+# The compatibility job: the oldest supported aws-cdk-lib, constructs and cdk-nag (requirements/floor.txt).
+FLOOR_VENV := .venv-floor
+FLOOR_PY := $(CURDIR)/$(FLOOR_VENV)/bin/python
+COMPAT_TESTS := tests/test_compat.py tests/test_api_edges.py tests/test_trust_edges.py tests/test_model.py \
+	tests/test_serverless.py tests/test_realtime.py tests/test_async.py tests/test_batch_transform.py \
+	tests/test_readme.py tests/test_migration.py tests/test_guard_inputs.py tests/test_instance_type_data.py
 
-.PHONY: setup test unit lint typecheck synth demo bench fuzz dist docs clean
+.PHONY: setup test compat unit lint typecheck synth demo bench fuzz dist docs clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -29,6 +35,21 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 
 test: setup lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(MAKE) compat
+
+$(FLOOR_VENV)/.installed: requirements/floor.txt pyproject.toml
+	test -x $(FLOOR_PY) || $(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_PY) -m pip install --quiet --upgrade pip
+	$(FLOOR_PY) -m pip install --quiet -r requirements/floor.txt
+	$(FLOOR_PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The construct, validation, guard, cdk-nag 2 and README-example tests on the oldest supported
+# releases. Snapshot tests pin the output of the pinned aws-cdk-lib (its L2s write other templates on
+# 2.220) and deploy tests run once, in the pinned venv: both are left to `make test`'s first run.
+compat: $(FLOOR_VENV)/.installed node_modules/.installed
+	PATH=$(CURDIR)/$(FLOOR_VENV)/bin:$$PATH $(FLOOR_PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile \
+		-p no:cacheprovider -m "not deploy" -k "not snapshot" $(COMPAT_TESTS)
 
 unit: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not deploy"
@@ -71,4 +92,4 @@ docs: setup
 	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api $(DOC_MODULES)
 
 clean:
-	rm -rf cdk.out dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out dist build .pytest_cache .mypy_cache .ruff_cache $(FLOOR_VENV)

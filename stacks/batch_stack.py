@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -22,6 +22,7 @@ from cdk_sagemaker_inference import (
     JoinSource,
     ModelData,
     SplitType,
+    acknowledge_nag_finding,
 )
 
 from .common import MODEL_ARTIFACT, access_logs_bucket, secure_bucket
@@ -77,10 +78,10 @@ class BatchStack(Stack):
         results = self.get_logical_id(self.job.output_bucket.node.default_child)  # type: ignore[arg-type]
         for finding in ("Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*",
                         f"Resource::<{results}.Arn>/scored/*"):
-            Validations.of(reporting).acknowledge(Acknowledgment(
-                id=f"AwsSolutions-IAM5[{finding}]",
+            acknowledge_nag_finding(
+                reporting, "AwsSolutions-IAM5", finding=finding,
                 reason="The role's only policy is grant_read_output: aws-cdk-lib's read grant on the results prefix",
-            ))
+            )
         CfnOutput(self, "StateMachineArn", value=self.job.state_machine_arn)
         CfnOutput(self, "InputLocation", value=self.job.input_uri)
         CfnOutput(self, "OutputBucket", value=self.job.output_bucket.bucket_name)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, App, DefaultStackSynthesizer, RemovalPolicy, Validations
+from aws_cdk import App, DefaultStackSynthesizer, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+
+from cdk_sagemaker_inference import acknowledge_nag_finding
 
 MODEL_ARTIFACT = str(Path(__file__).parent / "assets" / "model.tar.gz")
 """A small local model.tar.gz, uploaded by `cdk deploy` as a file asset."""
@@ -32,11 +34,11 @@ def access_logs_bucket(scope: Construct, construct_id: str = "AccessLogs") -> s3
         enforce_ssl=True,
         removal_policy=RemovalPolicy.RETAIN,
     )
-    Validations.of(bucket).acknowledge(Acknowledgment(
-        id="AwsSolutions-S1",
+    acknowledge_nag_finding(
+        bucket, "AwsSolutions-S1",
         reason="This bucket receives the other buckets' server access logs; logging its own writes "
                "would only log the logging",
-    ))
+    )
     return bucket
 
 

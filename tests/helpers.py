@@ -75,11 +75,26 @@ def cfn_lint_warnings(template: dict[str, Any]) -> list[str]:
     return [f"{m.rule.id} {m.message}" for m in matches if m.rule.id.startswith("W")]
 
 
+def acknowledge_nag(scope: IConstruct, rule: str, reason: str) -> None:
+    """A test's own cdk-nag acknowledgment, in the form the installed aws-cdk-lib and cdk-nag read
+    (``Validations`` from aws-cdk-lib 2.252; cdk-nag 2's resource suppressions before)."""
+    import aws_cdk
+
+    if hasattr(aws_cdk, "Validations"):
+        aws_cdk.Validations.of(scope).acknowledge(aws_cdk.Acknowledgment(id=rule, reason=reason))
+    else:
+        import cdk_nag
+
+        cdk_nag.NagSuppressions.add_resource_suppressions(scope, [{"id": rule, "reason": reason}], True)
+
+
 def nag_findings(scope: IConstruct, packs: Iterable[str] = ("AwsSolutions",)) -> list[str]:
     """Unacknowledged cdk-nag findings (v3 API) under ``scope``: ``rule at construct-path``."""
     import cdk_nag
 
     checks = {"AwsSolutions": cdk_nag.AwsSolutionsChecks, "NIST": cdk_nag.NIST80053R5Checks}
+    if not hasattr(cdk_nag.AwsSolutionsChecks(), "validate_scope"):
+        return _nag2_findings(scope, [checks[pack] for pack in packs])
     found: list[str] = []
     for pack in packs:
         report = checks[pack]().validate_scope(scope)
@@ -94,6 +109,24 @@ def infos_of(stack: Stack) -> list[str]:
     from aws_cdk.assertions import Annotations, Match
 
     return [str(m.entry.data) for m in Annotations.from_stack(stack).find_info("*", Match.any_value())]
+
+
+def _nag2_findings(scope: IConstruct, packs: list[Any]) -> list[str]:
+    """cdk-nag 2: the packs run as aspects at synth and report unsuppressed findings as annotations."""
+    from aws_cdk import Aspects, Stack
+    from aws_cdk.assertions import Annotations, Match
+
+    stacks = [c for c in scope.node.find_all() if isinstance(c, Stack)] or [Stack.of(scope)]
+    for pack in packs:
+        Aspects.of(scope).add(pack())
+    found: list[str] = []
+    for stack in stacks:
+        annotations = Annotations.from_stack(stack)
+        for level in (annotations.find_error, annotations.find_warning):
+            for message in level("*", Match.string_like_regexp(r"^(AwsSolutions|NIST\.800\.53\.R5)-")):
+                rule = str(message.entry.data).split(":", 1)[0]
+                found.append(f"{rule} at {message.id}")
+    return sorted(found)
 
 
 def warnings_of(stack: Stack) -> list[str]:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from aws_cdk import Acknowledgment, CfnParameter, Duration, TimeZone, Validations
+from aws_cdk import CfnParameter, Duration, TimeZone
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
@@ -44,6 +44,7 @@ from cdk_sagemaker_inference import (
 )
 from cdk_sagemaker_inference.validation.guardrails import GuardrailsSpec, validate_guardrails
 from helpers import (
+    acknowledge_nag,
     cfn_lint_errors,
     infos_of,
     nag_findings,
@@ -106,7 +107,7 @@ def capture_bucket(stack: Any) -> s3.Bucket:
     """A bucket as the library asks for: no public access, TLS only, encrypted, access-logged."""
     logs = s3.Bucket(stack, "AccessLogs", block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
                      encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True)
-    Validations.of(logs).acknowledge(Acknowledgment(id="AwsSolutions-S1", reason="the access-log bucket itself"))
+    acknowledge_nag(logs, "AwsSolutions-S1", "the access-log bucket itself")
     return s3.Bucket(stack, "Capture", block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
                      encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True,
                      server_access_logs_bucket=logs, server_access_logs_prefix="capture/")

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         TrafficRouting,
         TrafficRoutingType,
         TransformDataType,
+        acknowledge_nag_finding,
     )
     from .guard.plugin import BASELINE_CONTEXT, acknowledge_unsafe_change
 
@@ -121,6 +122,7 @@ __all__ = [
     "UnsafeChange",
     "ValidationError",
     "__version__",
+    "acknowledge_nag_finding",
     "acknowledge_unsafe_change",
     "find_unsafe_changes",
 ]

@@ -41,17 +41,20 @@ import jsii
 from aws_cdk import (
     Annotations,
     CfnResource,
-    IPolicyValidationContext,
-    IPolicyValidationPlugin,
-    PolicyValidationPluginReport,
-    PolicyViolatingResource,
-    PolicyViolation,
     Stack,
     Stage,
-    Validations,
 )
 from constructs import IValidation
 
+from ._compat import (
+    PLUGIN_INTERFACE,
+    PLUGIN_REPORT,
+    VALIDATIONS_SINCE,
+    VIOLATING_RESOURCE,
+    VIOLATION,
+    add_plugin,
+    upgrade_message,
+)
 from ._version import __version__
 
 __all__ = [
@@ -98,7 +101,10 @@ def watch_stack_limits(stack: Stack) -> None:
     plugin = _PLUGINS.get(stage)
     if plugin is None:
         plugin = _PLUGINS[stage] = StackLimitsPlugin()
-        Validations.of(stage).add_plugins(plugin)
+        if not add_plugin(stage, plugin):
+            Annotations.of(stage).add_warning_v2(
+                "cdk-sagemaker-inference:aws-cdk-lib-version",
+                upgrade_message("The template-size check (80% of CloudFormation's 1 MB)", VALIDATIONS_SINCE))
     plugin.watch(stack.template_file, stack.node.path)
 
 
@@ -151,7 +157,7 @@ class _ResourceCount:
         return []
 
 
-@jsii.implements(IPolicyValidationPlugin)
+@jsii.implements(PLUGIN_INTERFACE)
 class StackLimitsPlugin:
     """Reads the size of each written template of the watched stacks (exact, after synthesis)."""
 
@@ -177,9 +183,9 @@ class StackLimitsPlugin:
         """The one rule it reports."""
         return [SIZE_WARNING]
 
-    def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
+    def validate(self, context: Any) -> Any:
         """A warning for each watched template above 80% of 1 MB; the report always succeeds."""
-        violations: list[PolicyViolation] = []
+        violations: list[Any] = []
         for template_path in context.template_paths:
             path = self._stacks.get(os.path.basename(template_path))
             if path is None:
@@ -187,13 +193,13 @@ class StackLimitsPlugin:
             size = os.path.getsize(template_path)
             if size > WARN_FRACTION * TEMPLATE_SIZE_LIMIT:
                 violations.append(self._violation(template_path, path, size))
-        return PolicyValidationPluginReport(success=True, violations=violations, plugin_version=__version__)
+        return PLUGIN_REPORT(success=True, violations=violations, plugin_version=__version__)
 
     @staticmethod
-    def _violation(template_path: str, stack_path: str, size: int) -> PolicyViolation:
+    def _violation(template_path: str, stack_path: str, size: int) -> Any:
         verb = "exceeds" if size > TEMPLATE_SIZE_LIMIT else "has passed 80% of"
         largest = _largest_resource(template_path)
-        return PolicyViolation(
+        return VIOLATION(
             rule_name=SIZE_WARNING,
             severity="warning",
             description=(f"The template of stack {stack_path} is {size:,} bytes: it {verb} CloudFormation's "
@@ -201,9 +207,9 @@ class StackLimitsPlugin:
                          f"S3; {size * 100 // TEMPLATE_SIZE_LIMIT}%). Source: {SOURCE}."),
             fix="split the stack (for example one stack per group of endpoints), or set "
                 "suppressTemplateIndentation on the stack to drop the indentation",
-            violating_resources=[PolicyViolatingResource(
+            violating_resources=[VIOLATING_RESOURCE(
                 template_path=template_path, resource_logical_id=largest, locations=["Properties"])]
-            if largest else [PolicyViolatingResource(template_path=template_path, locations=[])],
+            if largest else [VIOLATING_RESOURCE(template_path=template_path, locations=[])],
         )
 
 

@@ -1,5 +1,6 @@
 """The constructs, one module each (re-exported by the package root)."""
 
+from ._base import acknowledge_nag_finding
 from .async_endpoint import AsyncEndpoint, AsyncS3Location, IncludeInferenceResponseIn
 from .batch_transform import (
     AssembleWith,
@@ -88,4 +89,5 @@ __all__ = [
     "TrafficRouting",
     "TrafficRoutingType",
     "TransformDataType",
+    "acknowledge_nag_finding",
 ]

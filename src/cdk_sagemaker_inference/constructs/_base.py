@@ -7,15 +7,17 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import CfnResource, RemovalPolicy, Stack, Validations
+from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
+from .._compat import acknowledged_rules_metadata_key, cdk_nag_major
 from ..errors import Problem
 from ..tokens import is_unresolved
+from ..typecheck import TypeChecks, checked
 from ._memo import annotations_of, bucket_arn, memo, node_of, stack_of
 
 
@@ -55,6 +57,27 @@ def acknowledge(scope: IConstruct, rule: str, finding: str | None, reason: str) 
     acknowledge_all(scope, [(rule, finding, reason)])
 
 
+@checked("acknowledge_nag_finding")
+def acknowledge_nag_finding(scope: IConstruct, rule: str, *, reason: str, finding: str | None = None) -> None:
+    """Acknowledge a cdk-nag finding on ``scope`` and its children, for cdk-nag 2 and 3 alike.
+
+    The library acknowledges its own findings this way; use it for yours so that one line serves
+    both cdk-nag 2 (``Aspects``, resource metadata) and cdk-nag 3 (``Validations``).
+
+    :param scope: the construct the finding is on (or above it). No default.
+    :param rule: e.g. ``"AwsSolutions-S1"``. No default.
+    :param reason: why it is acceptable (at least 10 characters, as cdk-nag asks). No default.
+    :param finding: the finding within the rule, e.g. ``"Resource::*"`` (cdk-nag's ``applies_to``).
+        Default: every finding of the rule.
+    """
+    if len(reason.strip()) < 10:
+        check = TypeChecks()
+        check.fail("props.required", "reason", reason, "is shorter than 10 characters",
+                   "say why the finding is acceptable (cdk-nag requires a reason of 10 or more characters)")
+        check.raise_if_any(scope, "acknowledge_nag_finding")
+    acknowledge_all(scope, [(rule, finding, reason)])
+
+
 def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
     """Acknowledge several ``(rule, finding, reason)`` on ``scope`` (and its children).
 
@@ -66,18 +89,44 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
     of a batch transform job (``benchmarks/synth_bench.py --profile batch``). The ids here are
     cdk-nag findings, which are never annotation warnings, so that walk has nothing to remove;
     one entry per scope, without a stack trace, records the same acknowledgments in one call.
+
+    Where cdk-nag 2 is installed (it runs as an aspect and reads only the ``cdk_nag`` metadata of each
+    CloudFormation resource), the same acknowledgments are also written there, as
+    ``NagSuppressions.add_resource_suppressions(scope, ..., apply_to_children=True)`` writes them: on
+    every ``CfnResource`` under ``scope``, merged with what is there, each finding as ``applies_to``.
     """
     if not findings:
         return
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
              for rule, finding, reason in findings}
-    node_of(scope).add_metadata(_acknowledged_rules_key(), entry, stack_trace=False)
+    key = _acknowledged_rules_key()
+    if key is not None:
+        node_of(scope).add_metadata(key, entry, stack_trace=False)
+    if cdk_nag_major() == 2:
+        _suppress_for_cdk_nag_2(scope, findings)
+
+
+_NAG2_METADATA = "cdk_nag"
+
+
+def _suppress_for_cdk_nag_2(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
+    """cdk-nag 2's resource suppressions (``rules_to_suppress`` entries: id, reason, applies_to)."""
+    wanted = [{"id": rule, "reason": reason, **({"applies_to": [finding]} if finding else {})}
+              for rule, finding, reason in findings]
+    for child in node_of(scope).find_all():
+        if not isinstance(child, CfnResource):
+            continue
+        existing = child.get_metadata(_NAG2_METADATA) or {}
+        rules = list(existing.get("rules_to_suppress", []))
+        rules += [entry for entry in wanted if entry not in rules]
+        child.add_metadata(_NAG2_METADATA, {**existing, "rules_to_suppress": rules})
 
 
 @functools.cache
-def _acknowledged_rules_key() -> str:
-    """``Validations.ACKNOWLEDGED_RULES_METADATA_KEY`` (a static read: a round trip, asked once)."""
-    return str(Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+def _acknowledged_rules_key() -> str | None:
+    """``Validations.ACKNOWLEDGED_RULES_METADATA_KEY`` (a static read: a round trip, asked once); None
+    before aws-cdk-lib 2.252, which cdk-nag 3 does not run on either."""
+    return acknowledged_rules_metadata_key()
 
 
 _ANNOTATION_NAMESPACE = "Annotation::"

@@ -13,19 +13,23 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
-    IPolicyValidationContext,
-    IPolicyValidationPlugin,
     IStableAnyProducer,
     Lazy,
-    PolicyValidationPluginReport,
-    PolicyViolatingResource,
-    PolicyViolation,
     Stack,
     Stage,
-    Validations,
 )
 from constructs import Construct, IConstruct
 
+from .._compat import (
+    FAILING_PLUGINS_FAIL_SYNTH_SINCE,
+    PLUGIN_INTERFACE,
+    PLUGIN_REPORT,
+    VIOLATING_RESOURCE,
+    VIOLATION,
+    add_plugin,
+    failing_plugins_fail_synth,
+    upgrade_message,
+)
 from .._version import __version__
 from ..assembly import AssemblyError, read_assembly, read_baseline
 from .compare import compare_stacks, compare_with_template
@@ -37,7 +41,7 @@ BASELINE_CONTEXT = "cdk-sagemaker-inference:baseline"
 _REGISTERED = "cdk-sagemaker-inference:guard-registered"
 
 
-@jsii.implements(IPolicyValidationPlugin)
+@jsii.implements(PLUGIN_INTERFACE)
 class MigrationGuardPlugin:
     """A policy-validation plugin comparing each synthesized template with its baseline.
 
@@ -66,7 +70,7 @@ class MigrationGuardPlugin:
         """The changes it reports."""
         return [change.value for change in UnsafeChange]
 
-    def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
+    def validate(self, context: Any) -> Any:
         """Compare every stack of the synthesized assembly with the baseline's stack of the same key."""
         paths = {str(Path(p).resolve()) for p in context.template_paths}
         try:
@@ -76,7 +80,7 @@ class MigrationGuardPlugin:
             comparison = (compare_stacks(baseline, new) if isinstance(baseline, list)
                           else compare_with_template(baseline, new))
         except AssemblyError as error:
-            return PolicyValidationPluginReport(success=False, violations=[PolicyViolation(
+            return PLUGIN_REPORT(success=False, violations=[VIOLATION(
                 rule_name="baseline-not-comparable",
                 description=f"The baseline given with -c {BASELINE_CONTEXT}={self._baseline} cannot be compared: "
                             f"{error}",
@@ -85,23 +89,23 @@ class MigrationGuardPlugin:
                     "template file)",
             )])
         by_name = {s.display_name: s for top in new for s in top.walk()}
-        violations: list[PolicyViolation] = []
+        violations: list[Any] = []
         for finding in comparison.findings:
             stack = by_name.get(finding.stack)
-            violations.append(PolicyViolation(
+            violations.append(VIOLATION(
                 rule_name=finding.change.value,
                 description=(f"endpoint {finding.stack}/{finding.endpoint}: {finding.kind_before} -> "
                              f"{finding.kind_after or 'removed'}: {finding.why} "
                              f"(rule {finding.rule}; source: {finding.source})"),
                 fix=finding.way_out,
                 severity=_SEVERITY[finding.verdict],
-                violating_resources=[PolicyViolatingResource(
+                violating_resources=[VIOLATING_RESOURCE(
                     resource_logical_id=finding.logical_id,
                     template_path=str(stack.template_path if stack and stack.template_path else ""),
                     locations=["Properties"],
                 )],
             ))
-        return PolicyValidationPluginReport(success=not comparison.failing, violations=violations,
+        return PLUGIN_REPORT(success=not comparison.failing, violations=violations,
                                             plugin_version=__version__)
 
 
@@ -133,8 +137,19 @@ def register_guard(scope: IConstruct) -> None:
                    "names no cloud assembly directory or template file",
                    "point it at a previous cdk.out directory or a .template.json file, or drop the context value")
         raise ValidationError(scope.node.path, "migration guard", check.problems)
+    if not failing_plugins_fail_synth():
+        # A guard that reports but does not stop the deploy would be a silent "safe": refuse the request.
+        from ..errors import ValidationError
+        from ..validation.checks import Checker
+
+        check = Checker()
+        check.fail("props.required", f"context {BASELINE_CONTEXT}", str(baseline),
+                   upgrade_message("The synth-time migration guard", FAILING_PLUGINS_FAIL_SYNTH_SINCE),
+                   "upgrade aws-cdk-lib, or drop the context value and run `cdk-sagemaker-inference guard "
+                   "--baseline <previous cdk.out>` after `cdk synth` (the same check, as a command)")
+        raise ValidationError(scope.node.path, "migration guard", check.problems)
     Construct(stage, _REGISTERED)
-    Validations.of(stage).add_plugins(MigrationGuardPlugin(str(baseline)))
+    add_plugin(stage, MigrationGuardPlugin(str(baseline)))
 
 
 @jsii.implements(IStableAnyProducer)
