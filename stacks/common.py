@@ -19,7 +19,7 @@ EMULATOR_CONTEXT = "cdk-sagemaker-inference:emulator"
 def synthesizer(app: App) -> DefaultStackSynthesizer:
     """The default synthesizer; without the bootstrap-version rule when deploying to the emulator.
 
-    The rule's SSM parameter breaks stack updates on moto server (see DESIGN.md).
+    The rule's SSM parameter breaks stack updates on moto server (moto replaces the parameter on every update).
     """
     emulator = str(app.node.try_get_context(EMULATOR_CONTEXT)).lower() == "true"
     return DefaultStackSynthesizer(generate_bootstrap_version_rule=not emulator)

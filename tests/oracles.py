@@ -7,8 +7,8 @@ of ``boto3.client("sagemaker").create_model(**params)``):
    members, minimum lengths and values).
 2. ``service_model_problems``: the rest of what the installed botocore service model states
    and ``ParamValidator`` leaves to the service (maximum lengths and values, enums, patterns,
-   anchored as CONSTRAINTS.md says).
-3. The documented cross-field rules of CONSTRAINTS.md (``serverless_rules``, ``async_rules``,
+   anchored as the constraint table says).
+3. The documented cross-field rules of the constraint table (``serverless_rules``, ``async_rules``,
    ``realtime_rules``, ``deployment_rules``, ``transform_rules``, ``model_rules``), copied from
    the document row by row, not from the library's validators.
 
@@ -63,7 +63,7 @@ class Problem:
 
     path: str
     rule: str
-    source: str = "CONSTRAINTS.md"
+    source: str = "documented cross-field rule"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.rule} ({self.source})"
@@ -181,17 +181,17 @@ def api_problems(operation: str, params: Mapping[str, Any], service: str = "sage
     return botocore_problems(operation, params, service) + service_model_problems(operation, params, service)
 
 
-# --------------------------------------------------------------------------- 3. CONSTRAINTS.md
+# --------------------------------------------------------------------------- 3. the constraint table
 
 
 SERVERLESS_MEMORY_TIERS = (1024, 2048, 3072, 4096, 5120, 6144)
-"""CONSTRAINTS.md, Serverless, memory: the six documented tiers."""
+"""the constraint table, Serverless, memory: the six documented tiers."""
 
 ACCELERATED_FAMILIES = frozenset({
     "g4dn", "g5", "g6", "g6e", "g7", "g7e", "p2", "p3", "p4d", "p4de", "p5", "p5e", "p5en",
     "inf1", "inf2", "trn1", "trn1n", "trn2", "dl1",
 })
-"""CONSTRAINTS.md, Real-time, accelerated families (plus every p6-* family)."""
+"""the constraint table, Real-time, accelerated families (plus every p6-* family)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class ModelFacts:
 class _Rules:
     problems: list[Problem] = field(default_factory=list)
 
-    def fail(self, path: str, rule: str, source: str = "CONSTRAINTS.md") -> None:
+    def fail(self, path: str, rule: str, source: str = "documented cross-field rule") -> None:
         self.problems.append(Problem(path, rule, source))
 
 
@@ -220,7 +220,7 @@ def containers_of(model: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]
 
 
 def model_rules(model: Mapping[str, Any]) -> list[Problem]:
-    """CONSTRAINTS.md "Model" and multi-container rows that span fields."""
+    """the constraint table, area "Model" and multi-container rows that span fields."""
     rules = _Rules()
     containers = containers_of(model)
     mode = (model.get("InferenceExecutionConfig") or {}).get("Mode")
@@ -271,7 +271,7 @@ def _accelerated_instance(instance_type: str) -> bool:
 
 def serverless_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]],
                      facts: Mapping[str, ModelFacts] | None = None) -> list[Problem]:
-    """CONSTRAINTS.md "Serverless": tiers, provisioned ≤ max, the feature exclusions.
+    """the constraint table, area "Serverless": tiers, provisioned ≤ max, the feature exclusions.
 
     ``models`` maps a model name (as the variants name it) to its CreateModel request;
     ``facts`` the same names to what the request does not say.
@@ -328,7 +328,7 @@ def serverless_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str
 
 
 def async_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]]) -> list[Problem]:
-    """CONSTRAINTS.md "Async": OutputConfig required, notifications need their topics, no Marketplace."""
+    """the constraint table, area "Async": OutputConfig required, notifications need their topics, no Marketplace."""
     rules = _Rules()
     async_config = config.get("AsyncInferenceConfig")
     if not isinstance(async_config, Mapping):
@@ -360,7 +360,7 @@ def async_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, Any
 
 
 def realtime_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]]) -> list[Problem]:
-    """CONSTRAINTS.md "Real-time": unique variant names, no Elastic Inference, no managed instance
+    """the constraint table, area "Real-time": unique variant names, no Elastic Inference, no managed instance
     scaling, the shadow-variant exclusions, multi-container counts."""
     rules = _Rules()
     variants = [v for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
@@ -427,7 +427,7 @@ def _capacity_percent(size: Mapping[str, Any], instances: int | None) -> float |
 
 def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
                      instance_floors: Sequence[int | None] = ()) -> list[Problem]:
-    """CONSTRAINTS.md "Migration and updates": deployment guardrails.
+    """the constraint table, area "Migration and updates": deployment guardrails.
 
     ``instance_floors``: per production variant, the fewest instances it runs on (initial count,
     or the autoscaling minimum), None when unknown.
@@ -481,7 +481,7 @@ def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
 
 
 def transform_rules(job: Mapping[str, Any], model: Mapping[str, Any] | None = None) -> list[Problem]:
-    """CONSTRAINTS.md "Batch transform"."""
+    """the constraint table, area "Batch transform"."""
     rules = _Rules()
     payload, concurrent = job.get("MaxPayloadInMB"), job.get("MaxConcurrentTransforms")
     if isinstance(payload, int) and known(payload) and payload > 100:
@@ -549,7 +549,7 @@ def _local_storage(instance_type: str) -> bool:
 
 def autoscaling_rules(path: str, low: Any, high: Any, *, floor: int = 1,
                       ceiling: Any = None) -> list[Problem]:
-    """CONSTRAINTS.md "autoscaling min capacity": floor ≤ min ≤ max (≤ ceiling, e.g. max concurrency)."""
+    """the constraint table, area "autoscaling min capacity": floor ≤ min ≤ max (≤ ceiling, e.g. max concurrency)."""
     rules = _Rules()
     ints = [v for v in (low, high, ceiling) if v is not None]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in ints):
@@ -565,7 +565,7 @@ def autoscaling_rules(path: str, low: Any, high: Any, *, floor: int = 1,
 
 
 def accelerated_instance(instance_type: str) -> bool:
-    """CONSTRAINTS.md accelerated families (GPU, Neuron, Gaudi)."""
+    """the constraint table accelerated families (GPU, Neuron, Gaudi)."""
     return _accelerated_instance(instance_type)
 
 

@@ -1,4 +1,4 @@
-"""The model layer's own rules (CONSTRAINTS.md "Model", multi-container, VPC): pass and fail."""
+"""The model layer's own rules (the constraint table, area "Model", multi-container, VPC): pass and fail."""
 
 from __future__ import annotations
 

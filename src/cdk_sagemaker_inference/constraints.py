@@ -4,7 +4,7 @@ This module is pure data. Validation (:mod:`cdk_sagemaker_inference.validation`)
 constraint table (``scripts/gen_constraints_doc.py``) and the parametrised tests all read it,
 so a rule changes in exactly one place.
 
-Sources (see ``CONSTRAINTS.md``):
+Sources:
   BC   botocore's SageMaker service model (``sagemaker/2017-07-24/service-2``), shape.member
   BCR  botocore's ``sagemaker-runtime`` model;  AAS  the ``application-autoscaling`` model
   CFN  the CloudFormation resource schemas shipped in cfn-lint
@@ -413,7 +413,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "joining input to output works for JSON and CSV only; for CSV it needs split_type Line and assemble_with Line",
                "DG:batch-transform-data-processing"),
     Constraint("batch.timeout", _B, "invocations", "one mini-batch per invocation up to 3600 s; ≤ 100 MB per mini-batch",
-               "seed FAQ; BC", severity=_D),
+               "BC ModelClientConfig.InvocationsTimeoutInSeconds; BC CreateTransformJobRequest.MaxPayloadInMB", severity=_D),
     Constraint("batch.no-cfn-resource", _B, "BatchTransformJob",
                "no CloudFormation transform-job resource: runs through Step Functions createTransformJob.sync",
                "aws-cdk-lib API; CFN", severity=_D),

@@ -27,7 +27,7 @@ class Accelerator(enum.Enum):
     GAUDI = "gaudi"
 
 
-# Classification of the botocore enum (CONSTRAINTS.md "accelerated families").
+# Classification of the botocore enum (the constraint table, area "accelerated families").
 _GPU_FAMILIES = frozenset(
     {"g4dn", "g5", "g6", "g6e", "g7", "g7e", "p2", "p3", "p4d", "p4de", "p5", "p5e", "p5en"}
 )

@@ -375,7 +375,7 @@ def contract_rules(example: Example) -> list[Problem]:
 
 
 def scaling_rules(example: Example) -> list[Problem]:
-    """Backlog autoscaling: Application Auto Scaling's parameters, CONSTRAINTS.md (scale to zero, no
+    """Backlog autoscaling: Application Auto Scaling's parameters, the constraint table (scale to zero, no
     burstable types) and the docstring (target > 0, whole-second cooldowns, wake-up only at zero)."""
     scaling = example.scaling
     if scaling is None:

@@ -388,7 +388,7 @@ def schedule_ok(expression: str) -> bool:
 
 
 def contract_rules(example: Example) -> list[Problem]:
-    """BatchTransformJob's documented contract (its docstrings), beyond the API and CONSTRAINTS.md."""
+    """BatchTransformJob's documented contract (its docstrings), beyond the API and the constraint table."""
     problems: list[Problem] = []
     contract = "BatchTransformJob docstring"
     if not isinstance(example.model, Model):

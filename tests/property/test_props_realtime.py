@@ -432,7 +432,7 @@ def props_of(problem: Problem) -> set[str]:
 
 
 def contract_rules(example: Example) -> list[Problem]:
-    """RealtimeEndpoint's documented contract (docstrings), beyond the API and CONSTRAINTS.md."""
+    """RealtimeEndpoint's documented contract (docstrings), beyond the API and the constraint table."""
     problems: list[Problem] = []
     contract = "RealtimeEndpoint docstring"
     every = list(effective_variants(example)) + ([example.shadow] if example.shadow is not None else [])

@@ -1,6 +1,6 @@
 """Deploy CDK apps to a local AWS emulator (moto server) with the real CDK CLI.
 
-The recipe (see ``DESIGN.md``, "Tests that make the claims true"):
+The recipe (the README's "Deploy it" section):
 
 1. :class:`MotoServer` starts ``moto_server -H 127.0.0.1 -p PORT`` on a free loopback port.
 2. :meth:`MotoServer.env` gives the environment for the CDK CLI: dummy credentials,

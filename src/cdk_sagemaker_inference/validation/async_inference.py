@@ -1,4 +1,4 @@
-"""Asynchronous inference rules (CONSTRAINTS.md "Async").
+"""Asynchronous inference rules (the constraint table, area "Async").
 
 Plain values in, problems out: the ``AsyncEndpoint`` construct translates its typed props
 (buckets, topics, keys, durations) into strings and numbers before calling these.

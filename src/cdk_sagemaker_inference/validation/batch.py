@@ -1,4 +1,4 @@
-"""Batch transform rules (CONSTRAINTS.md "Batch transform"), plus the job-name scheme.
+"""Batch transform rules (the constraint table, area "Batch transform"), plus the job-name scheme.
 
 Job names: a transform job's name must be unique in the account and Region forever, so every
 execution of a :class:`~cdk_sagemaker_inference.BatchTransformJob` state machine names its job

@@ -1,4 +1,4 @@
-"""Deployment guardrail rules (CONSTRAINTS.md "Migration and updates": blue/green, rolling, rollback).
+"""Deployment guardrail rules (the constraint table, area "Migration and updates": blue/green, rolling, rollback).
 
 The constructs translate their typed ``DeploymentGuardrails`` into a :class:`GuardrailsSpec`
 (seconds as numbers, capacity sizes as unit + value) and these functions check it.

@@ -1,4 +1,4 @@
-"""Rules every model obeys, whatever hosts it (CONSTRAINTS.md "Model")."""
+"""Rules every model obeys, whatever hosts it (the constraint table, area "Model")."""
 
 from __future__ import annotations
 

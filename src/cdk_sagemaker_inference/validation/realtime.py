@@ -1,4 +1,4 @@
-"""Real-time (instance-based) rules (CONSTRAINTS.md "Real-time", "Application Auto Scaling").
+"""Real-time (instance-based) rules (the constraint table, area "Real-time", "Application Auto Scaling").
 
 The construct translates its typed props into :class:`VariantSpec` / :class:`DataCaptureSpec`
 and these functions check them. ``realtime_warnings`` returns advice (soft rules) as problems of

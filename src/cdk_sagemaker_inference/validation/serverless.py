@@ -1,4 +1,4 @@
-"""Serverless rules (CONSTRAINTS.md "Serverless")."""
+"""Serverless rules (the constraint table, area "Serverless")."""
 
 from __future__ import annotations
 
