@@ -295,3 +295,20 @@ def test_normalisation_leaves_a_stack_without_assets_or_bootstrap_rule_as_it_is(
     ServerlessEndpoint(stack, "Endpoint", model=model_in(stack), memory_size_mb=2048, max_concurrency=5)
     raw = Template.from_stack(stack).to_json()
     assert normalise_template(stack) == json.loads(json.dumps(raw, sort_keys=True))
+
+
+def test_sagemaker_app_applies_the_cdk_json_context_of_the_project(tmp_path: Path) -> None:
+    from cdk_sagemaker_inference.testing.plugin import cdk_json_context
+
+    (tmp_path / "cdk.json").write_text(json.dumps({"app": "python app.py", "context": {"@aws-cdk/x:flag": True}}))
+    nested = tmp_path / "tests" / "unit"
+    nested.mkdir(parents=True)
+    assert cdk_json_context(nested) == {"@aws-cdk/x:flag": True}
+    assert cdk_json_context(Path("/")) == {}
+
+
+def test_sagemaker_app_fixture_gives_this_repos_feature_flags(sagemaker_app: Any) -> None:
+    app = sagemaker_app(extra="value")
+    assert app.node.try_get_context("extra") == "value"
+    flag = next(iter(CDK_CONTEXT))
+    assert app.node.try_get_context(flag) == CDK_CONTEXT[flag]

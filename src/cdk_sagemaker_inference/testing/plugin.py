@@ -2,6 +2,9 @@
 
 Fixtures:
 
+- ``sagemaker_app``: a function that creates an ``App`` with the feature flags of the project's
+  ``cdk.json`` (the ``context`` that ``cdk synth`` applies), so a snapshot equals what ``cdk synth``
+  deploys. Feature flags are read when constructs are created: build the stack in this app.
 - ``sagemaker_template``: a function that turns a stack (or template) into the normalised
   template dict of :func:`~cdk_sagemaker_inference.testing.templates.normalise_template`, ready to
   compare with a snapshot.
@@ -10,8 +13,8 @@ Fixtures:
 
 A snapshot test then reads::
 
-    def test_stack_snapshot(sagemaker_template, sagemaker_snapshot):
-        assert sagemaker_template(MyStack(App(), "MyStack")) == sagemaker_snapshot
+    def test_stack_snapshot(sagemaker_app, sagemaker_template, sagemaker_snapshot):
+        assert sagemaker_template(MyStack(sagemaker_app(), "MyStack")) == sagemaker_snapshot
 
 The assertion helpers (``endpoints_of``, ``assert_all_endpoints_serverless``,
 ``assert_endpoint_kinds``, ``assert_safe_migration``) are plain functions in
@@ -20,13 +23,16 @@ The assertion helpers (``endpoints_of``, ``assert_all_endpoints_serverless``,
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 
 from .templates import TemplateSource, normalise_template
 
-__all__ = ["TemplateNormaliser", "sagemaker_snapshot", "sagemaker_template"]
+__all__ = ["TemplateNormaliser", "cdk_json_context", "sagemaker_app", "sagemaker_snapshot", "sagemaker_template"]
 
 
 class TemplateNormaliser(Protocol):
@@ -36,6 +42,31 @@ class TemplateNormaliser(Protocol):
                  drop_cdk_metadata: bool = True) -> dict[str, Any]:
         """The normalised template of ``source`` (a Stack, an assertions Template, a dict or a file)."""
         ...
+
+
+def cdk_json_context(start: Path) -> dict[str, Any]:
+    """The ``context`` of the nearest ``cdk.json`` at or above ``start`` (empty when there is none)."""
+    for directory in (start, *start.parents):
+        candidate = directory / "cdk.json"
+        if candidate.is_file():
+            context = json.loads(candidate.read_text(encoding="utf-8")).get("context", {})
+            return dict(context) if isinstance(context, dict) else {}
+    return {}
+
+
+@pytest.fixture(scope="session")
+def sagemaker_app(request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """A function ``(**context) -> aws_cdk.App`` whose context is the project's ``cdk.json`` context
+    (found from pytest's root directory upwards) plus ``context``: the feature flags ``cdk synth``
+    uses, so the template under test is the one that deploys."""
+    base = cdk_json_context(Path(request.config.rootpath))
+
+    def new_app(**context: Any) -> Any:
+        from aws_cdk import App  # imported on use: loading the plugin must not start the jsii runtime
+
+        return App(context={**base, **context})
+
+    return new_app
 
 
 @pytest.fixture
