@@ -17,7 +17,7 @@ FLOOR_VENV := .venv-floor
 FLOOR_PY := $(CURDIR)/$(FLOOR_VENV)/bin/python
 COMPAT_TESTS := tests/test_compat.py tests/test_api_edges.py tests/test_trust_edges.py tests/test_model.py \
 	tests/test_serverless.py tests/test_realtime.py tests/test_async.py tests/test_batch_transform.py \
-	tests/test_readme.py tests/test_migration.py tests/test_guard_inputs.py tests/test_instance_type_data.py
+	tests/test_readme.py tests/test_migration.py tests/test_guard_inputs.py
 
 .PHONY: setup test compat unit lint typecheck synth demo bench fuzz dist docs clean
 
@@ -39,7 +39,6 @@ test: setup lint
 
 $(FLOOR_VENV)/.installed: requirements/floor.txt pyproject.toml
 	test -x $(FLOOR_PY) || $(PYTHON) -m venv $(FLOOR_VENV)
-	$(FLOOR_PY) -m pip install --quiet --upgrade pip
 	$(FLOOR_PY) -m pip install --quiet -r requirements/floor.txt
 	$(FLOOR_PY) -m pip install --quiet --no-deps -e .
 	touch $@
