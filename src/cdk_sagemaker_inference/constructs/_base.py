@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
 from collections.abc import Sequence
 from typing import Any
 
@@ -179,6 +180,23 @@ def annotate(scope: IConstruct, problem: Problem) -> None:
         annotations_of(scope).add_info(f"[cdk-sagemaker-inference:{problem.constraint_id}] {problem.render()}")
     else:
         annotations_of(scope).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
+
+
+class RemovalPolicyMixin:
+    """``apply_removal_policy`` for the library's constructs (endpoints, models, batch jobs)."""
+
+    @checked("apply_removal_policy")
+    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
+        """What CloudFormation does with this construct's resources when they leave the stack (or are
+        replaced): ``policy`` on every resource the construct created (an endpoint with its config and
+        what it made for them, such as an async endpoint's bucket and topics, alarms and scalable
+        targets; a model with its default role; a batch job's state machine, roles, bucket, topic and
+        log group), as ``apply_removal_policy`` of aws-cdk-lib's resource constructs does. Not called:
+        aws-cdk-lib's defaults (created buckets and log groups are retained, the rest deleted).
+
+        :param policy: e.g. ``RemovalPolicy.RETAIN``. No default.
+        """
+        apply_removal_policy_to(typing.cast(IConstruct, self), policy)
 
 
 def apply_removal_policy_to(scope: IConstruct, policy: RemovalPolicy) -> None:

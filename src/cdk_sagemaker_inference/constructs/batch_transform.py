@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as events_targets
@@ -56,9 +56,9 @@ from ..validation.batch import (
     validate_schedule_expression,
 )
 from ._base import (
+    RemovalPolicyMixin,
     acknowledge,
     acknowledge_all,
-    apply_removal_policy_to,
     create_topic,
     nag_flatten,
     nag_objects,
@@ -275,7 +275,7 @@ def _normalise_prefix(prefix: str) -> str:
     return prefix + "/"
 
 
-class BatchTransformJob(Construct):
+class BatchTransformJob(Construct, RemovalPolicyMixin):
     """A SageMaker batch transform job, run by a Step Functions state machine on demand, on a
     schedule or when input arrives, with its outcome published to an SNS topic.
 
@@ -836,16 +836,6 @@ class BatchTransformJob(Construct):
         if isinstance(bucket, s3.Bucket):
             self.node.add_validation(_EventBridgeEnabled(self, bucket))
         return rule
-
-    @checked("BatchTransformJob.apply_removal_policy")
-    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
-        """What CloudFormation does with the resources of this construct (the state machine, its roles, output bucket, topic, log group, rules and alarm) when
-        they leave the stack, as ``apply_removal_policy`` of aws-cdk-lib's resource constructs does. Not
-        called: aws-cdk-lib's defaults (a created bucket and log group are retained, the rest deleted).
-
-        :param policy: e.g. ``RemovalPolicy.RETAIN``. No default.
-        """
-        apply_removal_policy_to(self, policy)
 
     # -- grants and metrics ------------------------------------------------------------------------
     @checked("BatchTransformJob.grant_start_execution")

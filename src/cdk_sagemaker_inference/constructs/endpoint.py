@@ -6,7 +6,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from aws_cdk import Arn, ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import Arn, ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
@@ -19,7 +19,7 @@ from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved
 from ..typecheck import checked
 from ..validation.checks import Checker
-from ._base import apply_removal_policy_to
+from ._base import RemovalPolicyMixin
 from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
@@ -129,7 +129,7 @@ class Endpoint:
         return _ImportedEndpoint(scope, construct_id, name=name, arn=endpoint_arn)
 
 
-class EndpointBase(Construct, _EndpointMetrics):
+class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
     """Base of the endpoint constructs: one endpoint config (``Config``) and one endpoint
     (``Resource``, the logical ID that stays the same when an endpoint changes kind)."""
 
@@ -192,19 +192,6 @@ class EndpointBase(Construct, _EndpointMetrics):
         endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
         self.resource = endpoint
         self.endpoint_name = endpoint.attr_endpoint_name
-
-    @checked("Endpoint.apply_removal_policy")
-    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
-        """What CloudFormation does with this endpoint when it leaves the stack (or is replaced).
-
-        Applies ``policy`` to every resource the construct created: the endpoint, its endpoint config
-        and what it made for them (an async endpoint's bucket and topics, alarms, scalable targets), as
-        ``apply_removal_policy`` of aws-cdk-lib's resource constructs does. Not called: aws-cdk-lib's
-        defaults (the endpoint and its config are deleted; an async endpoint's bucket is retained).
-
-        :param policy: e.g. ``RemovalPolicy.RETAIN``. No default.
-        """
-        apply_removal_policy_to(self, policy)
 
     @property
     def endpoint_arn(self) -> str:

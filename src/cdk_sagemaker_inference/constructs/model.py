@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, RemovalPolicy, Stack
+from aws_cdk import Aws, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
@@ -28,7 +28,7 @@ from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
 from ..validation import validate_model
-from ._base import acknowledge_all, apply_removal_policy_to
+from ._base import RemovalPolicyMixin, acknowledge_all
 from ._memo import (
     adopt,
     bucket_name,
@@ -326,7 +326,7 @@ class ContainerDefinition:
     async endpoints refuse Marketplace packages."""
 
 
-class InferenceModel(Construct):
+class InferenceModel(Construct, RemovalPolicyMixin):
     """A SageMaker model (``AWS::SageMaker::Model``) with a least-privilege execution role.
 
     Pass either ``image`` (plus ``model_data``/``environment``) for one container, or
@@ -468,16 +468,6 @@ class InferenceModel(Construct):
             self.resource.node.add_dependency(policy)
         self.model_name: str = self.resource.attr_model_name
         """The model's name (chosen by CloudFormation)."""
-
-    @checked("InferenceModel.apply_removal_policy")
-    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
-        """What CloudFormation does with the resources of this construct (the model, its default role and its security group) when
-        they leave the stack, as ``apply_removal_policy`` of aws-cdk-lib's resource constructs does. Not
-        called: aws-cdk-lib's defaults (a created bucket and log group are retained, the rest deleted).
-
-        :param policy: e.g. ``RemovalPolicy.RETAIN``. No default.
-        """
-        apply_removal_policy_to(self, policy)
 
     def _render(self, index: int, definition: ContainerDefinition) -> sagemaker.CfnModel.ContainerDefinitionProperty:
         scope = Construct(self, f"Container{index}") if index else self
