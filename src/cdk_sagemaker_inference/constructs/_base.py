@@ -1,4 +1,5 @@
-"""Private helpers shared by the constructs: prop type checks, nag acknowledgments."""
+"""Helpers shared by the constructs: cdk-nag acknowledgments (both cdk-nag lines), synth notes, removal
+policy, grants on model roles of other stacks, SNS topics."""
 
 from __future__ import annotations
 
