@@ -240,40 +240,8 @@ class AsyncEndpoint(EndpointBase):
             Default: 5 minutes (the documented recipe).
         """
         super().__init__(scope, construct_id)
+        # Types (also inside the AsyncS3Location props) were checked by @checked: conflicts remain.
         types = TypeChecks()
-        types.required("model", model, InferenceModel)
-        types.required("instance_type", instance_type, InstanceType)
-        types.required("variant_name", variant_name, str)
-        types.optional("allow_unknown_instance_type", allow_unknown_instance_type, bool)
-        types.optional("create_topics", create_topics, bool)
-        durations: tuple[tuple[str, object], ...] = (
-            ("model_data_download_timeout", model_data_download_timeout),
-            ("container_startup_health_check_timeout", container_startup_health_check_timeout),
-            ("input_expiration", input_expiration), ("output_expiration", output_expiration),
-            ("scale_in_cooldown", scale_in_cooldown), ("scale_out_cooldown", scale_out_cooldown),
-            ("scale_from_zero_cooldown", scale_from_zero_cooldown),
-        )
-        for field, value in durations:
-            types.optional(field, value, Duration)
-        types.optional("bucket", bucket, s3.IBucket)
-        types.optional("server_access_logs_bucket", server_access_logs_bucket, s3.IBucket)
-        strings: tuple[tuple[str, object], ...] = (
-            ("input_prefix", input_prefix), ("output_prefix", output_prefix), ("failure_prefix", failure_prefix),
-            ("server_access_logs_prefix", server_access_logs_prefix),
-        )
-        for field, value in strings:
-            types.optional(field, value, str)
-        for field, location in (("input_location", input_location), ("output_location", output_location),
-                                ("failure_location", failure_location)):
-            if types.optional(field, location, AsyncS3Location) and location is not None:
-                types.required(f"{field}.bucket", location.bucket, s3.IBucket)
-                types.required(f"{field}.prefix", location.prefix, str)
-        types.optional("kms_key", kms_key, kms.IKey)
-        types.optional("topic_kms_key", topic_kms_key, kms.IKey)
-        types.optional("success_topic", success_topic, sns.ITopic)
-        types.optional("error_topic", error_topic, sns.ITopic)
-        types.optional_sequence("include_inference_response_in", include_inference_response_in,
-                                IncludeInferenceResponseIn)
         for field, prefix, location in (("input_prefix", input_prefix, input_location),
                                         ("output_prefix", output_prefix, output_location),
                                         ("failure_prefix", failure_prefix, failure_location)):
@@ -440,8 +408,10 @@ class AsyncEndpoint(EndpointBase):
             ),
         )
         # SageMaker uses the role's permissions as soon as the endpoint runs: create them first.
-        for policy in ([model._role_policy] if model._role_policy is not None else []) + (
-                policies_of(role) if role is not model.role or model._role_policy is None else []):
+        policies = [model._role_policy] if model._role_policy is not None else policies_of(model.role)
+        if role is not model.role:  # grants went into a policy of this stack (role_for_grants)
+            policies += policies_of(role)
+        for policy in policies:
             config.node.add_dependency(policy)
         self._create_endpoint(config, endpoint_name=endpoint_name)
 

@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsii
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ..errors import Problem
-from ..typecheck import TypeChecks, checked
+from ..typecheck import TypeChecks, checked, duration_in
 from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
 
 __all__ = [
@@ -230,14 +229,7 @@ def seconds_of(types: TypeChecks, field_name: str, duration: object) -> object:
     """A Duration as seconds (a number, or a number token); None when absent or mistyped."""
     if duration is None or not types.optional(field_name, duration, Duration):
         return None
-    assert isinstance(duration, Duration)
-    try:
-        return duration.to_seconds(integral=False)
-    except jsii.errors.JSIIError:
-        types.fail("props.type", field_name, duration.to_string(),
-                   "a Duration from a token must be given in seconds",
-                   "use Duration.seconds(token)")
-        return None
+    return duration_in(types, field_name, duration, "seconds")
 
 
 def _capacity(types: TypeChecks, field_name: str, size: object) -> CapacitySpec | None:
