@@ -84,8 +84,9 @@ dist: setup
 	$(PY) -m twine check --strict dist/*
 
 # HTML API reference generated from the docstrings into docs/api (not committed). The package root
-# re-exports the constructs; the public submodules that are not re-exported are listed here.
-DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.constraints cdk_sagemaker_inference.guard cdk_sagemaker_inference.assembly cdk_sagemaker_inference.testing cdk_sagemaker_inference.advisor cdk_sagemaker_inference.cli
+# re-exports the constructs, grouped (constructs, props, enums, ...) in the order of its __all__; the
+# public submodules, listed in the root docstring's Modules section, follow (tests/test_docs.py).
+DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.testing cdk_sagemaker_inference.cli cdk_sagemaker_inference.client cdk_sagemaker_inference.guard cdk_sagemaker_inference.assembly cdk_sagemaker_inference.constraints cdk_sagemaker_inference.advisor
 docs: setup
 	rm -rf docs/api
 	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api $(DOC_MODULES)

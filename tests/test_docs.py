@@ -25,7 +25,7 @@ from constructs import Construct
 import cdk_sagemaker_inference
 
 PACKAGE = cdk_sagemaker_inference.__name__
-MODULES = [PACKAGE, f"{PACKAGE}.testing", f"{PACKAGE}.advisor", f"{PACKAGE}.cli"]
+MODULES = [PACKAGE, f"{PACKAGE}.testing", f"{PACKAGE}.advisor", f"{PACKAGE}.cli", f"{PACKAGE}.client"]
 """Modules whose ``__all__`` is public API (the root re-exports the constructs)."""
 
 CONTEXT_PARAMS = {"self", "scope", "construct_id"}
@@ -223,6 +223,9 @@ def test_make_docs_renders_every_public_module_without_warnings(tmp_path: Path) 
         assert (tmp_path / (module.replace(".", "/") + ".html")).is_file(), module
     root = (tmp_path / f"{PACKAGE}.html").read_text()
     assert "ServerlessEndpoint" in root and "memory_size_mb" in root
+    # The reference follows the groups: every construct is rendered before any enum.
+    first_enum = min(root.index(f'id="{name}"') for name in _root_groups()["Enums"])
+    assert max(root.index(f'id="{name}"') for name in _root_groups()["Constructs"]) < first_enum
     testing = (tmp_path / PACKAGE / "testing.html").read_text()
     assert "normalise_template" in testing and "assert_all_endpoints_serverless" in testing
 
@@ -244,3 +247,29 @@ def test_the_root_re_exports_every_construct_name() -> None:
     assert not missing, f"exported by constructs but not by the package root: {sorted(missing)}"
     assert all(getattr(cdk_sagemaker_inference, name) is getattr(constructs, name)
                for name in set(constructs.__all__) - internal)
+
+
+def _root_groups() -> dict[str, list[str]]:
+    """The root docstring's sections (``Title`` underlined with dashes), each with the names it lists."""
+    doc = cdk_sagemaker_inference.__doc__ or ""
+    sections = re.findall(r"^(\S[^\n]*)\n-+\n(.*?)(?=^\S[^\n]*\n-+\n|\Z)", doc, re.S | re.M)
+    return {title: re.findall(r"``([\w.]+)``", body.split("\n\n", 1)[-1]) for title, body in sections}
+
+
+def test_the_reference_is_grouped_and_complete() -> None:
+    """The root docstring groups every exported name exactly once, in the order of ``__all__`` (which
+    is the order pdoc renders); its Modules section lists exactly the modules ``make docs`` renders."""
+    groups = _root_groups()
+    assert list(groups)[:3] == ["Constructs", "Props", "Enums"]
+    listed = [name for title, names in groups.items() if title != "Modules" for name in names]
+    assert listed == list(cdk_sagemaker_inference.__all__), "group the names in the docstring as in __all__"
+    modules = [name for name in groups["Modules"] if name.startswith(f"{PACKAGE}.")]
+    assert modules == _doc_modules()[1:]
+    assert set(MODULES) <= set(_doc_modules())
+
+
+def test_the_group_reader_sees_a_forgotten_name(monkeypatch: Any) -> None:
+    doc = cdk_sagemaker_inference.__doc__ or ""
+    monkeypatch.setattr(cdk_sagemaker_inference, "__doc__", doc.replace("``RealtimeEndpoint``, ", ""))
+    assert "RealtimeEndpoint" not in _root_groups()["Constructs"]
+    assert "ServerlessEndpoint" in _root_groups()["Constructs"]

@@ -6,6 +6,59 @@ Every construct checks SageMaker's documented constraints when it is created, an
 The constructs (and everything else that needs aws-cdk-lib) are imported on first use: importing
 aws-cdk-lib starts the jsii runtime (a node process), which the command-line tools and the pytest
 plugin do not need.
+
+Constructs
+----------
+The resources you declare; each checks its props when it is created.
+
+``ServerlessEndpoint``, ``RealtimeEndpoint``, ``AsyncEndpoint``, ``BatchTransformJob``,
+``InferenceModel``, ``Endpoint``, ``IEndpoint``
+
+Props
+-----
+The settings the constructs take (frozen dataclasses and value classes).
+
+``ProductionVariant``, ``ContainerDefinition``, ``ContainerImage``, ``ModelData``, ``InstanceType``,
+``DataCapture``, ``InstanceScaling``, ``ProvisionedConcurrencyScaling``, ``ScheduledCapacity``,
+``DeploymentGuardrails``, ``BlueGreenUpdate``, ``RollingUpdate``, ``TrafficRouting``,
+``CapacitySize``, ``AsyncS3Location``, ``BatchTransformInput``, ``BatchTransformOutput``,
+``BatchDataCapture``, ``DataProcessing``, ``NewInputTrigger``
+
+Enums
+-----
+The closed sets of values the props take.
+
+``Accelerator``, ``AssembleWith``, ``BatchStrategy``, ``CapacityUnit``, ``CaptureMode``,
+``CompressionType``, ``ContainerMode``, ``EndpointKind``, ``IncludeInferenceResponseIn``,
+``InferenceExecutionMode``, ``JoinSource``, ``RepositoryAccessMode``, ``RoutingStrategy``,
+``SplitType``, ``TrafficRoutingType``, ``TransformDataType``
+
+Acknowledgments and the migration guard
+---------------------------------------
+Accept a finding on purpose, or compare a change with what is deployed.
+
+``acknowledge_nag_finding``, ``acknowledge_unsafe_change``, ``find_unsafe_changes``, ``Finding``,
+``UnsafeChange``, ``BASELINE_CONTEXT``, ``METADATA_KEY``
+
+Validation
+----------
+What a refusal is made of, and the table of every rule with its source.
+
+``ValidationError``, ``Problem``, ``CONSTRAINTS``, ``Constraint``, ``Area``, ``Severity``,
+``__version__``
+
+Modules
+-------
+Beside the names above, which the package root exports:
+
+- ``cdk_sagemaker_inference.testing``: the testing toolkit (pytest fixtures ``sagemaker_app`` and
+  ``sagemaker_template``, template assertions, the local emulator).
+- ``cdk_sagemaker_inference.cli``: the command line, ``cdk-sagemaker-inference`` (``guard``, ``advise``).
+- ``cdk_sagemaker_inference.client``: a boto3 client for asynchronous endpoints (invoke, wait).
+- ``cdk_sagemaker_inference.guard``: the migration guard's findings, synth plugin and command.
+- ``cdk_sagemaker_inference.assembly``: reads a cloud assembly (stacks, environments, nested stacks).
+- ``cdk_sagemaker_inference.constraints``: the constraint table.
+- ``cdk_sagemaker_inference.advisor``: which hosting option fits a workload.
 """
 
 import importlib
@@ -67,64 +120,69 @@ if TYPE_CHECKING:
 
 _LAZY_MODULES = (".constructs", ".guard.plugin")
 
-__all__ = [
-    "BASELINE_CONTEXT",
-    "CONSTRAINTS",
-    "METADATA_KEY",
-    "Accelerator",
-    "Area",
-    "AssembleWith",
+__all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API reference
+    # Constructs
+    "ServerlessEndpoint",
+    "RealtimeEndpoint",
     "AsyncEndpoint",
-    "AsyncS3Location",
-    "BatchDataCapture",
-    "BatchStrategy",
-    "BatchTransformInput",
     "BatchTransformJob",
-    "BatchTransformOutput",
+    "InferenceModel",
+    "Endpoint",
+    "IEndpoint",
+    # Props
+    "ProductionVariant",
+    "ContainerDefinition",
+    "ContainerImage",
+    "ModelData",
+    "InstanceType",
+    "DataCapture",
+    "InstanceScaling",
+    "ProvisionedConcurrencyScaling",
+    "ScheduledCapacity",
+    "DeploymentGuardrails",
     "BlueGreenUpdate",
+    "RollingUpdate",
+    "TrafficRouting",
     "CapacitySize",
+    "AsyncS3Location",
+    "BatchTransformInput",
+    "BatchTransformOutput",
+    "BatchDataCapture",
+    "DataProcessing",
+    "NewInputTrigger",
+    # Enums
+    "Accelerator",
+    "AssembleWith",
+    "BatchStrategy",
     "CapacityUnit",
     "CaptureMode",
     "CompressionType",
-    "Constraint",
-    "ContainerDefinition",
-    "ContainerImage",
     "ContainerMode",
-    "DataCapture",
-    "DataProcessing",
-    "DeploymentGuardrails",
-    "Endpoint",
     "EndpointKind",
-    "Finding",
-    "IEndpoint",
     "IncludeInferenceResponseIn",
     "InferenceExecutionMode",
-    "InferenceModel",
-    "InstanceScaling",
-    "InstanceType",
     "JoinSource",
-    "ModelData",
-    "NewInputTrigger",
-    "Problem",
-    "ProductionVariant",
-    "ProvisionedConcurrencyScaling",
-    "RealtimeEndpoint",
     "RepositoryAccessMode",
-    "RollingUpdate",
     "RoutingStrategy",
-    "ScheduledCapacity",
-    "ServerlessEndpoint",
-    "Severity",
     "SplitType",
-    "TrafficRouting",
     "TrafficRoutingType",
     "TransformDataType",
-    "UnsafeChange",
-    "ValidationError",
-    "__version__",
+    # Acknowledgments and the migration guard
     "acknowledge_nag_finding",
     "acknowledge_unsafe_change",
     "find_unsafe_changes",
+    "Finding",
+    "UnsafeChange",
+    "BASELINE_CONTEXT",
+    "METADATA_KEY",
+    # Validation
+    "ValidationError",
+    "Problem",
+    "CONSTRAINTS",
+    "Constraint",
+    "Area",
+    "Severity",
+    "__version__",
 ]
 
 
