@@ -16,6 +16,7 @@ from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    MODEL_ROLE_UNSCOPED,
     REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
@@ -24,6 +25,7 @@ from bench_common import (
     dlc_mapping,
     model_key,
     model_role_statements,
+    role_policies,
 )
 
 from cdk_sagemaker_inference import (
@@ -108,14 +110,14 @@ def l1(stack: Stack, first: int, count: int) -> None:
              "Resource": [f"{bucket_arn}/failure/*", f"{bucket_arn}/output/*"]},
             {"Action": "sns:Publish", "Effect": "Allow", "Resource": [topics["Error"], topics["Success"]]},
         ]
-        policy = iam.CfnPolicy(stack, f"Model{i}RolePolicy", policy_name=f"Model{i}RolePolicy", roles=[role.ref],
-                               policy_document={"Statement": statements, "Version": "2012-10-17"})
+        policies = role_policies(stack, f"Model{i}Role", role.ref, statements, MODEL_ROLE_UNSCOPED)
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i)}"),
         )
-        model.add_dependency(policy)
+        for policy in policies:
+            model.add_dependency(policy)
         config = sagemaker.CfnEndpointConfig(
             stack, f"Endpoint{i}Config",
             async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
@@ -131,7 +133,8 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 initial_instance_count=1, initial_variant_weight=1, instance_type="ml.m5.xlarge",
                 model_name=model.attr_model_name, variant_name="AllTraffic")],
         )
-        config.add_dependency(policy)
+        for policy in policies:
+            config.add_dependency(policy)
         endpoint = sagemaker.CfnEndpoint(stack, f"Endpoint{i}", endpoint_config_name=config.attr_endpoint_config_name)
         endpoint.add_metadata(METADATA_KEY, {"kind": "async"})
         endpoint_name = endpoint.attr_endpoint_name

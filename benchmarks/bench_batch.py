@@ -18,6 +18,7 @@ from bench_common import (
     ACCOUNT,
     BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    MODEL_ROLE_UNSCOPED,
     PARTITION,
     REGION,
     REPOSITORY,
@@ -29,6 +30,7 @@ from bench_common import (
     join,
     model_key,
     model_role_statements,
+    role_policies,
 )
 
 from cdk_sagemaker_inference import (
@@ -157,10 +159,14 @@ STATES_ASSUME_ROLE_POLICY: dict[str, Any] = {
                    "Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}}],
     "Version": "2012-10-17",
 }
-STATES_LOGS_AND_TRACING = ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
-                           "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
-                           "logs:PutResourcePolicy", "logs:UpdateLogDelivery", "xray:GetSamplingRules",
-                           "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+STATES_UNSCOPED: list[dict[str, Any]] = [
+    {"Action": ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
+                "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy", "logs:UpdateLogDelivery", "xray:GetSamplingRules",
+                "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+     "Effect": "Allow", "Resource": "*"},
+]
+"""The state machine role's log delivery and X-Ray statements (on ``*``, in a policy of their own)."""
 
 
 def l1(stack: Stack, first: int, count: int) -> None:
@@ -195,14 +201,14 @@ def l1(stack: Stack, first: int, count: int) -> None:
         statements.append({"Action": ["s3:Abort*", "s3:PutObject", "s3:PutObjectLegalHold", "s3:PutObjectRetention",
                                       "s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
                            "Effect": "Allow", "Resource": f"{bucket_arn}/scored/{name_prefix}-*"})
-        policy = iam.CfnPolicy(stack, f"Model{i}RolePolicy", policy_name=f"Model{i}RolePolicy", roles=[role.ref],
-                               policy_document={"Statement": statements, "Version": "2012-10-17"})
+        policies = role_policies(stack, f"Model{i}Role", role.ref, statements, MODEL_ROLE_UNSCOPED)
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i)}"),
         )
-        model.add_dependency(policy)
+        for policy in policies:
+            model.add_dependency(policy)
         topic = sns.CfnTopic(stack, f"Job{i}Topic", display_name="SageMaker batch transform outcome")
         topic_ref = topic.ref
         sns.CfnTopicPolicy(stack, f"Job{i}TopicPolicy", topics=[topic_ref], policy_document={
@@ -213,10 +219,8 @@ def l1(stack: Stack, first: int, count: int) -> None:
         log_group = logs.CfnLogGroup(stack, f"Job{i}Logs", retention_in_days=365)
         log_group.apply_removal_policy(RemovalPolicy.RETAIN)
         states_role = iam.CfnRole(stack, f"Job{i}Role", assume_role_policy_document=STATES_ASSUME_ROLE_POLICY)
-        states_policy = iam.CfnPolicy(stack, f"Job{i}RolePolicy", policy_name=f"Job{i}RolePolicy",
-                                      roles=[states_role.ref], policy_document={"Statement": [
+        states_policies = role_policies(stack, f"Job{i}Role", states_role.ref, [
             {"Action": "sns:Publish", "Effect": "Allow", "Resource": topic_ref},
-            {"Action": STATES_LOGS_AND_TRACING, "Effect": "Allow", "Resource": "*"},
             {"Action": ["sagemaker:AddTags", "sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob",
                         "sagemaker:ListTags", "sagemaker:StopTransformJob"], "Effect": "Allow",
              "Resource": join("arn:", PARTITION, ":sagemaker:", REGION, ":", ACCOUNT,
@@ -226,7 +230,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
             {"Action": ["events:DescribeRule", "events:PutRule", "events:PutTargets"], "Effect": "Allow",
              "Resource": join("arn:", PARTITION, ":events:", REGION, ":", ACCOUNT,
                               ":rule/StepFunctionsGetEventsForSageMakerTransformJobsRule"), "Sid": "SyncEventsRule"},
-        ], "Version": "2012-10-17"})
+        ], STATES_UNSCOPED)
         machine = sfn.CfnStateMachine(
             stack, f"Job{i}",
             # json.dumps keeps the nulls; the tokens in the text become an Fn::Join at synth.
@@ -242,8 +246,9 @@ def l1(stack: Stack, first: int, count: int) -> None:
             tracing_configuration=sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True),
         )
         machine.apply_removal_policy(RemovalPolicy.DESTROY)
-        machine.add_dependency(states_policy)
+        for states_policy in states_policies:
+            machine.add_dependency(states_policy)
         machine.add_dependency(states_role)
 
 
-KIND = Kind(name="batch", per_stack=35, library=library, l1=l1)
+KIND = Kind(name="batch", per_stack=30, library=library, l1=l1)

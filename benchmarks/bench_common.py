@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, CfnMapping, Stack
+from aws_cdk import aws_iam as iam
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,25 +122,41 @@ def dlc_mapping(stack: Stack) -> None:
 
 
 def model_role_statements(image_repository: str, bucket: str, key: str) -> list[dict[str, Any]]:
-    """The execution role policy the library writes for a DLC image and one model object (actions
-    sorted, as aws-cdk-lib renders them with the ``@aws-cdk/aws-iam:minimizePolicies`` flag)."""
+    """The execution role's default policy the library writes for a DLC image and one model object
+    (actions sorted, as aws-cdk-lib renders them with the ``@aws-cdk/aws-iam:minimizePolicies`` flag);
+    its statements on resource ``*`` are in a policy of their own (``MODEL_ROLE_UNSCOPED``)."""
     return [
         {"Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
                     "logs:PutLogEvents"],
          "Effect": "Allow",
          "Resource": join("arn:", PARTITION, ":logs:", REGION, ":", ACCOUNT, ":log-group:/aws/sagemaker/*"),
          "Sid": "EndpointLogs"},
-        {"Action": "cloudwatch:PutMetricData",
-         "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
-         "Effect": "Allow", "Resource": "*", "Sid": "EndpointMetrics"},
         {"Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
          "Effect": "Allow",
          "Resource": join("arn:", PARTITION, ":ecr:", REGION, ":", DLC_ACCOUNT, f":repository/{image_repository}")},
-        {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*"},
         {"Action": ["s3:GetBucket*", "s3:GetObject*", "s3:List*"],
          "Effect": "Allow",
          "Resource": [join("arn:", PARTITION, f":s3:::{bucket}"), join("arn:", PARTITION, f":s3:::{bucket}/{key}")]},
     ]
+
+
+MODEL_ROLE_UNSCOPED: list[dict[str, Any]] = [
+    {"Action": "cloudwatch:PutMetricData",
+     "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+     "Effect": "Allow", "Resource": "*", "Sid": "EndpointMetrics"},
+    {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*"},
+]
+"""The model role's statements on resource ``*`` (the library keeps them in a policy of their own)."""
+
+
+def role_policies(stack: Stack, name: str, role_ref: str, statements: list[dict[str, Any]],
+                  unscoped: list[dict[str, Any]]) -> tuple[iam.CfnPolicy, iam.CfnPolicy]:
+    """A role's two policies, as the library writes them: its scoped statements, then those on ``*``."""
+    def policy(suffix: str, body: list[dict[str, Any]]) -> iam.CfnPolicy:
+        return iam.CfnPolicy(stack, f"{name}{suffix}", policy_name=f"{name}{suffix}", roles=[role_ref],
+                             policy_document={"Statement": body, "Version": "2012-10-17"})
+
+    return policy("Policy", statements), policy("UnscopedActions", unscoped)
 
 
 def dlc_image_uri(repository: str, tag: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    MODEL_ROLE_UNSCOPED,
     REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
@@ -19,6 +20,7 @@ from bench_common import (
     dlc_image_uri,
     dlc_mapping,
     model_role_statements,
+    role_policies,
 )
 
 from cdk_sagemaker_inference import (
@@ -67,17 +69,16 @@ def l1(stack: Stack, first: int, count: int) -> None:
         for name, suffix, weight, _ in VARIANTS:
             role = iam.CfnRole(stack, f"Model{i}{suffix}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
                                description=MODEL_ROLE_DESCRIPTION)
-            policy = iam.CfnPolicy(
-                stack, f"Model{i}{suffix}RolePolicy", policy_name=f"Model{i}{suffix}RolePolicy", roles=[role.ref],
-                policy_document={"Statement": model_role_statements(REPOSITORY, BUCKET, model_key(i, suffix)),
-                                 "Version": "2012-10-17"},
-            )
+            policies = role_policies(stack, f"Model{i}{suffix}Role", role.ref,
+                                     model_role_statements(REPOSITORY, BUCKET, model_key(i, suffix)),
+                                     MODEL_ROLE_UNSCOPED)
             model = sagemaker.CfnModel(
                 stack, f"Model{i}{suffix}", execution_role_arn=role.attr_arn,
                 primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i, suffix)}"),
             )
-            model.add_dependency(policy)
+            for policy in policies:
+                model.add_dependency(policy)
             production_variants.append(sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 initial_instance_count=2, initial_variant_weight=weight, instance_type="ml.m5.large",
                 model_name=model.attr_model_name, variant_name=name))
@@ -104,4 +105,4 @@ def l1(stack: Stack, first: int, count: int) -> None:
             )
 
 
-KIND = Kind(name="realtime", per_stack=30, library=library, l1=l1)
+KIND = Kind(name="realtime", per_stack=28, library=library, l1=l1)

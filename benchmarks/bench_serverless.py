@@ -12,6 +12,7 @@ from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     MODEL_ROLE_DESCRIPTION,
+    MODEL_ROLE_UNSCOPED,
     REPOSITORY,
     SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
@@ -20,6 +21,7 @@ from bench_common import (
     dlc_mapping,
     model_key,
     model_role_statements,
+    role_policies,
 )
 
 from cdk_sagemaker_inference import (
@@ -54,11 +56,8 @@ def l1(stack: Stack, first: int, count: int) -> None:
     for i in range(first, first + count):
         role = iam.CfnRole(stack, f"Model{i}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
                            description=MODEL_ROLE_DESCRIPTION)
-        policy = iam.CfnPolicy(
-            stack, f"Model{i}RolePolicy", policy_name=f"Model{i}RolePolicy", roles=[role.ref],
-            policy_document={"Statement": model_role_statements(REPOSITORY, BUCKET, model_key(i)),
-                             "Version": "2012-10-17"},
-        )
+        policies = role_policies(stack, f"Model{i}Role", role.ref,
+                                 model_role_statements(REPOSITORY, BUCKET, model_key(i)), MODEL_ROLE_UNSCOPED)
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
@@ -66,7 +65,8 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 model_data_url=f"s3://{BUCKET}/{model_key(i)}",
             ),
         )
-        model.add_dependency(policy)
+        for policy in policies:
+            model.add_dependency(policy)
         config = sagemaker.CfnEndpointConfig(
             stack, f"Endpoint{i}Config",
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(

@@ -124,8 +124,9 @@ def _nag2_findings(scope: IConstruct, packs: list[Any]) -> list[str]:
         annotations = Annotations.from_stack(stack)
         for level in (annotations.find_error, annotations.find_warning):
             for message in level("*", Match.string_like_regexp(r"^(AwsSolutions|NIST\.800\.53\.R5)-")):
-                rule = str(message.entry.data).split(":", 1)[0]
-                found.append(f"{rule} at {message.id}")
+                # "AwsSolutions-IAM5[Resource::*]: The IAM entity ..." at "/Stack/Path": as v3 names them
+                rule = str(message.entry.data).split(": ", 1)[0]
+                found.append(f"{rule} at {message.id.lstrip('/')}")
     return sorted(found)
 
 

@@ -26,7 +26,8 @@ def test_quick_mode_prints_the_table_and_the_worst_ratio_line() -> None:
     assert [row.split("|")[2].strip() for row in rows] == ["1", "10"]
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
-        assert cells[3] == str(7 * int(cells[1])), row  # 7 resources per serverless endpoint
+        # 8 resources per serverless endpoint: role, its two policies, model, config, endpoint, scaling x2
+        assert cells[3] == str(8 * int(cells[1])), row
         # paired ratio (ratio of medians), paired CPU ratio
         assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row
     assert re.fullmatch(r"worst ratio: \d+\.\d\d \(serverless, N=(1|10)\)", lines[-1]), lines[-1]

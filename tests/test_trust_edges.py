@@ -400,3 +400,74 @@ def test_the_library_leaves_no_cdk_nag_finding_in_either_environment_form(env: E
     stack = new_stack(env=env) if env else new_stack()
     lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=2048, max_concurrency=5)
     assert nag_findings(stack) == []
+
+
+def _batch_job(stack: Stack, **props: Any) -> lib.BatchTransformJob:
+    records = s3.Bucket.from_bucket_name(stack, "Records", "my-records")
+    return lib.BatchTransformJob(stack, "Job", model=model(stack), instance_type="ml.m5.xlarge",
+                                 input=lib.BatchTransformInput.from_prefix(records, "in/"), **props)
+
+
+@pytest.mark.parametrize("role_of", ["model role", "state machine role"])
+def test_a_wildcard_the_user_adds_to_a_library_role_is_still_reported(role_of: str) -> None:
+    """The library's own statements on resource "*" sit in each role's UnscopedActions policy, the only
+    place "Resource::*" is acknowledged: a "*" statement added later (to the default policy) is reported,
+    by cdk-nag 3 here and cdk-nag 2 in the compatibility venv."""
+    from aws_cdk import aws_iam as iam
+
+    from helpers import nag_findings
+
+    stack = new_stack()
+    job = _batch_job(stack)
+    assert nag_findings(stack) == []
+    statement = iam.PolicyStatement(actions=["sqs:SendMessage"], resources=["*"])
+    if role_of == "model role":
+        job.model.role.add_to_principal_policy(statement)
+        where = "Test/Model/Role/DefaultPolicy/Resource"
+    else:
+        job.state_machine.add_to_role_policy(statement)
+        where = "Test/Job/Resource/Role/DefaultPolicy/Resource"
+    assert nag_findings(stack) == [f"AwsSolutions-IAM5[Resource::*] at {where}"]
+
+
+def test_the_library_keeps_its_unscoped_statements_apart_and_creates_them_first() -> None:
+    """Every statement on "*" of a library-made role is in its UnscopedActions policy; the model and the
+    state machine wait for that policy (SageMaker pulls the image, Step Functions checks log delivery)."""
+    stack = new_stack()
+    _batch_job(stack, log_kms_key=kms.Key(stack, "LogKey", enable_key_rotation=True))
+    resources = template_of(stack).to_json()["Resources"]
+    unscoped = {k for k in resources if "UnscopedActions" in k}
+    assert len(unscoped) == 2
+    for logical_id, body in resources.items():
+        if body["Type"] != "AWS::IAM::Policy":
+            continue
+        stars = [s for s in body["Properties"]["PolicyDocument"]["Statement"] if s["Resource"] == "*"]
+        assert (logical_id in unscoped) == bool(stars), logical_id
+    for kind in ("AWS::SageMaker::Model", "AWS::StepFunctions::StateMachine"):
+        depends = next(b for b in resources.values() if b["Type"] == kind)["DependsOn"]
+        assert len(unscoped & set(depends)) == 1, kind
+
+
+def test_the_batch_log_group_takes_a_key_and_the_key_lets_cloudwatch_logs_use_it() -> None:
+    stack = new_stack()
+    key = kms.Key(stack, "LogKey", enable_key_rotation=True)
+    _batch_job(stack, log_kms_key=key)
+    template = template_of(stack)
+    group = next(iter(template.find_resources("AWS::Logs::LogGroup").values()))
+    assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [stack.get_logical_id(key.node.default_child), "Arn"]}
+    statements = next(iter(template.find_resources("AWS::KMS::Key").values()))["Properties"]["KeyPolicy"]["Statement"]
+    logs = next(s for s in statements if s.get("Sid") == "CloudWatchLogsEncryption")
+    assert logs["Principal"] == {"Service": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}}
+    assert "kms:GenerateDataKey*" in logs["Action"] and "kms:EncryptionContext:aws:logs:arn" in logs["Condition"]["ArnLike"]
+    assert warnings_of(stack) == []
+
+
+def test_an_imported_log_key_warns_that_its_policy_must_allow_cloudwatch_logs() -> None:
+    stack = new_stack()
+    key = kms.Key.from_key_arn(stack, "LogKey", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    _batch_job(stack, log_kms_key=key)
+    found = [w for w in warnings_of(stack) if "batch.log-kms-key-policy" in w]
+    assert len(found) == 1
+    assert "log_kms_key" in found[0] and "imported key" in found[0] and "logs.us-east-1.amazonaws.com" not in found[0]
+    assert "add the statement to the key's policy" in found[0]
+    assert "CloudWatch Logs User Guide" in found[0]

@@ -403,6 +403,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                minimum=1, maximum=100),
     Constraint("batch.volume-kms-local-storage", _B, "volume_kms_key",
                "not on instance types with local (NVMe) instance storage", "BC TransformResources.VolumeKmsKeyId"),
+    Constraint("batch.log-kms-key-policy", _B, "log_kms_key",
+               "the key policy allows the principal logs.<region>.amazonaws.com (kms:Encrypt*, kms:Decrypt*, "
+               "kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*)",
+               "Amazon CloudWatch Logs User Guide (encrypt-log-data-kms: the key policy must allow CloudWatch Logs)",
+               severity=_W),
     Constraint("batch.environment", _B, "environment", "≤ 16 entries; each value ≤ 10240 characters",
                "BC TransformEnvironmentMap", maximum=16, max_length=10240),
     Constraint("batch.filters", _B, "input_filter / output_filter", "JSONPath expressions ≤ 63 characters",

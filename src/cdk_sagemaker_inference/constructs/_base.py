@@ -226,10 +226,38 @@ def role_for_grants(consumer: Construct, role: iam.IRole) -> iam.IRole:
     return imported[id(role)]
 
 
+UNSCOPED_POLICY = "UnscopedActions"
+"""Construct id of the policy that holds a library-made role's statements on resource ``*``."""
+
+
+def create_unscoped_policy(role: iam.Role, statements: Sequence[iam.PolicyStatement], reason: str) -> iam.Policy:
+    """The policy, beside ``role``'s default policy, for the statements the library must grant on ``*``.
+
+    cdk-nag reports a statement on resource ``*`` as ``AwsSolutions-IAM5[Resource::*]``, one finding
+    id for every such statement of a policy. Acknowledged on the role, it would also hide a wildcard
+    statement the user adds later (``role.add_to_policy`` writes to the default policy): so the
+    library's own ``*`` statements live in this policy, and only this policy is acknowledged.
+    """
+    policy = iam.Policy(role, UNSCOPED_POLICY, roles=[role], statements=list(statements))
+    acknowledge_all(policy, [("AwsSolutions-IAM5", "Resource::*", reason)])
+    return policy
+
+
+def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:
+    """Grant ``statement`` (on resource ``*``): into the unscoped policy of a library-made role, else
+    (a role of the user's) where aws-cdk-lib's grants put it, unacknowledged."""
+    policy = node_of(grantee).try_find_child(UNSCOPED_POLICY) if isinstance(grantee, Construct) else None
+    if isinstance(policy, iam.Policy):
+        policy.add_statements(statement)
+    else:
+        grantee.grant_principal.add_to_principal_policy(statement)
+
+
 def policies_of(role: iam.IRole) -> list[IConstruct]:
-    """The policies the library's grants went into (``DefaultPolicy`` of a role, ``Policy`` of an import)."""
+    """The policies the library's grants went into (``DefaultPolicy`` of a role, ``Policy`` of an import,
+    the unscoped policy of a library-made role)."""
     found: list[IConstruct] = []
-    for name in ("DefaultPolicy", "Policy"):
+    for name in ("DefaultPolicy", "Policy", UNSCOPED_POLICY):
         child = node_of(role).try_find_child(name)
         if child is not None:
             found.append(child)

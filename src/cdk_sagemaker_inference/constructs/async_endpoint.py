@@ -408,7 +408,7 @@ class AsyncEndpoint(EndpointBase):
             ),
         )
         # SageMaker uses the role's permissions as soon as the endpoint runs: create them first.
-        policies = [model._role_policy] if model._role_policy is not None else policies_of(model.role)
+        policies = policies_of(model.role)
         if role is not model.role:  # grants went into a policy of this stack (role_for_grants)
             policies += policies_of(role)
         for policy in policies:

@@ -21,10 +21,10 @@ import enum
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import jsii
-from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import Annotations, ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as events_targets
@@ -55,11 +55,14 @@ from ..validation.batch import (
     validate_new_input_trigger,
     validate_schedule_expression,
 )
+from ..validation.checks import Checker
 from ._base import (
     RemovalPolicyMixin,
     acknowledge,
     acknowledge_all,
+    annotate,
     create_topic,
+    create_unscoped_policy,
     nag_flatten,
     nag_objects,
     role_for_grants,
@@ -318,6 +321,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         topic_kms_key: kms.IKey | None = None,
         alarm_on_failure: bool = False,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        log_kms_key: kms.IKey | None = None,
         allow_unknown_instance_type: bool = False,
     ) -> None:
         """Define a batch transform pipeline.
@@ -359,16 +363,17 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         :param alarm_on_failure: create ``failure_alarm`` (ExecutionsFailed ≥ 1 in 5 minutes).
             Default: False.
         :param log_retention: retention of the state machine's log group. Default: one year.
+        :param log_kms_key: encrypts the state machine's log group. A key of this app gets the key
+            policy statement CloudWatch Logs needs; the policy of an imported key must allow the
+            ``logs.<region>.amazonaws.com`` principal itself. Default: none (CloudWatch Logs'
+            own encryption).
         :param allow_unknown_instance_type: accept an instance type the package's instance-type data does
             not list. Default: False.
         """
         super().__init__(scope, construct_id)
         watch_stack_limits(stack_of(scope))
         output = output if output is not None else BatchTransformOutput()
-        self._check_types(model, instance_type, input, output, volume_kms_key, batch_strategy, environment,
-                          invocation_timeout, data_processing, data_capture, job_name_prefix, schedule,
-                          on_new_input, topic, topic_kms_key, alarm_on_failure, log_retention,
-                          allow_unknown_instance_type)
+        self._check_conflicts(job_name_prefix, topic, topic_kms_key)
         processing = data_processing or DataProcessing()
         type_name = instance_type.name if isinstance(instance_type, InstanceType) else instance_type
         prefix = job_name_prefix if job_name_prefix is not None else default_job_name_prefix(
@@ -449,16 +454,15 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
             max_concurrent_transforms=max_concurrent_transforms, environment=environment,
             timeout_seconds=timeout_seconds, invocation_max_retries=invocation_max_retries,
             processing=data_processing, data_capture=data_capture, capture_prefix=capture_prefix)
-        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention)
+        self.log_group = self._create_log_group(log_retention, log_kms_key)
         """The state machine's execution log (level ALL, with execution data)."""
         self.state_machine = sfn.StateMachine(
             self, "Resource",
             definition_body=sfn.DefinitionBody.from_chainable(self._definition(parameters)),
             comment=f"Runs SageMaker batch transform jobs {prefix}-* (cdk-sagemaker-inference)",
-            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
-            tracing_enabled=True,
         )
         """The state machine: start it to run a transform job."""
+        self._enable_logs_and_tracing()
         self.state_machine_arn: str = self.state_machine.state_machine_arn
         self._grant_state_machine(volume_kms_key)
         self._grant_model_role(output, volume_kms_key, data_capture, capture_prefix)
@@ -491,59 +495,19 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
                 alarm_description=f"A batch transform run of {self.node.path} failed (see the topic's message)",
             )
+        self._acknowledge_state_machine()
 
     # -- validation helpers ----------------------------------------------------------------------
-    def _check_types(self, model: Any, instance_type: Any, input: Any, output: Any, volume_kms_key: Any,
-                     batch_strategy: Any, environment: Any, invocation_timeout: Any, data_processing: Any,
-                     data_capture: Any, job_name_prefix: Any, schedule: Any, on_new_input: Any, topic: Any,
-                     topic_kms_key: Any, alarm_on_failure: Any, log_retention: Any,
-                     allow_unknown_instance_type: Any) -> None:
+    def _check_conflicts(self, job_name_prefix: str | None, topic: sns.ITopic | None,
+                         topic_kms_key: kms.IKey | None) -> None:
+        """What ``@checked`` (types, numbers) cannot see: props that exclude each other, literals needed."""
         types = TypeChecks()
-        types.required("model", model, InferenceModel)
-        types.required("instance_type", instance_type, (InstanceType, str))
-        if types.required("input", input, BatchTransformInput):
-            types.required("input.bucket", input.bucket, s3.IBucket)
-            types.required("input.key", input.key, str)
-            types.required("input.data_type", input.data_type, TransformDataType)
-            types.optional("input.content_type", input.content_type, str)
-            types.required("input.compression", input.compression, CompressionType)
-            types.required("input.split_type", input.split_type, SplitType)
-            types.optional("input.data_prefix", input.data_prefix, str)
-        if types.required("output", output, BatchTransformOutput):
-            types.optional("output.bucket", output.bucket, s3.IBucket)
-            types.required("output.prefix", output.prefix, str)
-            types.required("output.per_run_prefix", output.per_run_prefix, bool)
-            types.optional("output.accept", output.accept, str)
-            types.required("output.assemble_with", output.assemble_with, AssembleWith)
-            types.optional("output.kms_key", output.kms_key, kms.IKey)
-            types.optional("output.server_access_logs_bucket", output.server_access_logs_bucket, s3.IBucket)
-            types.optional("output.server_access_logs_prefix", output.server_access_logs_prefix, str)
-        types.optional("volume_kms_key", volume_kms_key, kms.IKey)
-        types.optional("batch_strategy", batch_strategy, BatchStrategy)
-        types.optional_mapping("environment", environment)
-        types.optional("invocation_timeout", invocation_timeout, Duration)
-        if types.optional("data_processing", data_processing, DataProcessing) and data_processing is not None:
-            types.optional("data_processing.input_filter", data_processing.input_filter, str)
-            types.optional("data_processing.output_filter", data_processing.output_filter, str)
-            types.required("data_processing.join_source", data_processing.join_source, JoinSource)
-        if types.optional("data_capture", data_capture, BatchDataCapture) and data_capture is not None:
-            types.required("data_capture.bucket", data_capture.bucket, s3.IBucket)
-            types.required("data_capture.prefix", data_capture.prefix, str)
-            types.optional("data_capture.kms_key", data_capture.kms_key, kms.IKey)
-            types.required("data_capture.generate_inference_id", data_capture.generate_inference_id, bool)
-        if types.optional("job_name_prefix", job_name_prefix, str) and is_unresolved(job_name_prefix):
+        if job_name_prefix is not None and is_unresolved(job_name_prefix):
             types.conflict("job_name_prefix", "job_name_prefix must be a literal string: it is part of the "
                            "IAM resource ARNs of the state machine's role")
-        types.optional("schedule", schedule, (events.Schedule, scheduler.ScheduleExpression))
-        types.optional("on_new_input", on_new_input, NewInputTrigger)
-        types.optional("topic", topic, sns.ITopic)
-        types.optional("topic_kms_key", topic_kms_key, kms.IKey)
         if topic is not None and topic_kms_key is not None:
             types.conflict("topic_kms_key", "topic_kms_key applies to the topic the construct creates: "
                            "drop it when passing topic")
-        types.required("alarm_on_failure", alarm_on_failure, bool)
-        types.required("log_retention", log_retention, logs.RetentionDays)
-        types.required("allow_unknown_instance_type", allow_unknown_instance_type, bool)
         types.raise_if_any(self, "BatchTransformJob")
 
     def _check_locations(self, check: TypeChecks, input: BatchTransformInput,
@@ -594,6 +558,55 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
                             "no records; pass topic_kms_key to encrypt the topic")
 
     # -- the state machine -------------------------------------------------------------------------
+    def _create_log_group(self, retention: logs.RetentionDays, key: kms.IKey | None) -> logs.LogGroup:
+        group = logs.LogGroup(self, "Logs", retention=retention, encryption_key=key)
+        if key is not None:
+            # The key policy CloudWatch Logs documents for an encrypted log group (aws-cdk-lib's LogGroup
+            # does not add it), limited to log groups of this account and Region.
+            stack = stack_of(self)
+            added = key.add_to_resource_policy(iam.PolicyStatement(
+                sid="CloudWatchLogsEncryption",
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                    service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME)}},
+            ))
+            if not added.statement_added:  # an imported key: its policy is not the app's to change
+                check = Checker()
+                check.fail("batch.log-kms-key-policy", "log_kms_key", key.key_arn,
+                           "is an imported key: the library cannot add the statement CloudWatch Logs needs, and "
+                           "creating the log group fails without it",
+                           f"add the statement to the key's policy for the principal logs.{stack.region}.amazonaws.com, "
+                           "then acknowledge this warning")
+                annotate(self, check.problems[0])
+        return group
+
+    def _enable_logs_and_tracing(self) -> None:
+        """Level-ALL logs to ``log_group`` and X-Ray tracing, as ``StateMachine(logs=..., tracing_enabled=True)``
+        configures them, with their two statements on resource ``*`` in the role's unscoped policy
+        (aws-cdk-lib would add them to the default policy, where a user's statements go too)."""
+        cfn = cast(sfn.CfnStateMachine, self.state_machine.node.default_child)
+        cfn.logging_configuration = sfn.CfnStateMachine.LoggingConfigurationProperty(
+            destinations=[sfn.CfnStateMachine.LogDestinationProperty(
+                cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
+                    log_group_arn=self.log_group.log_group_arn))],
+            include_execution_data=True, level="ALL")
+        cfn.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True)
+        policy = create_unscoped_policy(cast(iam.Role, self.state_machine.role), [
+            # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+            iam.PolicyStatement(actions=["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                                         "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                                         "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+                                resources=["*"]),
+            # https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+            iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                                         "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+                                resources=["*"]),
+        ], "X-Ray tracing and CloudWatch Logs delivery support no resource-level permissions")
+        # Step Functions checks the log delivery permissions when the state machine is created.
+        cfn.node.add_dependency(policy)
+
     def _job_expressions(self) -> tuple[str, str]:
         """The ``NameJob`` expressions: the job name and the output location of a run."""
         jp = sfn.JsonPath
@@ -760,15 +773,17 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         if master_key is not None:
             sm.add_to_role_policy(iam.PolicyStatement(
                 sid="TopicKey", actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[master_key.key_arn]))
-        # On the state machine, whose subtree is its role (with the policy these findings are about)
-        # and the AWS::StepFunctions::StateMachine: cdk-nag reads acknowledgments up the tree.
-        acknowledge_all(sm, [
-            ("AwsSolutions-IAM5", "Resource::" + jobs_nag_template.replace(_PLACEHOLDER, jobs_name),
+        self._nag_jobs_finding = "Resource::" + jobs_nag_template.replace(_PLACEHOLDER, jobs_name)
+
+    def _acknowledge_state_machine(self) -> None:
+        """On the state machine, whose subtree is its roles (with the policies these findings are about;
+        the events role of a trigger too) and the AWS::StepFunctions::StateMachine: cdk-nag 3 reads
+        acknowledgments up the tree; cdk-nag 2 reads them on each resource, written once every
+        resource exists, so the last step of the constructor."""
+        acknowledge_all(self.state_machine, [
+            ("AwsSolutions-IAM5", self._nag_jobs_finding,
              "each run creates a transform job with a new name: the role may manage only jobs whose "
              "name starts with this construct's job_name_prefix"),
-            ("AwsSolutions-IAM5", "Resource::*",
-             "X-Ray tracing and CloudWatch Logs delivery (added by aws-cdk-lib for tracing_enabled and "
-             "logs) support no resource-level permissions"),
             ("NIST.800.53.R5-IAMNoInlinePolicy", None,
              "The state machine's roles have inline policies scoped to this construct's jobs, model role, "
              "topic and keys: a customer-managed policy could be attached to other principals"),

@@ -19,7 +19,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
-from constructs import Construct, IDependable
+from constructs import Construct
 
 from ..errors import ValidationError
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
@@ -28,13 +28,18 @@ from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
 from ..validation import validate_model
-from ._base import RemovalPolicyMixin, acknowledge_all
+from ._base import (
+    RemovalPolicyMixin,
+    acknowledge_all,
+    add_unscoped_statement,
+    create_unscoped_policy,
+    policies_of,
+)
 from ._memo import (
     adopt,
     bucket_name,
     key_folder,
     memo,
-    node_of,
     object_key,
     objects_in,
     s3_url,
@@ -168,7 +173,7 @@ class _EcrImage(ContainerImage):
         self._repository, self._tag = repository, tag
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
-        self._repository.grant_pull(grantee)
+        _grant_pull(self._repository, grantee)
         return self._repository.repository_uri_for_tag(self._tag)
 
 
@@ -189,7 +194,7 @@ class _AssetImage(ContainerImage):
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         asset = ecr_assets.DockerImageAsset(scope, "ImageAsset", directory=self._directory, **self._props)
-        asset.repository.grant_pull(grantee)
+        _grant_pull(asset.repository, grantee)
         return asset.image_uri
 
 
@@ -216,9 +221,20 @@ class _DlcImage(ContainerImage):
         literal_account = "" if is_unresolved(account) else account
         repository = stack_singleton(stack, f"SageMakerDlc-{literal_account}-{name.replace('/', '-')}",
                                      import_repository)
-        repository.grant_pull(grantee)
+        _grant_pull(repository, grantee)
         region, url_suffix = _region_and_url_suffix()
         return f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
+
+
+_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
+"""What aws-cdk-lib's ``IRepository.grant_pull`` grants on the repository."""
+
+
+def _grant_pull(repository: ecr.IRepository, grantee: iam.IGrantable) -> None:
+    """``repository.grant_pull(grantee)``, with its ``ecr:GetAuthorizationToken`` (on ``*``: the action
+    has no resource type) in the unscoped policy of a library-made role (``add_unscoped_statement``)."""
+    repository.grant(grantee, *_PULL_ACTIONS)
+    add_unscoped_statement(grantee, iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]))
 
 
 @functools.cache
@@ -459,12 +475,9 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             vpc_config=vpc_config,
             enable_network_isolation=network_isolation or None,
         )
-        # The role's policy must exist before SageMaker validates the model (it pulls the image);
+        # The role's policies must exist before SageMaker validates the model (it pulls the image);
         # the role itself is already a dependency through ExecutionRoleArn.
-        policy = node_of(self.role).try_find_child("DefaultPolicy")
-        self._role_policy: IDependable | None = policy
-        """The role's default policy (None: the role has none in this app); endpoints depend on it too."""
-        if policy is not None:
+        for policy in policies_of(self.role):
             self.resource.node.add_dependency(policy)
         self.model_name: str = self.resource.attr_model_name
         """The model's name (chosen by CloudFormation)."""
@@ -549,15 +562,13 @@ def _default_role(scope: Construct) -> iam.Role:
     stack = stack_of(scope)
     logs, metrics = _default_statements(stack)
     role.add_to_policy(logs)
-    role.add_to_policy(metrics)
-    # One call for every acknowledgment of the default role (each call is a jsii round trip).
+    create_unscoped_policy(role, [metrics], _UNSCOPED_REASON)
+    # One call for every acknowledgment of the default role (each call is a jsii round trip). Resource
+    # "*" is acknowledged on the unscoped policy only, never here: a user's "*" statement stays reported.
     read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
     acknowledge_all(role, [
         ("AwsSolutions-IAM5", _logs_finding(stack),
          "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time"),
-        ("AwsSolutions-IAM5", "Resource::*",
-         "cloudwatch:PutMetricData and ecr:GetAuthorizationToken support no resource-level permissions "
-         "(PutMetricData is scoped by a namespace condition)"),
         *(("AwsSolutions-IAM5", f"Action::{action}", read_grant)
           for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*")),
         ("NIST.800.53.R5-IAMNoInlinePolicy", None,
@@ -566,6 +577,10 @@ def _default_role(scope: Construct) -> iam.Role:
          "to use a role of your own"),
     ])
     return role
+
+
+_UNSCOPED_REASON = ("cloudwatch:PutMetricData (scoped by a namespace condition), ecr:GetAuthorizationToken and "
+                    "the EC2 network-interface actions of a VPC support no resource-level permissions")
 
 
 def _default_statements(stack: Stack) -> tuple[iam.PolicyStatement, iam.PolicyStatement]:
@@ -615,7 +630,7 @@ def _colon_resource_name() -> Any:
 
 def _grant_vpc_access(role: iam.IRole) -> None:
     """The ENI permissions SageMaker needs to place containers in a VPC (only grantable on ``*``)."""
-    role.add_to_principal_policy(iam.PolicyStatement(
+    add_unscoped_statement(role, iam.PolicyStatement(
         sid="VpcNetworkInterfaces",
         actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
                  "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
