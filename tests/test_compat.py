@@ -71,3 +71,21 @@ def test_the_synth_time_guard_runs_or_refuses_with_the_version(tmp_path: Path) -
         needed = ".".join(map(str, FAILING_PLUGINS_FAIL_SYNTH_SINCE))
         assert f"The synth-time migration guard needs aws-cdk-lib {needed} or newer" in str(caught.value)
         assert "cdk-sagemaker-inference guard --baseline" in str(caught.value)
+
+
+def test_the_python_classifiers_are_the_versions_a_test_runs_on() -> None:
+    """requires-python's floor runs `make test`; the Makefile's OTHER_PYTHONS run `make pythons`: the
+    classifiers list exactly these (a version added to one and not the other fails here)."""
+    import re
+    import sys
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    classified = {c.rsplit(" :: ", 1)[1] for c in project["classifiers"]
+                  if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)}
+    others = re.search(r"^OTHER_PYTHONS \?= (.+)$", (root / "Makefile").read_text(), re.M)
+    assert others is not None
+    floor = project["requires-python"].removeprefix(">=")
+    assert classified == {floor, *others.group(1).split()}
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" in classified

@@ -574,7 +574,9 @@ def test_data_capture_grants_every_model_role() -> None:
     endpoint = realtime(stack, variants=[variant(stack, "A"), variant(stack, "B")],
                         data_capture=DataCapture(bucket=s3.Bucket.from_bucket_name(stack, "C", "capture")))
     policies = resources_of(template_of(endpoint.node.scope).to_json(), "AWS::IAM::Policy")
-    assert sum("capture/data-capture/*" in json.dumps(p) for p in policies.values()) == 2
+    # The documents only: cdk-nag 2's suppressions (resource metadata) name the same ARN.
+    assert sum("capture/data-capture/*" in json.dumps(p["Properties"]["PolicyDocument"])
+               for p in policies.values()) == 2
 
 
 @pytest.mark.parametrize("percentage", [0, 100])
