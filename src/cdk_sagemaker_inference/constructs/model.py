@@ -386,18 +386,11 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             Serverless endpoints refuse it.
         """
         super().__init__(scope, construct_id)
+        # Types, numbers and tokens of every prop (down into the containers) were checked by @checked.
         types = TypeChecks()
-        types.optional("image", image, ContainerImage)
-        types.optional("model_data", model_data, ModelData)
-        types.optional_mapping("environment", environment)
-        if types.optional_sequence("containers", containers, ContainerDefinition) and containers is not None:
-            for index, definition in enumerate(containers):
-                _type_check_container(types, f"containers[{index}].", definition)
-        types.optional("inference_execution_mode", inference_execution_mode, InferenceExecutionMode)
-        types.optional("role", role, iam.IRole)
-        types.optional("vpc", vpc, ec2.IVpc)
-        types.optional_sequence("security_groups", security_groups, ec2.ISecurityGroup)
-        types.optional("network_isolation", network_isolation, bool)
+        for index, definition in enumerate(containers or ()):
+            if definition.image is None and definition.model_package_name is None:
+                types.conflict(f"containers[{index}].image", "a container needs an image (or a model_package_name)")
         if vpc is None:
             for field, given in (("security_groups", security_groups), ("vpc_subnets", vpc_subnets)):
                 if given is not None:
@@ -508,19 +501,6 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             ),
             model_package_name=definition.model_package_name,
         )
-
-
-def _type_check_container(types: TypeChecks, prefix: str, definition: ContainerDefinition) -> None:
-    """Wrong types inside a ContainerDefinition (a dataclass: Python does not check its fields)."""
-    types.optional(f"{prefix}image", definition.image, ContainerImage)
-    types.optional(f"{prefix}model_data", definition.model_data, ModelData)
-    types.optional_mapping(f"{prefix}environment", definition.environment)
-    types.required(f"{prefix}mode", definition.mode, ContainerMode)
-    types.optional(f"{prefix}container_hostname", definition.container_hostname, str)
-    types.required(f"{prefix}repository_access_mode", definition.repository_access_mode, RepositoryAccessMode)
-    types.optional(f"{prefix}model_package_name", definition.model_package_name, str)
-    if definition.image is None and definition.model_package_name is None:
-        types.conflict(f"{prefix}image", "a container needs an image (or a model_package_name)")
 
 
 def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:

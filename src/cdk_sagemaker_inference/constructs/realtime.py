@@ -209,13 +209,8 @@ class RealtimeEndpoint(EndpointBase):
             "container_startup_health_check_timeout": container_startup_health_check_timeout,
             "routing_strategy": routing_strategy,
         }
+        # Types, numbers and tokens of every prop (down into the variants) were checked by @checked.
         types = TypeChecks()
-        types.optional_sequence("variants", variants, ProductionVariant)
-        types.optional("shadow_variant", shadow_variant, ProductionVariant)
-        types.optional("data_capture", data_capture, DataCapture)
-        types.optional("kms_key", kms_key, kms.IKey)
-        types.optional("deployment", deployment, DeploymentGuardrails)
-        types.optional("allow_unknown_instance_type", allow_unknown_instance_type, bool)
         if variants is not None:
             given = [name for name, value in shortcut.items() if value is not None]
             if given:
@@ -223,7 +218,9 @@ class RealtimeEndpoint(EndpointBase):
                                "not both (put them into a ProductionVariant)")
             chosen: list[tuple[str, Any]] = [(f"variants[{i}].", v) for i, v in enumerate(variants)] \
                 if isinstance(variants, (list, tuple)) else []
-        else:
+        else:  # the single-variant props: optional in the signature (variants= replaces them), needed here
+            types.required("model", model, InferenceModel)
+            types.required("instance_type", instance_type, InstanceType)
             chosen = [("", ProductionVariant(
                 variant_name=variant_name if variant_name is not None else DEFAULT_VARIANT_NAME,
                 model=model,  # type: ignore[arg-type]
@@ -235,11 +232,6 @@ class RealtimeEndpoint(EndpointBase):
                 container_startup_health_check_timeout=container_startup_health_check_timeout,
                 routing_strategy=routing_strategy,
             ))]
-        for prefix, variant in chosen:
-            if isinstance(variant, ProductionVariant):
-                _type_check_variant(types, prefix, variant)
-        if isinstance(shadow_variant, ProductionVariant):
-            _type_check_variant(types, "shadow_variant.", shadow_variant)
         types.raise_if_any(self, "RealtimeEndpoint")
 
         checks = TypeChecks()
@@ -539,25 +531,6 @@ class RealtimeEndpoint(EndpointBase):
         while self.node.try_find_child(candidate) is not None:
             candidate, index = f"{base}{index}", index + 1
         return candidate
-
-
-def _type_check_variant(types: TypeChecks, prefix: str, variant: ProductionVariant) -> None:
-    types.required(f"{prefix}model", variant.model, InferenceModel)
-    types.required(f"{prefix}instance_type", variant.instance_type, InstanceType)
-    types.optional(f"{prefix}model_data_download_timeout", variant.model_data_download_timeout, Duration)
-    types.optional(f"{prefix}container_startup_health_check_timeout",
-                   variant.container_startup_health_check_timeout, Duration)
-    types.optional(f"{prefix}routing_strategy", variant.routing_strategy, RoutingStrategy)
-    if types.optional(f"{prefix}autoscaling", variant.autoscaling, InstanceScaling) and variant.autoscaling:
-        scaling = variant.autoscaling
-        types.optional(f"{prefix}autoscaling.scale_in_cooldown", scaling.scale_in_cooldown, Duration)
-        types.optional(f"{prefix}autoscaling.scale_out_cooldown", scaling.scale_out_cooldown, Duration)
-        types.optional(f"{prefix}autoscaling.disable_scale_in", scaling.disable_scale_in, bool)
-        if types.optional_sequence(f"{prefix}autoscaling.schedules", scaling.schedules, ScheduledCapacity):
-            for index, scheduled in enumerate(scaling.schedules):
-                types.required(f"{prefix}autoscaling.schedules[{index}].schedule", scheduled.schedule,
-                               appscaling.Schedule)
-                types.optional(f"{prefix}autoscaling.schedules[{index}].time_zone", scheduled.time_zone, TimeZone)
 
 
 def _variant_spec(prefix: str, variant: ProductionVariant, checks: TypeChecks) -> VariantSpec:
