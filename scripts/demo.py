@@ -5,7 +5,9 @@ Phases (each timed):
 
 1. start moto server on a free loopback port;
 2. ``cdk synth --quiet`` of the example app (``app.py`` + ``cdk.json`` in the repository root);
-3. ``cdk bootstrap aws://123456789012/us-east-1`` against the emulator;
+3. ``cdk bootstrap aws://123456789012/us-east-1`` against the emulator, and version 1 of the
+   ``demo-churn`` model package group registered in its Model Registry (what a training pipeline
+   does before the ``RegistryInference`` stack deploys that version);
 4. ``cdk deploy --all --method=direct`` with ``-c cdk-sagemaker-inference:emulator=true``
    (the app then synthesizes without the bootstrap-version rule, which moto cannot update);
 5. read back, with boto3, the stacks, SageMaker endpoints and endpoint configs, state
@@ -44,6 +46,7 @@ from cdk_sagemaker_inference.testing.emulator import (  # noqa: E402
     deploy,
     describe_deployment,
     format_deployment,
+    register_model_package,
 )
 
 T = TypeVar("T")
@@ -67,6 +70,17 @@ def timed(name: str, timings: dict[str, float], action: Callable[[], T]) -> T:
         return action()
 
 
+def register_demo_version(server: MotoServer) -> str:
+    """Version 1 of the example's model package group, as a training pipeline would register it."""
+    sys.path.insert(0, str(ROOT))
+    from stacks.registry_stack import REGISTRY_ARTIFACTS, REGISTRY_GROUP
+
+    return register_model_package(
+        server, REGISTRY_GROUP,
+        image="763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311-ubuntu20.04-sagemaker",
+        model_data_url=f"s3://{REGISTRY_ARTIFACTS}/{REGISTRY_GROUP}/1/model.tar.gz")
+
+
 def main() -> int:
     """Run the demo; return the process exit code."""
     if not (ROOT / "cdk.json").is_file():
@@ -85,6 +99,8 @@ def main() -> int:
                 lambda: cdk(["synth", "--quiet"], app_dir=ROOT, env=server.env(), timeout=600),
             )
             timed("cdk bootstrap", timings, lambda: bootstrap(server, ROOT))
+            arn = timed("register a Model Registry version", timings, lambda: register_demo_version(server))
+            print(f"    {arn} (Approved)", flush=True)
             timed("cdk deploy --all", timings, lambda: deploy(server, ROOT, context=context))
             deployment = timed("read back with boto3", timings, lambda: describe_deployment(server))
         finally:
@@ -105,8 +121,8 @@ def main() -> int:
     print()
     print("Wall time per phase:")
     for name, seconds in timings.items():
-        print(f"  {name:<30} {seconds:6.1f} s")
-    print(f"  {'total':<30} {time.monotonic() - total:6.1f} s")
+        print(f"  {name:<34} {seconds:6.1f} s")
+    print(f"  {'total':<34} {time.monotonic() - total:6.1f} s")
     failed = [s["name"] for s in deployment["stacks"] if not s["status"].endswith("_COMPLETE")]
     if failed or not deployment["endpoints"]:
         print(

@@ -219,6 +219,13 @@ def containers_of(model: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]
     return []
 
 
+def marketplace(container: Mapping[str, Any]) -> bool:
+    """A Marketplace package: a ModelPackageName without a version (a Model Registry version ARN ends
+    in /<version>, DG model-registry-deploy)."""
+    name = container.get("ModelPackageName")
+    return name is not None and not (isinstance(name, str) and re.search(r"/[0-9]+$", name))
+
+
 def model_rules(model: Mapping[str, Any]) -> list[Problem]:
     """the constraint table, area "Model" and multi-container rows that span fields."""
     rules = _Rules()
@@ -258,6 +265,9 @@ def model_rules(model: Mapping[str, Any]) -> list[Problem]:
         rules.fail("Environment", "all containers' environment variables together are at most 32 KB")
     if multi > 1:
         rules.fail("Containers", "at most one MultiModel container in a pipeline", "DG:multi-model-endpoints")
+    if any(marketplace(c) for _, c in containers) and model.get("EnableNetworkIsolation") is not True:
+        rules.fail("EnableNetworkIsolation", "models from AWS Marketplace run with network isolation",
+                   "DG mkt-algo-model-internet-free")
     if len(hostnames) != len(set(hostnames)):
         rules.fail("Containers", "container hostnames are unique", "DG:multi-container-endpoints")
     return rules.problems
@@ -319,7 +329,7 @@ def serverless_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str
             if "ModelDataSource" in container:
                 rules.fail(f"{cpath}.ModelDataSource", "ModelDataSource cannot be used with serverless endpoints",
                            "BC ContainerDefinition.ModelDataSource")
-            if "ModelPackageName" in container:
+            if marketplace(container):
                 rules.fail(f"{cpath}.ModelPackageName", "no Marketplace model packages on serverless")
             accelerated = model_facts.accelerated_images
             if position < len(accelerated) and accelerated[position]:
@@ -353,7 +363,7 @@ def async_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, Any
         name = variant.get("ModelName")
         model = models.get(name) if isinstance(name, str) else None
         for cpath, container in containers_of(model or {}):
-            if "ModelPackageName" in container:
+            if marketplace(container):
                 rules.fail(f"{cpath}.ModelPackageName", "Marketplace images are not supported with async inference",
                            "aws/sagemaker-python-sdk issue #3969")
     return rules.problems
@@ -409,7 +419,7 @@ def realtime_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, 
             for cpath, container in containers:
                 if container.get("Mode") == "MultiModel":
                     rules.fail(f"{group}.{cpath}.Mode", "no shadow variants with multi-model endpoints")
-                if "ModelPackageName" in container:
+                if marketplace(container):
                     rules.fail(f"{group}.{cpath}.ModelPackageName", "no shadow variants with Marketplace models")
     return rules.problems
 

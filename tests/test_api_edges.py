@@ -179,6 +179,8 @@ _NOT_CHECKED = {
     "ContainerImage.bind": "called by InferenceModel with its own scope and role",
     "ModelData.__init__": "the base of the factories; users call the factories",
     "ModelData.bind": "called by InferenceModel with its own scope and role",
+    "ModelPackage.__init__": "the base of the factories; users call the factories",
+    "ModelPackage.bind": "called by InferenceModel with its own scope and role",
     "DataCapture.problems": "called by the endpoints, which check the DataCapture first",
     "DataCapture.bind": "called by the endpoints after validation",
     "EndpointBase.__init__": "the base class; its subclasses check their props",

@@ -25,6 +25,7 @@ from cdk_sagemaker_inference import (
     InferenceModel,
     InstanceType,
     ModelData,
+    ModelPackage,
     ValidationError,
 )
 from cdk_sagemaker_inference.validation.async_inference import (
@@ -639,7 +640,7 @@ def test_fails_when_included_response_is_a_string() -> None:
 def test_fails_when_the_model_is_a_marketplace_package() -> None:
     stack = new_stack()
     model = InferenceModel(stack, "Model", containers=[ContainerDefinition(
-        model_package_name="arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package")])
+        model_package=ModelPackage.from_marketplace("arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package"))], network_isolation=True)
     error = refused(stack=stack, model=model)
     text = str(error)
     assert error.fields == ("model.model_package",)

@@ -18,6 +18,7 @@ from cdk_sagemaker_inference.testing.emulator import (
     MotoServer,
     bootstrap_and_deploy,
     describe_deployment,
+    register_model_package,
 )
 from helpers import ROOT
 
@@ -32,6 +33,11 @@ def emulator() -> Iterator[MotoServer]:
 
 @pytest.fixture(scope="module")
 def deployed(emulator: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    # The Model Registry version the RegistryInference stack deploys (a pipeline registers it first).
+    from stacks.registry_stack import REGISTRY_ARTIFACTS, REGISTRY_GROUP
+
+    register_model_package(emulator, REGISTRY_GROUP, image=f"{'1' * 12}.dkr.ecr.us-east-1.amazonaws.com/churn:1",
+                           model_data_url=f"s3://{REGISTRY_ARTIFACTS}/{REGISTRY_GROUP}/1/model.tar.gz")
     bootstrap_and_deploy(emulator, ROOT, context={EMULATOR_CONTEXT_KEY: "true"},
                          output_dir=tmp_path_factory.mktemp("cdk.out"))
     return dict(describe_deployment(emulator))
@@ -66,6 +72,21 @@ def test_serverless_endpoint_reads_back(deployed: dict[str, Any], emulator: Moto
     url = model["PrimaryContainer"]["ModelDataUrl"]
     bucket, key = url.removeprefix("s3://").split("/", 1)
     assert emulator.client("s3").head_object(Bucket=bucket, Key=key)["ContentLength"] > 0
+
+
+def test_a_model_registry_version_is_served_serverless(deployed: dict[str, Any], emulator: MotoServer) -> None:
+    """The emulator stores the package and creates the model from its ARN; it pulls no image, so what
+    the version contains is not exercised (say so: the template tests cover the grants)."""
+    found = endpoint(deployed, "RegistryInference")
+    assert found["status"] == "InService"
+    (variant,) = found["variants"]
+    assert variant["ServerlessConfig"] == {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+    sagemaker = emulator.client("sagemaker")
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=found["config_name"])
+    model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
+    arn = model["PrimaryContainer"]["ModelPackageName"]
+    assert arn == "arn:aws:sagemaker:us-east-1:123456789012:model-package/demo-churn/1"
+    assert sagemaker.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Approved"
 
 
 def test_realtime_endpoint_reads_back(deployed: dict[str, Any], emulator: MotoServer) -> None:

@@ -32,6 +32,7 @@ from cdk_sagemaker_inference import (
     InstanceScaling,
     InstanceType,
     ModelData,
+    ModelPackage,
     ProductionVariant,
     RealtimeEndpoint,
     RollingUpdate,
@@ -428,7 +429,7 @@ def test_fails_when_shadow_testing_is_excluded(case: str, reason: str) -> None:
             image=CPU_IMAGE, model_data=ModelData.from_bucket(bucket, "many/"), mode=ContainerMode.MULTI_MODEL)])
     elif case == "marketplace":
         shadow_kwargs["model"] = InferenceModel(stack, "Package", containers=[ContainerDefinition(
-            model_package_name="arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package")])
+            model_package=ModelPackage.from_marketplace("arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package"))], network_isolation=True)
     else:
         shadow_kwargs["instance_type"] = InstanceType.of("ml.inf1.xlarge")
     error = refused(stack, shadow_variant=variant(stack, "Shadow", **shadow_kwargs))

@@ -19,6 +19,7 @@ from cdk_sagemaker_inference import (
     Endpoint,
     InferenceModel,
     ModelData,
+    ModelPackage,
     ProvisionedConcurrencyScaling,
     RepositoryAccessMode,
     ServerlessEndpoint,
@@ -239,10 +240,11 @@ def test_fails_when_image_comes_from_a_private_registry() -> None:
 def test_fails_when_model_is_a_marketplace_package() -> None:
     stack = new_stack()
     model = InferenceModel(stack, "Model", containers=[ContainerDefinition(
-        model_package_name="arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package")])
+        model_package=ModelPackage.from_marketplace("arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package"))], network_isolation=True)
     error = refused(stack=stack, model=model)
-    assert error.fields == ("model.model_package",)
-    assert "Marketplace" in str(error)
+    # Marketplace needs network isolation, which serverless refuses too: both are named.
+    assert error.fields == ("model.network_isolation", "model.model_package")
+    assert "serverless.no-marketplace" in str(error) and "Marketplace" in str(error)
 
 
 def test_fails_when_model_data_is_uncompressed() -> None:

@@ -18,7 +18,7 @@ Props
 -----
 The settings the constructs take (frozen dataclasses and value classes).
 
-``ProductionVariant``, ``ContainerDefinition``, ``ContainerImage``, ``ModelData``, ``InstanceType``,
+``ProductionVariant``, ``ContainerDefinition``, ``ContainerImage``, ``ModelData``, ``ModelPackage``, ``InstanceType``,
 ``DataCapture``, ``InstanceScaling``, ``ProvisionedConcurrencyScaling``, ``ScheduledCapacity``,
 ``DeploymentGuardrails``, ``BlueGreenUpdate``, ``RollingUpdate``, ``TrafficRouting``,
 ``CapacitySize``, ``AsyncS3Location``, ``BatchTransformInput``, ``BatchTransformOutput``,
@@ -30,7 +30,7 @@ The closed sets of values the props take.
 
 ``Accelerator``, ``AssembleWith``, ``BatchStrategy``, ``CapacityUnit``, ``CaptureMode``,
 ``CompressionType``, ``ContainerMode``, ``EndpointKind``, ``IncludeInferenceResponseIn``,
-``InferenceExecutionMode``, ``JoinSource``, ``RepositoryAccessMode``, ``RoutingStrategy``,
+``InferenceExecutionMode``, ``JoinSource``, ``ModelPackageSource``, ``RepositoryAccessMode``, ``RoutingStrategy``,
 ``SplitType``, ``TrafficRoutingType``, ``TransformDataType``
 
 Acknowledgments and the migration guard
@@ -101,6 +101,8 @@ if TYPE_CHECKING:
         InstanceScaling,
         JoinSource,
         ModelData,
+        ModelPackage,
+        ModelPackageSource,
         NewInputTrigger,
         ProductionVariant,
         ProvisionedConcurrencyScaling,
@@ -134,6 +136,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "ContainerDefinition",
     "ContainerImage",
     "ModelData",
+    "ModelPackage",
     "InstanceType",
     "DataCapture",
     "InstanceScaling",
@@ -162,6 +165,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "IncludeInferenceResponseIn",
     "InferenceExecutionMode",
     "JoinSource",
+    "ModelPackageSource",
     "RepositoryAccessMode",
     "RoutingStrategy",
     "SplitType",

@@ -277,12 +277,28 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "≤ 63 characters matching ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$, on any container",
                "BC ContainerDefinition.ContainerHostname (shape ContainerHostname)",
                pattern=NAME_PATTERN, max_length=63),
-    Constraint("model.model-package-name", _MO, "model_package_name",
+    Constraint("model.model-package-name", _MO, "model_package",
                "1–176 characters: a model package name or ARN, optionally with /<version>",
                "BC ContainerDefinition.ModelPackageName (shape VersionedArnOrName)",
                pattern=r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?"
                        r"([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\/[0-9]{1,9})?$",
                max_length=176),
+    Constraint("model.model-package-arn", _MO, "model_package (Marketplace)",
+               "an ARN arn:aws…:sagemaker:<region>:<12-digit account>:model-package/<name>",
+               "BC ModelPackageArn",
+               pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/[\S]{1,2048}$",
+               max_length=2048),
+    Constraint("model.registry-version", _MO, "model_package (Model Registry)",
+               "a version's ARN: arn:aws…:sagemaker:<region>:<12-digit account>:model-package/<group>/<version>, "
+               "the group 1–63 letters, digits and hyphens",
+               "BC ModelPackageArn, ModelPackageGroupName, VersionedArnOrName; SageMaker Developer Guide "
+               "(model-registry-deploy: ModelPackageName is the model version ARN)",
+               pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/"
+                       r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]{1,9}$"),
+    Constraint("model.marketplace-network-isolation", _MO, "network_isolation",
+               "True for a model from an AWS Marketplace package",
+               "SageMaker Developer Guide (mkt-algo-model-internet-free: network isolation is required to run "
+               "models using resources from AWS Marketplace)"),
     Constraint("model.multi-model-uncompressed", _MO, "containers[].model_data",
                "a multi-model container's model data is an S3 prefix of .tar.gz models (ModelDataUrl); "
                "uncompressed model data (ModelDataSource) cannot be used with multi-model endpoints",

@@ -28,6 +28,7 @@ class ContainerSpec:
     repository_access_mode: str = "Platform"
     marketplace: bool = False
     model_package_name: str | None = None
+    model_package_source: str | None = None  # "registry" | "marketplace"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from cdk_sagemaker_inference import (
     InferenceExecutionMode,
     InferenceModel,
     ModelData,
+    ModelPackage,
     RepositoryAccessMode,
 )
 from oracles import ModelFacts
@@ -299,8 +301,11 @@ class Container:
         if self.access_mode is not None:
             kwargs["repository_access_mode"] = (RepositoryAccessMode(self.access_mode)
                                                 if isinstance(self.access_mode, str) else plain(self.access_mode))
-        if self.package is not None:
-            kwargs["model_package_name"] = plain(self.package)
+        if isinstance(self.package, str):
+            kwargs["model_package"] = (ModelPackage.from_registry_version_arn(self.package)
+                                       if re.search(r"/[0-9]+$", self.package) else ModelPackage.from_marketplace(self.package))
+        elif self.package is not None:
+            kwargs["model_package"] = plain(self.package)
         return ContainerDefinition(**kwargs)
 
     def request(self) -> dict[str, Any]:
@@ -413,7 +418,8 @@ _hostnames = field_of(st.none() | st.sampled_from(("primary", "secondary", "c-3"
 _modes = field_of(st.sampled_from((None, "SingleModel")), st.just("MultiModel"), wrong_types(Wrong("MultiModel")),
                   weight=6)
 _access = field_of(st.sampled_from((None, "Platform")), st.just("Vpc"), wrong_types(Wrong("Vpc")), weight=6)
-_packages = field_of(st.none(), st.just("arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package"),
+_packages = field_of(st.none(), st.sampled_from(("arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package",
+                                                  "arn:aws:sagemaker:us-east-1:111122223333:model-package/churn/3")),
                      wrong_types(Wrong(5)), weight=8)
 
 

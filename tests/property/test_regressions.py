@@ -42,7 +42,7 @@ def _image() -> ContainerImage:
     ("mode", "MultiModel", "containers[0].mode"),
     ("repository_access_mode", "Vpc", "containers[0].repository_access_mode"),
     ("container_hostname", 5, "containers[0].container_hostname"),
-    ("model_package_name", 5, "containers[0].model_package_name"),
+    ("model_package", 5, "containers[0].model_package"),
     ("environment", "A=b", "containers[0].environment"),
 ])
 def test_wrong_types_inside_a_container_definition_are_validation_errors(field: str, wrong: Any, name: str) -> None:

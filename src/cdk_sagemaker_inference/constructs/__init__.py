@@ -34,6 +34,8 @@ from .model import (
     InferenceExecutionMode,
     InferenceModel,
     ModelData,
+    ModelPackage,
+    ModelPackageSource,
     RepositoryAccessMode,
 )
 from .realtime import (
@@ -76,6 +78,8 @@ __all__ = [
     "InstanceScaling",
     "JoinSource",
     "ModelData",
+    "ModelPackage",
+    "ModelPackageSource",
     "NewInputTrigger",
     "ProductionVariant",
     "ProvisionedConcurrencyScaling",

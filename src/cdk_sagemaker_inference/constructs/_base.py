@@ -243,6 +243,12 @@ def create_unscoped_policy(role: iam.Role, statements: Sequence[iam.PolicyStatem
     return policy
 
 
+def is_library_role(grantee: iam.IGrantable) -> bool:
+    """Whether ``grantee`` is a role the library made (it has an unscoped policy): the library may
+    acknowledge findings of its own grants there, never on a role of the user's."""
+    return isinstance(grantee, Construct) and node_of(grantee).try_find_child(UNSCOPED_POLICY) is not None
+
+
 def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:
     """Grant ``statement`` (on resource ``*``): into the unscoped policy of a library-made role, else
     (a role of the user's) where aws-cdk-lib's grants put it, unacknowledged."""

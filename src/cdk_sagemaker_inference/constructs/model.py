@@ -15,6 +15,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sagemaker as sagemaker
@@ -33,6 +34,8 @@ from ._base import (
     acknowledge_all,
     add_unscoped_statement,
     create_unscoped_policy,
+    is_library_role,
+    nag_objects,
     policies_of,
 )
 from ._memo import (
@@ -55,6 +58,8 @@ __all__ = [
     "InferenceExecutionMode",
     "InferenceModel",
     "ModelData",
+    "ModelPackage",
+    "ModelPackageSource",
     "RepositoryAccessMode",
 ]
 
@@ -321,12 +326,109 @@ class _AssetData(ModelData):
         return asset.s3_object_url
 
 
+class ModelPackageSource(enum.Enum):
+    """Where a model package comes from: the SageMaker Model Registry or AWS Marketplace."""
+
+    REGISTRY = "registry"
+    MARKETPLACE = "marketplace"
+
+
+class ModelPackage:
+    """A model package to create a model from, instead of an image: a **Model Registry version**
+    (``from_registry_version`` / ``from_registry_version_arn``) or an **AWS Marketplace** package
+    (``from_marketplace``). Only Marketplace packages carry Marketplace's exclusions (no serverless,
+    async or shadow variants; network isolation required)."""
+
+    def __init__(self, *, source: ModelPackageSource, arn: str | None, group_name: str | None = None,
+                 version: int | None = None, account: str | None = None, region: str | None = None,
+                 artifact_bucket: s3.IBucket | None = None, artifact_prefix: str = "",
+                 image_repositories: Sequence[ecr.IRepository] = (), kms_key: kms.IKey | None = None) -> None:
+        self.source = source
+        """Registry version or Marketplace package."""
+        self._arn, self._group, self._version = arn, group_name, version
+        self._account, self._region = account, region
+        self._bucket, self._prefix = artifact_bucket, artifact_prefix
+        self._repositories, self._key = tuple(image_repositories), kms_key
+
+    @property
+    def validation_arn(self) -> str:
+        """The ARN as validation sees it (the group and version in a placeholder Region and account
+        when those are the stack's)."""
+        if self._arn is not None:
+            return self._arn
+        region, account = self._region or "us-east-1", self._account or "0" * 12
+        return f"arn:aws:sagemaker:{region}:{account}:model-package/{self._group}/{self._version}"
+
+    @property
+    def marketplace(self) -> bool:
+        """True for an AWS Marketplace package."""
+        return self.source is ModelPackageSource.MARKETPLACE
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+        """Grant ``grantee`` what the package's containers need, return the package ARN."""
+        if self._bucket is not None:
+            pattern = objects_in(key_folder(self._prefix)) if self._prefix else "*"
+            self._bucket.grant_read(grantee, pattern)
+            if isinstance(grantee, Construct) and is_library_role(grantee):  # the prefix is the user's choice
+                acknowledge_all(grantee, [("AwsSolutions-IAM5", nag_objects(stack_of(scope), self._bucket, pattern),
+                                           "the model package version's artifacts: every object under the "
+                                           "artifact prefix given to ModelPackage")])
+        for repository in self._repositories:
+            _grant_pull(repository, grantee)
+        if self._key is not None:
+            self._key.grant_decrypt(grantee)
+        if self._arn is not None:
+            return self._arn
+        stack = stack_of(scope)
+        return stack.format_arn(service="sagemaker", resource="model-package",
+                                resource_name=f"{self._group}/{self._version}",
+                                region=self._region, account=self._account)
+
+    @staticmethod
+    @checked("ModelPackage.from_registry_version")
+    def from_registry_version(group_name: str, version: int, *, account: str | None = None,
+                              region: str | None = None, artifact_bucket: s3.IBucket | None = None,
+                              artifact_prefix: str = "", image_repositories: Sequence[ecr.IRepository] = (),
+                              kms_key: kms.IKey | None = None) -> ModelPackage:
+        """Version ``version`` of the Model Registry's model package group ``group_name``.
+
+        ``account`` and ``region`` default to the stack's (a central registry in another account:
+        pass its account). The model's default role is granted read on ``artifact_bucket`` (under
+        ``artifact_prefix``, default: the whole bucket), pull on ``image_repositories`` and decrypt
+        with ``kms_key``, each default none: name where the version's artifacts and images are.
+        """
+        return ModelPackage(source=ModelPackageSource.REGISTRY, arn=None, group_name=group_name, version=version,
+                            account=account, region=region, artifact_bucket=artifact_bucket,
+                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key)
+
+    @staticmethod
+    @checked("ModelPackage.from_registry_version_arn")
+    def from_registry_version_arn(arn: str, *, artifact_bucket: s3.IBucket | None = None,
+                                  artifact_prefix: str = "", image_repositories: Sequence[ecr.IRepository] = (),
+                                  kms_key: kms.IKey | None = None) -> ModelPackage:
+        """A Model Registry version by its ARN, ``arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>``
+        (what a pipeline's ``RegisterModel`` step or ``CreateModelPackage`` returns).
+
+        The grants are those of :meth:`from_registry_version` (default none).
+        """
+        return ModelPackage(source=ModelPackageSource.REGISTRY, arn=arn, artifact_bucket=artifact_bucket,
+                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key)
+
+    @staticmethod
+    @checked("ModelPackage.from_marketplace")
+    def from_marketplace(arn: str) -> ModelPackage:
+        """An AWS Marketplace model package you subscribed to, by its ARN
+        (``arn:aws:sagemaker:<region>:<seller account>:model-package/<name>``). The model needs
+        ``network_isolation=True``."""
+        return ModelPackage(source=ModelPackageSource.MARKETPLACE, arn=arn)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ContainerDefinition:
     """One container of an :class:`InferenceModel` (use several for a multi-container model)."""
 
     image: ContainerImage | None = None
-    """The inference image. Default: none, which is allowed only with ``model_package_name``."""
+    """The inference image. Default: none, which is allowed only with ``model_package``."""
     model_data: ModelData | None = None
     """The model artifacts. Default: none (the image carries the model)."""
     environment: Mapping[str, str] | None = None
@@ -337,9 +439,9 @@ class ContainerDefinition:
     """Required on every container with ``InferenceExecutionMode.DIRECT``. Default: none."""
     repository_access_mode: RepositoryAccessMode = RepositoryAccessMode.PLATFORM
     """Where the image is pulled from. Default: ``PLATFORM`` (ECR). Serverless refuses ``VPC``."""
-    model_package_name: str | None = None
-    """An AWS Marketplace model package ARN instead of an image. Default: none. Serverless and
-    async endpoints refuse Marketplace packages."""
+    model_package: ModelPackage | None = None
+    """A Model Registry version or an AWS Marketplace package instead of an image (see
+    :class:`ModelPackage`). Default: none."""
 
 
 class InferenceModel(Construct, RemovalPolicyMixin):
@@ -359,6 +461,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         image: ContainerImage | None = None,
         model_data: ModelData | None = None,
         environment: Mapping[str, str] | None = None,
+        model_package: ModelPackage | None = None,
         containers: Sequence[ContainerDefinition] | None = None,
         inference_execution_mode: InferenceExecutionMode | None = None,
         role: iam.IRole | None = None,
@@ -372,6 +475,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         :param image: the image of a single-container model. Default: none (then ``containers``).
         :param model_data: artifacts of the single container. Default: none.
         :param environment: environment of the single container. Default: none.
+        :param model_package: a Model Registry version or AWS Marketplace package for the single
+            container, instead of ``image`` (see :class:`ModelPackage`). Default: none.
         :param containers: the containers of a multi-container model (1–15), instead of
             ``image``. Default: none.
         :param inference_execution_mode: ``SERIAL`` (pipeline) or ``DIRECT`` for several
@@ -389,18 +494,20 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         # Types, numbers and tokens of every prop (down into the containers) were checked by @checked.
         types = TypeChecks()
         for index, definition in enumerate(containers or ()):
-            if definition.image is None and definition.model_package_name is None:
-                types.conflict(f"containers[{index}].image", "a container needs an image (or a model_package_name)")
+            if definition.image is None and definition.model_package is None:
+                types.conflict(f"containers[{index}].image", "a container needs an image (or a model_package)")
         if vpc is None:
             for field, given in (("security_groups", security_groups), ("vpc_subnets", vpc_subnets)):
                 if given is not None:
                     types.fail("vpc.needs-vpc", field, given,
                                f"{field} needs vpc: without it the model runs in no VPC and {field} would be ignored",
                                f"pass vpc=... as well, or drop {field}")
-        if containers is not None and (image is not None or model_data is not None or environment is not None):
-            types.conflict("containers", "pass either containers=[...] or image/model_data/environment, not both")
-        if containers is None and image is None:
-            types.conflict("image", "a model needs an image (or containers=[...])")
+        if containers is not None and (image is not None or model_data is not None or environment is not None
+                                       or model_package is not None):
+            types.conflict("containers", "pass either containers=[...] or image/model_data/environment/model_package, "
+                           "not both")
+        if containers is None and image is None and model_package is None:
+            types.conflict("image", "a model needs an image (or a model_package, or containers=[...])")
         for field, asset in (("image", image), ("model_data", model_data)):
             missing = getattr(asset, "missing", None)
             if missing:
@@ -410,7 +517,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
 
         definitions: tuple[ContainerDefinition, ...] = (
             tuple(containers) if containers is not None
-            else (ContainerDefinition(image=image, model_data=model_data, environment=environment),)
+            else (ContainerDefinition(image=image, model_data=model_data, environment=environment,
+                                      model_package=model_package),)
         )
         subnet_count: int | None = None
         selected: ec2.SelectedSubnets | None = None
@@ -499,7 +607,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                 sagemaker.CfnModel.ImageConfigProperty(repository_access_mode=definition.repository_access_mode.value)
                 if definition.repository_access_mode is not RepositoryAccessMode.PLATFORM else None
             ),
-            model_package_name=definition.model_package_name,
+            model_package_name=definition.model_package.bind(scope, self.role) if definition.model_package else None,
         )
 
 
@@ -530,8 +638,9 @@ def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
         repository_access_mode=(definition.repository_access_mode.value
                                 if isinstance(definition.repository_access_mode, RepositoryAccessMode)
                                 else str(definition.repository_access_mode)),
-        marketplace=definition.model_package_name is not None,
-        model_package_name=definition.model_package_name,
+        marketplace=definition.model_package is not None and definition.model_package.marketplace,
+        model_package_name=definition.model_package.validation_arn if definition.model_package else None,
+        model_package_source=definition.model_package.source.value if definition.model_package else None,
     )
 
 

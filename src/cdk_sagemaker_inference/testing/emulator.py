@@ -79,6 +79,7 @@ __all__ = [
     "find_cdk_cli_prefix",
     "format_deployment",
     "free_loopback_port",
+    "register_model_package",
 ]
 
 ACCOUNT: Final = "123456789012"
@@ -579,6 +580,27 @@ def _with_server_log(server: MotoServer, error: CdkCliError) -> CdkCliError:
         stdout=error.stdout,
         stderr=error.stderr,
     )
+
+
+def register_model_package(server: MotoServer, group_name: str, *, image: str, model_data_url: str,
+                           approval_status: str = "Approved") -> str:
+    """Register a model version in the emulator's Model Registry, as a training pipeline would: create
+    the model package group ``group_name`` (unless it exists) and a new version in it with one
+    container (``image``, ``model_data_url``); return the version's ARN.
+
+    ``approval_status`` default: ``"Approved"`` (what a deploying pipeline waits for). The emulator
+    stores the package and accepts a model created from it; it pulls no image and reads no artifact.
+    """
+    sagemaker = server.client("sagemaker")
+    groups = sagemaker.list_model_package_groups(NameContains=group_name)["ModelPackageGroupSummaryList"]
+    if not any(g["ModelPackageGroupName"] == group_name for g in groups):
+        sagemaker.create_model_package_group(ModelPackageGroupName=group_name)
+    created = sagemaker.create_model_package(
+        ModelPackageGroupName=group_name, ModelApprovalStatus=approval_status,
+        InferenceSpecification={"Containers": [{"Image": image, "ModelDataUrl": model_data_url}],
+                                "SupportedContentTypes": ["application/json"],
+                                "SupportedResponseMIMETypes": ["application/json"]})
+    return str(created["ModelPackageArn"])
 
 
 def bootstrap(server: MotoServer, app_dir: Path, *, timeout: float = 300.0, region: str = REGION) -> None:

@@ -6,7 +6,7 @@ import re
 
 from ..constraints import constraint
 from ..errors import Problem
-from ..specs import ModelSpec
+from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker
 
@@ -43,9 +43,7 @@ def validate_model(model: ModelSpec) -> list[Problem]:
                        ".tar.gz archives")
         check.text("model.container-hostname", f"{prefix}container_hostname", container.hostname,
                    fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit")
-        check.text("model.model-package-name", f"{prefix}model_package_name", container.model_package_name,
-                   fix="pass the package's ARN (arn:aws:sagemaker:<region>:<account>:model-package/<name>[/<version>]) "
-                   "or its name")
+        _check_model_package(check, f"{prefix}model_package", container, model.network_isolation)
         env = dict(container.environment)
         check.count("model.environment", f"{prefix}environment", env, fix="pass at most 100 variables")
         key_pattern = constraint("model.environment").pattern or ""
@@ -95,3 +93,26 @@ def validate_model(model: ModelSpec) -> list[Problem]:
                     None if model.security_group_count is None else range(model.security_group_count),
                     fix="pass between 1 and 5 security groups (one is created when you pass none)")
     return check.problems
+
+
+def _check_model_package(check: Checker, field: str, container: ContainerSpec, network_isolation: bool) -> None:
+    """A Model Registry version or a Marketplace package: the ARN shapes, Marketplace's network isolation."""
+    arn = container.model_package_name
+    if arn is None:
+        return
+    check.text("model.model-package-name", field, arn,
+               fix="pass the package's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<name>[/<version>], "
+               "of at most 176 characters")
+    if container.model_package_source == "registry":
+        check.text("model.registry-version", field, arn,
+                   fix="pass a version's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version> "
+                   "(a group's ARN, model-package-group/<group>, names no version), or group name and version to "
+                   "ModelPackage.from_registry_version")
+    else:
+        check.text("model.model-package-arn", field, arn,
+                   fix="pass the ARN of the package you subscribed to, "
+                   "arn:aws:sagemaker:<region>:<seller account>:model-package/<name>")
+        if not network_isolation:
+            check.fail("model.marketplace-network-isolation", "network_isolation", False,
+                       "a model from an AWS Marketplace package must run with network isolation",
+                       "pass network_isolation=True to the InferenceModel")

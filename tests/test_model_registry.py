@@ -1,0 +1,177 @@
+"""Models from the SageMaker Model Registry (a versioned model package) and from AWS Marketplace:
+every hosting option takes a registry version; only Marketplace packages carry Marketplace's rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk import Environment, Stack
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+
+from cdk_sagemaker_inference import (
+    AsyncEndpoint,
+    BatchTransformInput,
+    BatchTransformJob,
+    InferenceModel,
+    InstanceType,
+    ModelPackage,
+    ProductionVariant,
+    RealtimeEndpoint,
+    ServerlessEndpoint,
+    ValidationError,
+)
+from helpers import cfn_lint_errors, nag_findings, new_stack, resources_of, template_of
+
+VERSION_ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/churn-model/3"
+MARKETPLACE_ARN = "arn:aws:sagemaker:us-east-1:865070037744:model-package/some-package"
+
+
+def registry_model(stack: Stack, construct_id: str = "Model", **props: Any) -> InferenceModel:
+    return InferenceModel(stack, construct_id, model_package=ModelPackage.from_registry_version_arn(VERSION_ARN),
+                          **props)
+
+
+def container_of(stack: Stack) -> dict[str, Any]:
+    [model] = resources_of(template_of(stack).to_json(), "AWS::SageMaker::Model").values()
+    return dict(model["Properties"]["PrimaryContainer"])
+
+
+def refused(build: Any) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        build()
+    return caught.value
+
+
+# ------------------------------------------------------------------ every hosting option takes a version
+def test_a_registry_version_deploys_to_a_serverless_endpoint() -> None:
+    stack = new_stack()
+    ServerlessEndpoint(stack, "Endpoint", model=registry_model(stack), memory_size_mb=2048, max_concurrency=5)
+    assert container_of(stack) == {"ModelPackageName": VERSION_ARN}
+    assert cfn_lint_errors(template_of(stack).to_json()) == []
+    assert nag_findings(stack) == []
+
+
+def test_a_registry_version_serves_realtime_with_a_shadow_variant() -> None:
+    stack = new_stack()
+    RealtimeEndpoint(stack, "Endpoint", variants=[ProductionVariant(
+        variant_name="Current", model=registry_model(stack, "Current"), instance_type=InstanceType.M5_LARGE)],
+        shadow_variant=ProductionVariant(variant_name="Shadow", model=registry_model(stack, "Candidate"),
+                                         instance_type=InstanceType.M5_LARGE))
+    models = resources_of(template_of(stack).to_json(), "AWS::SageMaker::Model").values()
+    assert [m["Properties"]["PrimaryContainer"] for m in models] == [{"ModelPackageName": VERSION_ARN}] * 2
+
+
+def test_a_registry_version_serves_async_and_batch_transform() -> None:
+    stack = new_stack()
+    AsyncEndpoint(stack, "Async", model=registry_model(stack, "AsyncModel"), instance_type=InstanceType.M5_LARGE)
+    records = s3.Bucket.from_bucket_name(stack, "Records", "my-records")
+    BatchTransformJob(stack, "Job", model=registry_model(stack, "BatchModel"), instance_type="ml.m5.xlarge",
+                      input=BatchTransformInput.from_prefix(records, "in/"))
+    models = resources_of(template_of(stack).to_json(), "AWS::SageMaker::Model").values()
+    assert [m["Properties"]["PrimaryContainer"] for m in models] == [{"ModelPackageName": VERSION_ARN}] * 2
+
+
+def test_group_and_version_build_the_arn_in_the_stacks_account_and_region() -> None:
+    stack = new_stack(env=Environment(account="444455556666", region="eu-west-1"))
+    InferenceModel(stack, "Model", model_package=ModelPackage.from_registry_version("churn-model", 7))
+    assert container_of(stack)["ModelPackageName"] == "arn:aws:sagemaker:eu-west-1:444455556666:model-package/churn-model/7"
+
+
+def test_a_central_registry_in_another_account_is_named_by_its_account() -> None:
+    stack = new_stack()
+    InferenceModel(stack, "Model", model_package=ModelPackage.from_registry_version(
+        "churn-model", 7, account="111122223333"))
+    arn = json.dumps(container_of(stack)["ModelPackageName"])
+    assert ":111122223333:model-package/churn-model/7" in arn and "AWS::Region" in arn
+
+
+# ------------------------------------------------------------------ grants for the version's artifacts
+def test_the_default_role_gets_the_versions_artifacts_images_and_key() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Artifacts", "central-models")
+    repository = ecr.Repository.from_repository_name(stack, "Images", "churn-inference")
+    key = kms.Key.from_key_arn(stack, "Key", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    InferenceModel(stack, "Model", model_package=ModelPackage.from_registry_version_arn(
+        VERSION_ARN, artifact_bucket=bucket, artifact_prefix="churn/", image_repositories=[repository], kms_key=key))
+    policies = json.dumps(resources_of(template_of(stack).to_json(), "AWS::IAM::Policy"))
+    assert ":s3:::central-models/churn/*" in policies and ":s3:::central-models/*" not in policies
+    assert "ecr:BatchGetImage" in policies and "repository/churn-inference" in policies
+    assert "kms:Decrypt" in policies and "key/1234abcd-12ab-34cd-56ef-1234567890ab" in policies
+    assert nag_findings(stack) == []
+
+
+def test_without_grant_props_the_role_gets_nothing_for_the_package() -> None:
+    stack = new_stack()
+    registry_model(stack)
+    policies = json.dumps(resources_of(template_of(stack).to_json(), "AWS::IAM::Policy"))
+    assert "s3:" not in policies and "kms:" not in policies and "ecr:BatchGetImage" not in policies
+
+
+# ------------------------------------------------------------------ Marketplace rules apply to Marketplace only
+def test_marketplace_exclusions_do_not_apply_to_a_registry_version() -> None:
+    stack = new_stack()
+    AsyncEndpoint(stack, "Async", model=registry_model(stack), instance_type=InstanceType.M5_LARGE)
+
+
+def test_a_marketplace_package_needs_network_isolation() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel(stack, "Model", model_package=ModelPackage.from_marketplace(MARKETPLACE_ARN)))
+    assert error.fields == ("network_isolation",)
+    text = str(error)
+    assert "network_isolation = False: a model from an AWS Marketplace package must run with network isolation" in text
+    assert "fix: pass network_isolation=True" in text and "mkt-algo-model-internet-free" in text
+
+
+def test_a_marketplace_package_with_network_isolation_is_accepted() -> None:
+    stack = new_stack()
+    InferenceModel(stack, "Model", model_package=ModelPackage.from_marketplace(MARKETPLACE_ARN), network_isolation=True)
+    assert container_of(stack) == {"ModelPackageName": MARKETPLACE_ARN}
+
+
+# ------------------------------------------------------------------ ARN shapes
+@pytest.mark.parametrize("arn", [
+    "arn:aws:sagemaker:us-east-1:111122223333:model-package-group/churn-model",  # a group, not a version
+    "arn:aws:sagemaker:us-east-1:111122223333:model-package/churn-model",  # no version
+    "churn-model/3",  # not an ARN
+])
+def test_a_registry_version_arn_must_name_a_version(arn: str) -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel(stack, "Model",
+                                           model_package=ModelPackage.from_registry_version_arn(arn)))
+    text = str(error)
+    assert "model_package = " in text and "rule model.registry-version" in text
+    assert "model-package/<group>/<version>" in text and "ModelPackage.from_registry_version" in text
+
+
+def test_a_group_name_out_of_pattern_is_refused() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel(stack, "Model",
+                                           model_package=ModelPackage.from_registry_version("churn_model", 1)))
+    assert "rule model.registry-version" in str(error)
+
+
+def test_a_marketplace_arn_must_be_a_model_package_arn() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel(
+        stack, "Model", network_isolation=True,
+        model_package=ModelPackage.from_marketplace("arn:aws:sagemaker:us-east-1:865070037744:algorithm/some-algo")))
+    assert "rule model.model-package-arn" in str(error) and "model-package/<name>" in str(error)
+
+
+def test_a_model_needs_an_image_or_a_package() -> None:
+    error = refused(lambda: InferenceModel(new_stack(), "Model"))
+    assert "a model needs an image (or a model_package, or containers=[...])" in str(error)
+
+
+def test_a_package_and_containers_do_not_mix() -> None:
+    from cdk_sagemaker_inference import ContainerDefinition
+
+    stack = new_stack()
+    package = ModelPackage.from_registry_version_arn(VERSION_ARN)
+    error = refused(lambda: InferenceModel(stack, "Model", model_package=package,
+                                           containers=[ContainerDefinition(model_package=package)]))
+    assert "pass either containers=[...] or image/model_data/environment/model_package" in str(error)
