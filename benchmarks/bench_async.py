@@ -25,6 +25,7 @@ from bench_common import (
     dlc_mapping,
     model_key,
     model_role_statements,
+    retained_endpoint,
     role_policies,
 )
 
@@ -135,7 +136,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
         )
         for policy in policies:
             config.add_dependency(policy)
-        endpoint = sagemaker.CfnEndpoint(stack, f"Endpoint{i}", endpoint_config_name=config.attr_endpoint_config_name)
+        endpoint = retained_endpoint(stack, f"Endpoint{i}", config.attr_endpoint_config_name)
         endpoint.add_metadata(METADATA_KEY, {"kind": "async"})
         endpoint_name = endpoint.attr_endpoint_name
         target = appscaling.CfnScalableTarget(

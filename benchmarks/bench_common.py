@@ -17,6 +17,7 @@ from typing import Any
 
 from aws_cdk import App, CfnMapping, Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -201,3 +202,13 @@ def canonical_template(template: dict[str, Any]) -> dict[str, Any]:
             body["DependsOn"] = sorted(body["DependsOn"])
         out[canonical_ids[logical_id]] = body
     return {**{k: rewrite(v) for k, v in template.items() if k != "Resources"}, "Resources": out}
+
+
+def retained_endpoint(stack: Stack, construct_id: str, config_name: str) -> sagemaker.CfnEndpoint:
+    """An autoscaled endpoint as the library writes it: updates keep the running instance counts
+    (weights and data capture excluded from retention)."""
+    return sagemaker.CfnEndpoint(
+        stack, construct_id, endpoint_config_name=config_name, retain_all_variant_properties=True,
+        exclude_retained_variant_properties=[
+            sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=kind)
+            for kind in ("DesiredWeight", "DataCaptureConfig")])

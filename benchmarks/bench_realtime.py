@@ -20,6 +20,7 @@ from bench_common import (
     dlc_image_uri,
     dlc_mapping,
     model_role_statements,
+    retained_endpoint,
     role_policies,
 )
 
@@ -83,7 +84,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 initial_instance_count=2, initial_variant_weight=weight, instance_type="ml.m5.large",
                 model_name=model.attr_model_name, variant_name=name))
         config = sagemaker.CfnEndpointConfig(stack, f"Endpoint{i}Config", production_variants=production_variants)
-        endpoint = sagemaker.CfnEndpoint(stack, f"Endpoint{i}", endpoint_config_name=config.attr_endpoint_config_name)
+        endpoint = retained_endpoint(stack, f"Endpoint{i}", config.attr_endpoint_config_name)
         endpoint.add_metadata(METADATA_KEY, {"kind": "realtime"})
         endpoint_name = endpoint.attr_endpoint_name
         for name, _, _, maximum in VARIANTS:

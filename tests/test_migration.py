@@ -33,13 +33,18 @@ def variant(name: str = "AllTraffic", *, instance_type: str | None = "ml.m5.larg
 
 
 def template(*variants: dict[str, Any], kind: str, name: Any = None, is_async: bool = False,
-             autoscaled: tuple[str, ...] = (), logical_id: str = "Endpoint") -> dict[str, Any]:
+             autoscaled: tuple[str, ...] = (), logical_id: str = "Endpoint", retain: bool | None = None) -> dict[str, Any]:
+    """An endpoint as the library writes it: autoscaled endpoints retain instance counts unless ``retain=False``."""
     config: dict[str, Any] = {"ProductionVariants": list(variants)}
     if is_async:
         config["AsyncInferenceConfig"] = {"OutputConfig": {"S3OutputPath": "s3://b/out/"}}
     endpoint_props: dict[str, Any] = {"EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}}
     if name is not None:
         endpoint_props["EndpointName"] = name
+    if retain if retain is not None else bool(autoscaled):
+        endpoint_props["RetainAllVariantProperties"] = True
+        endpoint_props["ExcludeRetainedVariantProperties"] = [
+            {"VariantPropertyType": "DesiredWeight"}, {"VariantPropertyType": "DataCaptureConfig"}]
     resources: dict[str, Any] = {
         "Model": {"Type": "AWS::SageMaker::Model", "Properties": {}},
         "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": config},
@@ -134,7 +139,8 @@ def test_finds_literal_resource_id_autoscaling() -> None:
         "ResourceId": "endpoint/orders/variant/AllTraffic"}}
     after = copy.deepcopy(before)
     after["Resources"]["Config"]["Properties"]["ProductionVariants"][0]["InstanceType"] = "ml.m5.xlarge"
-    assert changes(before, after) == [UnsafeChange.AUTOSCALED_INSTANCE_TYPE]
+    # A hand-written endpoint without retention: the update also resets the scaled fleet.
+    assert changes(before, after) == [UnsafeChange.AUTOSCALED_INSTANCE_TYPE, UnsafeChange.SCALED_FLEET_RESET]
 
 
 def test_finds_endpoint_name_changed() -> None:
@@ -341,3 +347,63 @@ def test_command_refuses_unknown_stack_filter(tmp_path: Path) -> None:
     err = io.StringIO()
     assert run(args(assembly=str(new), stacks=["Other"]), err=err) == EXIT_ERROR
     assert "no stack named Other" in err.getvalue()
+
+
+# ------------------------------------------------------------------ capacity across updates
+def test_an_update_that_resets_an_autoscaled_fleet_is_unsafe() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",), retain=False)
+    after = template(variant(instance_type=None) | {"InstanceType": "ml.m5.large", "ModelDataDownloadTimeoutInSeconds": 600},
+                     kind="realtime", name="orders", autoscaled=("AllTraffic",), retain=False)
+    (finding,) = find_unsafe_changes(before, after, stack="Svc")
+    assert finding.change is UnsafeChange.SCALED_FLEET_RESET and finding.fails
+    assert "restart at their initial instance count" in finding.why and "AllTraffic" in finding.why
+    assert "retain_scaled_capacity" in finding.way_out and finding.rule == "migration.scaled-fleet-reset"
+    assert "RetainAllVariantProperties" in finding.source
+
+
+def test_retaining_the_counts_keeps_an_update_safe() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",))
+    after = template(variant() | {"ModelDataDownloadTimeoutInSeconds": 600}, kind="realtime", name="orders",
+                     autoscaled=("AllTraffic",))
+    assert changes(before, after) == []
+
+
+def test_no_update_no_reset() -> None:
+    same = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",), retain=False)
+    assert changes(same, copy.deepcopy(same)) == []
+
+
+def test_a_count_change_that_retention_keeps_from_applying_is_reported() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",))
+    after = template(variant() | {"InitialInstanceCount": 4}, kind="realtime", name="orders", autoscaled=("AllTraffic",))
+    (finding,) = find_unsafe_changes(before, after, stack="Svc")
+    assert finding.change is UnsafeChange.RETAINED_COUNT_CHANGE and finding.fails
+    assert "AllTraffic (2 -> 4) is not applied" in finding.why
+    assert "retain_scaled_capacity=False" in finding.way_out
+
+
+def test_a_weight_change_applies_while_counts_are_retained() -> None:
+    before = template(variant("A"), variant("B"), kind="realtime", name="orders", autoscaled=("A",))
+    after = template(variant("A") | {"InitialVariantWeight": 3}, variant("B"), kind="realtime", name="orders",
+                     autoscaled=("A",))
+    assert changes(before, after) == []
+
+
+def test_excluding_the_count_from_retention_is_not_retention() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",))
+    after = copy.deepcopy(before)
+    after["Resources"]["Endpoint"]["Properties"]["ExcludeRetainedVariantProperties"].append(
+        {"VariantPropertyType": "DesiredInstanceCount"})
+    after["Resources"]["Config"]["Properties"]["ProductionVariants"][0]["InitialInstanceCount"] = 3
+    assert changes(before, after) == [UnsafeChange.SCALED_FLEET_RESET]
+
+
+def test_a_fleet_reset_can_be_acknowledged() -> None:
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",), retain=False)
+    after = template(variant() | {"InitialInstanceCount": 3}, kind="realtime", name="orders",
+                     autoscaled=("AllTraffic",), retain=False)
+    after["Metadata"] = {METADATA_KEY: {"acknowledged": [
+        {"endpoint": "Endpoint", "change": "scaled-fleet-reset", "reason": "night-time deploy at low traffic"}]}}
+    assert changes(before, after) == []
+    [found] = find_unsafe_changes(before, after, include_acknowledged=True)
+    assert found.acknowledged == "night-time deploy at low traffic" and not found.fails

@@ -170,6 +170,17 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "name that exists (compared case-insensitively)",
                "CFN resource replacement (create, then delete); BC CreateEndpoint (names unique per account and "
                "Region)"),
+    Constraint("migration.scaled-fleet-reset", _M, "retain_scaled_capacity",
+               "an update with a new endpoint config sets each variant to its InitialInstanceCount unless the "
+               "endpoint retains variant properties (RetainAllVariantProperties): an autoscaled fleet drops to "
+               "its initial count",
+               "BC UpdateEndpointInput.RetainAllVariantProperties, ExcludeRetainedVariantProperties "
+               "(VariantPropertyType DesiredInstanceCount: overridden by InitialInstanceCount); CFN "
+               "AWS::SageMaker::Endpoint RetainAllVariantProperties"),
+    Constraint("migration.retained-count", _M, "instance_count",
+               "while the endpoint retains variant properties, a changed InitialInstanceCount of an existing "
+               "variant is not applied (the running count is kept)",
+               "BC UpdateEndpointInput.RetainAllVariantProperties, ExcludeRetainedVariantProperties"),
     Constraint("migration.unverified", _M, "endpoint",
                "a change the documentation leaves open is reported as unverified (never as safe), without failing",
                "this library's guard (no source says whether SageMaker accepts it)", severity=_W),

@@ -171,6 +171,7 @@ class AsyncEndpoint(EndpointBase):
         scale_in_cooldown: Duration | None = None,
         scale_out_cooldown: Duration | None = None,
         scale_from_zero_cooldown: Duration | None = None,
+        retain_scaled_capacity: bool | None = None,
     ) -> None:
         """Define an asynchronous endpoint.
 
@@ -238,6 +239,12 @@ class AsyncEndpoint(EndpointBase):
         :param scale_out_cooldown: target tracking scale-out cooldown. Default: 5 minutes.
         :param scale_from_zero_cooldown: cooldown of the step policy that wakes the endpoint at zero.
             Default: 5 minutes (the documented recipe).
+        :param retain_scaled_capacity: whether an update keeps each variant's running instance count
+            (the endpoint's ``RetainAllVariantProperties``, weights and data capture excluded so that
+            their changes apply). Without it, every deploy that changes the endpoint config sets each
+            variant back to its initial count, whatever autoscaling scaled it to. Default: True when
+            autoscaled (``min_instances``), else False. With it, a changed initial count is not applied either (the migration
+            guard reports it): move the autoscaling bounds, or deploy once with False.
         """
         super().__init__(scope, construct_id)
         # Types (also inside the AsyncS3Location props) were checked by @checked: conflicts remain.
@@ -413,7 +420,8 @@ class AsyncEndpoint(EndpointBase):
             policies += policies_of(role)
         for policy in policies:
             config.node.add_dependency(policy)
-        self._create_endpoint(config, endpoint_name=endpoint_name)
+        self._create_endpoint(config, endpoint_name=endpoint_name, retain_counts=(
+            retain_scaled_capacity if retain_scaled_capacity is not None else min_instances is not None))
 
         # -- autoscaling ---------------------------------------------------------------------
         self.scalable_target: appscaling.ScalableTarget | None = None

@@ -181,13 +181,20 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         taken.setdefault(endpoint_name.lower(), []).append((node_of(self).path, stack))
 
     def _create_endpoint(self, config: sagemaker.CfnEndpointConfig, *, endpoint_name: str | None,
-                         deployment_config: Any = None, metadata: Mapping[str, Any] | None = None) -> None:
+                         deployment_config: Any = None, metadata: Mapping[str, Any] | None = None,
+                         retain_counts: bool = False) -> None:
         self.endpoint_config = config
         endpoint = sagemaker.CfnEndpoint(
             self, "Resource",
             endpoint_config_name=config.attr_endpoint_config_name,
             endpoint_name=endpoint_name,
             deployment_config=deployment_config,
+            # An update keeps each variant's running instance count (what autoscaling set); weights and
+            # data capture are excluded from retention, so their changes apply (UpdateEndpoint).
+            retain_all_variant_properties=True if retain_counts else None,
+            exclude_retained_variant_properties=[
+                sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=kind)
+                for kind in _NOT_RETAINED] if retain_counts else None,
         )
         endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
         self.resource = endpoint
@@ -203,6 +210,10 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         """Allow ``grantee`` to invoke this endpoint (InvokeEndpoint and the response stream)."""
         return _grant(grantee, self.endpoint_arn,
                       ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"])
+
+
+_NOT_RETAINED = ("DesiredWeight", "DataCaptureConfig")
+"""Variant properties an update applies even while the endpoint retains the instance counts."""
 
 
 def _environment(stack: Stack) -> tuple[str, str] | None:

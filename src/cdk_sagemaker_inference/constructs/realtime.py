@@ -165,6 +165,7 @@ class RealtimeEndpoint(EndpointBase):
         kms_key: kms.IKey | None = None,
         deployment: DeploymentGuardrails | None = None,
         endpoint_name: str | None = None,
+        retain_scaled_capacity: bool | None = None,
         allow_unknown_instance_type: bool = False,
     ) -> None:
         """Define a real-time endpoint.
@@ -198,6 +199,12 @@ class RealtimeEndpoint(EndpointBase):
             Default: chosen by CloudFormation. Changing it later replaces the endpoint. Needed when
             this endpoint's own alarms are rollback alarms (otherwise alarm and endpoint depend on
             each other).
+        :param retain_scaled_capacity: whether an update keeps each variant's running instance count
+            (the endpoint's ``RetainAllVariantProperties``, weights and data capture excluded so that
+            their changes apply). Without it, every deploy that changes the endpoint config sets each
+            variant back to its initial count, whatever autoscaling scaled it to. Default: True when
+            a variant is autoscaled, else False. With it, a changed initial count is not applied either (the migration
+            guard reports it): move the autoscaling bounds, or deploy once with False.
         :param allow_unknown_instance_type: accept instance types that the package's instance-type data does
             not list (a type newer than your boto3). Default: False.
         """
@@ -281,8 +288,11 @@ class RealtimeEndpoint(EndpointBase):
             if id(role) not in own_roles:  # SageMaker writes captures as soon as the endpoint runs
                 for policy in policies_of(role):
                     config.node.add_dependency(policy)
+        retain = retain_scaled_capacity if retain_scaled_capacity is not None else any(
+            v.autoscaling is not None for v in (*self.variants, *([shadow_variant] if shadow_variant else [])))
         self._create_endpoint(config, endpoint_name=endpoint_name,
-                              deployment_config=render_deployment_config(deployment) if deployment else None)
+                              deployment_config=render_deployment_config(deployment) if deployment else None,
+                              retain_counts=retain)
         self._rollback_alarms: list[cloudwatch.IAlarm] = []
         if deployment is not None and deployment.rollback_alarms:
             self.add_rollback_alarm(*deployment.rollback_alarms)

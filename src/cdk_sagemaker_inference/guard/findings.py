@@ -16,6 +16,11 @@ change                         verdict     why
                                            CreateEndpoint refuses a name that exists
 ``endpoint-name-changed``      unsafe      EndpointName is create-only: a replacement, callers break
 ``endpoint-removed``           unsafe      CloudFormation deletes the endpoint
+``scaled-fleet-reset``         unsafe      an update (new endpoint config) resets an autoscaled variant to its
+                                           initial instance count: the endpoint does not retain variant
+                                           properties
+``retained-count-change``      unsafe      the endpoint retains variant properties, so a changed initial
+                                           instance count of an existing variant is not applied
 ``serverless-scaled-to-``      unverified  a serverless variant whose provisioned concurrency is autoscaled
 ``instance``                               becomes instance-based: no documentation says whether
                                            SageMaker accepts the update while the target is registered
@@ -66,6 +71,8 @@ class UnsafeChange(enum.Enum):
     ENDPOINT_NAME_CHANGED = "endpoint-name-changed"
     ENDPOINT_REMOVED = "endpoint-removed"
     SERVERLESS_SCALED_TO_INSTANCE = "serverless-scaled-to-instance"
+    SCALED_FLEET_RESET = "scaled-fleet-reset"
+    RETAINED_COUNT_CHANGE = "retained-count-change"
 
     @property
     def verdict(self) -> Verdict:
@@ -86,6 +93,8 @@ _VERDICTS = {
     UnsafeChange.ENDPOINT_NAME_CHANGED: Verdict.UNSAFE,
     UnsafeChange.ENDPOINT_REMOVED: Verdict.UNSAFE,
     UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE: Verdict.UNVERIFIED,
+    UnsafeChange.SCALED_FLEET_RESET: Verdict.UNSAFE,
+    UnsafeChange.RETAINED_COUNT_CHANGE: Verdict.UNSAFE,
 }
 
 _RULES = {
@@ -96,6 +105,8 @@ _RULES = {
     UnsafeChange.ENDPOINT_NAME_CHANGED: "migration.endpoint-name",
     UnsafeChange.ENDPOINT_REMOVED: "migration.endpoint-removed",
     UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE: "migration.unverified",
+    UnsafeChange.SCALED_FLEET_RESET: "migration.scaled-fleet-reset",
+    UnsafeChange.RETAINED_COUNT_CHANGE: "migration.retained-count",
 }
 
 
@@ -106,6 +117,7 @@ class VariantState:
     name: str
     instance_type: Any = None
     serverless: bool = False
+    initial_count: Any = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,10 @@ class EndpointState:
     scaled_concurrency_variants: frozenset[str] = frozenset()
     """Serverless variants whose provisioned concurrency is registered with Application Auto Scaling."""
     is_async: bool = False
+    retains_counts: bool = False
+    """RetainAllVariantProperties without DesiredInstanceCount in ExcludeRetainedVariantProperties."""
+    config: str = ""
+    """The endpoint config's properties as canonical JSON: a different one is an UpdateEndpoint."""
 
     @property
     def display_name(self) -> str:
@@ -275,8 +291,11 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
                 continue
             variant_name = str(variant.get("VariantName", ""))
             variants[variant_name] = VariantState(name=variant_name, instance_type=variant.get("InstanceType"),
-                                                  serverless="ServerlessConfig" in variant)
+                                                  serverless="ServerlessConfig" in variant,
+                                                  initial_count=variant.get("InitialInstanceCount"))
         endpoint_name = props.get("EndpointName")
+        excluded = {e.get("VariantPropertyType") for e in props.get("ExcludeRetainedVariantProperties") or []
+                    if isinstance(e, Mapping)}
         found[logical_id] = EndpointState(
             logical_id=logical_id, kind=kind, endpoint_name=endpoint_name, variants=variants,
             autoscaled_variants=_registered(resources, logical_id, endpoint_name,
@@ -284,6 +303,8 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
             scaled_concurrency_variants=_registered(resources, logical_id, endpoint_name,
                                                     "sagemaker:variant:DesiredProvisionedConcurrency"),
             is_async=is_async,
+            retains_counts=props.get("RetainAllVariantProperties") is True and "DesiredInstanceCount" not in excluded,
+            config=json.dumps(config_props, sort_keys=True, default=str),
         )
     return found
 
@@ -379,6 +400,7 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
             f"instance type ({old.instance_type} -> {new_variant.instance_type}) fails",
             "deploy without autoscaling on that variant first, then change the instance type, then "
             "re-enable autoscaling (or use a new variant name)"))
+    found += _capacity_changes(before, after, stack)
     if json.dumps(before.endpoint_name, sort_keys=True) != json.dumps(after.endpoint_name, sort_keys=True):
         found.append(_finding(
             UnsafeChange.ENDPOINT_NAME_CHANGED, stack, before, after,
@@ -387,6 +409,33 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
             "keep endpoint_name as it was, or acknowledge the replacement with "
             "acknowledge_unsafe_change(endpoint, ENDPOINT_NAME_CHANGED, previous_name=..., reason=...)"))
     return found
+
+
+def _capacity_changes(before: EndpointState, after: EndpointState, stack: str) -> list[Finding]:
+    """An update that resets an autoscaled fleet, or a count change that retention keeps from applying."""
+    if before.config == after.config or before.kind == "serverless" or after.kind == "serverless":
+        return []  # no UpdateEndpoint (same config), or no instance counts to keep
+    kept = [v for v in sorted(before.autoscaled_variants & after.autoscaled_variants) if v in after.variants]
+    if kept and not after.retains_counts:
+        return [_finding(
+            UnsafeChange.SCALED_FLEET_RESET, stack, before, after,
+            f"the endpoint config changes and the endpoint does not retain variant properties: autoscaled "
+            f"variant(s) {', '.join(kept)} restart at their initial instance count, whatever they scaled to",
+            "keep retain_scaled_capacity at its default (True for autoscaled endpoints), or acknowledge the "
+            "reset with acknowledge_unsafe_change(...)")]
+    if not after.retains_counts:  # the update's own RetainAllVariantProperties decides
+        return []
+    changed = [f"{name} ({old.initial_count} -> {after.variants[name].initial_count})"
+               for name, old in sorted(before.variants.items())
+               if name in after.variants and old.initial_count != after.variants[name].initial_count]
+    if not changed:
+        return []
+    return [_finding(
+        UnsafeChange.RETAINED_COUNT_CHANGE, stack, before, after,
+        f"the endpoint retains variant properties, so the new instance_count of {', '.join(changed)} is not "
+        "applied: each variant keeps the count it runs with",
+        "change the autoscaling min/max instead (Application Auto Scaling moves the count), or deploy once with "
+        "retain_scaled_capacity=False to apply the new count, or acknowledge with acknowledge_unsafe_change(...)")]
 
 
 def find_unsafe_changes(previous: Mapping[str, Any], new: Mapping[str, Any], *, stack: str = "",
