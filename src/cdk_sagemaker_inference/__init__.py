@@ -19,7 +19,8 @@ Props
 The settings the constructs take (frozen dataclasses and value classes).
 
 ``ProductionVariant``, ``ContainerDefinition``, ``ContainerImage``, ``ModelData``, ``ModelPackage``, ``InstanceType``,
-``DataCapture``, ``InstanceScaling``, ``ProvisionedConcurrencyScaling``, ``ScheduledCapacity``,
+``DataCapture``, ``InstanceScaling``, ``MetricTarget``, ``StepScaling``, ``ProvisionedConcurrencyScaling``,
+``ScheduledCapacity``,
 ``DeploymentGuardrails``, ``BlueGreenUpdate``, ``RollingUpdate``, ``TrafficRouting``,
 ``CapacitySize``, ``AsyncS3Location``, ``BatchTransformInput``, ``BatchTransformOutput``,
 ``BatchDataCapture``, ``DataProcessing``, ``NewInputTrigger``
@@ -100,6 +101,7 @@ if TYPE_CHECKING:
         InferenceModel,
         InstanceScaling,
         JoinSource,
+        MetricTarget,
         ModelData,
         ModelPackage,
         ModelPackageSource,
@@ -113,6 +115,7 @@ if TYPE_CHECKING:
         ScheduledCapacity,
         ServerlessEndpoint,
         SplitType,
+        StepScaling,
         TrafficRouting,
         TrafficRoutingType,
         TransformDataType,
@@ -140,6 +143,8 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "InstanceType",
     "DataCapture",
     "InstanceScaling",
+    "MetricTarget",
+    "StepScaling",
     "ProvisionedConcurrencyScaling",
     "ScheduledCapacity",
     "DeploymentGuardrails",

@@ -256,6 +256,16 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("realtime.kms-nvme", _R, "kms_key",
                "the key does not encrypt the hardware-encrypted local NVMe volume of m5d, c5d, r5d, g4dn, g5, p4d, …",
                "BC CreateEndpointConfigInput.KmsKeyId; aws/sagemaker-python-sdk #3677", severity=_W),
+    Constraint("realtime.inference-ami-version", _R, "inference_ami_version",
+               "one of the service model's inference AMI versions (the package's instance-type data)",
+               "BC ProductionVariant.InferenceAmiVersion (shape ProductionVariantInferenceAmiVersion); CFN "
+               "AWS::SageMaker::EndpointConfig ProductionVariant.InferenceAmiVersion (enum)"),
+    Constraint("realtime.inference-ami-accelerator", _R, "inference_ami_version",
+               "a GPU AMI on a GPU instance type; the Neuron AMI on Inferentia2 or Trainium (ml.inf2, ml.trn*)",
+               "BC ProductionVariant.InferenceAmiVersion documentation (each AMI's Accelerator)"),
+    Constraint("realtime.inference-ami-cuda", _R, "inference_ami_version",
+               "the AMI's CUDA version is at least the CUDA the image is built for (its cuXYZ tag)",
+               "BC ProductionVariant.InferenceAmiVersion documentation (each AMI's CUDA version)", severity=_W),
     Constraint("realtime.no-managed-instance-scaling", _R, "managed_instance_scaling",
                "only for inference-component endpoints: use Application Auto Scaling",
                "terraform-provider-aws PR #45926; DIAGNijmegen/rse-grand-challenge PR #4659"),
@@ -487,8 +497,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "sagemaker:variant:DesiredProvisionedConcurrency (serverless provisioned concurrency)",
                "AAS ScalableDimension", severity=_D),
     Constraint("autoscaling.predefined-metrics", _AS, "target metric",
-               "SageMakerVariantInvocationsPerInstance (real-time), "
-               "SageMakerVariantProvisionedConcurrencyUtilization (serverless)", "AAS MetricType", severity=_D),
+               "SageMakerVariantInvocationsPerInstance and SageMakerVariantConcurrentRequestsPerModelHighResolution "
+               "(real-time), SageMakerVariantProvisionedConcurrencyUtilization (serverless); CPUUtilization and "
+               "GPUUtilization of /aws/sagemaker/Endpoints (EndpointName, VariantName) as customized metrics",
+               "AAS MetricType; DG:endpoint-auto-scaling-add-code-define (high-resolution and custom metrics)",
+               severity=_D),
     # ------------------------------------------------------------------ Construct props
     Constraint("props.type", _P, "any prop", "the Python type documented for the prop",
                "this library's API reference (typed, keyword-only props)"),
@@ -507,9 +520,17 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",
                "aws-cdk alpha scalable-instance-count; DG:endpoint-auto-scaling"),
-    Constraint("autoscaling.target-value", _AS, "autoscaling.target_invocations_per_instance",
-               "a number > 0 (average invocations per instance per minute)",
+    Constraint("autoscaling.target-value", _AS, "autoscaling.target_* / custom_targets[].target_value",
+               "a number > 0 (invocations per instance per minute, concurrent requests per model, utilization %)",
                "AAS TargetTrackingScalingPolicyConfiguration.TargetValue; DG:endpoint-auto-scaling-add-policy"),
+    Constraint("autoscaling.step-intervals", _AS, "autoscaling.step_scaling",
+               "at least 2 intervals; evaluation_periods ≥ 1",
+               "aws-cdk-lib aws_applicationautoscaling StepScalingPolicy (at least 2 intervals); CloudWatch "
+               "PutMetricAlarm.EvaluationPeriods (≥ 1)", minimum=1),
+    Constraint("autoscaling.no-policy", _AS, "autoscaling",
+               "a scalable target with no scaling policy and no scheduled action never changes the capacity",
+               "AAS RegisterScalableTarget (capacity changes only through scaling policies and scheduled actions)",
+               severity=_W),
 )
 
 BY_ID: Mapping[str, Constraint] = MappingProxyType({c.id: c for c in CONSTRAINTS})

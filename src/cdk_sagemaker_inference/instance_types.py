@@ -67,6 +67,30 @@ def known_transform_types() -> frozenset[str]:
     return _enum("TransformInstanceType")
 
 
+def known_inference_ami_versions() -> frozenset[str]:
+    """AMI versions of ``ProductionVariantInferenceAmiVersion`` (package data from botocore's model)."""
+    return _enum("ProductionVariantInferenceAmiVersion")
+
+
+def inference_ami_accelerator(version: str) -> Accelerator | None:
+    """The accelerator an inference AMI version is for (GPU or Neuron), None when not documented."""
+    text = (instance_type_data().get("inference_ami_versions", {}).get(version) or {}).get("accelerator") or ""
+    if text == "GPU":
+        return Accelerator.GPU
+    if "Inferentia" in text or "Trainium" in text:
+        return Accelerator.NEURON
+    return None
+
+
+def inference_ami_cuda(version: str) -> tuple[int, int] | None:
+    """The CUDA version an inference AMI version provides, e.g. ``(12, 4)``; None when not documented."""
+    text = (instance_type_data().get("inference_ami_versions", {}).get(version) or {}).get("cuda")
+    if not text:
+        return None
+    major, _, minor = str(text).partition(".")
+    return int(major), int(minor or 0)
+
+
 def family_of(name: str) -> str | None:
     """``"g5"`` for ``"ml.g5.xlarge"``; None for something that is not an ``ml.*`` type."""
     match = _TYPE_PATTERN.match(name)

@@ -40,10 +40,12 @@ from .model import (
 )
 from .realtime import (
     InstanceScaling,
+    MetricTarget,
     ProductionVariant,
     RealtimeEndpoint,
     RoutingStrategy,
     ScheduledCapacity,
+    StepScaling,
 )
 from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
@@ -77,6 +79,7 @@ __all__ = [
     "InferenceModel",
     "InstanceScaling",
     "JoinSource",
+    "MetricTarget",
     "ModelData",
     "ModelPackage",
     "ModelPackageSource",
@@ -90,6 +93,7 @@ __all__ = [
     "ScheduledCapacity",
     "ServerlessEndpoint",
     "SplitType",
+    "StepScaling",
     "TrafficRouting",
     "TrafficRoutingType",
     "TransformDataType",

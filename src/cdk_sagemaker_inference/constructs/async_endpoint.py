@@ -32,7 +32,8 @@ from ..validation.async_inference import (
     validate_async_scaling,
     validate_expiration,
 )
-from ..validation.instances import check_instance_type
+from ..validation.checks import Checker
+from ..validation.instances import check_inference_ami, check_instance_type, inference_ami_cuda_warning
 from ._base import (
     acknowledge,
     acknowledge_all,
@@ -172,6 +173,7 @@ class AsyncEndpoint(EndpointBase):
         scale_out_cooldown: Duration | None = None,
         scale_from_zero_cooldown: Duration | None = None,
         retain_scaled_capacity: bool | None = None,
+        inference_ami_version: str | None = None,
     ) -> None:
         """Define an asynchronous endpoint.
 
@@ -188,6 +190,9 @@ class AsyncEndpoint(EndpointBase):
         :param endpoint_name: the endpoint's physical name (1–63 letters, digits, hyphens).
             Default: chosen by CloudFormation. Changing it later replaces the endpoint.
         :param variant_name: the production variant's name. Default: ``AllTraffic``.
+        :param inference_ami_version: the AMI the instances run, e.g. ``"al2-ami-sagemaker-inference-gpu-3-1"``
+            (a GPU AMI only on GPU types, the Neuron AMI only on ml.inf2/ml.trn*). Default: SageMaker's
+            default AMI for the type.
         :param model_data_download_timeout: 60–3600 seconds. Default: SageMaker's default.
         :param container_startup_health_check_timeout: 60–3600 seconds. Default: SageMaker's default.
         :param bucket: the bucket of the input, output and failure locations. Default: a bucket is
@@ -294,8 +299,10 @@ class AsyncEndpoint(EndpointBase):
         check = TypeChecks()
         self._check_endpoint_name(check, endpoint_name)
         check.text("name.endpoint", "variant_name", variant_name)
-        check_instance_type(check, "realtime.instance-type", "instance_type", instance_type.name,
-                            known_realtime_types(), allow_unknown=allow_unknown_instance_type)
+        type_ok = check_instance_type(check, "realtime.instance-type", "instance_type", instance_type.name,
+                                      known_realtime_types(), allow_unknown=allow_unknown_instance_type)
+        check_inference_ami(check, "inference_ami_version", inference_ami_version,
+                            instance_type.name if type_ok else None)
         if initial_instance_count is None:
             check.fail("realtime.instance-count", "initial_instance_count", None, "is required",
                        "pass initial_instance_count ≥ 1 (autoscaling with min_instances=0 still starts at ≥ 1)")
@@ -399,6 +406,7 @@ class AsyncEndpoint(EndpointBase):
                 model_data_download_timeout_in_seconds=_int_seconds(model_data_download_timeout),
                 container_startup_health_check_timeout_in_seconds=_int_seconds(
                     container_startup_health_check_timeout),
+                inference_ami_version=inference_ami_version,
             )],
             async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
                 output_config=sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty(
@@ -433,7 +441,10 @@ class AsyncEndpoint(EndpointBase):
         self.has_backlog_without_capacity_alarm: cloudwatch.Alarm | None = None
         """The alarm on HasBacklogWithoutCapacity that fires the step policy (``min_instances=0``)."""
         # Overlapping locations work (SageMaker accepts them) but widen the grants: advice, not a refusal.
-        for problem in validate_async_locations(location_specs) + (
+        cuda = Checker()
+        inference_ami_cuda_warning(cuda, "inference_ami_version", inference_ami_version,
+                                   (c.image for c in model.spec.containers))
+        for problem in cuda.problems + validate_async_locations(location_specs) + (
                 async_warnings(instance_type=instance_type.name, autoscaled=True) if min_instances is not None else []):
             annotate(self, problem)
         if min_instances is not None:

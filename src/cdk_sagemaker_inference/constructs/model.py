@@ -261,11 +261,13 @@ class _UriImage(ContainerImage):
 class ModelData:
     """Where the model artifacts are: ``from_bucket``, ``from_asset`` or ``from_uncompressed_prefix``."""
 
-    def __init__(self, *, validation_url: str, uncompressed: bool) -> None:
+    def __init__(self, *, validation_url: str, uncompressed: bool, accept_eula: bool = False) -> None:
         self.validation_url = validation_url
         """The URL as validation sees it (a placeholder stands for an unresolved bucket name)."""
         self.uncompressed = uncompressed
         """True for ``ModelDataSource`` (an uncompressed S3 prefix)."""
+        self.accept_eula = accept_eula
+        """True: the model's end-user license agreement is accepted (``ModelAccessConfig.AcceptEula``)."""
 
     def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
         """Create what the data needs in ``scope``, grant ``grantee`` read, return the S3 URL.
@@ -283,9 +285,14 @@ class ModelData:
 
     @staticmethod
     @checked("ModelData.from_uncompressed_prefix")
-    def from_uncompressed_prefix(bucket: s3.IBucket, prefix: str) -> ModelData:
-        """Uncompressed artifacts under ``prefix`` (``ModelDataSource``): real-time and async only."""
-        return _BucketData(bucket, key_folder(prefix), uncompressed=True)
+    def from_uncompressed_prefix(bucket: s3.IBucket, prefix: str, *, accept_eula: bool = False) -> ModelData:
+        """Uncompressed artifacts under ``prefix`` (``ModelDataSource``): real-time and async only.
+
+        ``accept_eula``: accept the end-user license agreement of a gated model (for example a
+        JumpStart Llama model), which SageMaker requires to deploy it (``ModelAccessConfig.AcceptEula``,
+        which exists only on ``ModelDataSource``); you are responsible for its terms. Default: False.
+        """
+        return _BucketData(bucket, key_folder(prefix), uncompressed=True, accept_eula=accept_eula)
 
     @staticmethod
     @checked("ModelData.from_asset")
@@ -295,10 +302,10 @@ class ModelData:
 
 
 class _BucketData(ModelData):
-    def __init__(self, bucket: s3.IBucket, key: str, *, uncompressed: bool) -> None:
+    def __init__(self, bucket: s3.IBucket, key: str, *, uncompressed: bool, accept_eula: bool = False) -> None:
         name = bucket_name(bucket)
         shown = "bucket" if is_unresolved(name) else name
-        super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed)
+        super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed, accept_eula=accept_eula)
         self._bucket, self._key = bucket, key
 
     def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
@@ -593,7 +600,9 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             if definition.model_data.uncompressed:
                 source = sagemaker.CfnModel.ModelDataSourceProperty(
                     s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
-                        s3_uri=url, s3_data_type="S3Prefix", compression_type="None"))
+                        s3_uri=url, s3_data_type="S3Prefix", compression_type="None",
+                        model_access_config=sagemaker.CfnModel.ModelAccessConfigProperty(accept_eula=True)
+                        if definition.model_data.accept_eula else None))
             else:
                 data_url = url
         return sagemaker.CfnModel.ContainerDefinitionProperty(

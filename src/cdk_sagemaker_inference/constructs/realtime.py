@@ -38,7 +38,8 @@ from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems
 from .guardrails import DeploymentGuardrails, guardrails_problems, render_deployment_config, seconds_of
 from .model import InferenceModel
 
-__all__ = ["InstanceScaling", "ProductionVariant", "RealtimeEndpoint", "RoutingStrategy", "ScheduledCapacity"]
+__all__ = ["InstanceScaling", "MetricTarget", "ProductionVariant", "RealtimeEndpoint", "RoutingStrategy",
+           "ScheduledCapacity", "StepScaling"]
 
 _INSTANCE_METRICS = "/aws/sagemaker/Endpoints"
 _MAX_ROLLBACK_ALARMS = 10
@@ -72,8 +73,38 @@ class ScheduledCapacity:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MetricTarget:
+    """Target tracking on any CloudWatch metric: keep ``metric`` near ``target_value``."""
+
+    metric: cloudwatch.IMetric
+    """The metric (its average should fall as instances are added). No default."""
+    target_value: float
+    """The value to keep it near (> 0). No default."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepScaling:
+    """Step scaling on a metric: an alarm per interval boundary adds or removes capacity in steps
+    (aws-cdk-lib's ``ScalableTarget.scale_on_metric``)."""
+
+    metric: cloudwatch.IMetric
+    """The metric the alarms watch. No default."""
+    steps: Sequence[appscaling.ScalingInterval]
+    """At least 2 intervals (``lower``/``upper`` bounds of the metric, ``change`` of capacity). No default."""
+    adjustment_type: appscaling.AdjustmentType = appscaling.AdjustmentType.CHANGE_IN_CAPACITY
+    """How ``change`` is applied. Default: a number of instances (``CHANGE_IN_CAPACITY``)."""
+    cooldown: Duration | None = None
+    """Time between two scaling activities. Default: Application Auto Scaling's default."""
+    evaluation_periods: int | None = None
+    """Periods the alarms evaluate (≥ 1). Default: aws-cdk-lib's (1)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class InstanceScaling:
-    """Target tracking of a variant's instance count on ``SageMakerVariantInvocationsPerInstance``.
+    """Autoscaling of a variant's instance count: target tracking on one or more metrics (invocations
+    per instance, high-resolution concurrent requests, CPU or GPU utilization, any metric), step
+    scaling, and scheduled capacity; several policies on one variant scale out when any asks to and
+    in when all allow it.
 
     Not available on burstable ``ml.t*`` types. While a variant is autoscaled, an update that
     changes its instance type fails: remove autoscaling first (one deploy), then change the type.
@@ -83,9 +114,22 @@ class InstanceScaling:
     """Fewest instances (≥ 1; 2 or more for Availability Zone redundancy). No default."""
     max_capacity: int
     """Most instances (≥ ``min_capacity``). No default."""
-    target_invocations_per_instance: float
-    """Average invocations per instance per minute to aim for (> 0). No default: load-test one
-    instance and take about half of what it sustains."""
+    target_invocations_per_instance: float | None = None
+    """Average invocations per instance per minute to aim for (> 0,
+    ``SageMakerVariantInvocationsPerInstance``): load-test one instance and take about half of what
+    it sustains. Default: none."""
+    target_concurrent_requests_per_model: float | None = None
+    """Concurrent requests per model copy to aim for (> 0), on the high-resolution
+    ``SageMakerVariantConcurrentRequestsPerModelHighResolution`` metric (every 10 s, requests
+    queued in the container included): faster scale-out for long or streamed requests. Default: none."""
+    target_cpu_utilization: float | None = None
+    """Average ``CPUUtilization`` (``/aws/sagemaker/Endpoints``, 100 per vCPU) to aim for (> 0). Default: none."""
+    target_gpu_utilization: float | None = None
+    """Average ``GPUUtilization`` (``/aws/sagemaker/Endpoints``, 100 per GPU) to aim for (> 0). Default: none."""
+    custom_targets: Sequence[MetricTarget] = ()
+    """Target tracking on metrics of your own. Default: none."""
+    step_scaling: StepScaling | None = None
+    """Step scaling on a metric. Default: none."""
     scale_in_cooldown: Duration | None = None
     """Default: Application Auto Scaling's default (300 s)."""
     scale_out_cooldown: Duration | None = None
@@ -126,6 +170,10 @@ class ProductionVariant:
     """How requests are spread over instances. Default: SageMaker's (``RANDOM``)."""
     autoscaling: InstanceScaling | None = None
     """Target-tracking autoscaling of the instance count. Default: none (fixed fleet)."""
+    inference_ami_version: str | None = None
+    """The preconfigured AMI the instances run (GPU driver and CUDA, or Neuron driver), e.g.
+    ``"al2-ami-sagemaker-inference-gpu-3-1"``: a GPU AMI only on GPU types, the Neuron AMI only on
+    ml.inf2/ml.trn*. Default: none (SageMaker's default AMI for the type)."""
     accelerator_type: str | None = None
     """Elastic Inference: no longer available, so any value is refused. Default: none."""
     managed_instance_scaling: Any = None
@@ -159,6 +207,7 @@ class RealtimeEndpoint(EndpointBase):
         model_data_download_timeout: Duration | None = None,
         container_startup_health_check_timeout: Duration | None = None,
         routing_strategy: RoutingStrategy | None = None,
+        inference_ami_version: str | None = None,
         variants: Sequence[ProductionVariant] | None = None,
         shadow_variant: ProductionVariant | None = None,
         data_capture: DataCapture | None = None,
@@ -183,6 +232,8 @@ class RealtimeEndpoint(EndpointBase):
         :param container_startup_health_check_timeout: the single variant's ``/ping`` timeout,
             60–3600 s. Default: SageMaker's.
         :param routing_strategy: the single variant's routing. Default: SageMaker's (``RANDOM``).
+        :param inference_ami_version: the single variant's AMI version (see
+            ``ProductionVariant.inference_ami_version``). Default: SageMaker's default AMI.
         :param variants: 1–10 production variants with unique names, instead of the single-variant
             props above. Default: none.
         :param shadow_variant: a shadow variant that receives a copy of production requests (its
@@ -214,7 +265,7 @@ class RealtimeEndpoint(EndpointBase):
             "variant_name": variant_name, "autoscaling": autoscaling, "volume_size_gb": volume_size_gb,
             "model_data_download_timeout": model_data_download_timeout,
             "container_startup_health_check_timeout": container_startup_health_check_timeout,
-            "routing_strategy": routing_strategy,
+            "routing_strategy": routing_strategy, "inference_ami_version": inference_ami_version,
         }
         # Types, numbers and tokens of every prop (down into the variants) were checked by @checked.
         types = TypeChecks()
@@ -238,6 +289,7 @@ class RealtimeEndpoint(EndpointBase):
                 model_data_download_timeout=model_data_download_timeout,
                 container_startup_health_check_timeout=container_startup_health_check_timeout,
                 routing_strategy=routing_strategy,
+                inference_ami_version=inference_ami_version,
             ))]
         types.raise_if_any(self, "RealtimeEndpoint")
 
@@ -309,14 +361,31 @@ class RealtimeEndpoint(EndpointBase):
             self, f"{self._id_part(variant_name)}Scaling", endpoint=self, variant_name=variant_name,
             dimension=INSTANCE_COUNT, min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
         )
-        target.scale_to_track_metric(
-            "InvocationsPerInstance",
-            target_value=scaling.target_invocations_per_instance,
-            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
-            scale_in_cooldown=scaling.scale_in_cooldown,
-            scale_out_cooldown=scaling.scale_out_cooldown,
-            disable_scale_in=scaling.disable_scale_in or None,
-        )
+        cooldowns: dict[str, Any] = {"scale_in_cooldown": scaling.scale_in_cooldown,
+                                     "scale_out_cooldown": scaling.scale_out_cooldown,
+                                     "disable_scale_in": scaling.disable_scale_in or None}
+        predefined = appscaling.PredefinedMetric
+        for policy_id, value, metric in (
+                ("InvocationsPerInstance", scaling.target_invocations_per_instance,
+                 predefined.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE),
+                ("ConcurrentRequestsPerModel", scaling.target_concurrent_requests_per_model,
+                 predefined.SAGEMAKER_VARIANT_CONCURRENT_REQUESTS_PER_MODEL_HIGH_RESOLUTION)):
+            if value is not None:
+                target.scale_to_track_metric(policy_id, target_value=value, predefined_metric=metric, **cooldowns)
+        for policy_id, value, custom in (
+                ("CpuUtilization", scaling.target_cpu_utilization, self.metric_cpu_utilization),
+                ("GpuUtilization", scaling.target_gpu_utilization, self.metric_gpu_utilization)):
+            if value is not None:
+                target.scale_to_track_metric(policy_id, target_value=value,
+                                             custom_metric=custom(variant_name=variant_name), **cooldowns)
+        for index, custom_target in enumerate(scaling.custom_targets):
+            target.scale_to_track_metric(f"CustomMetric{index}", target_value=custom_target.target_value,
+                                         custom_metric=custom_target.metric, **cooldowns)
+        step = scaling.step_scaling
+        if step is not None:
+            target.scale_on_metric("StepScaling", metric=step.metric, scaling_steps=list(step.steps),
+                                   adjustment_type=step.adjustment_type, cooldown=step.cooldown,
+                                   evaluation_periods=step.evaluation_periods)
         for index, scheduled in enumerate(scaling.schedules):
             target.scale_on_schedule(
                 f"Schedule{index}", schedule=scheduled.schedule, min_capacity=scheduled.min_capacity,
@@ -559,11 +628,20 @@ def _variant_spec(prefix: str, variant: ProductionVariant, checks: TypeChecks) -
             checks, f"{prefix}container_startup_health_check_timeout", variant.container_startup_health_check_timeout),
         accelerator_type=variant.accelerator_type,
         managed_instance_scaling=variant.managed_instance_scaling,
+        inference_ami_version=variant.inference_ami_version,
         scaling=None if scaling is None else ScalingSpec(
             min_capacity=scaling.min_capacity,
             max_capacity=scaling.max_capacity,
             target_invocations_per_instance=scaling.target_invocations_per_instance,
             schedules=tuple((s.min_capacity, s.max_capacity) for s in scaling.schedules),
+            targets=(("target_concurrent_requests_per_model", scaling.target_concurrent_requests_per_model),
+                     ("target_cpu_utilization", scaling.target_cpu_utilization),
+                     ("target_gpu_utilization", scaling.target_gpu_utilization),
+                     *((f"custom_targets[{i}].target_value", t.target_value)
+                       for i, t in enumerate(scaling.custom_targets))),
+            step_intervals=(len(scaling.step_scaling.steps) if scaling.step_scaling is not None else None),
+            step_evaluation_periods=(scaling.step_scaling.evaluation_periods
+                                     if scaling.step_scaling is not None else None),
         ),
     )
 
@@ -581,6 +659,7 @@ def _render_variant(variant: ProductionVariant) -> sagemaker.CfnEndpointConfig.P
             variant.container_startup_health_check_timeout),
         routing_config=sagemaker.CfnEndpointConfig.RoutingConfigProperty(
             routing_strategy=variant.routing_strategy.value) if variant.routing_strategy is not None else None,
+        inference_ami_version=variant.inference_ami_version,
     )
 
 

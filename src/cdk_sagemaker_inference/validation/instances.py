@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterable
 
-from ..instance_types import family_of, is_burstable
+from ..instance_types import (
+    Accelerator,
+    accelerator_of,
+    family_of,
+    inference_ami_accelerator,
+    inference_ami_cuda,
+    is_burstable,
+    known_inference_ami_versions,
+)
 from ..tokens import is_unresolved
 from .checks import Checker
 
@@ -46,3 +55,53 @@ def check_autoscaling_instance_type(check: Checker, field: str, name: object) ->
                    "use a non-burstable type such as ml.m5.large or ml.c6i.large, or drop autoscaling")
         return False
     return True
+
+
+# "Accelerator: Inferentia2 and Trainium" (the AMI's documentation): not Inf1, the first Inferentia.
+_NEURON_AMI_FAMILIES = re.compile(r"^(inf2|trn\d+n?)$")
+
+
+def check_inference_ami(check: Checker, field: str, ami: object, instance_type: object) -> None:
+    """An inference AMI version of the service model, for the accelerator of ``instance_type``."""
+    if ami is None or is_unresolved(ami):
+        return
+    if not isinstance(ami, str) or ami not in known_inference_ami_versions():
+        check.fail("realtime.inference-ami-version", field, ami, "is not an inference AMI version of SageMaker's model",
+                   f"use one of {', '.join(sorted(known_inference_ami_versions()))}, or drop it (SageMaker's default "
+                   "AMI for the instance type)")
+        return
+    if not isinstance(instance_type, str) or is_unresolved(instance_type):
+        return
+    wants = inference_ami_accelerator(ami)
+    family = family_of(instance_type) or ""
+    if wants is Accelerator.GPU and accelerator_of(instance_type) is not Accelerator.GPU:
+        check.fail("realtime.inference-ami-accelerator", field, ami,
+                   f"is a GPU AMI, and {instance_type} has no NVIDIA GPU",
+                   "use a GPU instance type (ml.g5, ml.g6, ml.p4d, ...) with it, or drop inference_ami_version")
+    elif wants is Accelerator.NEURON and not _NEURON_AMI_FAMILIES.match(family):
+        check.fail("realtime.inference-ami-accelerator", field, ami,
+                   f"is a Neuron AMI for Inferentia2 and Trainium, and {instance_type} is neither",
+                   "use an ml.inf2 or ml.trn1 instance type with it, or drop inference_ami_version")
+
+
+_CUDA_TAG = re.compile(r"(?:^|[-_:])cu(\d{2})(\d)(?=$|[-_.])")
+
+
+def inference_ami_cuda_warning(check: Checker, field: str, ami: object, images: Iterable[object]) -> None:
+    """A warning when an image's tag asks for a newer CUDA (``cu124``) than the AMI provides."""
+    if not isinstance(ami, str) or is_unresolved(ami):
+        return
+    provided = inference_ami_cuda(ami)
+    if provided is None:
+        return
+    for image in images:
+        if not isinstance(image, str) or is_unresolved(image):
+            continue
+        match = _CUDA_TAG.search(image.rsplit(":", 1)[-1])
+        wanted = (int(match.group(1)), int(match.group(2))) if match else None
+        if wanted is not None and wanted > provided:
+            check.fail("realtime.inference-ami-cuda", field, ami,
+                       f"provides CUDA {provided[0]}.{provided[1]}, and the image {image} is built for CUDA "
+                       f"{wanted[0]}.{wanted[1]}",
+                       "pick an AMI version with a CUDA at least as new as the image's (its documentation lists "
+                       "each AMI's CUDA), or an image built for an older CUDA")

@@ -16,7 +16,12 @@ from ..instance_types import has_local_nvme, takes_no_volume_size
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker
-from .instances import check_autoscaling_instance_type, check_instance_type
+from .instances import (
+    check_autoscaling_instance_type,
+    check_inference_ami,
+    check_instance_type,
+    inference_ami_cuda_warning,
+)
 
 _MIME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.+])*$")
 
@@ -30,6 +35,11 @@ class ScalingSpec:
     target_invocations_per_instance: object
     schedules: tuple[tuple[object, object], ...] = ()
     """(min_capacity, max_capacity) of each scheduled action."""
+    targets: tuple[tuple[str, object], ...] = ()
+    """(field, target value) of the other target-tracking policies (None: not set)."""
+    step_intervals: int | None = None
+    """Number of step-scaling intervals (None: no step scaling)."""
+    step_evaluation_periods: object = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class VariantSpec:
     accelerator_type: object = None
     managed_instance_scaling: object = None
     scaling: ScalingSpec | None = None
+    inference_ami_version: object = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,8 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
     check.number("realtime.startup-health-timeout", f"{prefix}container_startup_health_check_timeout",
                  variant.container_startup_health_check_timeout_seconds,
                  fix="use Duration.seconds(60) to Duration.hours(1)")
+    check_inference_ami(check, f"{prefix}inference_ami_version", variant.inference_ami_version,
+                        variant.instance_type if type_ok else None)
     if variant.accelerator_type is not None:
         check.fail("realtime.no-elastic-inference", f"{prefix}accelerator_type", variant.accelerator_type,
                    "Elastic Inference accelerators are no longer available",
@@ -142,16 +155,26 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
     if low_ok and high_ok and low is not None and high is not None and low > high:
         check.fail("autoscaling.min-capacity", f"{field}.min_capacity", low,
                    f"is greater than max_capacity ({high})", "make min_capacity ≤ max_capacity")
-    target = scaling.target_invocations_per_instance
-    if not is_unresolved(target):
+    targets = (("target_invocations_per_instance", scaling.target_invocations_per_instance), *scaling.targets)
+    for name, target in targets:
+        if target is None or is_unresolved(target):
+            continue
         if isinstance(target, bool) or not isinstance(target, (int, float)):
-            check.fail("autoscaling.target-value", f"{field}.target_invocations_per_instance", target,
+            check.fail("autoscaling.target-value", f"{field}.{name}", target,
                        f"must be a number, got {type(target).__name__}",
-                       "pass the invocations per instance per minute to aim for, e.g. 100")
+                       "pass the value of the metric to aim for, e.g. 100 invocations per instance per minute")
         elif target <= 0:
-            check.fail("autoscaling.target-value", f"{field}.target_invocations_per_instance", target,
-                       f"{target} is not > 0", "load-test one instance and use about half the invocations "
-                       "per minute it sustains")
+            check.fail("autoscaling.target-value", f"{field}.{name}", target,
+                       f"{target} is not > 0", "load-test one instance and aim for about half of what it sustains "
+                       "(for utilization: a percentage such as 70)")
+    if scaling.step_intervals is not None and scaling.step_intervals < 2:
+        check.fail("autoscaling.step-intervals", f"{field}.step_scaling.steps", scaling.step_intervals,
+                   f"has {scaling.step_intervals} interval(s)",
+                   "give at least 2 ScalingInterval(...): one that scales in below a bound, one that scales "
+                   "out above it")
+    if scaling.step_evaluation_periods is not None:
+        check.number("autoscaling.step-intervals", f"{field}.step_scaling.evaluation_periods",
+                     scaling.step_evaluation_periods, minimum=1, fix="evaluate at least 1 period")
     for index, (s_low, s_high) in enumerate(scaling.schedules):
         where = f"{field}.schedules[{index}]"
         if s_low is None and s_high is None:
@@ -222,6 +245,13 @@ def realtime_warnings(variants: Sequence[VariantSpec], *, kms_key: bool,
                       shadow: VariantSpec | None = None) -> list[Problem]:
     """Advice (warning-severity rows): single-instance variants, KMS on NVMe types, autoscaled types."""
     check = Checker()
+    for variant in (*variants, *((shadow,) if shadow is not None else ())):
+        scaling = variant.scaling
+        if (scaling is not None and scaling.target_invocations_per_instance is None and scaling.step_intervals is None
+                and not any(value is not None for _, value in scaling.targets) and not scaling.schedules):
+            check.fail("autoscaling.no-policy", f"{variant.field}autoscaling", "InstanceScaling(...)",
+                       "has no target, step scaling or schedule: the variant is registered but never scales",
+                       "set a target (e.g. target_invocations_per_instance=100), step_scaling or schedules")
     for variant in variants:
         scaling = variant.scaling
         floor = _known_int(scaling.min_capacity) if scaling is not None else _known_int(variant.instance_count)
@@ -239,6 +269,8 @@ def realtime_warnings(variants: Sequence[VariantSpec], *, kms_key: bool,
                        "encrypt that volume (older API docs said CreateEndpointConfig fails)",
                        "nothing to do if hardware encryption is enough; otherwise pick a type without local "
                        "storage (e.g. ml.m5 instead of ml.m5d)")
+        inference_ami_cuda_warning(check, f"{variant.field}inference_ami_version", variant.inference_ami_version,
+                                   (c.image for c in variant.model.containers))
         if variant.scaling is not None:
             check.fail("migration.autoscaled-instance-type", f"{variant.field}instance_type", name,
                        f"variant {variant.variant_name!r} is autoscaled: an update that changes its instance type "
