@@ -107,7 +107,8 @@ def test_the_default_role_gets_the_versions_artifacts_images_and_key() -> None:
 def test_without_grant_props_the_role_gets_nothing_for_the_package() -> None:
     stack = new_stack()
     registry_model(stack)
-    policies = json.dumps(resources_of(template_of(stack).to_json(), "AWS::IAM::Policy"))
+    policies = json.dumps([p["Properties"]["PolicyDocument"]  # documents only: cdk-nag 2 writes its metadata
+                           for p in resources_of(template_of(stack).to_json(), "AWS::IAM::Policy").values()])
     assert "s3:" not in policies and "kms:" not in policies and "ecr:BatchGetImage" not in policies
 
 
