@@ -176,3 +176,62 @@ def test_a_package_and_containers_do_not_mix() -> None:
     error = refused(lambda: InferenceModel(stack, "Model", model_package=package,
                                            containers=[ContainerDefinition(model_package=package)]))
     assert "pass either containers=[...] or image/model_data/environment/model_package" in str(error)
+
+
+# ------------------------------------------------------------------ models that exist already
+ROLE_ARN = "arn:aws:iam::111122223333:role/existing-model-role"
+
+
+def imported_role(stack: Stack) -> Any:
+    from aws_cdk import aws_iam as iam
+
+    return iam.Role.from_role_arn(stack, "ModelRole", ROLE_ARN)
+
+
+def test_a_batch_job_runs_an_existing_model_by_name() -> None:
+    stack = new_stack()
+    model = InferenceModel.from_model_name(stack, "Existing", "churn-model-2024-06", role=imported_role(stack))
+    records = s3.Bucket.from_bucket_name(stack, "Records", "my-records")
+    BatchTransformJob(stack, "Job", model=model, instance_type="ml.m5.xlarge",
+                      input=BatchTransformInput.from_prefix(records, "in/"))
+    template = template_of(stack).to_json()
+    assert resources_of(template, "AWS::SageMaker::Model") == {}
+    [machine] = resources_of(template, "AWS::StepFunctions::StateMachine").values()
+    assert "churn-model-2024-06" in json.dumps(machine["Properties"]["DefinitionString"])
+    policies = json.dumps([p["Properties"]["PolicyDocument"] for p in resources_of(template, "AWS::IAM::Policy").values()])
+    assert "iam:PassRole" in policies and ROLE_ARN in policies  # the job passes the model's role
+    assert ":s3:::my-records/in/*" in policies  # and that role reads the input (a policy of this stack)
+    assert cfn_lint_errors(template) == []
+
+
+def test_an_existing_model_by_arn_serves_an_endpoint() -> None:
+    stack = new_stack()
+    model = InferenceModel.from_model_arn(
+        stack, "Existing", "arn:aws:sagemaker:us-east-1:111122223333:model/churn-model-2024-06", role=imported_role(stack))
+    assert model.model_name == "churn-model-2024-06"
+    ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5)
+    [config] = resources_of(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()
+    assert config["Properties"]["ProductionVariants"][0]["ModelName"] == "churn-model-2024-06"
+
+
+def test_a_token_arn_names_the_model_at_deploy_time() -> None:
+    from aws_cdk import CfnParameter
+
+    stack = new_stack()
+    arn = CfnParameter(stack, "ModelArn").value_as_string
+    model = InferenceModel.from_model_arn(stack, "Existing", arn, role=imported_role(stack))
+    assert stack.resolve(model.model_name) == {"Fn::Select": [1, {"Fn::Split": [":model/", {"Ref": "ModelArn"}]}]}
+
+
+def test_an_existing_model_name_out_of_pattern_is_refused() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel.from_model_name(stack, "Existing", "churn_model", role=imported_role(stack)))
+    assert error.fields == ("model_name",) and "rule model.imported-name" in str(error)
+
+
+def test_an_existing_model_arn_of_another_resource_is_refused() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel.from_model_arn(
+        stack, "Existing", "arn:aws:sagemaker:us-east-1:111122223333:endpoint/churn", role=imported_role(stack)))
+    assert error.fields == ("model_arn",) and "rule model.imported-arn" in str(error)
+    assert "from_model_name" in str(error)

@@ -304,6 +304,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                pattern=r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?"
                        r"([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\/[0-9]{1,9})?$",
                max_length=176),
+    Constraint("model.imported-name", _MO, "model_name (InferenceModel.from_model_name)",
+               "1–63 characters of a-z, A-Z, 0-9 and '-', starting and ending with a letter or digit",
+               "BC ModelName", pattern=MODEL_NAME_PATTERN, max_length=63),
+    Constraint("model.imported-arn", _MO, "model_arn (InferenceModel.from_model_arn)",
+               "arn:aws…:sagemaker:<region>:<12-digit account>:model/<name>, 20–2048 characters",
+               "BC ModelArn", pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model/.*$", max_length=2048),
     Constraint("model.model-package-arn", _MO, "model_package (Marketplace)",
                "an ARN arn:aws…:sagemaker:<region>:<12-digit account>:model-package/<name>",
                "BC ModelPackageArn",

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, Stack
+from aws_cdk import Aws, Fn, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
@@ -29,6 +29,7 @@ from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
 from ..validation import validate_model
+from ..validation.checks import Checker
 from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
@@ -459,6 +460,26 @@ class InferenceModel(Construct, RemovalPolicyMixin):
     every property of a model is create-only, so any change replaces it.
     """
 
+    @staticmethod
+    @checked("InferenceModel.from_model_name")
+    def from_model_name(scope: Construct, construct_id: str, model_name: str, *, role: iam.IRole) -> InferenceModel:
+        """A model that exists already (created outside this app), by its name: to run it in a
+        :class:`BatchTransformJob` or host it on an endpoint.
+
+        The library cannot see its containers, so what depends on them (GPU images on serverless,
+        uncompressed data in batch transform, Marketplace exclusions) is not checked. ``role`` is
+        the model's execution role (``DescribeModel``'s ``ExecutionRoleArn``): the constructs grant
+        it what SageMaker does with it and pass it (``iam:PassRole``). No default for either.
+        """
+        return _ImportedModel(scope, construct_id, model_name=model_name, role=role)
+
+    @staticmethod
+    @checked("InferenceModel.from_model_arn")
+    def from_model_arn(scope: Construct, construct_id: str, model_arn: str, *, role: iam.IRole) -> InferenceModel:
+        """A model that exists already, by its ARN ``arn:aws:sagemaker:<region>:<account>:model/<name>``
+        (see :meth:`from_model_name`). No default for either."""
+        return _ImportedModel(scope, construct_id, model_arn=model_arn, role=role)
+
     @checked("InferenceModel")
     def __init__(
         self,
@@ -618,6 +639,33 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             ),
             model_package_name=definition.model_package.bind(scope, self.role) if definition.model_package else None,
         )
+
+
+class _ImportedModel(InferenceModel):
+    """A model created outside this app: its name and role, no resource (``resource`` is not set)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, role: iam.IRole, model_name: str | None = None,
+                 model_arn: str | None = None) -> None:
+        Construct.__init__(self, scope, construct_id)
+        check = Checker()
+        if model_arn is not None:
+            check.text("model.imported-arn", "model_arn", model_arn,
+                       fix="pass the model's ARN, arn:aws:sagemaker:<region>:<account>:model/<name> (DescribeModel's "
+                       "ModelArn), or its name to InferenceModel.from_model_name")
+        else:
+            check.text("model.imported-name", "model_name", model_name,
+                       fix="pass the model's name: 1–63 letters, digits and hyphens, starting and ending with a "
+                       "letter or digit")
+        if check.problems:
+            raise ValidationError(self.node.path, "InferenceModel", check.problems)
+        if model_arn is not None:  # arn:<partition>:sagemaker:<region>:<account>:model/<name>
+            model_name = (model_arn.split(":model/", 1)[1] if not is_unresolved(model_arn)
+                          else Fn.select(1, Fn.split(":model/", model_arn)))
+        self.spec = ModelSpec(containers=())
+        self.role = role
+        self.grant_principal = role
+        self.security_groups = ()
+        self.model_name = str(model_name)
 
 
 def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
