@@ -221,3 +221,94 @@ def test_autoscaling_without_any_policy_warns() -> None:
     [warning] = [w for w in warnings_of(stack) if "autoscaling.no-policy" in w]
     assert "never scales" in warning and "target_invocations_per_instance=100" in warning
     assert not [w for w in warnings_of(scaled({"target_cpu_utilization": 70})) if "autoscaling.no-policy" in w]
+
+
+# ------------------------------------------------------------------ SSM access, capacity reservations, metrics
+RESERVATION = "arn:aws:sagemaker:us-east-1:111122223333:training-plan/llm-serving"
+
+
+def one_variant(stack: Stack, **variant: Any) -> ProductionVariant:
+    return ProductionVariant(variant_name="AllTraffic", model=model(stack, CPU_IMAGE),
+                             instance_type=InstanceType.M5_LARGE, instance_count=2, **variant)
+
+
+def test_ssm_access_and_a_capacity_reservation_are_rendered() -> None:
+    stack = new_stack()
+    RealtimeEndpoint(stack, "Endpoint", variants=[one_variant(stack, enable_ssm_access=True,
+                                                              capacity_reservation_arn=RESERVATION)])
+    rendered = variant_of(stack)
+    assert rendered["EnableSSMAccess"] is True
+    assert rendered["CapacityReservationConfig"] == {"CapacityReservationPreference": "capacity-reservations-only",
+                                                     "MlReservationArn": RESERVATION}
+    assert cfn_lint_errors(template_of(stack).to_json()) == []
+
+
+def test_a_capacity_reservation_that_is_not_an_arn_is_refused() -> None:
+    stack = new_stack()
+    error = refused(lambda: RealtimeEndpoint(stack, "Endpoint", variants=[
+        one_variant(stack, capacity_reservation_arn="llm-serving")]))
+    assert error.fields == ("variants[0].capacity_reservation_arn",)
+    assert "rule realtime.capacity-reservation" in str(error)
+
+
+def test_the_metrics_frequency_and_enhanced_metrics_are_rendered() -> None:
+    from aws_cdk import Duration
+
+    stack = new_stack()
+    RealtimeEndpoint(stack, "Endpoint", variants=[one_variant(stack)],
+                     metrics_publish_frequency=Duration.seconds(10), enhanced_metrics=True)
+    [config] = resources_of(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()
+    assert config["Properties"]["MetricsConfig"] == {"MetricPublishFrequencyInSeconds": 10,
+                                                     "EnableEnhancedMetrics": True}
+    assert cfn_lint_errors(template_of(stack).to_json()) == []
+
+
+def test_a_metrics_frequency_outside_the_documented_values_is_refused() -> None:
+    from aws_cdk import Duration
+
+    stack = new_stack()
+    error = refused(lambda: RealtimeEndpoint(stack, "Endpoint", variants=[one_variant(stack)],
+                                             metrics_publish_frequency=Duration.seconds(45)))
+    text = str(error)
+    assert error.fields == ("metrics_publish_frequency",)
+    assert "rule realtime.metrics-frequency" in text and "10, 30, 60, 120, 180, 240, 300" in text
+
+
+def test_no_metrics_config_by_default() -> None:
+    stack = new_stack()
+    RealtimeEndpoint(stack, "Endpoint", variants=[one_variant(stack)])
+    [config] = resources_of(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()
+    assert "MetricsConfig" not in config["Properties"]
+
+
+# ------------------------------------------------------------------ tokens whose literal start already breaks the rule
+def test_a_token_whose_literal_start_cannot_be_an_arn_is_refused() -> None:
+    from aws_cdk import Aws, Fn
+
+    stack = new_stack()
+    error = refused(lambda: RealtimeEndpoint(stack, "Endpoint", variants=[
+        one_variant(stack, capacity_reservation_arn=Fn.join("-", ["x", Aws.REGION]))]))
+    assert "starts with 'x-' before its first token" in str(error) and "rule realtime.capacity-reservation" in str(error)
+    ok = new_stack()
+    RealtimeEndpoint(ok, "Endpoint", variants=[one_variant(ok, capacity_reservation_arn=Fn.join(
+        "", ["arn:aws:sagemaker:", Aws.REGION, ":111122223333:training-plan/llm"]))])
+
+
+def test_a_token_ami_that_cannot_be_a_listed_version_is_refused() -> None:
+    from aws_cdk import Aws
+
+    stack = new_stack()
+    error = refused(lambda: realtime("ml.g5.xlarge", f"gpu-{Aws.REGION}"))
+    assert "starts with 'gpu-' before its first token" in str(error)
+    realtime("ml.g5.xlarge", f"al2-ami-sagemaker-inference-gpu-{Aws.ACCOUNT_ID}")  # may resolve to a listed one
+
+
+def test_literal_starts_and_pattern_starts() -> None:
+    from cdk_sagemaker_inference.tokens import can_start_alike, literal_prefix, pattern_prefix
+
+    assert pattern_prefix(r"^arn:aws[a-z\-]*:sagemaker:") == "arn:aws"
+    assert pattern_prefix(r"^(arn:aws)?x") == "" and pattern_prefix(r"^[a-z]+$") == ""
+    assert pattern_prefix(r"^abc*d") == "ab" and pattern_prefix("no-anchor") == ""
+    assert literal_prefix("x-${Token[AWS.Region.9]}") == "x-" and literal_prefix("plain") == "plain"
+    assert can_start_alike("arn:aws:${Token[X.1]}", "arn:aws") and can_start_alike("ar${Token[X.1]}", "arn:aws")
+    assert not can_start_alike("x-${Token[X.1]}", "arn:aws")

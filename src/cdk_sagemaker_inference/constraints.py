@@ -266,6 +266,16 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("realtime.inference-ami-cuda", _R, "inference_ami_version",
                "the AMI's CUDA version is at least the CUDA the image is built for (its cuXYZ tag)",
                "BC ProductionVariant.InferenceAmiVersion documentation (each AMI's CUDA version)", severity=_W),
+    Constraint("realtime.metrics-frequency", _R, "metrics_publish_frequency",
+               "one of 10, 30, 60, 120, 180, 240, 300 seconds",
+               "BC MetricsConfig.MetricPublishFrequencyInSeconds; CFN AWS::SageMaker::EndpointConfig "
+               "MetricsConfig.MetricPublishFrequencyInSeconds (enum)",
+               allowed=(10, 30, 60, 120, 180, 240, 300), minimum=10, maximum=300, unit="s"),
+    Constraint("realtime.capacity-reservation", _R, "capacity_reservation_arn",
+               "an ML reservation ARN: arn:aws…:sagemaker:<region>:<12-digit account>:<type>/…, 20–258 characters",
+               "CFN AWS::SageMaker::EndpointConfig ProductionVariant.CapacityReservationConfig.MlReservationArn; "
+               "BC ProductionVariantCapacityReservationConfig",
+               pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z0-9\-]{1,14}/.*$", max_length=258),
     Constraint("realtime.no-managed-instance-scaling", _R, "managed_instance_scaling",
                "only for inference-component endpoints: use Application Auto Scaling",
                "terraform-provider-aws PR #45926; DIAGNijmegen/rse-grand-challenge PR #4659"),

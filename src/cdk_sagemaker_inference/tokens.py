@@ -30,3 +30,33 @@ def is_unresolved(value: Any) -> bool:
         return any(is_unresolved(item) for item in value)
     # Any other object (an IResolvable from jsii, a Lazy) is resolved by CDK at synth.
     return type(value).__module__.startswith(("aws_cdk", "jsii"))
+
+
+def literal_prefix(value: str) -> str:
+    """The text of a token string before its first token (``"x-"`` for ``"x-${Token[AWS.Region.9]}"``):
+    whatever the tokens resolve to at deploy time, the value starts with it."""
+    cut = min((value.find(marker) for marker in _STRING_MARKERS if marker in value), default=len(value))
+    return value[:cut]
+
+
+_PATTERN_META = frozenset("\\.^$*+?{}[]|()")
+
+
+def pattern_prefix(pattern: str) -> str:
+    """The literal text an anchored pattern requires first (``"arn:aws"`` for ``^arn:aws[a-z\\-]*:...``);
+    empty when the pattern starts with a class, a group or anything else that is not literal."""
+    body = pattern[1:] if pattern.startswith("^") else ""
+    prefix: list[str] = []
+    for char in body:
+        if char in _PATTERN_META:
+            # A quantifier applies to the character before it, which is then not required.
+            return "".join(prefix[:-1] if char in "*?{" and prefix else prefix)
+        prefix.append(char)
+    return "".join(prefix)
+
+
+def can_start_alike(value: str, required: str) -> bool:
+    """Whether a token string whose literal prefix is ``literal_prefix(value)`` can still begin with
+    ``required`` (one is a prefix of the other)."""
+    given = literal_prefix(value)
+    return given.startswith(required) or required.startswith(given)

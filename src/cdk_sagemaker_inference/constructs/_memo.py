@@ -30,7 +30,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct, Node
 
-from ..tokens import is_unresolved
+from ..tokens import is_unresolved, literal_prefix
 
 T = TypeVar("T")
 
@@ -167,3 +167,31 @@ def days(amount: int) -> Duration:
 def service_principal(service: str) -> iam.ServicePrincipal:
     """``iam.ServicePrincipal(service)`` (no options: the same principal everywhere)."""
     return iam.ServicePrincipal(service)
+
+
+def with_literal_start(scope: IConstruct, value: Any) -> Any:
+    """``value`` for validation: a token string (``Fn.join``, ``Fn.sub``, an import) is one opaque
+    ``${Token[...]}``, so the literal text it starts with at deploy time is asked from the stack
+    (one round trip, for token strings only) and put in front of it, where
+    ``tokens.literal_prefix`` reads it. Any other value is returned as it is."""
+    if not isinstance(value, str) or not is_unresolved(value) or literal_prefix(value):
+        return value
+    return _join_start(stack_of(scope).resolve(value)) + value
+
+
+def _join_start(resolved: Any) -> str:
+    """The literal start of a resolved intrinsic: a string itself, or the leading literal parts of an
+    ``Fn::Join`` (with its delimiter) up to the first part that is not literal."""
+    if isinstance(resolved, str):
+        return resolved
+    join = resolved.get("Fn::Join") if isinstance(resolved, dict) else None
+    if not (isinstance(join, list) and len(join) == 2 and isinstance(join[0], str) and isinstance(join[1], list)):
+        return ""
+    start = ""
+    for index, part in enumerate(join[1]):
+        if index:
+            start += join[0]
+        if not isinstance(part, str):
+            return start + _join_start(part)
+        start += part
+    return start

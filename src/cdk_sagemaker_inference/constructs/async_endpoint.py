@@ -56,6 +56,7 @@ from ._memo import (
     s3_url,
     seconds,
     stack_of,
+    with_literal_start,
 )
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
@@ -301,7 +302,7 @@ class AsyncEndpoint(EndpointBase):
         check.text("name.endpoint", "variant_name", variant_name)
         type_ok = check_instance_type(check, "realtime.instance-type", "instance_type", instance_type.name,
                                       known_realtime_types(), allow_unknown=allow_unknown_instance_type)
-        check_inference_ami(check, "inference_ami_version", inference_ami_version,
+        check_inference_ami(check, "inference_ami_version", with_literal_start(self, inference_ami_version),
                             instance_type.name if type_ok else None)
         if initial_instance_count is None:
             check.fail("realtime.instance-count", "initial_instance_count", None, "is required",

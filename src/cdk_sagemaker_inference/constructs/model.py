@@ -50,6 +50,7 @@ from ._memo import (
     service_principal,
     stack_of,
     stack_singleton,
+    with_literal_start,
 )
 
 __all__ = [
@@ -557,7 +558,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             except RuntimeError:  # jsii: the VPC has no subnet group the selection names
                 subnet_count = 0  # validation reports vpc_subnets (1–16)
         self.spec = ModelSpec(
-            containers=tuple(_container_spec(d) for d in definitions),
+            containers=tuple(_container_spec(self, d) for d in definitions),
             inference_execution_mode=inference_execution_mode.value if inference_execution_mode else None,
             vpc=vpc is not None,
             subnet_count=subnet_count,
@@ -649,11 +650,11 @@ class _ImportedModel(InferenceModel):
         Construct.__init__(self, scope, construct_id)
         check = Checker()
         if model_arn is not None:
-            check.text("model.imported-arn", "model_arn", model_arn,
+            check.text("model.imported-arn", "model_arn", with_literal_start(self, model_arn),
                        fix="pass the model's ARN, arn:aws:sagemaker:<region>:<account>:model/<name> (DescribeModel's "
                        "ModelArn), or its name to InferenceModel.from_model_name")
         else:
-            check.text("model.imported-name", "model_name", model_name,
+            check.text("model.imported-name", "model_name", with_literal_start(self, model_name),
                        fix="pass the model's name: 1–63 letters, digits and hyphens, starting and ending with a "
                        "letter or digit")
         if check.problems:
@@ -681,7 +682,7 @@ def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
     }.items() if v is not None}
 
 
-def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
+def _container_spec(scope: Construct, definition: ContainerDefinition) -> ContainerSpec:
     image = definition.image
     data = definition.model_data
     return ContainerSpec(
@@ -696,7 +697,8 @@ def _container_spec(definition: ContainerDefinition) -> ContainerSpec:
                                 if isinstance(definition.repository_access_mode, RepositoryAccessMode)
                                 else str(definition.repository_access_mode)),
         marketplace=definition.model_package is not None and definition.model_package.marketplace,
-        model_package_name=definition.model_package.validation_arn if definition.model_package else None,
+        model_package_name=(with_literal_start(scope, definition.model_package.validation_arn)
+                            if definition.model_package else None),
         model_package_source=definition.model_package.source.value if definition.model_package else None,
     )
 

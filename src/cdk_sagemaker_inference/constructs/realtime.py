@@ -31,7 +31,7 @@ from ..validation.realtime import (
 )
 from ._base import annotate, policies_of, role_for_grants
 from ._environment import environment_problems
-from ._memo import stack_of
+from ._memo import stack_of, with_literal_start
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
@@ -174,6 +174,13 @@ class ProductionVariant:
     """The preconfigured AMI the instances run (GPU driver and CUDA, or Neuron driver), e.g.
     ``"al2-ami-sagemaker-inference-gpu-3-1"``: a GPU AMI only on GPU types, the Neuron AMI only on
     ml.inf2/ml.trn*. Default: none (SageMaker's default AMI for the type)."""
+    enable_ssm_access: bool | None = None
+    """Native AWS Systems Manager (SSM) access to the variant's instances (``EnableSSMAccess``).
+    Default: none (SageMaker's default: off)."""
+    capacity_reservation_arn: str | None = None
+    """Launch the instances only into this ML capacity reservation
+    (``CapacityReservationConfig``, preference ``capacity-reservations-only``: without capacity
+    there, instances fail to launch). Default: none (on-demand capacity)."""
     accelerator_type: str | None = None
     """Elastic Inference: no longer available, so any value is refused. Default: none."""
     managed_instance_scaling: Any = None
@@ -215,6 +222,8 @@ class RealtimeEndpoint(EndpointBase):
         deployment: DeploymentGuardrails | None = None,
         endpoint_name: str | None = None,
         retain_scaled_capacity: bool | None = None,
+        metrics_publish_frequency: Duration | None = None,
+        enhanced_metrics: bool | None = None,
         allow_unknown_instance_type: bool = False,
     ) -> None:
         """Define a real-time endpoint.
@@ -256,6 +265,12 @@ class RealtimeEndpoint(EndpointBase):
             variant back to its initial count, whatever autoscaling scaled it to. Default: True when
             a variant is autoscaled, else False. With it, a changed initial count is not applied either (the migration
             guard reports it): move the autoscaling bounds, or deploy once with False.
+        :param metrics_publish_frequency: how often the endpoint publishes its utilization metrics to
+            CloudWatch (``MetricsConfig.MetricPublishFrequencyInSeconds``): 10, 30, 60, 120, 180, 240 or
+            300 seconds. Default: SageMaker's (60 s).
+        :param enhanced_metrics: instance-level utilization and invocation metrics
+            (``MetricsConfig.EnableEnhancedMetrics``; with it the frequency applies to invocation
+            metrics too). Default: SageMaker's (off).
         :param allow_unknown_instance_type: accept instance types that the package's instance-type data does
             not list (a type newer than your boto3). Default: False.
         """
@@ -295,8 +310,13 @@ class RealtimeEndpoint(EndpointBase):
 
         checks = TypeChecks()
         self._check_endpoint_name(checks, endpoint_name)
-        specs = [_variant_spec(prefix, v, checks) for prefix, v in chosen]
-        shadow_spec = _variant_spec("shadow_variant.", shadow_variant, checks) if shadow_variant else None
+        frequency = seconds_of(checks, "metrics_publish_frequency", metrics_publish_frequency)
+        if isinstance(frequency, float) and frequency.is_integer():
+            frequency = int(frequency)
+        checks.one_of("realtime.metrics-frequency", "metrics_publish_frequency", frequency,
+                      fix="use Duration.seconds(n) with n one of 10, 30, 60, 120, 180, 240, 300")
+        specs = [_variant_spec(self, prefix, v, checks) for prefix, v in chosen]
+        shadow_spec = _variant_spec(self, "shadow_variant.", shadow_variant, checks) if shadow_variant else None
         problems = problems_of(
             checks.problems,
             validate_variants(specs, known_types=known_realtime_types(),
@@ -335,6 +355,10 @@ class RealtimeEndpoint(EndpointBase):
             data_capture_config=capture,
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
+        metrics = {k: v for k, v in (("MetricPublishFrequencyInSeconds", frequency),
+                                     ("EnableEnhancedMetrics", enhanced_metrics)) if v is not None}
+        if metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
+            config.add_property_override("MetricsConfig", metrics)
         own_roles = {id(v.model.role) for v in every}
         for role in writers:
             if id(role) not in own_roles:  # SageMaker writes captures as soon as the endpoint runs
@@ -612,7 +636,7 @@ class RealtimeEndpoint(EndpointBase):
         return candidate
 
 
-def _variant_spec(prefix: str, variant: ProductionVariant, checks: TypeChecks) -> VariantSpec:
+def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, checks: TypeChecks) -> VariantSpec:
     scaling = variant.autoscaling
     return VariantSpec(
         field=prefix,
@@ -628,7 +652,8 @@ def _variant_spec(prefix: str, variant: ProductionVariant, checks: TypeChecks) -
             checks, f"{prefix}container_startup_health_check_timeout", variant.container_startup_health_check_timeout),
         accelerator_type=variant.accelerator_type,
         managed_instance_scaling=variant.managed_instance_scaling,
-        inference_ami_version=variant.inference_ami_version,
+        inference_ami_version=with_literal_start(scope, variant.inference_ami_version),
+        capacity_reservation_arn=with_literal_start(scope, variant.capacity_reservation_arn),
         scaling=None if scaling is None else ScalingSpec(
             min_capacity=scaling.min_capacity,
             max_capacity=scaling.max_capacity,
@@ -660,6 +685,10 @@ def _render_variant(variant: ProductionVariant) -> sagemaker.CfnEndpointConfig.P
         routing_config=sagemaker.CfnEndpointConfig.RoutingConfigProperty(
             routing_strategy=variant.routing_strategy.value) if variant.routing_strategy is not None else None,
         inference_ami_version=variant.inference_ami_version,
+        enable_ssm_access=variant.enable_ssm_access,
+        capacity_reservation_config=sagemaker.CfnEndpointConfig.CapacityReservationConfigProperty(
+            capacity_reservation_preference="capacity-reservations-only",
+            ml_reservation_arn=variant.capacity_reservation_arn) if variant.capacity_reservation_arn else None,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..constraints import Constraint, constraint
 from ..errors import Problem
-from ..tokens import is_unresolved
+from ..tokens import can_start_alike, is_unresolved, literal_prefix, pattern_prefix
 
 
 def _fmt(number: float | None) -> str:
@@ -78,11 +78,14 @@ class Checker:
 
     def one_of(self, constraint_id: str, field: str, value: Any, *, fix: str | None = None,
                allowed: Iterable[Any] | None = None) -> bool:
-        """Check that ``value`` is in the row's allowed set (or ``allowed``)."""
-        if value is None or is_unresolved(value):
+        """Check that ``value`` is in the row's allowed set (or ``allowed``); a token string whose literal
+        start no allowed value shares is refused too (no resolution can make it allowed)."""
+        if value is None:
             return True
         row = constraint(constraint_id)
         choices = tuple(allowed if allowed is not None else (row.allowed or ()))
+        if is_unresolved(value):
+            return self._token_start(constraint_id, field, value, [str(c) for c in choices], fix)
         if isinstance(value, bool) or value not in choices:
             shown = ", ".join(str(c) for c in choices)
             unit = f" {row.unit}" if row.unit else ""
@@ -93,10 +96,14 @@ class Checker:
 
     def text(self, constraint_id: str, field: str, value: Any, *, fix: str | None = None,
              pattern: bool = True) -> bool:
-        """Check a string's type, length (row's max_length) and pattern (row's, anchored)."""
-        if value is None or is_unresolved(value):
+        """Check a string's type, length (row's max_length) and pattern (row's, anchored). Of a token
+        string, the literal start is checked against the literal start the pattern requires."""
+        if value is None:
             return True
         row = constraint(constraint_id)
+        if is_unresolved(value):
+            required = pattern_prefix(row.pattern) if pattern and row.pattern else ""
+            return self._token_start(constraint_id, field, value, [required] if required else [], fix)
         if not isinstance(value, str):
             self.fail(constraint_id, field, value, f"must be a string, got {type(value).__name__}",
                       fix or f"pass a string ({row.rule})")
@@ -111,6 +118,16 @@ class Checker:
                       fix or f"use {row.rule}")
             return False
         return True
+
+    def _token_start(self, constraint_id: str, field: str, value: Any, starts: list[str], fix: str | None) -> bool:
+        """A token string must be able to begin like one of ``starts`` (no check when ``starts`` is empty)."""
+        if not isinstance(value, str) or not starts or any(can_start_alike(value, start) for start in starts):
+            return True
+        row = constraint(constraint_id)
+        self.fail(constraint_id, field, value,
+                  f"starts with {literal_prefix(value)!r} before its first token: whatever the token resolves to "
+                  f"at deploy time, the value cannot be {row.rule}", fix or f"use {row.rule}")
+        return False
 
     def count(self, constraint_id: str, field: str, items: Sized | None, *, fix: str | None = None,
               minimum: float | None = None, maximum: float | None = None) -> bool:

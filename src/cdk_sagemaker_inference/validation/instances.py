@@ -63,7 +63,10 @@ _NEURON_AMI_FAMILIES = re.compile(r"^(inf2|trn\d+n?)$")
 
 def check_inference_ami(check: Checker, field: str, ami: object, instance_type: object) -> None:
     """An inference AMI version of the service model, for the accelerator of ``instance_type``."""
-    if ami is None or is_unresolved(ami):
+    if ami is None:
+        return
+    if is_unresolved(ami):  # a token: its literal start must still lead to a listed version
+        check.one_of("realtime.inference-ami-version", field, ami, allowed=sorted(known_inference_ami_versions()))
         return
     if not isinstance(ami, str) or ami not in known_inference_ami_versions():
         check.fail("realtime.inference-ami-version", field, ami, "is not an inference AMI version of SageMaker's model",

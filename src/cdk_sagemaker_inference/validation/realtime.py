@@ -60,6 +60,7 @@ class VariantSpec:
     managed_instance_scaling: object = None
     scaling: ScalingSpec | None = None
     inference_ami_version: object = None
+    capacity_reservation_arn: object = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
     check.number("realtime.startup-health-timeout", f"{prefix}container_startup_health_check_timeout",
                  variant.container_startup_health_check_timeout_seconds,
                  fix="use Duration.seconds(60) to Duration.hours(1)")
+    check.text("realtime.capacity-reservation", f"{prefix}capacity_reservation_arn", variant.capacity_reservation_arn,
+               fix="pass the ML capacity reservation's ARN, arn:aws:sagemaker:<region>:<account>:<type>/<id> "
+               "(20–258 characters)")
     check_inference_ami(check, f"{prefix}inference_ami_version", variant.inference_ami_version,
                         variant.instance_type if type_ok else None)
     if variant.accelerator_type is not None:
