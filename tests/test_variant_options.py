@@ -297,7 +297,6 @@ def test_a_token_whose_literal_start_cannot_be_an_arn_is_refused() -> None:
 def test_a_token_ami_that_cannot_be_a_listed_version_is_refused() -> None:
     from aws_cdk import Aws
 
-    stack = new_stack()
     error = refused(lambda: realtime("ml.g5.xlarge", f"gpu-{Aws.REGION}"))
     assert "starts with 'gpu-' before its first token" in str(error)
     realtime("ml.g5.xlarge", f"al2-ami-sagemaker-inference-gpu-{Aws.ACCOUNT_ID}")  # may resolve to a listed one
