@@ -235,3 +235,40 @@ def test_an_existing_model_arn_of_another_resource_is_refused() -> None:
         stack, "Existing", "arn:aws:sagemaker:us-east-1:111122223333:endpoint/churn", role=imported_role(stack)))
     assert error.fields == ("model_arn",) and "rule model.imported-arn" in str(error)
     assert "from_model_name" in str(error)
+
+
+# ------------------------------------------------------------------ an endpoint on an existing endpoint config
+def test_an_endpoint_on_an_existing_config() -> None:
+    from aws_cdk import RemovalPolicy
+    from aws_cdk import aws_iam as iam
+
+    from cdk_sagemaker_inference import Endpoint, find_unsafe_changes
+
+    stack = new_stack()
+    endpoint = Endpoint.on_endpoint_config(stack, "Recommended", "churn-recommended-config", endpoint_name="churn")
+    caller = iam.Role(stack, "Caller", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    endpoint.grant_invoke(caller)
+    endpoint.apply_removal_policy(RemovalPolicy.RETAIN)  # type: ignore[attr-defined]
+    template = template_of(stack).to_json()
+    [resource] = resources_of(template, "AWS::SageMaker::Endpoint").values()
+    assert resource["Properties"] == {"EndpointConfigName": "churn-recommended-config", "EndpointName": "churn"}
+    assert resource["DeletionPolicy"] == "Retain"
+    assert "sagemaker:InvokeEndpoint" in json.dumps(resources_of(template, "AWS::IAM::Policy"))
+    assert cfn_lint_errors(template) == []
+    # The guard sees the endpoint (kind unknown) and its name: a rename is still reported.
+    renamed = new_stack()
+    Endpoint.on_endpoint_config(renamed, "Recommended", "churn-recommended-config", endpoint_name="churn-v2")
+    [finding] = find_unsafe_changes(template, template_of(renamed).to_json())
+    assert finding.change.value == "endpoint-name-changed" and finding.kind_before == "unknown"
+
+
+@pytest.mark.parametrize(("field", "props"), [
+    ("endpoint_config_name", {"endpoint_config_name": "bad_config"}),
+    ("endpoint_name", {"endpoint_config_name": "ok", "endpoint_name": "-bad"}),
+])
+def test_an_existing_config_name_out_of_pattern_is_refused(field: str, props: dict[str, Any]) -> None:
+    from cdk_sagemaker_inference import Endpoint
+
+    stack = new_stack()
+    error = refused(lambda: Endpoint.on_endpoint_config(stack, "E", **props))
+    assert error.fields == (field,) and "rule name.endpoint" in str(error)

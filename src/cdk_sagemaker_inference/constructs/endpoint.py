@@ -12,7 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ..errors import Problem
+from ..errors import Problem, ValidationError
 from ..guard.findings import METADATA_KEY
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..stack_limits import watch_stack_limits
@@ -20,7 +20,7 @@ from ..tokens import is_unresolved
 from ..typecheck import checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
-from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of
+from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 
@@ -111,7 +111,7 @@ class _ImportedEndpoint(Construct, _EndpointMetrics):
 
 
 class Endpoint:
-    """Import an endpoint that another stack or team owns."""
+    """Import an endpoint that another stack or team owns, or host one on an existing endpoint config."""
 
     @staticmethod
     @checked("Endpoint.from_endpoint_name")
@@ -122,11 +122,50 @@ class Endpoint:
         return _ImportedEndpoint(scope, construct_id, name=endpoint_name, arn=arn)
 
     @staticmethod
+    @checked("Endpoint.on_endpoint_config")
+    def on_endpoint_config(scope: Construct, construct_id: str, endpoint_config_name: str, *,
+                           endpoint_name: str | None = None) -> IEndpoint:
+        """An endpoint (``AWS::SageMaker::Endpoint``, created by this stack) on an endpoint config that
+        exists already: one made by another team's stack, a pipeline or Inference Recommender.
+
+        Only the names are checked: the config's variants, kind and model are not visible at synth
+        (so the migration guard reports changes of this endpoint with kind ``unknown``). Changing
+        ``endpoint_config_name`` updates the endpoint in place (blue/green); the returned endpoint has
+        ``grant_invoke``, ``grant_invoke_async``, ``metric`` and ``apply_removal_policy``.
+
+        :param endpoint_config_name: the existing config's name (1–63 letters, digits, hyphens). No default.
+        :param endpoint_name: the endpoint's physical name. Default: chosen by CloudFormation.
+        """
+        return _ConfiguredEndpoint(scope, construct_id, endpoint_config_name=endpoint_config_name,
+                                   endpoint_name=endpoint_name)
+
+    @staticmethod
     @checked("Endpoint.from_endpoint_arn")
     def from_endpoint_arn(scope: Construct, construct_id: str, endpoint_arn: str) -> IEndpoint:
         """An endpoint by ARN (``arn:aws:sagemaker:<region>:<account>:endpoint/<name>``)."""
         name = Arn.split(endpoint_arn, ArnFormat.SLASH_RESOURCE_NAME).resource_name or ""
         return _ImportedEndpoint(scope, construct_id, name=name, arn=endpoint_arn)
+
+
+class _ConfiguredEndpoint(_ImportedEndpoint, RemovalPolicyMixin):
+    """An ``AWS::SageMaker::Endpoint`` on an endpoint config this app does not define."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, endpoint_config_name: str,
+                 endpoint_name: str | None) -> None:
+        Construct.__init__(self, scope, construct_id)
+        check = Checker()
+        for field, value in (("endpoint_config_name", endpoint_config_name), ("endpoint_name", endpoint_name)):
+            check.text("name.endpoint", field, with_literal_start(self, value),
+                       fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit")
+        if check.problems:
+            raise ValidationError(self.node.path, "Endpoint", check.problems)
+        adopt(self, scope)
+        self.resource = sagemaker.CfnEndpoint(self, "Resource", endpoint_config_name=endpoint_config_name,
+                                              endpoint_name=endpoint_name)
+        # The guard reads the kind from the config; of a config outside the app it knows nothing.
+        self.resource.add_metadata(METADATA_KEY, {"kind": "unknown"})
+        self.endpoint_name = self.resource.attr_endpoint_name
+        self.endpoint_arn = self.resource.ref
 
 
 class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
