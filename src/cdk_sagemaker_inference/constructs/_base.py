@@ -14,13 +14,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct, IConstruct, IDependable
 
 from .._compat import acknowledged_rules_metadata_key, cdk_nag_major
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
-from ._memo import annotations_of, bucket_arn, memo, node_of, stack_of
+from ._memo import annotations_of, bucket_arn, memo, node_of, remembered, stack_of
 
 
 def add_statement(role: iam.IRole, statement: iam.PolicyStatement) -> None:
@@ -240,29 +240,42 @@ def create_unscoped_policy(role: iam.Role, statements: Sequence[iam.PolicyStatem
     """
     policy = iam.Policy(role, UNSCOPED_POLICY, roles=[role], statements=list(statements))
     acknowledge_all(policy, [("AwsSolutions-IAM5", "Resource::*", reason)])
+    memo(role, UNSCOPED_POLICY, lambda: policy)  # found again without a round trip (add_unscoped_statement)
     return policy
+
+
+_LIBRARY_POLICIES = "library-policies"
+
+
+def remember_policies(role: iam.IRole, *policies: IDependable) -> None:
+    """Record the policies of a library-made role that will hold every grant (its default policy, which
+    exists from the start, and its unscoped policy): ``policies_of`` then answers without round trips."""
+    memo(role, _LIBRARY_POLICIES, lambda: list(policies))
 
 
 def is_library_role(grantee: iam.IGrantable) -> bool:
     """Whether ``grantee`` is a role the library made (it has an unscoped policy): the library may
     acknowledge findings of its own grants there, never on a role of the user's."""
-    return isinstance(grantee, Construct) and node_of(grantee).try_find_child(UNSCOPED_POLICY) is not None
+    return isinstance(grantee, Construct) and remembered(grantee, UNSCOPED_POLICY) is not None
 
 
 def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:
     """Grant ``statement`` (on resource ``*``): into the unscoped policy of a library-made role, else
     (a role of the user's) where aws-cdk-lib's grants put it, unacknowledged."""
-    policy = node_of(grantee).try_find_child(UNSCOPED_POLICY) if isinstance(grantee, Construct) else None
+    policy = remembered(grantee, UNSCOPED_POLICY)
     if isinstance(policy, iam.Policy):
         policy.add_statements(statement)
     else:
         grantee.grant_principal.add_to_principal_policy(statement)
 
 
-def policies_of(role: iam.IRole) -> list[IConstruct]:
+def policies_of(role: iam.IRole) -> list[IDependable]:
     """The policies the library's grants went into (``DefaultPolicy`` of a role, ``Policy`` of an import,
     the unscoped policy of a library-made role)."""
-    found: list[IConstruct] = []
+    known = remembered(role, _LIBRARY_POLICIES)
+    if known is not None:
+        return list(known)
+    found: list[IDependable] = []
     for name in ("DefaultPolicy", "Policy", UNSCOPED_POLICY):
         child = node_of(role).try_find_child(name)
         if child is not None:

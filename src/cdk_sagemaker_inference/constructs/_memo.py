@@ -55,6 +55,12 @@ def memo(owner: Any, key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def remembered(owner: Any, key: Hashable) -> Any:
+    """What ``memo`` remembered for ``owner`` and ``key`` (None when nothing), without computing."""
+    entries = _MEMO.get(owner)
+    return entries.get(key) if entries is not None else None
+
+
 def adopt(child: IConstruct, scope: IConstruct) -> None:
     """Record that ``child`` (not a stack) was just created in ``scope``: it has ``scope``'s stack."""
     _entries(child)[_PARENT] = scope

@@ -38,6 +38,7 @@ from ._base import (
     is_library_role,
     nag_objects,
     policies_of,
+    remember_policies,
 )
 from ._memo import (
     adopt,
@@ -241,7 +242,10 @@ def _grant_pull(repository: ecr.IRepository, grantee: iam.IGrantable) -> None:
     """``repository.grant_pull(grantee)``, with its ``ecr:GetAuthorizationToken`` (on ``*``: the action
     has no resource type) in the unscoped policy of a library-made role (``add_unscoped_statement``)."""
     repository.grant(grantee, *_PULL_ACTIONS)
-    add_unscoped_statement(grantee, iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]))
+    stack = stack_of(repository)
+    # One statement per stack, shared by its roles' policies (as _default_statements explains).
+    add_unscoped_statement(grantee, memo(stack, "ecr-auth-token", lambda: iam.PolicyStatement(
+        actions=["ecr:GetAuthorizationToken"], resources=["*"])))
 
 
 @functools.cache
@@ -607,8 +611,9 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         )
         # The role's policies must exist before SageMaker validates the model (it pulls the image);
         # the role itself is already a dependency through ExecutionRoleArn.
-        for policy in policies_of(self.role):
-            self.resource.node.add_dependency(policy)
+        policies = policies_of(self.role)
+        if policies:
+            self.resource.node.add_dependency(*policies)
         self.model_name: str = self.resource.attr_model_name
         """The model's name (chosen by CloudFormation)."""
 
@@ -709,8 +714,9 @@ def _default_role(scope: Construct) -> iam.Role:
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
     stack = stack_of(scope)
     logs, metrics = _default_statements(stack)
-    role.add_to_policy(logs)
-    create_unscoped_policy(role, [metrics], _UNSCOPED_REASON)
+    default_policy = role.add_to_principal_policy(logs).policy_dependable
+    unscoped = create_unscoped_policy(role, [metrics], _UNSCOPED_REASON)
+    remember_policies(role, *(p for p in (default_policy, unscoped) if p is not None))
     # One call for every acknowledgment of the default role (each call is a jsii round trip). Resource
     # "*" is acknowledged on the unscoped policy only, never here: a user's "*" statement stays reported.
     read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
