@@ -27,7 +27,7 @@ APP = textwrap.dedent('''
     from aws_cdk import App, CfnOutput, DefaultStackSynthesizer, Environment, Stack
 
     from cdk_sagemaker_inference import (
-        ContainerImage, InferenceModel, InstanceType, ModelData, RealtimeEndpoint, ServerlessEndpoint,
+        ContainerImage, InferenceModel, InstanceScaling, InstanceType, ModelData, RealtimeEndpoint, ServerlessEndpoint,
     )
 
     app = App()
@@ -43,8 +43,14 @@ APP = textwrap.dedent('''
             endpoint = ServerlessEndpoint(stack, "Orders", model=model, endpoint_name="orders",
                                           memory_size_mb=2048, max_concurrency=5)
         else:
-            endpoint = RealtimeEndpoint(stack, "Orders", model=model, endpoint_name="orders",
-                                        instance_type=InstanceType.M5_LARGE, instance_count=2)
+            scaled = app.node.try_get_context("scaled") == "true"
+            retain = app.node.try_get_context("retain")
+            endpoint = RealtimeEndpoint(
+                stack, "Orders", model=model, endpoint_name="orders", instance_type=InstanceType.M5_LARGE,
+                instance_count=int(app.node.try_get_context("count") or 2),
+                autoscaling=InstanceScaling(min_capacity=2, max_capacity=6, target_invocations_per_instance=100)
+                if scaled else None,
+                retain_scaled_capacity=None if retain is None else retain == "true")
         CfnOutput(stack, "EndpointName", value=endpoint.endpoint_name)
     app.synth()
 ''')
@@ -181,3 +187,30 @@ def test_guard_assumes_the_lookup_role_of_another_account(server: MotoServer, ap
     code, report = guard(server, monkeypatch, "--assembly", str(flipped))
     assert code == 2, report
     assert "could not check GuardOther" in report and "names no lookup role" in report
+
+
+def test_an_autoscaled_fleet_keeps_its_capacity_and_the_guard_says_what_an_update_would_do(
+        server: MotoServer, app_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deployed with RetainAllVariantProperties, compared with the deployed template, updated in place.
+    The emulator has no UpdateEndpoint capacity semantics (it neither retains nor resets counts):
+    what the update does to the fleet is the guard's verdict, from the templates."""
+    context = {"kind": "realtime", "scaled": "true", "stacks": "GuardScaled"}
+    deploy(server, app_dir, context={**context, "count": "2"}, output_dir=tmp_path / "v1")
+    before = endpoint_name(server, "GuardScaled")
+    deployed = server.client("cloudformation").get_template(StackName="GuardScaled")["TemplateBody"]
+    assert "RetainAllVariantProperties" in str(deployed)
+
+    more = synth(server, app_dir, tmp_path / "count", **context, count="4")
+    code, report = guard(server, monkeypatch, "--assembly", str(more))
+    assert code == 1, report
+    assert "[retained-count-change, unsafe]" in report and "AllTraffic (2 -> 4) is not applied" in report
+
+    reset = synth(server, app_dir, tmp_path / "reset", **context, count="3", retain="false")
+    code, report = guard(server, monkeypatch, "--assembly", str(reset))
+    assert code == 1, report
+    assert "[scaled-fleet-reset, unsafe]" in report and "restart at their initial instance count" in report
+
+    deploy(server, app_dir, app=str(more), output_dir=tmp_path / "v2-deploy")  # the update goes through
+    (stack,) = server.client("cloudformation").describe_stacks(StackName="GuardScaled")["Stacks"]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert endpoint_name(server, "GuardScaled") == before
