@@ -272,3 +272,50 @@ def test_an_existing_config_name_out_of_pattern_is_refused(field: str, props: di
     stack = new_stack()
     error = refused(lambda: Endpoint.on_endpoint_config(stack, "E", **props))
     assert error.fields == (field,) and "rule name.endpoint" in str(error)
+
+
+# ------------------------------------------------------------------ found by review
+def test_a_token_registry_version_renders_and_version_zero_is_refused() -> None:
+    from aws_cdk import CfnParameter
+
+    stack = new_stack()
+    version = CfnParameter(stack, "Version", type="Number").value_as_number
+    InferenceModel(stack, "Model", model_package=ModelPackage.from_registry_version("churn-model", version))
+    arn = json.dumps(container_of(stack)["ModelPackageName"])
+    assert "model-package/churn-model/" in arn and '{"Ref": "Version"}' in arn
+    zero = new_stack()
+    error = refused(lambda: InferenceModel(zero, "Model", model_package=ModelPackage.from_registry_version("g", 0)))
+    assert "names version 0: registry versions start at 1" in str(error)
+
+
+def test_an_existing_model_arn_without_a_name_is_refused() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceModel.from_model_arn(
+        stack, "Existing", "arn:aws:sagemaker:us-east-1:111122223333:model/", role=imported_role(stack)))
+    assert error.fields == ("model_arn",) and "rule model.imported-name" in str(error)
+
+
+def test_data_capture_waits_for_the_policy_of_an_imported_models_role() -> None:
+    from aws_cdk import aws_iam as iam
+
+    from cdk_sagemaker_inference import DataCapture
+
+    stack = new_stack()
+    role = iam.Role(stack, "UserRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+    model = InferenceModel.from_model_name(stack, "Existing", "churn-model", role=role)
+    capture = s3.Bucket.from_bucket_name(stack, "Capture", "capture-bucket")
+    RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.M5_LARGE, instance_count=2,
+                     data_capture=DataCapture(bucket=capture))
+    template = template_of(stack).to_json()
+    [config] = resources_of(template, "AWS::SageMaker::EndpointConfig").values()
+    [policy_id] = [k for k in resources_of(template, "AWS::IAM::Policy") if k.startswith("UserRoleDefaultPolicy")]
+    assert policy_id in config.get("DependsOn", [])
+
+
+def test_two_endpoints_on_existing_configs_may_not_share_a_name() -> None:
+    from cdk_sagemaker_inference import Endpoint
+
+    stack = new_stack()
+    Endpoint.on_endpoint_config(stack, "A", "config-a", endpoint_name="orders")
+    error = refused(lambda: Endpoint.on_endpoint_config(stack, "B", "config-b", endpoint_name="Orders"))
+    assert "rule name.endpoint-unique" in str(error)

@@ -112,3 +112,19 @@ def test_the_escape_hatch_applies_a_new_count_and_the_guard_says_what_it_costs()
 
 def test_an_unchanged_endpoint_is_not_reported() -> None:
     assert find_unsafe_changes(template_of(realtime_stack()).to_json(), template_of(realtime_stack()).to_json()) == []
+
+
+def test_a_new_model_behind_the_same_config_properties_is_an_update_too() -> None:
+    """The config names its model by Fn::GetAtt, so a new image leaves the config's own properties as
+    they were; CloudFormation still replaces the config and updates the endpoint."""
+    def stack_with(tag: str) -> Stack:
+        stack = new_stack(App())
+        model = InferenceModel(stack, "Model", image=ContainerImage.from_uri(f"111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:{tag}"))
+        RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.M5_LARGE, instance_count=2,
+                         endpoint_name="orders", retain_scaled_capacity=False,
+                         autoscaling=InstanceScaling(min_capacity=2, max_capacity=8, target_invocations_per_instance=100))
+        return stack
+
+    [finding] = find_unsafe_changes(template_of(stack_with("1")).to_json(), template_of(stack_with("2")).to_json())
+    assert finding.change is UnsafeChange.SCALED_FLEET_RESET
+    assert find_unsafe_changes(template_of(stack_with("1")).to_json(), template_of(stack_with("1")).to_json()) == []

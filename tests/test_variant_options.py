@@ -311,3 +311,30 @@ def test_literal_starts_and_pattern_starts() -> None:
     assert literal_prefix("x-${Token[AWS.Region.9]}") == "x-" and literal_prefix("plain") == "plain"
     assert can_start_alike("arn:aws:${Token[X.1]}", "arn:aws") and can_start_alike("ar${Token[X.1]}", "arn:aws")
     assert not can_start_alike("x-${Token[X.1]}", "arn:aws")
+
+
+# ------------------------------------------------------------------ found by review: no raw jsii error from the policies
+def test_step_intervals_aws_cdk_lib_refuses_are_a_validation_error() -> None:
+    from aws_cdk import aws_applicationautoscaling as appscaling
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from cdk_sagemaker_inference import StepScaling
+
+    metric = cloudwatch.Metric(namespace="Orders", metric_name="QueueDepth")
+    error = refused(lambda: scaled({"step_scaling": StepScaling(metric=metric, steps=[
+        appscaling.ScalingInterval(change=1), appscaling.ScalingInterval(change=-1)])}))
+    text = str(error)
+    assert "autoscaling.step_scaling.steps = 2" in text and "aws-cdk-lib refuses the intervals" in text
+    assert "rule autoscaling.step-intervals" in text
+
+
+def test_a_math_expression_as_a_custom_target_is_a_validation_error() -> None:
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from cdk_sagemaker_inference import MetricTarget
+
+    a = cloudwatch.Metric(namespace="Orders", metric_name="A")
+    expression = cloudwatch.MathExpression(expression="a * 2", using_metrics={"a": a})
+    error = refused(lambda: scaled({"custom_targets": [MetricTarget(metric=expression, target_value=5)]}))
+    assert "autoscaling.custom_targets[0].metric = 'MathExpression'" in str(error)
+    assert "rule autoscaling.custom-metric" in str(error)

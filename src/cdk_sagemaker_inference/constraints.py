@@ -327,8 +327,9 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                max_length=2048),
     Constraint("model.registry-version", _MO, "model_package (Model Registry)",
                "a version's ARN: arn:aws…:sagemaker:<region>:<12-digit account>:model-package/<group>/<version>, "
-               "the group 1–63 letters, digits and hyphens",
-               "BC ModelPackageArn, ModelPackageGroupName, VersionedArnOrName; SageMaker Developer Guide "
+               "the group 1–63 letters, digits and hyphens, the version ≥ 1",
+               "BC ModelPackageArn, ModelPackageGroupName, ModelPackageVersion (≥ 1), VersionedArnOrName; SageMaker "
+               "Developer Guide "
                "(model-registry-deploy: ModelPackageName is the model version ARN)",
                pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/"
                        r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]{1,9}$"),
@@ -543,6 +544,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "at least 2 intervals; evaluation_periods ≥ 1",
                "aws-cdk-lib aws_applicationautoscaling StepScalingPolicy (at least 2 intervals); CloudWatch "
                "PutMetricAlarm.EvaluationPeriods (≥ 1)", minimum=1),
+    Constraint("autoscaling.custom-metric", _AS, "autoscaling.custom_targets[].metric",
+               "one CloudWatch Metric (a math expression is not a target-tracking custom metric here)",
+               "aws-cdk-lib aws_applicationautoscaling TargetTrackingScalingPolicy (customMetric: a Metric); AAS "
+               "CustomizedMetricSpecification"),
     Constraint("autoscaling.no-policy", _AS, "autoscaling",
                "a scalable target with no scaling policy and no scheduled action never changes the capacity",
                "AAS RegisterScalableTarget (capacity changes only through scaling policies and scheduled actions)",

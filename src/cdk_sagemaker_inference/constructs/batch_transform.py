@@ -577,7 +577,8 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
                 check.fail("batch.log-kms-key-policy", "log_kms_key", key.key_arn,
                            "is an imported key: the library cannot add the statement CloudWatch Logs needs, and "
                            "creating the log group fails without it",
-                           f"add the statement to the key's policy for the principal logs.{stack.region}.amazonaws.com, "
+                           "add the statement to the key's policy for the principal logs."
+                           f"{'<region>' if is_unresolved(stack.region) else stack.region}.amazonaws.com, "
                            "then acknowledge this warning")
                 annotate(self, check.problems[0])
         return group

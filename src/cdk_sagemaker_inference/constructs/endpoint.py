@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from aws_cdk import Arn, ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -157,9 +157,14 @@ class _ConfiguredEndpoint(_ImportedEndpoint, RemovalPolicyMixin):
         for field, value in (("endpoint_config_name", endpoint_config_name), ("endpoint_name", endpoint_name)):
             check.text("name.endpoint", field, with_literal_start(self, value),
                        fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit")
+        adopt(self, scope)
+        if isinstance(endpoint_name, str) and not is_unresolved(endpoint_name) and not check.problems:
+            EndpointBase._check_unique_name(cast(Any, self), check, endpoint_name)
         if check.problems:
             raise ValidationError(self.node.path, "Endpoint", check.problems)
-        adopt(self, scope)
+        watch_stack_limits(stack_of(scope))
+        if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
+            register_guard(self)
         self.resource = sagemaker.CfnEndpoint(self, "Resource", endpoint_config_name=endpoint_config_name,
                                               endpoint_name=endpoint_name)
         # The guard reads the kind from the config; of a config outside the app it knows nothing.

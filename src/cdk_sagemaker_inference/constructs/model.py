@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, Fn, Stack
+from aws_cdk import Aws, Fn, Stack, Tokenization
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecr_assets as ecr_assets
@@ -370,7 +370,8 @@ class ModelPackage:
         if self._arn is not None:
             return self._arn
         region, account = self._region or "us-east-1", self._account or "0" * 12
-        return f"arn:aws:sagemaker:{region}:{account}:model-package/{self._group}/{self._version}"
+        version = "1" if is_unresolved(self._version) else self._version  # a token: known at deploy time
+        return f"arn:aws:sagemaker:{region}:{account}:model-package/{self._group}/{version}"
 
     @property
     def marketplace(self) -> bool:
@@ -393,8 +394,10 @@ class ModelPackage:
         if self._arn is not None:
             return self._arn
         stack = stack_of(scope)
+        version = (Tokenization.stringify_number(self._version) if self._version is not None and is_unresolved(self._version)
+                   else self._version)
         return stack.format_arn(service="sagemaker", resource="model-package",
-                                resource_name=f"{self._group}/{self._version}",
+                                resource_name=f"{self._group}/{version}",
                                 region=self._region, account=self._account)
 
     @staticmethod
@@ -665,8 +668,14 @@ class _ImportedModel(InferenceModel):
         if check.problems:
             raise ValidationError(self.node.path, "InferenceModel", check.problems)
         if model_arn is not None:  # arn:<partition>:sagemaker:<region>:<account>:model/<name>
-            model_name = (model_arn.split(":model/", 1)[1] if not is_unresolved(model_arn)
-                          else Fn.select(1, Fn.split(":model/", model_arn)))
+            if is_unresolved(model_arn):
+                model_name = Fn.select(1, Fn.split(":model/", model_arn))
+            else:
+                model_name = model_arn.split(":model/", 1)[1]
+                check.text("model.imported-name", "model_arn", model_name,
+                           fix="the ARN's name (after model/) must be 1–63 letters, digits and hyphens")
+                if check.problems:
+                    raise ValidationError(self.node.path, "InferenceModel", check.problems)
         self.spec = ModelSpec(containers=())
         self.role = role
         self.grant_principal = role

@@ -359,7 +359,8 @@ class RealtimeEndpoint(EndpointBase):
                                      ("EnableEnhancedMetrics", enhanced_metrics)) if v is not None}
         if metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
             config.add_property_override("MetricsConfig", metrics)
-        own_roles = {id(v.model.role) for v in every}
+        # A model's own resource already waits for its role's policies; an imported model has none.
+        own_roles = {id(v.model.role) for v in every if getattr(v.model, "resource", None) is not None}
         for role in writers:
             if id(role) not in own_roles:  # SageMaker writes captures as soon as the endpoint runs
                 for policy in policies_of(role):
@@ -407,9 +408,18 @@ class RealtimeEndpoint(EndpointBase):
                                          custom_metric=custom_target.metric, **cooldowns)
         step = scaling.step_scaling
         if step is not None:
-            target.scale_on_metric("StepScaling", metric=step.metric, scaling_steps=list(step.steps),
-                                   adjustment_type=step.adjustment_type, cooldown=step.cooldown,
-                                   evaluation_periods=step.evaluation_periods)
+            try:
+                target.scale_on_metric("StepScaling", metric=step.metric, scaling_steps=list(step.steps),
+                                       adjustment_type=step.adjustment_type, cooldown=step.cooldown,
+                                       evaluation_periods=step.evaluation_periods)
+            except RuntimeError as error:  # aws-cdk-lib's interval rules (bounds, overlaps): the same refusal, named
+                check = TypeChecks()
+                reason = str(error).splitlines()[0].removeprefix("Error: ")
+                check.fail("autoscaling.step-intervals", "autoscaling.step_scaling.steps", len(step.steps),
+                           f"variant {variant_name!r}: aws-cdk-lib refuses the intervals: {reason}",
+                           "give intervals that each have a lower and/or upper bound and do not overlap, "
+                           "e.g. ScalingInterval(upper=10, change=-1), ScalingInterval(lower=100, change=2)")
+                check.raise_if_any(self, "RealtimeEndpoint")
         for index, scheduled in enumerate(scaling.schedules):
             target.scale_on_schedule(
                 f"Schedule{index}", schedule=scheduled.schedule, min_capacity=scheduled.min_capacity,
@@ -665,6 +675,7 @@ def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, che
                      *((f"custom_targets[{i}].target_value", t.target_value)
                        for i, t in enumerate(scaling.custom_targets))),
             step_intervals=(len(scaling.step_scaling.steps) if scaling.step_scaling is not None else None),
+            custom_metric_kinds=tuple(type(t.metric).__name__ for t in scaling.custom_targets),
             step_evaluation_periods=(scaling.step_scaling.evaluation_periods
                                      if scaling.step_scaling is not None else None),
         ),

@@ -271,6 +271,22 @@ def _registered(resources: Mapping[str, Any], logical_id: str, endpoint_name: An
     return frozenset(found)
 
 
+def _expanded(value: Any, resources: Mapping[str, Any]) -> Any:
+    """``value`` with each Ref/GetAtt of an ``AWS::SageMaker::Model`` of the template replaced by the
+    model's properties: every model property is create-only, so a new image, data or environment
+    replaces the model and with it the config that names it by ``Fn::GetAtt``, though the config's own
+    properties read the same. (Other references stay: a role updated in place keeps its ARN.)"""
+    referenced = _referenced_id(value)
+    target = resources.get(referenced) if referenced is not None else None
+    if isinstance(target, Mapping) and target.get("Type") == "AWS::SageMaker::Model":
+        return {"Model": target.get("Properties") or {}}
+    if isinstance(value, Mapping):
+        return {k: _expanded(v, resources) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expanded(v, resources) for v in value]
+    return value
+
+
 def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
     """Every endpoint of a template by logical id, with its kind and variants."""
     resources: Mapping[str, Any] = template.get("Resources", {}) or {}
@@ -304,7 +320,7 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
                                                     "sagemaker:variant:DesiredProvisionedConcurrency"),
             is_async=is_async,
             retains_counts=props.get("RetainAllVariantProperties") is True and "DesiredInstanceCount" not in excluded,
-            config=json.dumps(config_props, sort_keys=True, default=str),
+            config=json.dumps(_expanded(config_props, resources), sort_keys=True, default=str),
         )
     return found
 

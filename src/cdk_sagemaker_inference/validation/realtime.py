@@ -39,6 +39,8 @@ class ScalingSpec:
     """(field, target value) of the other target-tracking policies (None: not set)."""
     step_intervals: int | None = None
     """Number of step-scaling intervals (None: no step scaling)."""
+    custom_metric_kinds: tuple[str, ...] = ()
+    """The class name of each custom target's metric (``Metric``, ``MathExpression``)."""
     step_evaluation_periods: object = None
 
 
@@ -176,6 +178,11 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
                    f"has {scaling.step_intervals} interval(s)",
                    "give at least 2 ScalingInterval(...): one that scales in below a bound, one that scales "
                    "out above it")
+    for index, kind in enumerate(scaling.custom_metric_kinds):
+        if kind != "Metric":
+            check.fail("autoscaling.custom-metric", f"{field}.custom_targets[{index}].metric", kind,
+                       "target tracking on a custom metric takes one CloudWatch Metric, not a math expression",
+                       "pass a cloudwatch.Metric (namespace, metric_name, dimensions_map, statistic)")
     if scaling.step_evaluation_periods is not None:
         check.number("autoscaling.step-intervals", f"{field}.step_scaling.evaluation_periods",
                      scaling.step_evaluation_periods, minimum=1, fix="evaluate at least 1 period")
