@@ -120,3 +120,18 @@ def failed_synth(app: App, capfd: pytest.CaptureFixture[str]) -> str:
         app.synth()
     captured = capfd.readouterr()
     return str(caught.value) + captured.out + captured.err
+
+
+def test_an_app_with_only_an_endpoint_on_an_existing_config_runs_the_guard(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Every endpoint the app creates registers the synth-time guard, also one on a config made elsewhere."""
+    from cdk_sagemaker_inference import Endpoint
+
+    out = tmp_path / "baseline.out"
+    baseline_app = App(outdir=str(out), context=CDK_CONTEXT)
+    Endpoint.on_endpoint_config(new_stack(baseline_app, "Svc"), "Orders", "orders-config", endpoint_name="orders")
+    baseline_app.synth()
+    app = new_app(**{BASELINE_CONTEXT: str(out)})
+    Endpoint.on_endpoint_config(new_stack(app, "Svc"), "Orders", "orders-config", endpoint_name="orders-v2")
+    text = failed_synth(app, capfd)
+    assert "'orders' -> 'orders-v2'" in text and "unknown" in text

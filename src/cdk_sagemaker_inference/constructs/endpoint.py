@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from aws_cdk import Arn, ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -147,6 +147,16 @@ class Endpoint:
         return _ImportedEndpoint(scope, construct_id, name=name, arn=endpoint_arn)
 
 
+def _watch(endpoint: Construct, scope: Construct) -> None:
+    """What every endpoint this app creates gets: its stack recorded, the stack-limit check, and the
+    synth-time guard when a baseline is given. The baseline context as the endpoint sees it is its
+    scope's (a construct with children can no longer change its context), so it is read once per scope."""
+    adopt(endpoint, scope)
+    watch_stack_limits(stack_of(scope))
+    if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
+        register_guard(endpoint)
+
+
 class _ConfiguredEndpoint(_ImportedEndpoint, RemovalPolicyMixin):
     """An ``AWS::SageMaker::Endpoint`` on an endpoint config this app does not define."""
 
@@ -157,14 +167,11 @@ class _ConfiguredEndpoint(_ImportedEndpoint, RemovalPolicyMixin):
         for field, value in (("endpoint_config_name", endpoint_config_name), ("endpoint_name", endpoint_name)):
             check.text("name.endpoint", field, with_literal_start(self, value),
                        fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit")
-        adopt(self, scope)
+        _watch(self, scope)
         if isinstance(endpoint_name, str) and not is_unresolved(endpoint_name) and not check.problems:
-            EndpointBase._check_unique_name(cast(Any, self), check, endpoint_name)
+            check_unique_endpoint_name(self, check, endpoint_name)
         if check.problems:
             raise ValidationError(self.node.path, "Endpoint", check.problems)
-        watch_stack_limits(stack_of(scope))
-        if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
-            register_guard(self)
         self.resource = sagemaker.CfnEndpoint(self, "Resource", endpoint_config_name=endpoint_config_name,
                                               endpoint_name=endpoint_name)
         # The guard reads the kind from the config; of a config outside the app it knows nothing.
@@ -181,14 +188,9 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        adopt(self, scope)
-        watch_stack_limits(stack_of(scope))
+        _watch(self, scope)
         self.endpoint_name: str = ""
         self.variant_name: str = DEFAULT_VARIANT_NAME
-        # The baseline context as this endpoint sees it is its scope's: a construct that has children
-        # can no longer change its context, so it is read once per scope (a jsii round trip less each).
-        if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
-            register_guard(self)
 
     def _check_endpoint_name(self, check: Checker, endpoint_name: object) -> None:
         if not check.text("name.endpoint", "endpoint_name", endpoint_name,
@@ -196,33 +198,8 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
                           "(or omit endpoint_name to let CloudFormation choose one)"):
             return
         if isinstance(endpoint_name, str) and not is_unresolved(endpoint_name):
-            self._check_unique_name(check, endpoint_name)
+            check_unique_endpoint_name(self, check, endpoint_name)
 
-    def _check_unique_name(self, check: Checker, endpoint_name: str) -> None:
-        """Endpoint names are unique per account and Region, case-insensitively (CreateEndpoint fails).
-
-        The same name twice in one stack, or in two stacks of the same literal account and Region, is
-        refused; where a stack is environment-agnostic the two may deploy to different Regions, so
-        that is a warning.
-        """
-        stack = stack_of(self)
-        root = memo(stack, "root", lambda: stack.node.root)
-        taken: dict[str, list[tuple[str, Stack]]] = memo(root, "endpoint-names", dict)
-        mine = _environment(stack)
-        for other_path, other_stack in taken.get(endpoint_name.lower(), []):
-            theirs = _environment(other_stack)
-            if other_stack is stack or (mine is not None and mine == theirs):
-                check.fail("name.endpoint-unique", "endpoint_name", endpoint_name,
-                           f"the endpoint {other_path} of this app already has this name in the same account and "
-                           "Region (names are compared case-insensitively)",
-                           "give each endpoint its own endpoint_name, or omit it to let CloudFormation choose one")
-            else:
-                annotations_of(self).add_warning_v2(
-                    "cdk-sagemaker-inference:name.endpoint-unique",
-                    f"endpoint_name {endpoint_name!r} is also used by {other_path}; if both stacks deploy to the "
-                    "same account and Region, the second CreateEndpoint fails. Pin the stacks' env, or use "
-                    "distinct names.")
-        taken.setdefault(endpoint_name.lower(), []).append((node_of(self).path, stack))
 
     def _create_endpoint(self, config: sagemaker.CfnEndpointConfig, *, endpoint_name: str | None,
                          deployment_config: Any = None, metadata: Mapping[str, Any] | None = None,
@@ -258,6 +235,33 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
 
 _NOT_RETAINED = ("DesiredWeight", "DataCaptureConfig")
 """Variant properties an update applies even while the endpoint retains the instance counts."""
+
+
+def check_unique_endpoint_name(endpoint: Construct, check: Checker, endpoint_name: str) -> None:
+    """Endpoint names are unique per account and Region, case-insensitively (CreateEndpoint fails).
+
+    The same name twice in one stack, or in two stacks of the same literal account and Region, is
+    refused; where a stack is environment-agnostic the two may deploy to different Regions, so
+    that is a warning.
+    """
+    stack = stack_of(endpoint)
+    root = memo(stack, "root", lambda: stack.node.root)
+    taken: dict[str, list[tuple[str, Stack]]] = memo(root, "endpoint-names", dict)
+    mine = _environment(stack)
+    for other_path, other_stack in taken.get(endpoint_name.lower(), []):
+        theirs = _environment(other_stack)
+        if other_stack is stack or (mine is not None and mine == theirs):
+            check.fail("name.endpoint-unique", "endpoint_name", endpoint_name,
+                       f"the endpoint {other_path} of this app already has this name in the same account and "
+                       "Region (names are compared case-insensitively)",
+                       "give each endpoint its own endpoint_name, or omit it to let CloudFormation choose one")
+        else:
+            annotations_of(endpoint).add_warning_v2(
+                "cdk-sagemaker-inference:name.endpoint-unique",
+                f"endpoint_name {endpoint_name!r} is also used by {other_path}; if both stacks deploy to the "
+                "same account and Region, the second CreateEndpoint fails. Pin the stacks' env, or use "
+                "distinct names.")
+    taken.setdefault(endpoint_name.lower(), []).append((node_of(endpoint).path, stack))
 
 
 def _environment(stack: Stack) -> tuple[str, str] | None:
