@@ -7,6 +7,18 @@ botocore:
 
     python scripts/gen_instance_types.py           # write the file
     python scripts/gen_instance_types.py --check   # exit 1 (and say what differs) when it is out of date
+
+The resources of each type (vCPUs, memory, accelerators and their memory; what the inference-component
+fit check reads) come from a second documented source: the instance-type reference that the Karpenter
+project generates from EC2's DescribeInstanceTypes (github.com/aws/karpenter-provider-aws,
+``website/content/en/docs/reference/instance-types.md``, Apache-2.0). An ``ml.<type>`` has the hardware
+of the EC2 type of the same name. Download that file and pass it with the commit it came from:
+
+    python scripts/gen_instance_types.py --resources instance-types.md --resources-ref <commit> [--check]
+
+Without ``--resources`` the shipped resources are kept as they are (and not checked).
+Neuron (Inferentia/Trainium) types count devices in ``accelerators`` and NeuronCores in
+``neuron_cores``; their device memory is not in that file and stays unknown (null).
 """
 
 from __future__ import annotations
@@ -46,8 +58,68 @@ def read_ami_versions() -> dict[str, dict[str, str | None]]:
     return found
 
 
+_TYPE_HEADING = re.compile(r"^### `([a-z0-9-]+\.[a-z0-9-]+)`\s*$")
+_ROW = re.compile(r"^\s*\|([^|]+)\|([^|]*)\|\s*$")
+
+
+def parse_resources(text: str, types: list[str]) -> dict[str, dict[str, object]]:
+    """The resources of each ``ml.*`` type in ``types`` whose EC2 type the Karpenter reference lists.
+
+    The reference has one ``### `<type>``` heading per EC2 type, followed by a table of labels
+    (``karpenter.k8s.aws/instance-cpu`` vCPUs, ``instance-memory`` MiB, ``instance-gpu-count``,
+    ``instance-gpu-memory`` MiB per GPU, ``instance-accelerator-count`` Neuron devices) and one of
+    resources (``aws.amazon.com/neuroncore``). A type the file does not list is left out (unknown).
+    """
+    labels: dict[str, dict[str, str]] = {}
+    current: dict[str, str] | None = None
+    for line in text.splitlines():
+        heading = _TYPE_HEADING.match(line)
+        if heading:
+            current = labels.setdefault(heading.group(1), {})
+            continue
+        row = _ROW.match(line)
+        if current is not None and row:
+            current[row.group(1).strip()] = row.group(2).strip()
+    found: dict[str, dict[str, object]] = {}
+    for name in types:
+        ec2 = labels.get(name.removeprefix("ml."))
+        if not ec2 or "karpenter.k8s.aws/instance-cpu" not in ec2:
+            continue
+        gpus = int(ec2.get("karpenter.k8s.aws/instance-gpu-count", "0") or 0)
+        neuron = int(ec2.get("karpenter.k8s.aws/instance-accelerator-count", "0") or 0)
+        per_gpu = int(ec2.get("karpenter.k8s.aws/instance-gpu-memory", "0") or 0)
+        found[name] = {
+            "vcpu": int(ec2["karpenter.k8s.aws/instance-cpu"]),
+            "memory_mib": int(ec2["karpenter.k8s.aws/instance-memory"]),
+            "accelerators": gpus or neuron,
+            "accelerator_kind": "gpu" if gpus else ("neuron" if neuron else None),
+            "accelerator_memory_mib": gpus * per_gpu if gpus and per_gpu else None,
+            "neuron_cores": int(ec2["aws.amazon.com/neuroncore"]) if "aws.amazon.com/neuroncore" in ec2 else None,
+        }
+    return found
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv and argv.index(name) + 1 < len(argv) else None
+
+
+def read_resources(argv: list[str], shapes: dict[str, list[str]]) -> dict[str, object] | None:
+    """The resources block from ``--resources FILE`` (None when not given)."""
+    path = _option(argv, "--resources")
+    if path is None:
+        return None
+    ref = _option(argv, "--resources-ref") or "unknown commit"
+    types = sorted(set(shapes["ProductionVariantInstanceType"]) | set(shapes["TransformInstanceType"]))
+    return {
+        "source": "aws/karpenter-provider-aws website/content/en/docs/reference/instance-types.md at "
+                  f"{ref} (generated from EC2 DescribeInstanceTypes); ml.<type> = the EC2 type <type>",
+        "types": parse_resources(Path(path).read_text(encoding="utf-8"), types),
+    }
+
+
 def main(argv: list[str]) -> int:
     current = read_botocore()
+    resources = read_resources(argv, current)
     if "--check" in argv:
         data = json.loads(TARGET.read_text())
         shipped = data["shapes"]
@@ -58,11 +130,16 @@ def main(argv: list[str]) -> int:
         if data.get("inference_ami_versions") != read_ami_versions():
             drift["inference_ami_versions"] = {"botocore": read_ami_versions(),
                                                "package data": data.get("inference_ami_versions")}
+        if resources is not None and data.get("resources", {}).get("types") != resources["types"]:
+            drift["resources"] = "differ from the given --resources file"
         if drift:
             print(f"{TARGET.name} differs from botocore {botocore.__version__}: {json.dumps(drift, indent=1)}\n"
                   "run python scripts/gen_instance_types.py")
             return 1
         return 0
+    kept = json.loads(TARGET.read_text()).get("resources") if TARGET.exists() else None
+    if resources is not None:
+        resources["generated"] = datetime.date.today().isoformat()
     TARGET.write_text(json.dumps({
         "source": f"botocore {botocore.__version__}, sagemaker/2017-07-24/service-2 shapes {', '.join(SHAPES)}; "
                   "inference AMI accelerators and CUDA versions from ProductionVariant.InferenceAmiVersion's "
@@ -70,6 +147,7 @@ def main(argv: list[str]) -> int:
         "generated": datetime.date.today().isoformat(),
         "shapes": current,
         "inference_ami_versions": read_ami_versions(),
+        **({"resources": resources or kept} if (resources or kept) else {}),
     }, indent=1, sort_keys=True) + "\n")
     print(f"wrote {TARGET} from botocore {botocore.__version__}")
     return 0

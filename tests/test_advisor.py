@@ -16,6 +16,7 @@ import pytest
 import cdk_sagemaker_inference
 from cdk_sagemaker_inference import CONSTRAINTS
 from cdk_sagemaker_inference.advisor import (
+    COMPONENT_CONSTRAINTS,
     IMPLIED_CONSTRAINTS,
     LIMITS,
     HostingOption,
@@ -95,7 +96,8 @@ def test_each_branch_of_the_decision(branch: str, workload: tuple[Any, ...], opt
         assert set(result.ruled_out) == set(HostingOption)
     else:
         assert set(result.ruled_out) == set(HostingOption) - {option}
-        assert [c.id for c in result.constraints] == list(IMPLIED_CONSTRAINTS[option])
+        extra = list(COMPONENT_CONSTRAINTS) if result.inference_components else []
+        assert [c.id for c in result.constraints] == list(IMPLIED_CONSTRAINTS[option]) + extra
 
 
 def test_reasons_name_the_limit_that_rules_an_option_out() -> None:
@@ -206,7 +208,7 @@ def test_json_output_has_everything_a_tool_needs() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["recommendation"] == "serverless" and data["construct"] == "ServerlessEndpoint"
     assert data["workload"] == {"payload_mb": 1, "processing_seconds": 2, "latency": "interactive",
-                                "traffic": "intermittent", "gpu": False}
+                                "traffic": "intermittent", "gpu": False, "models": 1}
     assert set(data["ruled_out"]) == {"realtime", "async", "batch"}
     assert data["limits"]["async"] == {"max_payload_mb": 1024, "max_processing_seconds": 3600,
                                        "constraint": "async.runtime-limits",
@@ -301,7 +303,7 @@ def test_missing_flags_are_asked_for_on_a_terminal() -> None:
     assert "expected one of interactive, near-real-time, offline, got 'soonish'" in prompts
     data = json.loads(out.getvalue())
     assert data["workload"] == {"payload_mb": 2.0, "processing_seconds": 5.0, "latency": "interactive",
-                                "traffic": "sustained", "gpu": False}
+                                "traffic": "sustained", "gpu": False, "models": 1}
     assert data["recommendation"] == "realtime"
 
 

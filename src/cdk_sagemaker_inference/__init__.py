@@ -12,7 +12,7 @@ Constructs
 The resources you declare; each checks its props when it is created.
 
 ``ServerlessEndpoint``, ``RealtimeEndpoint``, ``AsyncEndpoint``, ``BatchTransformJob``,
-``InferenceModel``, ``Endpoint``, ``IEndpoint``
+``InferenceComponentEndpoint``, ``InferenceComponent``, ``InferenceModel``, ``Endpoint``, ``IEndpoint``
 
 Props
 -----
@@ -23,7 +23,8 @@ The settings the constructs take (frozen dataclasses and value classes).
 ``ScheduledCapacity``,
 ``DeploymentGuardrails``, ``BlueGreenUpdate``, ``RollingUpdate``, ``TrafficRouting``,
 ``CapacitySize``, ``AsyncS3Location``, ``BatchTransformInput``, ``BatchTransformOutput``,
-``BatchDataCapture``, ``DataProcessing``, ``NewInputTrigger``
+``BatchDataCapture``, ``DataProcessing``, ``NewInputTrigger``, ``ManagedInstanceScaling``,
+``ComputeRequirements``, ``CopyScaling``, ``ComponentRollingUpdate``, ``ComponentScheduling``
 
 Enums
 -----
@@ -31,8 +32,8 @@ The closed sets of values the props take.
 
 ``Accelerator``, ``AssembleWith``, ``BatchStrategy``, ``CapacityUnit``, ``CaptureMode``,
 ``CompressionType``, ``ContainerMode``, ``EndpointKind``, ``IncludeInferenceResponseIn``,
-``InferenceExecutionMode``, ``JoinSource``, ``ModelPackageSource``, ``RepositoryAccessMode``, ``RoutingStrategy``,
-``SplitType``, ``TrafficRoutingType``, ``TransformDataType``
+``InferenceExecutionMode``, ``JoinSource``, ``ModelPackageSource``, ``PlacementStrategy``, ``RepositoryAccessMode``,
+``RoutingStrategy``, ``ScaleInStrategy``, ``SplitType``, ``TrafficRoutingType``, ``TransformDataType``
 
 Acknowledgments and the migration guard
 ---------------------------------------
@@ -86,10 +87,14 @@ if TYPE_CHECKING:
         CapacitySize,
         CapacityUnit,
         CaptureMode,
+        ComponentRollingUpdate,
+        ComponentScheduling,
         CompressionType,
+        ComputeRequirements,
         ContainerDefinition,
         ContainerImage,
         ContainerMode,
+        CopyScaling,
         DataCapture,
         DataProcessing,
         DeploymentGuardrails,
@@ -97,21 +102,26 @@ if TYPE_CHECKING:
         EndpointKind,
         IEndpoint,
         IncludeInferenceResponseIn,
+        InferenceComponent,
+        InferenceComponentEndpoint,
         InferenceExecutionMode,
         InferenceModel,
         InstanceScaling,
         JoinSource,
+        ManagedInstanceScaling,
         MetricTarget,
         ModelData,
         ModelPackage,
         ModelPackageSource,
         NewInputTrigger,
+        PlacementStrategy,
         ProductionVariant,
         ProvisionedConcurrencyScaling,
         RealtimeEndpoint,
         RepositoryAccessMode,
         RollingUpdate,
         RoutingStrategy,
+        ScaleInStrategy,
         ScheduledCapacity,
         ServerlessEndpoint,
         SplitType,
@@ -131,6 +141,8 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "RealtimeEndpoint",
     "AsyncEndpoint",
     "BatchTransformJob",
+    "InferenceComponentEndpoint",
+    "InferenceComponent",
     "InferenceModel",
     "Endpoint",
     "IEndpoint",
@@ -158,6 +170,11 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "BatchDataCapture",
     "DataProcessing",
     "NewInputTrigger",
+    "ManagedInstanceScaling",
+    "ComputeRequirements",
+    "CopyScaling",
+    "ComponentRollingUpdate",
+    "ComponentScheduling",
     # Enums
     "Accelerator",
     "AssembleWith",
@@ -171,8 +188,10 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "InferenceExecutionMode",
     "JoinSource",
     "ModelPackageSource",
+    "PlacementStrategy",
     "RepositoryAccessMode",
     "RoutingStrategy",
+    "ScaleInStrategy",
     "SplitType",
     "TrafficRoutingType",
     "TransformDataType",

@@ -35,6 +35,11 @@ Traffic ``sustained`` or ``intermittent`` (requests arrive over time):
 8. ``intermittent`` beyond serverless (payload > 4 MB, or a GPU/accelerator) and ``interactive``
    latency → **real-time**;
 9. otherwise (``near-real-time`` or ``offline``) → **async** (scales to zero between bursts).
+
+When the answer is real-time and the model needs an accelerator, the shape is **inference
+components** (``InferenceComponentEndpoint`` + ``InferenceComponent``) if several models share the
+hosting (``models`` > 1: each reserves its accelerators and copies on one fleet) or the traffic is
+intermittent (the only real-time shape that scales to zero instances).
 """
 
 from __future__ import annotations
@@ -179,8 +184,12 @@ class Workload:
     """How requests arrive."""
     gpu: bool = False
     """Whether the model needs a GPU or another accelerator (Inferentia, Trainium, Gaudi). Default: False."""
+    models: int = 1
+    """How many models share the hosting (≥ 1). Default: 1."""
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.models, int) and self.models >= 1):
+            raise ValueError(f"models must be a whole number ≥ 1, got {self.models}")
         if not self.payload_mb > 0:
             raise ValueError(f"payload_mb must be > 0 MB, got {self.payload_mb}")
         if not self.processing_seconds > 0:
@@ -201,18 +210,32 @@ class Recommendation:
     """Why each other option was not chosen."""
     notes: tuple[str, ...] = ()
     """What to watch for with the chosen option."""
+    inference_components: bool = False
+    """Real-time in the inference-component shape (``InferenceComponentEndpoint``)."""
 
     @property
     def constraints(self) -> tuple[Constraint, ...]:
         """The constraint-table rows the chosen option implies (empty when none fits)."""
         if self.option is None:
             return ()
-        return tuple(constraint(c) for c in IMPLIED_CONSTRAINTS[self.option])
+        rows = IMPLIED_CONSTRAINTS[self.option] + (COMPONENT_CONSTRAINTS if self.inference_components else ())
+        return tuple(constraint(c) for c in rows)
+
+    @property
+    def construct(self) -> str | None:
+        """The construct to use (None when none fits)."""
+        if self.option is None:
+            return None
+        return "InferenceComponentEndpoint" if self.inference_components else self.option.construct
 
     @property
     def snippet(self) -> str | None:
         """A construct snippet to paste into a stack, or None when none fits."""
-        return snippet_for(self.option, self.workload) if self.option is not None else None
+        if self.option is None:
+            return None
+        if self.inference_components:
+            return components_snippet(self.workload)
+        return snippet_for(self.option, self.workload)
 
 
 def _mb(value: float) -> str:
@@ -268,12 +291,38 @@ def _context_reason(option: HostingOption, workload: Workload) -> str:
     return "a synchronous endpoint answers in the response, with no S3 round trip"
 
 
+COMPONENT_CONSTRAINTS: tuple[str, ...] = ("component.fit", "component.fit-fleet", "component.scale-from-zero",
+                                           "component.zero-instances-region")
+"""Rows the inference-component shape adds to the real-time ones."""
+
+
 def recommend(workload: Workload) -> Recommendation:
     """The hosting option for ``workload``, following the documented decision (module docstring).
 
-    :param workload: payload size, processing time, latency need, traffic pattern, accelerator.
-        No default.
+    :param workload: payload size, processing time, latency need, traffic pattern, accelerator, number
+        of models. No default.
     """
+    chosen = _recommend(workload)
+    if chosen.option is not HostingOption.REALTIME or not workload.gpu:
+        return chosen
+    reasons: list[str] = []
+    if workload.models > 1:
+        reasons.append(f"{workload.models} models need accelerators: as inference components they share one "
+                       "fleet, each reserving its own accelerators, memory and copies, instead of a fleet each")
+    if workload.traffic is Traffic.INTERMITTENT:
+        reasons.append("intermittent traffic: inference components are the only real-time shape that scales to "
+                       "zero instances (managed instance scaling minimum 0, copies minimum 0, a step policy that "
+                       "wakes the component)")
+    if not reasons:
+        return chosen
+    notes = ("at zero, the first request fails with NoCapacityInvocationFailures while an instance and a copy "
+             "start (minutes); not every Region offers scaling to zero instances",) \
+        if workload.traffic is Traffic.INTERMITTENT else ()
+    return Recommendation(workload=workload, option=chosen.option, reasons=(*chosen.reasons, *reasons),
+                          ruled_out=chosen.ruled_out, notes=(*chosen.notes, *notes), inference_components=True)
+
+
+def _recommend(workload: Workload) -> Recommendation:
     if workload.traffic is Traffic.BATCH:
         if _fits(HostingOption.BATCH, workload):
             notes: tuple[str, ...] = ()
@@ -452,6 +501,40 @@ def snippet_for(option: HostingOption, workload: Workload) -> str:
     return "\n".join([*imports, *_model_lines(workload), *body]) + "\n"
 
 
+def components_snippet(workload: Workload) -> str:
+    """Python for the inference-component shape: an endpoint, and one component per model (scaled to
+    zero for intermittent traffic).
+
+    :param workload: the workload the snippet is for. No default.
+    """
+    zero = workload.traffic is Traffic.INTERMITTENT
+    names = ["ComputeRequirements", "ContainerImage", "CopyScaling", "InferenceComponent",
+             "InferenceComponentEndpoint", "InstanceType", "ManagedInstanceScaling", "ModelData"]
+    lines = [
+        "from aws_cdk import aws_s3 as s3", "",
+        "from cdk_sagemaker_inference import (", *(f"    {n}," for n in names), ")", "",
+        "# In your Stack's __init__ (self is the stack):",
+        'bucket = s3.Bucket.from_bucket_name(self, "ModelBucket", "my-model-bucket")',
+        "endpoint = InferenceComponentEndpoint(",
+        '    self, "Endpoint",',
+        '    instance_type=InstanceType.of("ml.g5.12xlarge"),  # 4 GPUs: room for several models',
+        "    instance_count=1,",
+        f"    managed_scaling=ManagedInstanceScaling(min_instances={0 if zero else 1}, max_instances=2),",
+        ")",
+    ]
+    for index in range(min(workload.models, 3)):
+        lines += [
+            f'InferenceComponent(self, "Model{index}", endpoint=endpoint,',
+            '    image=ContainerImage.from_dlc("djl-inference", "0.33.0-lmi15.0.0-cu128"),',
+            f'    model_data=ModelData.from_bucket(bucket, "model{index}/model.tar.gz"),',
+            "    compute=ComputeRequirements(min_memory_mb=8192, accelerator_devices=1),",
+            f"    copy_scaling=CopyScaling(min_copies={0 if zero else 1}, max_copies=2, "
+            "target_concurrent_requests_per_copy=4),",
+            ")",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- rendering
 def to_json(recommendation: Recommendation) -> dict[str, Any]:
     """A JSON-serialisable dict of ``recommendation`` (the CLI's ``--json`` output).
@@ -467,9 +550,11 @@ def to_json(recommendation: Recommendation) -> dict[str, Any]:
             "latency": workload.latency.value,
             "traffic": workload.traffic.value,
             "gpu": workload.gpu,
+            "models": workload.models,
         },
         "recommendation": option.value if option else None,
-        "construct": option.construct if option else None,
+        "construct": recommendation.construct,
+        "shape": ("inference-components" if recommendation.inference_components else "model") if option else None,
         "reasons": list(recommendation.reasons),
         "notes": list(recommendation.notes),
         "ruled_out": {o.value: why for o, why in recommendation.ruled_out.items()},
@@ -497,7 +582,8 @@ def render_text(recommendation: Recommendation) -> str:
     if option is None:
         lines.append("No single hosting option fits this workload.")
     else:
-        lines.append(f"Recommended: {option.construct} ({option.title})")
+        shape = ", inference components" if recommendation.inference_components else ""
+        lines.append(f"Recommended: {recommendation.construct} ({option.title}{shape})")
     lines += ["", "Why:"] + [f"  - {r}" for r in recommendation.reasons]
     if recommendation.notes:
         lines += ["", "Watch for:"] + [f"  - {n}" for n in recommendation.notes]

@@ -6,7 +6,7 @@ Subcommands:
     Recommend a hosting option (real-time, serverless, async, batch transform) for a workload::
 
         cdk-sagemaker-inference advise --payload-mb 2 --processing-seconds 5 \\
-            --latency interactive --traffic intermittent [--gpu] [--json]
+            --latency interactive --traffic intermittent [--gpu] [--models N] [--json]
 
     Missing flags are asked for when standard input is a terminal; otherwise the command stops
     with an error that names them. Exit codes: 0 a recommendation, 1 no option fits the
@@ -85,8 +85,22 @@ def add_advise_parser(subparsers: Any) -> None:
                              "whole dataset available up front")
     parser.add_argument("--gpu", action="store_true",
                         help="the model needs a GPU or another accelerator (Inferentia, Trainium, Gaudi)")
+    parser.add_argument("--models", type=_whole, default=1, metavar="N",
+                        help="how many models share the hosting (default 1); several accelerated models on "
+                             "real-time hosting are recommended as inference components")
     parser.add_argument("--json", action="store_true", help="print the recommendation as JSON (for tools)")
     parser.set_defaults(handler=run_advise)
+
+
+def _whole(text: str) -> int:
+    """A whole number ≥ 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return value
 
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser)
@@ -160,7 +174,8 @@ def run_advise(args: argparse.Namespace, *, stdin: TextIO | None = None, stdout:
         print(f"cdk-sagemaker-inference advise: error: {error}", file=stderr)
         return EXIT_USAGE
     workload = Workload(payload_mb=args.payload_mb, processing_seconds=args.processing_seconds,
-                        latency=Latency(args.latency), traffic=Traffic(args.traffic), gpu=bool(args.gpu))
+                        latency=Latency(args.latency), traffic=Traffic(args.traffic), gpu=bool(args.gpu),
+                        models=getattr(args, "models", 1) or 1)
     recommendation = recommend(workload)
     if args.json:
         json.dump(to_json(recommendation), stdout, indent=2)

@@ -26,6 +26,7 @@ class Area(enum.Enum):
     SERVERLESS = "Serverless"
     MIGRATION = "Migration and updates"
     REALTIME = "Real-time"
+    COMPONENTS = "Inference components"
     ASYNC = "Async"
     BATCH = "Batch transform"
     MODEL = "Model"
@@ -70,6 +71,7 @@ class Constraint:
 
 
 _E, _W, _D, _API = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT, Severity.BY_DESIGN
+_IC = Area.COMPONENTS
 _S, _M, _R, _A, _B, _MO, _AS, _P = (
     Area.SERVERLESS,
     Area.MIGRATION,
@@ -181,6 +183,17 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "while the endpoint retains variant properties, a changed InitialInstanceCount of an existing "
                "variant is not applied (the running count is kept)",
                "BC UpdateEndpointInput.RetainAllVariantProperties, ExcludeRetainedVariantProperties"),
+    Constraint("migration.component-shape", _M, "endpoint",
+               "an endpoint moved in place between the model-based and the inference-component shape is reported "
+               "as unverified (no documentation says UpdateEndpoint accepts or refuses it)",
+               "BC UpdateEndpoint, CreateEndpointConfigInput (the two shapes); this library's guard", severity=_W),
+    Constraint("migration.component-removed", _M, "InferenceComponent",
+               "removing a component deletes it: callers that pass its InferenceComponentName fail",
+               "CFN resource deletion; BCR InvokeEndpointInput.InferenceComponentName"),
+    Constraint("migration.component-moved", _M, "InferenceComponent",
+               "a component's endpoint, variant or name changed in place is reported as unverified",
+               "CFN AWS::SageMaker::InferenceComponent (no create-only property); BC UpdateInferenceComponentInput "
+               "(no EndpointName, VariantName or new name)", severity=_W),
     Constraint("migration.unverified", _M, "endpoint",
                "a change the documentation leaves open is reported as unverified (never as safe), without failing",
                "this library's guard (no source says whether SageMaker accepts it)", severity=_W),
@@ -368,7 +381,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("realtime.runtime-limits", _R, "invocations", "6 MB payload; the container answers within 60 s",
                "BCR InvokeEndpointInput.Body", severity=_D),
     Constraint("autoscaling.min-capacity", _R, "autoscaling.min_capacity",
-               "1 ≤ min_capacity ≤ max_capacity (only async endpoints may scale to 0)",
+               "1 ≤ min_capacity ≤ max_capacity (async endpoints and inference components may scale to 0: InferenceComponentEndpoint)",
                "DG:endpoint-auto-scaling-add-policy", minimum=1),
     # ------------------------------------------------------------------ Async
     Constraint("async.output-path", _A, "output_location / failure_location",
@@ -491,6 +504,114 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "the input bucket sends events to EventBridge; outputs are not written under the watched input "
                "prefix (each run would start another)",
                "S3 UG EventBridge (enable Amazon EventBridge notifications)"),
+    # ------------------------------------------------------------------ Inference components
+    Constraint("component.endpoint-shape", _IC, "InferenceComponentEndpoint",
+               "the variant has an instance type and count and no model; the execution role, VPC and network "
+               "isolation are on the endpoint config; ManagedInstanceScaling and RoutingConfig on the variant",
+               "BC CreateEndpointConfigInput.ExecutionRoleArn, ProductionVariant; DG:realtime-endpoints-deploy-models",
+               severity=_API),
+    Constraint("component.instance-based", _IC, "InferenceComponentEndpoint",
+               "inference components run on instance-based real-time endpoints only (not serverless; async: "
+               "not documented)", "DG:realtime-endpoints-deploy-models", severity=_API),
+    Constraint("name.component", _IC, "component_name",
+               "≤ 63 characters of a-z, A-Z, 0-9 and '-', starting and ending with a letter or digit",
+               "BC InferenceComponentName; CFN AWS::SageMaker::InferenceComponent InferenceComponentName",
+               pattern=MODEL_NAME_PATTERN, max_length=63),
+    Constraint("component.specification", _IC, "model / image / base_component",
+               "exactly one of: a model (ModelName), an image with optional artifacts (Container), or a base "
+               "component with adapter artifacts (BaseInferenceComponentName + Container.ArtifactUrl)",
+               "BC InferenceComponentSpecification (ModelName, Container, BaseInferenceComponentName)"),
+    Constraint("component.artifact", _IC, "model_data",
+               "one .tar.gz object: (https|s3)://bucket/key, ≤ 1024 characters (no uncompressed prefix)",
+               "BC InferenceComponentContainerSpecification.ArtifactUrl (\"a single gzip compressed tar archive\"); "
+               "CFN Url", pattern=S3_URI_PATTERN, max_length=1024),
+    Constraint("component.environment", _IC, "environment",
+               "≤ 16 entries; keys match ^[a-zA-Z_][a-zA-Z0-9_]*$ (≤ 1024 characters); values ≤ 1024 characters",
+               "CFN AWS::SageMaker::InferenceComponent EnvironmentMap (maxProperties 16; the API allows 100)",
+               maximum=16, pattern=ENV_KEY_PATTERN, max_length=1024),
+    Constraint("component.cpu-cores", _IC, "compute.cpu_cores", "≥ 0.25 CPU cores (fractions allowed)",
+               "BC InferenceComponentComputeResourceRequirements.NumberOfCpuCoresRequired; CFN NumberOfCpuCores",
+               minimum=0.25),
+    Constraint("component.accelerators", _IC, "compute.accelerator_devices", "≥ 1 accelerator device",
+               "BC InferenceComponentComputeResourceRequirements.NumberOfAcceleratorDevicesRequired",
+               minimum=1),
+    Constraint("component.memory", _IC, "compute.min_memory_mb / max_memory_mb",
+               "min_memory_mb required, ≥ 128 MB; max_memory_mb ≥ 128 MB",
+               "BC InferenceComponentComputeResourceRequirements.MinMemoryRequiredInMb (required), "
+               "MaxMemoryRequiredInMb", minimum=128, unit="MB"),
+    Constraint("component.memory-order", _IC, "compute.max_memory_mb",
+               "max_memory_mb ≥ min_memory_mb (a maximum below the reservation is never used)",
+               "BC InferenceComponentComputeResourceRequirements (min is reserved, max is the ceiling)",
+               severity=_W),
+    Constraint("component.adapter", _IC, "base_component",
+               "an adapter has no compute requirements, copies or copy autoscaling of its own (it uses its base's); "
+               "its base is a component on the same endpoint, created before it",
+               "BC InferenceComponentSpecification.BaseInferenceComponentName, ComputeResourceRequirements "
+               "(\"omit ... for an adapter\")"),
+    Constraint("component.compute-required", _IC, "compute",
+               "a component that is not an adapter reserves compute (min_memory_mb at least)",
+               "BC InferenceComponentComputeResourceRequirements.MinMemoryRequiredInMb (required); "
+               "DG:realtime-endpoints-deploy-models"),
+    Constraint("component.startup-timeout", _IC, "model_data_download_timeout / container_startup_health_check_timeout",
+               "60–3600 seconds each", "BC InferenceComponentStartupParameters; CFN StartupParameterTimeoutInSeconds",
+               minimum=60, maximum=3600, unit="s"),
+    Constraint("component.copy-count", _IC, "copy_count",
+               "≥ 1 when the component is created (the schema allows 0, the service refuses it)",
+               "BC InferenceComponentRuntimeConfig.CopyCount; DG:realtime-endpoints-deploy-models", minimum=1),
+    Constraint("component.copy-scaling", _IC, "copy_scaling",
+               "min_copies ≥ 0, max_copies ≥ 1 and ≥ min_copies; target values > 0; scalable target "
+               "inference-component/<name>, dimension sagemaker:inference-component:DesiredCopyCount",
+               "AAS RegisterScalableTarget (MinCapacity ≤ MaxCapacity), ScalableDimension; "
+               "DG:endpoint-auto-scaling-zero-instances", minimum=0),
+    Constraint("component.scale-from-zero", _IC, "copy_scaling.min_copies = 0",
+               "target tracking never adds the first copy: a step-scaling policy fired by an alarm on "
+               "NoCapacityInvocationFailures (dimension InferenceComponentName) does; the library adds both",
+               "DG:endpoint-auto-scaling-zero-instances", severity=_API),
+    Constraint("component.managed-scaling", _IC, "managed_scaling",
+               "min_instances ≥ 0, max_instances ≥ 1; Status ENABLED",
+               "BC ProductionVariantManagedInstanceScaling; CFN ManagedInstanceScaling", minimum=0),
+    Constraint("component.managed-scaling-order", _IC, "managed_scaling",
+               "min_instances ≤ initial instance_count ≤ max_instances",
+               "BC ProductionVariantManagedInstanceScaling (the range the endpoint scales within)", severity=_W),
+    Constraint("component.scale-in-policy", _IC, "managed_scaling.scale_in_*",
+               "strategy IDLE_RELEASE or CONSOLIDATION; cooldown 5–1440 minutes; maximum step 1–100 instances",
+               "BC ProductionVariantManagedInstanceScalingScaleInPolicy"),
+    Constraint("component.zero-instances-region", _IC, "managed_scaling.min_instances = 0",
+               "scaling to zero instances is not offered in every Region; instances reach 0 only when every "
+               "component's copies can (min_copies = 0)", "DG:endpoint-auto-scaling-zero-instances",
+               severity=_W),
+    Constraint("component.rolling-update", _IC, "deployment",
+               "maximum batch COPY_COUNT or CAPACITY_PERCENT, value ≥ 1 (percent ≤ 100); wait 0–3600 s; "
+               "maximum execution timeout 600–28800 s; 1–10 rollback alarms",
+               "BC InferenceComponentDeploymentConfig, InferenceComponentRollingUpdatePolicy, "
+               "InferenceComponentCapacitySize, AutoRollbackConfig"),
+    Constraint("component.scheduling", _IC, "scheduling",
+               "placement SPREAD or BINPACK; maximum Availability Zone imbalance 0–100 copies",
+               "BC InferenceComponentSchedulingConfig, InferenceComponentAvailabilityZoneBalance; CFN "
+               "InferenceComponentSchedulingConfig (both required)", minimum=0, maximum=100),
+    Constraint("component.fit", _IC, "compute",
+               "the reservation fits one instance of the endpoint's type: accelerator devices, CPU cores and "
+               "memory no more than the type has", "DG:realtime-endpoints-deploy-models (a copy runs on one "
+               "instance); instance resources from EC2 DescribeInstanceTypes (package data)"),
+    Constraint("component.fit-margin", _IC, "compute",
+               "the instance keeps CPU and memory for SageMaker's own processes: a reservation within 10 % of "
+               "the nominal vCPUs or memory may not be schedulable (no documented figure)",
+               "DG:realtime-endpoints-deploy-models (resources are reserved from the instance)", severity=_W),
+    Constraint("component.fit-accelerator-kind", _IC, "compute",
+               "accelerator devices need an accelerated instance type; a component without accelerators on a "
+               "GPU/Neuron type leaves the accelerators idle", "DG:realtime-endpoints-deploy-models",
+               severity=_W),
+    Constraint("component.fit-fleet", _IC, "copy_scaling.max_copies",
+               "the copies of all components at their maximum fit the fleet at its maximum instance count",
+               "DG:realtime-endpoints-deploy-models (copies are placed on the endpoint's instances)",
+               severity=_W),
+    Constraint("component.fit-unknown", _IC, "instance_type",
+               "an instance type the package's resource data does not list is not fit-checked (info)",
+               "package data (instance_types.json resources)", severity=_W),
+    Constraint("component.invocation", _IC, "grant_invoke",
+               "callers pass InferenceComponentName to InvokeEndpoint; IAM authorizes sagemaker:InvokeEndpoint on "
+               "the endpoint; deleting an endpoint does not delete its components",
+               "BCR InvokeEndpointInput.InferenceComponentName; DG:realtime-endpoints-deploy-models", severity=_D),
     # ------------------------------------------------------------------ Model
     Constraint("model.role-arn", _MO, "role", "an IAM role (least-privilege role created by default)",
                "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", severity=_API),

@@ -14,6 +14,7 @@ import enum
 import functools
 import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -89,6 +90,42 @@ def inference_ami_cuda(version: str) -> tuple[int, int] | None:
         return None
     major, _, minor = str(text).partition(".")
     return int(major), int(minor or 0)
+
+
+@dataclass(frozen=True)
+class InstanceResources:
+    """What one instance of a type has (the data's ``resources`` column; see :func:`resources_of`)."""
+
+    vcpu: int
+    memory_mib: int
+    accelerators: int
+    """GPUs, or Neuron devices (Inferentia/Trainium chips); 0 for CPU-only types."""
+    accelerator_kind: Accelerator
+    accelerator_memory_mib: int | None
+    """Total accelerator memory as EC2 reports it; None where the source does not give it (Neuron)."""
+    neuron_cores: int | None
+    """NeuronCores of a Neuron type (two per Inferentia2/Trainium device); None otherwise."""
+
+
+@functools.cache
+def resources_of(name: str) -> InstanceResources | None:
+    """The resources of an instance type, or None when the package data does not list the type (the
+    fit checks then report "not checked" instead of guessing)."""
+    row = (instance_type_data().get("resources", {}).get("types") or {}).get(name)
+    if not row:
+        return None
+    kind = {"gpu": Accelerator.GPU, "neuron": Accelerator.NEURON}.get(row.get("accelerator_kind") or "",
+                                                                      Accelerator.NONE)
+    return InstanceResources(vcpu=int(row["vcpu"]), memory_mib=int(row["memory_mib"]),
+                             accelerators=int(row["accelerators"]), accelerator_kind=kind,
+                             accelerator_memory_mib=row.get("accelerator_memory_mib"),
+                             neuron_cores=row.get("neuron_cores"))
+
+
+def resources_source() -> str:
+    """Where the ``resources`` column comes from, with its date."""
+    block = instance_type_data().get("resources", {})
+    return f"{block.get('source', 'no source')}, generated {block.get('generated', '?')}"
 
 
 def family_of(name: str) -> str | None:

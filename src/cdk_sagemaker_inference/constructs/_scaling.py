@@ -12,6 +12,7 @@ from .endpoint import EndpointBase
 
 INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount"
 PROVISIONED_CONCURRENCY = "sagemaker:variant:DesiredProvisionedConcurrency"
+COPY_COUNT = "sagemaker:inference-component:DesiredCopyCount"
 _SERVICE_LINKED_ROLE = (
     "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
     "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
@@ -36,17 +37,25 @@ def variant_scalable_target(
     registers the target (and its policies, which ``Ref`` it) after the endpoint exists and removes
     them before the endpoint: no ``DependsOn`` is needed.
     """
+    return sagemaker_scalable_target(scope, construct_id, resource_id=f"endpoint/{endpoint.endpoint_name}/variant/"
+                                     f"{variant_name}", dimension=dimension, min_capacity=min_capacity,
+                                     max_capacity=max_capacity)
+
+
+def sagemaker_scalable_target(scope: Construct, construct_id: str, *, resource_id: str, dimension: str,
+                              min_capacity: int, max_capacity: int) -> appscaling.ScalableTarget:
+    """A SageMaker scalable target (a variant, or ``inference-component/<name>``) on Application Auto
+    Scaling's service-linked role (see :func:`variant_scalable_target`)."""
     role = stack_singleton(stack_of(scope), "SageMakerAutoScalingServiceLinkedRole", _import_service_linked_role)
-    target = appscaling.ScalableTarget(
+    return appscaling.ScalableTarget(
         scope, construct_id,
         service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
-        resource_id=f"endpoint/{endpoint.endpoint_name}/variant/{variant_name}",
+        resource_id=resource_id,
         scalable_dimension=dimension,
         min_capacity=min_capacity,
         max_capacity=max_capacity,
         role=role,
     )
-    return target
 
 
 def _import_service_linked_role(stack: Stack, construct_id: str) -> iam.IRole:

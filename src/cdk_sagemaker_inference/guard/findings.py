@@ -73,6 +73,9 @@ class UnsafeChange(enum.Enum):
     SERVERLESS_SCALED_TO_INSTANCE = "serverless-scaled-to-instance"
     SCALED_FLEET_RESET = "scaled-fleet-reset"
     RETAINED_COUNT_CHANGE = "retained-count-change"
+    ENDPOINT_SHAPE_CHANGED = "endpoint-shape-changed"
+    COMPONENT_REMOVED = "component-removed"
+    COMPONENT_MOVED = "component-moved"
 
     @property
     def verdict(self) -> Verdict:
@@ -95,6 +98,9 @@ _VERDICTS = {
     UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE: Verdict.UNVERIFIED,
     UnsafeChange.SCALED_FLEET_RESET: Verdict.UNSAFE,
     UnsafeChange.RETAINED_COUNT_CHANGE: Verdict.UNSAFE,
+    UnsafeChange.ENDPOINT_SHAPE_CHANGED: Verdict.UNVERIFIED,
+    UnsafeChange.COMPONENT_REMOVED: Verdict.UNSAFE,
+    UnsafeChange.COMPONENT_MOVED: Verdict.UNVERIFIED,
 }
 
 _RULES = {
@@ -107,6 +113,9 @@ _RULES = {
     UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE: "migration.unverified",
     UnsafeChange.SCALED_FLEET_RESET: "migration.scaled-fleet-reset",
     UnsafeChange.RETAINED_COUNT_CHANGE: "migration.retained-count",
+    UnsafeChange.ENDPOINT_SHAPE_CHANGED: "migration.component-shape",
+    UnsafeChange.COMPONENT_REMOVED: "migration.component-removed",
+    UnsafeChange.COMPONENT_MOVED: "migration.component-moved",
 }
 
 
@@ -137,6 +146,9 @@ class EndpointState:
     """RetainAllVariantProperties without DesiredInstanceCount in ExcludeRetainedVariantProperties."""
     config: str = ""
     """The endpoint config's properties as canonical JSON: a different one is an UpdateEndpoint."""
+    shape: str = "model"
+    """``model`` (each variant names a model) or ``inference-components`` (no model, an execution role on
+    the config: the components bring the models)."""
 
     @property
     def display_name(self) -> str:
@@ -244,6 +256,54 @@ def config_kind(config_properties: Mapping[str, Any] | None) -> str | None:
     return "async" if "AsyncInferenceConfig" in config_properties else "realtime"
 
 
+_COMPONENT = "AWS::SageMaker::InferenceComponent"
+
+
+def config_shape(config_properties: Mapping[str, Any] | None) -> str:
+    """``inference-components`` for a config whose variants name no model and which has an execution role
+    (``CreateEndpointConfig`` for inference components), else ``model``."""
+    props = config_properties or {}
+    variants = [v for v in props.get("ProductionVariants") or [] if isinstance(v, Mapping)]
+    if variants and "ExecutionRoleArn" in props and not any("ModelName" in v for v in variants):
+        return "inference-components"
+    return "model"
+
+
+def components_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
+    """Every inference component of a template by logical id, as a state the verdict table compares
+    (kind ``inference-component``; ``endpoint_name`` holds what places it: endpoint, variant and name)."""
+    resources: Mapping[str, Any] = template.get("Resources", {}) or {}
+    found: dict[str, EndpointState] = {}
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, Mapping) or resource.get("Type") != _COMPONENT:
+            continue
+        props = resource.get("Properties") or {}
+        name = props.get("InferenceComponentName")
+        found[logical_id] = EndpointState(
+            logical_id=logical_id, kind="inference-component", endpoint_name=name,
+            config=json.dumps({"EndpointName": props.get("EndpointName"), "VariantName": props.get("VariantName"),
+                               "InferenceComponentName": name}, sort_keys=True, default=str))
+    return found
+
+
+def _component_changes(before: EndpointState, after: EndpointState | None, stack: str) -> list[Finding]:
+    """A component removed (deleted, callers naming it fail) or placed elsewhere (unverified)."""
+    if after is None:
+        return [_finding(
+            UnsafeChange.COMPONENT_REMOVED, stack, before, None,
+            "the inference component is no longer in the template: CloudFormation deletes it, and callers that "
+            "pass its InferenceComponentName fail",
+            "keep the construct (same id), or acknowledge the deletion with acknowledge_unsafe_change(...)")]
+    if before.config != after.config:
+        return [_finding(
+            UnsafeChange.COMPONENT_MOVED, stack, before, after,
+            "its endpoint, variant or name changes: the CloudFormation schema marks no property create-only, and "
+            "UpdateInferenceComponent takes none of these fields, so whether the component is moved, renamed, "
+            "replaced or refused is not documented",
+            "to be sure: define a new component (new construct id and name), move callers, then remove the old one")]
+    return []
+
+
 def _registered(resources: Mapping[str, Any], logical_id: str, endpoint_name: Any, dimension: str) -> frozenset[str]:
     """Variants of the endpoint that a ScalableTarget on ``dimension`` registers."""
     found: set[str] = set()
@@ -321,6 +381,7 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
             is_async=is_async,
             retains_counts=props.get("RetainAllVariantProperties") is True and "DesiredInstanceCount" not in excluded,
             config=json.dumps(_expanded(config_props, resources), sort_keys=True, default=str),
+            shape=config_shape(config_props) if config_props is not None else str(metadata.get("shape", "model")),
         )
     return found
 
@@ -416,6 +477,13 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
             f"instance type ({old.instance_type} -> {new_variant.instance_type}) fails",
             "deploy without autoscaling on that variant first, then change the instance type, then "
             "re-enable autoscaling (or use a new variant name)"))
+    if before.kind == after.kind == "realtime" and before.shape != after.shape:
+        found.append(_finding(
+            UnsafeChange.ENDPOINT_SHAPE_CHANGED, stack, before, after,
+            f"the endpoint changes from the {before.shape}-based to the {after.shape}-based shape in place: the "
+            "documentation does not say whether UpdateEndpoint moves an endpoint between the two",
+            "to be sure: create the new shape as a new endpoint (new construct id and endpoint_name), move callers, "
+            "then remove the old one"))
     found += _capacity_changes(before, after, stack)
     if json.dumps(before.endpoint_name, sort_keys=True) != json.dumps(after.endpoint_name, sort_keys=True):
         found.append(_finding(
@@ -479,11 +547,14 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
         before_all = endpoints_of(previous or {})
         after_all = endpoints_of(new or {})
         acknowledgments = acknowledgments_of(new or {})
-        for logical_id, before in before_all.items():
-            after = after_all.get(logical_id)
-            if after is None and before.literal_name:
+        components_after = components_of(new or {})
+        pending = [(before, after_all.get(logical_id), _changes) for logical_id, before in before_all.items()]
+        pending += [(before, components_after.get(logical_id), _component_changes)
+                    for logical_id, before in components_of(previous or {}).items()]
+        for before, after, changes in pending:
+            if after is None and before.literal_name and before.kind != "inference-component":
                 removed_names[before.literal_name] = (stack, before)
-            for item in _changes(before, after, stack):
+            for item in changes(before, after, stack):
                 reason = next((a.reason for a in acknowledgments if a.covers(item, before, after)), None)
                 if reason is not None and item.change.acknowledgeable:
                     if include_acknowledged:

@@ -113,8 +113,8 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
         check.fail("realtime.instance-count", f"{prefix}instance_count", None, "is required",
                    "pass instance_count ≥ 1 (2 or more for Availability Zone redundancy)")
     check.number("realtime.instance-count", f"{prefix}instance_count", variant.instance_count,
-                 fix="run at least 1 instance (2 or more for Availability Zone redundancy); only async "
-                 "endpoints scale to zero")
+                 fix="run at least 1 instance (2 or more for Availability Zone redundancy); async "
+                 "endpoints and InferenceComponentEndpoint scale to zero")
     check.number("realtime.variant-weight", f"{prefix}initial_weight", variant.initial_weight, integer=False,
                  fix="use a weight ≥ 0: traffic is split by weight / sum of weights (0 sends no traffic)")
     if (check.number("realtime.volume-size", f"{prefix}volume_size_gb", variant.volume_size_gb)
@@ -145,7 +145,8 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
                    variant.managed_instance_scaling,
                    "managed instance scaling is accepted only for inference-component endpoints: "
                    "CreateEndpointConfig fails for model-based variants",
-                   "drop managed_instance_scaling and use autoscaling=InstanceScaling(...) (Application Auto Scaling)")
+                   "drop managed_instance_scaling and use autoscaling=InstanceScaling(...) (Application Auto Scaling), "
+                   "or host the model as an InferenceComponent on an InferenceComponentEndpoint")
     if variant.scaling is not None:
         if type_ok:
             check_autoscaling_instance_type(check, f"{prefix}instance_type", variant.instance_type)
@@ -154,7 +155,7 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
 
 def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
     low_ok = check.number("autoscaling.min-capacity", f"{field}.min_capacity", scaling.min_capacity,
-                          fix="use min_capacity ≥ 1 (only async endpoints scale to zero)")
+                          fix="use min_capacity ≥ 1 (async endpoints and InferenceComponentEndpoint scale to zero)")
     high_ok = check.number("autoscaling.min-capacity", f"{field}.max_capacity", scaling.max_capacity,
                            fix="use max_capacity ≥ 1 and ≥ min_capacity")
     low, high = _known_int(scaling.min_capacity), _known_int(scaling.max_capacity)
@@ -193,7 +194,7 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
                        "give min_capacity and/or max_capacity for the scheduled action")
             continue
         ok_low = check.number("autoscaling.min-capacity", f"{where}.min_capacity", s_low,
-                              fix="use min_capacity ≥ 1 (only async endpoints scale to zero)")
+                              fix="use min_capacity ≥ 1 (async endpoints and InferenceComponentEndpoint scale to zero)")
         ok_high = check.number("autoscaling.min-capacity", f"{where}.max_capacity", s_high,
                                fix="use max_capacity ≥ 1 and ≥ min_capacity")
         a, b = _known_int(s_low), _known_int(s_high)
