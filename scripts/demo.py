@@ -20,6 +20,7 @@ no AWS account and touches none. Exits non-zero with a readable message on failu
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -98,6 +99,7 @@ def main() -> int:
                 timings,
                 lambda: cdk(["synth", "--quiet"], app_dir=ROOT, env=server.env(), timeout=600),
             )
+            not_deployed = components_summary(ROOT / "cdk.out" / "ComponentInference.template.json")
             timed("cdk bootstrap", timings, lambda: bootstrap(server, ROOT))
             arn = timed("register a Model Registry version", timings, lambda: register_demo_version(server))
             print(f"    {arn} (Approved)", flush=True)
@@ -119,6 +121,10 @@ def main() -> int:
     print("Deployed to the emulator:")
     print(format_deployment(deployment))
     print()
+    print("Synthesized and checked, not deployed (the emulator models no inference components and refuses a "
+          "variant without a model):")
+    print(not_deployed)
+    print()
     print("Wall time per phase:")
     for name, seconds in timings.items():
         print(f"  {name:<34} {seconds:6.1f} s")
@@ -132,6 +138,35 @@ def main() -> int:
         )
         return 1
     return 0
+
+
+def components_summary(template_path: Path) -> str:
+    """What the ComponentInference stack's synthesized template declares (the emulator cannot deploy it)."""
+    if not template_path.is_file():
+        return f"  {template_path.name}: not synthesized"
+    resources = json.loads(template_path.read_text(encoding="utf-8"))["Resources"]
+    components = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::SageMaker::InferenceComponent"]
+    configs = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::SageMaker::EndpointConfig"]
+    targets = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"]
+    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
+              and r["Properties"].get("MetricName") == "NoCapacityInvocationFailures"]
+    lines = ["  stack ComponentInference (cdk.out/ComponentInference.template.json):"]
+    for config in configs:
+        variant = config["ProductionVariants"][0]
+        managed = variant.get("ManagedInstanceScaling", {})
+        lines.append(f"    endpoint: {variant['InstanceType']}, {variant['InitialInstanceCount']} instance(s) at "
+                     f"first deploy, managed scaling {managed.get('MinInstanceCount')}–{managed.get('MaxInstanceCount')}"
+                     f" instances, no model on the variant")
+    for component in components:
+        spec = component["Specification"]
+        what = (f"adapter of {spec['BaseInferenceComponentName']}" if "BaseInferenceComponentName" in spec else
+                f"{spec.get('ComputeResourceRequirements', {}).get('NumberOfAcceleratorDevicesRequired', 0)} GPU(s), "
+                f"{spec.get('ComputeResourceRequirements', {}).get('MinMemoryRequiredInMb')} MB per copy")
+        lines.append(f"    component {component['InferenceComponentName']}: {what}")
+    for target in targets:
+        lines.append(f"    copies of {target['ResourceId']}: {target['MinCapacity']}–{target['MaxCapacity']}")
+    lines.append(f"    wake-from-zero alarms on NoCapacityInvocationFailures: {len(alarms)}")
+    return "\n".join(lines)
 
 
 def _started(server: MotoServer) -> MotoServer:

@@ -538,3 +538,41 @@ def test_the_advisors_component_snippet_synthesizes() -> None:
     assert len(resources_in(template, "AWS::SageMaker::InferenceComponent")) == 2
     assert len(resources_in(template, "AWS::CloudWatch::Alarm")) == 2  # one wake-from-zero alarm each
     assert cfn_lint_errors(template) == []
+
+
+# -- the README's example ------------------------------------------------------------------------------------------
+def test_the_readme_example_scales_to_zero_with_all_four_pieces(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import shutil
+
+    from helpers import ROOT
+
+    block = next(b for b in re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.DOTALL)
+                 if "InferenceComponentEndpoint(" in b)
+    shutil.copy(ROOT / "stacks" / "assets" / "model.tar.gz", tmp_path / "model.tar.gz")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CDK_OUTDIR", str(tmp_path / "cdk.out"))
+    exec(compile(block, "README inference components", "exec"), {"__name__": "readme_components"})
+    template = json.loads((tmp_path / "cdk.out" / "SharedGpus.template.json").read_text())
+    config = next(iter(resources_in(template, "AWS::SageMaker::EndpointConfig").values()))
+    assert config["Properties"]["ProductionVariants"][0]["ManagedInstanceScaling"]["MinInstanceCount"] == 0
+    targets = resources_in(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    assert [t["Properties"]["MinCapacity"] for t in targets.values()] == [0]
+    kinds = sorted(p["Properties"]["PolicyType"] for p in resources_in(
+        template, "AWS::ApplicationAutoScaling::ScalingPolicy").values())
+    assert kinds == ["StepScaling", "TargetTrackingScaling"]
+    alarms = resources_in(template, "AWS::CloudWatch::Alarm")
+    assert [a["Properties"]["MetricName"] for a in alarms.values()] == ["NoCapacityInvocationFailures"]
+    assert cfn_lint_errors(template) == []
+
+
+def test_the_example_apps_component_stack_is_nag_clean_and_lints() -> None:
+    from helpers import new_app
+    from stacks.components_stack import ComponentsStack
+
+    app = new_app()
+    stack = ComponentsStack(app, "ComponentInference")
+    template = template_of(stack).to_json()
+    assert len(resources_in(template, "AWS::SageMaker::InferenceComponent")) == 3
+    assert cfn_lint_errors(template) == []
+    assert nag_findings(stack) == []
