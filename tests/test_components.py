@@ -552,8 +552,9 @@ def test_the_readme_example_scales_to_zero_with_all_four_pieces(tmp_path: Any, m
     shutil.copy(ROOT / "stacks" / "assets" / "model.tar.gz", tmp_path / "model.tar.gz")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CDK_OUTDIR", str(tmp_path / "cdk.out"))
-    exec(compile(block, "README inference components", "exec"), {"__name__": "readme_components"})
-    template = json.loads((tmp_path / "cdk.out" / "SharedGpus.template.json").read_text())
+    namespace: dict[str, Any] = {"__name__": "readme_components"}
+    exec(compile(block, "README inference components", "exec"), namespace)
+    template = namespace["app"].synth().get_stack_by_name("SharedGpus").template
     config = next(iter(resources_in(template, "AWS::SageMaker::EndpointConfig").values()))
     assert config["Properties"]["ProductionVariants"][0]["ManagedInstanceScaling"]["MinInstanceCount"] == 0
     targets = resources_in(template, "AWS::ApplicationAutoScaling::ScalableTarget")
