@@ -577,3 +577,47 @@ def test_the_example_apps_component_stack_is_nag_clean_and_lints() -> None:
     assert len(resources_in(template, "AWS::SageMaker::InferenceComponent")) == 3
     assert cfn_lint_errors(template) == []
     assert nag_findings(stack) == []
+
+
+# -- botocore's service model as the oracle ------------------------------------------------------------------------
+def _api_params(value: Any, key: str = "") -> Any:
+    """Template values as API parameters: tokens (Fn::GetAtt, Ref) become a valid literal (a role ARN for
+    ``*Arn`` fields, a name otherwise)."""
+    if isinstance(value, dict):
+        if set(value) & {"Fn::GetAtt", "Ref", "Fn::Join", "Fn::Sub"}:
+            return "arn:aws:iam::123456789012:role/resolved-at-deploy" if key.endswith("Arn") else "resolved-at-deploy"
+        return {k: _api_params(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_api_params(v, key) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("build", ["scale_to_zero", "full"])
+def test_rendered_resources_are_valid_create_calls_for_botocore(build: str) -> None:
+    """Every rendered component is a valid CreateInferenceComponent input and the endpoint config a valid
+    CreateEndpointConfig input, by botocore's own parameter validation (the shapes the service model ships)."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    if build == "scale_to_zero":
+        stack, *_ = scale_to_zero_stack()
+    else:
+        stack = new_stack()
+        ep = endpoint(stack, managed_scaling=ManagedInstanceScaling(
+            max_instances=3, scale_in_strategy=ScaleInStrategy.IDLE_RELEASE, scale_in_cooldown=Duration.minutes(5)))
+        component(stack, ep, copy_count=2, data_cache=False,
+                  scheduling=ComponentScheduling(placement=PlacementStrategy.SPREAD, max_az_imbalance=0),
+                  deployment=ComponentRollingUpdate(batch_copies=1, maximum_execution_timeout=Duration.minutes(10)),
+                  model_data_download_timeout=Duration.seconds(60))
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    validator = ParamValidator()
+    template = template_of(stack).to_json()
+    for resource in resources_in(template, "AWS::SageMaker::InferenceComponent").values():
+        params = _api_params(resource["Properties"])
+        params.pop("DeploymentConfig", None)  # UpdateInferenceComponent's field, not CreateInferenceComponent's
+        report = validator.validate(params, model.operation_model("CreateInferenceComponent").input_shape)
+        assert not report.has_errors(), report.generate_report()
+    for resource in resources_in(template, "AWS::SageMaker::EndpointConfig").values():
+        params = {"EndpointConfigName": "c", **_api_params(resource["Properties"])}
+        report = validator.validate(params, model.operation_model("CreateEndpointConfig").input_shape)
+        assert not report.has_errors(), report.generate_report()
