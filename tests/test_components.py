@@ -111,6 +111,8 @@ def test_managed_scaling_and_its_scale_in_policy_render() -> None:
     (ManagedInstanceScaling(max_instances=2, scale_in_cooldown=Duration.minutes(2)), "component.scale-in-policy",
      "between 5 and 1440"),
     (ManagedInstanceScaling(max_instances=2, scale_in_max_step=101), "component.scale-in-policy", "between 1 and 100"),
+    (ManagedInstanceScaling(max_instances=2, scale_in_cooldown=Duration.seconds(390)), "component.scale-in-policy",
+     "must be a whole number"),
 ])
 def test_managed_scaling_limits_are_refused_with_the_range(scaling: ManagedInstanceScaling, rule: str,
                                                            text: str) -> None:
@@ -135,6 +137,21 @@ def test_a_managed_range_that_excludes_the_initial_count_warns() -> None:
     endpoint(stack, instance_count=3, managed_scaling=ManagedInstanceScaling(min_instances=1, max_instances=2))
     assert any("component.managed-scaling-order" in w and "outside the managed range" in w
                for w in warnings_of(stack))
+
+
+def test_a_managed_minimum_above_the_maximum_warns() -> None:
+    stack = new_stack()
+    endpoint(stack, managed_scaling=ManagedInstanceScaling(min_instances=3, max_instances=2))
+    assert any("component.managed-scaling-order" in w and "greater than max_instances" in w
+               for w in warnings_of(stack))
+
+
+def test_subnets_without_a_vpc_are_refused() -> None:
+    from aws_cdk import aws_ec2 as ec2
+
+    error = refused(lambda: endpoint(new_stack(), vpc_subnets=ec2.SubnetSelection(
+        subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)))
+    assert ids(error) == ["vpc.needs-vpc"] and "vpc_subnets needs vpc" in str(error)
 
 
 def test_an_unknown_instance_type_is_refused_like_a_realtime_one() -> None:

@@ -45,7 +45,7 @@ from ._environment import environment_problems
 from ._memo import adopt, minutes, with_literal_start
 from ._scaling import COPY_COUNT, sagemaker_scalable_target
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
-from .guardrails import seconds_of
+from .guardrails import _whole_seconds, seconds_of
 from .model import (
     ContainerImage,
     InferenceModel,
@@ -236,7 +236,9 @@ class InferenceComponentEndpoint(EndpointBase):
                                 f"{field}")
         self._check_endpoint_name(checks, endpoint_name)
         managed = managed_scaling
-        cooldown = (managed.scale_in_cooldown.to_minutes() if managed is not None and managed.scale_in_cooldown
+        # integral=False: Duration.seconds(90) is 1.5 minutes, which validation refuses by name (a whole
+        # number of minutes), where to_minutes() would raise jsii's error
+        cooldown = (managed.scale_in_cooldown.to_minutes(integral=False) if managed is not None and managed.scale_in_cooldown
                     is not None and not is_unresolved(managed.scale_in_cooldown.to_seconds()) else None)
         self.spec = ComponentEndpointSpec(
             variant_name=variant_name, instance_type=instance_type.name, instance_count=instance_count,
@@ -456,8 +458,8 @@ class InferenceComponent(Construct, RemovalPolicyMixin):
         startup = None
         if model_data_download_timeout is not None or container_startup_health_check_timeout is not None:
             startup = sagemaker.CfnInferenceComponent.InferenceComponentStartupParametersProperty(
-                model_data_download_timeout_in_seconds=_seconds(model_data_download_timeout),
-                container_startup_health_check_timeout_in_seconds=_seconds(container_startup_health_check_timeout))
+                model_data_download_timeout_in_seconds=_whole_seconds(model_data_download_timeout),
+                container_startup_health_check_timeout_in_seconds=_whole_seconds(container_startup_health_check_timeout))
         # The name is the one handle callers, Application Auto Scaling and CloudWatch share, and
         # CloudFormation returns none (Ref is the ARN, no GetAtt for the name): it is always set, from the
         # construct path when not given (stable across deploys, unique within the app's stacks).
@@ -613,10 +615,6 @@ class InferenceComponent(Construct, RemovalPolicyMixin):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"{self.node.path}: requests found no copy of the component")
-
-
-def _seconds(duration: Duration | None) -> float | None:
-    return duration.to_seconds() if duration is not None else None
 
 
 def _render_deployment(deployment: ComponentRollingUpdate) -> dict[str, Any]:
