@@ -146,6 +146,51 @@ def _grantee(stack: Stack) -> iam.Role:
     return iam.Role(stack, "Caller", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
 
 
+def _component_endpoint_props(stack: Stack) -> dict[str, Any]:
+    vpc = ec2.Vpc(stack, "ComponentVpc", max_azs=2)
+    return {
+        "instance_type": lib.InstanceType.of("ml.g5.12xlarge"), "instance_count": 1,
+        "managed_scaling": lib.ManagedInstanceScaling(min_instances=0, max_instances=2,
+                                                      scale_in_strategy=lib.ScaleInStrategy.IDLE_RELEASE,
+                                                      scale_in_cooldown=Duration.minutes(20)),
+        "routing_strategy": lib.RoutingStrategy.LEAST_OUTSTANDING_REQUESTS, "variant_name": "Shared",
+        "network_isolation": True, "vpc": vpc, "kms_key": kms.Key(stack, "VolumeKey", enable_key_rotation=True),
+        "volume_size_gb": 100, "inference_ami_version": "al2-ami-sagemaker-inference-gpu-2",
+    }
+
+
+def _component_endpoint(stack: Stack) -> lib.InferenceComponentEndpoint:
+    existing = stack.node.try_find_child("Fleet")
+    if isinstance(existing, lib.InferenceComponentEndpoint):
+        return existing
+    return lib.InferenceComponentEndpoint(stack, "Fleet", instance_type=lib.InstanceType.of("ml.g5.12xlarge"))
+
+
+def _component(stack: Stack) -> tuple[Callable[..., Any], dict[str, Any]]:
+    bucket = s3.Bucket.from_bucket_name(stack, "Llms", "my-llms")
+    alarm = cloudwatch.Alarm(stack, "RollbackAlarm", metric=cloudwatch.Metric(namespace="N", metric_name="M"),
+                             threshold=1, evaluation_periods=1)
+    return lib.InferenceComponent, {
+        "endpoint": _component_endpoint(stack),
+        "compute": lib.ComputeRequirements(min_memory_mb=16384, max_memory_mb=32768, cpu_cores=2,
+                                           accelerator_devices=1),
+        "image": lib.ContainerImage.from_uri(IMAGE_URI),
+        "model_data": lib.ModelData.from_bucket(bucket, "llm/model.tar.gz"), "environment": {"A": "1"},
+        "copy_count": 1,
+        "copy_scaling": lib.CopyScaling(min_copies=0, max_copies=4, target_concurrent_requests_per_copy=4,
+                                        scale_in_cooldown=Duration.minutes(5)),
+        "model_data_download_timeout": Duration.minutes(10),
+        "container_startup_health_check_timeout": Duration.minutes(10), "data_cache": True,
+        "scheduling": lib.ComponentScheduling(placement=lib.PlacementStrategy.BINPACK, max_az_imbalance=1),
+        "deployment": lib.ComponentRollingUpdate(batch_copies=1, wait=Duration.minutes(2), rollback_alarms=[alarm]),
+    }
+
+
+def _component_instance(stack: Stack) -> lib.InferenceComponent:
+    callable_, kwargs = _component(stack)
+    return callable_(stack, "ExistingComponent", **kwargs)  # type: ignore[no-any-return]
+
+
 Baseline = Callable[[Stack], tuple[Callable[..., Any], dict[str, Any]]]
 
 BASELINES: dict[str, Baseline] = {
@@ -195,6 +240,35 @@ BASELINES: dict[str, Baseline] = {
     "Endpoint.from_endpoint_name": lambda stack: (
         lambda **kw: lib.Endpoint.from_endpoint_name(stack, f"Imported{next(IDS)}", **kw),
         {"endpoint_name": "existing"}),
+    "InferenceComponentEndpoint": lambda stack: (lib.InferenceComponentEndpoint, _component_endpoint_props(stack)),
+    "InferenceComponent": _component,
+    "InferenceComponent.from_component_name": lambda stack: (
+        lambda **kw: lib.InferenceComponent.from_component_name(stack, f"Imported{next(IDS)}", **kw),
+        {"component_name": "llama-8b", "endpoint": lib.Endpoint.from_endpoint_name(stack, "Shared", "llm-fleet")}),
+    "InferenceComponent.alarm_no_capacity": lambda stack: (
+        _component_instance(stack).alarm_no_capacity, {"threshold": 2, "evaluation_periods": 3}),
+    "InferenceComponent.metric": lambda stack: (
+        _component_instance(stack).metric, {"metric_name": "Invocations", "statistic": "Sum",
+                                            "period": Duration.minutes(1), "namespace": "AWS/SageMaker"}),
+    "Endpoint.on_endpoint_config": lambda stack: (
+        lambda **kw: lib.Endpoint.on_endpoint_config(stack, f"OnConfig{next(IDS)}", **kw),
+        {"endpoint_config_name": "existing-config"}),
+    "InferenceModel.from_model_name": lambda stack: (
+        lambda **kw: lib.InferenceModel.from_model_name(stack, f"ImportedModel{next(IDS)}", **kw),
+        {"model_name": "existing-model", "role": _grantee(stack)}),
+    "InferenceModel.from_model_arn": lambda stack: (
+        lambda **kw: lib.InferenceModel.from_model_arn(stack, f"ImportedModel{next(IDS)}", **kw),
+        {"model_arn": "arn:aws:sagemaker:us-east-1:123456789012:model/existing-model", "role": _grantee(stack)}),
+    "ModelPackage.from_registry_version": lambda stack: (lib.ModelPackage.from_registry_version, {
+        "group_name": "churn", "version": 3, "account": "123456789012", "region": "eu-west-1",
+        "artifact_bucket": s3.Bucket.from_bucket_name(stack, "Registry", "registry-artifacts"),
+        "artifact_prefix": "churn/"}),
+    "ModelPackage.from_registry_version_arn": lambda stack: (lib.ModelPackage.from_registry_version_arn, {
+        "arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"}),
+    "ModelPackage.from_marketplace": lambda stack: (lib.ModelPackage.from_marketplace, {
+        "arn": "arn:aws:sagemaker:us-east-1:865070037744:model-package/seller-model-1"}),
+    "BatchTransformJob.grant_read_output": lambda stack: (
+        _batch_job(stack).grant_read_output, {"grantee": _grantee(stack)}),
     "Endpoint.from_endpoint_arn": lambda stack: (
         lambda **kw: lib.Endpoint.from_endpoint_arn(stack, f"Imported{next(IDS)}", **kw),
         {"endpoint_arn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/existing"}),

@@ -18,6 +18,8 @@ from cdk_sagemaker_inference import (
     ComputeRequirements,
     ContainerImage,
     CopyScaling,
+    Endpoint,
+    IInferenceComponent,
     InferenceComponent,
     InferenceComponentEndpoint,
     InferenceModel,
@@ -30,7 +32,7 @@ from cdk_sagemaker_inference import (
 )
 from cdk_sagemaker_inference.constraints import Area, Severity, by_area
 from cdk_sagemaker_inference.instance_types import resources_of
-from helpers import cfn_lint_errors, infos_of, nag_findings, new_stack, template_of, warnings_of
+from helpers import cfn_lint_errors, infos_of, nag_findings, new_stack, snapshot_of, template_of, warnings_of
 from helpers import resources_of as resources_in
 
 LLM_IMAGE = ContainerImage.from_dlc("djl-inference", "0.33.0-lmi15.0.0-cu128")
@@ -445,6 +447,46 @@ def test_metrics_name_the_component() -> None:
     assert alarm.node.path.endswith("NoCapacityAlarm")
     with pytest.raises(ValidationError, match="is not > 0"):
         base.alarm_no_capacity(threshold=0)
+
+
+def test_an_imported_component_grants_invoke_on_its_endpoint_and_names_its_metrics() -> None:
+    stack = new_stack()
+    hosting = Endpoint.from_endpoint_name(stack, "Shared", "llm-fleet")
+    imported = InferenceComponent.from_component_name(stack, "Llama", "llama-8b", endpoint=hosting)
+    assert isinstance(imported, IInferenceComponent)
+    assert imported.component_name == "llama-8b"
+    assert stack.resolve(imported.component_arn)["Fn::Join"][1][-1] == ":inference-component/llama-8b"
+    assert imported.metric_invocations().dimensions == {"InferenceComponentName": "llama-8b"}
+    imported.alarm_no_capacity()
+    role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
+    imported.grant_invoke(role)
+    policy = str(template_of(stack).to_json())
+    assert "sagemaker:InvokeEndpoint" in policy and "endpoint/llm-fleet" in policy
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("-llama", "component_name"), ("x" * 64, "63"), ("llama_8b", "component_name")])
+def test_an_imported_component_with_a_name_sagemaker_refuses_is_refused(name: str, text: str) -> None:
+    stack = new_stack()
+    hosting = Endpoint.from_endpoint_name(stack, "Shared", "llm-fleet")
+    error = refused(lambda: InferenceComponent.from_component_name(stack, "Llama", name, endpoint=hosting))
+    assert ids(error) == ["name.component"] and text in str(error) and "Llama" in str(error)
+
+
+def test_an_imported_component_with_a_wrong_type_is_a_validation_error() -> None:
+    stack = new_stack()
+    error = refused(lambda: InferenceComponent.from_component_name(stack, "Llama", 42, endpoint="llm"))  # type: ignore[arg-type]
+    assert {p.field for p in error.problems} >= {"component_name", "endpoint"}
+
+
+def test_snapshot_scale_to_zero(snapshot_json: Any) -> None:
+    """The scale-to-zero stack (endpoint, base component with copy autoscaling and its wake policy, adapter),
+    pinned: any change to what the constructs render shows up as a reviewed snapshot diff."""
+    stack, *_ = scale_to_zero_stack()
+    template = template_of(stack)
+    template.resource_count_is("AWS::SageMaker::InferenceComponent", 2)
+    template.resource_count_is("AWS::ApplicationAutoScaling::ScalingPolicy", 2)
+    assert snapshot_of(stack) == snapshot_json
 
 
 def test_default_settings_are_cdk_nag_clean() -> None:

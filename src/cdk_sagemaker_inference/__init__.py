@@ -12,7 +12,8 @@ Constructs
 The resources you declare; each checks its props when it is created.
 
 ``ServerlessEndpoint``, ``RealtimeEndpoint``, ``AsyncEndpoint``, ``BatchTransformJob``,
-``InferenceComponentEndpoint``, ``InferenceComponent``, ``InferenceModel``, ``Endpoint``, ``IEndpoint``
+``InferenceComponentEndpoint``, ``InferenceComponent``, ``InferenceModel``, ``Endpoint``, ``IEndpoint``,
+``IInferenceComponent``
 
 Props
 -----
@@ -101,6 +102,7 @@ if TYPE_CHECKING:
         Endpoint,
         EndpointKind,
         IEndpoint,
+        IInferenceComponent,
         IncludeInferenceResponseIn,
         InferenceComponent,
         InferenceComponentEndpoint,
@@ -146,6 +148,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "InferenceModel",
     "Endpoint",
     "IEndpoint",
+    "IInferenceComponent",
     # Props
     "ProductionVariant",
     "ContainerDefinition",

@@ -9,6 +9,7 @@ construct, so it uses this pure check instead (``tests/test_tokens.py`` proves b
 
 from __future__ import annotations
 
+import re
 import struct
 from typing import Any
 
@@ -37,6 +38,25 @@ def literal_prefix(value: str) -> str:
     whatever the tokens resolve to at deploy time, the value starts with it."""
     cut = min((value.find(marker) for marker in _STRING_MARKERS if marker in value), default=len(value))
     return value[:cut]
+
+
+_TOKEN_TEXT = re.compile(r"[$#]\{Token\[[^\]]*\]\}")
+
+
+def lower_literals(value: str) -> str:
+    """``value.lower()`` for the literal text only: a token's encoding (``${Token[AWS.Region.9]}``) is
+    its identity, and lower-casing it leaves a string that no longer resolves. SageMaker lower-cases
+    names in ARNs; a token's value is left as it resolves."""
+    if not is_unresolved(value):
+        return value.lower()
+    parts: list[str] = []
+    last = 0
+    for match in _TOKEN_TEXT.finditer(value):
+        parts.append(value[last:match.start()].lower())
+        parts.append(match.group())
+        last = match.end()
+    parts.append(value[last:].lower())
+    return "".join(parts)
 
 
 _PATTERN_META = frozenset("\\.^$*+?{}[]|()")

@@ -65,6 +65,7 @@ def _ref(resource_type: str, logical_id: str) -> str | None:
         "AWS::SageMaker::Model": _arn("sagemaker", f"model/{name}"),
         "AWS::SageMaker::EndpointConfig": _arn("sagemaker", f"endpoint-config/{name}"),
         "AWS::SageMaker::Endpoint": _arn("sagemaker", f"endpoint/{name}"),
+        "AWS::SageMaker::InferenceComponent": _arn("sagemaker", f"inference-component/{name}"),
         "AWS::EC2::SecurityGroup": "sg-0123456789abcdef0",
         "AWS::EC2::Subnet": "subnet-0123456789abcdef0",
         "AWS::EC2::VPC": "vpc-0123456789abcdef0",
@@ -331,13 +332,16 @@ _OPERATIONS = {
     "AWS::SageMaker::Model": ("CreateModel", "ModelName", "m"),
     "AWS::SageMaker::EndpointConfig": ("CreateEndpointConfig", "EndpointConfigName", "c"),
     "AWS::SageMaker::Endpoint": ("CreateEndpoint", "EndpointName", "e"),
+    "AWS::SageMaker::InferenceComponent": ("CreateInferenceComponent", "InferenceComponentName", "ic"),
 }
-# CloudFormation-only properties: the Endpoint's Retain*/Exclude* are UpdateEndpoint parameters.
+# CloudFormation-only properties: the Endpoint's Retain*/Exclude* are UpdateEndpoint parameters, and so is an
+# inference component's DeploymentConfig (UpdateInferenceComponent).
 _CFN_ONLY = {"ExcludeRetainedVariantProperties", "RetainAllVariantProperties", "RetainDeploymentConfig"}
+_CFN_ONLY_BY_TYPE = {"AWS::SageMaker::InferenceComponent": {"DeploymentConfig"}}
 
 
 def sagemaker_requests(template: Mapping[str, Any]) -> list[Request]:
-    """CreateModel / CreateEndpointConfig / CreateEndpoint requests of the template's resources,
+    """CreateModel / CreateEndpointConfig / CreateEndpoint / CreateInferenceComponent requests of the template's resources,
     and CreateTransformJob requests of its state machines."""
     resolver = Resolver(template)
     requests: list[Request] = []
@@ -345,7 +349,8 @@ def sagemaker_requests(template: Mapping[str, Any]) -> list[Request]:
         kind = resource.get("Type")
         if kind in _OPERATIONS:
             operation, name_key, prefix = _OPERATIONS[kind]
-            properties = {k: v for k, v in resource.get("Properties", {}).items() if k not in _CFN_ONLY}
+            skipped = _CFN_ONLY | _CFN_ONLY_BY_TYPE.get(kind, set())
+            properties = {k: v for k, v in resource.get("Properties", {}).items() if k not in skipped}
             params = resolver.resolve_structure(properties, input_shape(operation))
             params.setdefault(name_key, _name(logical_id, prefix))
             requests.append(Request(operation, logical_id, params))

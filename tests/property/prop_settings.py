@@ -10,6 +10,7 @@ CI_EXAMPLES = {
     "AsyncEndpoint": 70,
     "RealtimeEndpoint": 60,
     "BatchTransformJob": 50,
+    "InferenceComponent": 60,
 }
 FUZZ_FACTOR = 10
 

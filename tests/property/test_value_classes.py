@@ -15,12 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from prop_harness import REQUIRED_CLASSES, value_classes
 from test_props_async import async_examples
 from test_props_batch import batch_examples
+from test_props_components import component_examples
 from test_props_realtime import realtime_examples
 from test_props_serverless import serverless_examples
 
 GENERATORS: dict[str, Any] = {
     "ServerlessEndpoint": serverless_examples, "RealtimeEndpoint": realtime_examples,
     "AsyncEndpoint": async_examples, "BatchTransformJob": batch_examples,
+    "InferenceComponent": component_examples,
 }
 
 

@@ -42,7 +42,7 @@ from constructs import Construct, IValidation
 from ..errors import ValidationError
 from ..instance_types import InstanceType, has_local_nvme, known_transform_types
 from ..stack_limits import watch_stack_limits
-from ..tokens import is_unresolved
+from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
@@ -746,7 +746,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
     # -- permissions ---------------------------------------------------------------------------------
     def _grant_state_machine(self, volume_kms_key: kms.IKey | None) -> None:
         stack = stack_of(self)
-        jobs_name = f"{self.job_name_prefix.lower()}-*"
+        jobs_name = f"{lower_literals(self.job_name_prefix)}-*"
         # format_arn joins its parts into a string: the stack's one ARN with a placeholder name, then
         # the name, gives the same string (and its nag rendering) without two round trips per job.
         jobs_template, jobs_nag_template = memo(stack, "transform-job-arn", lambda: _arn_template(

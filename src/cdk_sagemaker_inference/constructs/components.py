@@ -11,9 +11,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from aws_cdk import Duration, Names
+from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -25,7 +25,7 @@ from constructs import Construct
 
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
-from ..tokens import is_unresolved
+from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked
 from ..validation.components import (
     ComponentEndpointSpec,
@@ -44,7 +44,7 @@ from ._base import RemovalPolicyMixin, annotate, policies_of
 from ._environment import environment_problems
 from ._memo import adopt, minutes, with_literal_start
 from ._scaling import COPY_COUNT, sagemaker_scalable_target
-from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
+from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, IEndpoint, problems_of
 from .guardrails import _whole_seconds, seconds_of
 from .model import (
     ContainerImage,
@@ -56,7 +56,8 @@ from .model import (
 )
 from .realtime import RoutingStrategy
 
-__all__ = ["ComponentRollingUpdate", "ComponentScheduling", "ComputeRequirements", "CopyScaling", "InferenceComponent",
+__all__ = ["ComponentRollingUpdate", "ComponentScheduling", "ComputeRequirements", "CopyScaling", "IInferenceComponent",
+           "InferenceComponent",
            "InferenceComponentEndpoint", "ManagedInstanceScaling", "PlacementStrategy", "ScaleInStrategy"]
 
 SHAPE = "inference-components"
@@ -328,7 +329,106 @@ class InferenceComponentEndpoint(EndpointBase):
                            namespace="/aws/sagemaker/Endpoints")
 
 
-class InferenceComponent(Construct, RemovalPolicyMixin):
+@runtime_checkable
+class IInferenceComponent(Protocol):
+    """An inference component, defined here or imported (``InferenceComponent.from_component_name``)."""
+
+    @property
+    def component_name(self) -> str:
+        """The component's name (``InferenceComponentName`` for callers)."""
+        ...
+
+    @property
+    def component_arn(self) -> str:
+        """The component's ARN."""
+        ...
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke the component."""
+        ...
+
+    def metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration | None = None,
+               namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        """Any CloudWatch metric of the component."""
+        ...
+
+
+class _ComponentBase(Construct):
+    """What a defined and an imported component share: invoke grants, metrics and alarms
+    (``InferenceComponentName`` dimension)."""
+
+    component_name: str
+    component_arn: str
+    _endpoint_ref: IEndpoint
+
+    @checked("InferenceComponent.grant_invoke")
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to invoke this component: ``sagemaker:InvokeEndpoint`` (and the response
+        stream) on its endpoint, called with ``InferenceComponentName`` (IAM authorizes the endpoint)."""
+        return self._endpoint_ref.grant_invoke(grantee)
+
+    # -- metrics (InferenceComponentName dimension) ------------------------------------------------------
+    @checked("InferenceComponent.metric")
+    def metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration | None = None,
+               namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
+        """A CloudWatch metric of this component.
+
+        :param metric_name: e.g. ``"Invocations"``.
+        :param statistic: Default: ``Sum``.
+        :param period: Default: 1 minute.
+        :param namespace: Default: ``AWS/SageMaker`` (utilization: ``/aws/sagemaker/InferenceComponents``).
+        """
+        return cloudwatch.Metric(namespace=namespace, metric_name=metric_name,
+                                 dimensions_map={"InferenceComponentName": self.component_name},
+                                 statistic=statistic, period=period or minutes(1))
+
+    @checked("InferenceComponent.metric_invocations")
+    def metric_invocations(self) -> cloudwatch.Metric:
+        """Invocations (Sum)."""
+        return self.metric("Invocations")
+
+    @checked("InferenceComponent.metric_invocations_per_copy")
+    def metric_invocations_per_copy(self) -> cloudwatch.Metric:
+        """InvocationsPerCopy (Sum), what copy autoscaling tracks."""
+        return self.metric("InvocationsPerCopy")
+
+    @checked("InferenceComponent.metric_model_latency")
+    def metric_model_latency(self, statistic: str = "Average") -> cloudwatch.Metric:
+        """ModelLatency in microseconds. ``statistic`` default: Average."""
+        return self.metric("ModelLatency", statistic=statistic)
+
+    @checked("InferenceComponent.metric_no_capacity_invocation_failures")
+    def metric_no_capacity_invocation_failures(self) -> cloudwatch.Metric:
+        """NoCapacityInvocationFailures (Sum): requests that found no copy (what wakes a component at zero)."""
+        return self.metric("NoCapacityInvocationFailures")
+
+    @checked("InferenceComponent.metric_gpu_utilization")
+    def metric_gpu_utilization(self) -> cloudwatch.Metric:
+        """GPUUtilizationNormalized (Average, % of the reserved accelerators), ``/aws/sagemaker/InferenceComponents``."""
+        return self.metric("GPUUtilizationNormalized", statistic="Average", namespace=_COMPONENT_METRICS)
+
+    @checked("InferenceComponent.alarm_no_capacity")
+    def alarm_no_capacity(self, *, threshold: float = 1, evaluation_periods: int = 1) -> cloudwatch.Alarm:
+        """An alarm when requests find no copy (``NoCapacityInvocationFailures`` ≥ ``threshold`` per minute).
+
+        :param threshold: failed requests per minute (> 0). Default: 1.
+        :param evaluation_periods: consecutive breaching minutes (≥ 1). Default: 1.
+        """
+        check = TypeChecks()
+        check.number("props.alarm", "threshold", threshold, integer=False, minimum=0)
+        check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
+        if isinstance(threshold, (int, float)) and not is_unresolved(threshold) and threshold <= 0:
+            check.fail("props.alarm", "threshold", threshold, f"{threshold:g} is not > 0", "use a positive threshold")
+        check.raise_if_any(self, "InferenceComponent")
+        return cloudwatch.Alarm(
+            self, "NoCapacityAlarm", metric=self.metric_no_capacity_invocation_failures(), threshold=threshold,
+            evaluation_periods=evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"{self.node.path}: requests found no copy of the component")
+
+
+class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
     """One model on an :class:`InferenceComponentEndpoint` (``AWS::SageMaker::InferenceComponent``).
 
     The model is an :class:`InferenceModel` (``model=``), an image with artifacts (``image=`` and
@@ -446,6 +546,7 @@ class InferenceComponent(Construct, RemovalPolicyMixin):
             annotate(self, problem)
 
         self.endpoint = endpoint
+        self._endpoint_ref = endpoint
         self.base_component = base_component
         role = endpoint.role
         container: sagemaker.CfnInferenceComponent.InferenceComponentContainerSpecificationProperty | None = None
@@ -549,72 +650,32 @@ class InferenceComponent(Construct, RemovalPolicyMixin):
             alarm.add_alarm_action(cloudwatch_actions.ApplicationScalingAction(wake))
             self.wake_alarm = alarm
 
-    # -- invoke ---------------------------------------------------------------------------------------
-    @checked("InferenceComponent.grant_invoke")
-    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Allow ``grantee`` to invoke this component: ``sagemaker:InvokeEndpoint`` (and the response
-        stream) on its endpoint, called with ``InferenceComponentName`` (IAM authorizes the endpoint)."""
-        return self.endpoint.grant_invoke(grantee)
+    # -- imports --------------------------------------------------------------------------------------
+    @staticmethod
+    @checked("InferenceComponent.from_component_name")
+    def from_component_name(scope: Construct, construct_id: str, component_name: str, *,
+                            endpoint: IEndpoint) -> IInferenceComponent:
+        """A component of this stack's account and Region, by name, on ``endpoint`` (for example
+        ``Endpoint.from_endpoint_name(...)``): ``grant_invoke`` grants ``InvokeEndpoint`` on that endpoint,
+        and the metrics and ``alarm_no_capacity`` use the name.
 
-    # -- metrics (InferenceComponentName dimension) ------------------------------------------------------
-    @checked("InferenceComponent.metric")
-    def metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration | None = None,
-               namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
-        """A CloudWatch metric of this component.
-
-        :param metric_name: e.g. ``"Invocations"``.
-        :param statistic: Default: ``Sum``.
-        :param period: Default: 1 minute.
-        :param namespace: Default: ``AWS/SageMaker`` (utilization: ``/aws/sagemaker/InferenceComponents``).
+        :param component_name: ≤ 63 letters, digits and hyphens. No default.
+        :param endpoint: the endpoint that hosts it. No default.
         """
-        return cloudwatch.Metric(namespace=namespace, metric_name=metric_name,
-                                 dimensions_map={"InferenceComponentName": self.component_name},
-                                 statistic=statistic, period=period or minutes(1))
+        return _ImportedComponent(scope, construct_id, component_name=component_name, endpoint=endpoint)
 
-    @checked("InferenceComponent.metric_invocations")
-    def metric_invocations(self) -> cloudwatch.Metric:
-        """Invocations (Sum)."""
-        return self.metric("Invocations")
 
-    @checked("InferenceComponent.metric_invocations_per_copy")
-    def metric_invocations_per_copy(self) -> cloudwatch.Metric:
-        """InvocationsPerCopy (Sum), what copy autoscaling tracks."""
-        return self.metric("InvocationsPerCopy")
-
-    @checked("InferenceComponent.metric_model_latency")
-    def metric_model_latency(self, statistic: str = "Average") -> cloudwatch.Metric:
-        """ModelLatency in microseconds. ``statistic`` default: Average."""
-        return self.metric("ModelLatency", statistic=statistic)
-
-    @checked("InferenceComponent.metric_no_capacity_invocation_failures")
-    def metric_no_capacity_invocation_failures(self) -> cloudwatch.Metric:
-        """NoCapacityInvocationFailures (Sum): requests that found no copy (what wakes a component at zero)."""
-        return self.metric("NoCapacityInvocationFailures")
-
-    @checked("InferenceComponent.metric_gpu_utilization")
-    def metric_gpu_utilization(self) -> cloudwatch.Metric:
-        """GPUUtilizationNormalized (Average, % of the reserved accelerators), ``/aws/sagemaker/InferenceComponents``."""
-        return self.metric("GPUUtilizationNormalized", statistic="Average", namespace=_COMPONENT_METRICS)
-
-    @checked("InferenceComponent.alarm_no_capacity")
-    def alarm_no_capacity(self, *, threshold: float = 1, evaluation_periods: int = 1) -> cloudwatch.Alarm:
-        """An alarm when requests find no copy (``NoCapacityInvocationFailures`` ≥ ``threshold`` per minute).
-
-        :param threshold: failed requests per minute (> 0). Default: 1.
-        :param evaluation_periods: consecutive breaching minutes (≥ 1). Default: 1.
-        """
+class _ImportedComponent(_ComponentBase):
+    def __init__(self, scope: Construct, construct_id: str, *, component_name: str, endpoint: IEndpoint) -> None:
+        super().__init__(scope, construct_id)
         check = TypeChecks()
-        check.number("props.alarm", "threshold", threshold, integer=False, minimum=0)
-        check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
-        if isinstance(threshold, (int, float)) and not is_unresolved(threshold) and threshold <= 0:
-            check.fail("props.alarm", "threshold", threshold, f"{threshold:g} is not > 0", "use a positive threshold")
+        check.text("name.component", "component_name", with_literal_start(self, component_name),
+                   fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit")
         check.raise_if_any(self, "InferenceComponent")
-        return cloudwatch.Alarm(
-            self, "NoCapacityAlarm", metric=self.metric_no_capacity_invocation_failures(), threshold=threshold,
-            evaluation_periods=evaluation_periods,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"{self.node.path}: requests found no copy of the component")
+        self._endpoint_ref = endpoint
+        self.component_name = component_name
+        self.component_arn = Stack.of(scope).format_arn(service="sagemaker", resource="inference-component",
+                                                        resource_name=lower_literals(component_name))
 
 
 def _render_deployment(deployment: ComponentRollingUpdate) -> dict[str, Any]:

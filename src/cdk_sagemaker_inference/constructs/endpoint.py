@@ -16,7 +16,7 @@ from ..errors import Problem, ValidationError
 from ..guard.findings import METADATA_KEY
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..stack_limits import watch_stack_limits
-from ..tokens import is_unresolved
+from ..tokens import is_unresolved, lower_literals
 from ..typecheck import checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
@@ -118,7 +118,7 @@ class Endpoint:
     def from_endpoint_name(scope: Construct, construct_id: str, endpoint_name: str) -> IEndpoint:
         """An endpoint of this stack's account and Region, by name."""
         arn = Stack.of(scope).format_arn(service="sagemaker", resource="endpoint",
-                                         resource_name=endpoint_name.lower())
+                                         resource_name=lower_literals(endpoint_name))
         return _ImportedEndpoint(scope, construct_id, name=endpoint_name, arn=arn)
 
     @staticmethod

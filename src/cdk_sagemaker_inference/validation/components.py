@@ -381,8 +381,10 @@ def fleet_warnings(components: Sequence[ComponentSpec], endpoint: ComponentEndpo
         fits = min((capacity[key] / instances // amount for key, amount in per_copy.items() if amount > 0),
                    default=math.inf)
         if fits * instances < copies:
+            label = component.component_name
+            label = label if isinstance(label, str) and not is_unresolved(label) else "(generated or deploy-time name)"
             check.fail("component.fit-fleet", "copy_scaling.max_copies", copies,
-                       f"component {component.component_name or '(generated name)'}: one {name} holds {fits:g} "
+                       f"component {label}: one {name} holds {fits:g} "
                        f"copies, so {instances:g} instances hold {fits * instances:g}, fewer than {copies:g}",
                        "raise the endpoint's maximum instances (managed_scaling.max_instances or instance_count), "
                        "or lower max_copies")
