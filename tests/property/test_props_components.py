@@ -337,7 +337,7 @@ def test_each_reservation_alone_agrees_with_the_fit_oracle(property_report: Path
             "min_memory_mb": (128, 16384, 16385, 196608, 196609)}
     for instance_type in INSTANCES:
         for field, values in grid.items():
-            for given in values:
-                example = Example(instance_type=instance_type, **{**base, field: given})
+            for asked in values:
+                example = Example(instance_type=instance_type, **{**base, field: asked})
                 run.check(repr(example), oracle(example), lambda example=example: build(example), template_rules)
     run.finish()
