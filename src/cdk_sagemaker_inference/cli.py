@@ -20,6 +20,14 @@ Subcommands:
 
     Exit codes: 0 safe, 1 unsafe changes, 2 the check could not run.
 
+``cost``
+    What each endpoint and batch job costs at rest (the floor) and at most (the ceiling), per month,
+    before deploy; ``--baseline`` prints what a change does::
+
+        cdk-sagemaker-inference cost cdk.out [--region R] [--prices OFFER.json] [--usage U.json] [--json]
+
+    Exit codes: 0 the estimate, 2 the assembly, prices or usage could not be read.
+
 Each subcommand is one ``add_parser(subparsers)`` function that adds its parser and sets
 ``handler`` (a function of the parsed arguments returning the exit code); :data:`COMMANDS`
 lists them, so a new subcommand is one function plus one entry.
@@ -35,6 +43,7 @@ from typing import Any, TextIO
 
 from ._version import __version__
 from .advisor import Latency, Traffic, Workload, recommend, render_text, to_json
+from .cost import cli as cost_cli
 from .guard import cli as guard_cli
 
 __all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
@@ -103,7 +112,7 @@ def _whole(text: str) -> int:
     return value
 
 
-COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser)
+COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser, cost_cli.add_parser)
 """The subcommands' ``add_parser`` functions, in help order."""
 
 

@@ -40,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..assembly.resources import referenced_id, scaling_ranges
 from ..constraints import constraint
 
 METADATA_KEY = "cdk-sagemaker-inference"
@@ -218,26 +219,13 @@ class Finding:
         return data
 
 
-def _referenced_id(value: Any) -> str | None:
-    """The logical id a ``Ref`` or ``Fn::GetAtt`` points at (None for anything else)."""
-    if isinstance(value, Mapping):
-        if "Ref" in value:
-            return str(value["Ref"])
-        getatt = value.get("Fn::GetAtt")
-        if isinstance(getatt, list) and getatt:
-            return str(getatt[0])
-        if isinstance(getatt, str):
-            return getatt.split(".", 1)[0]
-    return None
-
-
 def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
     """The logical id of the endpoint config an endpoint's ``EndpointConfigName`` names.
 
     ``value`` is a ``Ref``/``Fn::GetAtt`` to the config, or the fixed name of a config in
     ``resources``; None when no config of the template matches.
     """
-    referenced = _referenced_id(value)
+    referenced = referenced_id(value)
     if referenced is not None:
         return referenced if referenced in resources else None
     for logical_id, resource in resources.items():
@@ -306,29 +294,7 @@ def _component_changes(before: EndpointState, after: EndpointState | None, stack
 
 def _registered(resources: Mapping[str, Any], logical_id: str, endpoint_name: Any, dimension: str) -> frozenset[str]:
     """Variants of the endpoint that a ScalableTarget on ``dimension`` registers."""
-    found: set[str] = set()
-    for resource in resources.values():
-        if resource.get("Type") != _TARGET:
-            continue
-        props = resource.get("Properties") or {}
-        if props.get("ScalableDimension") != dimension:
-            continue
-        resource_id = props.get("ResourceId")
-        if isinstance(resource_id, str):
-            parts = resource_id.split("/")
-            if len(parts) == 4 and parts[0] == "endpoint" and parts[1] == endpoint_name:
-                found.add(parts[3])
-            continue
-        join = resource_id.get("Fn::Join") if isinstance(resource_id, Mapping) else None
-        if not (isinstance(join, list) and len(join) == 2 and isinstance(join[1], list)):
-            continue
-        pieces = join[1]
-        refers = any(_referenced_id(p) == logical_id for p in pieces if isinstance(p, Mapping))
-        refers = refers or (isinstance(endpoint_name, str) and endpoint_name in pieces)
-        tail = pieces[-1] if pieces and isinstance(pieces[-1], str) else ""
-        if refers and "/variant/" in tail:
-            found.add(tail.split("/variant/", 1)[1])
-    return frozenset(found)
+    return frozenset(scaling_ranges(resources, logical_id, endpoint_name, dimension))
 
 
 def _expanded(value: Any, resources: Mapping[str, Any]) -> Any:
@@ -336,7 +302,7 @@ def _expanded(value: Any, resources: Mapping[str, Any]) -> Any:
     model's properties: every model property is create-only, so a new image, data or environment
     replaces the model and with it the config that names it by ``Fn::GetAtt``, though the config's own
     properties read the same. (Other references stay: a role updated in place keeps its ARN.)"""
-    referenced = _referenced_id(value)
+    referenced = referenced_id(value)
     target = resources.get(referenced) if referenced is not None else None
     if isinstance(target, Mapping) and target.get("Type") == "AWS::SageMaker::Model":
         return {"Model": target.get("Properties") or {}}

@@ -1,0 +1,92 @@
+"""Reading SageMaker hosting out of one template: what references what, and which capacities
+Application Auto Scaling registers. Shared by the guard (what changes) and ``cost`` (what it costs)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ScalingRange", "referenced_id", "scaling_ranges"]
+
+_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+
+
+def referenced_id(value: Any) -> str | None:
+    """The logical id a ``Ref`` or ``Fn::GetAtt`` points at (None for anything else)."""
+    if isinstance(value, Mapping):
+        if "Ref" in value:
+            return str(value["Ref"])
+        getatt = value.get("Fn::GetAtt")
+        if isinstance(getatt, list) and getatt:
+            return str(getatt[0])
+        if isinstance(getatt, str):
+            return getatt.split(".", 1)[0]
+    return None
+
+
+@dataclass(frozen=True)
+class ScalingRange:
+    """A scalable target's capacities: ``MinCapacity``/``MaxCapacity`` and, over its scheduled actions,
+    the lowest minimum and the highest maximum (None where the template holds a token)."""
+
+    minimum: int | None
+    maximum: int | None
+    scheduled_minimum: int | None = None
+    scheduled_maximum: int | None = None
+
+    @property
+    def floor(self) -> int | None:
+        """The lowest capacity the target can be at: its minimum, or a scheduled one below it."""
+        values = [v for v in (self.minimum, self.scheduled_minimum) if v is not None]
+        return min(values) if len(values) == 1 + (self.scheduled_minimum is not None) else None
+
+    @property
+    def ceiling(self) -> int | None:
+        """The highest capacity the target can reach: its maximum, or a scheduled one above it."""
+        values = [v for v in (self.maximum, self.scheduled_maximum) if v is not None]
+        return max(values) if len(values) == 1 + (self.scheduled_maximum is not None) else None
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _range(props: Mapping[str, Any]) -> ScalingRange:
+    actions = [a.get("ScalableTargetAction") or {} for a in props.get("ScheduledActions") or []
+               if isinstance(a, Mapping)]
+    lows = [_whole(a.get("MinCapacity")) for a in actions if "MinCapacity" in a]
+    highs = [_whole(a.get("MaxCapacity")) for a in actions if "MaxCapacity" in a]
+    return ScalingRange(
+        minimum=_whole(props.get("MinCapacity")), maximum=_whole(props.get("MaxCapacity")),
+        scheduled_minimum=None if not lows or None in lows else min(v for v in lows if v is not None),
+        scheduled_maximum=None if not highs or None in highs else max(v for v in highs if v is not None))
+
+
+def scaling_ranges(resources: Mapping[str, Any], logical_id: str, endpoint_name: Any,
+                   dimension: str) -> dict[str, ScalingRange]:
+    """Variant name → the range of each ScalableTarget on ``dimension`` that registers a variant of the
+    endpoint ``logical_id`` (by ``Fn::GetAtt``/``Ref`` in its ``ResourceId``, or by its fixed name)."""
+    found: dict[str, ScalingRange] = {}
+    for resource in resources.values():
+        if not isinstance(resource, Mapping) or resource.get("Type") != _TARGET:
+            continue
+        props = resource.get("Properties") or {}
+        if props.get("ScalableDimension") != dimension:
+            continue
+        resource_id = props.get("ResourceId")
+        if isinstance(resource_id, str):
+            parts = resource_id.split("/")
+            if len(parts) == 4 and parts[0] == "endpoint" and parts[1] == endpoint_name:
+                found[parts[3]] = _range(props)
+            continue
+        join = resource_id.get("Fn::Join") if isinstance(resource_id, Mapping) else None
+        if not (isinstance(join, list) and len(join) == 2 and isinstance(join[1], list)):
+            continue
+        pieces = join[1]
+        refers = any(referenced_id(p) == logical_id for p in pieces if isinstance(p, Mapping))
+        refers = refers or (isinstance(endpoint_name, str) and endpoint_name in pieces)
+        tail = pieces[-1] if pieces and isinstance(pieces[-1], str) else ""
+        if refers and "/variant/" in tail:
+            found[tail.split("/variant/", 1)[1]] = _range(props)
+    return found

@@ -1,0 +1,177 @@
+"""What an app's endpoints and batch jobs cost, before deploy: capacity figures from the templates
+(exact) and list prices where a dated price is known (``unknown`` otherwise).
+
+``estimate(stacks, prices)`` gives one :class:`CostRow` per endpoint and batch transform job; the
+``cost`` command prints them, and ``--baseline`` the change. Figures: 730 hours per month (the AWS
+Pricing Calculator's), on-demand list prices, no Savings Plans, no free tier, no data transfer, no
+storage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..assembly import StackTemplate
+from .capacity import HOURS_PER_MONTH, SECONDS_PER_MONTH, Capacity, VariantCapacity, capacities_of
+from .prices import PriceTable
+
+__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "estimate"]
+
+_USE = {"realtime": "hosting", "inference-components": "hosting", "async": "async", "batch": "batch"}
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a usage file says about one endpoint or job (every field optional)."""
+
+    requests_per_month: float | None = None
+    mean_duration_ms: float | None = None
+    """Mean processing time of one request (serverless bills it per millisecond of the memory size)."""
+    payload_kb: float | None = None
+    """Mean request plus response size: the data the endpoint processes."""
+    throughput_per_instance: float | None = None
+    """Requests per second one instance sustains (a load test's figure): sizes the real-time fleet."""
+    instance_type: str | None = None
+    """For a serverless endpoint: the real-time instance type to compare with."""
+    serverless_memory_mb: int | None = None
+    """For an instance-based endpoint: the serverless memory size to compare with."""
+    runs_per_month: float | None = None
+    run_hours: float | None = None
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """One endpoint or batch transform job: capacity at the floor and the ceiling, and its price."""
+
+    stack: str
+    path: str
+    kind: str
+    region: str | None
+    floor_instance_hours: float | None
+    ceiling_instance_hours: float | None
+    floor_usd_month: float | None
+    ceiling_usd_month: float | None
+    price_source: str | None
+    drivers: tuple[str, ...]
+    notes: tuple[str, ...]
+    variants: tuple[dict[str, Any], ...] = ()
+    usage: dict[str, Any] | None = None
+    """With a usage file: data processed, the fleet the traffic needs, serverless compute and the break-even
+    between serverless and real-time for that traffic (None where an input or a price is missing)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in self.__dict__.items()}
+
+
+def _sum(values: Iterable[float | None]) -> float | None:
+    items = list(values)
+    return None if any(v is None for v in items) else round(float(sum(v for v in items if v is not None)), 6)
+
+
+def _variant_usd(capacity: Capacity, variant: VariantCapacity, prices: PriceTable, usage: Usage | None,
+                 ) -> tuple[float | None, float | None, float | None, float | None, bool]:
+    """(floor hours, ceiling hours, floor USD, ceiling USD, priced) of one variant per month."""
+    if capacity.kind == "batch":
+        runs = usage.runs_per_month if usage and usage.runs_per_month is not None else capacity.runs_per_month
+        hours = usage.run_hours if usage else None
+        ceiling = None if runs is None or hours is None or variant.ceiling_instances is None else (
+            variant.ceiling_instances * hours * runs)
+        price = prices.hourly(capacity.region, "batch", variant.instance_type)
+        return 0.0, ceiling, 0.0, None if ceiling is None or price is None else ceiling * price, price is not None
+    if variant.memory_mb is not None:  # serverless: no instances; provisioned concurrency bills while set
+        per_second = prices.per_second(capacity.region, "provisioned", variant.memory_mb)
+        low = 0.0 if not variant.floor_provisioned else None
+        high = 0.0 if not variant.ceiling_provisioned else None
+        if per_second is not None:
+            low = (variant.floor_provisioned or 0) * SECONDS_PER_MONTH * per_second
+            high = (variant.ceiling_provisioned or 0) * SECONDS_PER_MONTH * per_second
+        # The ceiling is what the requests cost: without a usage file it is unknown (billed per request).
+        requests = _serverless_requests(capacity, variant, prices, usage)
+        high = None if high is None or requests is None else high + requests
+        return 0.0, 0.0, low, high, per_second is not None or not variant.ceiling_provisioned
+    price = prices.hourly(capacity.region, _USE.get(capacity.kind, "hosting"), variant.instance_type)
+    floor, ceiling = variant.floor_instance_hours, variant.ceiling_instance_hours
+    return (floor, ceiling, None if price is None or floor is None else floor * price,
+            None if price is None or ceiling is None else ceiling * price, price is not None)
+
+
+def _serverless_requests(capacity: Capacity, variant: VariantCapacity, prices: PriceTable,
+                         usage: Usage | None) -> float | None:
+    """USD per month of serverless compute for the usage's requests (None without usage or a price)."""
+    if usage is None or usage.requests_per_month is None or usage.mean_duration_ms is None:
+        return None
+    per_second = prices.per_second(capacity.region, "serverless", variant.memory_mb)
+    return None if per_second is None else usage.requests_per_month * usage.mean_duration_ms / 1000 * per_second
+
+
+def estimate(stacks: Iterable[StackTemplate], prices: PriceTable, *, region: str | None = None,
+             usage: Mapping[str, Usage] | None = None) -> list[CostRow]:
+    """One row per endpoint and batch transform job of ``stacks`` (nested stacks included).
+
+    :param region: the Region of environment-agnostic stacks. Default: unknown (no price).
+    :param usage: construct path → usage. Default: none.
+    """
+    rows: list[CostRow] = []
+    for stack in stacks:
+        for capacity in capacities_of(stack):
+            if capacity.region is None and region is not None:
+                capacity = Capacity(capacity.stack, capacity.path, capacity.kind, region, capacity.variants,
+                                    capacity.runs_per_month, capacity.notes)
+            given = (usage or {}).get(capacity.path)
+            notes = list(capacity.notes)
+            figures = [_variant_usd(capacity, v, prices, given) for v in capacity.variants]
+            priced = bool(figures) and all(f[4] for f in figures)
+            if capacity.kind == "serverless" and (given is None or given.requests_per_month is None):
+                notes.append("billed per request: the ceiling needs requests_per_month and mean_duration_ms in a "
+                             "usage file")
+            if capacity.region is None:
+                notes.append("environment-agnostic stack: pass --region for prices")
+            elif not priced:
+                notes.append(f"no list price known for {capacity.region} and this instance type or memory size")
+            rows.append(CostRow(
+                stack=capacity.stack, path=capacity.path, kind=capacity.kind, region=capacity.region,
+                floor_instance_hours=_sum(f[0] for f in figures) if figures else None,
+                ceiling_instance_hours=_sum(f[1] for f in figures) if figures else None,
+                floor_usd_month=_sum(f[2] for f in figures) if priced else None,
+                ceiling_usd_month=_sum(f[3] for f in figures) if priced else None,
+                price_source=prices.source if priced and prices.source else None,
+                drivers=tuple(d for v in capacity.variants for d in v.drivers), notes=tuple(notes),
+                variants=tuple({"name": v.name, "instance_type": v.instance_type, "shadow": v.shadow,
+                                "floor_instances": v.floor_instances, "ceiling_instances": v.ceiling_instances,
+                                "memory_mb": v.memory_mb, "floor_provisioned_concurrency": v.floor_provisioned,
+                                "ceiling_provisioned_concurrency": v.ceiling_provisioned,
+                                "floor_provisioned_gb_seconds": v.provisioned_gb_seconds(v.floor_provisioned),
+                                "ceiling_provisioned_gb_seconds": v.provisioned_gb_seconds(v.ceiling_provisioned)}
+                               for v in capacity.variants),
+                usage=None if given is None else usage_figures(capacity, given, prices)))
+    return rows
+
+
+def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[str, Any]:
+    """What the traffic of a usage file implies for one endpoint (None where an input or a price is missing)."""
+    requests, duration = usage.requests_per_month, usage.mean_duration_ms
+    serverless = next((v for v in capacity.variants if v.memory_mb is not None), None)
+    instance = next((v for v in capacity.variants if v.instance_type is not None), None)
+    instance_type = instance.instance_type if instance is not None else usage.instance_type
+    memory = serverless.memory_mb if serverless is not None else usage.serverless_memory_mb
+    fleet = None
+    if requests is not None and usage.throughput_per_instance:
+        fleet = max(1, math.ceil(requests / SECONDS_PER_MONTH / usage.throughput_per_instance))
+    hourly = prices.hourly(capacity.region, _USE.get(capacity.kind, "hosting"), instance_type)
+    fleet_usd = None if fleet is None or hourly is None else fleet * HOURS_PER_MONTH * hourly
+    per_second = prices.per_second(capacity.region, "serverless", memory)
+    per_request = None if per_second is None or duration is None else duration / 1000 * per_second
+    serverless_usd = None if per_request is None or requests is None else requests * per_request
+    # Real-time costs its fleet whatever the traffic; serverless costs per request: below this many
+    # requests a month serverless is cheaper (the fleet: the traffic's, else the floor, else one instance).
+    realtime_usd = fleet_usd if fleet_usd is not None else (
+        None if hourly is None else max(1, instance.floor_instances or 1 if instance else 1) * HOURS_PER_MONTH * hourly)
+    return {
+        "data_processed_gb": None if requests is None or usage.payload_kb is None else requests * usage.payload_kb / 1e6,
+        "fleet_needed": fleet, "fleet_instance_type": instance_type, "fleet_usd_month": fleet_usd,
+        "serverless_memory_mb": memory, "serverless_compute_usd_month": serverless_usd,
+        "break_even_requests_per_month": None if realtime_usd is None or not per_request else realtime_usd / per_request,
+    }

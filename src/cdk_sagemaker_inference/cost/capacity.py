@@ -1,0 +1,285 @@
+"""Capacity figures that need no price, read from synthesized templates.
+
+Per endpoint and per variant (shadow variants too): the instances at the **floor** (the autoscaling
+minimum, a scheduled minimum below it, ``ManagedInstanceScaling``'s minimum, 0 where the endpoint scales
+to zero, the initial count where nothing scales) and at the **ceiling** (the autoscaling or managed
+maximum), and the instance-hours per month of each at 730 hours per month (the AWS Pricing Calculator's
+month). Serverless: no instances; provisioned concurrency in GB-seconds per month. A batch transform job:
+its instances per run; the hours per run are not in the template (the state machine has no timeout), so
+instance-hours per run are unknown unless a usage file gives the run time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..assembly import StackTemplate
+from ..assembly.resources import ScalingRange, referenced_id, scaling_ranges
+from ..guard.findings import METADATA_KEY, config_kind, config_shape, linked_config_id
+
+__all__ = ["HOURS_PER_MONTH", "Capacity", "VariantCapacity", "capacities_of", "instance_variant", "runs_per_month",
+           "serverless_variant"]
+
+HOURS_PER_MONTH = 730
+"""Hours in a month, as the AWS Pricing Calculator counts them (8,760 hours a year / 12)."""
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+_INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount"
+_PROVISIONED = "sagemaker:variant:DesiredProvisionedConcurrency"
+
+
+@dataclass(frozen=True)
+class VariantCapacity:
+    """One production (or shadow) variant, or a batch job's transform resources."""
+
+    name: str
+    instance_type: str | None
+    """None: serverless (no instances), or a token."""
+    floor_instances: int | None
+    ceiling_instances: int | None
+    shadow: bool = False
+    memory_mb: int | None = None
+    """Serverless memory size."""
+    floor_provisioned: int | None = None
+    ceiling_provisioned: int | None = None
+    drivers: tuple[str, ...] = ()
+
+    @property
+    def floor_instance_hours(self) -> float | None:
+        return None if self.floor_instances is None else self.floor_instances * HOURS_PER_MONTH
+
+    @property
+    def ceiling_instance_hours(self) -> float | None:
+        return None if self.ceiling_instances is None else self.ceiling_instances * HOURS_PER_MONTH
+
+    def provisioned_gb_seconds(self, count: int | None) -> float | None:
+        if count is None or self.memory_mb is None:
+            return None
+        return count * self.memory_mb / 1024 * SECONDS_PER_MONTH
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What one endpoint or batch job holds at rest and at most, per month."""
+
+    stack: str
+    path: str
+    kind: str
+    region: str | None
+    variants: tuple[VariantCapacity, ...]
+    runs_per_month: float | None = None
+    """Batch: scheduled runs per month (None: on demand or an unreadable schedule)."""
+    notes: tuple[str, ...] = field(default=())
+
+    def total(self, attribute: str) -> float | None:
+        values = [getattr(v, attribute) for v in self.variants]
+        return None if any(v is None for v in values) else float(sum(values))
+
+
+def capacities_of(stack: StackTemplate) -> list[Capacity]:
+    """Every endpoint and batch transform job of ``stack`` and its nested stacks."""
+    found: list[Capacity] = []
+    for template_stack in stack.walk():
+        resources: Mapping[str, Any] = template_stack.template.get("Resources") or {}
+        for logical_id, resource in resources.items():
+            kind = resource.get("Type")
+            if kind == "AWS::SageMaker::Endpoint":
+                found.append(_endpoint(template_stack, resources, logical_id, resource))
+            elif kind == "AWS::StepFunctions::StateMachine":
+                batch = _batch(template_stack, resources, logical_id, resource)
+                if batch is not None:
+                    found.append(batch)
+    return found
+
+
+def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) -> str:
+    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+    if isinstance(path, str):
+        return path.removesuffix("/Resource")
+    return f"{stack.display_name}/{logical_id}"
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
+              resource: Mapping[str, Any]) -> Capacity:
+    props = resource.get("Properties") or {}
+    config_id = linked_config_id(props.get("EndpointConfigName"), resources)
+    config = (resources[config_id].get("Properties") or {}) if config_id else None
+    metadata = (resource.get("Metadata") or {}).get(METADATA_KEY) or {}
+    path = _path(stack, logical_id, resource)
+    if config is None:
+        return Capacity(stack.display_name, path, str(metadata.get("kind", "unknown")), stack.key.region, (),
+                        notes=("the endpoint config is not in the app: its capacity is unknown",))
+    kind = config_kind(config) or "unknown"
+    if config_shape(config) == "inference-components":
+        kind = "inference-components"
+    name = props.get("EndpointName")
+    instance_ranges = scaling_ranges(resources, logical_id, name, _INSTANCE_COUNT)
+    provisioned_ranges = scaling_ranges(resources, logical_id, name, _PROVISIONED)
+    variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False)
+                for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
+    variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
+                 for v in config.get("ShadowProductionVariants") or [] if isinstance(v, Mapping)]
+    return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants))
+
+
+def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRange],
+             provisioned_ranges: Mapping[str, ScalingRange], *, shadow: bool) -> VariantCapacity:
+    name = str(variant.get("VariantName", ""))
+    serverless = variant.get("ServerlessConfig")
+    if isinstance(serverless, Mapping):
+        return serverless_variant(name, _whole(serverless.get("MemorySizeInMB")),
+                                  _whole(serverless.get("ProvisionedConcurrency")), provisioned_ranges.get(name),
+                                  shadow=shadow)
+    instance_type = variant.get("InstanceType")
+    managed = variant.get("ManagedInstanceScaling")
+    managed_range = None
+    if isinstance(managed, Mapping) and managed.get("Status") == "ENABLED":
+        managed_range = ScalingRange(_whole(managed.get("MinInstanceCount")), _whole(managed.get("MaxInstanceCount")))
+    return instance_variant(name, instance_type if isinstance(instance_type, str) else None,
+                            _whole(variant.get("InitialInstanceCount")),
+                            scaling=managed_range or instance_ranges.get(name), managed=managed_range is not None,
+                            shadow=shadow)
+
+
+def instance_variant(name: str, instance_type: str | None, count: int | None, *, scaling: ScalingRange | None,
+                     managed: bool = False, shadow: bool = False) -> VariantCapacity:
+    """An instance-based variant: the initial count when nothing scales, else the scaling range (an
+    autoscaling target's, or ``ManagedInstanceScaling``'s with ``managed``). The constructs (synth-time
+    note) and the template reader (``cost``) both build their figures here."""
+    label = f"{'shadow ' if shadow else ''}variant {name}"
+    if scaling is not None:
+        low, high = scaling.floor, scaling.ceiling
+        driver = f"{label}: {'managed instance scaling' if managed else 'autoscaling'} {low}–{high} × {instance_type}"
+    else:
+        low = high = count
+        driver = f"{label}: {count} × {instance_type}, always on"
+    if low == 0:
+        driver += " (scales to zero)"
+    return VariantCapacity(name, instance_type, low, high, shadow, drivers=(driver,))
+
+
+def serverless_variant(name: str, memory_mb: int | None, provisioned: int | None, scaling: ScalingRange | None, *,
+                       shadow: bool = False) -> VariantCapacity:
+    """A serverless variant: no instances; provisioned concurrency (scaled or fixed) bills while set."""
+    label = f"{'shadow ' if shadow else ''}variant {name}"
+    low, high = (scaling.floor, scaling.ceiling) if scaling is not None else (provisioned, provisioned)
+    drivers = [f"{label}: serverless {memory_mb} MB, billed per request"]
+    if provisioned:
+        drivers.append(f"provisioned concurrency {low}–{high}" if scaling is not None else
+                       f"provisioned concurrency {provisioned}, billed while configured")
+    return VariantCapacity(name, None, 0, 0, shadow, memory_mb, low if provisioned else None,
+                           high if provisioned else None, tuple(drivers))
+
+
+# ---------------------------------------------------------------------------------------------- batch
+_TRANSFORM = re.compile(r":states:::sagemaker:createTransformJob")
+
+
+def _definition(value: Any) -> Mapping[str, Any] | None:
+    """A state machine's definition, with every deploy-time value inside a string replaced by ``?``."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, Mapping) and isinstance(value.get("Fn::Join"), list) and len(value["Fn::Join"]) == 2:
+        separator, parts = value["Fn::Join"]
+        text = str(separator).join(p if isinstance(p, str) else "?" for p in parts)
+    else:
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, Mapping) else None
+
+
+def _transform_resources(states: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = []
+    for state in states.values():
+        if not isinstance(state, Mapping):
+            continue
+        if _TRANSFORM.search(str(state.get("Resource", ""))):
+            parameters = state.get("Parameters") or state.get("Arguments") or {}
+            found.append(parameters.get("TransformResources") or {})
+        for branch in state.get("Branches") or []:
+            found += _transform_resources((branch or {}).get("States") or {})
+        iterator = state.get("Iterator") or state.get("ItemProcessor")
+        if isinstance(iterator, Mapping):
+            found += _transform_resources(iterator.get("States") or {})
+    return found
+
+
+def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
+           resource: Mapping[str, Any]) -> Capacity | None:
+    definition = _definition((resource.get("Properties") or {}).get("DefinitionString"))
+    if definition is None:
+        return None
+    transforms = _transform_resources(definition.get("States") or {})
+    if not transforms:
+        return None
+    variants = []
+    for number, transform in enumerate(transforms):
+        instance_type = transform.get("InstanceType")
+        instance_type = instance_type if isinstance(instance_type, str) and instance_type != "?" else None
+        count = _whole(transform.get("InstanceCount"))
+        variants.append(VariantCapacity(
+            f"transform-{number}" if len(transforms) > 1 else "transform", instance_type, 0, count,
+            drivers=(f"{count} × {instance_type} per run, nothing at rest",)))
+    schedules = [_schedule(rule) for rule in resources.values() if _targets(rule, logical_id)]
+    runs = sum(s for s in schedules if s is not None) if schedules and None not in schedules else None
+    notes = ["hours per run: not in the template (no timeout on the run); give run_hours in a usage file"]
+    if not schedules:
+        notes.append("runs on demand (or on new input): runs per month come from a usage file")
+    path = _path(stack, logical_id, resource).removesuffix("/Resource")  # the job's state machine is its Resource
+    return Capacity(stack.display_name, path, "batch", stack.key.region, tuple(variants), runs_per_month=runs,
+                    notes=tuple(notes))
+
+
+def _targets(rule: Any, state_machine_id: str) -> bool:
+    if not isinstance(rule, Mapping) or rule.get("Type") != "AWS::Events::Rule":
+        return False
+    props = rule.get("Properties") or {}
+    return "ScheduleExpression" in props and any(
+        referenced_id(t.get("Arn")) == state_machine_id for t in props.get("Targets") or [] if isinstance(t, Mapping))
+
+
+def _schedule(rule: Mapping[str, Any]) -> float | None:
+    return runs_per_month(str((rule.get("Properties") or {}).get("ScheduleExpression", "")))
+
+
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}
+
+
+def runs_per_month(expression: str) -> float | None:
+    """Runs per 730-hour month of an EventBridge schedule: ``rate(...)`` exactly; ``cron(...)`` when every
+    field is a single value or ``*``/``?`` (e.g. ``cron(0 2 * * ? *)`` is daily: 730 / 24); else None."""
+    rate = _RATE.match(expression.strip())
+    if rate:
+        hours = int(rate.group(1)) * _UNIT_HOURS[rate.group(2).rstrip("s")]
+        return HOURS_PER_MONTH / hours if hours else None
+    cron = re.match(r"^cron\((.+)\)$", expression.strip())
+    if not cron:
+        return None
+    fields = cron.group(1).split()
+    if len(fields) != 6:
+        return None
+    minute, hour, day, month, weekday, year = fields
+    if not all(re.fullmatch(r"\d+", f) for f in (minute,)) or month != "*" or year != "*":
+        return None
+    per_day = 24.0 if hour == "*" else 1.0 if re.fullmatch(r"\d+", hour) else None
+    if per_day is None:
+        return None
+    if day in ("*", "?") and weekday in ("*", "?"):
+        return HOURS_PER_MONTH / 24 * per_day
+    if day in ("*", "?") and re.fullmatch(r"[A-Z]{3}|\d", weekday):
+        return HOURS_PER_MONTH / (24 * 7) * per_day
+    if re.fullmatch(r"\d+", day) and weekday in ("*", "?"):
+        return per_day
+    return None

@@ -1,0 +1,165 @@
+"""cdk-sagemaker-inference cost: what each endpoint and batch job costs at rest and at most, per month.
+
+    npx cdk synth
+    cdk-sagemaker-inference cost cdk.out [--region us-east-1] [--prices offer.json] [--json]
+    cdk-sagemaker-inference cost --baseline previous-cdk.out      # what the change does
+
+Instance-hours per month at the floor (autoscaling/managed minimum, 0 when the endpoint scales to zero,
+the instance count when nothing scales) and at the ceiling (the maximum), at 730 hours per month (the
+AWS Pricing Calculator's month). USD from on-demand list prices where a dated price is known (the
+package data, or --prices: an AWS Price List offer file for AmazonSageMaker), else "unknown". No
+Savings Plans, no free tier, no storage, no data transfer.
+
+--usage FILE (JSON, in the spirit of Infracost's usage file: construct path → requests_per_month,
+mean_duration_ms, payload_kb, throughput_per_instance, instance_type, serverless_memory_mb, runs_per_month,
+run_hours) adds what the traffic implies: serverless compute, data processed, the real-time fleet the
+traffic needs, the break-even between serverless and real-time, and a batch job's instance-hours.
+
+Exit codes: 0 the estimate (unknown prices included), 2 could not read the assembly, prices or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..assembly import AssemblyError, read_assembly
+from . import CostRow, Usage, estimate
+from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
+
+EXIT_OK, EXIT_ERROR = 0, 2
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``cost`` subcommand to an argparse subparsers object."""
+    parser = subparsers.add_parser("cost", help="what each endpoint and batch job costs, before deploy",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory", nargs="?", help="cloud assembly directory (the same as --assembly)")
+    parser.add_argument("--assembly", default="cdk.out", help="cloud assembly directory (default: cdk.out)")
+    parser.add_argument("--baseline", help="a previous cloud assembly: print what the change does to the figures")
+    parser.add_argument("--prices", action="append", default=[], metavar="FILE",
+                        help="an AWS Price List offer file for AmazonSageMaker (repeatable; newer than the "
+                             "package's prices)")
+    parser.add_argument("--usage", metavar="FILE", help="a JSON usage file (construct path → requests_per_month, "
+                        "mean_duration_ms, runs_per_month, run_hours)")
+    parser.add_argument("--region", help="the Region of environment-agnostic stacks (default: unknown)")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.set_defaults(handler=run)
+
+
+class UsageError(Exception):
+    """A usage file that cannot be read as one."""
+
+
+_USAGE_FIELDS = ("requests_per_month", "mean_duration_ms", "payload_kb", "throughput_per_instance",
+                 "runs_per_month", "run_hours")
+_USAGE_TEXT = {"instance_type": str, "serverless_memory_mb": int}
+
+
+def read_usage(path: str) -> dict[str, Usage]:
+    """Construct path → :class:`Usage` from a JSON object; every value a finite number ≥ 0."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UsageError(f"{path} cannot be read as JSON: {error}") from error
+    if not isinstance(data, Mapping):
+        raise UsageError(f"{path}: a JSON object of construct path → usage is expected")
+    usage: dict[str, Usage] = {}
+    for construct_path, fields in data.items():
+        allowed = (*_USAGE_FIELDS, *_USAGE_TEXT)
+        if not isinstance(fields, Mapping) or set(fields) - set(allowed):
+            raise UsageError(f"{path}: {construct_path}: an object with {', '.join(allowed)} is expected")
+        for name, value in fields.items():
+            if name in _USAGE_TEXT:
+                if isinstance(value, bool) or not isinstance(value, _USAGE_TEXT[name]):
+                    raise UsageError(f"{path}: {construct_path}.{name} = {value!r}: a "
+                                     f"{_USAGE_TEXT[name].__name__} is expected")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise UsageError(f"{path}: {construct_path}.{name} = {value!r}: a finite number ≥ 0 is expected")
+        values: dict[str, Any] = {k: v if k in _USAGE_TEXT else float(v) for k, v in fields.items()}
+        usage[str(construct_path)] = Usage(**values)
+    return usage
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run ``cost`` for parsed ``args``; returns the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        prices = shipped_prices()
+        for path in args.prices:
+            prices = prices.merged(read_offer_file(path))
+        usage = read_usage(args.usage) if args.usage else None
+        rows = estimate(read_assembly(args.directory or args.assembly), prices, region=args.region, usage=usage)
+        before = estimate(read_assembly(args.baseline), prices, region=args.region,
+                          usage=usage) if args.baseline else None
+    except (AssemblyError, PriceError, UsageError) as error:
+        if args.json:
+            json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
+            out.write("\n")
+        print(f"cdk-sagemaker-inference cost: could not estimate: {error}", file=err)
+        return EXIT_ERROR
+    changes = _changes(before, rows) if before is not None else None
+    if args.json:
+        report: dict[str, Any] = {"hours_per_month": 730, "price_source": prices.source,
+                                  "rows": [r.to_json() for r in rows]}
+        if changes is not None:
+            report["changes"] = changes
+        json.dump(report, out, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_table(rows, prices))
+        for line in changes or []:
+            print(line["text"], file=out)
+    return EXIT_OK
+
+
+def _number(value: float | None, *, money: bool = False) -> str:
+    if value is None:
+        return "unknown"
+    return f"${value:,.2f}" if money else f"{value:,.0f}"
+
+
+def render_table(rows: list[CostRow], prices: PriceTable) -> str:
+    """The rows as a fixed-width table, then what the figures assume."""
+    header = ("Stack", "Construct path", "Kind", "Region", "Floor h/mo", "Ceiling h/mo", "Floor $/mo",
+              "Ceiling $/mo", "What drives it")
+    table = [header] + [(r.stack, r.path, r.kind, r.region or "unknown", _number(r.floor_instance_hours),
+                         _number(r.ceiling_instance_hours), _number(r.floor_usd_month, money=True),
+                         _number(r.ceiling_usd_month, money=True), "; ".join(r.drivers)) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line[:-1], widths, strict=True)) + "  " + line[-1]
+             for line in table]
+    notes = sorted({f"{r.path}: {note}" for r in rows for note in r.notes})
+    lines += ["", "Instance-hours per month at 730 hours per month (the AWS Pricing Calculator's month); on-demand "
+              "list prices, no Savings Plans, no free tier, no storage or data transfer.",
+              f"Prices: {prices.source or 'none known (pass --prices with an AWS Price List offer file)'}."]
+    lines += notes
+    return "\n".join(lines) + "\n"
+
+
+def _changes(before: list[CostRow], after: list[CostRow]) -> list[dict[str, Any]]:
+    """Per construct path whose floor or ceiling changes: both figures, and a sentence."""
+    old = {r.path: r for r in before}
+    new = {r.path: r for r in after}
+    changes: list[dict[str, Any]] = []
+    for path in sorted(old.keys() | new.keys()):
+        first, second = old.get(path), new.get(path)
+        pairs = {key: (getattr(first, key) if first else 0.0, getattr(second, key) if second else 0.0)
+                 for key in ("floor_instance_hours", "ceiling_instance_hours", "floor_usd_month", "ceiling_usd_month")}
+        if all(a == b for a, b in pairs.values()):
+            continue
+        hours = pairs["floor_instance_hours"]
+        money = pairs["floor_usd_month"]
+        usd = ("" if money[1] is None or money[0] is None else
+               f" (≈ {_number(money[0], money=True)} → {_number(money[1], money=True)}/month)")
+        ceiling = pairs["ceiling_instance_hours"]
+        text = (f"{path}: idle floor {_number(hours[0])} → {_number(hours[1])} instance-hours{usd}; ceiling "
+                f"{_number(ceiling[0])} → {_number(ceiling[1])}")
+        changes.append({"path": path, **{k: {"before": a, "after": b} for k, (a, b) in pairs.items()}, "text": text})
+    return changes
