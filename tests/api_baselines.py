@@ -175,7 +175,7 @@ def _component(stack: Stack) -> tuple[Callable[..., Any], dict[str, Any]]:
         "compute": lib.ComputeRequirements(min_memory_mb=16384, max_memory_mb=32768, cpu_cores=2,
                                            accelerator_devices=1),
         "image": lib.ContainerImage.from_uri(IMAGE_URI),
-        "model_data": lib.ModelData.from_bucket(bucket, "llm/model.tar.gz"), "environment": {"A": "1"},
+        "model_data": lib.ModelData.from_bucket(bucket, "llm/model.tar.gz"), "environment": {"OPTION_A": "1"},
         "copy_count": 1,
         "copy_scaling": lib.CopyScaling(min_copies=0, max_copies=4, target_concurrent_requests_per_copy=4,
                                         scale_in_cooldown=Duration.minutes(5)),

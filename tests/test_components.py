@@ -210,6 +210,9 @@ def test_a_model_component_names_the_model_and_needs_no_container() -> None:
     ({"model_data": None, "image": LLM_IMAGE, "compute": ComputeRequirements(min_memory_mb=128),
       "environment": {f"K{i}": "v" for i in range(17)}}, "component.environment", "has 17 entries"),
     ({"environment": {"1BAD": "v"}}, "component.environment", "does not match"),
+    # found by the value-edge walk: CloudFormation's EnvironmentMap needs two characters (aws-cdk-lib's
+    # template validation refused {"A": ...} at synth, after the construct had accepted it)
+    ({"environment": {"A": "v"}}, "component.environment", "does not match"),
     ({"compute": ComputeRequirements(min_memory_mb=64)}, "component.memory", "must be at least 128"),
     ({"compute": ComputeRequirements(min_memory_mb=1024, max_memory_mb=100)}, "component.memory",
      "must be at least 128"),
@@ -243,6 +246,13 @@ def test_component_rules_refuse_with_the_message(props: dict[str, Any], rule: st
     error = refused(lambda: component(stack, ep, **props))
     assert rule in ids(error) and text in str(error), str(error)
     assert "Test/Llm" in str(error)
+
+
+@pytest.mark.parametrize("key", ["HF", "_X", "OPTION_ENABLE_LORA", "K" * 1024])
+def test_environment_names_cloudformation_accepts_synthesize(key: str) -> None:
+    stack = new_stack()
+    component(stack, endpoint(stack), environment={key: "v"})
+    assert template_of(stack).to_json()  # aws-cdk-lib's template validation runs at synth
 
 
 def test_a_component_with_an_uncompressed_prefix_is_refused() -> None:

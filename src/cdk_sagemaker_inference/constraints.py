@@ -87,6 +87,8 @@ NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 MODEL_NAME_PATTERN = r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$"
 S3_URI_PATTERN = r"^(https|s3)://([^/]+)/?(.*)$"
 ENV_KEY_PATTERN = r"^[a-zA-Z_][a-zA-Z0-9_]*$"
+COMPONENT_ENV_KEY_PATTERN = r"^[a-zA-Z_][a-zA-Z0-9_]{1,1024}$"
+"""An inference component's environment names (CloudFormation's EnvironmentMap: at least two characters)."""
 SERVERLESS_MEMORY_TIERS = (1024, 2048, 3072, 4096, 5120, 6144)
 
 CONSTRAINTS: tuple[Constraint, ...] = (
@@ -526,9 +528,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC InferenceComponentContainerSpecification.ArtifactUrl (\"a single gzip compressed tar archive\"); "
                "CFN Url", pattern=S3_URI_PATTERN, max_length=1024),
     Constraint("component.environment", _IC, "environment",
-               "≤ 16 entries; keys match ^[a-zA-Z_][a-zA-Z0-9_]*$ (≤ 1024 characters); values ≤ 1024 characters",
-               "CFN AWS::SageMaker::InferenceComponent EnvironmentMap (maxProperties 16; the API allows 100)",
-               maximum=16, pattern=ENV_KEY_PATTERN, max_length=1024),
+               "≤ 16 entries; keys match ^[a-zA-Z_][a-zA-Z0-9_]{1,1024}$ (at least two characters: a one-letter "
+               "name is refused; the API allows 1024); values ≤ 1024 characters",
+               "CFN AWS::SageMaker::InferenceComponent EnvironmentMap (maxProperties 16, patternProperties; the API "
+               "allows 100); BC EnvironmentKey (≤ 1024)", maximum=16, pattern=COMPONENT_ENV_KEY_PATTERN, max_length=1024),
     Constraint("component.cpu-cores", _IC, "compute.cpu_cores", "≥ 0.25 CPU cores (fractions allowed)",
                "BC InferenceComponentComputeResourceRequirements.NumberOfCpuCoresRequired; CFN NumberOfCpuCores",
                minimum=0.25),
