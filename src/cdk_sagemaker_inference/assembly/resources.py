@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ScalingRange", "referenced_id", "scaling_ranges"]
+from ..tokens import is_unresolved
+
+__all__ = ["ScalingRange", "known_int", "referenced_id", "scaling_ranges"]
 
 _TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
@@ -48,8 +50,14 @@ class ScalingRange:
         return max(values) if len(values) == 1 + (self.scheduled_maximum is not None) else None
 
 
-def _whole(value: Any) -> int | None:
+def known_int(value: Any) -> int | None:
+    """``value`` when it is a whole number (not a bool, not a deploy-time token), else None."""
+    if isinstance(value, float) and value.is_integer() and not is_unresolved(value):
+        return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_whole = known_int
 
 
 def _range(props: Mapping[str, Any]) -> ScalingRange:

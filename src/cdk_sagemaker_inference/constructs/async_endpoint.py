@@ -18,6 +18,8 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ..assembly.resources import ScalingRange, known_int
+from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
@@ -429,6 +431,8 @@ class AsyncEndpoint(EndpointBase):
             policies += policies_of(role)
         for policy in policies:
             config.node.add_dependency(policy)
+        self._capacity = (initial_instance_count, None if min_instances is None else
+                          ScalingRange(known_int(min_instances), known_int(max_instances)))
         self._create_endpoint(config, endpoint_name=endpoint_name, retain_counts=(
             retain_scaled_capacity if retain_scaled_capacity is not None else min_instances is not None))
 
@@ -458,6 +462,10 @@ class AsyncEndpoint(EndpointBase):
             )
 
     # -- resources ---------------------------------------------------------------------------
+    def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
+        count, scaling = self._capacity
+        return (instance_variant(self.variant_name, self.instance_type.name, known_int(count), scaling=scaling),)
+
     def _create_bucket(self, *, kms_key: kms.IKey | None, prefixes: dict[str, str],
                        input_expiration: Duration | None, output_expiration: Duration | None,
                        logs_bucket: s3.IBucket | None, logs_prefix: str | None) -> s3.Bucket:

@@ -23,6 +23,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ..assembly.resources import ScalingRange, known_int
+from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, lower_literals
@@ -308,6 +310,16 @@ class InferenceComponentEndpoint(EndpointBase):
         if policies:
             config.node.add_dependency(*policies)
         self._create_endpoint(config, endpoint_name=endpoint_name, metadata={"shape": SHAPE})
+
+    def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
+        managed = self.spec.managed_scaling
+        scaling = None if managed is None else ScalingRange(known_int(managed.min_instances),
+                                                             known_int(managed.max_instances))
+        return (instance_variant(self.variant_name, self.instance_type.name, known_int(self.spec.instance_count),
+                                 scaling=scaling, managed=True),)
+
+    def _cost_kind(self) -> str:
+        return SHAPE
 
     def _add(self, component: InferenceComponent) -> None:
         """Record ``component`` and compare the copies of all components with the fleet."""

@@ -12,6 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ..cost.capacity import VariantCapacity
 from ..errors import Problem, ValidationError
 from ..guard.findings import METADATA_KEY
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
@@ -20,6 +21,7 @@ from ..tokens import is_unresolved, lower_literals
 from ..typecheck import checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
+from ._cost import CostNote
 from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
@@ -220,6 +222,14 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
         self.resource = endpoint
         self.endpoint_name = endpoint.attr_endpoint_name
+        self.node.add_validation(CostNote(self))  # at synth: the idle floor note and the app's budget
+
+    def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
+        """The variants' capacities (floor and ceiling), for the synth-time cost note."""
+        return ()
+
+    def _cost_kind(self) -> str:
+        return self.kind.value
 
     @property
     def endpoint_arn(self) -> str:

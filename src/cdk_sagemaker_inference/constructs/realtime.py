@@ -17,6 +17,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ..assembly.resources import ScalingRange, known_int
+from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
@@ -381,6 +383,12 @@ class RealtimeEndpoint(EndpointBase):
                 self.scalable_targets[variant.variant_name] = self._autoscale(variant.variant_name, variant.autoscaling)
 
     # -- autoscaling ---------------------------------------------------------------------------
+    def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
+        every = [(v, False) for v in self.variants]
+        every += [(self.shadow_variant, True)] if self.shadow_variant is not None else []
+        return tuple(instance_variant(v.variant_name, v.instance_type.name, known_int(v.instance_count),
+                                      scaling=_range_of(v.autoscaling), shadow=shadow) for v, shadow in every)
+
     def _autoscale(self, variant_name: str, scaling: InstanceScaling) -> appscaling.ScalableTarget:
         target = variant_scalable_target(
             self, f"{self._id_part(variant_name)}Scaling", endpoint=self, variant_name=variant_name,
@@ -712,3 +720,14 @@ def _distinct_roles(roles: Any) -> list[iam.IRole]:
     for role in roles:
         seen.setdefault(role.node.path, role)
     return list(seen.values())
+
+
+def _range_of(scaling: InstanceScaling | None) -> ScalingRange | None:
+    """The instance range of a variant's autoscaling, scheduled capacities included (None: not scaled)."""
+    if scaling is None:
+        return None
+    lows = [known_int(s.min_capacity) for s in scaling.schedules if s.min_capacity is not None]
+    highs = [known_int(s.max_capacity) for s in scaling.schedules if s.max_capacity is not None]
+    return ScalingRange(known_int(scaling.min_capacity), known_int(scaling.max_capacity),
+                        None if not lows or None in lows else min(v for v in lows if v is not None),
+                        None if not highs or None in highs else max(v for v in highs if v is not None))

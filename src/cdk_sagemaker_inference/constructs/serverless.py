@@ -13,7 +13,9 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct, IValidation
 
+from ..assembly.resources import ScalingRange, known_int
 from ..constraints import constraint
+from ..cost.capacity import VariantCapacity, serverless_variant
 from ..errors import ValidationError
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
@@ -139,11 +141,17 @@ class ServerlessEndpoint(EndpointBase):
                     "KmsKeyId encrypts the storage volume of the ML compute instances behind an endpoint; a "
                     "serverless endpoint has no instances of yours (SageMaker manages its compute), so "
                     "ServerlessEndpoint has no kms_key")
+        self._capacity = (provisioned_concurrency, None if scaling is None else
+                          ScalingRange(known_int(scaling.min_capacity), known_int(scaling.max_capacity)))
         self._create_endpoint(config, endpoint_name=endpoint_name)
         self.scalable_target: appscaling.ScalableTarget | None = None
         if scaling is not None:
             self.scalable_target = self._autoscale(scaling)
         _QuotaTracker.of(self).register(self)
+
+    def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
+        provisioned, scaling = self._capacity
+        return (serverless_variant(self.variant_name, known_int(self.memory_size_mb), known_int(provisioned), scaling),)
 
     def _autoscale(self, scaling: ProvisionedConcurrencyScaling) -> appscaling.ScalableTarget:
         target = variant_scalable_target(

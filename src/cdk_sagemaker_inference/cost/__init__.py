@@ -18,7 +18,7 @@ from ..assembly import StackTemplate
 from .capacity import HOURS_PER_MONTH, SECONDS_PER_MONTH, Capacity, VariantCapacity, capacities_of
 from .prices import PriceTable
 
-__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "estimate"]
+__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "estimate", "row_of", "usage_figures"]
 
 _USE = {"realtime": "hosting", "inference-components": "hosting", "async": "async", "batch": "batch"}
 
@@ -120,34 +120,37 @@ def estimate(stacks: Iterable[StackTemplate], prices: PriceTable, *, region: str
             if capacity.region is None and region is not None:
                 capacity = Capacity(capacity.stack, capacity.path, capacity.kind, region, capacity.variants,
                                     capacity.runs_per_month, capacity.notes)
-            given = (usage or {}).get(capacity.path)
-            notes = list(capacity.notes)
-            figures = [_variant_usd(capacity, v, prices, given) for v in capacity.variants]
-            priced = bool(figures) and all(f[4] for f in figures)
-            if capacity.kind == "serverless" and (given is None or given.requests_per_month is None):
-                notes.append("billed per request: the ceiling needs requests_per_month and mean_duration_ms in a "
-                             "usage file")
-            if capacity.region is None:
-                notes.append("environment-agnostic stack: pass --region for prices")
-            elif not priced:
-                notes.append(f"no list price known for {capacity.region} and this instance type or memory size")
-            rows.append(CostRow(
-                stack=capacity.stack, path=capacity.path, kind=capacity.kind, region=capacity.region,
-                floor_instance_hours=_sum(f[0] for f in figures) if figures else None,
-                ceiling_instance_hours=_sum(f[1] for f in figures) if figures else None,
-                floor_usd_month=_sum(f[2] for f in figures) if priced else None,
-                ceiling_usd_month=_sum(f[3] for f in figures) if priced else None,
-                price_source=prices.source if priced and prices.source else None,
-                drivers=tuple(d for v in capacity.variants for d in v.drivers), notes=tuple(notes),
-                variants=tuple({"name": v.name, "instance_type": v.instance_type, "shadow": v.shadow,
-                                "floor_instances": v.floor_instances, "ceiling_instances": v.ceiling_instances,
-                                "memory_mb": v.memory_mb, "floor_provisioned_concurrency": v.floor_provisioned,
-                                "ceiling_provisioned_concurrency": v.ceiling_provisioned,
-                                "floor_provisioned_gb_seconds": v.provisioned_gb_seconds(v.floor_provisioned),
-                                "ceiling_provisioned_gb_seconds": v.provisioned_gb_seconds(v.ceiling_provisioned)}
-                               for v in capacity.variants),
-                usage=None if given is None else usage_figures(capacity, given, prices)))
+            rows.append(row_of(capacity, prices, (usage or {}).get(capacity.path)))
     return rows
+
+
+def row_of(capacity: Capacity, prices: PriceTable, usage: Usage | None = None) -> CostRow:
+    """The cost row of one endpoint or job (the ``cost`` command's, and the constructs' synth-time note)."""
+    figures = [_variant_usd(capacity, v, prices, usage) for v in capacity.variants]
+    priced = bool(figures) and all(f[4] for f in figures)
+    notes = list(capacity.notes)
+    if capacity.kind == "serverless" and (usage is None or usage.requests_per_month is None):
+        notes.append("billed per request: the ceiling needs requests_per_month and mean_duration_ms in a usage file")
+    if capacity.region is None:
+        notes.append("environment-agnostic stack: pass --region for prices")
+    elif not priced:
+        notes.append(f"no list price known for {capacity.region} and this instance type or memory size")
+    return CostRow(
+        stack=capacity.stack, path=capacity.path, kind=capacity.kind, region=capacity.region,
+        floor_instance_hours=_sum(f[0] for f in figures) if figures else None,
+        ceiling_instance_hours=_sum(f[1] for f in figures) if figures else None,
+        floor_usd_month=_sum(f[2] for f in figures) if priced else None,
+        ceiling_usd_month=_sum(f[3] for f in figures) if priced else None,
+        price_source=prices.source if priced and prices.source else None,
+        drivers=tuple(d for v in capacity.variants for d in v.drivers), notes=tuple(notes),
+        variants=tuple({"name": v.name, "instance_type": v.instance_type, "shadow": v.shadow,
+                        "floor_instances": v.floor_instances, "ceiling_instances": v.ceiling_instances,
+                        "memory_mb": v.memory_mb, "floor_provisioned_concurrency": v.floor_provisioned,
+                        "ceiling_provisioned_concurrency": v.ceiling_provisioned,
+                        "floor_provisioned_gb_seconds": v.provisioned_gb_seconds(v.floor_provisioned),
+                        "ceiling_provisioned_gb_seconds": v.provisioned_gb_seconds(v.ceiling_provisioned)}
+                       for v in capacity.variants),
+        usage=None if usage is None else usage_figures(capacity, usage, prices))
 
 
 def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[str, Any]:

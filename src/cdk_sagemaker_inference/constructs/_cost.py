@@ -1,0 +1,126 @@
+"""The synth-time cost note of every endpoint, and the app's opt-in idle-floor budget.
+
+At synth (a node validation, so every autoscaling target and schedule is known), each endpoint gets an
+info annotation with its idle floor and ceiling in instance-hours per month and, where the package data
+or an offer file named by context has a list price for the stack's Region, in USD. The figures come from
+``cost.row_of``, the function the ``cost`` command uses, so the note and the command never disagree.
+
+Budgets (context, opt-in): ``cdk-sagemaker-inference:max-idle-floor-instance-hours`` and
+``cdk-sagemaker-inference:max-idle-floor-usd-month`` warn when an endpoint's floor is above them; with
+``cdk-sagemaker-inference:budget-action`` = ``error`` the synth fails instead. A budget in USD with no
+known price is reported as not checked.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import jsii
+from constructs import IValidation
+
+from ..cost import CostRow, row_of
+from ..cost.capacity import Capacity
+from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_prices
+from ..tokens import is_unresolved
+from ._memo import annotations_of, memo, stack_of
+
+if TYPE_CHECKING:
+    from .endpoint import EndpointBase
+
+PRICES_FILE_CONTEXT = "cdk-sagemaker-inference:prices-file"
+"""Context key: an AWS Price List offer file (AmazonSageMaker) with newer prices than the package's."""
+MAX_FLOOR_HOURS_CONTEXT = "cdk-sagemaker-inference:max-idle-floor-instance-hours"
+MAX_FLOOR_USD_CONTEXT = "cdk-sagemaker-inference:max-idle-floor-usd-month"
+BUDGET_ACTION_CONTEXT = "cdk-sagemaker-inference:budget-action"
+"""``warn`` (default) or ``error``."""
+
+
+def _prices(endpoint: EndpointBase) -> PriceTable | str:
+    """The package's prices with the context's offer file on top (a message when the file is unreadable)."""
+    path = endpoint.node.try_get_context(PRICES_FILE_CONTEXT)
+    table = shipped_prices()
+    if not path:
+        return table
+    try:
+        return table.merged(read_offer_file(str(path)))
+    except PriceError as error:
+        return f"context {PRICES_FILE_CONTEXT}: {error}"
+
+
+def _number_context(endpoint: EndpointBase, key: str) -> float | str | None:
+    value = endpoint.node.try_get_context(key)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"context {key} = {value!r} is not a number"
+    return number if math.isfinite(number) and number >= 0 else f"context {key} = {value!r} is not a number ≥ 0"
+
+
+def _text(value: float | None, *, money: bool = False) -> str:
+    if value is None:
+        return "unknown"
+    return f"${value:,.2f}" if money else f"{value:,.0f}"
+
+
+@jsii.implements(IValidation)
+class CostNote:
+    """The validation that writes an endpoint's cost note (and applies the app's budget)."""
+
+    def __init__(self, endpoint: EndpointBase) -> None:
+        self._endpoint = endpoint
+
+    def validate(self) -> list[str]:
+        endpoint = self._endpoint
+        stack = stack_of(endpoint)
+        region = stack.region
+        prices = memo(stack.node.root, "cost-prices", lambda: _prices(endpoint))
+        annotations = annotations_of(endpoint)
+        if isinstance(prices, str):
+            annotations.add_warning_v2("cdk-sagemaker-inference:cost.prices", prices)
+            prices = shipped_prices()
+        capacity = Capacity(stack.stack_name, endpoint.node.path, endpoint._cost_kind(),
+                            None if is_unresolved(region) else region, endpoint._capacity_variants())
+        row = row_of(capacity, prices)
+        annotations.add_info(f"[cdk-sagemaker-inference:cost.idle-floor] {summary(row)}")
+        return self._budget(row)
+
+    def _budget(self, row: CostRow) -> list[str]:
+        endpoint = self._endpoint
+        failures: list[str] = []
+        action = str(endpoint.node.try_get_context(BUDGET_ACTION_CONTEXT) or "warn").lower()
+        for key, figure, unit in ((MAX_FLOOR_HOURS_CONTEXT, row.floor_instance_hours, "instance-hours"),
+                                  (MAX_FLOOR_USD_CONTEXT, row.floor_usd_month, "USD")):
+            limit = _number_context(endpoint, key)
+            if limit is None:
+                continue
+            if isinstance(limit, str):
+                failures.append(limit)
+                continue
+            if figure is None:
+                annotations_of(endpoint).add_info(
+                    f"[cdk-sagemaker-inference:cost.budget] {key} not checked: the idle floor in {unit} is unknown "
+                    "(no list price for this Region and type; pass an offer file with "
+                    f"{PRICES_FILE_CONTEXT})")
+                continue
+            if figure > limit:
+                message = (f"the idle floor is {_text(figure, money=unit == 'USD')} {unit} a month, above the app's "
+                           f"budget {key} = {limit:g}: lower the minimum instances (or scale to zero), or raise the "
+                           "budget")
+                if action == "error":
+                    failures.append(f"[cdk-sagemaker-inference:cost.budget] {message}")
+                else:
+                    annotations_of(endpoint).add_warning_v2("cdk-sagemaker-inference:cost.budget", message)
+        return failures
+
+
+def summary(row: CostRow) -> str:
+    """One line: idle floor and ceiling, instance-hours and USD a month, and what drives them."""
+    usd = (f"; ≈ {_text(row.floor_usd_month, money=True)} to {_text(row.ceiling_usd_month, money=True)} a month at "
+           f"on-demand list prices ({row.price_source})" if row.price_source else
+           "; USD unknown (no list price known for this Region and type)")
+    return (f"idle floor {_text(row.floor_instance_hours)} instance-hours a month, ceiling "
+            f"{_text(row.ceiling_instance_hours)} (730 hours a month){usd}. {'; '.join(row.drivers)}. "
+            "`cdk-sagemaker-inference cost` shows the whole app.")
