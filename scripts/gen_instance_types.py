@@ -19,6 +19,13 @@ of the EC2 type of the same name. Download that file and pass it with the commit
 Without ``--resources`` the shipped resources are kept as they are (and not checked).
 Neuron (Inferentia/Trainium) types count devices in ``accelerators`` and NeuronCores in
 ``neuron_cores``; their device memory is not in that file and stays unknown (null).
+
+On-demand list prices (what ``cost`` reads) come from AWS Price List offer files for the service code
+``AmazonSageMaker`` (one per Region, from the Price List Bulk API's
+``/offers/v1.0/aws/AmazonSageMaker/current/region_index.json``); each keeps the offer's version and
+publication date. Without ``--prices`` the shipped prices are kept (the package ships none today):
+
+    python scripts/gen_instance_types.py --prices us-east-1.json --prices eu-west-1.json
 """
 
 from __future__ import annotations
@@ -117,9 +124,25 @@ def read_resources(argv: list[str], shapes: dict[str, list[str]]) -> dict[str, o
     }
 
 
+def read_prices(argv: list[str]) -> dict[str, object] | None:
+    """The prices block from each ``--prices OFFER_FILE`` (AWS Price List offer files for AmazonSageMaker,
+    one per Region; None when none is given). Each price keeps the offer's version and publication date."""
+    from cdk_sagemaker_inference.cost.prices import PriceTable, read_offer_file
+
+    paths = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--prices"]
+    if not paths:
+        return None
+    table = PriceTable()
+    for path in paths:
+        table = table.merged(read_offer_file(path))
+    return {"source": table.source, "regions": {r: {u: dict(p) for u, p in uses.items()}
+                                                for r, uses in table.regions.items()}}
+
+
 def main(argv: list[str]) -> int:
     current = read_botocore()
     resources = read_resources(argv, current)
+    prices = read_prices(argv)
     if "--check" in argv:
         data = json.loads(TARGET.read_text())
         shipped = data["shapes"]
@@ -137,7 +160,9 @@ def main(argv: list[str]) -> int:
                   "run python scripts/gen_instance_types.py")
             return 1
         return 0
-    kept = json.loads(TARGET.read_text()).get("resources") if TARGET.exists() else None
+    shipped = json.loads(TARGET.read_text()) if TARGET.exists() else {}
+    kept = shipped.get("resources")
+    kept_prices = shipped.get("prices")
     if resources is not None:
         resources["generated"] = datetime.date.today().isoformat()
     TARGET.write_text(json.dumps({
@@ -148,6 +173,7 @@ def main(argv: list[str]) -> int:
         "shapes": current,
         "inference_ami_versions": read_ami_versions(),
         **({"resources": resources or kept} if (resources or kept) else {}),
+        **({"prices": prices or kept_prices} if (prices or kept_prices) else {}),
     }, indent=1, sort_keys=True) + "\n")
     print(f"wrote {TARGET} from botocore {botocore.__version__}")
     return 0

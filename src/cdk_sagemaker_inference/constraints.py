@@ -32,6 +32,7 @@ class Area(enum.Enum):
     MODEL = "Model"
     AUTOSCALING = "Application Auto Scaling"
     PROPS = "Construct props"
+    COST = "Cost (the app's own budget)"
 
 
 class Severity(enum.Enum):
@@ -72,6 +73,7 @@ class Constraint:
 
 _E, _W, _D, _API = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT, Severity.BY_DESIGN
 _IC = Area.COMPONENTS
+_C = Area.COST
 _S, _M, _R, _A, _B, _MO, _AS, _P = (
     Area.SERVERLESS,
     Area.MIGRATION,
@@ -192,6 +194,18 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("migration.component-removed", _M, "InferenceComponent",
                "removing a component deletes it: callers that pass its InferenceComponentName fail",
                "CFN resource deletion; BCR InvokeEndpointInput.InferenceComponentName"),
+    # ------------------------------------------------------------------ Cost (figures and the app's own budget)
+    Constraint("cost.idle-floor", _C, "endpoint",
+               "each endpoint's idle floor and ceiling in instance-hours a month (730 hours) and, where a dated list "
+               "price is known, in USD (info at synth; the cost command)",
+               "AWS Pricing Calculator (730 hours a month); AWS Price List offer file AmazonSageMaker", severity=_W),
+    Constraint("cost.budget", _C, "context max-idle-floor-instance-hours / max-idle-floor-usd-month",
+               "an endpoint whose idle floor is above the app's budget: a warning, a synth error only with "
+               "budget-action=error (the user's own limit, not an AWS rule)",
+               "the app's context (opt-in)", severity=_W),
+    Constraint("cost.prices", _C, "context prices-file",
+               "an offer file named by context that cannot be read is a warning (the package's prices are used)",
+               "AWS Price List offer file format (AWS Billing user guide)", severity=_W),
     Constraint("migration.component-moved", _M, "InferenceComponent",
                "a component's endpoint, variant or name changed in place is reported as unverified",
                "CFN AWS::SageMaker::InferenceComponent (no create-only property); BC UpdateInferenceComponentInput "

@@ -34,6 +34,7 @@ MAX_FLOOR_HOURS_CONTEXT = "cdk-sagemaker-inference:max-idle-floor-instance-hours
 MAX_FLOOR_USD_CONTEXT = "cdk-sagemaker-inference:max-idle-floor-usd-month"
 BUDGET_ACTION_CONTEXT = "cdk-sagemaker-inference:budget-action"
 """``warn`` (default) or ``error``."""
+_NOTE, _BUDGET, _PRICES = "cost.idle-floor", "cost.budget", "cost.prices"
 
 
 def _prices(endpoint: EndpointBase) -> PriceTable | str:
@@ -79,12 +80,12 @@ class CostNote:
         prices = memo(stack.node.root, "cost-prices", lambda: _prices(endpoint))
         annotations = annotations_of(endpoint)
         if isinstance(prices, str):
-            annotations.add_warning_v2("cdk-sagemaker-inference:cost.prices", prices)
+            annotations.add_warning_v2(f"cdk-sagemaker-inference:{_PRICES}", prices)
             prices = shipped_prices()
         capacity = Capacity(stack.stack_name, endpoint.node.path, endpoint._cost_kind(),
                             None if is_unresolved(region) else region, endpoint._capacity_variants())
         row = row_of(capacity, prices)
-        annotations.add_info(f"[cdk-sagemaker-inference:cost.idle-floor] {summary(row)}")
+        annotations.add_info(f"[cdk-sagemaker-inference:{_NOTE}] {summary(row)}")
         return self._budget(row)
 
     def _budget(self, row: CostRow) -> list[str]:
@@ -101,7 +102,7 @@ class CostNote:
                 continue
             if figure is None:
                 annotations_of(endpoint).add_info(
-                    f"[cdk-sagemaker-inference:cost.budget] {key} not checked: the idle floor in {unit} is unknown "
+                    f"[cdk-sagemaker-inference:{_BUDGET}] {key} not checked: the idle floor in {unit} is unknown "
                     "(no list price for this Region and type; pass an offer file with "
                     f"{PRICES_FILE_CONTEXT})")
                 continue
@@ -110,9 +111,9 @@ class CostNote:
                            f"budget {key} = {limit:g}: lower the minimum instances (or scale to zero), or raise the "
                            "budget")
                 if action == "error":
-                    failures.append(f"[cdk-sagemaker-inference:cost.budget] {message}")
+                    failures.append(f"[cdk-sagemaker-inference:{_BUDGET}] {message}")
                 else:
-                    annotations_of(endpoint).add_warning_v2("cdk-sagemaker-inference:cost.budget", message)
+                    annotations_of(endpoint).add_warning_v2(f"cdk-sagemaker-inference:{_BUDGET}", message)
         return failures
 
 

@@ -168,10 +168,18 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
     per_second = prices.per_second(capacity.region, "serverless", memory)
     per_request = None if per_second is None or duration is None else duration / 1000 * per_second
     serverless_usd = None if per_request is None or requests is None else requests * per_request
-    # Real-time costs its fleet whatever the traffic; serverless costs per request: below this many
-    # requests a month serverless is cheaper (the fleet: the traffic's, else the floor, else one instance).
-    realtime_usd = fleet_usd if fleet_usd is not None else (
-        None if hourly is None else max(1, instance.floor_instances or 1 if instance else 1) * HOURS_PER_MONTH * hourly)
+    # Real-time costs its fleet whatever the traffic, serverless costs per request: below this many requests a
+    # month serverless is cheaper. The fleet: the one the traffic needs, else the endpoint's idle floor (all
+    # variants), else (an endpoint that scales to zero, or a serverless one) one instance.
+    use = _USE.get(capacity.kind, "hosting")
+    floor_usd = _sum(None if v.floor_instances is None else
+                     v.floor_instances * HOURS_PER_MONTH * (prices.hourly(capacity.region, use, v.instance_type) or math.nan)
+                     for v in capacity.variants if v.instance_type is not None)
+    realtime_usd = fleet_usd
+    if realtime_usd is None and floor_usd is not None and not math.isnan(floor_usd) and floor_usd > 0:
+        realtime_usd = floor_usd
+    if realtime_usd is None and hourly is not None:
+        realtime_usd = HOURS_PER_MONTH * hourly
     return {
         "data_processed_gb": None if requests is None or usage.payload_kb is None else requests * usage.payload_kb / 1e6,
         "fleet_needed": fleet, "fleet_instance_type": instance_type, "fleet_usd_month": fleet_usd,

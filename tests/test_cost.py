@@ -1,0 +1,446 @@
+"""What it costs: capacity figures against hand-computed values for every kind, prices from an offer
+file (a hand-made fixture in the AWS Price List format), the cost command (table, --json, --usage,
+--baseline, exit codes), the synth-time note and the opt-in budgets.
+
+Every expected figure below is computed by hand from the props in the test (730 hours a month), not
+read back from the library."""
+
+from __future__ import annotations
+
+import io
+import json
+from argparse import Namespace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, Environment, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
+
+from api_baselines import model as cpu_model
+from cdk_sagemaker_inference import (
+    AsyncEndpoint,
+    ComputeRequirements,
+    ContainerImage,
+    CopyScaling,
+    InferenceComponent,
+    InferenceComponentEndpoint,
+    InstanceScaling,
+    InstanceType,
+    ManagedInstanceScaling,
+    ModelData,
+    ProductionVariant,
+    ProvisionedConcurrencyScaling,
+    RealtimeEndpoint,
+    ScheduledCapacity,
+    ServerlessEndpoint,
+)
+from cdk_sagemaker_inference.cli import main
+from cdk_sagemaker_inference.cost import Usage, estimate
+from cdk_sagemaker_inference.cost.capacity import runs_per_month
+from cdk_sagemaker_inference.cost.cli import run
+from cdk_sagemaker_inference.cost.prices import PriceError, PriceTable, parse_offer_file, read_offer_file
+from helpers import CDK_CONTEXT, ROOT, infos_of, warnings_of
+
+OFFER = ROOT / "tests" / "data" / "offer-AmazonSageMaker-handmade.json"
+ENV = Environment(account="123456789012", region="us-east-1")
+H = 730  # hours a month
+
+
+def app(tmp_path: Path, **context: Any) -> App:
+    """An app as `cdk synth` runs it: construct paths in the template metadata (what ``cost`` names rows by)."""
+    return App(outdir=str(tmp_path / "cdk.out"),
+               context={**CDK_CONTEXT, "aws:cdk:enable-path-metadata": True, **context})
+
+
+def stack(application: App, name: str = "Costs") -> Stack:
+    return Stack(application, name, env=ENV)
+
+
+def rows_of(application: App, prices: PriceTable | None = None, **kwargs: Any) -> dict[str, Any]:
+    from cdk_sagemaker_inference.assembly import read_assembly
+
+    assembly = application.synth()
+    return {row.path: row for row in estimate(read_assembly(assembly.directory), prices or read_offer_file(OFFER),
+                                              **kwargs)}
+
+
+# -- capacity figures, one kind at a time -----------------------------------------------------------------------
+def test_a_fixed_count_realtime_endpoint_costs_the_same_at_floor_and_ceiling(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = stack(application)
+    RealtimeEndpoint(s, "Fixed", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=2)
+    row = rows_of(application)["Costs/Fixed"]
+    assert (row.floor_instance_hours, row.ceiling_instance_hours) == (2 * H, 2 * H)
+    assert (row.floor_usd_month, row.ceiling_usd_month) == (2 * H * 1.0, 2 * H * 1.0)  # fixture: $1.00/h
+    assert row.price_source is not None and "20260101000000" in row.price_source
+
+
+def test_autoscaling_floor_ceiling_and_a_scheduled_minimum_below_the_floor(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = stack(application)
+    night = ScheduledCapacity(schedule=appscaling.Schedule.cron(hour="0", minute="0"), min_capacity=1)
+    peak = ScheduledCapacity(schedule=appscaling.Schedule.cron(hour="8", minute="0"), max_capacity=8)
+    RealtimeEndpoint(s, "Scaled", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=2,
+                     autoscaling=InstanceScaling(min_capacity=2, max_capacity=5, target_invocations_per_instance=100,
+                                                 schedules=[night, peak]))
+    row = rows_of(application)["Costs/Scaled"]
+    assert (row.floor_instance_hours, row.ceiling_instance_hours) == (1 * H, 8 * H)
+
+
+def test_a_shadow_variant_counts(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = stack(application)
+    model = cpu_model(s)
+    RealtimeEndpoint(s, "Shadowed", variants=[ProductionVariant(variant_name="Live", model=model,
+                                                                 instance_type=InstanceType.M5_LARGE, instance_count=2)],
+                     shadow_variant=ProductionVariant(variant_name="Candidate", model=model,
+                                                      instance_type=InstanceType.M5_LARGE, instance_count=1))
+    row = rows_of(application)["Costs/Shadowed"]
+    assert row.floor_instance_hours == 3 * H
+    assert [v["shadow"] for v in row.variants] == [False, True]
+
+
+def test_an_async_endpoint_that_scales_to_zero_has_no_floor(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = stack(application)
+    AsyncEndpoint(s, "Queue", model=cpu_model(s), instance_type=InstanceType.of("ml.g4dn.xlarge"), min_instances=0,
+                  max_instances=3)
+    row = rows_of(application)["Costs/Queue"]
+    assert (row.floor_instance_hours, row.ceiling_instance_hours) == (0, 3 * H)
+    assert (row.floor_usd_month, row.ceiling_usd_month) == (0, 3 * H * 2.0)  # fixture: AsyncInf $2.00/h
+    assert "scales to zero" in " ".join(row.drivers)
+
+
+def test_serverless_without_and_with_provisioned_concurrency(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = stack(application)
+    ServerlessEndpoint(s, "OnDemand", model=cpu_model(s), memory_size_mb=2048, max_concurrency=5)
+    ServerlessEndpoint(s, "Warm", model=cpu_model(s, "WarmModel"), memory_size_mb=2048, max_concurrency=20,
+                       provisioned_concurrency=2)
+    ServerlessEndpoint(s, "Scaled", model=cpu_model(s, "ScaledModel"), memory_size_mb=2048, max_concurrency=20,
+                       provisioned_concurrency=2,
+                       provisioned_concurrency_scaling=ProvisionedConcurrencyScaling(min_capacity=1, max_capacity=10))
+    rows = rows_of(application)
+    on_demand, warm, scaled = rows["Costs/OnDemand"], rows["Costs/Warm"], rows["Costs/Scaled"]
+    assert (on_demand.floor_instance_hours, on_demand.floor_usd_month, on_demand.ceiling_usd_month) == (0, 0, None)
+    assert any("billed per request" in n for n in on_demand.notes)
+    seconds = H * 3600
+    assert warm.variants[0]["floor_provisioned_gb_seconds"] == 2 * 2 * seconds
+    assert warm.floor_usd_month == pytest.approx(2 * seconds * 0.00001)  # fixture: Mem-2GB $0.00001/s
+    assert (scaled.variants[0]["floor_provisioned_concurrency"], scaled.variants[0]["ceiling_provisioned_concurrency"]
+            ) == (1, 10)
+    assert scaled.floor_usd_month == pytest.approx(1 * seconds * 0.00001)
+
+
+def test_inference_components_use_the_managed_instance_range(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = stack(application)
+    fleet = InferenceComponentEndpoint(s, "Fleet", instance_type=InstanceType.of("ml.g5.12xlarge"),
+                                       managed_scaling=ManagedInstanceScaling(min_instances=0, max_instances=2))
+    from aws_cdk import aws_s3 as s3
+
+    InferenceComponent(s, "Llm", endpoint=fleet, image=ContainerImage.from_uri(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1"), model_data=ModelData.from_bucket(
+        s3.Bucket.from_bucket_name(s, "B", "my-models"), "llm.tar.gz"),
+        compute=ComputeRequirements(min_memory_mb=16384, accelerator_devices=1),
+        copy_scaling=CopyScaling(min_copies=0, max_copies=2, target_concurrent_requests_per_copy=4))
+    row = rows_of(application)["Costs/Fleet"]
+    assert (row.kind, row.floor_instance_hours, row.ceiling_instance_hours) == ("inference-components", 0, 2 * H)
+    assert row.ceiling_usd_month == 2 * H * 10.0  # fixture: ml.g5.12xlarge hosting $10.00/h
+
+
+def test_a_scheduled_batch_job_has_no_floor_and_its_runs_per_month(tmp_path: Path) -> None:
+    from aws_cdk import aws_events as events
+    from aws_cdk import aws_s3 as s3
+
+    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
+
+    application = app(tmp_path)
+    s = stack(application)
+    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
+    BatchTransformJob(s, "Nightly", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"), instance_count=2,
+                      input=BatchTransformInput(bucket=bucket, key="in/"),
+                      output=BatchTransformOutput(bucket=bucket, prefix="out/"),
+                      schedule=events.Schedule.cron(hour="2", minute="0"))
+    row = rows_of(application)["Costs/Nightly"]
+    assert (row.kind, row.floor_instance_hours, row.ceiling_instance_hours) == ("batch", 0, None)
+    assert any("run_hours" in n for n in row.notes)
+    with_usage = rows_of(application, usage={"Costs/Nightly": Usage(run_hours=1.5)})["Costs/Nightly"]
+    runs = H / 24  # a daily cron: 30.4 runs a month
+    assert with_usage.ceiling_instance_hours == pytest.approx(2 * 1.5 * runs)
+    assert with_usage.ceiling_usd_month == pytest.approx(2 * 1.5 * runs * 3.0)  # fixture: Tsform $3.00/h
+
+
+@pytest.mark.parametrize(("expression", "runs"), [
+    ("rate(1 day)", H / 24), ("rate(6 hours)", H / 6), ("rate(30 minutes)", H * 2), ("cron(0 2 * * ? *)", H / 24),
+    ("cron(0 * * * ? *)", H), ("cron(0 2 ? * MON *)", H / (24 * 7)), ("cron(0 2 1 * ? *)", 1),
+    ("cron(0/5 2 * * ? *)", None), ("at(2026-01-01T00:00:00)", None)])
+def test_runs_per_month_of_a_schedule(expression: str, runs: float | None) -> None:
+    assert runs_per_month(expression) == (pytest.approx(runs) if runs is not None else None)
+
+
+def test_unknown_region_or_type_is_unknown_never_guessed(tmp_path: Path) -> None:
+    application = app(tmp_path)
+    s = Stack(application, "Elsewhere", env=Environment(account="123456789012", region="ap-south-2"))
+    RealtimeEndpoint(s, "Fixed", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=1)
+    row = rows_of(application)["Elsewhere/Fixed"]
+    assert (row.floor_instance_hours, row.floor_usd_month, row.price_source) == (H, None, None)
+    assert any("no list price known for ap-south-2" in n for n in row.notes)
+
+
+# -- prices ---------------------------------------------------------------------------------------------------------
+def test_the_offer_file_parser_reads_each_use_and_ignores_training_and_notebooks() -> None:
+    table = read_offer_file(OFFER)
+    assert table.hourly("us-east-1", "hosting", "ml.m5.large") == 1.0
+    assert table.hourly("eu-west-1", "hosting", "ml.m5.large") == 1.5
+    assert table.hourly("us-east-1", "batch", "ml.m5.xlarge") == 3.0
+    assert table.hourly("us-east-1", "async", "ml.g4dn.xlarge") == 2.0
+    assert table.per_second("us-east-1", "serverless", 2048) == 0.0001
+    assert table.per_second("us-east-1", "provisioned", 2048) == 0.00001
+    assert table.hourly("us-east-1", "hosting", "ml.g4dn.xlarge") is None  # only its AsyncInf price is there
+    assert table.per_second("us-east-1", "serverless", 1500) is None
+
+
+@pytest.mark.parametrize(("offer", "text"), [
+    ([], "not a Price List offer file"),
+    ({"offerCode": "AmazonEC2", "products": {}}, "of AmazonEC2"),
+    ({"products": {"X": {"attributes": {"usagetype": "USE1-Host:ml.m5.large", "regionCode": "us-east-1"}}},
+      "terms": {"OnDemand": {"X": {"T": {"priceDimensions": {"D": {"unit": "Hrs", "pricePerUnit": {"USD": "n/a"}}}}}}}},
+     "is not a number"),
+])
+def test_a_file_that_is_not_an_offer_file_is_refused_with_the_reason(offer: Any, text: str) -> None:
+    with pytest.raises(PriceError, match=text):
+        parse_offer_file(offer)
+
+
+def test_the_generator_writes_the_offer_files_prices_with_their_source() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_instance_types", ROOT / "scripts" / "gen_instance_types.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    block = module.read_prices(["--prices", str(OFFER)])
+    assert block["regions"]["us-east-1"]["hosting"]["ml.m5.large"] == 1.0
+    assert "published 2026-01-01" in block["source"]
+    assert module.read_prices([]) is None
+
+
+def test_the_fixture_is_marked_hand_made() -> None:
+    assert "HAND-MADE" in json.loads(OFFER.read_text())["disclaimer"]
+
+
+def test_the_package_ships_no_undated_prices() -> None:
+    from cdk_sagemaker_inference.cost.prices import shipped_prices
+
+    shipped = shipped_prices()
+    assert (shipped.source is None) == (not shipped.regions)  # a price never without its source
+
+
+# -- the command ------------------------------------------------------------------------------------------------
+def example_assembly(tmp_path: Path) -> Path:
+    """The example app's stacks (those the README table shows), in us-east-1."""
+    from stacks.async_stack import AsyncStack
+    from stacks.batch_stack import BatchStack
+    from stacks.components_stack import ComponentsStack
+    from stacks.realtime_stack import RealtimeStack
+    from stacks.serverless_stack import ServerlessStack
+
+    application = app(tmp_path)
+    for cls, name in ((ServerlessStack, "ServerlessInference"), (RealtimeStack, "RealtimeInference"),
+                      (AsyncStack, "AsyncInference"), (BatchStack, "BatchInference"),
+                      (ComponentsStack, "ComponentInference")):
+        cls(application, name, env=ENV)
+    return Path(application.synth().directory)
+
+
+def cost(*argv: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    parsed = {"directory": None, "assembly": "cdk.out", "baseline": None, "prices": [], "usage": None,
+              "region": None, "json": False}
+    key = None
+    for item in argv:
+        if item.startswith("--"):
+            key = item[2:]
+            if key == "json":
+                parsed["json"] = True
+                key = None
+            continue
+        if key is None:
+            parsed["directory"] = item
+        elif key == "prices":
+            parsed["prices"].append(item)
+        else:
+            parsed[key] = item
+        key = None
+    code = run(Namespace(**parsed), out=out, err=err)
+    return code, out.getvalue() + err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return example_assembly(tmp_path_factory.mktemp("example"))
+
+
+def test_the_json_rows_of_the_example_app_match_the_templates(assembly: Path) -> None:
+    code, text = cost(str(assembly), "--prices", str(OFFER), "--json")
+    assert code == 0
+    rows = {r["path"]: r for r in json.loads(text)["rows"]}
+    # From the example stacks' props: real-time Current 2–6 and Challenger 2–4 × ml.m5.large; async 0–4 ×
+    # ml.g4dn.xlarge; components 0–2 × ml.g5.12xlarge; serverless provisioned concurrency 1–10; batch 1 per run.
+    expected = {"RealtimeInference/Endpoint": (4 * H, 10 * H), "AsyncInference/Endpoint": (0, 4 * H),
+                "ComponentInference/Endpoint": (0, 2 * H), "ServerlessInference/Endpoint": (0, 0),
+                "BatchInference/NightlyScoring": (0, None)}
+    assert {p: (r["floor_instance_hours"], r["ceiling_instance_hours"]) for p, r in rows.items()} == expected
+    for row in rows.values():
+        assert {"stack", "path", "kind", "region", "floor_instance_hours", "ceiling_instance_hours",
+                "floor_usd_month", "ceiling_usd_month", "price_source"} <= set(row)
+    assert rows["RealtimeInference/Endpoint"]["floor_usd_month"] == 4 * H * 1.0
+
+
+def test_the_table_says_unknown_and_what_the_figures_assume(assembly: Path) -> None:
+    code, text = cost(str(assembly))
+    assert code == 0
+    assert "RealtimeInference/Endpoint" in text and "2,920" in text and "unknown" in text
+    assert "730 hours per month" in text and "no Savings Plans" in text
+
+
+def test_the_console_script_takes_the_directory_positionally(assembly: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", str(assembly), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"]
+
+
+def test_usage_adds_serverless_compute_the_fleet_and_the_break_even(assembly: Path, tmp_path: Path) -> None:
+    usage = tmp_path / "usage.json"
+    usage.write_text(json.dumps({
+        "ServerlessInference/Endpoint": {"requests_per_month": 1_000_000, "mean_duration_ms": 500, "payload_kb": 10,
+                                         "instance_type": "ml.m5.large", "throughput_per_instance": 0.5},
+        "RealtimeInference/Endpoint": {"requests_per_month": 1_000_000, "mean_duration_ms": 500,
+                                       "serverless_memory_mb": 2048}}))
+    code, text = cost(str(assembly), "--prices", str(OFFER), "--usage", str(usage), "--json")
+    assert code == 0
+    rows = {r["path"]: r for r in json.loads(text)["rows"]}
+    serverless = rows["ServerlessInference/Endpoint"]["usage"]
+    compute = 1_000_000 * 0.5 * 0.0001  # requests × seconds × $/s of 2 GB
+    assert serverless["serverless_compute_usd_month"] == pytest.approx(compute)
+    assert serverless["data_processed_gb"] == pytest.approx(10.0)  # 1e6 × 10 KB
+    assert serverless["fleet_needed"] == 1  # 0.38 requests/s, 0.5 per instance
+    assert serverless["break_even_requests_per_month"] == pytest.approx(H * 1.0 / (0.5 * 0.0001))
+    realtime = rows["RealtimeInference/Endpoint"]["usage"]
+    assert realtime["break_even_requests_per_month"] == pytest.approx(4 * H * 1.0 / (0.5 * 0.0001))
+    assert rows["ServerlessInference/Endpoint"]["ceiling_usd_month"] == pytest.approx(10 * H * 3600 * 0.00001 + compute)
+
+
+def test_baseline_prints_what_the_change_does(tmp_path: Path) -> None:
+    def build(count: int, out: str) -> Path:
+        application = app(tmp_path / out)
+        s = stack(application, "RealtimeStack")
+        RealtimeEndpoint(s, "Endpoint", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=count)
+        return Path(application.synth().directory)
+
+    before, after = build(1, "before"), build(2, "after")
+    code, text = cost(str(after), "--baseline", str(before), "--prices", str(OFFER))
+    assert code == 0
+    assert "RealtimeStack/Endpoint: idle floor 730 → 1,460 instance-hours (≈ $730.00 → $1,460.00/month)" in text
+
+
+@pytest.mark.parametrize("case", ["assembly", "usage", "prices"])
+def test_unreadable_input_is_exit_2_with_the_reason(case: str, assembly: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    if case == "assembly":
+        code, text = cost(str(tmp_path))
+        assert "not a cloud assembly" in text
+    elif case == "usage":
+        code, text = cost(str(assembly), "--usage", str(broken))
+        assert "cannot be read as JSON" in text
+    else:
+        code, text = cost(str(assembly), "--prices", str(broken))
+        assert "cannot be read as JSON" in text
+    assert code == 2
+
+
+@pytest.mark.parametrize(("usage", "text"), [
+    ({"X": {"requests_per_month": -1}}, "a finite number ≥ 0"),
+    ({"X": {"requests": 5}}, "an object with requests_per_month"),
+    ({"X": {"instance_type": 5}}, "a str is expected"),
+    ([1], "a JSON object of construct path"),
+])
+def test_a_wrong_usage_file_is_exit_2_naming_the_field(usage: Any, text: str, assembly: Path, tmp_path: Path) -> None:
+    path = tmp_path / "usage.json"
+    path.write_text(json.dumps(usage))
+    code, out = cost(str(assembly), "--usage", str(path))
+    assert code == 2 and text in out
+
+
+# -- the synth-time note and budgets -----------------------------------------------------------------------------
+def _fixed(application: App) -> Stack:
+    s = stack(application)
+    RealtimeEndpoint(s, "Fixed", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=2,
+                     autoscaling=InstanceScaling(min_capacity=2, max_capacity=3, target_invocations_per_instance=50))
+    return s
+
+
+def test_every_endpoint_notes_its_floor_as_the_cost_command_computes_it(tmp_path: Path) -> None:
+    application = app(tmp_path, **{"cdk-sagemaker-inference:prices-file": str(OFFER)})
+    s = _fixed(application)
+    notes = [i for i in infos_of(s) if "cost.idle-floor" in i]
+    assert len(notes) == 1
+    assert "idle floor 1,460 instance-hours a month, ceiling 2,190" in notes[0]
+    assert "≈ $1,460.00 to $2,190.00 a month" in notes[0]
+
+
+def test_the_note_and_the_command_agree_on_the_example_app(assembly: Path) -> None:
+    from aws_cdk import cx_api
+
+    code, text = cost(str(assembly), "--json")
+    assert code == 0
+    rows = {r["path"]: r for r in json.loads(text)["rows"]}
+    artifacts = cx_api.CloudAssembly(str(assembly)).stacks
+    noted = 0
+    for artifact in artifacts:
+        for message in artifact.messages:
+            if "cost.idle-floor" in str(message.entry.data):
+                path = message.id.lstrip("/")
+                row = rows[path]
+                hours = f"{row['floor_instance_hours']:,.0f}"
+                assert f"idle floor {hours} instance-hours" in str(message.entry.data), path
+                noted += 1
+    assert noted == 4  # the endpoints (the batch job has no endpoint note)
+
+
+def test_a_floor_above_the_budget_warns_and_fails_when_asked(tmp_path: Path) -> None:
+    application = app(tmp_path / "warn", **{"cdk-sagemaker-inference:max-idle-floor-instance-hours": 1000})
+    s = _fixed(application)
+    assert any("above the app's budget" in w and "1,460" in w for w in warnings_of(s))
+    strict = app(tmp_path / "error", **{"cdk-sagemaker-inference:max-idle-floor-instance-hours": 1000,
+                                        "cdk-sagemaker-inference:budget-action": "error"})
+    _fixed(strict)
+    with pytest.raises(Exception, match="above the app's budget"):
+        strict.synth()
+    within = app(tmp_path / "within", **{"cdk-sagemaker-inference:max-idle-floor-instance-hours": 1460})
+    assert not any("budget" in w for w in warnings_of(_fixed(within)))
+
+
+def test_a_usd_budget_without_a_price_is_not_checked_and_says_so(tmp_path: Path) -> None:
+    application = app(tmp_path, **{"cdk-sagemaker-inference:max-idle-floor-usd-month": 10})
+    s = _fixed(application)
+    assert any("not checked" in i for i in infos_of(s))
+    assert not any("budget" in w for w in warnings_of(s))
+
+
+def test_a_budget_that_is_not_a_number_fails_synth_naming_the_key(tmp_path: Path) -> None:
+    application = app(tmp_path, **{"cdk-sagemaker-inference:max-idle-floor-instance-hours": "lots"})
+    _fixed(application)
+    with pytest.raises(Exception, match="max-idle-floor-instance-hours = 'lots' is not a number"):
+        application.synth()
+
+
+def test_an_unreadable_prices_file_in_context_warns(tmp_path: Path) -> None:
+    broken = tmp_path / "offer.json"
+    broken.write_text("[]")
+    application = app(tmp_path, **{"cdk-sagemaker-inference:prices-file": str(broken)})
+    s = _fixed(application)
+    assert any("not a Price List offer file" in w for w in warnings_of(s))
+
