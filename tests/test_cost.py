@@ -444,3 +444,44 @@ def test_an_unreadable_prices_file_in_context_warns(tmp_path: Path) -> None:
     s = _fixed(application)
     assert any("not a Price List offer file" in w for w in warnings_of(s))
 
+
+
+# -- the advisor uses the same figures ----------------------------------------------------------------------------
+ADVICE_CASES = {
+    "realtime": (1, 0.2, "interactive", "sustained", False, 1),
+    "realtime-gpu-components": (1, 0.2, "interactive", "intermittent", True, 3),
+    "serverless-interactive": (1, 0.2, "interactive", "intermittent", False, 1),
+    "async-to-zero": (50, 300, "near-real-time", "intermittent", False, 1),
+    "async-always-on": (50, 300, "near-real-time", "sustained", False, 1),
+    "batch": (5, 30, "offline", "batch", False, 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADVICE_CASES))
+def test_the_advisors_figures_are_what_cost_reads_from_its_synthesized_snippet(case: str, tmp_path: Path) -> None:
+    from cdk_sagemaker_inference.advisor import Latency, Traffic, Workload, cost_of, recommend
+
+    payload, seconds, latency, traffic, gpu, models = ADVICE_CASES[case]
+    recommendation = recommend(Workload(payload, seconds, Latency(latency), Traffic(traffic), gpu=gpu, models=models))
+    prices = read_offer_file(OFFER)
+    advised = cost_of(recommendation, region="us-east-1", prices=prices)
+    application = app(tmp_path)
+    s = stack(application, "Advice")
+    snippet = recommendation.snippet
+    assert snippet is not None and advised is not None
+    exec(compile(snippet, "<snippet>", "exec"), {"self": s})  # the snippet exactly as the advisor prints it
+    [row] = rows_of(application, prices).values()
+    assert (advised["kind"], advised["floor_instance_hours"], advised["ceiling_instance_hours"],
+            advised["floor_usd_month"], advised["ceiling_usd_month"]) == (
+        row.kind, row.floor_instance_hours, row.ceiling_instance_hours, row.floor_usd_month, row.ceiling_usd_month)
+
+
+def test_advise_prints_the_cost_section(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["advise", "--payload-mb", "1", "--processing-seconds", "0.5", "--latency", "interactive",
+                 "--traffic", "sustained", "--requests-per-month", "1000000"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "idle floor 1,460 instance-hours a month" in out  # the snippet's 2 × ml.m5.xlarge, 730 h each
+    assert main(["advise", "--payload-mb", "1", "--processing-seconds", "0.5", "--latency", "interactive",
+                 "--traffic", "sustained", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cost"]["floor_instance_hours"] == 1460

@@ -61,8 +61,10 @@ __all__ = [
     "Recommendation",
     "Traffic",
     "Workload",
+    "cost_of",
     "recommend",
     "render_text",
+    "snippet_capacity",
     "snippet_for",
     "to_json",
 ]
@@ -535,6 +537,62 @@ def components_snippet(workload: Workload) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------- cost
+
+
+def snippet_capacity(recommendation: Recommendation) -> tuple[str, tuple[Any, ...]] | None:
+    """The kind and variant capacities of the recommendation's snippet (the values the snippet writes), as
+    the ``cost`` command reads them from a template (None when none fits)."""
+    from .assembly.resources import ScalingRange
+    from .cost.capacity import VariantCapacity, instance_variant, serverless_variant
+
+    option, workload = recommendation.option, recommendation.workload
+    if option is None:
+        return None
+    instance = "ml.g5.xlarge" if workload.gpu else "ml.m5.xlarge"  # _instance_type's G5_XLARGE / M5_XLARGE
+    if recommendation.inference_components:
+        low = 0 if workload.traffic is Traffic.INTERMITTENT else 1
+        return "inference-components", (instance_variant("AllTraffic", "ml.g5.12xlarge", 1,
+                                                         scaling=ScalingRange(low, 2), managed=True),)
+    if option is HostingOption.REALTIME:
+        return "realtime", (instance_variant("AllTraffic", instance, 2, scaling=None),)
+    if option is HostingOption.SERVERLESS:
+        provisioned = 1 if workload.latency is Latency.INTERACTIVE else None
+        return "serverless", (serverless_variant("AllTraffic", 2048, provisioned, None),)
+    if option is HostingOption.ASYNC:
+        low = 1 if workload.traffic is Traffic.SUSTAINED else 0
+        return "async", (instance_variant("AllTraffic", instance, 1, scaling=ScalingRange(low, 2)),)
+    return "batch", (VariantCapacity("transform", instance, 0, 1, drivers=(f"1 × {instance} per run",)),)
+
+
+def cost_of(recommendation: Recommendation, *, region: str | None = None, requests_per_month: float | None = None,
+            prices: Any = None) -> dict[str, Any] | None:
+    """What the snippet costs, computed by the ``cost`` command's own function (``cost.row_of``), so the
+    advisor and the command never disagree: floor and ceiling instance-hours a month, USD where a list
+    price is known for ``region``, and with ``requests_per_month`` the serverless compute and the break-even
+    between serverless and real-time (the workload's processing time as the mean duration, 2048 MB).
+
+    :param region: the Region of the prices. Default: unknown (no USD).
+    :param requests_per_month: the expected traffic. Default: unknown.
+    :param prices: a ``cost.prices.PriceTable``. Default: the package's prices.
+    """
+    from .cost import Usage, row_of
+    from .cost.capacity import Capacity
+    from .cost.prices import shipped_prices
+
+    shape = snippet_capacity(recommendation)
+    if shape is None:
+        return None
+    kind, variants = shape
+    usage = None
+    if requests_per_month is not None:
+        usage = Usage(requests_per_month=requests_per_month,
+                      mean_duration_ms=recommendation.workload.processing_seconds * 1000, serverless_memory_mb=2048)
+    row = row_of(Capacity("advice", "snippet", kind, region, variants), prices or shipped_prices(), usage)
+    figures = {k: v for k, v in row.to_json().items() if k not in ("stack", "path", "variants")}
+    return figures
+
+
 # --------------------------------------------------------------------------- rendering
 def to_json(recommendation: Recommendation) -> dict[str, Any]:
     """A JSON-serialisable dict of ``recommendation`` (the CLI's ``--json`` output).
@@ -572,10 +630,17 @@ def to_json(recommendation: Recommendation) -> dict[str, Any]:
     }
 
 
-def render_text(recommendation: Recommendation) -> str:
-    """``recommendation`` for a terminal: option, reasons, ruled-out options, constraints, snippet.
+def _figure(value: float | None, *, money: bool = False) -> str:
+    if value is None:
+        return "unknown"
+    return f"${value:,.2f}" if money else f"{value:,.0f}"
+
+
+def render_text(recommendation: Recommendation, cost: Mapping[str, Any] | None = None) -> str:
+    """``recommendation`` for a terminal: option, reasons, ruled-out options, constraints, cost, snippet.
 
     :param recommendation: what :func:`recommend` returned. No default.
+    :param cost: what :func:`cost_of` returned. Default: no cost section.
     """
     option = recommendation.option
     lines: list[str] = []
@@ -595,6 +660,21 @@ def render_text(recommendation: Recommendation) -> str:
         for row in recommendation.constraints:
             mark = "" if row.severity.value == "error" else f" [{row.severity.value}]"
             lines.append(f"  - {row.id}{mark}: {row.subject}: {row.rule} (source: {row.source})")
+    if cost is not None:
+        lines += ["", "What the snippet costs (the figures `cdk-sagemaker-inference cost` computes; 730 hours a "
+                  "month, on-demand list prices):"]
+        lines.append(f"  - idle floor {_figure(cost['floor_instance_hours'])} instance-hours a month, ceiling "
+                     f"{_figure(cost['ceiling_instance_hours'])}; USD {_figure(cost['floor_usd_month'], money=True)} "
+                     f"to {_figure(cost['ceiling_usd_month'], money=True)} a month")
+        lines += [f"  - {d}" for d in cost["drivers"]]
+        usage = cost.get("usage") or {}
+        if usage.get("serverless_compute_usd_month") is not None:
+            lines.append(f"  - serverless compute for that traffic: "
+                         f"{_figure(usage['serverless_compute_usd_month'], money=True)} a month")
+        if usage.get("break_even_requests_per_month") is not None:
+            lines.append(f"  - below {_figure(usage['break_even_requests_per_month'])} requests a month serverless "
+                         "costs less than one real-time instance type's floor")
+        lines += [f"  - {n}" for n in cost["notes"]]
     snippet = recommendation.snippet
     if snippet is not None:
         lines += ["", "Snippet:", ""] + [f"    {line}" if line else "" for line in snippet.splitlines()]

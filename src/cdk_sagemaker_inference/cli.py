@@ -42,7 +42,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from ._version import __version__
-from .advisor import Latency, Traffic, Workload, recommend, render_text, to_json
+from .advisor import Latency, Traffic, Workload, cost_of, recommend, render_text, to_json
 from .cost import cli as cost_cli
 from .guard import cli as guard_cli
 
@@ -97,6 +97,10 @@ def add_advise_parser(subparsers: Any) -> None:
     parser.add_argument("--models", type=_whole, default=1, metavar="N",
                         help="how many models share the hosting (default 1); several accelerated models on "
                              "real-time hosting are recommended as inference components")
+    parser.add_argument("--region", help="the Region whose list prices the cost figures use (default: no USD)")
+    parser.add_argument("--requests-per-month", type=_positive, metavar="N",
+                        help="expected requests a month: adds serverless compute and the serverless/real-time "
+                             "break-even to the cost figures")
     parser.add_argument("--json", action="store_true", help="print the recommendation as JSON (for tools)")
     parser.set_defaults(handler=run_advise)
 
@@ -186,11 +190,13 @@ def run_advise(args: argparse.Namespace, *, stdin: TextIO | None = None, stdout:
                         latency=Latency(args.latency), traffic=Traffic(args.traffic), gpu=bool(args.gpu),
                         models=getattr(args, "models", 1) or 1)
     recommendation = recommend(workload)
+    cost = cost_of(recommendation, region=getattr(args, "region", None),
+                   requests_per_month=getattr(args, "requests_per_month", None))
     if args.json:
-        json.dump(to_json(recommendation), stdout, indent=2)
+        json.dump({**to_json(recommendation), "cost": cost}, stdout, indent=2)
         stdout.write("\n")
     else:
-        stdout.write(render_text(recommendation))
+        stdout.write(render_text(recommendation, cost))
     return EXIT_OK if recommendation.option is not None else EXIT_NO_FIT
 
 
