@@ -40,6 +40,7 @@ except ModuleNotFoundError:  # not installed (yet): use the source tree
 
 from cdk_sagemaker_inference.testing.emulator import (  # noqa: E402
     EMULATOR_CONTEXT_KEY,
+    REGION,
     EmulatorError,
     MotoServer,
     bootstrap,
@@ -100,6 +101,7 @@ def main() -> int:
                 lambda: cdk(["synth", "--quiet"], app_dir=ROOT, env=server.env(), timeout=600),
             )
             not_deployed = components_summary(ROOT / "cdk.out" / "ComponentInference.template.json")
+            costs = cost_summary(ROOT / "cdk.out", REGION)
             timed("cdk bootstrap", timings, lambda: bootstrap(server, ROOT))
             arn = timed("register a Model Registry version", timings, lambda: register_demo_version(server))
             print(f"    {arn} (Approved)", flush=True)
@@ -125,6 +127,8 @@ def main() -> int:
           "variant without a model):")
     print(not_deployed)
     print()
+    print(f"What it costs (cdk-sagemaker-inference cost cdk.out --region {REGION}):")
+    print(costs)
     print("Wall time per phase:")
     for name, seconds in timings.items():
         print(f"  {name:<34} {seconds:6.1f} s")
@@ -138,6 +142,17 @@ def main() -> int:
         )
         return 1
     return 0
+
+
+def cost_summary(assembly: Path, region: str) -> str:
+    """The cost command's table for the synthesized app (the package's prices: USD unknown without one)."""
+    from cdk_sagemaker_inference.assembly import read_assembly
+    from cdk_sagemaker_inference.cost import estimate
+    from cdk_sagemaker_inference.cost.cli import render_table
+    from cdk_sagemaker_inference.cost.prices import shipped_prices
+
+    prices = shipped_prices()
+    return render_table(estimate(read_assembly(assembly), prices, region=region), prices)
 
 
 def components_summary(template_path: Path) -> str:

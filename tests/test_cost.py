@@ -485,3 +485,12 @@ def test_advise_prints_the_cost_section(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["advise", "--payload-mb", "1", "--processing-seconds", "0.5", "--latency", "interactive",
                  "--traffic", "sustained", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["cost"]["floor_instance_hours"] == 1460
+
+
+def test_the_readme_cost_table_is_what_the_command_prints() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_cost_doc.py"), "--check"],
+                            capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -308,8 +308,20 @@ def test_command_passes_on_safe_migration_with_json(tmp_path: Path) -> None:
     new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
     out = io.StringIO()
     assert run(args(assembly=str(new), json=True), out=out, fetch=deployed({"Svc": SERVERLESS})) == EXIT_OK
-    assert json.loads(out.getvalue()) == {"stacks_compared": ["Svc"], "stacks_new": [], "stacks_unchecked": [],
-                                          "findings": [], "unsafe": [], "exit_code": 0}
+    report = json.loads(out.getvalue())
+    costs = report.pop("cost_changes")
+    assert report == {"stacks_compared": ["Svc"], "stacks_new": [], "stacks_unchecked": [],
+                      "findings": [], "unsafe": [], "exit_code": 0}
+    # What the move does to the bill, as `cost --baseline` says it: serverless has no idle floor, the real-time
+    # endpoint's 2 instances run 730 hours each a month.
+    assert [c["floor_instance_hours"] for c in costs] == [{"before": 0.0, "after": 2 * 730.0}]
+
+
+def test_the_guards_text_report_shows_the_cost_change(tmp_path: Path) -> None:
+    new = write_assembly(tmp_path / "new", {"Svc": REALTIME})
+    out = io.StringIO()
+    assert run(args(assembly=str(new)), out=out, fetch=deployed({"Svc": SERVERLESS})) == EXIT_OK
+    assert "cost: Svc/Endpoint: idle floor 0 → 1,460 instance-hours" in out.getvalue()
 
 
 def test_command_compares_with_a_baseline_assembly(tmp_path: Path) -> None:

@@ -56,10 +56,11 @@ Beside the names above, which the package root exports:
 
 - ``cdk_sagemaker_inference.testing``: the testing toolkit (pytest fixtures ``sagemaker_app`` and
   ``sagemaker_template``, template assertions, the local emulator).
-- ``cdk_sagemaker_inference.cli``: the command line, ``cdk-sagemaker-inference`` (``guard``, ``advise``).
+- ``cdk_sagemaker_inference.cli``: the command line, ``cdk-sagemaker-inference`` (``guard``, ``advise``, ``cost``).
 - ``cdk_sagemaker_inference.client``: a boto3 client for asynchronous endpoints (invoke, wait).
 - ``cdk_sagemaker_inference.guard``: the migration guard's findings, synth plugin and command.
 - ``cdk_sagemaker_inference.assembly``: reads a cloud assembly (stacks, environments, nested stacks).
+- ``cdk_sagemaker_inference.cost``: what endpoints and batch jobs cost (floor, ceiling, list prices).
 - ``cdk_sagemaker_inference.constraints``: the constraint table.
 - ``cdk_sagemaker_inference.advisor``: which hosting option fits a workload.
 """

@@ -10,7 +10,7 @@ storage.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,8 @@ from ..assembly import StackTemplate
 from .capacity import HOURS_PER_MONTH, SECONDS_PER_MONTH, Capacity, VariantCapacity, capacities_of
 from .prices import PriceTable
 
-__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "estimate", "row_of", "usage_figures"]
+__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "changes_between", "cost_changes", "estimate", "row_of",
+           "usage_figures"]
 
 _USE = {"realtime": "hosting", "inference-components": "hosting", "async": "async", "batch": "batch"}
 
@@ -186,3 +187,43 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
         "serverless_memory_mb": memory, "serverless_compute_usd_month": serverless_usd,
         "break_even_requests_per_month": None if realtime_usd is None or not per_request else realtime_usd / per_request,
     }
+
+
+def changes_between(before: Sequence[CostRow], after: Sequence[CostRow]) -> list[dict[str, Any]]:
+    """Per construct path whose floor or ceiling changes: both figures, and a sentence such as
+    ``RealtimeStack/Endpoint: idle floor 0 → 1,460 instance-hours (≈ $0.00 → $1,460.00/month); ceiling …``."""
+    old = {r.path: r for r in before}
+    new = {r.path: r for r in after}
+    changes: list[dict[str, Any]] = []
+    for path in sorted(old.keys() | new.keys()):
+        first, second = old.get(path), new.get(path)
+        pairs = {key: (getattr(first, key) if first else 0.0, getattr(second, key) if second else 0.0)
+                 for key in ("floor_instance_hours", "ceiling_instance_hours", "floor_usd_month", "ceiling_usd_month")}
+        if all(a == b for a, b in pairs.values()):
+            continue
+        hours = pairs["floor_instance_hours"]
+        money = pairs["floor_usd_month"]
+        usd = ("" if money[1] is None or money[0] is None else
+               f" (≈ {_figure(money[0], money=True)} → {_figure(money[1], money=True)}/month)")
+        ceiling = pairs["ceiling_instance_hours"]
+        text = (f"{path}: idle floor {_figure(hours[0])} → {_figure(hours[1])} instance-hours{usd}; ceiling "
+                f"{_figure(ceiling[0])} → {_figure(ceiling[1])}")
+        changes.append({"path": path, **{k: {"before": a, "after": b} for k, (a, b) in pairs.items()}, "text": text})
+    return changes
+
+
+def _figure(value: float | None, *, money: bool = False) -> str:
+    if value is None:
+        return "unknown"
+    return f"${value:,.2f}" if money else f"{value:,.0f}"
+
+
+def cost_changes(previous: Sequence[StackTemplate], new: Sequence[StackTemplate],
+                 prices: PriceTable | None = None) -> list[dict[str, Any]]:
+    """What a change does to the figures: the rows of ``new`` against those of the matching stacks of
+    ``previous`` (an endpoint new to the app starts from 0). The guard prints these beside its verdicts."""
+    from .prices import shipped_prices
+
+    table = prices or shipped_prices()
+    matched = [old for old in previous if any(old.key.matches(stack.key) for stack in new)]
+    return changes_between(estimate(matched, table), estimate(new, table))

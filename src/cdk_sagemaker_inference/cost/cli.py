@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, read_assembly
-from . import CostRow, Usage, estimate
+from . import CostRow, Usage, changes_between, estimate
 from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             out.write("\n")
         print(f"cdk-sagemaker-inference cost: could not estimate: {error}", file=err)
         return EXIT_ERROR
-    changes = _changes(before, rows) if before is not None else None
+    changes = changes_between(before, rows) if before is not None else None
     if args.json:
         report: dict[str, Any] = {"hours_per_month": 730, "price_source": prices.source,
                                   "rows": [r.to_json() for r in rows]}
@@ -141,25 +141,3 @@ def render_table(rows: list[CostRow], prices: PriceTable) -> str:
               f"Prices: {prices.source or 'none known (pass --prices with an AWS Price List offer file)'}."]
     lines += notes
     return "\n".join(lines) + "\n"
-
-
-def _changes(before: list[CostRow], after: list[CostRow]) -> list[dict[str, Any]]:
-    """Per construct path whose floor or ceiling changes: both figures, and a sentence."""
-    old = {r.path: r for r in before}
-    new = {r.path: r for r in after}
-    changes: list[dict[str, Any]] = []
-    for path in sorted(old.keys() | new.keys()):
-        first, second = old.get(path), new.get(path)
-        pairs = {key: (getattr(first, key) if first else 0.0, getattr(second, key) if second else 0.0)
-                 for key in ("floor_instance_hours", "ceiling_instance_hours", "floor_usd_month", "ceiling_usd_month")}
-        if all(a == b for a, b in pairs.values()):
-            continue
-        hours = pairs["floor_instance_hours"]
-        money = pairs["floor_usd_month"]
-        usd = ("" if money[1] is None or money[0] is None else
-               f" (≈ {_number(money[0], money=True)} → {_number(money[1], money=True)}/month)")
-        ceiling = pairs["ceiling_instance_hours"]
-        text = (f"{path}: idle floor {_number(hours[0])} → {_number(hours[1])} instance-hours{usd}; ceiling "
-                f"{_number(ceiling[0])} → {_number(ceiling[1])}")
-        changes.append({"path": path, **{k: {"before": a, "after": b} for k, (a, b) in pairs.items()}, "text": text})
-    return changes

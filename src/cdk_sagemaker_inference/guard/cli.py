@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, StackTemplate, read_assembly, read_baseline
+from ..cost import cost_changes
 from .compare import Comparison, compare_stacks, compare_with_template
 from .deployed import Deployed, GuardSetupError, deployed_stacks
 from .findings import render_report
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     err = err or sys.stderr
     try:
         new = _select(read_assembly(args.assembly), args.stacks)
-        comparison = _compare(args, new, fetch or deployed_stacks)
+        comparison, previous = _compare(args, new, fetch or deployed_stacks)
+        costs = cost_changes(previous, [s for s in new if s.display_name not in dict(comparison.unchecked)])
     except (AssemblyError, GuardSetupError) as error:
         if args.json:
             json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
@@ -69,10 +71,12 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         print(f"cdk-sagemaker-inference guard: could not check: {error}", file=err)
         return EXIT_ERROR
     if args.json:
-        json.dump(comparison.to_json(), out, indent=2)
+        json.dump({**comparison.to_json(), "cost_changes": costs}, out, indent=2)
         out.write("\n")
     else:
         _print(comparison, out)
+        for change in costs:  # what `cost --baseline` prints: information, never a verdict
+            print(f"cost: {change['text']}", file=out)
     return comparison.exit_code()
 
 
@@ -87,15 +91,20 @@ def _select(stacks: list[StackTemplate], wanted: list[str] | None) -> list[Stack
     return [s for s in stacks if s.key.stack_name in wanted or s.display_name in wanted]
 
 
-def _compare(args: argparse.Namespace, new: list[StackTemplate], fetch: Callable[..., Deployed]) -> Comparison:
+def _compare(args: argparse.Namespace, new: list[StackTemplate],
+             fetch: Callable[..., Deployed]) -> tuple[Comparison, list[StackTemplate]]:
+    """The comparison, and the previous stacks it compared with (for the cost change lines)."""
     if args.baseline:
         baseline = read_baseline(args.baseline)
         if isinstance(baseline, list):
-            return compare_stacks(baseline, new, include_acknowledged=args.include_acknowledged)
-        return compare_with_template(baseline, new, include_acknowledged=args.include_acknowledged)
+            return compare_stacks(baseline, new, include_acknowledged=args.include_acknowledged), baseline
+        stacks = [s for top in new for s in top.walk()]
+        previous = [StackTemplate(key=stacks[0].key, display_name=stacks[0].display_name, template=baseline)
+                    ] if len(stacks) == 1 else []
+        return compare_with_template(baseline, new, include_acknowledged=args.include_acknowledged), previous
     deployed = fetch(new, region=args.region, profile=args.profile)
     return compare_stacks(deployed.stacks, new, unchecked=deployed.unchecked,
-                          include_acknowledged=args.include_acknowledged)
+                          include_acknowledged=args.include_acknowledged), list(deployed.stacks)
 
 
 def _print(comparison: Comparison, out: TextIO) -> None:
