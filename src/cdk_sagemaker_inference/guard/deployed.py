@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..assembly import AssemblyError, StackKey, StackTemplate, check_template
+from ..assembly.sessions import SessionError, Sessions, explain
 
 SESSION_NAME = "cdk-sagemaker-inference-guard"
 INSTALL_BOTO3 = "pip install boto3 (the guard reads the deployed stacks with it)"
@@ -34,17 +35,6 @@ class Deployed:
     unchecked: list[tuple[str, str]] = field(default_factory=list)
 
 
-def partition_of(region: str) -> str:
-    """The AWS partition of a Region (for the lookup role's ``${AWS::Partition}``)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso"):
-        return "aws-iso-b" if region.startswith("us-isob") else "aws-iso"
-    return "aws"
-
-
 def deployed_stacks(new: Sequence[StackTemplate], *, region: str | None = None, profile: str | None = None,
                     session_factory: Callable[..., Any] | None = None) -> Deployed:
     """Read the deployed template of every stack of ``new`` (and of its nested stacks)."""
@@ -57,7 +47,7 @@ def deployed_stacks(new: Sequence[StackTemplate], *, region: str | None = None, 
         base = factory(profile_name=profile)
     except Exception as error:
         raise GuardSetupError(explain(error)) from error
-    reader = _Reader(base, factory)
+    reader = Sessions(base, factory, SESSION_NAME)
     result = Deployed()
     for top in new:
         stack_region = region or top.key.region or base.region_name
@@ -69,8 +59,8 @@ def deployed_stacks(new: Sequence[StackTemplate], *, region: str | None = None, 
         try:
             session = reader.session_for(top.key.account, stack_region, top.lookup_role_arn)
             found = _read(session.client("cloudformation"), top.key.stack_name, top.key, top.display_name)
-        except GuardSetupError:
-            raise
+        except (GuardSetupError, SessionError) as error:
+            raise GuardSetupError(str(error)) from error
         except Exception as error:
             result.unchecked.append((top.display_name, f"cannot read it in {top.key.account or 'the credentials'} "
                                                        f"account, {stack_region}: {explain(error)}"))
@@ -78,59 +68,6 @@ def deployed_stacks(new: Sequence[StackTemplate], *, region: str | None = None, 
         if found is not None:
             result.stacks.append(found)
     return result
-
-
-class _Reader:
-    """One session per account and Region; the caller's account asked once."""
-
-    def __init__(self, base: Any, factory: Callable[..., Any]) -> None:
-        self._base = base
-        self._factory = factory
-        self._sessions: dict[tuple[str | None, str], Any] = {}
-        self._caller: str | None = None
-
-    def caller_account(self) -> str:
-        if self._caller is None:
-            try:
-                identity = self._base.client("sts").get_caller_identity()
-            except Exception as error:
-                raise GuardSetupError(explain(error)) from error
-            self._caller = str(identity["Account"])
-        return self._caller
-
-    def session_for(self, account: str | None, region: str, lookup_role_arn: str | None) -> Any:
-        key = (account, region)
-        if key in self._sessions:
-            return self._sessions[key]
-        if account is None or account == self.caller_account():
-            session = _Regional(self._base, region)
-        else:
-            if not lookup_role_arn:
-                raise PermissionError(f"the credentials are for account {self.caller_account()}, the stack is in "
-                                      f"{account}, and the assembly names no lookup role to assume")
-            role = lookup_role_arn.replace("${AWS::Partition}", partition_of(region))
-            try:
-                credentials = self._base.client("sts", region_name=region).assume_role(
-                    RoleArn=role, RoleSessionName=SESSION_NAME)["Credentials"]
-            except Exception as error:
-                raise PermissionError(f"cannot assume the lookup role {role} (bootstrap the account with "
-                                      f"`cdk bootstrap aws://{account}/{region}` and trust this account): "
-                                      f"{explain(error)}") from error
-            session = self._factory(aws_access_key_id=credentials["AccessKeyId"],
-                                    aws_secret_access_key=credentials["SecretAccessKey"],
-                                    aws_session_token=credentials["SessionToken"], region_name=region)
-        self._sessions[key] = session
-        return session
-
-
-class _Regional:
-    """The base session's clients in one Region (``Session(region_name=…)`` would change a shared session)."""
-
-    def __init__(self, base: Any, region: str) -> None:
-        self._base, self._region = base, region
-
-    def client(self, service: str) -> Any:
-        return self._base.client(service, region_name=self._region)
 
 
 def _read(client: Any, stack: str, key: StackKey, display_name: str) -> StackTemplate | None:
@@ -167,14 +104,3 @@ def _read(client: Any, stack: str, key: StackKey, display_name: str) -> StackTem
     return StackTemplate(key=key, display_name=display_name, template=template, nested=tuple(nested))
 
 
-def explain(error: BaseException) -> str:
-    """What went wrong reading AWS, and what to do (credential and Region errors in words)."""
-    name = type(error).__name__
-    if name in ("NoCredentialsError", "PartialCredentialsError"):
-        return ("no AWS credentials found. Configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/"
-                "AWS_SECRET_ACCESS_KEY, or an instance/role profile) for the account you deploy to.")
-    if name == "NoRegionError":
-        return "no AWS Region configured: pass --region or set AWS_DEFAULT_REGION."
-    if name in ("ProfileNotFound", "PermissionError"):
-        return str(error)
-    return f"{name}: {error}"
