@@ -20,6 +20,14 @@ Subcommands:
 
     Exit codes: 0 safe, 1 unsafe changes, 2 the check could not run.
 
+``preflight``
+    What synth cannot know, checked read-only in the target account before ``cdk deploy``: quotas,
+    artifacts, images, registry versions, keys, topics, subnets, names already taken::
+
+        cdk-sagemaker-inference preflight --assembly cdk.out [--json] [--strict]
+
+    Exit codes: 0 nothing would fail, 1 something would, 2 could not check.
+
 ``cost``
     What each endpoint and batch job costs at rest (the floor) and at most (the ceiling), per month,
     before deploy; ``--baseline`` prints what a change does::
@@ -45,6 +53,7 @@ from ._version import __version__
 from .advisor import Latency, Traffic, Workload, cost_of, recommend, render_text, to_json
 from .cost import cli as cost_cli
 from .guard import cli as guard_cli
+from .preflight import cli as preflight_cli
 
 __all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
 
@@ -116,7 +125,8 @@ def _whole(text: str) -> int:
     return value
 
 
-COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser, cost_cli.add_parser)
+COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser, preflight_cli.add_parser,
+                                                cost_cli.add_parser)
 """The subcommands' ``add_parser`` functions, in help order."""
 
 

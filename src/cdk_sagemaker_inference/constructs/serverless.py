@@ -151,7 +151,8 @@ class ServerlessEndpoint(EndpointBase):
 
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
         provisioned, scaling = self._capacity
-        return (serverless_variant(self.variant_name, known_int(self.memory_size_mb), known_int(provisioned), scaling),)
+        return (serverless_variant(self.variant_name, known_int(self.memory_size_mb), known_int(provisioned), scaling,
+                                   max_concurrency=known_int(self.max_concurrency)),)
 
     def _autoscale(self, scaling: ProvisionedConcurrencyScaling) -> appscaling.ScalableTarget:
         target = variant_scalable_target(

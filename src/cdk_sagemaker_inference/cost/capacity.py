@@ -12,6 +12,7 @@ instance-hours per run are unknown unless a usage file gives the run time.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from ..assembly.resources import ScalingRange, referenced_id, scaling_ranges
 from ..guard.findings import METADATA_KEY, config_kind, config_shape, linked_config_id
 
 __all__ = ["HOURS_PER_MONTH", "Capacity", "VariantCapacity", "capacities_of", "instance_variant", "runs_per_month",
-           "serverless_variant"]
+           "serverless_variant", "update_extra"]
 
 HOURS_PER_MONTH = 730
 """Hours in a month, as the AWS Pricing Calculator counts them (8,760 hours a year / 12)."""
@@ -47,6 +48,8 @@ class VariantCapacity:
     floor_provisioned: int | None = None
     ceiling_provisioned: int | None = None
     drivers: tuple[str, ...] = ()
+    max_concurrency: int | None = None
+    """Serverless ``MaxConcurrency``."""
 
     @property
     def floor_instance_hours(self) -> float | None:
@@ -74,6 +77,11 @@ class Capacity:
     runs_per_month: float | None = None
     """Batch: scheduled runs per month (None: on demand or an unreadable schedule)."""
     notes: tuple[str, ...] = field(default=())
+    rolling_batch: tuple[str, int] | None = None
+    """A rolling update's maximum batch (``INSTANCE_COUNT`` or ``CAPACITY_PERCENT``, value); None: every update
+    of the endpoint is blue/green (a whole new fleet beside the old one)."""
+    endpoint_name: str | None = None
+    """The fixed endpoint name, if the template sets one."""
 
     def total(self, attribute: str) -> float | None:
         values = [getattr(v, attribute) for v in self.variants]
@@ -123,11 +131,26 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
     name = props.get("EndpointName")
     instance_ranges = scaling_ranges(resources, logical_id, name, _INSTANCE_COUNT)
     provisioned_ranges = scaling_ranges(resources, logical_id, name, _PROVISIONED)
+    rolling = ((props.get("DeploymentConfig") or {}).get("RollingUpdatePolicy") or {}).get("MaximumBatchSize")
+    rolling_batch = None
+    if isinstance(rolling, Mapping) and _whole(rolling.get("Value")) is not None:
+        rolling_batch = (str(rolling.get("Type")), int(rolling["Value"]))
     variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False)
                 for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
                  for v in config.get("ShadowProductionVariants") or [] if isinstance(v, Mapping)]
-    return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants))
+    return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants), rolling_batch=rolling_batch,
+                    endpoint_name=name if isinstance(name, str) else None)
+
+
+def update_extra(ceiling: int, rolling_batch: tuple[str, int] | None) -> int:
+    """The instances an update of an endpoint adds beside its fleet: blue/green (every update without a rolling
+    policy) brings up a whole new fleet; a rolling update, one batch (``INSTANCE_COUNT``, or ``CAPACITY_PERCENT``
+    of the fleet rounded up)."""
+    if rolling_batch is None:
+        return ceiling
+    kind, value = rolling_batch
+    return value if kind == "INSTANCE_COUNT" else math.ceil(ceiling * value / 100)
 
 
 def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRange],
@@ -137,7 +160,7 @@ def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRa
     if isinstance(serverless, Mapping):
         return serverless_variant(name, _whole(serverless.get("MemorySizeInMB")),
                                   _whole(serverless.get("ProvisionedConcurrency")), provisioned_ranges.get(name),
-                                  shadow=shadow)
+                                  shadow=shadow, max_concurrency=_whole(serverless.get("MaxConcurrency")))
     instance_type = variant.get("InstanceType")
     managed = variant.get("ManagedInstanceScaling")
     managed_range = None
@@ -167,7 +190,7 @@ def instance_variant(name: str, instance_type: str | None, count: int | None, *,
 
 
 def serverless_variant(name: str, memory_mb: int | None, provisioned: int | None, scaling: ScalingRange | None, *,
-                       shadow: bool = False) -> VariantCapacity:
+                       shadow: bool = False, max_concurrency: int | None = None) -> VariantCapacity:
     """A serverless variant: no instances; provisioned concurrency (scaled or fixed) bills while set."""
     label = f"{'shadow ' if shadow else ''}variant {name}"
     low, high = (scaling.floor, scaling.ceiling) if scaling is not None else (provisioned, provisioned)
@@ -176,7 +199,7 @@ def serverless_variant(name: str, memory_mb: int | None, provisioned: int | None
         drivers.append(f"provisioned concurrency {low}–{high}" if scaling is not None else
                        f"provisioned concurrency {provisioned}, billed while configured")
     return VariantCapacity(name, None, 0, 0, shadow, memory_mb, low if provisioned else None,
-                           high if provisioned else None, tuple(drivers))
+                           high if provisioned else None, tuple(drivers), max_concurrency)
 
 
 # ---------------------------------------------------------------------------------------------- batch

@@ -1,0 +1,363 @@
+"""The account side of preflight: read-only calls that say whether the target account can take the app.
+
+Each check reads one thing (a quota, an object, an image, a model package, a key, a topic, a subnet or
+security group, a name) and returns findings: ``error`` (the deploy would fail: exit 1), ``warning``
+(it may work, but look), or ``not-checked`` (the API is not offered here, e.g. by an emulator, or access
+was denied: it changes the exit code only with ``--strict``). Only ``List*``, ``Describe*``, ``Get*`` and
+``HeadObject`` are called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..assembly import StackTemplate
+from .needs import Need
+
+__all__ = ["ERROR", "NOT_CHECKED", "WARNING", "Finding", "check_names", "check_quotas", "check_references",
+           "references_of"]
+
+ERROR, WARNING, NOT_CHECKED = "error", "warning", "not-checked"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing preflight found, where, and the way out."""
+
+    severity: str
+    check: str
+    stack: str
+    path: str
+    what: str
+    fix: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"severity": self.severity, "check": self.check, "stack": self.stack, "path": self.path,
+                "what": self.what, "fix": self.fix, "details": dict(self.details)}
+
+    def render(self) -> str:
+        text = f"[{self.severity}] {self.check} {self.path or self.stack}: {self.what}"
+        return text + (f"\n    fix: {self.fix}" if self.fix else "")
+
+
+def _code(error: BaseException) -> str:
+    response = getattr(error, "response", None)
+    return str(((response or {}).get("Error") or {}).get("Code", "")) if isinstance(response, Mapping) else ""
+
+
+def _message(error: BaseException) -> str:
+    response = getattr(error, "response", None)
+    if isinstance(response, Mapping):
+        return str((response.get("Error") or {}).get("Message", "")) or str(error)
+    return str(error) or type(error).__name__
+
+
+_MISSING = re.compile(r"NotFound|NoSuch|^404$|ResourceNotFound|does not exist|Could not find|not found", re.I)
+_DENIED = re.compile(r"AccessDenied|^403$|Unauthorized|Forbidden", re.I)
+
+
+def _missing(error: BaseException) -> bool:
+    return bool(_MISSING.search(_code(error)) or _MISSING.search(_message(error)))
+
+
+def _not_checked(check: str, stack: str, path: str, subject: str, error: BaseException) -> Finding:
+    why = ("access denied to these credentials" if _DENIED.search(_code(error)) else
+           f"the API did not answer ({type(error).__name__}: {_message(error)[:200]})")
+    return Finding(NOT_CHECKED, check, stack, path, f"{subject}: not checked: {why}")
+
+
+# ---------------------------------------------------------------------------------------------- quotas
+def _quotas(client: Any, operation: str) -> dict[str, tuple[float, str]]:
+    found: dict[str, tuple[float, str]] = {}
+    for page in client.get_paginator(operation).paginate(ServiceCode="sagemaker"):
+        for quota in page.get("Quotas", []):
+            found[str(quota.get("QuotaName"))] = (float(quota.get("Value", 0)), str(quota.get("QuotaCode", "")))
+    return found
+
+
+def _in_use(sagemaker: Any, owned: set[str]) -> tuple[dict[str, int], int, int, int]:
+    """Instances per type, all instances, serverless concurrency and serverless endpoints of the Region's
+    endpoints that are not the app's (``owned``: lower-case names)."""
+    per_type: dict[str, int] = {}
+    total = concurrency = serverless = 0
+    for page in sagemaker.get_paginator("list_endpoints").paginate():
+        for summary in page.get("Endpoints", []):
+            name = str(summary.get("EndpointName", ""))
+            if name.lower() in owned:
+                continue
+            endpoint = sagemaker.describe_endpoint(EndpointName=name)
+            config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+            types = {v.get("VariantName"): v.get("InstanceType") for v in config.get("ProductionVariants", [])}
+            for variant in endpoint.get("ProductionVariants", []):
+                current = variant.get("CurrentServerlessConfig")
+                if current:
+                    concurrency += int(current.get("MaxConcurrency", 0))
+                    serverless += 1
+                    continue
+                count = int(variant.get("CurrentInstanceCount") or 0)
+                instance_type = types.get(variant.get("VariantName"))
+                if instance_type:
+                    per_type[str(instance_type)] = per_type.get(str(instance_type), 0) + count
+                total += count
+    return per_type, total, concurrency, serverless
+
+
+def check_quotas(needs: Sequence[Need], session: Any, owned: set[str], stack: str) -> list[Finding]:
+    """The app's needs in one environment against Service Quotas, minus what the Region's other endpoints use."""
+    if not needs:
+        return []
+    try:
+        quotas_client = session.client("service-quotas")
+        applied = _quotas(quotas_client, "list_service_quotas")
+    except Exception as error:  # an emulator without Service Quotas, a partition without it, access denied
+        return [_not_checked("quota", stack, "", "Service Quotas (sagemaker)", error)]
+    defaults: dict[str, tuple[float, str]] | None = None
+    try:
+        used_by_type, used_total, used_concurrency, used_serverless = _in_use(session.client("sagemaker"), owned)
+    except Exception as error:
+        return [_not_checked("quota", stack, "", "the Region's other endpoints (ListEndpoints)", error)]
+    used = {"__total": used_total, "__concurrency": used_concurrency, "__serverless": used_serverless}
+    findings: list[Finding] = []
+    for need in needs:
+        quota = applied.get(need.quota_name)
+        if quota is None:
+            if defaults is None:
+                try:  # ListServiceQuotas leaves out quotas whose applied value is not available
+                    defaults = _quotas(quotas_client, "list_aws_default_service_quotas")
+                except Exception:
+                    defaults = {}
+            quota = defaults.get(need.quota_name)
+        paths = ", ".join(need.paths)
+        if quota is None:
+            if need.quota_name.endswith((" for endpoint usage", " for transform job usage")):
+                instance_type = need.quota_name.split(" for ", 1)[0]
+                findings.append(Finding(
+                    ERROR, "quota", stack, paths,
+                    f"{instance_type} has no '{need.quota_name}' quota in {need.region}: the type is not offered "
+                    "there for this use", "pick an instance type the Region offers (Service Quotas lists them)",
+                    {"quota_name": need.quota_name}))
+            else:
+                findings.append(Finding(NOT_CHECKED, "quota", stack, paths,
+                                        f"'{need.quota_name}' is not listed by Service Quotas here"))
+            continue
+        value, code = quota
+        others = _others(need, used_by_type, used)
+        available = value - others
+        request = (f"aws service-quotas request-service-quota-increase --service-code sagemaker --quota-code {code} "
+                   f"--desired-value {need.during_update + others} --region {need.region}")
+        details = {"quota_name": need.quota_name, "quota_code": code, "quota": value, "used_by_others": others,
+                   "needed": need.steady, "needed_during_update": need.during_update}
+        if need.steady > available:
+            findings.append(Finding(
+                ERROR, "quota", stack, paths,
+                f"needs {need.steady} of '{need.quota_name}' ({code}); the quota is {value:g} and other endpoints "
+                f"use {others}, so {available:g} are left", f"request an increase: {request}", details))
+        elif need.during_update > available:
+            findings.append(Finding(
+                ERROR, "quota", stack, paths,
+                f"an update needs {need.during_update} of '{need.quota_name}' ({code}) while the old and the new "
+                f"fleet run together (blue/green); the quota is {value:g} and other endpoints use {others}",
+                f"request an increase ({request}), or use a rolling update (DeploymentGuardrails.rolling)", details))
+    return findings
+
+
+def _others(need: Need, by_type: Mapping[str, int], used: Mapping[str, int]) -> int:
+    if need.quota_name.endswith(" for endpoint usage"):
+        return by_type.get(need.quota_name.split(" for ", 1)[0], 0)
+    return {"Number of instances across active endpoints": used["__total"],
+            "Maximum total concurrency that can be allocated across all serverless endpoints": used["__concurrency"],
+            "Maximum number of serverless endpoints": used["__serverless"]}.get(need.quota_name, 0)
+
+
+# ---------------------------------------------------------------------------------------------- references
+@dataclass(frozen=True)
+class Reference:
+    """A literal value of the template that must exist in the account."""
+
+    kind: str
+    value: str
+    path: str
+
+
+_ECR = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)(?::([^@]+))?(?:@(.+))?$")
+_S3 = re.compile(r"^s3://([^/]+)/(.*)$")
+
+
+def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) -> str:
+    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+    return str(path).removesuffix("/Resource") if isinstance(path, str) else f"{stack.display_name}/{logical_id}"
+
+
+def _strings(value: Any, *keys: str) -> Iterator[tuple[str, str]]:
+    """(key, literal string) of every ``keys`` member anywhere in ``value``."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in keys and isinstance(item, str):
+                yield key, item
+            elif key in keys and isinstance(item, list):
+                yield from ((key, v) for v in item if isinstance(v, str))
+            else:
+                yield from _strings(item, *keys)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, *keys)
+
+
+_KINDS = {"ModelDataUrl": "artifact", "ArtifactUrl": "artifact", "S3Uri": "artifact-prefix", "Image": "image",
+          "ModelPackageName": "model-package", "KmsKeyId": "kms-key", "SuccessTopic": "topic", "ErrorTopic": "topic",
+          "Subnets": "subnet", "SecurityGroupIds": "security-group"}
+
+
+def references_of(stack: StackTemplate) -> list[Reference]:
+    """The literal references of a stack's SageMaker resources (CDK assets are tokens, and are skipped:
+    ``cdk deploy`` uploads them)."""
+    found: list[Reference] = []
+    for logical_id, resource in (stack.template.get("Resources") or {}).items():
+        if not str(resource.get("Type", "")).startswith("AWS::SageMaker::"):
+            continue
+        path = _path(stack, logical_id, resource)
+        for key, value in _strings(resource.get("Properties") or {}, *_KINDS):
+            found.append(Reference(_KINDS[key], value, path))
+    return found
+
+
+def check_references(references: Sequence[Reference], session: Any, account: str | None, region: str,
+                     stack: str) -> list[Finding]:
+    """Each reference read once: does it exist (and is it usable)?"""
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for ref in references:
+        if (ref.kind, ref.value) in seen:
+            continue
+        seen.add((ref.kind, ref.value))
+        checker = _CHECKERS.get(ref.kind)
+        if checker is None:
+            continue
+        try:
+            finding = checker(session, ref, (account, region), stack)
+        except Exception as error:
+            finding = (Finding(ERROR, ref.kind, stack, ref.path, f"{ref.value} does not exist (or is not visible to "
+                               f"this account): {_message(error)[:200]}", _FIXES.get(ref.kind, ""))
+                       if _missing(error) else _not_checked(ref.kind, stack, ref.path, ref.value, error))
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+_FIXES = {
+    "artifact": "upload the model artifact there, or fix the S3 URL (ModelData.from_bucket)",
+    "artifact-prefix": "upload the model files under that prefix, or fix it",
+    "image": "push the image (tag or digest) to the repository, or fix the image URI",
+    "model-package": "register the version, or fix the group name and version",
+    "kms-key": "use an existing key, or create it first",
+    "topic": "create the topic first, or fix its ARN",
+    "subnet": "use subnets of the account's VPC in this Region",
+    "security-group": "use security groups of the account's VPC in this Region",
+}
+
+
+def _artifact(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
+    match = _S3.match(ref.value)
+    if not match:
+        return None
+    bucket, key = match.groups()
+    client = session.client("s3")
+    if ref.kind == "artifact-prefix":
+        listed = client.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+        if not listed.get("KeyCount"):
+            return Finding(ERROR, ref.kind, stack, ref.path, f"no object under {ref.value}", _FIXES[ref.kind])
+        return None
+    client.head_object(Bucket=bucket, Key=key)
+    return None
+
+
+def _image(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
+    match = _ECR.match(ref.value)
+    account, region = env
+    if not match or (account is not None and match.group(1) != account) or match.group(2) != region:
+        return None  # another account's or Region's image (a DLC, a shared registry): not visible from here
+    _, _, repository, tag, digest = match.groups()
+    image_id = {"imageDigest": digest} if digest else {"imageTag": tag or "latest"}
+    session.client("ecr").describe_images(repositoryName=repository, imageIds=[image_id])
+    return None
+
+
+def _model_package(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
+    if not ref.value.startswith("arn:") or "/" not in ref.value.split(":model-package/", 1)[-1]:
+        return None  # a Marketplace package (no version): the subscription decides
+    described = session.client("sagemaker").describe_model_package(ModelPackageName=ref.value)
+    status = described.get("ModelApprovalStatus")
+    if status != "Approved":
+        return Finding(
+            WARNING, ref.kind, stack, ref.path,
+            f"{ref.value} is {status or 'without an approval status'}: the API reference says a versioned model "
+            "\"must be set to Approved to deploy the model\" (CreateModelPackage ModelApprovalStatus)",
+            "approve the version (UpdateModelPackage ModelApprovalStatus=Approved) before deploying",
+            {"approval_status": status})
+    return None
+
+
+def _kms_key(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
+    state = session.client("kms").describe_key(KeyId=ref.value)["KeyMetadata"].get("KeyState")
+    if state != "Enabled":
+        return Finding(ERROR, ref.kind, stack, ref.path, f"the key {ref.value} is {state}",
+                       "enable the key (or cancel its deletion), or use another", {"key_state": state})
+    return None
+
+
+def _topic(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
+    session.client("sns").get_topic_attributes(TopicArn=ref.value)
+    return None
+
+
+def _subnet(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
+    if ref.kind == "subnet":
+        session.client("ec2").describe_subnets(SubnetIds=[ref.value])
+    else:
+        session.client("ec2").describe_security_groups(GroupIds=[ref.value])
+    return None
+
+
+_CHECKERS: dict[str, Callable[[Any, Reference, tuple[str | None, str], str], Finding | None]] = {
+    "artifact": _artifact, "artifact-prefix": _artifact, "image": _image, "model-package": _model_package,
+    "kms-key": _kms_key, "topic": _topic, "subnet": _subnet, "security-group": _subnet,
+}
+
+
+# ---------------------------------------------------------------------------------------------- names
+_NAMED = {
+    "AWS::SageMaker::Endpoint": ("EndpointName", "describe_endpoint", "EndpointName"),
+    "AWS::SageMaker::EndpointConfig": ("EndpointConfigName", "describe_endpoint_config", "EndpointConfigName"),
+    "AWS::SageMaker::Model": ("ModelName", "describe_model", "ModelName"),
+    "AWS::SageMaker::InferenceComponent": ("InferenceComponentName", "describe_inference_component",
+                                           "InferenceComponentName"),
+}
+
+
+def check_names(stack: StackTemplate, session: Any, owned: set[str]) -> list[Finding]:
+    """Fixed names that exist already and are not this app's (``owned``: lower-case physical names)."""
+    findings: list[Finding] = []
+    client = None
+    for logical_id, resource in (stack.template.get("Resources") or {}).items():
+        spec = _NAMED.get(str(resource.get("Type")))
+        name = (resource.get("Properties") or {}).get(spec[0]) if spec else None
+        if spec is None or not isinstance(name, str) or name.lower() in owned:
+            continue
+        path = _path(stack, logical_id, resource)
+        client = client or session.client("sagemaker")
+        try:
+            getattr(client, spec[1])(**{spec[2]: name})
+        except Exception as error:
+            if not _missing(error):
+                findings.append(_not_checked("name", stack.display_name, path, name, error))
+            continue
+        findings.append(Finding(ERROR, "name", stack.display_name, path,
+                                f"{spec[0]} {name!r} exists already in this account and Region and is not this "
+                                "stack's: CloudFormation cannot create it",
+                                f"pick another name (or omit {spec[0]} to let CloudFormation choose one), or delete "
+                                "the existing resource", {"name": name}))
+    return findings
