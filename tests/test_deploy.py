@@ -38,9 +38,9 @@ def deployed(emulator: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
     register_model_package(emulator, REGISTRY_GROUP, image=f"{'1' * 12}.dkr.ecr.us-east-1.amazonaws.com/churn:1",
                            model_data_url=f"s3://{REGISTRY_ARTIFACTS}/{REGISTRY_GROUP}/1/model.tar.gz")
-    bootstrap_and_deploy(emulator, ROOT, context={EMULATOR_CONTEXT_KEY: "true"},
-                         output_dir=tmp_path_factory.mktemp("cdk.out"))
-    return dict(describe_deployment(emulator))
+    assembly = tmp_path_factory.mktemp("cdk.out")
+    bootstrap_and_deploy(emulator, ROOT, context={EMULATOR_CONTEXT_KEY: "true"}, output_dir=assembly)
+    return {**describe_deployment(emulator), "assembly": str(assembly)}
 
 
 def endpoint(deployed: dict[str, Any], stack: str, output: str = "EndpointName") -> dict[str, Any]:
@@ -182,3 +182,28 @@ def test_batch_transform_state_machine_reads_back(deployed: dict[str, Any], emul
     assert nightly, rules
     targets = emulator.client("events").list_targets_by_rule(Rule=nightly[0]["Name"])["Targets"]
     assert [t["Arn"] for t in targets] == [outputs["StateMachineArn"]]
+
+
+def test_preflight_after_the_deploy_finds_nothing_and_says_what_the_emulator_cannot_check(
+        deployed: dict[str, Any], emulator: MotoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against the emulator: the app's own names are not "taken", its artifacts are CDK assets, the registry
+    version is approved; moto implements no SageMaker quota, so quotas are "not checked" (exit 0; --strict: 2).
+    The quota logic itself is tested against Stubber responses (tests/test_preflight.py)."""
+    import io
+    from argparse import Namespace
+
+    from cdk_sagemaker_inference.preflight.cli import run
+
+    for name, value in emulator.env({}).items():
+        monkeypatch.setenv(name, value)
+    out = io.StringIO()
+    code = run(Namespace(assembly=deployed["assembly"], region=None, profile=None, strict=False, json=True),
+               out=out, err=io.StringIO())
+    report = json.loads(out.getvalue())
+    assert code == 0, report
+    assert [f["check"] for f in report["findings"] if f["severity"] != "not-checked"] == []
+    assert any(f["check"] == "quota" and "not checked" in f["what"] for f in report["findings"])
+    assert any(n["quota_name"] == "ml.m5.large for endpoint usage" for n in report["needs"])
+    strict = run(Namespace(assembly=deployed["assembly"], region=None, profile=None, strict=True, json=True),
+                 out=io.StringIO(), err=io.StringIO())
+    assert strict == 2

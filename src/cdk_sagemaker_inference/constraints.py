@@ -203,6 +203,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "an endpoint whose idle floor is above the app's budget: a warning, a synth error only with "
                "budget-action=error (the user's own limit, not an AWS rule)",
                "the app's context (opt-in)", severity=_W),
+    Constraint("preflight.quota-needs", _C, "endpoint",
+               "what the app needs of each '<type> for endpoint usage' quota per account and Region, at the "
+               "ceiling and during blue/green updates (info at synth; checked by the preflight command)",
+               "Service Quotas, service code sagemaker (quota names); DG:deployment-guardrails-blue-green (the new "
+               "fleet runs beside the old)", severity=_W),
     Constraint("cost.prices", _C, "context prices-file",
                "an offer file named by context that cannot be read is a warning (the package's prices are used)",
                "AWS Price List offer file format (AWS Billing user guide)", severity=_W),

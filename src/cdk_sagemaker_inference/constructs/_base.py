@@ -169,7 +169,8 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
     return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern)) if is_unresolved(pattern) else pattern}"
 
 
-ADVICE = frozenset({"migration.autoscaled-instance-type", "component.fit-unknown", "cost.idle-floor"})
+ADVICE = frozenset({"migration.autoscaled-instance-type", "component.fit-unknown", "cost.idle-floor",
+                    "preflight.quota-needs"})
 """Rows whose synth-time note is advice for later, not something wrong now: info, not a warning (so
 ``cdk synth --strict``, which fails on warnings, passes a normal autoscaled configuration)."""
 

@@ -17,11 +17,12 @@ import math
 from typing import TYPE_CHECKING
 
 import jsii
-from constructs import IValidation
+from constructs import IConstruct, IValidation
 
 from ..cost import CostRow, row_of
 from ..cost.capacity import Capacity
 from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_prices
+from ..preflight.needs import Need, add_capacity
 from ..tokens import is_unresolved
 from ._memo import annotations_of, memo, stack_of
 
@@ -34,7 +35,14 @@ MAX_FLOOR_HOURS_CONTEXT = "cdk-sagemaker-inference:max-idle-floor-instance-hours
 MAX_FLOOR_USD_CONTEXT = "cdk-sagemaker-inference:max-idle-floor-usd-month"
 BUDGET_ACTION_CONTEXT = "cdk-sagemaker-inference:budget-action"
 """``warn`` (default) or ``error``."""
-_NOTE, _BUDGET, _PRICES = "cost.idle-floor", "cost.budget", "cost.prices"
+_NOTE, _BUDGET, _PRICES, _QUOTA = "cost.idle-floor", "cost.budget", "cost.prices", "preflight.quota-needs"
+
+
+def endpoints_of_app(root: IConstruct) -> list[EndpointBase]:
+    """Every endpoint the app defines, in order (memo on the app's root; endpoints add themselves)."""
+    def new() -> list[EndpointBase]:
+        return []
+    return memo(root, "endpoints", new)
 
 
 def _prices(endpoint: EndpointBase) -> PriceTable | str:
@@ -86,6 +94,10 @@ class CostNote:
                             None if is_unresolved(region) else region, endpoint._capacity_variants())
         row = row_of(capacity, prices)
         annotations.add_info(f"[cdk-sagemaker-inference:{_NOTE}] {summary(row)}")
+        for need in memo(stack.node.root, "quota-needs", lambda: _app_needs(endpoint)):
+            if endpoint.node.path in need.paths:
+                annotations.add_info(f"[cdk-sagemaker-inference:{_QUOTA}] the app {need.describe()}: "
+                                     "`cdk-sagemaker-inference preflight` compares it with the account's quota")
         return self._budget(row)
 
     def _budget(self, row: CostRow) -> list[str]:
@@ -115,6 +127,27 @@ class CostNote:
                 else:
                     annotations_of(endpoint).add_warning_v2(f"cdk-sagemaker-inference:{_BUDGET}", message)
         return failures
+
+
+def _app_needs(any_endpoint: EndpointBase) -> list[Need]:
+    """The endpoint quotas the whole app needs per environment, from every endpoint's capacity (the same
+    ``preflight.needs.add_capacity`` the command uses on templates)."""
+    needs: dict[tuple[str | None, str | None, str], Need] = {}
+
+    def need(account: str | None, region: str | None, name: str, path: str) -> Need:
+        entry = needs.setdefault((account, region, name), Need(name, account, region))
+        if path not in entry.paths:
+            entry.paths.append(path)
+        return entry
+
+    for endpoint in endpoints_of_app(stack_of(any_endpoint).node.root):
+        stack = stack_of(endpoint)
+        account = None if is_unresolved(stack.account) else stack.account
+        region = None if is_unresolved(stack.region) else stack.region
+        capacity = Capacity(stack.stack_name, endpoint.node.path, endpoint._cost_kind(), region,
+                            endpoint._capacity_variants(), rolling_batch=endpoint._rolling_batch())
+        add_capacity(capacity, account, region, need)
+    return [n for n in needs.values() if not n.per_endpoint]
 
 
 def summary(row: CostRow) -> str:

@@ -389,6 +389,12 @@ class RealtimeEndpoint(EndpointBase):
         return tuple(instance_variant(v.variant_name, v.instance_type.name, known_int(v.instance_count),
                                       scaling=_range_of(v.autoscaling), shadow=shadow) for v, shadow in every)
 
+    def _rolling_batch(self) -> tuple[str, int] | None:
+        rolling = self.deployment.rolling_update if self.deployment is not None else None
+        size = rolling.maximum_batch_size if rolling is not None else None
+        value = known_int(size.value) if size is not None else None
+        return None if size is None or value is None else (size.unit.value, value)
+
     def _autoscale(self, variant_name: str, scaling: InstanceScaling) -> appscaling.ScalableTarget:
         target = variant_scalable_target(
             self, f"{self._id_part(variant_name)}Scaling", endpoint=self, variant_name=variant_name,

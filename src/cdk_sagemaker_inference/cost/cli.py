@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, read_assembly
+from ..preflight.needs import app_needs
 from . import CostRow, Usage, changes_between, estimate
 from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
 
@@ -95,7 +96,11 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         for path in args.prices:
             prices = prices.merged(read_offer_file(path))
         usage = read_usage(args.usage) if args.usage else None
-        rows = estimate(read_assembly(args.directory or args.assembly), prices, region=args.region, usage=usage)
+        stacks = read_assembly(args.directory or args.assembly)
+        rows = estimate(stacks, prices, region=args.region, usage=usage)
+        needs = app_needs(stacks)
+        for need in needs:
+            need.region = need.region or args.region
         before = estimate(read_assembly(args.baseline), prices, region=args.region,
                           usage=usage) if args.baseline else None
     except (AssemblyError, PriceError, UsageError) as error:
@@ -106,14 +111,19 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         return EXIT_ERROR
     changes = changes_between(before, rows) if before is not None else None
     if args.json:
-        report: dict[str, Any] = {"hours_per_month": 730, "price_source": prices.source,
-                                  "rows": [r.to_json() for r in rows]}
+        report: dict[str, Any] = {
+            "hours_per_month": 730, "price_source": prices.source, "rows": [r.to_json() for r in rows],
+            "quota_needs": [{"quota_name": n.quota_name, "account": n.account, "region": n.region, "needed": n.steady,
+                             "needed_during_update": n.during_update, "paths": n.paths} for n in needs]}
         if changes is not None:
             report["changes"] = changes
         json.dump(report, out, indent=2)
         out.write("\n")
     else:
         out.write(render_table(rows, prices))
+        if needs:
+            out.write("\nQuota needs (checked against the account by `cdk-sagemaker-inference preflight`):\n")
+            out.writelines(f"  {need.describe()}\n" for need in needs)
         for line in changes or []:
             print(line["text"], file=out)
     return EXIT_OK

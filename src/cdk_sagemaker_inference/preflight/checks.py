@@ -51,9 +51,13 @@ def _code(error: BaseException) -> str:
 
 def _message(error: BaseException) -> str:
     response = getattr(error, "response", None)
+    text = str(error) or type(error).__name__
     if isinstance(response, Mapping):
-        return str((response.get("Error") or {}).get("Message", "")) or str(error)
-    return str(error) or type(error).__name__
+        text = str((response.get("Error") or {}).get("Message", "")) or text
+        if "<html" in text.lower():  # an endpoint that answered with an HTML error page (an emulator, a proxy)
+            status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode", "?")
+            text = f"HTTP {status} with an HTML page instead of an API response"
+    return " ".join(text.split())
 
 
 _MISSING = re.compile(r"NotFound|NoSuch|^404$|ResourceNotFound|does not exist|Could not find|not found", re.I)
@@ -212,16 +216,24 @@ _KINDS = {"ModelDataUrl": "artifact", "ArtifactUrl": "artifact", "S3Uri": "artif
           "Subnets": "subnet", "SecurityGroupIds": "security-group"}
 
 
+# CDK file and image assets land in the bootstrap bucket and repository (DefaultStackSynthesizer's
+# cdk-<qualifier>-assets-<account>-<region> and cdk-<qualifier>-container-assets-<account>-<region>) under their
+# content hash; `cdk deploy` uploads them before the stack, so preflight does not look for them.
+_CDK_ASSET = re.compile(r"(^s3://cdk-[a-z0-9]+-assets-\d{12}-[a-z0-9-]+/[0-9a-f]{64}(\.[a-z.]+)?$)|"
+                        r"(\.amazonaws\.com(\.cn)?/cdk-[a-z0-9]+-container-assets-\d{12}-[a-z0-9-]+:[0-9a-f]{64}$)")
+
+
 def references_of(stack: StackTemplate) -> list[Reference]:
-    """The literal references of a stack's SageMaker resources (CDK assets are tokens, and are skipped:
-    ``cdk deploy`` uploads them)."""
+    """The literal references of a stack's SageMaker resources. CDK assets are skipped (``cdk deploy``
+    uploads them), and so is every value that is a token in the template (it resolves at deploy)."""
     found: list[Reference] = []
     for logical_id, resource in (stack.template.get("Resources") or {}).items():
         if not str(resource.get("Type", "")).startswith("AWS::SageMaker::"):
             continue
         path = _path(stack, logical_id, resource)
         for key, value in _strings(resource.get("Properties") or {}, *_KINDS):
-            found.append(Reference(_KINDS[key], value, path))
+            if not _CDK_ASSET.search(value):
+                found.append(Reference(_KINDS[key], value, path))
     return found
 
 
