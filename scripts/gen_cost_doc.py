@@ -50,12 +50,14 @@ def example_assembly(outdir: str) -> str:
 def render() -> str:
     from cdk_sagemaker_inference.assembly import read_assembly
     from cdk_sagemaker_inference.cost import estimate
-    from cdk_sagemaker_inference.cost.cli import render_table
+    from cdk_sagemaker_inference.cost.cli import render_needs, render_table
     from cdk_sagemaker_inference.cost.prices import shipped_prices
+    from cdk_sagemaker_inference.preflight.needs import app_needs
 
     with tempfile.TemporaryDirectory() as outdir:
         prices = shipped_prices()
-        table = render_table(estimate(read_assembly(example_assembly(outdir)), prices), prices)
+        stacks = read_assembly(example_assembly(outdir))
+        table = render_table(estimate(stacks, prices), prices) + render_needs(app_needs(stacks))
     return "\n".join([BEGIN, "", "```text", f"$ cdk-sagemaker-inference cost cdk.out --region {REGION}  # the example app",
                       table.rstrip(), "```", "", END])
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, read_assembly
-from ..preflight.needs import app_needs
+from ..preflight.needs import Need, app_needs
 from . import CostRow, Usage, changes_between, estimate
 from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
 
@@ -121,9 +121,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         out.write("\n")
     else:
         out.write(render_table(rows, prices))
-        if needs:
-            out.write("\nQuota needs (checked against the account by `cdk-sagemaker-inference preflight`):\n")
-            out.writelines(f"  {need.describe()}\n" for need in needs)
+        out.write(render_needs(needs))
         for line in changes or []:
             print(line["text"], file=out)
     return EXIT_OK
@@ -133,6 +131,14 @@ def _number(value: float | None, *, money: bool = False) -> str:
     if value is None:
         return "unknown"
     return f"${value:,.2f}" if money else f"{value:,.0f}"
+
+
+def render_needs(needs: list[Need]) -> str:
+    """The app's quota needs, one line each (empty without needs)."""
+    if not needs:
+        return ""
+    lines = ["", "Quota needs (checked against the account by `cdk-sagemaker-inference preflight`):"]
+    return "\n".join(lines + [f"  {need.describe()}" for need in needs]) + "\n"
 
 
 def render_table(rows: list[CostRow], prices: PriceTable) -> str:
