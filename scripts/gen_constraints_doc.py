@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
+
+from readme_sections import replace_between, write_or_check  # noqa: E402
 
 from cdk_sagemaker_inference.constraints import CONSTRAINTS, Area, Severity  # noqa: E402
 
@@ -45,21 +48,11 @@ def render() -> str:
 
 def updated(readme: str) -> str:
     """``readme`` with the section between the markers replaced."""
-    start, end = readme.index(BEGIN), readme.index(END) + len(END)
-    return readme[:start] + render() + readme[end:]
+    return replace_between(readme, BEGIN, END, render())
 
 
 def main(argv: list[str]) -> int:
-    path = ROOT / "README.md"
-    current = path.read_text()
-    fresh = updated(current)
-    if "--check" in argv:
-        if fresh != current:
-            print("README.md's constraint table is out of date: run python scripts/gen_constraints_doc.py")
-            return 1
-        return 0
-    path.write_text(fresh)
-    return 0
+    return write_or_check(updated, argv, what="constraint table", script="gen_constraints_doc.py")
 
 
 if __name__ == "__main__":

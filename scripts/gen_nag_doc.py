@@ -17,8 +17,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+
+from readme_sections import replace_between, write_or_check  # noqa: E402
 
 from helpers import nag_findings, new_app, new_stack  # noqa: E402
 from nag_configs import CLOSABLE, CONFIGURATIONS, OPEN  # noqa: E402
@@ -106,23 +109,13 @@ def render() -> str:
 def updated(readme: str) -> str:
     """``readme`` with the section replaced (inserted before "## Develop" the first time)."""
     if BEGIN in readme:
-        start, end = readme.index(BEGIN), readme.index(END) + len(END)
-        return readme[:start] + render() + readme[end:]
+        return replace_between(readme, BEGIN, END, render())
     anchor = readme.index("## Develop")
     return readme[:anchor] + render() + "\n\n" + readme[anchor:]
 
 
 def main(argv: list[str]) -> int:
-    path = ROOT / "README.md"
-    current = path.read_text()
-    fresh = updated(current)
-    if "--check" in argv:
-        if fresh != current:
-            print("README.md's compliance section is out of date: run python scripts/gen_nag_doc.py")
-            return 1
-        return 0
-    path.write_text(fresh)
-    return 0
+    return write_or_check(updated, argv, what="compliance section", script="gen_nag_doc.py")
 
 
 if __name__ == "__main__":

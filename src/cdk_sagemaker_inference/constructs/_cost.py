@@ -22,7 +22,7 @@ from constructs import IConstruct, IValidation
 from ..cost import CostRow, row_of
 from ..cost.capacity import Capacity
 from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_prices
-from ..preflight.needs import Need, add_capacity
+from ..preflight.needs import Need, NeedTable, add_capacity
 from ..tokens import is_unresolved
 from ._memo import annotations_of, memo, stack_of
 
@@ -132,22 +132,15 @@ class CostNote:
 def _app_needs(any_endpoint: EndpointBase) -> list[Need]:
     """The endpoint quotas the whole app needs per environment, from every endpoint's capacity (the same
     ``preflight.needs.add_capacity`` the command uses on templates)."""
-    needs: dict[tuple[str | None, str | None, str], Need] = {}
-
-    def need(account: str | None, region: str | None, name: str, path: str) -> Need:
-        entry = needs.setdefault((account, region, name), Need(name, account, region))
-        if path not in entry.paths:
-            entry.paths.append(path)
-        return entry
-
+    table = NeedTable()
     for endpoint in endpoints_of_app(stack_of(any_endpoint).node.root):
         stack = stack_of(endpoint)
         account = None if is_unresolved(stack.account) else stack.account
         region = None if is_unresolved(stack.region) else stack.region
         capacity = Capacity(stack.stack_name, endpoint.node.path, endpoint._cost_kind(), region,
                             endpoint._capacity_variants(), rolling_batch=endpoint._rolling_batch())
-        add_capacity(capacity, account, region, need)
-    return [n for n in needs.values() if not n.per_endpoint]
+        add_capacity(capacity, account, region, table)
+    return [n for n in table.needs() if not n.per_endpoint]
 
 
 def summary(row: CostRow) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..assembly import StackTemplate
-from .needs import Need
+from .needs import ENDPOINT_TOTAL, SERVERLESS_CONCURRENCY, SERVERLESS_ENDPOINTS, Need
 
 __all__ = ["ERROR", "NOT_CHECKED", "WARNING", "Finding", "check_names", "check_quotas", "check_references",
            "references_of"]
@@ -172,9 +172,8 @@ def check_quotas(needs: Sequence[Need], session: Any, owned: set[str], stack: st
 def _others(need: Need, by_type: Mapping[str, int], used: Mapping[str, int]) -> int:
     if need.quota_name.endswith(" for endpoint usage"):
         return by_type.get(need.quota_name.split(" for ", 1)[0], 0)
-    return {"Number of instances across active endpoints": used["__total"],
-            "Maximum total concurrency that can be allocated across all serverless endpoints": used["__concurrency"],
-            "Maximum number of serverless endpoints": used["__serverless"]}.get(need.quota_name, 0)
+    return {ENDPOINT_TOTAL: used["__total"], SERVERLESS_CONCURRENCY: used["__concurrency"],
+            SERVERLESS_ENDPOINTS: used["__serverless"]}.get(need.quota_name, 0)
 
 
 # ---------------------------------------------------------------------------------------------- references

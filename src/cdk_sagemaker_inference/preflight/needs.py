@@ -20,21 +20,20 @@ follow the ``<type> for endpoint usage`` / ``<type> for transform job usage`` pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..assembly import StackTemplate
 from ..cost.capacity import Capacity, capacities_of, update_extra
 
-__all__ = ["ENDPOINT_INSTANCES", "ENDPOINT_TOTAL", "INSTANCES_PER_ENDPOINT", "SERVERLESS_CONCURRENCY",
-           "SERVERLESS_ENDPOINTS", "TRANSFORM_TOTAL", "Need", "app_needs", "endpoint_quota", "transform_quota"]
+__all__ = ["ENDPOINT_TOTAL", "INSTANCES_PER_ENDPOINT", "SERVERLESS_CONCURRENCY", "SERVERLESS_ENDPOINTS",
+           "TRANSFORM_TOTAL", "Need", "NeedTable", "add_capacity", "app_needs", "endpoint_quota", "transform_quota"]
 
 ENDPOINT_TOTAL = "Number of instances across active endpoints"
 INSTANCES_PER_ENDPOINT = "Maximum number of instances per endpoint"
 TRANSFORM_TOTAL = "Number of instances across all transform jobs"
 SERVERLESS_CONCURRENCY = "Maximum total concurrency that can be allocated across all serverless endpoints"
 SERVERLESS_ENDPOINTS = "Maximum number of serverless endpoints"
-ENDPOINT_INSTANCES = " for endpoint usage"
 
 
 def endpoint_quota(instance_type: str) -> str:
@@ -73,28 +72,33 @@ class Need:
         return f"needs up to {self.steady} of '{self.quota_name}' in {self.environment}{update}"
 
 
-NeedFactory = Callable[[str | None, str | None, str, str], Need]
-"""(account, Region, quota name, construct path) → the entry to add to."""
+class NeedTable:
+    """The needs being added up: ``table(account, region, quota name, path)`` is the entry to add to."""
 
+    def __init__(self) -> None:
+        self._needs: dict[tuple[str | None, str | None, str], Need] = {}
 
-def app_needs(stacks: Iterable[StackTemplate]) -> list[Need]:
-    """Every quota the app's stacks (nested ones too) need, per environment, sorted by environment and name."""
-    needs: dict[tuple[str | None, str | None, str], Need] = {}
-
-    def need(account: str | None, region: str | None, name: str, path: str) -> Need:
-        entry = needs.setdefault((account, region, name), Need(name, account, region))
+    def __call__(self, account: str | None, region: str | None, name: str, path: str) -> Need:
+        entry = self._needs.setdefault((account, region, name), Need(name, account, region))
         if path not in entry.paths:
             entry.paths.append(path)
         return entry
 
+    def needs(self) -> list[Need]:
+        """Sorted by environment and quota name."""
+        return sorted(self._needs.values(), key=lambda n: (n.account or "", n.region or "", n.quota_name))
+
+
+def app_needs(stacks: Iterable[StackTemplate]) -> list[Need]:
+    """Every quota the app's stacks (nested ones too) need, per environment, sorted by environment and name."""
+    table = NeedTable()
     for top in stacks:
-        account, region = top.key.account, top.key.region
         for capacity in capacities_of(top):
-            add_capacity(capacity, account, region, need)
-    return sorted(needs.values(), key=lambda n: (n.account or "", n.region or "", n.quota_name))
+            add_capacity(capacity, top.key.account, top.key.region, table)
+    return table.needs()
 
 
-def add_capacity(capacity: Capacity, account: str | None, region: str | None, need: NeedFactory) -> None:
+def add_capacity(capacity: Capacity, account: str | None, region: str | None, need: NeedTable) -> None:
     """Add one endpoint's or job's capacity to the app's needs (also used by the synth-time note)."""
     path = capacity.path
     if capacity.kind == "batch":
