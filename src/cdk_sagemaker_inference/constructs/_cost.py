@@ -14,9 +14,11 @@ known price is reported as not checked.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import jsii
+from aws_cdk import Stack
 from constructs import IConstruct, IValidation
 
 from ..cost import CostRow, row_of
@@ -45,9 +47,9 @@ def endpoints_of_app(root: IConstruct) -> list[EndpointBase]:
     return memo(root, "endpoints", new)
 
 
-def _prices(endpoint: EndpointBase) -> PriceTable | str:
+def _prices(stack: Stack) -> PriceTable | str:
     """The package's prices with the context's offer file on top (a message when the file is unreadable)."""
-    path = endpoint.node.try_get_context(PRICES_FILE_CONTEXT)
+    path = stack.node.try_get_context(PRICES_FILE_CONTEXT)
     table = shipped_prices()
     if not path:
         return table
@@ -57,8 +59,8 @@ def _prices(endpoint: EndpointBase) -> PriceTable | str:
         return f"context {PRICES_FILE_CONTEXT}: {error}"
 
 
-def _number_context(endpoint: EndpointBase, key: str) -> float | str | None:
-    value = endpoint.node.try_get_context(key)
+def _number_context(stack: Stack, key: str) -> float | str | None:
+    value = stack.node.try_get_context(key)
     if value is None:
         return None
     try:
@@ -74,73 +76,107 @@ def _text(value: float | None, *, money: bool = False) -> str:
     return f"${value:,.2f}" if money else f"{value:,.0f}"
 
 
-@jsii.implements(IValidation)
-class CostNote:
-    """The validation that writes an endpoint's cost note (and applies the app's budget)."""
+@dataclass(frozen=True)
+class _StackFacts:
+    """What the notes read of a stack, asked of aws-cdk-lib once per stack."""
 
-    def __init__(self, endpoint: EndpointBase) -> None:
-        self._endpoint = endpoint
+    name: str
+    account: str | None
+    region: str | None
+    prices: PriceTable | str
+    budgets: tuple[tuple[str, float | str | None], ...]
+    action: str
+
+
+def _facts(stack: Stack) -> _StackFacts:
+    def read() -> _StackFacts:
+        account, region = stack.account, stack.region
+        return _StackFacts(stack.stack_name, None if is_unresolved(account) else account,
+                           None if is_unresolved(region) else region, _prices(stack),
+                           tuple((key, _number_context(stack, key)) for key in (MAX_FLOOR_HOURS_CONTEXT,
+                                                                                MAX_FLOOR_USD_CONTEXT)),
+                           str(stack.node.try_get_context(BUDGET_ACTION_CONTEXT) or "warn").lower())
+    return memo(stack, _StackFacts, read)
+
+
+def register(endpoint: EndpointBase, root: IConstruct) -> None:
+    """Add ``endpoint`` to the app's cost notes: one validation for the whole app (added with the first
+    endpoint), so a note costs no callback per endpoint."""
+    endpoints = endpoints_of_app(root)
+    if not endpoints:
+        root.node.add_validation(CostNotes(root))
+    endpoints.append(endpoint)
+
+
+@jsii.implements(IValidation)
+class CostNotes:
+    """At synth, for every endpoint of the app: its cost note (floor, ceiling, the app's quota needs for its
+    types) and the app's budget."""
+
+    def __init__(self, root: IConstruct) -> None:
+        self._root = root
 
     def validate(self) -> list[str]:
-        endpoint = self._endpoint
-        stack = stack_of(endpoint)
-        region = stack.region
-        prices = memo(stack.node.root, "cost-prices", lambda: _prices(endpoint))
-        annotations = annotations_of(endpoint)
-        if isinstance(prices, str):
-            annotations.add_warning_v2(f"cdk-sagemaker-inference:{_PRICES}", prices)
-            prices = shipped_prices()
-        capacity = Capacity(stack.stack_name, endpoint.node.path, endpoint._cost_kind(),
-                            None if is_unresolved(region) else region, endpoint._capacity_variants())
-        row = row_of(capacity, prices)
-        annotations.add_info(f"[cdk-sagemaker-inference:{_NOTE}] {summary(row)}")
-        for need in memo(stack.node.root, "quota-needs", lambda: _app_needs(endpoint)):
-            if endpoint.node.path in need.paths:
-                annotations.add_info(f"[cdk-sagemaker-inference:{_QUOTA}] the app {need.describe()}: "
-                                     "`cdk-sagemaker-inference preflight` compares it with the account's quota")
-        return self._budget(row)
-
-    def _budget(self, row: CostRow) -> list[str]:
-        endpoint = self._endpoint
         failures: list[str] = []
-        action = str(endpoint.node.try_get_context(BUDGET_ACTION_CONTEXT) or "warn").lower()
-        for key, figure, unit in ((MAX_FLOOR_HOURS_CONTEXT, row.floor_instance_hours, "instance-hours"),
-                                  (MAX_FLOOR_USD_CONTEXT, row.floor_usd_month, "USD")):
-            limit = _number_context(endpoint, key)
-            if limit is None:
-                continue
-            if isinstance(limit, str):
-                failures.append(limit)
-                continue
-            if figure is None:
-                annotations_of(endpoint).add_info(
-                    f"[cdk-sagemaker-inference:{_BUDGET}] {key} not checked: the idle floor in {unit} is unknown "
-                    "(no list price for this Region and type; pass an offer file with "
-                    f"{PRICES_FILE_CONTEXT})")
-                continue
-            if figure > limit:
-                message = (f"the idle floor is {_text(figure, money=unit == 'USD')} {unit} a month, above the app's "
-                           f"budget {key} = {limit:g}: lower the minimum instances (or scale to zero), or raise the "
-                           "budget")
-                if action == "error":
-                    failures.append(f"[cdk-sagemaker-inference:{_BUDGET}] {message}")
-                else:
-                    annotations_of(endpoint).add_warning_v2(f"cdk-sagemaker-inference:{_BUDGET}", message)
+        endpoints = endpoints_of_app(self._root)
+        needs = _app_needs(endpoints)
+        for endpoint in endpoints:
+            facts = _facts(stack_of(endpoint))
+            annotations = annotations_of(endpoint)
+            prices = facts.prices
+            if isinstance(prices, str):
+                annotations.add_warning_v2(f"cdk-sagemaker-inference:{_PRICES}", prices)
+                prices = shipped_prices()
+            path = path_of(endpoint)
+            row = row_of(Capacity(facts.name, path, endpoint._cost_kind(), facts.region,
+                                  endpoint._capacity_variants()), prices)
+            lines = [f"[cdk-sagemaker-inference:{_NOTE}] {summary(row)}"]
+            lines += [f"[cdk-sagemaker-inference:{_QUOTA}] the app {need.describe()}: `cdk-sagemaker-inference "
+                      "preflight` compares it with the account's quota" for need in needs if path in need.paths]
+            annotations.add_info("\n".join(lines))
+            failures += _budget(endpoint, path, facts, row)
         return failures
 
 
-def _app_needs(any_endpoint: EndpointBase) -> list[Need]:
+def _budget(endpoint: EndpointBase, path: str, facts: _StackFacts, row: CostRow) -> list[str]:
+    failures: list[str] = []
+    for (key, limit), figure, unit in zip(facts.budgets, (row.floor_instance_hours, row.floor_usd_month),
+                                          ("instance-hours", "USD"), strict=True):
+        if limit is None:
+            continue
+        if isinstance(limit, str):
+            failures.append(limit)
+            continue
+        if figure is None:
+            annotations_of(endpoint).add_info(
+                f"[cdk-sagemaker-inference:{_BUDGET}] {key} not checked: the idle floor in {unit} is unknown "
+                f"(no list price for this Region and type; pass an offer file with {PRICES_FILE_CONTEXT})")
+            continue
+        if figure > limit:
+            message = (f"the idle floor is {_text(figure, money=unit == 'USD')} {unit} a month, above the app's "
+                       f"budget {key} = {limit:g}: lower the minimum instances (or scale to zero), or raise the budget")
+            if facts.action == "error":
+                failures.append(f"[cdk-sagemaker-inference:{_BUDGET}] {path}: {message}")
+            else:
+                annotations_of(endpoint).add_warning_v2(f"cdk-sagemaker-inference:{_BUDGET}", message)
+    return sorted(set(failures))
+
+
+def _app_needs(endpoints: list[EndpointBase]) -> list[Need]:
     """The endpoint quotas the whole app needs per environment, from every endpoint's capacity (the same
     ``preflight.needs.add_capacity`` the command uses on templates)."""
     table = NeedTable()
-    for endpoint in endpoints_of_app(stack_of(any_endpoint).node.root):
-        stack = stack_of(endpoint)
-        account = None if is_unresolved(stack.account) else stack.account
-        region = None if is_unresolved(stack.region) else stack.region
-        capacity = Capacity(stack.stack_name, endpoint.node.path, endpoint._cost_kind(), region,
+    for endpoint in endpoints:
+        facts = _facts(stack_of(endpoint))
+        capacity = Capacity(facts.name, path_of(endpoint), endpoint._cost_kind(), facts.region,
                             endpoint._capacity_variants(), rolling_batch=endpoint._rolling_batch())
-        add_capacity(capacity, account, region, table)
+        add_capacity(capacity, facts.account, facts.region, table)
     return [n for n in table.needs() if not n.per_endpoint]
+
+
+def path_of(construct: IConstruct) -> str:
+    """``construct.node.path``, asked once."""
+    return memo(construct, "path", lambda: construct.node.path)
 
 
 def summary(row: CostRow) -> str:

@@ -21,7 +21,7 @@ from ..tokens import is_unresolved, lower_literals
 from ..typecheck import checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
-from ._cost import CostNote, endpoints_of_app
+from ._cost import register as register_cost_note
 from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
@@ -222,8 +222,8 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
         self.resource = endpoint
         self.endpoint_name = endpoint.attr_endpoint_name
-        endpoints_of_app(memo(self, "root", lambda: self.node.root)).append(self)
-        self.node.add_validation(CostNote(self))  # at synth: the idle floor note, quota needs, the app's budget
+        stack = stack_of(self)  # at synth: the idle floor note, quota needs and the app's budget (one validation)
+        register_cost_note(self, memo(stack, "root", lambda: stack.node.root))
 
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
         """The variants' capacities (floor and ceiling), for the synth-time cost note."""
