@@ -105,7 +105,7 @@ dist: setup
 # HTML API reference generated from the docstrings into docs/api (not committed). The package root
 # re-exports the constructs, grouped (constructs, props, enums, ...) in the order of its __all__; the
 # public submodules, listed in the root docstring's Modules section, follow (tests/test_docs.py).
-DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.testing cdk_sagemaker_inference.cli cdk_sagemaker_inference.client cdk_sagemaker_inference.guard cdk_sagemaker_inference.assembly cdk_sagemaker_inference.cost cdk_sagemaker_inference.constraints cdk_sagemaker_inference.advisor
+DOC_MODULES := cdk_sagemaker_inference cdk_sagemaker_inference.testing cdk_sagemaker_inference.cli cdk_sagemaker_inference.client cdk_sagemaker_inference.guard cdk_sagemaker_inference.assembly cdk_sagemaker_inference.cost cdk_sagemaker_inference.preflight cdk_sagemaker_inference.recommend cdk_sagemaker_inference.constraints cdk_sagemaker_inference.advisor
 docs: setup
 	rm -rf docs/api
 	$(PY) -m pdoc --docformat restructuredtext --output-directory docs/api $(DOC_MODULES)

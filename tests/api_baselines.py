@@ -191,6 +191,27 @@ def _component_instance(stack: Stack) -> lib.InferenceComponent:
     return callable_(stack, "ExistingComponent", **kwargs)  # type: ignore[no-any-return]
 
 
+RECOMMENDATION = {"source": "inference-recommender", "job": "my-job", "recommendation_id": "r-1",
+                  "endpoint": {"instance_type": "ml.m5.xlarge", "instance_count": 2, "serverless": None,
+                               "environment": {"OMP_NUM_THREADS": "2"}},
+                  "metrics": {"cost_per_hour": 0.5, "cost_per_inference": 0.0001, "max_invocations_per_minute": 900},
+                  "scaling": {"min_capacity": 2, "max_capacity": 4, "target_invocations_per_instance": 450,
+                              "scale_in_cooldown_seconds": 300, "scale_out_cooldown_seconds": 60}}
+
+
+def with_recommendation(stack: Stack, entry: dict[str, Any] | None = None, job: str = "my-job") -> Any:
+    """A scope whose context holds a recommendation entry (as recommend import writes it)."""
+    from constructs import Construct
+
+    scope = Construct(stack, f"Recommended{next(IDS)}")
+    scope.node.set_context(f"cdk-sagemaker-inference:recommendation:{job}", entry or RECOMMENDATION)
+    return scope
+
+
+def _recommendation(stack: Stack) -> lib.Recommendation:
+    return lib.Recommendation.from_context(with_recommendation(stack), "my-job")
+
+
 Baseline = Callable[[Stack], tuple[Callable[..., Any], dict[str, Any]]]
 
 BASELINES: dict[str, Baseline] = {
@@ -250,6 +271,17 @@ BASELINES: dict[str, Baseline] = {
     "InferenceComponent.metric": lambda stack: (
         _component_instance(stack).metric, {"metric_name": "Invocations", "statistic": "Sum",
                                             "period": Duration.minutes(1), "namespace": "AWS/SageMaker"}),
+    "Recommendation.from_context": lambda stack: (
+        lambda **kw: lib.Recommendation.from_context(with_recommendation(stack), **kw), {"job_name": "my-job"}),
+    "Recommendation.realtime_endpoint": lambda stack: (
+        lambda **kw: _recommendation(stack).realtime_endpoint(stack, f"FromRecommendation{next(IDS)}", **kw),
+        {"model": model(stack, f"RecommendedModel{next(IDS)}")}),
+    "Recommendation.serverless_endpoint": lambda stack: (
+        lambda **kw: lib.Recommendation.from_context(with_recommendation(stack, {
+            **RECOMMENDATION, "endpoint": {"instance_type": None, "serverless": {
+                "memory_size_mb": 2048, "max_concurrency": 10}}, "scaling": None}), "my-job").serverless_endpoint(
+            stack, f"FromRecommendation{next(IDS)}", **kw),
+        {"model": model(stack, f"RecommendedModel{next(IDS)}")}),
     "Endpoint.on_endpoint_config": lambda stack: (
         lambda **kw: lib.Endpoint.on_endpoint_config(stack, f"OnConfig{next(IDS)}", **kw),
         {"endpoint_config_name": "existing-config"}),

@@ -193,6 +193,7 @@ _NOT_CHECKED = {
     "IInferenceComponent.metric": "a Protocol",
     "IInferenceComponent.__init__": "a Protocol",
     "AsyncS3Location.arn_for_objects": "takes no argument",
+    "Recommendation.__init__": "built by Recommendation.from_context from a checked context entry",
 }
 
 

@@ -13,7 +13,7 @@ The resources you declare; each checks its props when it is created.
 
 ``ServerlessEndpoint``, ``RealtimeEndpoint``, ``AsyncEndpoint``, ``BatchTransformJob``,
 ``InferenceComponentEndpoint``, ``InferenceComponent``, ``InferenceModel``, ``Endpoint``, ``IEndpoint``,
-``IInferenceComponent``
+``IInferenceComponent``, ``Recommendation``
 
 Props
 -----
@@ -56,11 +56,13 @@ Beside the names above, which the package root exports:
 
 - ``cdk_sagemaker_inference.testing``: the testing toolkit (pytest fixtures ``sagemaker_app`` and
   ``sagemaker_template``, template assertions, the local emulator).
-- ``cdk_sagemaker_inference.cli``: the command line, ``cdk-sagemaker-inference`` (``guard``, ``advise``, ``cost``).
+- ``cdk_sagemaker_inference.cli``: the command line, ``cdk-sagemaker-inference`` (``advise``, ``guard``, ``preflight``, ``cost``, ``recommend``).
 - ``cdk_sagemaker_inference.client``: a boto3 client for asynchronous endpoints (invoke, wait).
 - ``cdk_sagemaker_inference.guard``: the migration guard's findings, synth plugin and command.
 - ``cdk_sagemaker_inference.assembly``: reads a cloud assembly (stacks, environments, nested stacks).
 - ``cdk_sagemaker_inference.cost``: what endpoints and batch jobs cost (floor, ceiling, list prices).
+- ``cdk_sagemaker_inference.preflight``: the app's quota needs, and the account checks before deploy.
+- ``cdk_sagemaker_inference.recommend``: recommendation jobs into the app's context.
 - ``cdk_sagemaker_inference.constraints``: the constraint table.
 - ``cdk_sagemaker_inference.advisor``: which hosting option fits a workload.
 """
@@ -121,6 +123,7 @@ if TYPE_CHECKING:
         ProductionVariant,
         ProvisionedConcurrencyScaling,
         RealtimeEndpoint,
+        Recommendation,
         RepositoryAccessMode,
         RollingUpdate,
         RoutingStrategy,
@@ -150,6 +153,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "Endpoint",
     "IEndpoint",
     "IInferenceComponent",
+    "Recommendation",
     # Props
     "ProductionVariant",
     "ContainerDefinition",

@@ -36,6 +36,14 @@ Subcommands:
 
     Exit codes: 0 the estimate, 2 the assembly, prices or usage could not be read.
 
+``recommend import``
+    A completed Inference Recommender or AI recommendation job into ``cdk.context.json``, read at synth
+    by ``Recommendation.from_context``::
+
+        cdk-sagemaker-inference recommend import JOB [--recommendation ID] [--json]
+
+    Exit codes: 0 imported, 2 could not.
+
 Each subcommand is one ``add_parser(subparsers)`` function that adds its parser and sets
 ``handler`` (a function of the parsed arguments returning the exit code); :data:`COMMANDS`
 lists them, so a new subcommand is one function plus one entry.
@@ -54,6 +62,7 @@ from .advisor import Latency, Traffic, Workload, cost_of, recommend, render_text
 from .cost import cli as cost_cli
 from .guard import cli as guard_cli
 from .preflight import cli as preflight_cli
+from .recommend import cli as recommend_cli
 
 __all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
 
@@ -126,7 +135,7 @@ def _whole(text: str) -> int:
 
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (add_advise_parser, guard_cli.add_parser, preflight_cli.add_parser,
-                                                cost_cli.add_parser)
+                                                cost_cli.add_parser, recommend_cli.add_parser)
 """The subcommands' ``add_parser`` functions, in help order."""
 
 

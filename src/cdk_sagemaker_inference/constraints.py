@@ -667,6 +667,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "this library's API reference (typed, keyword-only props)"),
     Constraint("props.required", _P, "required props", "required props are given, conflicting props are not combined",
                "this library's API reference"),
+    Constraint("props.recommendation", _P, "Recommendation.from_context(job_name)",
+               "the app's context holds the job's entry, as `cdk-sagemaker-inference recommend import` writes it; "
+               "a serverless recommendation builds a serverless endpoint, an instance-based one a real-time endpoint",
+               "this library's API reference (the context entry recommend import writes)"),
     Constraint("props.finite", _P, "any number prop", "a finite number (no NaN, no Infinity)",
                "RFC 8259 §6 (JSON, the template format, has no NaN or Infinity)"),
     Constraint("props.int32", _P, "any whole-number prop",

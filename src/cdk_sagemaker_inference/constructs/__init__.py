@@ -59,6 +59,7 @@ from .realtime import (
     ScheduledCapacity,
     StepScaling,
 )
+from .recommendation import Recommendation
 from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
@@ -108,6 +109,7 @@ __all__ = [
     "ProductionVariant",
     "ProvisionedConcurrencyScaling",
     "RealtimeEndpoint",
+    "Recommendation",
     "RepositoryAccessMode",
     "RollingUpdate",
     "RoutingStrategy",

@@ -59,6 +59,8 @@ class CostRow:
     drivers: tuple[str, ...]
     notes: tuple[str, ...]
     variants: tuple[dict[str, Any], ...] = ()
+    measured: dict[str, Any] | None = None
+    """What a recommendation job measured (job, cost per hour and per inference, invocations a minute)."""
     usage: dict[str, Any] | None = None
     """With a usage file: data processed, the fleet the traffic needs, serverless compute and the break-even
     between serverless and real-time for that traffic (None where an input or a price is missing)."""
@@ -136,6 +138,14 @@ def row_of(capacity: Capacity, prices: PriceTable, usage: Usage | None = None) -
         notes.append("environment-agnostic stack: pass --region for prices")
     elif not priced:
         notes.append(f"no list price known for {capacity.region} and this instance type or memory size")
+    measured = dict(capacity.measured) if capacity.measured else None
+    if measured:
+        figures_text = ", ".join(f"{label} {measured[key]}" for key, label in (
+            ("cost_per_hour", "$/hour"), ("cost_per_inference", "$/inference"),
+            ("max_invocations_per_minute", "max invocations/minute"), ("model_latency_ms", "latency ms"))
+            if measured.get(key) is not None)
+        notes.append(f"measured by {measured.get('source')} job {measured.get('job')} (recommendation "
+                     f"{measured.get('recommendation_id')}): {figures_text or 'no figures'}")
     return CostRow(
         stack=capacity.stack, path=capacity.path, kind=capacity.kind, region=capacity.region,
         floor_instance_hours=_sum(f[0] for f in figures) if figures else None,
@@ -151,7 +161,7 @@ def row_of(capacity: Capacity, prices: PriceTable, usage: Usage | None = None) -
                         "floor_provisioned_gb_seconds": v.provisioned_gb_seconds(v.floor_provisioned),
                         "ceiling_provisioned_gb_seconds": v.provisioned_gb_seconds(v.ceiling_provisioned)}
                        for v in capacity.variants),
-        usage=None if usage is None else usage_figures(capacity, usage, prices))
+        measured=measured, usage=None if usage is None else usage_figures(capacity, usage, prices))
 
 
 def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[str, Any]:
@@ -161,13 +171,20 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
     instance = next((v for v in capacity.variants if v.instance_type is not None), None)
     instance_type = instance.instance_type if instance is not None else usage.instance_type
     memory = serverless.memory_mb if serverless is not None else usage.serverless_memory_mb
+    measured = capacity.measured or {}
+    throughput, throughput_source = usage.throughput_per_instance, "usage file"
+    if not throughput and isinstance(measured.get("max_invocations_per_minute"), (int, float)):
+        throughput, throughput_source = measured["max_invocations_per_minute"] / 60, f"measured by job {measured.get('job')}"
     fleet = None
-    if requests is not None and usage.throughput_per_instance:
-        fleet = max(1, math.ceil(requests / SECONDS_PER_MONTH / usage.throughput_per_instance))
+    if requests is not None and throughput:
+        fleet = max(1, math.ceil(requests / SECONDS_PER_MONTH / throughput))
     hourly = prices.hourly(capacity.region, _USE.get(capacity.kind, "hosting"), instance_type)
     fleet_usd = None if fleet is None or hourly is None else fleet * HOURS_PER_MONTH * hourly
     per_second = prices.per_second(capacity.region, "serverless", memory)
     per_request = None if per_second is None or duration is None else duration / 1000 * per_second
+    per_request_source = "list price"
+    if serverless is not None and isinstance(measured.get("cost_per_inference"), (int, float)):
+        per_request, per_request_source = float(measured["cost_per_inference"]), f"measured by job {measured.get('job')}"
     serverless_usd = None if per_request is None or requests is None else requests * per_request
     # Real-time costs its fleet whatever the traffic, serverless costs per request: below this many requests a
     # month serverless is cheaper. The fleet: the one the traffic needs, else the endpoint's idle floor (all
@@ -184,6 +201,8 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
     return {
         "data_processed_gb": None if requests is None or usage.payload_kb is None else requests * usage.payload_kb / 1e6,
         "fleet_needed": fleet, "fleet_instance_type": instance_type, "fleet_usd_month": fleet_usd,
+        "throughput_per_instance": throughput, "throughput_source": throughput_source if throughput else None,
+        "serverless_cost_source": per_request_source if per_request is not None else None,
         "serverless_memory_mb": memory, "serverless_compute_usd_month": serverless_usd,
         "break_even_requests_per_month": None if realtime_usd is None or not per_request else realtime_usd / per_request,
     }

@@ -29,6 +29,8 @@ HOURS_PER_MONTH = 730
 """Hours in a month, as the AWS Pricing Calculator counts them (8,760 hours a year / 12)."""
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 
+MEASURED_KEY = "cdk-sagemaker-inference:measured"
+"""Endpoint Metadata: what a recommendation job measured (written by ``Recommendation``'s endpoints)."""
 _INSTANCE_COUNT = "sagemaker:variant:DesiredInstanceCount"
 _PROVISIONED = "sagemaker:variant:DesiredProvisionedConcurrency"
 
@@ -82,6 +84,8 @@ class Capacity:
     of the endpoint is blue/green (a whole new fleet beside the old one)."""
     endpoint_name: str | None = None
     """The fixed endpoint name, if the template sets one."""
+    measured: Mapping[str, Any] | None = None
+    """What a recommendation job measured for this endpoint (``Recommendation.realtime_endpoint`` records it)."""
 
     def total(self, attribute: str) -> float | None:
         values = [getattr(v, attribute) for v in self.variants]
@@ -139,8 +143,10 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
                 for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
                  for v in config.get("ShadowProductionVariants") or [] if isinstance(v, Mapping)]
+    measured = (resource.get("Metadata") or {}).get(MEASURED_KEY)
     return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants), rolling_batch=rolling_batch,
-                    endpoint_name=name if isinstance(name, str) else None)
+                    endpoint_name=name if isinstance(name, str) else None,
+                    measured=measured if isinstance(measured, Mapping) else None)
 
 
 def update_extra(ceiling: int, rolling_batch: tuple[str, int] | None) -> int:
