@@ -245,3 +245,23 @@ def test_cost_says_the_figures_are_measured(tmp_path: Path) -> None:
     assert row.usage is not None
     # 1e8 requests a month = 38.05 a second; the job measured 900 a minute (15 a second) per instance: 3 instances
     assert (row.usage["fleet_needed"], row.usage["throughput_source"]) == (3, "measured by job my-job")
+
+
+def test_advise_uses_the_measured_figures_of_an_imported_job(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdk_sagemaker_inference.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cdk.context.json").write_text(json.dumps({"cdk-sagemaker-inference:recommendation:my-job":
+                                                           RECOMMENDATION}))
+    argv = ["advise", "--payload-mb", "1", "--processing-seconds", "0.2", "--latency", "interactive", "--traffic",
+            "sustained", "--requests-per-month", "100000000", "--recommendation", "my-job"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    # 1e8 requests a month = 38.05 a second; measured 900 a minute = 15 a second per instance → 3 instances,
+    # 3 × 730 h × $0.50 measured per hour
+    assert "the traffic needs 3 instance(s) at 15 requests a second each (measured by job my-job)" in out
+    assert "that fleet costs $1,095.00 a month at the measured cost per hour" in out
+    assert "measured by inference-recommender job my-job" in out
+    assert main([*argv[:-1], "not-imported"]) == 2
+    assert "recommend import not-imported" in capsys.readouterr().err

@@ -566,7 +566,7 @@ def snippet_capacity(recommendation: Recommendation) -> tuple[str, tuple[Any, ..
 
 
 def cost_of(recommendation: Recommendation, *, region: str | None = None, requests_per_month: float | None = None,
-            prices: Any = None) -> dict[str, Any] | None:
+            prices: Any = None, measured: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
     """What the snippet costs, computed by the ``cost`` command's own function (``cost.row_of``), so the
     advisor and the command never disagree: floor and ceiling instance-hours a month, USD where a list
     price is known for ``region``, and with ``requests_per_month`` the serverless compute and the break-even
@@ -575,6 +575,9 @@ def cost_of(recommendation: Recommendation, *, region: str | None = None, reques
     :param region: the Region of the prices. Default: unknown (no USD).
     :param requests_per_month: the expected traffic. Default: unknown.
     :param prices: a ``cost.prices.PriceTable``. Default: the package's prices.
+    :param measured: what a recommendation job measured (its context entry's ``metrics`` with ``job`` and
+        ``source``): the fleet is sized from its invocations a minute, and its cost per hour or per inference
+        is reported as measured. Default: none.
     """
     from .cost import Usage, row_of
     from .cost.capacity import Capacity
@@ -588,7 +591,8 @@ def cost_of(recommendation: Recommendation, *, region: str | None = None, reques
     if requests_per_month is not None:
         usage = Usage(requests_per_month=requests_per_month,
                       mean_duration_ms=recommendation.workload.processing_seconds * 1000, serverless_memory_mb=2048)
-    row = row_of(Capacity("advice", "snippet", kind, region, variants), prices or shipped_prices(), usage)
+    row = row_of(Capacity("advice", "snippet", kind, region, variants, measured=measured), prices or shipped_prices(),
+                 usage)
     figures = {k: v for k, v in row.to_json().items() if k not in ("stack", "path", "variants")}
     return figures
 
@@ -671,6 +675,12 @@ def render_text(recommendation: Recommendation, cost: Mapping[str, Any] | None =
         if usage.get("serverless_compute_usd_month") is not None:
             lines.append(f"  - serverless compute for that traffic: "
                          f"{_figure(usage['serverless_compute_usd_month'], money=True)} a month")
+        if usage.get("fleet_needed") is not None:
+            lines.append(f"  - the traffic needs {usage['fleet_needed']} instance(s) at {usage['throughput_per_instance']:g} "
+                         f"requests a second each ({usage['throughput_source']})")
+        if usage.get("measured_fleet_usd_month") is not None:
+            lines.append(f"  - that fleet costs {_figure(usage['measured_fleet_usd_month'], money=True)} a month at the "
+                         "measured cost per hour")
         if usage.get("break_even_requests_per_month") is not None:
             lines.append(f"  - below {_figure(usage['break_even_requests_per_month'])} requests a month serverless "
                          "costs less than one real-time instance type's floor")

@@ -119,6 +119,11 @@ def add_advise_parser(subparsers: Any) -> None:
     parser.add_argument("--requests-per-month", type=_positive, metavar="N",
                         help="expected requests a month: adds serverless compute and the serverless/real-time "
                              "break-even to the cost figures")
+    parser.add_argument("--recommendation", metavar="JOB",
+                        help="use what this imported recommendation job measured (recommend import JOB): the fleet "
+                             "from its invocations a minute, its cost per hour and per inference")
+    parser.add_argument("--context-file", default="cdk.context.json",
+                        help="where recommend import wrote the job (default: cdk.context.json)")
     parser.add_argument("--json", action="store_true", help="print the recommendation as JSON (for tools)")
     parser.set_defaults(handler=run_advise)
 
@@ -208,15 +213,39 @@ def run_advise(args: argparse.Namespace, *, stdin: TextIO | None = None, stdout:
     workload = Workload(payload_mb=args.payload_mb, processing_seconds=args.processing_seconds,
                         latency=Latency(args.latency), traffic=Traffic(args.traffic), gpu=bool(args.gpu),
                         models=getattr(args, "models", 1) or 1)
+    try:
+        measured = _measured(getattr(args, "recommendation", None), getattr(args, "context_file", "cdk.context.json"))
+    except _UsageError as error:
+        print(f"cdk-sagemaker-inference advise: error: {error}", file=stderr)
+        return EXIT_USAGE
     recommendation = recommend(workload)
     cost = cost_of(recommendation, region=getattr(args, "region", None),
-                   requests_per_month=getattr(args, "requests_per_month", None))
+                   requests_per_month=getattr(args, "requests_per_month", None), measured=measured)
     if args.json:
         json.dump({**to_json(recommendation), "cost": cost}, stdout, indent=2)
         stdout.write("\n")
     else:
         stdout.write(render_text(recommendation, cost))
     return EXIT_OK if recommendation.option is not None else EXIT_NO_FIT
+
+
+def _measured(job: str | None, context_file: str) -> dict[str, Any] | None:
+    """The measured figures of an imported recommendation job (None without ``job``)."""
+    if job is None:
+        return None
+    from pathlib import Path
+
+    from .recommend.importer import context_key
+
+    try:
+        entry = json.loads(Path(context_file).read_text(encoding="utf-8")).get(context_key(job))
+    except (OSError, ValueError, AttributeError) as error:
+        raise _UsageError(f"cannot read {context_file}: {error}") from error
+    if not isinstance(entry, dict):
+        raise _UsageError(f"no recommendation of job {job} in {context_file}: run `cdk-sagemaker-inference "
+                          f"recommend import {job}` first")
+    return {"job": job, "source": entry.get("source"), "recommendation_id": entry.get("recommendation_id"),
+            **(entry.get("metrics") or {})}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -202,6 +202,8 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
         "data_processed_gb": None if requests is None or usage.payload_kb is None else requests * usage.payload_kb / 1e6,
         "fleet_needed": fleet, "fleet_instance_type": instance_type, "fleet_usd_month": fleet_usd,
         "throughput_per_instance": throughput, "throughput_source": throughput_source if throughput else None,
+        "measured_fleet_usd_month": None if fleet is None or not isinstance(measured.get("cost_per_hour"), (int, float))
+        else fleet * HOURS_PER_MONTH * float(measured["cost_per_hour"]),
         "serverless_cost_source": per_request_source if per_request is not None else None,
         "serverless_memory_mb": memory, "serverless_compute_usd_month": serverless_usd,
         "break_even_requests_per_month": None if realtime_usd is None or not per_request else realtime_usd / per_request,
