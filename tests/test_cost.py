@@ -494,3 +494,50 @@ def test_the_readme_cost_table_is_what_the_command_prints() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_cost_doc.py"), "--check"],
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_scheduler_schedule_counts_its_runs(tmp_path: Path) -> None:
+    from aws_cdk import Duration
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_scheduler as scheduler
+
+    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
+
+    application = app(tmp_path)
+    s = stack(application)
+    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
+    BatchTransformJob(s, "Hourly", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"),
+                      input=BatchTransformInput(bucket=bucket, key="in/"),
+                      output=BatchTransformOutput(bucket=bucket, prefix="out/"),
+                      schedule=scheduler.ScheduleExpression.rate(Duration.hours(6)))
+    row = rows_of(application, usage={"Costs/Hourly": Usage(run_hours=1)})["Costs/Hourly"]
+    assert row.ceiling_instance_hours == pytest.approx(H / 6)  # 1 instance × 1 h × 121.7 runs
+
+
+def test_odd_templates_are_read_not_crashed_on(tmp_path: Path) -> None:
+    from cdk_sagemaker_inference.assembly import StackKey, StackTemplate
+    from cdk_sagemaker_inference.cost.capacity import capacities_of
+
+    template = {"Resources": {
+        "Endpoint": {"Type": "AWS::SageMaker::Endpoint", "Properties": "oops", "Metadata": ["x"]},
+        "Machine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Join": ["", [
+            '{"States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::sagemaker:createTransformJob.sync",'
+            '"Parameters":{"TransformResources":{"InstanceType":"ml.m5.xlarge","InstanceCount":', {"Ref": "Count"},
+            '}}}}}']]}}},
+        "Jsonata": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": json.dumps({
+            "States": {"Run": {"Resource": "arn:aws:states:::sagemaker:createTransformJob", "Arguments": "{% $x %}"}}})}},
+    }}
+    found = capacities_of(StackTemplate(StackKey("Odd"), "Odd", template))
+    by_path = {c.path: c for c in found}
+    assert by_path["Odd/Endpoint"].variants == ()
+    # a deploy-time instance count: the job is still listed, its count unknown
+    assert by_path["Odd/Machine"].variants[0].ceiling_instances is None
+    assert "deploy-time number" in by_path["Odd/Machine"].variants[0].drivers[0]
+
+
+def test_a_rolling_batch_never_adds_more_than_the_fleet() -> None:
+    from cdk_sagemaker_inference.cost.capacity import update_extra
+
+    assert update_extra(2, ("INSTANCE_COUNT", 5)) == 2
+    assert update_extra(10, ("CAPACITY_PERCENT", 25)) == 3
+    assert update_extra(4, None) == 4

@@ -198,7 +198,7 @@ def test_a_blue_green_update_beyond_the_quota_a_missing_artifact_and_a_taken_nam
     session.stub("s3").add_client_error("head_object", "404", "Not Found", http_status_code=404,
                                         expected_params={"Bucket": "my-models", "Key": "m/model.tar.gz"})
     session.stub("ecr").add_response("describe_images", {"imageDetails": [{"imageTags": ["1"]}]}, expected_params={
-        "repositoryName": "model", "imageIds": [{"imageTag": "1"}]})
+        "registryId": ACCOUNT, "repositoryName": "model", "imageIds": [{"imageTag": "1"}]})
     session.stub("sagemaker").add_response("describe_endpoint", {
         "EndpointName": "orders", "EndpointArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:endpoint/orders",
         "EndpointStatus": "InService", "CreationTime": NOW, "LastModifiedTime": NOW},
@@ -385,3 +385,45 @@ def test_every_endpoint_notes_the_apps_quota_needs_for_its_types(tmp_path: Path)
     # both stacks share an environment: 2 + 3 instances; an update adds 2 (blue/green) + 1 (a rolling batch)
     assert any("the app needs up to 5 of 'ml.g5.xlarge for endpoint usage' in 123456789012/us-east-1 "
                "(8 during an update)" in n for n in notes), notes
+
+
+def test_when_default_quotas_cannot_be_read_a_missing_quota_is_not_checked_not_refused(tmp_path: Path) -> None:
+    session = StubSession()
+    _identity(session)
+    _first_deploy(session, "Orders")
+    _quotas(session, {k: v for k, v in G5_QUOTAS.items() if "g5" not in k})
+    session.stub("sagemaker").add_response("list_endpoints", {"Endpoints": []})
+    session.stub("service-quotas").add_client_error("list_aws_default_service_quotas", "AccessDeniedException",
+                                                    "not allowed")
+    session.stub("s3").add_response("head_object", {"ContentLength": 10})
+    session.stub("ecr").add_response("describe_images", {"imageDetails": [{"imageTags": ["1"]}]})
+    session.stub("sagemaker").add_client_error("describe_endpoint", "ValidationException", "Could not find endpoint")
+    code, report = preflight(orders_app(tmp_path), session)
+    assert code == 0
+    assert [(f["severity"], f["check"]) for f in report["findings"]] == [("not-checked", "quota")]
+    assert "access denied" in report["findings"][0]["what"]
+
+
+def test_environment_agnostic_stacks_count_with_the_credentials_account(tmp_path: Path) -> None:
+    """An agnostic stack and a stack pinned to the same account and Region share their quota needs."""
+    application = app(tmp_path)
+    pinned = Stack(application, "Pinned", env=ENV)
+    agnostic = Stack(application, "Agnostic")
+    g5 = InstanceType.of("ml.g5.xlarge")
+    RealtimeEndpoint(pinned, "A", model=model(pinned), instance_type=g5, instance_count=2)
+    RealtimeEndpoint(agnostic, "B", model=model(agnostic), instance_type=g5, instance_count=2)
+    session = StubSession()
+    _identity(session)
+    for _ in range(2):  # both stacks are first deploys (in the assembly's order)
+        session.stub("cloudformation").add_client_error("list_stack_resources", "ValidationError",
+                                                        "Stack with id X does not exist")
+    _quotas(session, {**G5_QUOTAS, "ml.g5.xlarge for endpoint usage": (3.0, "L-1928E07B")})
+    session.stub("sagemaker").add_response("list_endpoints", {"Endpoints": []})
+    session.stub("s3").add_response("head_object", {"ContentLength": 10})
+    session.stub("ecr").add_response("describe_images", {"imageDetails": [{"imageTags": ["1"]}]})
+    out = io.StringIO()
+    code = run(Namespace(assembly=str(application.synth().directory), region="us-east-1", profile=None, strict=False,
+                         json=True), out=out, err=io.StringIO(), session_factory=lambda **_: session)
+    report = json.loads(out.getvalue())
+    quota = [f for f in report["findings"] if f["check"] == "quota"]
+    assert code == 1 and quota[0]["details"]["needed"] == 4, report  # 2 + 2 against a quota of 3

@@ -77,8 +77,10 @@ def scaling_answer(rid: str) -> dict[str, Any]:
 
 
 def import_job(client: Any, context: Path, *extra: str, kind: str = "inference-recommender") -> tuple[int, str]:
-    args: dict[str, Any] = {"job": JOB, "kind": kind, "recommendation": None, "min_invocations_per_minute": 100,
-                            "max_invocations_per_minute": 3000, "context_file": str(context), "region": None,
+    objective = kind == "inference-recommender"
+    args: dict[str, Any] = {"job": JOB, "kind": kind, "recommendation": None,
+                            "min_invocations_per_minute": 100 if objective else None,
+                            "max_invocations_per_minute": 3000 if objective else None, "context_file": str(context), "region": None,
                             "profile": None, "json": "--json" in extra}
     if "--recommendation" in extra:
         args["recommendation"] = extra[extra.index("--recommendation") + 1]

@@ -22,6 +22,10 @@ def partition_of(region: str) -> str:
         return "aws-cn"
     if region.startswith("us-gov-"):
         return "aws-us-gov"
+    if region.startswith("us-isof"):
+        return "aws-iso-f"
+    if region.startswith("eu-isoe"):
+        return "aws-iso-e"
     if region.startswith("us-iso"):
         return "aws-iso-b" if region.startswith("us-isob") else "aws-iso"
     return "aws"

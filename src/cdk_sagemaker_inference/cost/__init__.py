@@ -9,6 +9,7 @@ storage.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -94,7 +95,11 @@ def _variant_usd(capacity: Capacity, variant: VariantCapacity, prices: PriceTabl
         # The ceiling is what the requests cost: without a usage file it is unknown (billed per request).
         requests = _serverless_requests(capacity, variant, prices, usage)
         high = None if high is None or requests is None else high + requests
-        return 0.0, 0.0, low, high, per_second is not None or not variant.ceiling_provisioned
+        # Priced only when the Region has prices for this memory size: the floor without provisioned
+        # concurrency is $0 whatever the price, but the row does not claim a source it does not have.
+        priced = prices.per_second(capacity.region, "serverless", variant.memory_mb) is not None and (
+            per_second is not None or not variant.ceiling_provisioned)
+        return 0.0, 0.0, low, high, priced
     price = prices.hourly(capacity.region, _USE.get(capacity.kind, "hosting"), variant.instance_type)
     floor, ceiling = variant.floor_instance_hours, variant.ceiling_instance_hours
     return (floor, ceiling, None if price is None or floor is None else floor * price,
@@ -121,8 +126,7 @@ def estimate(stacks: Iterable[StackTemplate], prices: PriceTable, *, region: str
     for stack in stacks:
         for capacity in capacities_of(stack):
             if capacity.region is None and region is not None:
-                capacity = Capacity(capacity.stack, capacity.path, capacity.kind, region, capacity.variants,
-                                    capacity.runs_per_month, capacity.notes)
+                capacity = dataclasses.replace(capacity, region=region)
             rows.append(row_of(capacity, prices, (usage or {}).get(capacity.path)))
     return rows
 
@@ -134,6 +138,9 @@ def row_of(capacity: Capacity, prices: PriceTable, usage: Usage | None = None) -
     notes = list(capacity.notes)
     if capacity.kind == "serverless" and (usage is None or usage.requests_per_month is None):
         notes.append("billed per request: the ceiling needs requests_per_month and mean_duration_ms in a usage file")
+    if any(v.ceiling_provisioned for v in capacity.variants) and usage is not None and usage.requests_per_month:
+        notes.append("requests are priced at the on-demand serverless rate; those served by provisioned concurrency "
+                     "are billed at its own inference rate, so this is an upper bound")
     if capacity.region is None:
         notes.append("environment-agnostic stack: pass --region for prices")
     elif not priced:

@@ -98,6 +98,8 @@ def capacities_of(stack: StackTemplate) -> list[Capacity]:
     for template_stack in stack.walk():
         resources: Mapping[str, Any] = template_stack.template.get("Resources") or {}
         for logical_id, resource in resources.items():
+            if not isinstance(resource, Mapping):
+                continue
             kind = resource.get("Type")
             if kind == "AWS::SageMaker::Endpoint":
                 found.append(_endpoint(template_stack, resources, logical_id, resource))
@@ -108,8 +110,13 @@ def capacities_of(stack: StackTemplate) -> list[Capacity]:
     return found
 
 
+def _object(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (odd templates are read, not crashed on)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) -> str:
-    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+    path = _object(resource.get("Metadata")).get("aws:cdk:path")
     if isinstance(path, str):
         return path.removesuffix("/Resource")
     return f"{stack.display_name}/{logical_id}"
@@ -121,10 +128,10 @@ def _whole(value: Any) -> int | None:
 
 def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
               resource: Mapping[str, Any]) -> Capacity:
-    props = resource.get("Properties") or {}
+    props = _object(resource.get("Properties"))
     config_id = linked_config_id(props.get("EndpointConfigName"), resources)
-    config = (resources[config_id].get("Properties") or {}) if config_id else None
-    metadata = (resource.get("Metadata") or {}).get(METADATA_KEY) or {}
+    config = _object(resources[config_id].get("Properties")) if config_id else None
+    metadata = _object(_object(resource.get("Metadata")).get(METADATA_KEY))
     path = _path(stack, logical_id, resource)
     if config is None:
         return Capacity(stack.display_name, path, str(metadata.get("kind", "unknown")), stack.key.region, (),
@@ -135,7 +142,7 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
     name = props.get("EndpointName")
     instance_ranges = scaling_ranges(resources, logical_id, name, _INSTANCE_COUNT)
     provisioned_ranges = scaling_ranges(resources, logical_id, name, _PROVISIONED)
-    rolling = ((props.get("DeploymentConfig") or {}).get("RollingUpdatePolicy") or {}).get("MaximumBatchSize")
+    rolling = _object(_object(props.get("DeploymentConfig")).get("RollingUpdatePolicy")).get("MaximumBatchSize")
     rolling_batch = None
     if isinstance(rolling, Mapping) and _whole(rolling.get("Value")) is not None:
         rolling_batch = (str(rolling.get("Type")), int(rolling["Value"]))
@@ -143,7 +150,7 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
                 for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
                  for v in config.get("ShadowProductionVariants") or [] if isinstance(v, Mapping)]
-    measured = (resource.get("Metadata") or {}).get(MEASURED_KEY)
+    measured = _object(resource.get("Metadata")).get(MEASURED_KEY)
     return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants), rolling_batch=rolling_batch,
                     endpoint_name=name if isinstance(name, str) else None,
                     measured=measured if isinstance(measured, Mapping) else None)
@@ -156,7 +163,7 @@ def update_extra(ceiling: int, rolling_batch: tuple[str, int] | None) -> int:
     if rolling_batch is None:
         return ceiling
     kind, value = rolling_batch
-    return value if kind == "INSTANCE_COUNT" else math.ceil(ceiling * value / 100)
+    return min(value, ceiling) if kind == "INSTANCE_COUNT" else math.ceil(ceiling * value / 100)
 
 
 def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRange],
@@ -216,9 +223,13 @@ def _definition(value: Any) -> Mapping[str, Any] | None:
     """A state machine's definition, with every deploy-time value inside a string replaced by ``?``."""
     if isinstance(value, str):
         text = value
-    elif isinstance(value, Mapping) and isinstance(value.get("Fn::Join"), list) and len(value["Fn::Join"]) == 2:
+    elif isinstance(value, Mapping) and isinstance(value.get("Fn::Join"), list) and len(value["Fn::Join"]) == 2 \
+            and isinstance(value["Fn::Join"][1], list):
         separator, parts = value["Fn::Join"]
-        text = str(separator).join(p if isinstance(p, str) else "?" for p in parts)
+        text = ""
+        for index, part in enumerate(parts):
+            text += (str(separator) if index else "") + (part if isinstance(part, str) else
+                                                          "?" if _inside_string(text) else "null")
     else:
         return None
     try:
@@ -228,14 +239,19 @@ def _definition(value: Any) -> Mapping[str, Any] | None:
     return parsed if isinstance(parsed, Mapping) else None
 
 
+def _inside_string(text: str) -> bool:
+    """Whether the end of ``text`` (JSON so far) is inside a string: a token there is text, elsewhere a value."""
+    return len(re.findall(r'(?<!\\)"', text)) % 2 == 1
+
+
 def _transform_resources(states: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     found: list[Mapping[str, Any]] = []
     for state in states.values():
         if not isinstance(state, Mapping):
             continue
         if _TRANSFORM.search(str(state.get("Resource", ""))):
-            parameters = state.get("Parameters") or state.get("Arguments") or {}
-            found.append(parameters.get("TransformResources") or {})
+            parameters = _object(state.get("Parameters") or state.get("Arguments"))
+            found.append(_object(parameters.get("TransformResources")))
         for branch in state.get("Branches") or []:
             found += _transform_resources((branch or {}).get("States") or {})
         iterator = state.get("Iterator") or state.get("ItemProcessor")
@@ -246,7 +262,7 @@ def _transform_resources(states: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
            resource: Mapping[str, Any]) -> Capacity | None:
-    definition = _definition((resource.get("Properties") or {}).get("DefinitionString"))
+    definition = _definition(_object(resource.get("Properties")).get("DefinitionString"))
     if definition is None:
         return None
     transforms = _transform_resources(definition.get("States") or {})
@@ -259,7 +275,8 @@ def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
         count = _whole(transform.get("InstanceCount"))
         variants.append(VariantCapacity(
             f"transform-{number}" if len(transforms) > 1 else "transform", instance_type, 0, count,
-            drivers=(f"{count} × {instance_type} per run, nothing at rest",)))
+            drivers=(f"{count if count is not None else 'a deploy-time number of'} × "
+                     f"{instance_type or 'a deploy-time instance type'} per run, nothing at rest",)))
     schedules = [_schedule(rule) for rule in resources.values() if _targets(rule, logical_id)]
     runs = sum(s for s in schedules if s is not None) if schedules and None not in schedules else None
     notes = ["hours per run: not in the template (no timeout on the run); give run_hours in a usage file"]
@@ -271,15 +288,23 @@ def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
 
 
 def _targets(rule: Any, state_machine_id: str) -> bool:
-    if not isinstance(rule, Mapping) or rule.get("Type") != "AWS::Events::Rule":
+    """An EventBridge rule or an EventBridge Scheduler schedule that starts the state machine on a schedule."""
+    if not isinstance(rule, Mapping):
         return False
-    props = rule.get("Properties") or {}
-    return "ScheduleExpression" in props and any(
-        referenced_id(t.get("Arn")) == state_machine_id for t in props.get("Targets") or [] if isinstance(t, Mapping))
+    props = _object(rule.get("Properties"))
+    if "ScheduleExpression" not in props:
+        return False
+    if rule.get("Type") == "AWS::Events::Rule":
+        return any(referenced_id(t.get("Arn")) == state_machine_id for t in props.get("Targets") or []
+                   if isinstance(t, Mapping))
+    if rule.get("Type") == "AWS::Scheduler::Schedule":
+        return referenced_id(_object(props.get("Target")).get("Arn")) == state_machine_id
+    return False
 
 
 def _schedule(rule: Mapping[str, Any]) -> float | None:
-    return runs_per_month(str((rule.get("Properties") or {}).get("ScheduleExpression", "")))
+    expression = _object(rule.get("Properties")).get("ScheduleExpression")
+    return runs_per_month(expression) if isinstance(expression, str) else None
 
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")

@@ -121,6 +121,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         out.write("\n")
     else:
         out.write(render_table(rows, prices))
+        out.write(render_usage(rows))
         out.write(render_needs(needs))
         for line in changes or []:
             print(line["text"], file=out)
@@ -131,6 +132,28 @@ def _number(value: float | None, *, money: bool = False) -> str:
     if value is None:
         return "unknown"
     return f"${value:,.2f}" if money else f"{value:,.0f}"
+
+
+def render_usage(rows: list[CostRow]) -> str:
+    """What the usage file's traffic implies, one line per row that has usage (empty without)."""
+    lines = []
+    for row in rows:
+        usage = row.usage
+        if not usage:
+            continue
+        parts = []
+        if usage.get("fleet_needed") is not None:
+            parts.append(f"fleet for the traffic {usage['fleet_needed']} × {usage['fleet_instance_type']} "
+                         f"({usage['throughput_source']}), {_number(usage['fleet_usd_month'], money=True)}/month")
+        if usage.get("serverless_compute_usd_month") is not None:
+            parts.append(f"serverless compute {_number(usage['serverless_compute_usd_month'], money=True)}/month "
+                         f"({usage['serverless_cost_source']})")
+        if usage.get("break_even_requests_per_month") is not None:
+            parts.append(f"serverless is cheaper below {_number(usage['break_even_requests_per_month'])} requests/month")
+        if usage.get("data_processed_gb") is not None:
+            parts.append(f"{usage['data_processed_gb']:,.1f} GB processed/month")
+        lines.append(f"  {row.path}: {'; '.join(parts) or 'no figure (an input or a price is missing)'}")
+    return "\n".join(["", "With the usage file:", *lines]) + "\n" if lines else ""
 
 
 def render_needs(needs: list[Need]) -> str:

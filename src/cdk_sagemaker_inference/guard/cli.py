@@ -63,13 +63,16 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     try:
         new = _select(read_assembly(args.assembly), args.stacks)
         comparison, previous = _compare(args, new, fetch or deployed_stacks)
-        costs = cost_changes(previous, [s for s in new if s.display_name not in dict(comparison.unchecked)])
     except (AssemblyError, GuardSetupError) as error:
         if args.json:
             json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
             out.write("\n")
         print(f"cdk-sagemaker-inference guard: could not check: {error}", file=err)
         return EXIT_ERROR
+    try:  # information beside the verdicts: it never changes the guard's answer
+        costs = cost_changes(previous, [s for s in new if s.display_name not in dict(comparison.unchecked)])
+    except Exception as error:
+        costs = [{"text": f"cost changes not computed: {type(error).__name__}: {error}"}]
     if args.json:
         json.dump({**comparison.to_json(), "cost_changes": costs}, out, indent=2)
         out.write("\n")

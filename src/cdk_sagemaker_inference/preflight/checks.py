@@ -95,18 +95,21 @@ def _in_use(sagemaker: Any, owned: set[str]) -> tuple[dict[str, int], int, int, 
                 continue
             endpoint = sagemaker.describe_endpoint(EndpointName=name)
             config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
-            types = {v.get("VariantName"): v.get("InstanceType") for v in config.get("ProductionVariants", [])}
-            for variant in endpoint.get("ProductionVariants", []):
+            types = {v.get("VariantName"): v.get("InstanceType") for v in
+                     [*config.get("ProductionVariants", []), *config.get("ShadowProductionVariants", [])]}
+            is_serverless = False
+            for variant in [*endpoint.get("ProductionVariants", []), *endpoint.get("ShadowProductionVariants", [])]:
                 current = variant.get("CurrentServerlessConfig")
                 if current:
                     concurrency += int(current.get("MaxConcurrency", 0))
-                    serverless += 1
+                    is_serverless = True
                     continue
                 count = int(variant.get("CurrentInstanceCount") or 0)
                 instance_type = types.get(variant.get("VariantName"))
                 if instance_type:
                     per_type[str(instance_type)] = per_type.get(str(instance_type), 0) + count
                 total += count
+            serverless += is_serverless  # the quota counts endpoints, not variants
     return per_type, total, concurrency, serverless
 
 
@@ -120,6 +123,7 @@ def check_quotas(needs: Sequence[Need], session: Any, owned: set[str], stack: st
     except Exception as error:  # an emulator without Service Quotas, a partition without it, access denied
         return [_not_checked("quota", stack, "", "Service Quotas (sagemaker)", error)]
     defaults: dict[str, tuple[float, str]] | None = None
+    defaults_error: BaseException | None = None
     try:
         used_by_type, used_total, used_concurrency, used_serverless = _in_use(session.client("sagemaker"), owned)
     except Exception as error:
@@ -132,10 +136,14 @@ def check_quotas(needs: Sequence[Need], session: Any, owned: set[str], stack: st
             if defaults is None:
                 try:  # ListServiceQuotas leaves out quotas whose applied value is not available
                     defaults = _quotas(quotas_client, "list_aws_default_service_quotas")
-                except Exception:
-                    defaults = {}
+                except Exception as error:
+                    defaults, defaults_error = {}, error
             quota = defaults.get(need.quota_name)
         paths = ", ".join(need.paths)
+        if quota is None and defaults_error is not None:  # unknown, not "not offered"
+            findings.append(_not_checked("quota", stack, paths, f"'{need.quota_name}' (ListAWSDefaultServiceQuotas)",
+                                         defaults_error))
+            continue
         if quota is None:
             if need.quota_name.endswith((" for endpoint usage", " for transform job usage")):
                 instance_type = need.quota_name.split(" for ", 1)[0]
@@ -163,8 +171,8 @@ def check_quotas(needs: Sequence[Need], session: Any, owned: set[str], stack: st
         elif need.during_update > available:
             findings.append(Finding(
                 ERROR, "quota", stack, paths,
-                f"an update needs {need.during_update} of '{need.quota_name}' ({code}) while the old and the new "
-                f"fleet run together (blue/green); the quota is {value:g} and other endpoints use {others}",
+                f"an update needs {need.during_update} of '{need.quota_name}' ({code}) while the new fleet (blue/green) "
+                f"or batch (rolling) runs beside the old one; the quota is {value:g} and other endpoints use {others}",
                 f"request an increase ({request}), or use a rolling update (DeploymentGuardrails.rolling)", details))
     return findings
 
@@ -291,9 +299,9 @@ def _image(session: Any, ref: Reference, env: tuple[str | None, str], stack: str
     account, region = env
     if not match or (account is not None and match.group(1) != account) or match.group(2) != region:
         return None  # another account's or Region's image (a DLC, a shared registry): not visible from here
-    _, _, repository, tag, digest = match.groups()
+    registry, _, repository, tag, digest = match.groups()
     image_id = {"imageDigest": digest} if digest else {"imageTag": tag or "latest"}
-    session.client("ecr").describe_images(repositoryName=repository, imageIds=[image_id])
+    session.client("ecr").describe_images(registryId=registry, repositoryName=repository, imageIds=[image_id])
     return None
 
 

@@ -13,9 +13,9 @@ model artifacts in S3 that are not CDK assets; images in the account's ECR; Mode
 named in the templates; fixed endpoint, config, model and component names already taken outside the app.
 
 Exit codes: 0 nothing would fail, 1 something would (each finding says what, where and the way out), 2
-could not check (no boto3, no credentials, access denied, an unreadable assembly). A check whose API the
-endpoint does not offer (an emulator, a partition) is "not checked" and changes the exit code only with
---strict.
+could not check (no boto3, no credentials, a stack whose account cannot be read, an unreadable assembly).
+A single check that could not run (its API not offered by an emulator or a partition, or access to one
+object denied) is "not checked" and changes the exit code only with --strict.
 """
 
 from __future__ import annotations
@@ -126,22 +126,26 @@ def preflight(stacks: list[StackTemplate], *, region: str | None = None, profile
     environments: dict[tuple[str | None, str], list[StackTemplate]] = defaultdict(list)
     unchecked: list[tuple[str, str]] = []
     for stack in stacks:
-        stack_region = region or stack.key.region or sessions.default_region
+        stack_region = stack.key.region or region or sessions.default_region  # --region: agnostic stacks only
         if not stack_region:
             unchecked.append((stack.display_name, "the stack is environment-agnostic and no Region is configured: "
                                                   "pass --region or set AWS_DEFAULT_REGION"))
             continue
-        environments[(stack.key.account, stack_region)].append(stack)
+        account = stack.key.account
+        if account is None:  # deploys to the credentials' account: its needs add up with that account's stacks
+            try:
+                account = sessions.caller_account()
+            except SessionError as error:
+                raise PreflightSetupError(str(error)) from error
+        environments[(account, stack_region)].append(stack)
     findings: list[Finding] = []
     needs: list[Need] = []
     for (account, stack_region), members in environments.items():
-        env_needs = app_needs(members)
-        for need in env_needs:
-            need.region = need.region or stack_region
+        env_needs = app_needs(members, environment=(account, stack_region))
         needs += env_needs
         label = ", ".join(s.display_name for s in members)
         try:
-            session = sessions.session_for(account, stack_region, members[0].lookup_role_arn)
+            session = sessions.session_for(members[0].key.account, stack_region, members[0].lookup_role_arn)
             owned = _owned(session.client("cloudformation"), members)
         except SessionError as error:
             raise PreflightSetupError(str(error)) from error

@@ -89,12 +89,18 @@ class NeedTable:
         return sorted(self._needs.values(), key=lambda n: (n.account or "", n.region or "", n.quota_name))
 
 
-def app_needs(stacks: Iterable[StackTemplate]) -> list[Need]:
-    """Every quota the app's stacks (nested ones too) need, per environment, sorted by environment and name."""
+def app_needs(stacks: Iterable[StackTemplate], *,
+              environment: tuple[str | None, str | None] | None = None) -> list[Need]:
+    """Every quota the app's stacks (nested ones too) need, per environment, sorted by environment and name.
+
+    :param environment: (account, Region) of every stack given, where the caller resolved them (an
+        environment-agnostic stack deploys to the credentials' account). Default: each stack's own.
+    """
     table = NeedTable()
     for top in stacks:
+        account, region = environment or (top.key.account, top.key.region)
         for capacity in capacities_of(top):
-            add_capacity(capacity, top.key.account, top.key.region, table)
+            add_capacity(capacity, account, region, table)
     return table.needs()
 
 
@@ -102,11 +108,16 @@ def add_capacity(capacity: Capacity, account: str | None, region: str | None, ne
     """Add one endpoint's or job's capacity to the app's needs (also used by the synth-time note)."""
     path = capacity.path
     if capacity.kind == "batch":
+        # The transform states of one state machine run one after another (one run at a time): the largest.
+        per_type: dict[str, int] = {}
         for variant in capacity.variants:
-            count = variant.ceiling_instances or 0
             if variant.instance_type:
-                _add(need(account, region, transform_quota(variant.instance_type), path), count, count)
-            _add(need(account, region, TRANSFORM_TOTAL, path), count, count)
+                per_type[variant.instance_type] = max(per_type.get(variant.instance_type, 0),
+                                                      variant.ceiling_instances or 0)
+        for instance_type, count in sorted(per_type.items()):
+            _add(need(account, region, transform_quota(instance_type), path), count, count)
+        total = max((v.ceiling_instances or 0 for v in capacity.variants), default=0)
+        _add(need(account, region, TRANSFORM_TOTAL, path), total, total)
         return
     serverless = [v for v in capacity.variants if v.memory_mb is not None]
     if serverless:

@@ -67,6 +67,9 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     try:
         client = client_factory() if client_factory else _client(args.region, args.profile)
         if args.kind == "ai-recommendation":
+            if args.min_invocations_per_minute is not None or args.max_invocations_per_minute is not None:
+                raise RecommendationImportError("--min/--max-invocations-per-minute (a scaling objective) apply to "
+                                                "Inference Recommender jobs only")
             index = int(args.recommendation) if args.recommendation is not None else 0
             entry = import_ai_job(client, args.job, recommendation_index=index)
         else:

@@ -85,7 +85,11 @@ def _choose(recommendations: list[Mapping[str, Any]], recommendation_id: str | N
                 return recommendation
         ids = ", ".join(str(r.get("RecommendationId")) for r in recommendations)
         raise RecommendationImportError(f"job {job} has no recommendation {recommendation_id} (it has: {ids})")
-    return min(recommendations, key=lambda r: (r.get("Metrics") or {}).get("CostPerInference", float("inf")))
+    def cost(recommendation: Mapping[str, Any]) -> float:
+        value = (recommendation.get("Metrics") or {}).get("CostPerInference")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("inf")
+
+    return min(recommendations, key=cost)
 
 
 def _scaling(client: Any, job: str, recommendation_id: str, low: int | None, high: int | None) -> dict[str, Any] | None:
@@ -151,4 +155,7 @@ def write_context(path: str | Path, key: str, entry: Mapping[str, Any]) -> None:
             raise RecommendationImportError(f"{location} is not a JSON object")
         current = loaded
     current[key] = entry
-    location.write_text(json.dumps(current, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    try:
+        location.write_text(json.dumps(current, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise RecommendationImportError(f"cannot write {location}: {error}") from error
