@@ -135,7 +135,7 @@ class CostNotes:
                       "preflight` compares it with the account's quota" for need in needs if path in need.paths]
             annotations.add_info("\n".join(lines))
             failures += _budget(endpoint, path, facts, row)
-        return failures
+        return sorted(set(failures))  # a context value that is not a number: said once, not per endpoint
 
 
 def _budget(endpoint: EndpointBase, path: str, facts: _StackFacts, row: CostRow) -> list[str]:
@@ -159,7 +159,7 @@ def _budget(endpoint: EndpointBase, path: str, facts: _StackFacts, row: CostRow)
                 failures.append(f"[cdk-sagemaker-inference:{_BUDGET}] {path}: {message}")
             else:
                 annotations_of(endpoint).add_warning_v2(f"cdk-sagemaker-inference:{_BUDGET}", message)
-    return sorted(set(failures))
+    return failures
 
 
 def _app_needs(endpoints: list[EndpointBase]) -> list[Need]:
