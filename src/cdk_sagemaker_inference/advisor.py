@@ -634,12 +634,6 @@ def to_json(recommendation: Recommendation) -> dict[str, Any]:
     }
 
 
-def _figure(value: float | None, *, money: bool = False) -> str:
-    if value is None:
-        return "unknown"
-    return f"${value:,.2f}" if money else f"{value:,.0f}"
-
-
 def render_text(recommendation: Recommendation, cost: Mapping[str, Any] | None = None) -> str:
     """``recommendation`` for a terminal: option, reasons, ruled-out options, constraints, cost, snippet.
 
@@ -665,6 +659,8 @@ def render_text(recommendation: Recommendation, cost: Mapping[str, Any] | None =
             mark = "" if row.severity.value == "error" else f" [{row.severity.value}]"
             lines.append(f"  - {row.id}{mark}: {row.subject}: {row.rule} (source: {row.source})")
     if cost is not None:
+        from .cost import figure as _figure
+
         lines += ["", "What the snippet costs (the figures `cdk-sagemaker-inference cost` computes; 730 hours a "
                   "month, on-demand list prices):"]
         lines.append(f"  - idle floor {_figure(cost['floor_instance_hours'])} instance-hours a month, ceiling "

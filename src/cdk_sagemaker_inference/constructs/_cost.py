@@ -21,7 +21,7 @@ import jsii
 from aws_cdk import Stack
 from constructs import IConstruct, IValidation
 
-from ..cost import CostRow, row_of
+from ..cost import CostRow, figure, row_of
 from ..cost.capacity import Capacity
 from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_prices
 from ..preflight.needs import Need, NeedTable, add_capacity
@@ -68,12 +68,6 @@ def _number_context(stack: Stack, key: str) -> float | str | None:
     except (TypeError, ValueError):
         return f"context {key} = {value!r} is not a number"
     return number if math.isfinite(number) and number >= 0 else f"context {key} = {value!r} is not a number ≥ 0"
-
-
-def _text(value: float | None, *, money: bool = False) -> str:
-    if value is None:
-        return "unknown"
-    return f"${value:,.2f}" if money else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -140,20 +134,20 @@ class CostNotes:
 
 def _budget(endpoint: EndpointBase, path: str, facts: _StackFacts, row: CostRow) -> list[str]:
     failures: list[str] = []
-    for (key, limit), figure, unit in zip(facts.budgets, (row.floor_instance_hours, row.floor_usd_month),
+    for (key, limit), floor, unit in zip(facts.budgets, (row.floor_instance_hours, row.floor_usd_month),
                                           ("instance-hours", "USD"), strict=True):
         if limit is None:
             continue
         if isinstance(limit, str):
             failures.append(limit)
             continue
-        if figure is None:
+        if floor is None:
             annotations_of(endpoint).add_info(
                 f"[cdk-sagemaker-inference:{_BUDGET}] {key} not checked: the idle floor in {unit} is unknown "
                 f"(no list price for this Region and type; pass an offer file with {PRICES_FILE_CONTEXT})")
             continue
-        if figure > limit:
-            message = (f"the idle floor is {_text(figure, money=unit == 'USD')} {unit} a month, above the app's "
+        if floor > limit:
+            message = (f"the idle floor is {figure(floor, money=unit == 'USD')} {unit} a month, above the app's "
                        f"budget {key} = {limit:g}: lower the minimum instances (or scale to zero), or raise the budget")
             if facts.action == "error":
                 failures.append(f"[cdk-sagemaker-inference:{_BUDGET}] {path}: {message}")
@@ -181,9 +175,9 @@ def path_of(construct: IConstruct) -> str:
 
 def summary(row: CostRow) -> str:
     """One line: idle floor and ceiling, instance-hours and USD a month, and what drives them."""
-    usd = (f"; ≈ {_text(row.floor_usd_month, money=True)} to {_text(row.ceiling_usd_month, money=True)} a month at "
+    usd = (f"; ≈ {figure(row.floor_usd_month, money=True)} to {figure(row.ceiling_usd_month, money=True)} a month at "
            f"on-demand list prices ({row.price_source})" if row.price_source else
            "; USD unknown (no list price known for this Region and type)")
-    return (f"idle floor {_text(row.floor_instance_hours)} instance-hours a month, ceiling "
-            f"{_text(row.ceiling_instance_hours)} (730 hours a month){usd}. {'; '.join(row.drivers)}. "
+    return (f"idle floor {figure(row.floor_instance_hours)} instance-hours a month, ceiling "
+            f"{figure(row.ceiling_instance_hours)} (730 hours a month){usd}. {'; '.join(row.drivers)}. "
             "`cdk-sagemaker-inference cost` shows the whole app.")

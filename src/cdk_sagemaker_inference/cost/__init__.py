@@ -19,7 +19,7 @@ from ..assembly import StackTemplate
 from .capacity import HOURS_PER_MONTH, SECONDS_PER_MONTH, Capacity, VariantCapacity, capacities_of
 from .prices import PriceTable
 
-__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "changes_between", "cost_changes", "estimate", "row_of",
+__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "changes_between", "cost_changes", "estimate", "figure", "row_of",
            "usage_figures"]
 
 _USE = {"realtime": "hosting", "inference-components": "hosting", "async": "async", "batch": "batch"}
@@ -232,15 +232,16 @@ def changes_between(before: Sequence[CostRow], after: Sequence[CostRow]) -> list
         hours = pairs["floor_instance_hours"]
         money = pairs["floor_usd_month"]
         usd = ("" if money[1] is None or money[0] is None else
-               f" (≈ {_figure(money[0], money=True)} → {_figure(money[1], money=True)}/month)")
+               f" (≈ {figure(money[0], money=True)} → {figure(money[1], money=True)}/month)")
         ceiling = pairs["ceiling_instance_hours"]
-        text = (f"{path}: idle floor {_figure(hours[0])} → {_figure(hours[1])} instance-hours{usd}; ceiling "
-                f"{_figure(ceiling[0])} → {_figure(ceiling[1])}")
+        text = (f"{path}: idle floor {figure(hours[0])} → {figure(hours[1])} instance-hours{usd}; ceiling "
+                f"{figure(ceiling[0])} → {figure(ceiling[1])}")
         changes.append({"path": path, **{k: {"before": a, "after": b} for k, (a, b) in pairs.items()}, "text": text})
     return changes
 
 
-def _figure(value: float | None, *, money: bool = False) -> str:
+def figure(value: float | None, *, money: bool = False) -> str:
+    """A figure as every report writes it: ``1,460``, ``$1,460.00``, or ``unknown``."""
     if value is None:
         return "unknown"
     return f"${value:,.2f}" if money else f"{value:,.0f}"

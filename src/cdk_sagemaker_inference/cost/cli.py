@@ -30,7 +30,7 @@ from typing import Any, TextIO
 
 from ..assembly import AssemblyError, read_assembly
 from ..preflight.needs import Need, app_needs
-from . import CostRow, Usage, changes_between, estimate
+from . import CostRow, Usage, changes_between, estimate, figure
 from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -128,12 +128,6 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     return EXIT_OK
 
 
-def _number(value: float | None, *, money: bool = False) -> str:
-    if value is None:
-        return "unknown"
-    return f"${value:,.2f}" if money else f"{value:,.0f}"
-
-
 def render_usage(rows: list[CostRow]) -> str:
     """What the usage file's traffic implies, one line per row that has usage (empty without)."""
     lines = []
@@ -144,12 +138,12 @@ def render_usage(rows: list[CostRow]) -> str:
         parts = []
         if usage.get("fleet_needed") is not None:
             parts.append(f"fleet for the traffic {usage['fleet_needed']} × {usage['fleet_instance_type']} "
-                         f"({usage['throughput_source']}), {_number(usage['fleet_usd_month'], money=True)}/month")
+                         f"({usage['throughput_source']}), {figure(usage['fleet_usd_month'], money=True)}/month")
         if usage.get("serverless_compute_usd_month") is not None:
-            parts.append(f"serverless compute {_number(usage['serverless_compute_usd_month'], money=True)}/month "
+            parts.append(f"serverless compute {figure(usage['serverless_compute_usd_month'], money=True)}/month "
                          f"({usage['serverless_cost_source']})")
         if usage.get("break_even_requests_per_month") is not None:
-            parts.append(f"serverless is cheaper below {_number(usage['break_even_requests_per_month'])} requests/month")
+            parts.append(f"serverless is cheaper below {figure(usage['break_even_requests_per_month'])} requests/month")
         if usage.get("data_processed_gb") is not None:
             parts.append(f"{usage['data_processed_gb']:,.1f} GB processed/month")
         lines.append(f"  {row.path}: {'; '.join(parts) or 'no figure (an input or a price is missing)'}")
@@ -168,9 +162,9 @@ def render_table(rows: list[CostRow], prices: PriceTable) -> str:
     """The rows as a fixed-width table, then what the figures assume."""
     header = ("Stack", "Construct path", "Kind", "Region", "Floor h/mo", "Ceiling h/mo", "Floor $/mo",
               "Ceiling $/mo", "What drives it")
-    table = [header] + [(r.stack, r.path, r.kind, r.region or "unknown", _number(r.floor_instance_hours),
-                         _number(r.ceiling_instance_hours), _number(r.floor_usd_month, money=True),
-                         _number(r.ceiling_usd_month, money=True), "; ".join(r.drivers)) for r in rows]
+    table = [header] + [(r.stack, r.path, r.kind, r.region or "unknown", figure(r.floor_instance_hours),
+                         figure(r.ceiling_instance_hours), figure(r.floor_usd_month, money=True),
+                         figure(r.ceiling_usd_month, money=True), "; ".join(r.drivers)) for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(header) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line[:-1], widths, strict=True)) + "  " + line[-1]
              for line in table]
