@@ -11,6 +11,7 @@ CI_EXAMPLES = {
     "RealtimeEndpoint": 60,
     "BatchTransformJob": 50,
     "InferenceComponent": 60,
+    "Cost": 15,
 }
 FUZZ_FACTOR = 10
 
