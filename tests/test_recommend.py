@@ -267,3 +267,11 @@ def test_advise_uses_the_measured_figures_of_an_imported_job(tmp_path: Path, cap
     assert "measured by inference-recommender job my-job" in out
     assert main([*argv[:-1], "not-imported"]) == 2
     assert "recommend import not-imported" in capsys.readouterr().err
+
+
+def test_an_older_boto3_without_the_operation_says_to_upgrade(tmp_path: Path) -> None:
+    class OldClient:  # boto3 before AI recommendation jobs: the method does not exist
+        pass
+
+    code, out = import_job(OldClient(), tmp_path / "c.json", kind="ai-recommendation")
+    assert code == 2 and "pip install --upgrade boto3" in out

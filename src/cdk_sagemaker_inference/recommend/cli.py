@@ -80,6 +80,10 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     except (RecommendationImportError, ValueError) as error:
         print(f"cdk-sagemaker-inference recommend import: could not import: {error}", file=err)
         return EXIT_ERROR
+    except AttributeError as error:  # an older boto3 without the operation (AI recommendation jobs are new)
+        print(f"cdk-sagemaker-inference recommend import: this boto3 does not have the operation ({error}): "
+              "pip install --upgrade boto3", file=err)
+        return EXIT_ERROR
     except Exception as error:  # botocore: no credentials, access denied, the job does not exist
         from ..assembly.sessions import explain
 
