@@ -212,6 +212,19 @@ def _recommendation(stack: Stack) -> lib.Recommendation:
     return lib.Recommendation.from_context(with_recommendation(stack), "my-job")
 
 
+def _recommender_job(stack: Stack) -> tuple[Callable[..., Any], dict[str, Any]]:
+    return lib.InferenceRecommenderJob, {
+        "model_package": lib.ModelPackage.from_registry_version("churn", 3),
+        "payload_bucket": s3.Bucket.from_bucket_name(stack, f"Payloads{next(IDS)}", "my-payloads"),
+        "payload_key": "churn/payload.tar.gz", "content_types": ["text/csv"],
+        "job_type": lib.RecommendationJobType.ADVANCED,
+        "instance_types": [lib.InstanceType.M5_LARGE, lib.InstanceType.of("ml.c5.xlarge")],
+        "phases": [lib.LoadPhase(initial_users=1, spawn_rate=1, duration=Duration.minutes(10))],
+        "max_invocations": 300, "p95_latency_threshold": Duration.millis(500), "job_duration": Duration.hours(1),
+        "poll_interval": Duration.minutes(2), "timeout": Duration.hours(4), "job_name_prefix": "churn-ir",
+    }
+
+
 Baseline = Callable[[Stack], tuple[Callable[..., Any], dict[str, Any]]]
 
 BASELINES: dict[str, Baseline] = {
@@ -282,6 +295,10 @@ BASELINES: dict[str, Baseline] = {
                 "memory_size_mb": 2048, "max_concurrency": 10}}, "scaling": None}), "my-job").serverless_endpoint(
             stack, f"FromRecommendation{next(IDS)}", **kw),
         {"model": model(stack, f"RecommendedModel{next(IDS)}")}),
+    "InferenceRecommenderJob": _recommender_job,
+    "InferenceRecommenderJob.grant_start_execution": lambda stack: (
+        _recommender_job(stack)[0](stack, f"Recommender{next(IDS)}", **_recommender_job(stack)[1]).grant_start_execution,
+        {"grantee": _grantee(stack)}),
     "Endpoint.on_endpoint_config": lambda stack: (
         lambda **kw: lib.Endpoint.on_endpoint_config(stack, f"OnConfig{next(IDS)}", **kw),
         {"endpoint_config_name": "existing-config"}),

@@ -13,7 +13,7 @@ The resources you declare; each checks its props when it is created.
 
 ``ServerlessEndpoint``, ``RealtimeEndpoint``, ``AsyncEndpoint``, ``BatchTransformJob``,
 ``InferenceComponentEndpoint``, ``InferenceComponent``, ``InferenceModel``, ``Endpoint``, ``IEndpoint``,
-``IInferenceComponent``, ``Recommendation``
+``IInferenceComponent``, ``Recommendation``, ``InferenceRecommenderJob``
 
 Props
 -----
@@ -25,7 +25,7 @@ The settings the constructs take (frozen dataclasses and value classes).
 ``DeploymentGuardrails``, ``BlueGreenUpdate``, ``RollingUpdate``, ``TrafficRouting``,
 ``CapacitySize``, ``AsyncS3Location``, ``BatchTransformInput``, ``BatchTransformOutput``,
 ``BatchDataCapture``, ``DataProcessing``, ``NewInputTrigger``, ``ManagedInstanceScaling``,
-``ComputeRequirements``, ``CopyScaling``, ``ComponentRollingUpdate``, ``ComponentScheduling``
+``ComputeRequirements``, ``CopyScaling``, ``ComponentRollingUpdate``, ``ComponentScheduling``, ``LoadPhase``
 
 Enums
 -----
@@ -34,7 +34,7 @@ The closed sets of values the props take.
 ``Accelerator``, ``AssembleWith``, ``BatchStrategy``, ``CapacityUnit``, ``CaptureMode``,
 ``CompressionType``, ``ContainerMode``, ``EndpointKind``, ``IncludeInferenceResponseIn``,
 ``InferenceExecutionMode``, ``JoinSource``, ``ModelPackageSource``, ``PlacementStrategy``, ``RepositoryAccessMode``,
-``RoutingStrategy``, ``ScaleInStrategy``, ``SplitType``, ``TrafficRoutingType``, ``TransformDataType``
+``RecommendationJobType``, ``RoutingStrategy``, ``ScaleInStrategy``, ``SplitType``, ``TrafficRoutingType``, ``TransformDataType``
 
 Acknowledgments and the migration guard
 ---------------------------------------
@@ -111,8 +111,10 @@ if TYPE_CHECKING:
         InferenceComponentEndpoint,
         InferenceExecutionMode,
         InferenceModel,
+        InferenceRecommenderJob,
         InstanceScaling,
         JoinSource,
+        LoadPhase,
         ManagedInstanceScaling,
         MetricTarget,
         ModelData,
@@ -124,6 +126,7 @@ if TYPE_CHECKING:
         ProvisionedConcurrencyScaling,
         RealtimeEndpoint,
         Recommendation,
+        RecommendationJobType,
         RepositoryAccessMode,
         RollingUpdate,
         RoutingStrategy,
@@ -154,6 +157,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "IEndpoint",
     "IInferenceComponent",
     "Recommendation",
+    "InferenceRecommenderJob",
     # Props
     "ProductionVariant",
     "ContainerDefinition",
@@ -183,6 +187,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "CopyScaling",
     "ComponentRollingUpdate",
     "ComponentScheduling",
+    "LoadPhase",
     # Enums
     "Accelerator",
     "AssembleWith",
@@ -198,6 +203,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "ModelPackageSource",
     "PlacementStrategy",
     "RepositoryAccessMode",
+    "RecommendationJobType",
     "RoutingStrategy",
     "ScaleInStrategy",
     "SplitType",

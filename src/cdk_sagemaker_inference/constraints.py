@@ -33,6 +33,7 @@ class Area(enum.Enum):
     AUTOSCALING = "Application Auto Scaling"
     PROPS = "Construct props"
     COST = "Cost (the app's own budget)"
+    RECOMMENDER = "Inference Recommender jobs"
 
 
 class Severity(enum.Enum):
@@ -74,6 +75,7 @@ class Constraint:
 _E, _W, _D, _API = Severity.ERROR, Severity.WARNING, Severity.DOCUMENT, Severity.BY_DESIGN
 _IC = Area.COMPONENTS
 _C = Area.COST
+_IR = Area.RECOMMENDER
 _S, _M, _R, _A, _B, _MO, _AS, _P = (
     Area.SERVERLESS,
     Area.MIGRATION,
@@ -90,6 +92,7 @@ MODEL_NAME_PATTERN = r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$"
 S3_URI_PATTERN = r"^(https|s3)://([^/]+)/?(.*)$"
 ENV_KEY_PATTERN = r"^[a-zA-Z_][a-zA-Z0-9_]*$"
 COMPONENT_ENV_KEY_PATTERN = r"^[a-zA-Z_][a-zA-Z0-9_]{1,1024}$"
+MAX_RECOMMENDER_JOB_SECONDS = 18000
 """An inference component's environment names (CloudFormation's EnvironmentMap: at least two characters)."""
 SERVERLESS_MEMORY_TIERS = (1024, 2048, 3072, 4096, 5120, 6144)
 
@@ -194,6 +197,35 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("migration.component-removed", _M, "InferenceComponent",
                "removing a component deletes it: callers that pass its InferenceComponentName fail",
                "CFN resource deletion; BCR InvokeEndpointInput.InferenceComponentName"),
+    # ------------------------------------------------------------------ Inference Recommender jobs
+    Constraint("recommender.model-package", _IR, "model_package",
+               "a versioned Model Registry package (ModelPackageVersionArn), not an AWS Marketplace package",
+               "BC RecommendationJobInputConfig.ModelPackageVersionArn; DG:instance-recommendation-create"),
+    Constraint("recommender.payload", _IR, "payload_key", "one gzip-compressed tar archive (.tar.gz) of request files",
+               "BC RecommendationJobPayloadConfig.SamplePayloadUrl (\"a single gzip compressed tar archive (.tar.gz "
+               "suffix)\"); DG:inference-recommender-prerequisites"),
+    Constraint("recommender.endpoint-configurations", _IR, "instance_types",
+               "at most 10 endpoint configurations; no burstable ml.t2 types",
+               "BC RecommendationJobInputConfig.EndpointConfigurations (max 10); DG:inference-recommender-troubleshooting",
+               maximum=10),
+    Constraint("recommender.job-duration", _IR, "job_duration", "1 to 18,000 seconds",
+               "BC/API RecommendationJobInputConfig.JobDurationInSeconds (\"The maximum value is 18,000 seconds\")",
+               minimum=1, maximum=MAX_RECOMMENDER_JOB_SECONDS, unit="s"),
+    Constraint("recommender.phase", _IR, "phases[].initial_users / spawn_rate",
+               "1 to 3 initial users per phase; a spawn rate ≥ 0", "API Phase (InitialNumberOfUsers, SpawnRate)",
+               minimum=1, maximum=3),
+    Constraint("recommender.phase-duration", _IR, "phases[].duration",
+               "120 to 3600 s per phase for custom load tests; the phases together within the job duration",
+               "API Phase.DurationInSeconds; DG:inference-recommender-troubleshooting", minimum=120, maximum=3600,
+               unit="s"),
+    Constraint("recommender.advanced", _IR, "job_type=ADVANCED",
+               "an Advanced job (load test) has instance types, a traffic pattern and stopping conditions",
+               "DG:inference-recommender-load-test (\"Load tests require that you also specify a traffic pattern and "
+               "stopping conditions\")"),
+    Constraint("recommender.job-name-prefix", _IR, "job_name_prefix",
+               "≤ 27 letters, digits and hyphens (the job name adds '-' and a 36-character run id, ≤ 64 in all)",
+               "BC RecommendationJobName ([a-zA-Z0-9](-*[a-zA-Z0-9]){0,63})",
+               pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,26}$", max_length=27),
     # ------------------------------------------------------------------ Cost (figures and the app's own budget)
     Constraint("cost.idle-floor", _C, "endpoint",
                "each endpoint's idle floor and ceiling in instance-hours a month (730 hours) and, where a dated list "

@@ -60,6 +60,7 @@ from .realtime import (
     StepScaling,
 )
 from .recommendation import Recommendation
+from .recommender_job import InferenceRecommenderJob, LoadPhase, RecommendationJobType
 from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
@@ -97,8 +98,10 @@ __all__ = [
     "InferenceComponentEndpoint",
     "InferenceExecutionMode",
     "InferenceModel",
+    "InferenceRecommenderJob",
     "InstanceScaling",
     "JoinSource",
+    "LoadPhase",
     "ManagedInstanceScaling",
     "MetricTarget",
     "ModelData",
@@ -110,6 +113,7 @@ __all__ = [
     "ProvisionedConcurrencyScaling",
     "RealtimeEndpoint",
     "Recommendation",
+    "RecommendationJobType",
     "RepositoryAccessMode",
     "RollingUpdate",
     "RoutingStrategy",

@@ -254,10 +254,19 @@ def remember_policies(role: iam.IRole, *policies: IDependable) -> None:
     memo(role, _LIBRARY_POLICIES, lambda: list(policies))
 
 
+_LIBRARY_ROLE = "library-role"
+
+
+def mark_library_role(role: iam.Role) -> None:
+    """Record that the library made ``role`` (a role without an unscoped policy of its own)."""
+    memo(role, _LIBRARY_ROLE, lambda: True)
+
+
 def is_library_role(grantee: iam.IGrantable) -> bool:
-    """Whether ``grantee`` is a role the library made (it has an unscoped policy): the library may
-    acknowledge findings of its own grants there, never on a role of the user's."""
-    return isinstance(grantee, Construct) and remembered(grantee, UNSCOPED_POLICY) is not None
+    """Whether ``grantee`` is a role the library made (it has an unscoped policy, or was marked): the
+    library may acknowledge findings of its own grants there, never on a role of the user's."""
+    return isinstance(grantee, Construct) and (remembered(grantee, UNSCOPED_POLICY) is not None
+                                               or remembered(grantee, _LIBRARY_ROLE) is not None)
 
 
 def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:

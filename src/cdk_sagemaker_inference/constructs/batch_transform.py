@@ -584,29 +584,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         return group
 
     def _enable_logs_and_tracing(self) -> None:
-        """Level-ALL logs to ``log_group`` and X-Ray tracing, as ``StateMachine(logs=..., tracing_enabled=True)``
-        configures them, with their two statements on resource ``*`` in the role's unscoped policy
-        (aws-cdk-lib would add them to the default policy, where a user's statements go too)."""
-        cfn = cast(sfn.CfnStateMachine, self.state_machine.node.default_child)
-        cfn.logging_configuration = sfn.CfnStateMachine.LoggingConfigurationProperty(
-            destinations=[sfn.CfnStateMachine.LogDestinationProperty(
-                cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
-                    log_group_arn=self.log_group.log_group_arn))],
-            include_execution_data=True, level="ALL")
-        cfn.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True)
-        policy = create_unscoped_policy(cast(iam.Role, self.state_machine.role), [
-            # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
-            iam.PolicyStatement(actions=["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
-                                         "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
-                                         "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
-                                resources=["*"]),
-            # https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
-            iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords",
-                                         "xray:GetSamplingRules", "xray:GetSamplingTargets"],
-                                resources=["*"]),
-        ], "X-Ray tracing and CloudWatch Logs delivery support no resource-level permissions")
-        # Step Functions checks the log delivery permissions when the state machine is created.
-        cfn.node.add_dependency(policy)
+        enable_logs_and_tracing(self.state_machine, self.log_group)
 
     def _job_expressions(self) -> tuple[str, str]:
         """The ``NameJob`` expressions: the job name and the output location of a run."""
@@ -977,3 +955,29 @@ class _EventBridgeEnabled:
                 f"on_new_input listens for S3 events of {self._bucket.node.path}, which does not send events "
                 "to EventBridge: create it with event_bridge_enabled=True (rule batch.on-new-input)")
         return []
+
+
+def enable_logs_and_tracing(state_machine: sfn.StateMachine, log_group: logs.ILogGroup) -> None:
+    """Level-ALL logs to ``log_group`` and X-Ray tracing, as ``StateMachine(logs=..., tracing_enabled=True)``
+    configures them, with their two statements on resource ``*`` in the role's unscoped policy
+    (aws-cdk-lib would add them to the default policy, where a user's statements go too)."""
+    cfn = cast(sfn.CfnStateMachine, state_machine.node.default_child)
+    cfn.logging_configuration = sfn.CfnStateMachine.LoggingConfigurationProperty(
+        destinations=[sfn.CfnStateMachine.LogDestinationProperty(
+            cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
+                log_group_arn=log_group.log_group_arn))],
+        include_execution_data=True, level="ALL")
+    cfn.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(enabled=True)
+    policy = create_unscoped_policy(cast(iam.Role, state_machine.role), [
+        # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+        iam.PolicyStatement(actions=["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                                     "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                                     "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+                            resources=["*"]),
+        # https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
+        iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                                     "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+                            resources=["*"]),
+    ], "X-Ray tracing and CloudWatch Logs delivery support no resource-level permissions")
+    # Step Functions checks the log delivery permissions when the state machine is created.
+    cfn.node.add_dependency(policy)
