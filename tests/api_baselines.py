@@ -225,6 +225,19 @@ def _recommender_job(stack: Stack) -> tuple[Callable[..., Any], dict[str, Any]]:
     }
 
 
+def _benchmark_job(stack: Stack) -> tuple[Callable[..., Any], dict[str, Any]]:
+    return lib.AIBenchmarkJob, {
+        "endpoint": lib.Endpoint.from_endpoint_name(stack, f"Benchmarked{next(IDS)}", "llm-fleet"),
+        "workload_config": "chat-short-prompts", "role": _grantee(stack) if stack.node.try_find_child("Caller") is None
+        else iam.Role(stack, f"BenchmarkRole{next(IDS)}", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com")),
+        "output_bucket": s3.Bucket.from_bucket_name(stack, f"Results{next(IDS)}", "my-benchmarks"),
+        "output_prefix": "llm/", "inference_components": [lib.InferenceComponent.from_component_name(
+            stack, f"Component{next(IDS)}", "llama-8b",
+            endpoint=lib.Endpoint.from_endpoint_name(stack, f"Fleet{next(IDS)}", "llm-fleet"))],
+        "poll_interval": Duration.minutes(2), "timeout": Duration.hours(4), "job_name_prefix": "llm-bench",
+    }
+
+
 Baseline = Callable[[Stack], tuple[Callable[..., Any], dict[str, Any]]]
 
 BASELINES: dict[str, Baseline] = {
@@ -299,6 +312,10 @@ BASELINES: dict[str, Baseline] = {
     "InferenceRecommenderJob.grant_start_execution": lambda stack: (
         _recommender_job(stack)[0](stack, f"Recommender{next(IDS)}", **_recommender_job(stack)[1]).grant_start_execution,
         {"grantee": _grantee(stack)}),
+    "AIBenchmarkJob": _benchmark_job,
+    "AIBenchmarkJob.grant_start_execution": lambda stack: (
+        _benchmark_job(stack)[0](stack, f"Benchmark{next(IDS)}", **_benchmark_job(stack)[1]).grant_start_execution,
+        {"grantee": iam.Role(stack, f"Starter{next(IDS)}", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))}),
     "Endpoint.on_endpoint_config": lambda stack: (
         lambda **kw: lib.Endpoint.on_endpoint_config(stack, f"OnConfig{next(IDS)}", **kw),
         {"endpoint_config_name": "existing-config"}),

@@ -168,3 +168,76 @@ def test_the_job_role_reads_the_payload_and_the_registry_artifacts() -> None:
         "churn", 3, artifact_bucket=s3.Bucket.from_bucket_name(s, "Registry", "registry-artifacts")))
     policies = json.dumps(resources_of(template_of(s).to_json(), "AWS::IAM::Policy"))
     assert "my-payloads/churn/payload.tar.gz" in policies and "registry-artifacts" in policies
+
+
+# -- AI benchmark jobs -----------------------------------------------------------------------------------------------
+def benchmark(s: Stack, **changes: Any) -> Any:
+    from api_baselines import _benchmark_job
+
+    function, props = _benchmark_job(s)
+    return function(s, "Benchmark", **{**props, **changes})
+
+
+def test_the_benchmark_state_machine_targets_the_endpoint_and_its_components() -> None:
+    s = stack()
+    bench = benchmark(s)
+    [machine] = resources_of(template_of(s).to_json(), "AWS::StepFunctions::StateMachine").values()
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    states = json.loads("".join(p if isinstance(p, str) else "TOKEN" for p in parts))["States"]
+    create = states["CreateJob"]
+    assert create["Resource"].endswith(":states:::aws-sdk:sagemaker:createAIBenchmarkJob")
+    assert create["Parameters"]["BenchmarkTarget"] == {"Endpoint": {
+        "Identifier": "llm-fleet", "InferenceComponents": [{"Identifier": "llama-8b"}]}}
+    assert create["Parameters"]["OutputConfig"] == {"S3OutputLocation": "s3://my-benchmarks/llm"}
+    assert create["Parameters"]["AIWorkloadConfigIdentifier"] == "chat-short-prompts"
+    assert states["JobStatus"]["Choices"][0]["StringEquals"] == "Completed"
+    policies = json.dumps(resources_of(template_of(s).to_json(), "AWS::IAM::Policy"))
+    assert ":ai-benchmark-job/llm-bench-*" in policies and "iam:PassRole" in policies
+    assert "sagemaker:InvokeEndpoint" in policies and "my-benchmarks/llm/*" in policies
+    assert bench.job_name_prefix == "llm-bench"
+
+
+def test_the_benchmark_request_is_valid_for_botocore() -> None:
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    s = stack()
+    benchmark(s)
+    [machine] = resources_of(template_of(s).to_json(), "AWS::StepFunctions::StateMachine").values()
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    params = json.loads("".join(p if isinstance(p, str) else "TOKEN" for p in parts))["States"]["CreateJob"][
+        "Parameters"]
+    request = {("AIBenchmarkJobName" if k == "AIBenchmarkJobName.$" else k): v for k, v in params.items()}
+    request |= {"AIBenchmarkJobName": "llm-bench-0b8f0c42-5b1e-4d7a-9d5e-2f1f6f0c9a11",
+                "RoleArn": "arn:aws:iam::123456789012:role/bench"}
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    report = ParamValidator().validate(request, model.operation_model("CreateAIBenchmarkJob").input_shape)
+    assert not report.has_errors(), report.generate_report()
+
+
+def test_the_benchmark_lints_and_is_nag_clean() -> None:
+    """The construct's own resources are clean; the grants to the caller's role (the write under the output
+    prefix) are the caller's to acknowledge, so they are not part of this check."""
+    s = stack()
+    bench = benchmark(s)
+    assert cfn_lint_errors(template_of(s).to_json()) == []
+    assert nag_findings(bench) == []
+
+
+@pytest.mark.parametrize(("changes", "rule", "text"), [
+    ({"workload_config": "-bad"}, "benchmark.workload-config", "workload_config"),
+    ({"workload_config": "x" * 257}, "benchmark.workload-config", "256"),
+    ({"job_name_prefix": "x" * 27}, "benchmark.job-name-prefix", "26"),
+    ({"job_name_prefix": "llm_bench"}, "benchmark.job-name-prefix", "job_name_prefix"),
+])
+def test_each_benchmark_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        benchmark(stack(), **changes)
+    assert rule in [p.constraint_id for p in caught.value.problems] and text in str(caught.value)
+
+
+@pytest.mark.parametrize("changes", [
+    {"workload_config": "arn:aws:sagemaker:us-east-1:123456789012:ai-workload-config/chat"},
+    {"job_name_prefix": "a" * 26}, {"inference_components": [], "output_prefix": ""}])
+def test_the_benchmark_rules_accept_their_edges(changes: dict[str, Any]) -> None:
+    benchmark(stack(), **changes)

@@ -13,7 +13,7 @@ The resources you declare; each checks its props when it is created.
 
 ``ServerlessEndpoint``, ``RealtimeEndpoint``, ``AsyncEndpoint``, ``BatchTransformJob``,
 ``InferenceComponentEndpoint``, ``InferenceComponent``, ``InferenceModel``, ``Endpoint``, ``IEndpoint``,
-``IInferenceComponent``, ``Recommendation``, ``InferenceRecommenderJob``
+``IInferenceComponent``, ``Recommendation``, ``InferenceRecommenderJob``, ``AIBenchmarkJob``
 
 Props
 -----
@@ -79,6 +79,7 @@ from .instance_types import Accelerator, InstanceType
 if TYPE_CHECKING:
     from .constructs import (
         METADATA_KEY,
+        AIBenchmarkJob,
         AssembleWith,
         AsyncEndpoint,
         AsyncS3Location,
@@ -158,6 +159,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "IInferenceComponent",
     "Recommendation",
     "InferenceRecommenderJob",
+    "AIBenchmarkJob",
     # Props
     "ProductionVariant",
     "ContainerDefinition",

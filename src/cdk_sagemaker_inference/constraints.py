@@ -33,7 +33,7 @@ class Area(enum.Enum):
     AUTOSCALING = "Application Auto Scaling"
     PROPS = "Construct props"
     COST = "Cost (the app's own budget)"
-    RECOMMENDER = "Inference Recommender jobs"
+    RECOMMENDER = "Inference Recommender and AI benchmark jobs"
 
 
 class Severity(enum.Enum):
@@ -226,6 +226,15 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "≤ 27 letters, digits and hyphens (the job name adds '-' and a 36-character run id, ≤ 64 in all)",
                "BC RecommendationJobName ([a-zA-Z0-9](-*[a-zA-Z0-9]){0,63})",
                pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,26}$", max_length=27),
+    Constraint("benchmark.workload-config", _IR, "workload_config",
+               "an AI workload configuration's name or ARN (1–256 characters; a name of letters, digits and hyphens)",
+               "BC CreateAIBenchmarkJobRequest.AIWorkloadConfigIdentifier (AIResourceIdentifier)",
+               pattern=r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*/)?([a-zA-Z0-9]([a-zA-Z0-9\-]){0,62})(?<!-)$",
+               max_length=256),
+    Constraint("benchmark.job-name-prefix", _IR, "job_name_prefix",
+               "≤ 26 letters, digits and hyphens (the job name adds '-' and a 36-character run id, ≤ 63 in all)",
+               "BC CreateAIBenchmarkJobRequest.AIBenchmarkJobName (AIEntityName, [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})",
+               pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,25}$", max_length=26),
     # ------------------------------------------------------------------ Cost (figures and the app's own budget)
     Constraint("cost.idle-floor", _C, "endpoint",
                "each endpoint's idle floor and ceiling in instance-hours a month (730 hours) and, where a dated list "

@@ -60,11 +60,12 @@ from .realtime import (
     StepScaling,
 )
 from .recommendation import Recommendation
-from .recommender_job import InferenceRecommenderJob, LoadPhase, RecommendationJobType
+from .recommender_job import AIBenchmarkJob, InferenceRecommenderJob, LoadPhase, RecommendationJobType
 from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
     "METADATA_KEY",
+    "AIBenchmarkJob",
     "AssembleWith",
     "AsyncEndpoint",
     "AsyncS3Location",

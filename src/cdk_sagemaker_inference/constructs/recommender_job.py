@@ -30,11 +30,13 @@ from ..instance_types import InstanceType
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, duration_in
 from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
-from ._memo import bucket_name, stack_of
+from ._memo import bucket_name, stack_of, with_literal_start
 from .batch_transform import enable_logs_and_tracing
+from .components import IInferenceComponent
+from .endpoint import IEndpoint
 from .model import ModelPackage
 
-__all__ = ["InferenceRecommenderJob", "LoadPhase", "RecommendationJobType"]
+__all__ = ["AIBenchmarkJob", "InferenceRecommenderJob", "LoadPhase", "RecommendationJobType"]
 
 class RecommendationJobType(enum.Enum):
     """``JobType``: a Default job (instance recommendations, about 45 minutes) or an Advanced load test."""
@@ -249,27 +251,122 @@ class InferenceRecommenderJob(Construct):
             iam_action="sagemaker:DescribeInferenceRecommendationsJob", iam_resources=[jobs],
             parameters={"JobName": sfn.JsonPath.string_at("$.name")},
             result_selector={"status": sfn.JsonPath.string_at("$.Status")}, result_path="$.job")
-        succeeded = tasks.SnsPublish(
-            self, "NotifySuccess", topic=self.topic, subject="Inference Recommender job completed",
-            message=sfn.TaskInput.from_json_path_at("$.name"),
-            message_attributes={"status": tasks.MessageAttribute(value="Succeeded")},
-            result_path=sfn.JsonPath.DISCARD).next(sfn.Succeed(self, "Done"))
-        failed = tasks.SnsPublish(
-            self, "NotifyFailure", topic=self.topic, subject="Inference Recommender job failed",
-            message=sfn.TaskInput.from_json_path_at("$.name"),
-            message_attributes={"status": tasks.MessageAttribute(value="Failed")},
-            result_path=sfn.JsonPath.DISCARD).next(sfn.Fail(self, "Failed", error="RecommendationJobFailed",
-                                                            cause="the Inference Recommender job failed or stopped"))
-        status = sfn.Choice(self, "JobStatus")
-        status.when(sfn.Condition.string_equals("$.job.status", "COMPLETED"), succeeded)
-        status.when(sfn.Condition.or_(sfn.Condition.string_equals("$.job.status", "FAILED"),
-                                      sfn.Condition.string_equals("$.job.status", "STOPPED")), failed)
-        status.otherwise(wait)
-        return name.next(create).next(wait).next(describe).next(status)
+        return _poll_and_report(self, name, create, wait, describe, self.topic, "Inference Recommender job",
+                                completed="COMPLETED", failed=("FAILED", "STOPPED"))
 
     @checked("InferenceRecommenderJob.grant_start_execution")
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to start a job (``states:StartExecution``)."""
+        return self.state_machine.grant_start_execution(grantee)
+
+
+class AIBenchmarkJob(Construct):
+    """A state machine that runs an AI benchmark job (``CreateAIBenchmarkJob``) against an endpoint (and,
+    optionally, its inference components) with an AI workload configuration, polls it to Completed, Failed
+    or Stopped, and reports the outcome to SNS.
+
+    The job's role is yours to pass: the service model documents no permissions for it. The construct grants
+    it what the job evidently does with the given resources (invoke the endpoint, write results under the
+    output prefix); anything the workload configuration needs beyond that is not documented, so it is not
+    guessed.
+    """
+
+    @checked("AIBenchmarkJob")
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        endpoint: IEndpoint,
+        workload_config: str,
+        role: iam.IRole,
+        output_bucket: s3.IBucket,
+        output_prefix: str = "",
+        inference_components: Sequence[IInferenceComponent] = (),
+        topic: sns.ITopic | None = None,
+        topic_kms_key: kms.IKey | None = None,
+        poll_interval: Duration | None = None,
+        timeout: Duration | None = None,
+        job_name_prefix: str | None = None,
+    ) -> None:
+        """Define the benchmark's state machine.
+
+        :param endpoint: the endpoint to benchmark. No default.
+        :param workload_config: the AI workload configuration's name or ARN (``AIWorkloadConfigIdentifier``).
+            No default.
+        :param role: the role SageMaker uses for the job. No default.
+        :param output_bucket: where the results go. No default.
+        :param output_prefix: the results' key prefix. Default: the bucket's root.
+        :param inference_components: components of the endpoint to benchmark. Default: the endpoint.
+        :param topic: where each outcome is published. Default: one is created.
+        :param topic_kms_key: the created topic's key. Default: none.
+        :param poll_interval: how often the job's status is read. Default: 5 minutes.
+        :param timeout: the state machine's timeout (bounds the poll). Default: 6 hours.
+        :param job_name_prefix: ≤ 26 letters, digits and hyphens. Default: from the construct path.
+        """
+        super().__init__(scope, construct_id)
+        check = TypeChecks()
+        check.text("benchmark.workload-config", "workload_config", with_literal_start(self, workload_config),
+                   fix="pass the AI workload configuration's name (or ARN)")
+        check.text("benchmark.job-name-prefix", "job_name_prefix", job_name_prefix,
+                   fix="use at most 26 letters, digits and hyphens (the job name adds a 37-character run id)")
+        if check.problems:
+            raise ValidationError(self.node.path, "AIBenchmarkJob", check.problems)
+        prefix = job_name_prefix or _default_prefix(self, 26)
+        self.job_name_prefix = prefix
+        """Every job this state machine starts is named ``<prefix>-<uuid>``."""
+        self.role = role
+        endpoint.grant_invoke(role)
+        prefix_path = output_prefix.strip("/")
+        # Writes under the prefix only (grant_put would add s3:Abort* too).
+        iam.Grant.add_to_principal(grantee=role, actions=["s3:PutObject"], resource_arns=[
+            output_bucket.arn_for_objects(f"{prefix_path}/*" if prefix_path else "*")])
+        self.topic: sns.ITopic = topic or create_topic(
+            self, "Topic", master_key=topic_kms_key, display_name="SageMaker AI benchmark outcome",
+            unencrypted_reason="Outcome messages carry job names; pass topic_kms_key to encrypt the topic")
+        target: dict[str, Any] = {"Identifier": endpoint.endpoint_name}
+        if inference_components:
+            target["InferenceComponents"] = [{"Identifier": c.component_name} for c in inference_components]
+        location = f"s3://{bucket_name(output_bucket)}/{prefix_path}" if prefix_path else \
+            f"s3://{bucket_name(output_bucket)}"
+        stack = stack_of(self)
+        jobs = stack.format_arn(service="sagemaker", resource="ai-benchmark-job", resource_name=f"{prefix}-*")
+        name = sfn.Pass(self, "NameJob", parameters={"name": sfn.JsonPath.format("{}-{}", prefix, sfn.JsonPath.uuid())})
+        create = tasks.CallAwsService(
+            self, "CreateJob", service="sagemaker", action="createAIBenchmarkJob",
+            iam_action="sagemaker:CreateAIBenchmarkJob", iam_resources=[jobs],
+            parameters={"AIBenchmarkJobName": sfn.JsonPath.string_at("$.name"),
+                        "BenchmarkTarget": {"Endpoint": target}, "OutputConfig": {"S3OutputLocation": location},
+                        "AIWorkloadConfigIdentifier": workload_config, "RoleArn": role.role_arn},
+            result_path=sfn.JsonPath.DISCARD)
+        wait = sfn.Wait(self, "WaitForJob", time=sfn.WaitTime.duration(poll_interval or Duration.minutes(5)))
+        describe = tasks.CallAwsService(
+            self, "DescribeJob", service="sagemaker", action="describeAIBenchmarkJob",
+            iam_action="sagemaker:DescribeAIBenchmarkJob", iam_resources=[jobs],
+            parameters={"AIBenchmarkJobName": sfn.JsonPath.string_at("$.name")},
+            result_selector={"status": sfn.JsonPath.string_at("$.AIBenchmarkJobStatus")}, result_path="$.job")
+        self.log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR)
+        """The state machine's execution log (level ALL)."""
+        self.state_machine = sfn.StateMachine(
+            self, "Resource", definition_body=sfn.DefinitionBody.from_chainable(_poll_and_report(
+                self, name, create, wait, describe, self.topic, "AI benchmark job", completed="Completed",
+                failed=("Failed", "Stopped"))),
+            timeout=timeout or Duration.hours(6),
+            comment=f"Runs SageMaker AI benchmark jobs {prefix}-* (cdk-sagemaker-inference)")
+        """The state machine: start it to run a benchmark."""
+        enable_logs_and_tracing(self.state_machine, self.log_group)
+        role.grant_pass_role(self.state_machine.role)
+        acknowledge_all(self.state_machine, [
+            ("AwsSolutions-IAM5", f"Resource::{nag_flatten(stack.resolve(jobs))}",
+             f"the state machine may manage only AI benchmark jobs named {prefix}-*: each run creates a job with a "
+             "new name"),
+            ("NIST.800.53.R5-IAMNoInlinePolicy", None,
+             "The state machine's role has inline policies scoped to this construct's jobs, role and topic"),
+        ])
+
+    @checked("AIBenchmarkJob.grant_start_execution")
+    def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow ``grantee`` to start a benchmark (``states:StartExecution``)."""
         return self.state_machine.grant_start_execution(grantee)
 
 
@@ -278,7 +375,28 @@ def _whole(value: float) -> float | int:
     return value if is_unresolved(value) else round(value)
 
 
-def _default_prefix(scope: Construct) -> str:
+def _default_prefix(scope: Construct, length: int = 27) -> str:
     from aws_cdk import Names
 
-    return Names.unique_resource_name(scope, max_length=27, separator="-").strip("-")[:27] or "recommender"
+    return Names.unique_resource_name(scope, max_length=length, separator="-").strip("-")[:length] or "job"
+
+
+def _poll_and_report(scope: Construct, name: sfn.Pass, create: sfn.IChainable, wait: sfn.Wait,
+                     describe: tasks.CallAwsService, topic: sns.ITopic, what: str, *, completed: str,
+                     failed: tuple[str, ...]) -> sfn.IChainable:
+    """name → create → wait → describe → status: ``completed`` publishes success, ``failed`` publishes failure
+    and fails the execution, anything else waits again (the state machine's timeout bounds the loop)."""
+    succeeded = tasks.SnsPublish(
+        scope, "NotifySuccess", topic=topic, subject=f"{what} completed", message=sfn.TaskInput.from_json_path_at("$.name"),
+        message_attributes={"status": tasks.MessageAttribute(value="Succeeded")},
+        result_path=sfn.JsonPath.DISCARD).next(sfn.Succeed(scope, "Done"))
+    failure = tasks.SnsPublish(
+        scope, "NotifyFailure", topic=topic, subject=f"{what} failed", message=sfn.TaskInput.from_json_path_at("$.name"),
+        message_attributes={"status": tasks.MessageAttribute(value="Failed")},
+        result_path=sfn.JsonPath.DISCARD).next(sfn.Fail(scope, "Failed", error="JobFailed",
+                                                        cause=f"the {what} failed or stopped"))
+    status = sfn.Choice(scope, "JobStatus")
+    status.when(sfn.Condition.string_equals("$.job.status", completed), succeeded)
+    status.when(sfn.Condition.or_(*(sfn.Condition.string_equals("$.job.status", s) for s in failed)), failure)
+    status.otherwise(wait)
+    return name.next(create).next(wait).next(describe).next(status)
