@@ -127,6 +127,9 @@ def main() -> int:
           "variant without a model):")
     print(not_deployed)
     print()
+    print("Deployed, not run: the RegistryInference load test's state machine (the emulator does not run "
+          "Inference Recommender jobs; tests/test_recommender_job.py asserts what an execution does).")
+    print()
     print(f"What it costs (cdk-sagemaker-inference cost cdk.out --region {REGION}):")
     print(costs)
     print("Wall time per phase:")

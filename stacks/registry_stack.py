@@ -8,7 +8,7 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_sagemaker_inference import InferenceModel, ModelPackage, ServerlessEndpoint
+from cdk_sagemaker_inference import InferenceModel, InferenceRecommenderJob, ModelPackage, ServerlessEndpoint
 
 REGISTRY_GROUP = "demo-churn"
 """The model package group a training pipeline registers versions in."""
@@ -30,3 +30,11 @@ class RegistryStack(Stack):
             REGISTRY_GROUP, version, artifact_bucket=artifacts, artifact_prefix=f"{REGISTRY_GROUP}/"))
         self.endpoint = ServerlessEndpoint(self, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5)
         CfnOutput(self, "EndpointName", value=self.endpoint.endpoint_name)
+        # The pipeline's load test of the same version (Inference Recommender, Default job): start an execution,
+        # then `cdk-sagemaker-inference recommend import <job>` brings the result into cdk.context.json.
+        self.load_test = InferenceRecommenderJob(
+            self, "LoadTest", model_package=ModelPackage.from_registry_version(
+                REGISTRY_GROUP, version, artifact_bucket=artifacts, artifact_prefix=f"{REGISTRY_GROUP}/"),
+            payload_bucket=artifacts, payload_key=f"{REGISTRY_GROUP}/payload.tar.gz", content_types=["text/csv"],
+            job_name_prefix="demo-churn-ir")
+        CfnOutput(self, "LoadTestStateMachine", value=self.load_test.state_machine.state_machine_arn)

@@ -207,3 +207,16 @@ def test_preflight_after_the_deploy_finds_nothing_and_says_what_the_emulator_can
     strict = run(Namespace(assembly=deployed["assembly"], region=None, profile=None, strict=True, json=True),
                  out=io.StringIO(), err=io.StringIO())
     assert strict == 2
+
+
+def test_the_load_test_state_machine_is_deployed(deployed: dict[str, Any], emulator: MotoServer) -> None:
+    """The Inference Recommender job's state machine deploys and reads back; the emulator does not run
+    Inference Recommender jobs, so what an execution does is asserted on the template
+    (tests/test_recommender_job.py)."""
+    (stack,) = [s for s in deployed["stacks"] if s["name"] == "RegistryInference"]
+    arn = stack["outputs"]["LoadTestStateMachine"]
+    client = emulator.client("stepfunctions")
+    definition = json.loads(client.describe_state_machine(stateMachineArn=arn)["definition"])
+    assert definition["States"]["CreateJob"]["Resource"].endswith(
+        ":states:::aws-sdk:sagemaker:createInferenceRecommendationsJob")
+    assert "demo-churn-ir" in definition["States"]["NameJob"]["Parameters"]["name.$"]
