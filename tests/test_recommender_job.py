@@ -18,6 +18,7 @@ from cdk_sagemaker_inference import (
     InferenceRecommenderJob,
     InstanceType,
     LoadPhase,
+    LoadStairs,
     ModelPackage,
     RecommendationJobType,
     ValidationError,
@@ -126,6 +127,10 @@ def test_a_default_job_needs_no_load_test_settings() -> None:
     ({"instance_types": []}, "recommender.advanced", "an Advanced job needs instance_types"),
     ({"max_invocations": None, "p95_latency_threshold": None}, "recommender.advanced", "stopping conditions"),
     ({"job_name_prefix": "churn_ir"}, "recommender.job-name-prefix", "job_name_prefix"),
+    ({"phases": [], "stairs": LoadStairs(duration=Duration.minutes(10), number_of_steps=5, users_per_step=4)},
+     "recommender.stairs", "users_per_step"),
+    ({"phases": [], "stairs": LoadStairs(duration=Duration.minutes(10), number_of_steps=0, users_per_step=1)},
+     "recommender.stairs", "number_of_steps"),
     ({"job_name_prefix": "x" * 28}, "recommender.job-name-prefix", "27"),
 ])
 def test_each_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, text: str) -> None:
@@ -140,6 +145,7 @@ def test_each_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, 
     {"phases": [LoadPhase(initial_users=3, spawn_rate=0, duration=Duration.seconds(120))]},
     {"phases": [LoadPhase(initial_users=1, spawn_rate=1, duration=Duration.hours(1))]},
     {"job_name_prefix": "a" * 27},
+    {"phases": [], "stairs": LoadStairs(duration=Duration.minutes(30), number_of_steps=20, users_per_step=3)},
 ])
 def test_the_edges_of_each_rule_are_accepted(changes: dict[str, Any]) -> None:
     job(stack(), **changes)
@@ -241,3 +247,13 @@ def test_each_benchmark_rule_refuses_with_its_message(changes: dict[str, Any], r
     {"job_name_prefix": "a" * 26}, {"inference_components": [], "output_prefix": ""}])
 def test_the_benchmark_rules_accept_their_edges(changes: dict[str, Any]) -> None:
     benchmark(stack(), **changes)
+
+
+def test_stairs_render_as_a_stairs_traffic_pattern() -> None:
+    s = stack()
+    job(s, phases=[], stairs=LoadStairs(duration=Duration.minutes(20), number_of_steps=4, users_per_step=2))
+    pattern = definition(s)["States"]["CreateJob"]["Parameters"]["InputConfig"]["TrafficPattern"]
+    assert pattern == {"TrafficType": "STAIRS", "Stairs": {"DurationInSeconds": 1200, "NumberOfSteps": 4,
+                                                           "UsersPerStep": 2}}
+    with pytest.raises(ValidationError, match="give phases or stairs, not both"):
+        job(stack(), stairs=LoadStairs(duration=Duration.minutes(20), number_of_steps=4, users_per_step=2))

@@ -25,7 +25,7 @@ The settings the constructs take (frozen dataclasses and value classes).
 ``DeploymentGuardrails``, ``BlueGreenUpdate``, ``RollingUpdate``, ``TrafficRouting``,
 ``CapacitySize``, ``AsyncS3Location``, ``BatchTransformInput``, ``BatchTransformOutput``,
 ``BatchDataCapture``, ``DataProcessing``, ``NewInputTrigger``, ``ManagedInstanceScaling``,
-``ComputeRequirements``, ``CopyScaling``, ``ComponentRollingUpdate``, ``ComponentScheduling``, ``LoadPhase``
+``ComputeRequirements``, ``CopyScaling``, ``ComponentRollingUpdate``, ``ComponentScheduling``, ``LoadPhase``, ``LoadStairs``
 
 Enums
 -----
@@ -116,6 +116,7 @@ if TYPE_CHECKING:
         InstanceScaling,
         JoinSource,
         LoadPhase,
+        LoadStairs,
         ManagedInstanceScaling,
         MetricTarget,
         ModelData,
@@ -190,6 +191,7 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
     "ComponentRollingUpdate",
     "ComponentScheduling",
     "LoadPhase",
+    "LoadStairs",
     # Enums
     "Accelerator",
     "AssembleWith",

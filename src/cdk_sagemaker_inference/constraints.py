@@ -218,6 +218,9 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "120 to 3600 s per phase for custom load tests; the phases together within the job duration",
                "API Phase.DurationInSeconds; DG:inference-recommender-troubleshooting", minimum=120, maximum=3600,
                unit="s"),
+    Constraint("recommender.stairs", _IR, "stairs",
+               "1 to 3 users per step; at least 1 step and 1 second", "BC/API Stairs (UsersPerStep 1–3, "
+               "NumberOfSteps ≥ 1, DurationInSeconds ≥ 1)", minimum=1, maximum=3),
     Constraint("recommender.advanced", _IR, "job_type=ADVANCED",
                "an Advanced job (load test) has instance types, a traffic pattern and stopping conditions",
                "DG:inference-recommender-load-test (\"Load tests require that you also specify a traffic pattern and "

@@ -60,7 +60,13 @@ from .realtime import (
     StepScaling,
 )
 from .recommendation import Recommendation
-from .recommender_job import AIBenchmarkJob, InferenceRecommenderJob, LoadPhase, RecommendationJobType
+from .recommender_job import (
+    AIBenchmarkJob,
+    InferenceRecommenderJob,
+    LoadPhase,
+    LoadStairs,
+    RecommendationJobType,
+)
 from .serverless import ProvisionedConcurrencyScaling, ServerlessEndpoint
 
 __all__ = [
@@ -103,6 +109,7 @@ __all__ = [
     "InstanceScaling",
     "JoinSource",
     "LoadPhase",
+    "LoadStairs",
     "ManagedInstanceScaling",
     "MetricTarget",
     "ModelData",

@@ -36,7 +36,7 @@ from .components import IInferenceComponent
 from .endpoint import IEndpoint
 from .model import ModelPackage
 
-__all__ = ["AIBenchmarkJob", "InferenceRecommenderJob", "LoadPhase", "RecommendationJobType"]
+__all__ = ["AIBenchmarkJob", "InferenceRecommenderJob", "LoadPhase", "LoadStairs", "RecommendationJobType"]
 
 class RecommendationJobType(enum.Enum):
     """``JobType``: a Default job (instance recommendations, about 45 minutes) or an Advanced load test."""
@@ -55,6 +55,18 @@ class LoadPhase:
     """Users added per minute (≥ 0)."""
     duration: Duration
     """120–3600 s for custom load tests (API_Phase); all phases together within the job duration."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadStairs:
+    """A stairs traffic pattern (``TrafficPattern.Stairs``): users added in equal steps."""
+
+    duration: Duration
+    """How long the whole pattern runs (≥ 1 s)."""
+    number_of_steps: int
+    """How many steps (≥ 1)."""
+    users_per_step: int
+    """Users added at each step, 1–3 (API Stairs.UsersPerStep)."""
 
 
 class InferenceRecommenderJob(Construct):
@@ -82,6 +94,7 @@ class InferenceRecommenderJob(Construct):
         job_type: RecommendationJobType = RecommendationJobType.DEFAULT,
         instance_types: Sequence[InstanceType] = (),
         phases: Sequence[LoadPhase] = (),
+        stairs: LoadStairs | None = None,
         max_invocations: int | None = None,
         p95_latency_threshold: Duration | None = None,
         job_duration: Duration | None = None,
@@ -101,7 +114,8 @@ class InferenceRecommenderJob(Construct):
         :param job_type: Default or Advanced. Default: ``DEFAULT``.
         :param instance_types: endpoint configurations to compare (1–10; required for Advanced). Default: none
             (SageMaker chooses).
-        :param phases: the load test's traffic phases (required for Advanced). Default: none.
+        :param phases: the load test's traffic phases (Advanced jobs: phases or stairs). Default: none.
+        :param stairs: a stairs traffic pattern instead of phases. Default: none.
         :param max_invocations: stop after this many invocations a minute. Default: none.
         :param p95_latency_threshold: stop when P95 model latency exceeds it. Default: none.
         :param job_duration: the job's maximum duration, ≤ 18,000 s. Default: SageMaker's.
@@ -145,10 +159,21 @@ class InferenceRecommenderJob(Construct):
             check.fail("recommender.phase-duration", "phases", f"{total:g} s",
                        f"the phases take {total:g} s, longer than job_duration ({seconds:g} s)",
                        "shorten the phases or raise job_duration")
+        if stairs is not None:
+            if phases:
+                check.conflict("stairs", "give phases or stairs, not both")
+            check.number("recommender.stairs", "stairs.users_per_step", stairs.users_per_step, minimum=1, maximum=3,
+                         fix="add 1 to 3 users per step")
+            check.number("recommender.stairs", "stairs.number_of_steps", stairs.number_of_steps, minimum=1,
+                         maximum=float("inf"), fix="use at least 1 step")
+            check.number("recommender.stairs", "stairs.duration",
+                         duration_in(check, "stairs.duration", stairs.duration, "seconds"), minimum=1,
+                         maximum=float("inf"), integer=False, fix="run the stairs for at least a second")
         if job_type is RecommendationJobType.ADVANCED:
-            for field, given in (("instance_types", instance_types), ("phases", phases)):
+            for field, given in (("instance_types", instance_types), ("phases", phases or stairs)):
                 if not given:
-                    check.fail("recommender.advanced", field, None, f"an Advanced job needs {field}",
+                    check.fail("recommender.advanced", field, None, f"an Advanced job needs {field}"
+                               + (" (or stairs)" if field == "phases" else ""),
                                f"pass {field}=..., or use job_type=RecommendationJobType.DEFAULT")
             if max_invocations is None and p95_latency_threshold is None:
                 check.fail("recommender.advanced", "max_invocations", None,
@@ -183,6 +208,10 @@ class InferenceRecommenderJob(Construct):
             input_config["JobDurationInSeconds"] = _whole(seconds)
         if instance_types:
             input_config["EndpointConfigurations"] = [{"InstanceType": t.name} for t in instance_types]
+        if stairs is not None:
+            input_config["TrafficPattern"] = {"TrafficType": "STAIRS", "Stairs": {
+                "DurationInSeconds": _whole(stairs.duration.to_seconds()), "NumberOfSteps": stairs.number_of_steps,
+                "UsersPerStep": stairs.users_per_step}}
         if phases:
             input_config["TrafficPattern"] = {"TrafficType": "PHASES", "Phases": [
                 {"InitialNumberOfUsers": p.initial_users, "SpawnRate": p.spawn_rate,
