@@ -205,11 +205,22 @@ def test_star_resources_only_for_actions_aws_grants_on_star(name: str) -> None:
     assert offending == [], f"Resource '*' for actions that can be scoped to resources: {offending}"
 
 
+# The one managed policy a library role carries, and why: the developer guide's Inference Recommender
+# prerequisites name it for the job role, and the models, endpoint configs and endpoints the job creates are
+# named by the service (no documented scheme to scope an inline policy to).
+DOCUMENTED_MANAGED_POLICIES = {"AmazonSageMakerFullAccess": "JobRole"}
+
+
 @pytest.mark.parametrize("name", AUDITED)
 def test_no_managed_policy_on_any_role(name: str) -> None:
     # Every role in these templates is created by the library or by the example app, which follows
-    # the same rule: inline least-privilege policies only.
-    attached = [(stack, *found) for stack, template in templates(name) for found in managed_policies_of(template)]
+    # the same rule: inline least-privilege policies only, but for the documented exception above.
+    attached = []
+    for stack, template in templates(name):
+        for logical_id, arn in managed_policies_of(template):
+            policy = json.dumps(arn).rsplit("/", 1)[-1].strip('"]}')
+            if DOCUMENTED_MANAGED_POLICIES.get(policy, "\0") not in logical_id:
+                attached.append((stack, logical_id, policy))
     assert attached == []
 
 
