@@ -81,6 +81,11 @@ class InferenceRecommenderJob(Construct):
     sample payload. The state machine's role is scoped to this construct's jobs and passes only the job role.
     """
 
+    log_group: logs.LogGroup
+    """The state machine's execution log (level ALL, with execution data)."""
+    state_machine: sfn.StateMachine
+    """The state machine: start an execution to run one job."""
+
     @checked("InferenceRecommenderJob")
     def __init__(
         self,
@@ -221,27 +226,10 @@ class InferenceRecommenderJob(Construct):
             stopping["MaxInvocations"] = max_invocations
         if latency_ms is not None:
             stopping["ModelLatencyThresholds"] = [{"Percentile": "P95", "ValueInMilliseconds": _whole(latency_ms)}]
-        self.log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR)
-        """The state machine's execution log (level ALL)."""
-        self.state_machine = sfn.StateMachine(
-            self, "Resource", definition_body=sfn.DefinitionBody.from_chainable(
-                self._definition(prefix, job_type, input_config, stopping, poll_interval or Duration.minutes(5))),
-            timeout=timeout or Duration.hours(6),
-            comment=f"Runs SageMaker Inference Recommender jobs {prefix}-* (cdk-sagemaker-inference)")
-        """The state machine: start it to run a job."""
-        enable_logs_and_tracing(self.state_machine, self.log_group)
-        self.job_role.grant_pass_role(self.state_machine.role)
-        stack = stack_of(self)
-        jobs = stack.format_arn(service="sagemaker", resource="inference-recommendations-job",
-                                resource_name=f"{prefix}-*")
-        acknowledge_all(self.state_machine, [
-            ("AwsSolutions-IAM5", f"Resource::{nag_flatten(stack.resolve(jobs))}",
-             f"the state machine may manage only Inference Recommender jobs named {prefix}-*: each run creates a "
-             "job with a new name"),
-            ("NIST.800.53.R5-IAMNoInlinePolicy", None,
-             "The state machine's role has inline policies scoped to this construct's jobs, job role and topic: a "
-             "customer-managed policy could be attached to other principals"),
-        ])
+        self.log_group, self.state_machine = _job_state_machine(
+            self, self._definition(prefix, job_type, input_config, stopping, poll_interval or Duration.minutes(5)),
+            timeout=timeout, prefix=prefix, resource="inference-recommendations-job", what="Inference Recommender",
+            job_role=self.job_role)
 
     def _create_job_role(self) -> iam.Role:
         role = iam.Role(self, "JobRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
@@ -299,6 +287,11 @@ class AIBenchmarkJob(Construct):
     output prefix); anything the workload configuration needs beyond that is not documented, so it is not
     guessed.
     """
+
+    log_group: logs.LogGroup
+    """The state machine's execution log (level ALL, with execution data)."""
+    state_machine: sfn.StateMachine
+    """The state machine: start an execution to run one job."""
 
     @checked("AIBenchmarkJob")
     def __init__(
@@ -374,24 +367,10 @@ class AIBenchmarkJob(Construct):
             iam_action="sagemaker:DescribeAIBenchmarkJob", iam_resources=[jobs],
             parameters={"AIBenchmarkJobName": sfn.JsonPath.string_at("$.name")},
             result_selector={"status": sfn.JsonPath.string_at("$.AIBenchmarkJobStatus")}, result_path="$.job")
-        self.log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR)
-        """The state machine's execution log (level ALL)."""
-        self.state_machine = sfn.StateMachine(
-            self, "Resource", definition_body=sfn.DefinitionBody.from_chainable(_poll_and_report(
-                self, name, create, wait, describe, self.topic, "AI benchmark job", completed="Completed",
-                failed=("Failed", "Stopped"))),
-            timeout=timeout or Duration.hours(6),
-            comment=f"Runs SageMaker AI benchmark jobs {prefix}-* (cdk-sagemaker-inference)")
-        """The state machine: start it to run a benchmark."""
-        enable_logs_and_tracing(self.state_machine, self.log_group)
-        role.grant_pass_role(self.state_machine.role)
-        acknowledge_all(self.state_machine, [
-            ("AwsSolutions-IAM5", f"Resource::{nag_flatten(stack.resolve(jobs))}",
-             f"the state machine may manage only AI benchmark jobs named {prefix}-*: each run creates a job with a "
-             "new name"),
-            ("NIST.800.53.R5-IAMNoInlinePolicy", None,
-             "The state machine's role has inline policies scoped to this construct's jobs, role and topic"),
-        ])
+        self.log_group, self.state_machine = _job_state_machine(
+            self, _poll_and_report(self, name, create, wait, describe, self.topic, "AI benchmark job",
+                                   completed="Completed", failed=("Failed", "Stopped")),
+            timeout=timeout, prefix=prefix, resource="ai-benchmark-job", what="AI benchmark", job_role=role)
 
     @checked("AIBenchmarkJob.grant_start_execution")
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -408,6 +387,29 @@ def _default_prefix(scope: Construct, length: int = 27) -> str:
     from aws_cdk import Names
 
     return Names.unique_resource_name(scope, max_length=length, separator="-").strip("-")[:length] or "job"
+
+
+def _job_state_machine(scope: Construct, definition: sfn.IChainable, *, timeout: Duration | None, prefix: str,
+                       resource: str, what: str, job_role: iam.IRole) -> tuple[logs.LogGroup, sfn.StateMachine]:
+    """The state machine of a job construct: level-ALL logs and X-Ray, the ``timeout`` that bounds its poll
+    (default 6 hours), ``iam:PassRole`` on the job role only, and the acknowledgment of its one wildcard (the
+    jobs named ``<prefix>-*``, a new name per run)."""
+    log_group = logs.LogGroup(scope, "Logs", retention=logs.RetentionDays.ONE_YEAR)
+    state_machine = sfn.StateMachine(
+        scope, "Resource", definition_body=sfn.DefinitionBody.from_chainable(definition),
+        timeout=timeout or Duration.hours(6), comment=f"Runs SageMaker {what} jobs {prefix}-* (cdk-sagemaker-inference)")
+    enable_logs_and_tracing(state_machine, log_group)
+    job_role.grant_pass_role(state_machine.role)
+    stack = stack_of(scope)
+    jobs = stack.format_arn(service="sagemaker", resource=resource, resource_name=f"{prefix}-*")
+    acknowledge_all(state_machine, [
+        ("AwsSolutions-IAM5", f"Resource::{nag_flatten(stack.resolve(jobs))}",
+         f"the state machine may manage only {what} jobs named {prefix}-*: each run creates a job with a new name"),
+        ("NIST.800.53.R5-IAMNoInlinePolicy", None,
+         "The state machine's role has inline policies scoped to this construct's jobs, job role and topic: a "
+         "customer-managed policy could be attached to other principals"),
+    ])
+    return log_group, state_machine
 
 
 def _poll_and_report(scope: Construct, name: sfn.Pass, create: sfn.IChainable, wait: sfn.Wait,
