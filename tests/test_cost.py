@@ -541,3 +541,15 @@ def test_a_rolling_batch_never_adds_more_than_the_fleet() -> None:
     assert update_extra(2, ("INSTANCE_COUNT", 5)) == 2
     assert update_extra(10, ("CAPACITY_PERCENT", 25)) == 3
     assert update_extra(4, None) == 4
+
+
+def test_the_table_prints_what_the_usage_file_implies(assembly: Path, tmp_path: Path) -> None:
+    usage = tmp_path / "usage.json"
+    usage.write_text(json.dumps({"RealtimeInference/Endpoint": {
+        "requests_per_month": 1_000_000, "mean_duration_ms": 500, "serverless_memory_mb": 2048,
+        "throughput_per_instance": 5}}))
+    code, text = cost(str(assembly), "--prices", str(OFFER), "--usage", str(usage))
+    assert code == 0
+    # 1e6 requests a month is 0.38 a second: one instance at $1.00/h × 730 h; serverless 1e6 × 0.5 s × $0.0001/s
+    assert ("RealtimeInference/Endpoint: the traffic needs 1 instance(s) at 5 requests a second each (usage file): "
+            "$730.00 a month at list prices; serverless compute for that traffic: $50.00 a month (list price)") in text

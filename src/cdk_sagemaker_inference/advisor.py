@@ -660,6 +660,7 @@ def render_text(recommendation: Recommendation, cost: Mapping[str, Any] | None =
             lines.append(f"  - {row.id}{mark}: {row.subject}: {row.rule} (source: {row.source})")
     if cost is not None:
         from .cost import figure as _figure
+        from .cost import usage_sentences
 
         lines += ["", "What the snippet costs (the figures `cdk-sagemaker-inference cost` computes; 730 hours a "
                   "month, on-demand list prices):"]
@@ -667,19 +668,7 @@ def render_text(recommendation: Recommendation, cost: Mapping[str, Any] | None =
                      f"{_figure(cost['ceiling_instance_hours'])}; USD {_figure(cost['floor_usd_month'], money=True)} "
                      f"to {_figure(cost['ceiling_usd_month'], money=True)} a month")
         lines += [f"  - {d}" for d in cost["drivers"]]
-        usage = cost.get("usage") or {}
-        if usage.get("serverless_compute_usd_month") is not None:
-            lines.append(f"  - serverless compute for that traffic: "
-                         f"{_figure(usage['serverless_compute_usd_month'], money=True)} a month")
-        if usage.get("fleet_needed") is not None:
-            lines.append(f"  - the traffic needs {usage['fleet_needed']} instance(s) at {usage['throughput_per_instance']:g} "
-                         f"requests a second each ({usage['throughput_source']})")
-        if usage.get("measured_fleet_usd_month") is not None:
-            lines.append(f"  - that fleet costs {_figure(usage['measured_fleet_usd_month'], money=True)} a month at the "
-                         "measured cost per hour")
-        if usage.get("break_even_requests_per_month") is not None:
-            lines.append(f"  - below {_figure(usage['break_even_requests_per_month'])} requests a month serverless "
-                         "costs less than one real-time instance type's floor")
+        lines += [f"  - {sentence}" for sentence in usage_sentences(cost.get("usage") or {})]
         lines += [f"  - {n}" for n in cost["notes"]]
     snippet = recommendation.snippet
     if snippet is not None:

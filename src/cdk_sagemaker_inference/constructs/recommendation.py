@@ -23,11 +23,7 @@ from .model import InferenceModel
 from .realtime import InstanceScaling, RealtimeEndpoint
 from .serverless import ServerlessEndpoint
 
-__all__ = ["MEASURED_METADATA_KEY", "Recommendation"]
-
-MEASURED_METADATA_KEY = MEASURED_KEY
-"""The endpoint Metadata key under which an endpoint built from a recommendation records the measured
-figures (the ``cost`` command reads them)."""
+__all__ = ["Recommendation"]
 
 
 def _number(value: Any) -> bool:
@@ -135,7 +131,7 @@ class Recommendation:
                 self.job_name, "the recommendation is serverless", "use serverless_endpoint(...)"))
         merged = {k: v for k, v in settings.items() if v is not None} | props
         endpoint = RealtimeEndpoint(scope, construct_id, model=model, **merged)
-        endpoint.resource.add_metadata(MEASURED_METADATA_KEY, self._measured())
+        endpoint.resource.add_metadata(MEASURED_KEY, self._measured())
         return endpoint
 
     @checked("Recommendation.serverless_endpoint")
@@ -153,7 +149,7 @@ class Recommendation:
                     "provisioned_concurrency": self.provisioned_concurrency}
         merged = {k: v for k, v in settings.items() if v is not None} | props
         endpoint = ServerlessEndpoint(scope, construct_id, model=model, **merged)
-        endpoint.resource.add_metadata(MEASURED_METADATA_KEY, self._measured())
+        endpoint.resource.add_metadata(MEASURED_KEY, self._measured())
         return endpoint
 
 

@@ -19,8 +19,18 @@ from ..assembly import StackTemplate
 from .capacity import HOURS_PER_MONTH, SECONDS_PER_MONTH, Capacity, VariantCapacity, capacities_of
 from .prices import PriceTable
 
-__all__ = ["HOURS_PER_MONTH", "CostRow", "Usage", "changes_between", "cost_changes", "estimate", "figure", "row_of",
-           "usage_figures"]
+__all__ = [
+    "HOURS_PER_MONTH",
+    "CostRow",
+    "Usage",
+    "changes_between",
+    "cost_changes",
+    "estimate",
+    "figure",
+    "row_of",
+    "usage_figures",
+    "usage_sentences",
+]
 
 _USE = {"realtime": "hosting", "inference-components": "hosting", "async": "async", "batch": "batch"}
 
@@ -215,6 +225,28 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
         "serverless_memory_mb": memory, "serverless_compute_usd_month": serverless_usd,
         "break_even_requests_per_month": None if realtime_usd is None or not per_request else realtime_usd / per_request,
     }
+
+
+def usage_sentences(usage: Mapping[str, Any]) -> list[str]:
+    """What a row's ``usage`` figures say, one sentence each (the ``cost`` table and ``advise`` print these)."""
+    sentences = []
+    if usage.get("fleet_needed") is not None:
+        sentences.append(f"the traffic needs {usage['fleet_needed']} instance(s) at {usage['throughput_per_instance']:g} "
+                         f"requests a second each ({usage['throughput_source']}): "
+                         f"{figure(usage.get('fleet_usd_month'), money=True)} a month at list prices")
+    if usage.get("measured_fleet_usd_month") is not None:
+        sentences.append(f"that fleet costs {figure(usage['measured_fleet_usd_month'], money=True)} a month at the "
+                         "measured cost per hour")
+    if usage.get("serverless_compute_usd_month") is not None:
+        sentences.append(f"serverless compute for that traffic: "
+                         f"{figure(usage['serverless_compute_usd_month'], money=True)} a month "
+                         f"({usage['serverless_cost_source']})")
+    if usage.get("break_even_requests_per_month") is not None:
+        sentences.append(f"below {figure(usage['break_even_requests_per_month'])} requests a month serverless costs "
+                         "less than the real-time fleet")
+    if usage.get("data_processed_gb") is not None:
+        sentences.append(f"{usage['data_processed_gb']:,.1f} GB processed a month")
+    return sentences
 
 
 def changes_between(before: Sequence[CostRow], after: Sequence[CostRow]) -> list[dict[str, Any]]:

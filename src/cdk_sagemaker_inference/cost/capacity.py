@@ -82,14 +82,8 @@ class Capacity:
     rolling_batch: tuple[str, int] | None = None
     """A rolling update's maximum batch (``INSTANCE_COUNT`` or ``CAPACITY_PERCENT``, value); None: every update
     of the endpoint is blue/green (a whole new fleet beside the old one)."""
-    endpoint_name: str | None = None
-    """The fixed endpoint name, if the template sets one."""
     measured: Mapping[str, Any] | None = None
     """What a recommendation job measured for this endpoint (``Recommendation.realtime_endpoint`` records it)."""
-
-    def total(self, attribute: str) -> float | None:
-        values = [getattr(v, attribute) for v in self.variants]
-        return None if any(v is None for v in values) else float(sum(values))
 
 
 def capacities_of(stack: StackTemplate) -> list[Capacity]:
@@ -152,7 +146,6 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
                  for v in config.get("ShadowProductionVariants") or [] if isinstance(v, Mapping)]
     measured = _object(resource.get("Metadata")).get(MEASURED_KEY)
     return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants), rolling_batch=rolling_batch,
-                    endpoint_name=name if isinstance(name, str) else None,
                     measured=measured if isinstance(measured, Mapping) else None)
 
 

@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, read_assembly
+from ..assembly.reports import EXIT_COULD_NOT, could_not, write_json
 from ..preflight.needs import Need, app_needs
-from . import CostRow, Usage, changes_between, estimate, figure
+from . import CostRow, Usage, changes_between, estimate, figure, usage_sentences
 from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
 
-EXIT_OK, EXIT_ERROR = 0, 2
+EXIT_OK, EXIT_ERROR = 0, EXIT_COULD_NOT
 
 
 def add_parser(subparsers: Any) -> None:
@@ -104,11 +105,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         before = estimate(read_assembly(args.baseline), prices, region=args.region,
                           usage=usage) if args.baseline else None
     except (AssemblyError, PriceError, UsageError) as error:
-        if args.json:
-            json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
-            out.write("\n")
-        print(f"cdk-sagemaker-inference cost: could not estimate: {error}", file=err)
-        return EXIT_ERROR
+        return could_not(error, command="cost", what="estimate", as_json=args.json, out=out, err=err)
     changes = changes_between(before, rows) if before is not None else None
     if args.json:
         report: dict[str, Any] = {
@@ -117,8 +114,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
                              "needed_during_update": n.during_update, "paths": n.paths} for n in needs]}
         if changes is not None:
             report["changes"] = changes
-        json.dump(report, out, indent=2)
-        out.write("\n")
+        write_json(out, report)
     else:
         out.write(render_table(rows, prices))
         out.write(render_usage(rows))
@@ -135,17 +131,7 @@ def render_usage(rows: list[CostRow]) -> str:
         usage = row.usage
         if not usage:
             continue
-        parts = []
-        if usage.get("fleet_needed") is not None:
-            parts.append(f"fleet for the traffic {usage['fleet_needed']} × {usage['fleet_instance_type']} "
-                         f"({usage['throughput_source']}), {figure(usage['fleet_usd_month'], money=True)}/month")
-        if usage.get("serverless_compute_usd_month") is not None:
-            parts.append(f"serverless compute {figure(usage['serverless_compute_usd_month'], money=True)}/month "
-                         f"({usage['serverless_cost_source']})")
-        if usage.get("break_even_requests_per_month") is not None:
-            parts.append(f"serverless is cheaper below {figure(usage['break_even_requests_per_month'])} requests/month")
-        if usage.get("data_processed_gb") is not None:
-            parts.append(f"{usage['data_processed_gb']:,.1f} GB processed/month")
+        parts = usage_sentences(usage)
         lines.append(f"  {row.path}: {'; '.join(parts) or 'no figure (an input or a price is missing)'}")
     return "\n".join(["", "With the usage file:", *lines]) + "\n" if lines else ""
 

@@ -19,18 +19,18 @@ a role that cannot be assumed): the guard never answers "safe" for what it did n
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, StackTemplate, read_assembly, read_baseline
+from ..assembly.reports import EXIT_COULD_NOT, could_not, write_json
 from ..cost import cost_changes
 from .compare import Comparison, compare_stacks, compare_with_template
 from .deployed import Deployed, GuardSetupError, deployed_stacks
 from .findings import render_report
 
-EXIT_OK, EXIT_UNSAFE, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_UNSAFE, EXIT_ERROR = 0, 1, EXIT_COULD_NOT
 
 
 def add_parser(subparsers: Any) -> None:
@@ -64,18 +64,13 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         new = _select(read_assembly(args.assembly), args.stacks)
         comparison, previous = _compare(args, new, fetch or deployed_stacks)
     except (AssemblyError, GuardSetupError) as error:
-        if args.json:
-            json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
-            out.write("\n")
-        print(f"cdk-sagemaker-inference guard: could not check: {error}", file=err)
-        return EXIT_ERROR
+        return could_not(error, command="guard", what="check", as_json=args.json, out=out, err=err)
     try:  # information beside the verdicts: it never changes the guard's answer
         costs = cost_changes(previous, [s for s in new if s.display_name not in dict(comparison.unchecked)])
     except Exception as error:
         costs = [{"text": f"cost changes not computed: {type(error).__name__}: {error}"}]
     if args.json:
-        json.dump({**comparison.to_json(), "cost_changes": costs}, out, indent=2)
-        out.write("\n")
+        write_json(out, {**comparison.to_json(), "cost_changes": costs})
     else:
         _print(comparison, out)
         for change in costs:  # what `cost --baseline` prints: information, never a verdict

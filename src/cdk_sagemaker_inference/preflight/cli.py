@@ -21,13 +21,13 @@ object denied) is "not checked" and changes the exit code only with --strict.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..assembly import AssemblyError, StackTemplate, read_assembly
+from ..assembly.reports import EXIT_COULD_NOT, could_not, write_json
 from ..assembly.sessions import SessionError, Sessions, explain
 from .checks import (
     ERROR,
@@ -41,7 +41,7 @@ from .checks import (
 )
 from .needs import Need, app_needs
 
-EXIT_OK, EXIT_FINDING, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDING, EXIT_ERROR = 0, 1, EXIT_COULD_NOT
 SESSION_NAME = "cdk-sagemaker-inference-preflight"
 INSTALL_BOTO3 = "pip install boto3 (preflight reads the account with it)"
 _OWNED_TYPES = ("AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model",
@@ -75,20 +75,14 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         findings, needs, unchecked = preflight(stacks, region=args.region, profile=args.profile,
                                                session_factory=session_factory)
     except (AssemblyError, PreflightSetupError) as error:
-        if args.json:
-            json.dump({"error": str(error), "exit_code": EXIT_ERROR}, out, indent=2)
-            out.write("\n")
-        print(f"cdk-sagemaker-inference preflight: could not check: {error}", file=err)
-        return EXIT_ERROR
+        return could_not(error, command="preflight", what="check", as_json=args.json, out=out, err=err)
     code = exit_code(findings, unchecked, strict=args.strict)
     if args.json:
-        json.dump({"findings": [f.to_json() for f in findings],
-                   "needs": [{"quota_name": n.quota_name, "account": n.account, "region": n.region,
-                              "needed": n.steady, "needed_during_update": n.during_update, "paths": n.paths}
-                             for n in needs],
-                   "stacks_unchecked": [{"stack": s, "reason": r} for s, r in unchecked], "exit_code": code},
-                  out, indent=2)
-        out.write("\n")
+        write_json(out, {"findings": [f.to_json() for f in findings],
+                         "needs": [{"quota_name": n.quota_name, "account": n.account, "region": n.region,
+                                    "needed": n.steady, "needed_during_update": n.during_update, "paths": n.paths}
+                                   for n in needs],
+                         "stacks_unchecked": [{"stack": s, "reason": r} for s, r in unchecked], "exit_code": code})
     else:
         for need in needs:
             print(f"app {need.describe()}", file=out)

@@ -17,11 +17,11 @@ recommendations, or unknown).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from ..assembly.reports import write_json
 from .importer import (
     RecommendationImportError,
     context_key,
@@ -90,8 +90,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         print(f"cdk-sagemaker-inference recommend import: could not read job {args.job}: {explain(error)}", file=err)
         return EXIT_ERROR
     if args.json:
-        json.dump(entry, out, indent=2, default=str)
-        out.write("\n")
+        write_json(out, entry)
     else:
         endpoint = entry["endpoint"]
         what = (f"serverless {endpoint['serverless']}" if endpoint.get("serverless") else
