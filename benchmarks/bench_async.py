@@ -15,6 +15,7 @@ from aws_cdk import aws_sns as sns
 from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
+    METADATA_KEY,
     MODEL_ROLE_DESCRIPTION,
     MODEL_ROLE_UNSCOPED,
     REPOSITORY,
@@ -29,18 +30,17 @@ from bench_common import (
     role_policies,
 )
 
-from cdk_sagemaker_inference import (
-    METADATA_KEY,
-    AsyncEndpoint,
-    ContainerImage,
-    IncludeInferenceResponseIn,
-    InferenceModel,
-    InstanceType,
-    ModelData,
-)
-
 
 def library(stack: Stack, first: int, count: int) -> None:
+    from cdk_sagemaker_inference import (
+        AsyncEndpoint,
+        ContainerImage,
+        IncludeInferenceResponseIn,
+        InferenceModel,
+        InstanceType,
+        ModelData,
+    )
+
     bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
     image = ContainerImage.from_dlc(REPOSITORY, TAG)
     for i in range(first, first + count):

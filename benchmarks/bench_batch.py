@@ -33,19 +33,6 @@ from bench_common import (
     role_policies,
 )
 
-from cdk_sagemaker_inference import (
-    AssembleWith,
-    BatchStrategy,
-    BatchTransformInput,
-    BatchTransformJob,
-    BatchTransformOutput,
-    ContainerImage,
-    InferenceModel,
-    InstanceType,
-    ModelData,
-    SplitType,
-)
-
 RECORDS = "bench-records"
 
 
@@ -54,6 +41,19 @@ def prefix(i: int) -> str:
 
 
 def library(stack: Stack, first: int, count: int) -> None:
+    from cdk_sagemaker_inference import (
+        AssembleWith,
+        BatchStrategy,
+        BatchTransformInput,
+        BatchTransformJob,
+        BatchTransformOutput,
+        ContainerImage,
+        InferenceModel,
+        InstanceType,
+        ModelData,
+        SplitType,
+    )
+
     bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
     records = s3.Bucket.from_bucket_name(stack, "Records", RECORDS)
     image = ContainerImage.from_dlc(REPOSITORY, TAG)

@@ -3,15 +3,22 @@
 A kind is one entry: a function that builds ``count`` library constructs into a stack and a
 function that builds the same resources by hand with aws-cdk-lib L1 classes only (``Cfn*``),
 with the same properties and the same role/policy resources. ``tests/test_bench_equivalence.py``
-proves that both produce the same templates (logical ids and generated names aside).
+proves that both produce the same templates (logical ids and generated names aside). The kinds that
+aws-cdk's ``aws_sagemaker_alpha`` module covers (realtime, serverless) also have a third builder, the
+same endpoints written with that module; what it renders differently is listed in the kind's
+``alpha_differences`` and checked by the same test.
+
+Each side imports what it uses inside its builder (this library, the alpha module), so that a whole
+process (``bench_app.py``) of one side loads only what a user's app of that side would.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +45,15 @@ class Kind:
     """Builds the items with this library's constructs."""
     l1: Builder
     """Builds the same resources with ``Cfn*`` classes only (the lower bound a user could write)."""
+    alpha: Builder | None = None
+    """Builds the same endpoints with aws-cdk's ``aws_sagemaker_alpha`` module (the peer a user would
+    pick instead), completed with aws-cdk-lib L2s where the module has no option; None for the kinds
+    the module does not cover."""
+    alpha_differences: tuple[str, ...] = ()
+    """What the alpha app renders differently from the library's, one sentence each."""
+    alpha_type_delta: Mapping[str, int] = field(default_factory=dict)
+    """Resource types per item the alpha app has more (or, negative, fewer) than the library's
+    (checked by ``tests/test_bench_equivalence.py``)."""
 
 
 def cdk_context() -> dict[str, Any]:
@@ -58,9 +74,20 @@ def stack_ranges(n: int, per_stack: int) -> Iterator[tuple[int, int, int]]:
         yield index, first, min(per_stack, n - first)
 
 
+SIDES = ("library", "alpha", "l1")
+
+
+def builder_of(kind: Kind, side: str) -> Builder:
+    """The builder of ``side`` (``library``, ``alpha`` or ``l1``)."""
+    builder = {"library": kind.library, "alpha": kind.alpha, "l1": kind.l1}.get(side)
+    if builder is None:
+        raise ValueError(f"kind {kind.name!r} has no {side!r} side")
+    return builder
+
+
 def build_app(kind: Kind, side: str, n: int, outdir: str | None = None) -> App:
-    """An app holding ``n`` items of ``kind`` built by ``side`` (``library`` or ``l1``)."""
-    builder = kind.library if side == "library" else kind.l1
+    """An app holding ``n`` items of ``kind`` built by ``side`` (``library``, ``alpha`` or ``l1``)."""
+    builder = builder_of(kind, side)
     app = App(outdir=outdir, context=cdk_context()) if outdir else App(context=cdk_context())
     for index, first, count in stack_ranges(n, kind.per_stack):
         stack = Stack(app, f"Bench{kind.name.capitalize()}{index}")
@@ -74,6 +101,9 @@ SAGEMAKER_ASSUME_ROLE_POLICY: dict[str, Any] = {
                    "Principal": {"Service": "sagemaker.amazonaws.com"}}],
     "Version": "2012-10-17",
 }
+METADATA_KEY = "cdk-sagemaker-inference"
+"""The library's metadata key (pasted, so that the hand-written app does not import the library;
+``tests/test_bench_equivalence.py`` checks it is the library's)."""
 BUCKET = "bench-models"
 """The (imported) bucket every benchmark model's data lives in."""
 REPOSITORY, TAG = "pytorch-inference", "2.3.0-cpu-py311"
@@ -104,11 +134,20 @@ def join(*parts: Any) -> dict[str, Any]:
     return {"Fn::Join": ["", list(parts)]}
 
 
+DLC_ACCOUNTS_FILE = "BENCH_DLC_ACCOUNTS_FILE"
+"""Environment variable: a JSON file holding ``dlc_accounts()``, written by the runner, so that the
+hand-written app of a whole-process run reads the table as a pasted constant would cost (nothing)."""
+
+
 @functools.cache
 def dlc_accounts() -> dict[str, dict[str, str]]:
     """The DLC account of each Region (the table a hand-writer pastes; computed once per process,
     before the timed region, from aws-cdk-lib's region facts and the app's target partitions, as
     ``Stack.regional_fact`` does, so that both sides agree)."""
+    pasted = os.environ.get(DLC_ACCOUNTS_FILE)
+    if pasted:
+        table: dict[str, dict[str, str]] = json.loads(Path(pasted).read_text())
+        return table
     from aws_cdk.region_info import FactName, RegionInfo
 
     partitions = cdk_context().get("@aws-cdk/core:target-partitions")

@@ -11,6 +11,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
+    METADATA_KEY,
     MODEL_ROLE_DESCRIPTION,
     MODEL_ROLE_UNSCOPED,
     REPOSITORY,
@@ -24,17 +25,6 @@ from bench_common import (
     role_policies,
 )
 
-from cdk_sagemaker_inference import (
-    METADATA_KEY,
-    ContainerImage,
-    InferenceModel,
-    InstanceScaling,
-    InstanceType,
-    ModelData,
-    ProductionVariant,
-    RealtimeEndpoint,
-)
-
 VARIANTS = (("Current", "A", 0.9, 6), ("Challenger", "B", 0.1, 4))
 """(variant name, model suffix, initial weight, max capacity)."""
 
@@ -44,6 +34,16 @@ def model_key(i: int, suffix: str) -> str:
 
 
 def library(stack: Stack, first: int, count: int) -> None:
+    from cdk_sagemaker_inference import (
+        ContainerImage,
+        InferenceModel,
+        InstanceScaling,
+        InstanceType,
+        ModelData,
+        ProductionVariant,
+        RealtimeEndpoint,
+    )
+
     bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
     image = ContainerImage.from_dlc(REPOSITORY, TAG)
     for i in range(first, first + count):
@@ -106,4 +106,53 @@ def l1(stack: Stack, first: int, count: int) -> None:
             )
 
 
-KIND = Kind(name="realtime", per_stack=28, library=library, l1=l1)
+def alpha(stack: Stack, first: int, count: int) -> None:
+    from aws_cdk import aws_sagemaker_alpha as sagemaker_alpha
+
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
+    image = sagemaker_alpha.ContainerImage.from_dlc(REPOSITORY, TAG)
+    # aws-cdk-lib's ScalableTarget makes a role of its own unless given one: the service-linked role
+    # (the module's own scaling and the library use it), once per stack.
+    autoscaling_role = iam.Role.from_role_arn(stack, "AutoScalingRole", Token.as_string(AUTOSCALING_SERVICE_LINKED_ROLE))
+    for i in range(first, first + count):
+        variants = []
+        for name, suffix, weight, _ in VARIANTS:
+            model = sagemaker_alpha.Model(stack, f"Model{i}{suffix}", containers=[sagemaker_alpha.ContainerDefinition(
+                image=image, model_data=sagemaker_alpha.ModelData.from_bucket(bucket, model_key(i, suffix)))])
+            variants.append(sagemaker_alpha.InstanceProductionVariantProps(
+                model=model, variant_name=name, instance_type=sagemaker_alpha.InstanceType.M5_LARGE,
+                initial_instance_count=2, initial_variant_weight=weight))
+        config = sagemaker_alpha.EndpointConfig(stack, f"Endpoint{i}Config", instance_production_variants=variants)
+        endpoint = sagemaker_alpha.Endpoint(stack, f"Endpoint{i}", endpoint_config=config)
+        (first_name, _, _, first_max), (second_name, _, _, second_max) = VARIANTS
+        scaling = endpoint.find_instance_production_variant(first_name).auto_scale_instance_count(
+            min_capacity=2, max_capacity=first_max)
+        # The module's target value is max_requests_per_second × 60 × safety_factor: 200 a minute.
+        scaling.scale_on_invocations("Invocations", max_requests_per_second=10, safety_factor=1 / 3)
+        # A second autoscaled variant fails in the module (both would add the construct 'ScalingRole'
+        # to the endpoint): aws-cdk-lib's L2, as its user would write it.
+        target = appscaling.ScalableTarget(
+            stack, f"Endpoint{i}{second_name}Scaling", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+            resource_id=f"endpoint/{endpoint.endpoint_name}/variant/{second_name}",
+            role=autoscaling_role, scalable_dimension="sagemaker:variant:DesiredInstanceCount", min_capacity=2, max_capacity=second_max)
+        target.scale_to_track_metric(
+            "Invocations", target_value=200,
+            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE)
+
+
+KIND = Kind(
+    name="realtime", per_stack=28, library=library, l1=l1, alpha=alpha,
+    alpha_differences=(
+        "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
+        "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
+        "the bucket), where the library writes two least-privilege policies (logs and metrics scoped to "
+        "SageMaker, S3 read on the model object only): one AWS::IAM::Policy less per model",
+        "the model data URL is the object's https:// URL instead of s3://",
+        "the endpoint keeps no running instance counts on update (no RetainAllVariantProperties) and "
+        "carries no library metadata",
+        "the module autoscales one variant per endpoint (a second fails: both would add the construct "
+        "'ScalingRole' to the endpoint), so the second variant's scalable target and policy are "
+        "aws-cdk-lib's L2",
+    ),
+    alpha_type_delta={"AWS::IAM::Policy": -2},
+)

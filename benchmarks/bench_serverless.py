@@ -11,6 +11,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
+    METADATA_KEY,
     MODEL_ROLE_DESCRIPTION,
     MODEL_ROLE_UNSCOPED,
     REPOSITORY,
@@ -24,17 +25,16 @@ from bench_common import (
     role_policies,
 )
 
-from cdk_sagemaker_inference import (
-    METADATA_KEY,
-    ContainerImage,
-    InferenceModel,
-    ModelData,
-    ProvisionedConcurrencyScaling,
-    ServerlessEndpoint,
-)
-
 
 def library(stack: Stack, first: int, count: int) -> None:
+    from cdk_sagemaker_inference import (
+        ContainerImage,
+        InferenceModel,
+        ModelData,
+        ProvisionedConcurrencyScaling,
+        ServerlessEndpoint,
+    )
+
     bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
     image = ContainerImage.from_dlc(REPOSITORY, TAG)
     for i in range(first, first + count):
@@ -97,4 +97,43 @@ def l1(stack: Stack, first: int, count: int) -> None:
         )
 
 
-KIND = Kind(name="serverless", per_stack=50, library=library, l1=l1)
+def alpha(stack: Stack, first: int, count: int) -> None:
+    from aws_cdk import aws_sagemaker_alpha as sagemaker_alpha
+
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
+    image = sagemaker_alpha.ContainerImage.from_dlc(REPOSITORY, TAG)
+    # aws-cdk-lib's ScalableTarget makes a role of its own unless given one: the service-linked role
+    # (the module's own scaling and the library use it), once per stack.
+    autoscaling_role = iam.Role.from_role_arn(stack, "AutoScalingRole", Token.as_string(AUTOSCALING_SERVICE_LINKED_ROLE))
+    for i in range(first, first + count):
+        model = sagemaker_alpha.Model(stack, f"Model{i}", containers=[sagemaker_alpha.ContainerDefinition(
+            image=image, model_data=sagemaker_alpha.ModelData.from_bucket(bucket, model_key(i)))])
+        config = sagemaker_alpha.EndpointConfig(
+            stack, f"Endpoint{i}Config", serverless_production_variant=sagemaker_alpha.ServerlessProductionVariantProps(
+                model=model, variant_name="AllTraffic", memory_size_in_mb=2048, max_concurrency=20,
+                provisioned_concurrency=2))
+        endpoint = sagemaker_alpha.Endpoint(stack, f"Endpoint{i}", endpoint_config=config)
+        # The module cannot scale provisioned concurrency: aws-cdk-lib's L2, as its user would write it.
+        target = appscaling.ScalableTarget(
+            stack, f"Endpoint{i}Target", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+            resource_id=f"endpoint/{endpoint.endpoint_name}/variant/AllTraffic",
+            role=autoscaling_role, scalable_dimension="sagemaker:variant:DesiredProvisionedConcurrency", min_capacity=1, max_capacity=10)
+        target.scale_to_track_metric(
+            "Utilization", target_value=0.7,
+            predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_PROVISIONED_CONCURRENCY_UTILIZATION)
+
+
+KIND = Kind(
+    name="serverless", per_stack=50, library=library, l1=l1, alpha=alpha,
+    alpha_differences=(
+        "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
+        "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
+        "the bucket), where the library writes two least-privilege policies (logs and metrics scoped to "
+        "SageMaker, S3 read on the model object only): one AWS::IAM::Policy less per model",
+        "the model data URL is the object's https:// URL instead of s3://",
+        "the endpoint carries no library metadata",
+        "the module cannot scale provisioned concurrency: the scalable target and its policy are "
+        "aws-cdk-lib's L2",
+    ),
+    alpha_type_delta={"AWS::IAM::Policy": -1},
+)

@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Synth benchmark: this library against the same resources written by hand with L1 classes.
 
-For each construct kind (one entry per kind: ``bench_<kind>.py`` with a library builder and an
-L1 builder, see ``bench_common.Kind``) and N items, it synthesizes (a) the app built with the
-library and (b) the hand-written L1 app, side by side in one run, several repetitions with the
-A/B order alternating. Every measurement runs in a fresh Python process (with its own jsii
-kernel), so peak memory is measured per run:
+For each construct kind (one entry per kind: ``bench_<kind>.py`` with a library builder, an L1
+builder and, for the kinds aws-cdk's ``aws_sagemaker_alpha`` module covers, an alpha builder; see
+``bench_common.Kind``) and N items, it synthesizes (a) the app built with the library, (b) the same
+endpoints with the alpha module and (c) the hand-written L1 app, side by side in one run, several
+repetitions with the order rotating. Every measurement runs in a fresh Python process (with its own
+jsii kernel), in three modes:
+
+* whole process: ``python bench_app.py``, timed from start to exit by the runner: Python start,
+  imports (each side imports only what it uses), the jsii kernel, construction and synth: what a
+  user waits for;
+* ``cdk synth``: the CDK CLI running ``bench_app.py`` (the CLI's start and its reading of the
+  assembly on top);
+* construction + synth, in process (the figures below), where peak memory is measured:
 
 * time: wall time of app construction + ``app.synth()``, after one warm-up synth of a trivial
   app in the same process (aws-cdk-lib's first synth in a process loads its template validation
@@ -17,10 +25,16 @@ kernel), so peak memory is measured per run:
 * template bytes and resources: summed over the stacks (large N is spread over several stacks
   so that no template passes 80% of CloudFormation's 500-resource or 1 MB limits).
 
-It prints a Markdown table (and with ``--write-readme`` writes it into README.md between the
-``bench:begin``/``bench:end`` markers). The last line is ``worst ratio: <x.xx> (<kind>, N=<n>)``:
-the largest library/L1 median time ratio over the target sizes (N ≥ 50; over every measured N
-in ``--quick`` mode).
+aws-cdk-lib's template validation is off in every run (``CDK_VALIDATION=false``, what ``cdk synth
+--no-validation`` sets): its fixed cost of several seconds per process is the same for every side.
+``--validation`` turns it on. The library runs from bytecode, as an installed wheel does (pip
+compiles at install): the runner compiles it first, whatever ``PYTHONDONTWRITEBYTECODE`` says.
+
+It prints two Markdown tables (and with ``--write-readme`` writes them into README.md between the
+``bench:begin``/``bench:end`` markers). The last two lines are ``worst ratio: <x.xx> (<kind>, N=<n>)``
+(the largest in-process library/L1 ratio over the target sizes, N ≥ 50; every N in ``--quick``
+mode) and ``whole process: worst library/alpha R (kind, N); worst library/L1 R (kind, N)`` (alpha:
+every N; L1: realtime and serverless at N ≥ 10, every N in ``--quick`` mode).
 
     make bench                                   # full run, README table
     .venv/bin/python benchmarks/synth_bench.py --quick --kinds serverless
@@ -31,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import compileall
 import datetime
 import gc
 import glob
@@ -40,6 +55,7 @@ import os
 import platform
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -64,8 +80,15 @@ TARGET_SCALING = 4.4
 DEFAULT_REPS = 5
 SMALL_N_REPS = 1
 """Repetitions below the target sizes (N < 50), where fixed costs dominate: keeps a full run near 15 minutes."""
-SIDES = ("library", "l1")
+MODES = ("process", "cdk", "inprocess")
+"""Whole process, ``cdk synth``, construction + synth in process (see the module doc)."""
 WORKER_TIMEOUT_S = 900
+APP = HERE / "bench_app.py"
+CDK_CLI = ROOT / "node_modules" / ".bin" / "cdk"
+L1_TARGET_KINDS = ("realtime", "serverless")
+"""The kinds whose whole-process library/L1 ratio at N ≥ 10 the last line reports (the target)."""
+VALIDATION = False
+"""aws-cdk-lib's template validation in the measured processes (``--validation``)."""
 
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
@@ -90,6 +113,11 @@ def kind_modules() -> dict[str, Any]:
 def kinds() -> dict[str, Any]:
     """name → ``bench_common.Kind``."""
     return {name: module.KIND for name, module in kind_modules().items()}
+
+
+def sides_of(kind_name: str) -> tuple[str, ...]:
+    """The sides measured for a kind: the library, the alpha module where it covers the kind, L1."""
+    return ("library", "alpha", "l1") if kinds()[kind_name].alpha else ("library", "l1")
 
 
 # ----------------------------------------------------------------------------------- worker
@@ -270,10 +298,11 @@ def run_worker(kind_name: str, side: str, n: int, *, count_calls: bool = False,
 
 
 # ----------------------------------------------------------------------------------- runner
-def _environment(validation: bool = False) -> dict[str, str]:
+def _environment() -> dict[str, str]:
     env = dict(os.environ)
-    if not validation:
+    if not VALIDATION:
         env["CDK_VALIDATION"] = "false"  # aws-cdk-lib's built-in template validation: see the module doc
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode, as an installed wheel has (``prepare``)
     bin_dir = os.path.dirname(sys.executable)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")  # Node 24 from the venv first (jsii)
     env.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
@@ -294,32 +323,82 @@ def measure(kind: str, side: str, n: int, *, extra: Sequence[str] = ()) -> dict[
     return result
 
 
+def prepare(workdir: str) -> str:
+    """Before any measurement: bytecode for the library and the benchmark modules (pip compiles an
+    installed wheel; an editable checkout under ``PYTHONDONTWRITEBYTECODE`` would compile every
+    module in every process), and the DLC table the hand-written apps paste, written once to a file
+    (``bench_common.DLC_ACCOUNTS_FILE``). Returns that file's path."""
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
+    compileall.compile_dir(str(HERE), quiet=1, maxlevels=0)
+    from bench_common import dlc_accounts
+
+    path = Path(workdir) / "dlc-accounts.json"
+    path.write_text(json.dumps(dlc_accounts()))
+    return str(path)
+
+
+def measure_app(kind: str, side: str, n: int, mode: str, dlc_file: str) -> dict[str, Any]:
+    """One whole-process (``python bench_app.py``) or ``cdk synth`` run, timed from start to exit."""
+    env = _environment()
+    env.update(BENCH_KIND=kind, BENCH_SIDE=side, BENCH_N=str(n), BENCH_DLC_ACCOUNTS_FILE=dlc_file)
+    workdir = tempfile.mkdtemp(prefix="bench-app-")
+    outdir = os.path.join(workdir, "cdk.out")
+    if mode == "process":
+        env["BENCH_OUTDIR"] = outdir
+        command = [sys.executable, str(APP)]
+    else:
+        command = [str(CDK_CLI), "synth", "--app", f"{shlex.quote(sys.executable)} {shlex.quote(str(APP))}",
+                   "--output", outdir, "--quiet", "--no-notices"]
+        command += [] if VALIDATION else ["--no-validation"]
+    try:
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir,
+                              timeout=WORKER_TIMEOUT_S, check=False)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"{mode} {kind}/{side}/N={n} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+        templates = sorted(Path(outdir).glob("*.template.json"))
+        resources = sum(len(json.loads(t.read_text()).get("Resources", {})) for t in templates)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"kind": kind, "side": side, "n": n, "mode": mode, "seconds": seconds, "resources": resources}
+
+
 def reps_for(n: int, reps: int, small_reps: int) -> int:
     """Repetitions at size ``n``: all of them at the target sizes, ``small_reps`` below."""
     return reps if n >= min(TARGET_NS) else min(reps, small_reps)
 
 
-def run_benchmark(kind_names: Sequence[str], ns: Sequence[int], reps: int,
-                  small_reps: int) -> dict[tuple[str, int, str], list[dict[str, Any]]]:
-    """Every (kind, N, side) ``reps`` times (``small_reps`` below N=50); the A/B order alternates
-    between repetitions and sizes."""
-    results: dict[tuple[str, int, str], list[dict[str, Any]]] = collections.defaultdict(list)
-    total = len(kind_names) * len(SIDES) * sum(reps_for(n, reps, small_reps) for n in ns)
+def run_benchmark(kind_names: Sequence[str], ns: Sequence[int], reps: int, small_reps: int,
+                  modes: Sequence[str] = MODES) -> dict[tuple[str, str, int, str], list[dict[str, Any]]]:
+    """Every (mode, kind, N, side) ``reps`` times (``small_reps`` below N=50); within a repetition
+    the sides of one (kind, N) run back to back in every mode, in an order that rotates between
+    repetitions and sizes."""
+    results: dict[tuple[str, str, int, str], list[dict[str, Any]]] = collections.defaultdict(list)
+    total = sum(len(modes) * len(sides_of(kind)) * reps_for(n, reps, small_reps) for kind in kind_names for n in ns)
     done = 0
     started = time.perf_counter()
-    for rep in range(reps):
-        for kind in kind_names:
-            for index, n in enumerate(ns):
-                if rep >= reps_for(n, reps, small_reps):
-                    continue
-                order = SIDES if (rep + index) % 2 == 0 else SIDES[::-1]
-                for side in order:
-                    result = measure(kind, side, n)
-                    results[(kind, n, side)].append(result)
-                    done += 1
-                    print(f"[{done}/{total} {time.perf_counter() - started:6.0f}s] rep {rep + 1} {kind:<10} "
-                          f"N={n:<4} {side:<7} {result['seconds']:7.2f}s  {result['resources']} resources",
-                          file=sys.stderr, flush=True)
+    workdir = tempfile.mkdtemp(prefix="bench-")
+    try:
+        dlc_file = prepare(workdir)
+        for rep in range(reps):
+            for kind in kind_names:
+                sides = sides_of(kind)
+                for index, n in enumerate(ns):
+                    if rep >= reps_for(n, reps, small_reps):
+                        continue
+                    shift = (rep + index) % len(sides)
+                    for mode in modes:
+                        for side in sides[shift:] + sides[:shift]:
+                            result = (measure(kind, side, n) if mode == "inprocess"
+                                      else measure_app(kind, side, n, mode, dlc_file))
+                            results[(mode, kind, n, side)].append(result)
+                            done += 1
+                            print(f"[{done}/{total} {time.perf_counter() - started:6.0f}s] rep {rep + 1} {mode:<9} "
+                                  f"{kind:<10} N={n:<4} {side:<7} {result['seconds']:7.2f}s  "
+                                  f"{result['resources']} resources", file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return results
 
 
@@ -364,27 +443,110 @@ def _mib(kib: float) -> str:
     return f"{kib / 1024:.0f}"
 
 
-def report(results: dict[tuple[str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
-           ns: Sequence[int], reps: int, small_reps: int, quick: bool) -> tuple[str, str]:
-    """The Markdown report and the ``worst ratio`` line."""
+def _ratio_cell(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], mode: str, kind: str, n: int,
+                other: str) -> tuple[str, float | None]:
+    """The paired library/``other`` ratio of ``mode`` as a cell, and its value (None where not measured)."""
+    lib, them = results.get((mode, kind, n, "library")), results.get((mode, kind, n, other))
+    if not lib or not them:
+        return "–", None
+    ratio = paired_ratio(lib, them, "seconds")
+    return f"{ratio:.2f}", ratio
+
+
+def _seconds_cell(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], mode: str, kind: str, n: int,
+                  side: str) -> str:
+    runs = results.get((mode, kind, n, side))
+    return f"{median(runs, 'seconds'):.2f}" if runs else "–"
+
+
+def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
+           ns: Sequence[int], reps: int, small_reps: int, quick: bool,
+           modes: Sequence[str] = MODES) -> tuple[str, list[str]]:
+    """The Markdown report and its machine-readable last lines (``worst ratio: …`` for the in-process
+    mode, ``whole process: …`` for the whole-process mode)."""
     counts = sorted({reps_for(n, reps, small_reps) for n in ns}, reverse=True)
     repetitions = (f"{counts[0]} repetition{'s' if counts[0] != 1 else ''}" if len(counts) == 1 else
                    f"{counts[0]} repetitions at N ≥ {min(TARGET_NS)}, {counts[1]} below")
-    lines = [f"Measured {machine_line()}.", "",
-             f"Median of {repetitions}, each in a fresh process, library and L1 interleaved. Time = wall time of "
+    validation = "on" if VALIDATION else "off (`CDK_VALIDATION=false`, `cdk synth --no-validation`)"
+    lines = [f"Measured {machine_line()}. aws-cdk-lib's template validation: {validation}.", ""]
+    last: list[str] = []
+    if "process" in modes or "cdk" in modes:
+        lines += _whole_process_table(results, kind_names, ns, repetitions, modes)
+        if "process" in modes:
+            last.append(_whole_process_line(results, kind_names, ns, quick))
+    if "inprocess" in modes:
+        table, worst_line = _in_process_table(results, kind_names, ns, repetitions, quick)
+        lines += ["", *table]
+        last.insert(0, worst_line)
+    return "\n".join(lines), last
+
+
+def _whole_process_table(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
+                         ns: Sequence[int], repetitions: str, modes: Sequence[str]) -> list[str]:
+    lines = [f"**Whole process** (what a user waits for). Median of {repetitions}, each side in a fresh process, "
+             "the sides of one size back to back in a rotating order. *process* = wall time of `python app.py` "
+             "from start to exit (Python start, imports, jsii kernel, construction, synth); *cdk synth* = "
+             "`cdk synth --app 'python app.py'` from start to exit. Ratios are paired: the median over "
+             "repetitions of library / other within one repetition. alpha = the same endpoints with aws-cdk's "
+             "`aws_sagemaker_alpha` (– where the module has no such endpoint).", "",
+             "| kind | N | process s (library / alpha / L1) | library/alpha | library/L1 "
+             "| cdk synth s (library / alpha / L1) | library/alpha | library/L1 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for kind in kind_names:
+        for n in ns:
+            cells = [kind, str(n)]
+            for mode in ("process", "cdk"):
+                if mode not in modes:
+                    cells += ["–", "–", "–"]
+                    continue
+                cells.append(" / ".join(_seconds_cell(results, mode, kind, n, side) for side in ("library", "alpha", "l1")))
+                cells += [_ratio_cell(results, mode, kind, n, "alpha")[0], _ratio_cell(results, mode, kind, n, "l1")[0]]
+            lines.append("| " + " | ".join(cells) + " |")
+    if 50 in ns and 200 in ns and "process" in modes:
+        lines += ["", "| kind | whole process time(200)/time(50): library | alpha | L1 |", "|---|---:|---:|---:|"]
+        for kind in kind_names:
+            def scaling(side: str, kind: str = kind) -> str:
+                big, small = results.get(("process", kind, 200, side)), results.get(("process", kind, 50, side))
+                return f"{median(big, 'seconds') / median(small, 'seconds'):.2f}" if big and small else "–"
+            lines.append(f"| {kind} | {scaling('library')} | {scaling('alpha')} | {scaling('l1')} |")
+    return lines
+
+
+def _whole_process_line(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
+                        ns: Sequence[int], quick: bool) -> str:
+    """``whole process: worst library/alpha R (kind, N); worst library/L1 R (kind, N)``: alpha over
+    every kind and N it covers, L1 over the target kinds at N ≥ 10 (every kind and N in quick mode)."""
+    def worst(other: str, pairs: list[tuple[str, int]]) -> str:
+        found = [(ratio, kind, n) for kind, n in pairs
+                 if (ratio := _ratio_cell(results, "process", kind, n, other)[1]) is not None]
+        if not found:
+            return "n/a"
+        ratio, kind, n = max(found)
+        return f"{ratio:.2f} ({kind}, {n})"
+
+    every = [(kind, n) for kind in kind_names for n in ns]
+    targets = every if quick else [(kind, n) for kind, n in every if kind in L1_TARGET_KINDS and n >= 10]
+    return f"whole process: worst library/alpha {worst('alpha', every)}; worst library/L1 {worst('l1', targets)}"
+
+
+def _in_process_table(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
+                      ns: Sequence[int], repetitions: str, quick: bool) -> tuple[list[str], str]:
+    lines = [f"**Construction + synth, in process.** Median of {repetitions}, each in a fresh process, library and "
+             "L1 interleaved. Time = wall time of "
              "app construction + `app.synth()` (after a warm-up synth in the same process). Ratio = median over "
              "repetitions of library / L1 within one repetition (its two runs are seconds apart, so a slow "
              "spell of the machine slows both; the two medians' ratio, which mixes runs minutes apart, is in "
              "brackets); CPU = Python + node CPU time of the same span, ratio paired likewise.", "",
              "| kind | N | stacks | resources | template KiB (lib / L1) | library s | L1 s | ratio | CPU ratio "
-             "| construct s (lib / L1) | synth s (lib / L1) | Python peak MiB (lib / L1) | node peak MiB (lib / L1) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| construct s (lib / L1) | synth s (lib / L1) | Python peak MiB (lib / L1) | node peak MiB (lib / L1) "
+             "| alpha s | library/alpha |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     worst: tuple[float, str, int] | None = None
     mismatches: list[str] = []
     warm_ups: list[float] = []
     for kind in kind_names:
         for n in ns:
-            lib, l1 = results[(kind, n, "library")], results[(kind, n, "l1")]
+            lib, l1 = results[("inprocess", kind, n, "library")], results[("inprocess", kind, n, "l1")]
             warm_ups += [r["warm_up_seconds"] for r in lib + l1]
             t_lib, t_l1 = median(lib, "seconds"), median(l1, "seconds")
             ratio = paired_ratio(lib, l1, "seconds")
@@ -401,9 +563,13 @@ def report(results: dict[tuple[str, int, str], list[dict[str, Any]]], kind_names
                 f"| {median(lib, 'construct_seconds'):.2f} / {median(l1, 'construct_seconds'):.2f} "
                 f"| {median(lib, 'synth_seconds'):.2f} / {median(l1, 'synth_seconds'):.2f} "
                 f"| {_mib(median(lib, 'python_peak_kib'))} / {_mib(median(l1, 'python_peak_kib'))} "
-                f"| {_mib(median(lib, 'node_peak_kib'))} / {_mib(median(l1, 'node_peak_kib'))} |")
-    scaling = [(kind, median(results[(kind, 200, 'library')], "seconds") / median(results[(kind, 50, 'library')], "seconds"),
-                median(results[(kind, 200, 'l1')], "seconds") / median(results[(kind, 50, 'l1')], "seconds"))
+                f"| {_mib(median(lib, 'node_peak_kib'))} / {_mib(median(l1, 'node_peak_kib'))} "
+                f"| {_seconds_cell(results, 'inprocess', kind, n, 'alpha')} "
+                f"| {_ratio_cell(results, 'inprocess', kind, n, 'alpha')[0]} |")
+    scaling = [(kind, median(results[("inprocess", kind, 200, "library")], "seconds")
+                / median(results[("inprocess", kind, 50, "library")], "seconds"),
+                median(results[("inprocess", kind, 200, "l1")], "seconds")
+                / median(results[("inprocess", kind, 50, "l1")], "seconds"))
                for kind in kind_names if 50 in ns and 200 in ns]
     if scaling:
         lines += ["", "| kind | time(200)/time(50) library | L1 |", "|---|---:|---:|"]
@@ -413,14 +579,13 @@ def report(results: dict[tuple[str, int, str], list[dict[str, Any]]], kind_names
     if mismatches:
         lines += ["", "**Resource types differ between library and L1:** " + "; ".join(mismatches)]
     assert worst is not None
-    worst_line = f"worst ratio: {worst[0]:.2f} ({worst[1]}, N={worst[2]})"
-    return "\n".join(lines), worst_line
+    return lines, f"worst ratio: {worst[0]:.2f} ({worst[1]}, N={worst[2]})"
 
 
-def write_readme(table: str, worst_line: str) -> None:
+def write_readme(table: str, last_lines: Sequence[str]) -> None:
     """Replace what is between the markers (adding a Performance section before ``## Develop`` if absent)."""
     text = README.read_text()
-    block = f"{BEGIN}\n{table}\n\n`{worst_line}`\n{END}"
+    block = f"{BEGIN}\n{table}\n\n" + "\n".join(f"`{line}`  " for line in last_lines).rstrip() + f"\n{END}"
     if BEGIN in text and END in text:
         text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, count=1, flags=re.S)
     else:
@@ -432,7 +597,7 @@ def write_readme(table: str, worst_line: str) -> None:
 def profile(kind: str, n: int, pyinstrument: bool) -> None:
     """jsii round trips per side (by kernel method and by call site), optionally a pyinstrument profile."""
     extra = ["--count-calls"] + (["--pyinstrument"] if pyinstrument else [])
-    for side in SIDES:
+    for side in sides_of(kind):
         result = measure(kind, side, n, extra=extra)
         print(f"== {kind} N={n} {side}: {result['seconds']:.2f} s instrumented "
               f"(construct {result['construct_seconds']:.2f} s, synth {result['synth_seconds']:.2f} s), "
@@ -464,9 +629,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="KIND", help="count jsii round trips of both sides of KIND")
     parser.add_argument("--n", type=int, default=50, help="N for --profile (default 50)")
     parser.add_argument("--pyinstrument", action="store_true", help="with --profile: also a pyinstrument profile")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help=f"comma-separated measurement modes (default: {','.join(MODES)})")
+    parser.add_argument("--validation", action="store_true",
+                        help="leave aws-cdk-lib's template validation on in the measured processes")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "SIDE", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--count-calls", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global VALIDATION
+    VALIDATION = args.validation
 
     if args.worker:
         kind, side, n = args.worker
@@ -483,14 +654,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown or not yet available kinds {unknown}; available: {available}")
     ns = tuple(int(x) for x in args.ns.split(",")) if args.ns else (QUICK_NS if args.quick else FULL_NS)
     reps = args.reps or (1 if args.quick else DEFAULT_REPS)
-    results = run_benchmark(kind_names, ns, reps, args.small_reps)
-    table, worst_line = report(results, kind_names, ns, reps, args.small_reps,
-                               quick=args.quick or not set(TARGET_NS) & set(ns))
+    modes = [m for m in MODES if m in args.modes.split(",")]
+    if not modes or set(args.modes.split(",")) - set(MODES):
+        parser.error(f"--modes takes some of {','.join(MODES)}")
+    results = run_benchmark(kind_names, ns, reps, args.small_reps, modes)
+    table, last_lines = report(results, kind_names, ns, reps, args.small_reps,
+                               quick=args.quick or not set(TARGET_NS) & set(ns), modes=modes)
     print(table)
     if args.write_readme:
-        write_readme(table, worst_line)
-        print(f"\nwrote the table into {README.name}")
-    print(worst_line)
+        write_readme(table, last_lines)
+        print(f"\nwrote the tables into {README.name}")
+    print("\n".join(last_lines))
     return 0
 
 

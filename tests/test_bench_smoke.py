@@ -12,25 +12,37 @@ import sys
 from helpers import ROOT
 
 
-def test_quick_mode_prints_the_table_and_the_worst_ratio_line() -> None:
+def test_quick_mode_prints_the_tables_and_the_machine_readable_lines() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "synth_bench.py"), "--quick", "--kinds", "serverless"],
+        [sys.executable, str(ROOT / "benchmarks" / "synth_bench.py"), "--quick", "--kinds", "serverless", "--ns", "1"],
         capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("Measured ") and "cores" in lines[0] and "aws-cdk-lib" in lines[0]
-    header = next(line for line in lines if line.startswith("| kind | N |"))
+    assert "template validation: off" in lines[0]
+    # The whole-process table: the three sides in both modes, paired ratios against alpha and L1.
+    header = next(line for line in lines if line.startswith("| kind | N | process s"))
+    assert "library/alpha" in header and "cdk synth s" in header
+    (whole,) = [line for line in lines if line.startswith("| serverless | 1 |") and line.count("/") >= 4
+                and "KiB" not in line and len(line.strip("|").split("|")) == 8]
+    cells = [c.strip() for c in whole.strip("|").split("|")]
+    for seconds, ratios in ((cells[2], cells[3:5]), (cells[5], cells[6:8])):
+        assert re.fullmatch(r"\d+\.\d\d / \d+\.\d\d / \d+\.\d\d", seconds), whole
+        assert all(re.fullmatch(r"\d+\.\d\d", r) for r in ratios), whole
+    # The in-process table.
+    header = next(line for line in lines if line.startswith("| kind | N | stacks"))
     assert "ratio" in header and "node peak MiB" in header and "Python peak MiB" in header
-    rows = [line for line in lines if line.startswith("| serverless |")]
-    assert [row.split("|")[2].strip() for row in rows] == ["1", "10"]
-    for row in rows:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        # 8 resources per serverless endpoint: role, its two policies, model, config, endpoint, scaling x2
-        assert cells[3] == str(8 * int(cells[1])), row
-        # paired ratio (ratio of medians), paired CPU ratio
-        assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row
-    assert re.fullmatch(r"worst ratio: \d+\.\d\d \(serverless, N=(1|10)\)", lines[-1]), lines[-1]
+    (row,) = [line for line in lines if line.startswith("| serverless | 1 | 1 |")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    # 8 resources per serverless endpoint: role, its two policies, model, config, endpoint, scaling x2
+    assert cells[3] == "8", row
+    # paired ratio (ratio of medians), paired CPU ratio, alpha seconds and library/alpha
+    assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row
+    assert re.fullmatch(r"\d+\.\d\d", cells[13]) and re.fullmatch(r"\d+\.\d\d", cells[14]), row
+    assert re.fullmatch(r"worst ratio: \d+\.\d\d \(serverless, N=1\)", lines[-2]), lines[-2]
+    assert re.fullmatch(r"whole process: worst library/alpha \d+\.\d\d \(serverless, 1\); "
+                        r"worst library/L1 \d+\.\d\d \(serverless, 1\)", lines[-1]), lines[-1]
 
 
 def test_the_ratio_pairs_the_two_runs_of_each_repetition() -> None:
