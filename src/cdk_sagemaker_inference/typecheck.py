@@ -25,6 +25,8 @@ import enum
 import functools
 import inspect
 import math
+import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -261,10 +263,14 @@ def duration_in(types_: TypeChecks, field: str, duration: Any, unit: str) -> flo
 def check_dataclass(types_: TypeChecks, field: str, value: Any) -> bool:
     """Each field of a dataclass prop against the dataclass's annotations."""
     ok = True
-    hints = _hints(type(value))  # type: ignore[arg-type]
+    owner = type(value)
     for item in dataclasses.fields(value):
-        if item.name in hints:
-            ok = check_value(types_, f"{field}.{item.name}", getattr(value, item.name), hints[item.name]) and ok
+        given = getattr(value, item.name)
+        if given is None and _allows_none(owner, item.name):
+            continue
+        hint = _hint(owner, item.name)  # type: ignore[arg-type]
+        if hint is not _MISSING:
+            ok = check_value(types_, f"{field}.{item.name}", given, hint) and ok
     return ok
 
 
@@ -328,10 +334,52 @@ def _wrong(types_: TypeChecks, field: str, value: Any, expected: str) -> bool:
     return False
 
 
+_MISSING = object()
+"""``_hint`` of a name without an annotation."""
+_NONE_ALLOWED = re.compile(r"^(?:Optional\[.*\]|.*\|\s*None|None\s*\|.*)$", re.S)
+"""An annotation text that admits None at its top level (``X | None``, ``None | X``, ``Optional[X]``)."""
+
+
+class _Annotations:
+    """An object holding one annotation, for ``typing.get_type_hints`` to resolve on its own."""
+
+    def __init__(self, annotations: dict[str, Any]) -> None:
+        self.__annotations__ = annotations
+
+
 @functools.cache
-def _hints(owner: Any) -> dict[str, Any]:  # owner: a function or a class (hashable)
-    """Resolved annotations of a function or class (``from __future__ import annotations`` makes them strings)."""
-    return typing.get_type_hints(owner)
+def _raw(owner: Any, name: str) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
+    """The annotation of ``name`` as written (a string under ``from __future__ import annotations``),
+    with the namespaces it resolves in; ``_MISSING`` when ``owner`` does not annotate ``name``."""
+    if isinstance(owner, type):
+        for base in owner.__mro__:
+            annotations = inspect.get_annotations(base)
+            if name in annotations:
+                return annotations[name], vars(sys.modules[base.__module__]), dict(vars(base))
+        return _MISSING, {}, None
+    function = inspect.unwrap(owner)
+    return function.__annotations__.get(name, _MISSING), function.__globals__, None
+
+
+def _allows_none(owner: Any, name: str) -> bool:
+    """Whether the annotation of ``name`` admits None, read from its text (without resolving it)."""
+    annotation = _raw(owner, name)[0]
+    return annotation is None or (isinstance(annotation, str) and bool(_NONE_ALLOWED.match(annotation.strip())))
+
+
+@functools.cache
+def _hint(owner: Any, name: str) -> Any:  # owner: a function or a class (hashable)
+    """The resolved annotation of one parameter or field, resolved on first need.
+
+    One at a time, not ``typing.get_type_hints(owner)`` at once: an annotation names an aws-cdk-lib
+    module (``ec2.IVpc | None``) that the library imports on first use (``_lazy``), and resolving it
+    would import that module in every app, also those that never pass the prop (``aws_ec2`` alone
+    takes 0.1 s to import). The checks ask for it only when a value is given.
+    """
+    annotation, globalns, localns = _raw(owner, name)
+    if annotation is _MISSING:
+        return _MISSING
+    return typing.get_type_hints(_Annotations({name: annotation}), globalns, localns)[name]
 
 
 # ---------------------------------------------------------------------------------------------- the decorator
@@ -364,18 +412,20 @@ def checked(construct_type: str, *,
                 _binding_problem(problems, signature, args, kwargs, error)
                 bound = None
             if bound is not None:
-                hints = _hints(function)
                 for name, given in bound.arguments.items():
                     parameter = signature.parameters[name]
-                    if name in skip or name not in hints:
+                    if name in skip or parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                        continue  # VAR_KEYWORD: passed through to aws-cdk-lib, which documents them
+                    if given is None and _allows_none(function, name):
                         continue
-                    if parameter.kind is inspect.Parameter.VAR_KEYWORD:
-                        continue  # passed through to aws-cdk-lib, which documents them
+                    hint = _hint(function, name)
+                    if hint is _MISSING:
+                        continue
                     if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
                         for index, item in enumerate(given):
-                            check_value(problems, f"{name}[{index}]", item, hints[name])
+                            check_value(problems, f"{name}[{index}]", item, hint)
                         continue
-                    check_value(problems, name, given, hints[name])
+                    check_value(problems, name, given, hint)
                 if environment is not None and is_construct_init and not problems.problems:
                     problems.problems += environment(bound.arguments["scope"], {
                         k: v for k, v in bound.arguments.items() if k not in skip})

@@ -7,20 +7,27 @@ import functools
 import json
 import typing
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct, IDependable
 
 from .._compat import acknowledged_rules_metadata_key, cdk_nag_major
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
+from ._lazy import lazy_module
 from ._memo import annotations_of, bucket_arn, memo, node_of, remembered, stack_of
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_sns as sns
+else:
+    kms = lazy_module("aws_cdk.aws_kms")
+    sns = lazy_module("aws_cdk.aws_sns")
 
 
 def add_statement(role: iam.IRole, statement: iam.PolicyStatement) -> None:

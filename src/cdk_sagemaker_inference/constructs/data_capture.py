@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -17,7 +17,14 @@ from ..tokens import is_unresolved
 from ..typecheck import TypeChecks
 from ..validation.realtime import DataCaptureSpec, validate_data_capture
 from ._base import acknowledge_all, nag_objects
+from ._lazy import lazy_module
 from ._memo import key_folder, objects_in, s3_url, stack_of
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_kms as kms
+else:
+    kms = lazy_module("aws_cdk.aws_kms")
 
 __all__ = ["CaptureMode", "DataCapture"]
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aws_cdk import Arn, ArnFormat, Duration, Stack
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -22,7 +21,14 @@ from ..typecheck import checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
 from ._cost import register as register_cost_note
+from ._lazy import lazy_module
 from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_cloudwatch as cloudwatch
+else:
+    cloudwatch = lazy_module("aws_cdk.aws_cloudwatch")
 
 __all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
 

@@ -11,15 +11,21 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ..errors import Problem
 from ..typecheck import TypeChecks, checked, duration_in
 from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
+from ._lazy import lazy_module
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_cloudwatch as cloudwatch
+else:
+    cloudwatch = lazy_module("aws_cdk.aws_cloudwatch")
 
 __all__ = [
     "BlueGreenUpdate",

@@ -8,16 +8,12 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import Aws, Fn, Stack, Tokenization
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
-from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
 from constructs import Construct
@@ -40,6 +36,7 @@ from ._base import (
     policies_of,
     remember_policies,
 )
+from ._lazy import lazy_module
 from ._memo import (
     adopt,
     bucket_name,
@@ -65,6 +62,18 @@ __all__ = [
     "ModelPackageSource",
     "RepositoryAccessMode",
 ]
+
+# Submodules only some props use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_ecr_assets as ecr_assets
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_s3_assets as s3_assets
+else:
+    ec2 = lazy_module("aws_cdk.aws_ec2")
+    ecr_assets = lazy_module("aws_cdk.aws_ecr_assets")
+    s3_assets = lazy_module("aws_cdk.aws_s3_assets")
+    kms = lazy_module("aws_cdk.aws_kms")
 
 
 class ContainerMode(enum.Enum):

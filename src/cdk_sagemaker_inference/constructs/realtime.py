@@ -7,13 +7,11 @@ import enum
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import Duration, TimeZone
 from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
@@ -33,12 +31,21 @@ from ..validation.realtime import (
 )
 from ._base import annotate, policies_of, role_for_grants
 from ._environment import environment_problems
+from ._lazy import lazy_module
 from ._memo import stack_of, with_literal_start
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
 from .guardrails import DeploymentGuardrails, guardrails_problems, render_deployment_config, seconds_of
 from .model import InferenceModel
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_cloudwatch as cloudwatch
+    from aws_cdk import aws_kms as kms
+else:
+    cloudwatch = lazy_module("aws_cdk.aws_cloudwatch")
+    kms = lazy_module("aws_cdk.aws_kms")
 
 __all__ = ["InstanceScaling", "MetricTarget", "ProductionVariant", "RealtimeEndpoint", "RoutingStrategy",
            "ScheduledCapacity", "StepScaling"]

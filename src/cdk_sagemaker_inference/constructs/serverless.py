@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsii
 from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct, IValidation
 
@@ -22,10 +21,17 @@ from ..typecheck import TypeChecks, checked
 from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
 from ._base import acknowledge
 from ._environment import environment_problems
+from ._lazy import lazy_module
 from ._memo import memo, stack_of
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_cloudwatch as cloudwatch
+else:
+    cloudwatch = lazy_module("aws_cdk.aws_cloudwatch")
 
 __all__ = ["ProvisionedConcurrencyScaling", "ServerlessEndpoint"]
 

@@ -1,0 +1,83 @@
+"""What importing and using a construct loads: only the modules that construct needs.
+
+Each case runs in a fresh Python process (``sys.modules`` of the test process holds everything):
+import the construct as the README shows, build its default configuration, synthesize, then list
+the aws-cdk-lib submodules and library modules loaded. A module that only an optional prop uses
+(``aws_ec2`` for a VPC, the asset modules, ``importlib.metadata``) must stay unloaded until that prop
+is passed; the benchmark (``make bench``) measures what each costs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from helpers import ROOT
+
+PROBE = textwrap.dedent("""
+    import json, sys, tempfile
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_s3 as s3
+    import cdk_sagemaker_inference as lib
+
+    app = App(outdir=tempfile.mkdtemp())
+    stack = Stack(app, "Probe")
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "models")
+    model = lib.InferenceModel(stack, "Model", image=lib.ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
+                               model_data=lib.ModelData.from_bucket(bucket, "model.tar.gz"){model_extra})
+    {build}
+    app.synth()
+    print(json.dumps(sorted(sys.modules)))
+""")
+
+REALTIME = ("lib.RealtimeEndpoint(stack, 'Endpoint', variants=[lib.ProductionVariant(variant_name='A', model=model, "
+            "instance_type=lib.InstanceType.M5_LARGE, autoscaling=lib.InstanceScaling(min_capacity=1, "
+            "max_capacity=4, target_invocations_per_instance=100))])")
+SERVERLESS = ("lib.ServerlessEndpoint(stack, 'Endpoint', model=model, memory_size_mb=2048, max_concurrency=5, "
+              "provisioned_concurrency=1, provisioned_concurrency_scaling=lib.ProvisionedConcurrencyScaling("
+              "min_capacity=1, max_capacity=2))")
+
+NOT_LOADED = (
+    "aws_cdk.aws_ec2",  # 0.1 s: only a model in a VPC
+    "aws_cdk.aws_ecr_assets",  # only ContainerImage.from_asset
+    "aws_cdk.aws_s3_assets",  # only ModelData.from_asset
+    "aws_cdk.aws_kms",  # only kms_key props
+    "aws_cdk.aws_sns",  # only async endpoints and jobs
+    "aws_cdk.aws_stepfunctions",  # only jobs
+    "aws_cdk.aws_logs",
+    "cdk_sagemaker_inference.guard.compare",  # the guard command's (and a synth with a baseline)
+    "cdk_sagemaker_inference.constructs.batch_transform",
+    "cdk_sagemaker_inference.constructs.async_endpoint",
+    "cdk_sagemaker_inference.constructs.recommender_job",
+    "botocore",
+)
+
+
+def loaded(build: str, model_extra: str = "") -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(build=build, model_extra=model_extra)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("build", [REALTIME, SERVERLESS], ids=["realtime", "serverless"])
+def test_a_default_endpoint_loads_no_module_it_does_not_use(build: str) -> None:
+    modules = loaded(build)
+    assert "cdk_sagemaker_inference.constructs.model" in modules  # the probe did build something
+    assert sorted(m for m in NOT_LOADED if m in modules) == []
+
+
+def test_a_prop_that_needs_a_lazy_module_loads_it_and_is_still_checked() -> None:
+    """Passing a VPC loads aws_ec2 on first use; a wrong value for it is still refused by type."""
+    vpc = (", vpc=__import__('aws_cdk.aws_ec2', fromlist=['Vpc']).Vpc.from_vpc_attributes(stack, 'Vpc', "
+           "vpc_id='vpc-1', availability_zones=['a', 'b'], private_subnet_ids=['subnet-1', 'subnet-2'])")
+    assert "aws_cdk.aws_ec2" in loaded("", vpc)
+    wrong = PROBE.format(build="", model_extra=", vpc='vpc-1'")
+    done = subprocess.run([sys.executable, "-c", wrong], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          check=False)
+    assert done.returncode != 0
+    assert "ValidationError" in done.stderr and "vpc" in done.stderr and "IVpc" in done.stderr, done.stderr[-2000:]
