@@ -553,3 +553,20 @@ def test_the_table_prints_what_the_usage_file_implies(assembly: Path, tmp_path: 
     # 1e6 requests a month is 0.38 a second: one instance at $1.00/h × 730 h; serverless 1e6 × 0.5 s × $0.0001/s
     assert ("RealtimeInference/Endpoint: the traffic needs 1 instance(s) at 5 requests a second each (usage file): "
             "$730.00 a month at list prices; serverless compute for that traffic: $50.00 a month (list price)") in text
+
+
+def test_an_endpoint_path_known_without_asking_node_is_nodes_path() -> None:
+    """The cost note names endpoints by path, computed from the scope's path and the id (no round
+    trip per endpoint): it must be what constructs computes, in a stage, a nested scope and for an id
+    with '/' (which constructs replaces with '--')."""
+    from aws_cdk import Stage
+    from constructs import Construct
+
+    from cdk_sagemaker_inference.constructs._memo import path_of
+
+    stack = Stack(Stage(App(), "Prod"), "Inference")
+    model = cpu_model(stack)
+    endpoints = [ServerlessEndpoint(scope, construct_id, model=model, memory_size_mb=2048, max_concurrency=5)
+                 for scope, construct_id in ((stack, "Plain"), (Construct(stack, "Group/A"), "In/Group"))]
+    assert [path_of(e) for e in endpoints] == [e.node.path for e in endpoints]
+    assert [path_of(e) for e in endpoints] == ["Prod/Inference/Plain", "Prod/Inference/Group--A/In--Group"]

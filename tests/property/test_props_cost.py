@@ -34,7 +34,8 @@ from cdk_sagemaker_inference import (
     ServerlessEndpoint,
 )
 from cdk_sagemaker_inference.assembly import read_assembly
-from cdk_sagemaker_inference.constructs._cost import endpoints_of_app, path_of
+from cdk_sagemaker_inference.constructs._cost import endpoints_of_app
+from cdk_sagemaker_inference.constructs._memo import path_of
 from cdk_sagemaker_inference.cost.capacity import capacities_of
 from cdk_sagemaker_inference.preflight.needs import app_needs
 from helpers import new_app

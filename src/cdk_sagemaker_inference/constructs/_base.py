@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
 from ._lazy import lazy_module
-from ._memo import annotations_of, bucket_arn, memo, node_of, remembered, stack_of
+from ._memo import annotations_of, bucket_arn, forget, memo, node_of, remembered, stack_of
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -270,15 +270,40 @@ def mark_library_role(role: iam.Role) -> None:
 
 
 def is_library_role(grantee: iam.IGrantable) -> bool:
-    """Whether ``grantee`` is a role the library made (it has an unscoped policy, or was marked): the
-    library may acknowledge findings of its own grants there, never on a role of the user's."""
-    return isinstance(grantee, Construct) and (remembered(grantee, UNSCOPED_POLICY) is not None
-                                               or remembered(grantee, _LIBRARY_ROLE) is not None)
+    """Whether ``grantee`` is a role the library made (it has an unscoped policy, or will have one, or
+    was marked): the library may acknowledge findings of its own grants there, never on a role of the
+    user's."""
+    return isinstance(grantee, Construct) and any(remembered(grantee, key) is not None
+                                                  for key in (UNSCOPED_POLICY, _PENDING_UNSCOPED, _LIBRARY_ROLE))
+
+
+_PENDING_UNSCOPED = "pending-unscoped-statements"
+
+
+def defer_unscoped_policy(role: iam.Role, statements: Sequence[iam.PolicyStatement]) -> None:
+    """Collect the ``*`` statements of a role the library is still building (``add_unscoped_statement``
+    appends to them) until ``create_pending_unscoped_policy``: the policy is then created with all of
+    them, one call instead of one per statement (each a jsii round trip)."""
+    memo(role, _PENDING_UNSCOPED, lambda: list(statements))
+
+
+def create_pending_unscoped_policy(role: iam.Role, reason: str) -> iam.Policy:
+    """The unscoped policy of ``role`` with the statements collected since ``defer_unscoped_policy``."""
+    pending: list[iam.PolicyStatement] = remembered(role, _PENDING_UNSCOPED)
+    policy = create_unscoped_policy(role, pending, reason)
+    forget(role, _PENDING_UNSCOPED)
+    return policy
 
 
 def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:
-    """Grant ``statement`` (on resource ``*``): into the unscoped policy of a library-made role, else
-    (a role of the user's) where aws-cdk-lib's grants put it, unacknowledged."""
+    """Grant ``statement`` (on resource ``*``): into the unscoped policy of a library-made role (or the
+    statements it will be created with), else (a role of the user's) where aws-cdk-lib's grants put
+    it, unacknowledged."""
+    pending = remembered(grantee, _PENDING_UNSCOPED)
+    if pending is not None:
+        if statement not in pending:
+            pending.append(statement)
+        return
     policy = remembered(grantee, UNSCOPED_POLICY)
     if isinstance(policy, iam.Policy):
         policy.add_statements(statement)

@@ -26,7 +26,7 @@ from ..cost.capacity import Capacity
 from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_prices
 from ..preflight.needs import Need, NeedTable, add_capacity
 from ..tokens import is_unresolved
-from ._memo import annotations_of, memo, stack_of
+from ._memo import annotations_of, memo, path_of, stack_of
 
 if TYPE_CHECKING:
     from .endpoint import EndpointBase
@@ -166,11 +166,6 @@ def _app_needs(endpoints: list[EndpointBase]) -> list[Need]:
                             endpoint._capacity_variants(), rolling_batch=endpoint._rolling_batch())
         add_capacity(capacity, facts.account, facts.region, table)
     return [n for n in table.needs() if not n.per_endpoint]
-
-
-def path_of(construct: IConstruct) -> str:
-    """``construct.node.path``, asked once."""
-    return memo(construct, "path", lambda: construct.node.path)
 
 
 def summary(row: CostRow) -> str:

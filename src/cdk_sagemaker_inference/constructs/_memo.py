@@ -61,6 +61,13 @@ def remembered(owner: Any, key: Hashable) -> Any:
     return entries.get(key) if entries is not None else None
 
 
+def forget(owner: Any, key: Hashable) -> None:
+    """Drop what ``memo`` remembered for ``owner`` and ``key``."""
+    entries = _MEMO.get(owner)
+    if entries is not None:
+        entries.pop(key, None)
+
+
 def adopt(child: IConstruct, scope: IConstruct) -> None:
     """Record that ``child`` (not a stack) was just created in ``scope``: it has ``scope``'s stack."""
     _entries(child)[_PARENT] = scope
@@ -69,6 +76,18 @@ def adopt(child: IConstruct, scope: IConstruct) -> None:
 def node_of(construct: IConstruct) -> Node:
     """``construct.node``, read once per construct."""
     return memo(construct, Node, lambda: construct.node)
+
+
+def path_of(construct: IConstruct) -> str:
+    """``construct.node.path``, asked once (or known from ``adopt_path`` without asking)."""
+    return memo(construct, "path", lambda: construct.node.path)
+
+
+def adopt_path(child: IConstruct, scope: IConstruct, construct_id: str) -> None:
+    """Record the path of ``child``, just created as ``construct_id`` in ``scope``: the scope's path
+    and the id (which constructs keeps as given, but for '/', which it replaces with '--'), so that
+    reading it costs no round trip per construct."""
+    memo(child, "path", lambda: "/".join(p for p in (path_of(scope), construct_id.replace("/", "--")) if p))
 
 
 def annotations_of(construct: IConstruct) -> Annotations:

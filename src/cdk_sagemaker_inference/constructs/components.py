@@ -9,6 +9,7 @@ copy autoscaling, scale to zero and back, adapters on a base component).
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -53,6 +54,7 @@ from .model import (
     InferenceModel,
     ModelData,
     _default_role,
+    _finish_default_role,
     _grant_vpc_access,
     _selection_kwargs,
 )
@@ -278,6 +280,8 @@ class InferenceComponentEndpoint(EndpointBase):
                 subnets=selected.subnet_ids, security_group_ids=[sg.security_group_id for sg in self.security_groups])
             if role is None:
                 _grant_vpc_access(self.role)
+        if role is None:
+            _finish_default_role(typing.cast(iam.Role, self.role))
         config = sagemaker.CfnEndpointConfig(
             self, "Config",
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(

@@ -22,7 +22,7 @@ from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
 from ._cost import register as register_cost_note
 from ._lazy import lazy_module
-from ._memo import adopt, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
+from ._memo import adopt, adopt_path, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -196,6 +196,7 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
+        adopt_path(self, scope, construct_id)  # the cost note names each endpoint by path
         _watch(self, scope)
         self.endpoint_name: str = ""
         self.variant_name: str = DEFAULT_VARIANT_NAME

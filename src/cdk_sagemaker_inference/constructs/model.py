@@ -6,6 +6,7 @@ import enum
 import functools
 import os
 import re
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,8 @@ from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
     add_unscoped_statement,
-    create_unscoped_policy,
+    create_pending_unscoped_policy,
+    defer_unscoped_policy,
     is_library_role,
     nag_objects,
     policies_of,
@@ -42,6 +44,7 @@ from ._memo import (
     bucket_name,
     key_folder,
     memo,
+    node_of,
     object_key,
     objects_in,
     s3_url,
@@ -609,6 +612,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             if role is None:
                 _grant_vpc_access(self.role)
         rendered = [self._render(i, d) for i, d in enumerate(definitions)]
+        if role is None:
+            _finish_default_role(typing.cast(iam.Role, self.role))
         self.resource = sagemaker.CfnModel(
             self, "Resource",
             execution_role_arn=self.role.role_arn,
@@ -727,14 +732,23 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
 
 
 def _default_role(scope: Construct) -> iam.Role:
-    """A role with CloudWatch Logs and metrics only; image and data grants are added by bind()."""
+    """A role with CloudWatch Logs and metrics only; image and data grants are added by bind(), and
+    ``_finish_default_role`` completes it once they are."""
     role = iam.Role(scope, "Role", assumed_by=service_principal("sagemaker.amazonaws.com"),
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
-    stack = stack_of(scope)
-    logs, metrics = _default_statements(stack)
-    default_policy = role.add_to_principal_policy(logs).policy_dependable
-    unscoped = create_unscoped_policy(role, [metrics], _UNSCOPED_REASON)
-    remember_policies(role, *(p for p in (default_policy, unscoped) if p is not None))
+    logs, metrics = _default_statements(stack_of(scope))
+    role.add_to_policy(logs)  # creates the default policy (a bool back: one round trip, not three)
+    defer_unscoped_policy(role, [metrics])  # the binds add theirs: the policy is created once, complete
+    return role
+
+
+def _finish_default_role(role: iam.Role) -> None:
+    """The default role's unscoped policy (with every ``*`` statement the binds added), the policies the
+    model depends on, and the role's acknowledgments (after its last policy exists: cdk-nag 2 reads
+    them from each resource under the role)."""
+    unscoped = create_pending_unscoped_policy(role, _UNSCOPED_REASON)
+    remember_policies(role, node_of(role).find_child("DefaultPolicy"), unscoped)
+    stack = stack_of(role)
     # One call for every acknowledgment of the default role (each call is a jsii round trip). Resource
     # "*" is acknowledged on the unscoped policy only, never here: a user's "*" statement stays reported.
     read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
@@ -748,7 +762,6 @@ def _default_role(scope: Construct) -> iam.Role:
          "endpoint's locations: a customer-managed policy could be attached to other principals. Pass role= "
          "to use a role of your own"),
     ])
-    return role
 
 
 _UNSCOPED_REASON = ("cloudwatch:PutMetricData (scoped by a namespace condition), ecr:GetAuthorizationToken and "
