@@ -20,7 +20,7 @@ COMPAT_TESTS := tests/test_compat.py tests/test_api_edges.py tests/test_trust_ed
 	tests/test_readme.py tests/test_migration.py tests/test_guard_inputs.py tests/test_nag_full.py \
 	tests/test_model_registry.py tests/test_variant_options.py tests/test_retained_capacity.py \
 	tests/test_components.py tests/test_cost.py tests/test_preflight.py tests/test_recommend.py \
-	tests/test_recommender_job.py tests/test_import_cost.py
+	tests/test_recommender_job.py
 
 .PHONY: setup test compat pythons unit lint typecheck synth demo bench fuzz dist docs clean
 
