@@ -736,6 +736,7 @@ def _default_role(scope: Construct) -> iam.Role:
     ``_finish_default_role`` completes it once they are."""
     role = iam.Role(scope, "Role", assumed_by=service_principal("sagemaker.amazonaws.com"),
                     description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
+    adopt(role, scope)  # its stack is the scope's: known without asking
     logs, metrics = _default_statements(stack_of(scope))
     role.add_to_policy(logs)  # creates the default policy (a bool back: one round trip, not three)
     defer_unscoped_policy(role, [metrics])  # the binds add theirs: the policy is created once, complete
