@@ -94,7 +94,7 @@ demo: setup
 # kind, N in {1, 10, 50, 200}, fresh processes (about 15 minutes on 2 cores); writes README's
 # Performance table. Not part of `make test` (tests/test_bench_smoke.py runs --quick for format only).
 bench: setup
-	$(PY) benchmarks/synth_bench.py --write-readme
+	$(PY) benchmarks/synth_bench.py --imports --write-readme
 
 # sdist + wheel (PEP 517) without an isolated build env: setuptools and wheel come from the dev
 # extra, so building needs no network. twine checks the metadata and the README rendering.

@@ -459,6 +459,45 @@ def _seconds_cell(results: dict[tuple[str, str, int, str], list[dict[str, Any]]]
     return f"{median(runs, 'seconds'):.2f}" if runs else "–"
 
 
+IMPORTS = ("InferenceModel", "RealtimeEndpoint", "ServerlessEndpoint", "AsyncEndpoint", "InferenceComponentEndpoint",
+           "BatchTransformJob", "InferenceRecommenderJob")
+"""The constructs whose import cost the README states (``--imports``)."""
+IMPORT_REPS = 7
+
+
+def _process_seconds(code: str) -> float:
+    """Wall time of ``python -c code`` from start to exit."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_environment(),
+                          cwd=ROOT, timeout=WORKER_TIMEOUT_S, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"python -c {code!r} failed:\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def import_costs(reps: int = IMPORT_REPS) -> list[str]:
+    """A Markdown table: the whole-process time of importing each construct (median of ``reps``
+    processes, interleaved), beside ``import aws_cdk`` alone and aws-cdk's alpha module."""
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
+    cases = {"`import aws_cdk` (the floor every app pays)": "import aws_cdk",
+             "`import aws_cdk.aws_sagemaker_alpha`": "import aws_cdk.aws_sagemaker_alpha"}
+    cases.update({f"`from cdk_sagemaker_inference import {name}`": f"from cdk_sagemaker_inference import {name}"
+                  for name in IMPORTS})
+    times: dict[str, list[float]] = collections.defaultdict(list)
+    for _ in range(reps):
+        for label, code in cases.items():
+            times[label].append(_process_seconds(code))
+    floor = statistics.median(times[next(iter(cases))])
+    lines = [f"**Import cost** (`python -c '<import>'` from start to exit, median of {reps} processes, bytecode "
+             "compiled): what importing a construct adds to every `cdk synth`, beside aws-cdk-lib itself.", "",
+             "| import | s | beyond `import aws_cdk` s |", "|---|---:|---:|"]
+    for label in cases:
+        seconds = statistics.median(times[label])
+        lines.append(f"| {label} | {seconds:.2f} | {seconds - floor:+.2f} |")
+    return lines
+
+
 def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
            ns: Sequence[int], reps: int, small_reps: int, quick: bool,
            modes: Sequence[str] = MODES) -> tuple[str, list[str]]:
@@ -631,6 +670,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pyinstrument", action="store_true", help="with --profile: also a pyinstrument profile")
     parser.add_argument("--modes", default=",".join(MODES),
                         help=f"comma-separated measurement modes (default: {','.join(MODES)})")
+    parser.add_argument("--imports", action="store_true",
+                        help="also measure the import cost of each construct (a table of its own)")
     parser.add_argument("--validation", action="store_true",
                         help="leave aws-cdk-lib's template validation on in the measured processes")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "SIDE", "N"), help=argparse.SUPPRESS)
@@ -660,6 +701,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = run_benchmark(kind_names, ns, reps, args.small_reps, modes)
     table, last_lines = report(results, kind_names, ns, reps, args.small_reps,
                                quick=args.quick or not set(TARGET_NS) & set(ns), modes=modes)
+    if args.imports:
+        table += "\n\n" + "\n".join(import_costs())
     print(table)
     if args.write_readme:
         write_readme(table, last_lines)

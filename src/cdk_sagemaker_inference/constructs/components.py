@@ -12,15 +12,12 @@ import enum
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
@@ -45,6 +42,7 @@ from ..validation.components import (
 )
 from ._base import RemovalPolicyMixin, annotate, policies_of
 from ._environment import environment_problems
+from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
 from ._scaling import COPY_COUNT, sagemaker_scalable_target
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, IEndpoint, problems_of
@@ -59,6 +57,16 @@ from .model import (
     _selection_kwargs,
 )
 from .realtime import RoutingStrategy
+
+# Submodules only some props and methods use, imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_kms as kms
+else:
+    cloudwatch_actions = lazy_module("aws_cdk.aws_cloudwatch_actions")
+    ec2 = lazy_module("aws_cdk.aws_ec2")
+    kms = lazy_module("aws_cdk.aws_kms")
 
 __all__ = ["ComponentRollingUpdate", "ComponentScheduling", "ComputeRequirements", "CopyScaling", "IInferenceComponent",
            "InferenceComponent",
