@@ -90,9 +90,12 @@ synth: setup
 demo: setup
 	$(PY) scripts/demo.py
 
-# Synth benchmark: the library against the same resources hand-written with L1 classes, every
-# kind, N in {1, 10, 50, 200}, fresh processes (about 15 minutes on 2 cores); writes README's
-# Performance table. Not part of `make test` (tests/test_bench_smoke.py runs --quick for format only).
+# Synth benchmark: the library against aws-cdk's aws_sagemaker_alpha (real-time, serverless) and the
+# same resources hand-written with L1 classes, every kind, N in {1, 10, 50, 200}, whole process,
+# `cdk synth` and in-process, fresh processes (about 27 minutes on 2 cores), and each construct's
+# import cost; writes README's Performance tables and ends with the line
+# `whole process: worst library/alpha R (kind, N); worst library/L1 R (kind, N)`. Not part of
+# `make test` (tests/test_bench_smoke.py runs --quick for format only).
 bench: setup
 	$(PY) benchmarks/synth_bench.py --imports --write-readme
 

@@ -511,6 +511,8 @@ def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_
     last: list[str] = []
     if "process" in modes or "cdk" in modes:
         lines += _whole_process_table(results, kind_names, ns, repetitions, modes)
+        differences = alpha_differences(kind_names)
+        lines += ["", *differences] if differences else []
         if "process" in modes:
             last.append(_whole_process_line(results, kind_names, ns, quick))
     if "inprocess" in modes:
@@ -549,6 +551,19 @@ def _whole_process_table(results: dict[tuple[str, str, int, str], list[dict[str,
                 return f"{median(big, 'seconds') / median(small, 'seconds'):.2f}" if big and small else "–"
             lines.append(f"| {kind} | {scaling('library')} | {scaling('alpha')} | {scaling('l1')} |")
     return lines
+
+
+def alpha_differences(kind_names: Sequence[str]) -> list[str]:
+    """What each kind's alpha app renders differently from the library's (``Kind.alpha_differences``,
+    whose resource counts ``tests/test_bench_equivalence.py`` checks)."""
+    lines: list[str] = []
+    for name in kind_names:
+        kind = kinds()[name]
+        if kind.alpha is None:
+            continue
+        lines += [f"- {name}: " + "; ".join(kind.alpha_differences) + "."]
+    return (["What the alpha apps render differently from the library's (the library app and the hand-written "
+             "L1 app render the same resources, `tests/test_bench_equivalence.py`):", "", *lines] if lines else [])
 
 
 def _whole_process_line(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_names: Sequence[str],
