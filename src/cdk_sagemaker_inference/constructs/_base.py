@@ -110,7 +110,7 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
              for rule, finding, reason in findings}
     key = _acknowledged_rules_key()
     if key is not None:
-        node_of(scope).add_metadata(key, entry, stack_trace=False)
+        node_of(scope).add_metadata(key, entry)  # constructs records no stack trace by default
     if cdk_nag_major() == 2:
         _suppress_for_cdk_nag_2(scope, findings)
 
