@@ -266,3 +266,28 @@ def test_a_misspelt_or_missing_prop_is_a_validation_error_with_the_closest_name(
     text = str(caught.value)
     assert "memory_size = 2048: is not a prop of this construct" in text and "did you mean 'memory_size_mb'?" in text
     assert "memory_size_mb = None: memory_size_mb is required" in text
+
+
+def _props_classes() -> list[str]:
+    """Every public dataclass a user builds and passes as a prop (found, so a new one is covered)."""
+    return [name for name in constructs_module.__all__
+            if inspect.isclass(owner := getattr(constructs_module, name)) and dataclasses.is_dataclass(owner)
+            and not issubclass(owner, enum.Enum)]
+
+
+@pytest.mark.parametrize("name", _props_classes())
+def test_a_props_class_reports_a_missing_or_misspelt_field_as_a_validation_error(name: str) -> None:
+    """Building a props dataclass with a field missing or misspelt is a ValidationError naming the class
+    and each field (with the closest field name), never Python's TypeError."""
+    cls = getattr(constructs_module, name)
+    fields = [f.name for f in dataclasses.fields(cls) if f.init]
+    required = [f.name for f in dataclasses.fields(cls) if f.init and f.default is dataclasses.MISSING
+                and f.default_factory is dataclasses.MISSING]
+    with pytest.raises(ValidationError) as raised:
+        cls(not_a_field=1)
+    assert raised.value.construct_type == name
+    assert {p.field for p in raised.value.problems} == {"not_a_field", *required}
+    assert all(p.constraint_id in ("props.type", "props.required") for p in raised.value.problems)
+    with pytest.raises(ValidationError) as raised:
+        cls(**{fields[0] + "s": 1})
+    assert f"did you mean {fields[0]!r}?" in str(raised.value)

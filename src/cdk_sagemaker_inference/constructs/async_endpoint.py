@@ -23,7 +23,7 @@ from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks, checked, duration_in
+from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ..validation.async_inference import (
     LocationSpec,
     async_warnings,
@@ -90,6 +90,7 @@ class IncludeInferenceResponseIn(enum.Enum):
     """The error notification includes the response (needs an error topic)."""
 
 
+@props_class("AsyncS3Location")
 @dataclass(frozen=True)
 class AsyncS3Location:
     """An S3 location of an async endpoint: a bucket and a key prefix (without leading/trailing ``/``)."""

@@ -43,7 +43,7 @@ from ..errors import ValidationError
 from ..instance_types import InstanceType, has_local_nvme, known_transform_types
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved, lower_literals
-from ..typecheck import TypeChecks, checked
+from ..typecheck import TypeChecks, checked, props_class
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
     check_s3_key,
@@ -150,6 +150,7 @@ class TransformDataType(enum.Enum):
     """A manifest object that lists the objects to transform."""
 
 
+@props_class("BatchTransformInput")
 @dataclass(frozen=True, kw_only=True)
 class BatchTransformInput:
     """Where the records are and how to read them. Use :meth:`from_prefix` or :meth:`from_manifest`."""
@@ -203,6 +204,7 @@ class BatchTransformInput:
         return self.key
 
 
+@props_class("BatchTransformOutput")
 @dataclass(frozen=True, kw_only=True)
 class BatchTransformOutput:
     """Where results go and how they are written."""
@@ -229,6 +231,7 @@ class BatchTransformOutput:
     """Default: none (the root of ``server_access_logs_bucket``)."""
 
 
+@props_class("DataProcessing")
 @dataclass(frozen=True, kw_only=True)
 class DataProcessing:
     """Filter records before and after inference, and join results to their input (``DataProcessing``)."""
@@ -242,6 +245,7 @@ class DataProcessing:
     CSV needs ``split_type`` LINE and ``assemble_with`` LINE."""
 
 
+@props_class("BatchDataCapture")
 @dataclass(frozen=True, kw_only=True)
 class BatchDataCapture:
     """Capture the job's inputs and outputs for Model Monitor (``DataCaptureConfig``)."""
@@ -256,6 +260,7 @@ class BatchDataCapture:
     """Add an inference id to each captured record (for ground-truth merges). Default: False."""
 
 
+@props_class("NewInputTrigger")
 @dataclass(frozen=True, kw_only=True)
 class NewInputTrigger:
     """Start a run when an object is created in the input location (S3 → EventBridge → Step Functions).

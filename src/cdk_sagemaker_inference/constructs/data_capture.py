@@ -14,7 +14,7 @@ from constructs import Construct
 
 from ..errors import Problem
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks
+from ..typecheck import TypeChecks, props_class
 from ..validation.realtime import DataCaptureSpec, validate_data_capture
 from ._base import acknowledge_all, nag_objects
 from ._lazy import lazy_module
@@ -37,6 +37,7 @@ class CaptureMode(enum.Enum):
     INPUT_AND_OUTPUT = "InputAndOutput"
 
 
+@props_class("DataCapture")
 @dataclass(frozen=True, kw_only=True)
 class DataCapture:
     """Capture a sample of an endpoint's requests and responses to S3 (for Model Monitor).

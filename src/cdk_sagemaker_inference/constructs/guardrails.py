@@ -17,7 +17,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ..errors import Problem
-from ..typecheck import TypeChecks, checked, duration_in
+from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
 from ._lazy import lazy_module
 
@@ -56,6 +56,7 @@ class CapacityUnit(enum.Enum):
     INSTANCE_COUNT = "INSTANCE_COUNT"
 
 
+@props_class("CapacitySize")
 @dataclass(frozen=True)
 class CapacitySize:
     """A share of a variant's fleet: ``CapacitySize.percent(10)`` or ``CapacitySize.instances(2)``."""
@@ -78,6 +79,7 @@ class CapacitySize:
         return CapacitySize(CapacityUnit.INSTANCE_COUNT, value)
 
 
+@props_class("TrafficRouting")
 @dataclass(frozen=True, kw_only=True)
 class TrafficRouting:
     """Traffic shifting of a blue/green deployment (``TrafficRoutingConfig``)."""
@@ -92,6 +94,7 @@ class TrafficRouting:
     ALL_AT_ONCE allows."""
 
 
+@props_class("BlueGreenUpdate")
 @dataclass(frozen=True, kw_only=True)
 class BlueGreenUpdate:
     """A blue/green deployment (``BlueGreenUpdatePolicy``)."""
@@ -105,6 +108,7 @@ class BlueGreenUpdate:
     Default: SageMaker's."""
 
 
+@props_class("RollingUpdate")
 @dataclass(frozen=True, kw_only=True)
 class RollingUpdate:
     """A rolling deployment (``RollingUpdatePolicy``): not for endpoints with several variants."""
@@ -117,6 +121,7 @@ class RollingUpdate:
     """Upper bound of the whole deployment (600–28800 s). Default: SageMaker's."""
 
 
+@props_class("DeploymentGuardrails")
 @dataclass(frozen=True, kw_only=True)
 class DeploymentGuardrails:
     """How endpoint updates roll out, and which alarms roll them back.

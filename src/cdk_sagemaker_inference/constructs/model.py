@@ -24,7 +24,7 @@ from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..instance_types import Accelerator
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks, checked
+from ..typecheck import TypeChecks, checked, props_class
 from ..validation import validate_model
 from ..validation.checks import Checker
 from ._base import (
@@ -451,6 +451,7 @@ class ModelPackage:
         return ModelPackage(source=ModelPackageSource.MARKETPLACE, arn=arn)
 
 
+@props_class("ContainerDefinition")
 @dataclass(frozen=True, kw_only=True)
 class ContainerDefinition:
     """One container of an :class:`InferenceModel` (use several for a multi-container model)."""

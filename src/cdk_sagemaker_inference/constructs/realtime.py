@@ -20,7 +20,7 @@ from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks, checked
+from ..typecheck import TypeChecks, checked, props_class
 from ..validation.realtime import (
     ScalingSpec,
     VariantSpec,
@@ -63,6 +63,7 @@ class RoutingStrategy(enum.Enum):
     """To a random instance (SageMaker's default)."""
 
 
+@props_class("ScheduledCapacity")
 @dataclass(frozen=True, kw_only=True)
 class ScheduledCapacity:
     """A scheduled change of a variant's capacity range (an Application Auto Scaling scheduled action)."""
@@ -81,6 +82,7 @@ class ScheduledCapacity:
     """When the schedule ends. Default: never."""
 
 
+@props_class("MetricTarget")
 @dataclass(frozen=True, kw_only=True)
 class MetricTarget:
     """Target tracking on any CloudWatch metric: keep ``metric`` near ``target_value``."""
@@ -91,6 +93,7 @@ class MetricTarget:
     """The value to keep it near (> 0). No default."""
 
 
+@props_class("StepScaling")
 @dataclass(frozen=True, kw_only=True)
 class StepScaling:
     """Step scaling on a metric: an alarm per interval boundary adds or removes capacity in steps
@@ -108,6 +111,7 @@ class StepScaling:
     """Periods the alarms evaluate (≥ 1). Default: aws-cdk-lib's (1)."""
 
 
+@props_class("InstanceScaling")
 @dataclass(frozen=True, kw_only=True)
 class InstanceScaling:
     """Autoscaling of a variant's instance count: target tracking on one or more metrics (invocations
@@ -149,6 +153,7 @@ class InstanceScaling:
     """Scheduled changes of the capacity range. Default: none."""
 
 
+@props_class("ProductionVariant")
 @dataclass(frozen=True, kw_only=True)
 class ProductionVariant:
     """One variant of a real-time endpoint: a model on its own fleet, with a traffic weight.

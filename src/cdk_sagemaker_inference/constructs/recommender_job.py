@@ -28,7 +28,7 @@ from constructs import Construct
 from ..errors import ValidationError
 from ..instance_types import InstanceType
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks, checked, duration_in
+from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
 from ._memo import bucket_name, stack_of, with_literal_start
 from .batch_transform import enable_logs_and_tracing
@@ -45,6 +45,7 @@ class RecommendationJobType(enum.Enum):
     ADVANCED = "Advanced"
 
 
+@props_class("LoadPhase")
 @dataclass(frozen=True, kw_only=True)
 class LoadPhase:
     """One phase of an Advanced job's traffic pattern (``TrafficPattern.Phases``)."""
@@ -57,6 +58,7 @@ class LoadPhase:
     """120–3600 s for custom load tests (API_Phase); all phases together within the job duration."""
 
 
+@props_class("LoadStairs")
 @dataclass(frozen=True, kw_only=True)
 class LoadStairs:
     """A stairs traffic pattern (``TrafficPattern.Stairs``): users added in equal steps."""

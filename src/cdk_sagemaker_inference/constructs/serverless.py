@@ -17,7 +17,7 @@ from ..constraints import constraint
 from ..cost.capacity import VariantCapacity, serverless_variant
 from ..errors import ValidationError
 from ..tokens import is_unresolved
-from ..typecheck import TypeChecks, checked
+from ..typecheck import TypeChecks, checked, props_class
 from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
 from ._base import acknowledge
 from ._environment import environment_problems
@@ -39,6 +39,7 @@ QUOTA_CONCURRENCY_CONTEXT = "cdk-sagemaker-inference:serverless-concurrency-quot
 QUOTA_ENDPOINTS_CONTEXT = "cdk-sagemaker-inference:serverless-endpoint-quota"
 
 
+@props_class("ProvisionedConcurrencyScaling")
 @dataclass(frozen=True, kw_only=True)
 class ProvisionedConcurrencyScaling:
     """Target tracking of provisioned concurrency (``sagemaker:variant:DesiredProvisionedConcurrency``)."""
