@@ -75,6 +75,14 @@ def stack_ranges(n: int, per_stack: int) -> Iterator[tuple[int, int, int]]:
 
 
 SIDES = ("library", "alpha", "l1")
+ALPHA_MODEL_DIFFERENCES = (
+    "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
+    "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
+    "the bucket), where the library writes two least-privilege policies (logs and metrics scoped to "
+    "SageMaker, S3 read on the model object only): one AWS::IAM::Policy less per model",
+    "the model data URL is the object's https:// URL instead of s3://",
+)
+"""What an alpha ``Model`` renders differently from an ``InferenceModel`` (every alpha kind has models)."""
 
 
 def builder_of(kind: Kind, side: str) -> Builder:

@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from bench_common import (
+    ALPHA_MODEL_DIFFERENCES,
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     METADATA_KEY,
@@ -143,11 +144,7 @@ def alpha(stack: Stack, first: int, count: int) -> None:
 KIND = Kind(
     name="realtime", per_stack=28, library=library, l1=l1, alpha=alpha,
     alpha_differences=(
-        "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
-        "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
-        "the bucket), where the library writes two least-privilege policies (logs and metrics scoped to "
-        "SageMaker, S3 read on the model object only): one AWS::IAM::Policy less per model",
-        "the model data URL is the object's https:// URL instead of s3://",
+        *ALPHA_MODEL_DIFFERENCES,
         "the endpoint keeps no running instance counts on update (no RetainAllVariantProperties) and "
         "carries no library metadata",
         "the module autoscales one variant per endpoint (a second fails: both would add the construct "

@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from bench_common import (
+    ALPHA_MODEL_DIFFERENCES,
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     METADATA_KEY,
@@ -126,11 +127,7 @@ def alpha(stack: Stack, first: int, count: int) -> None:
 KIND = Kind(
     name="serverless", per_stack=50, library=library, l1=l1, alpha=alpha,
     alpha_differences=(
-        "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
-        "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
-        "the bucket), where the library writes two least-privilege policies (logs and metrics scoped to "
-        "SageMaker, S3 read on the model object only): one AWS::IAM::Policy less per model",
-        "the model data URL is the object's https:// URL instead of s3://",
+        *ALPHA_MODEL_DIFFERENCES,
         "the endpoint carries no library metadata",
         "the module cannot scale provisioned concurrency: the scalable target and its policy are "
         "aws-cdk-lib's L2",
