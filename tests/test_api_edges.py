@@ -19,6 +19,7 @@ import inspect
 import json
 import math
 import re
+import sys
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -291,3 +292,43 @@ def test_a_props_class_reports_a_missing_or_misspelt_field_as_a_validation_error
     with pytest.raises(ValidationError) as raised:
         cls(**{fields[0] + "s": 1})
     assert f"did you mean {fields[0]!r}?" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", _props_classes())
+def test_a_props_class_given_values_by_position_says_so(name: str) -> None:
+    """Values given by position where the props are keyword-only: one problem saying so, not 'is required'
+    for props that were given (found by review: InstanceScaling(1, 3) reported both fields missing)."""
+    cls = getattr(constructs_module, name)
+    positional = [p for p in inspect.signature(cls).parameters.values()
+                  if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    with pytest.raises(ValidationError) as raised:
+        cls(*range(len(positional) + 1))
+    (problem,) = raised.value.problems
+    assert problem.constraint_id == "props.type" and "given by position" in problem.message
+
+
+def test_a_props_subclass_from_a_module_outside_sys_modules_is_checked(tmp_path: Any) -> None:
+    """A user's subclass of a props dataclass, in a module loaded without registering it in sys.modules
+    (spec_from_file_location + exec_module): its fields resolve as typing.get_type_hints resolves them."""
+    import importlib.util
+
+    source = tmp_path / "team_settings.py"
+    source.write_text("from dataclasses import dataclass\n"
+                      "from cdk_sagemaker_inference import InstanceScaling\n"
+                      "@dataclass(frozen=True, kw_only=True)\n"
+                      "class TeamScaling(InstanceScaling):\n"
+                      "    team: str = 'search'\n")
+    spec = importlib.util.spec_from_file_location("team_settings", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert "team_settings" not in sys.modules
+    stack = new_stack()
+    lib.RealtimeEndpoint(stack, "E", variants=[lib.ProductionVariant(
+        variant_name="A", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE,
+        autoscaling=module.TeamScaling(min_capacity=1, max_capacity=2, target_invocations_per_instance=10))])
+    with pytest.raises(ValidationError) as raised:
+        lib.RealtimeEndpoint(stack, "F", variants=[lib.ProductionVariant(
+            variant_name="A", model=_model(stack, "M2"), instance_type=lib.InstanceType.M5_LARGE,
+            autoscaling=module.TeamScaling(min_capacity=1, max_capacity=2, team=3))])
+    assert "team" in str(raised.value)

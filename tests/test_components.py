@@ -690,3 +690,18 @@ def test_rendered_resources_are_valid_create_calls_for_botocore(build: str) -> N
         params = {"EndpointConfigName": "c", **_api_params(resource["Properties"])}
         report = validator.validate(params, model.operation_model("CreateEndpointConfig").input_shape)
         assert not report.has_errors(), report.generate_report()
+
+
+def test_roles_customized_by_the_platform_still_synthesize() -> None:
+    """iam.Role.customize_roles (a platform that creates roles out of band) leaves a role without a default
+    policy: the library's default roles must not assume one (found by review: 'No child with id
+    DefaultPolicy')."""
+    from aws_cdk import aws_iam as iam
+
+    stack = new_stack()
+    iam.Role.customize_roles(stack, use_precreated_roles={"Test/Endpoint/Role": "platform-sagemaker-role"})
+    ep = endpoint(stack)
+    component(stack, ep, "Base")
+    template = template_of(stack).to_json()
+    assert resources_in(template, "AWS::SageMaker::InferenceComponent")
+    assert not resources_in(template, "AWS::IAM::Role")  # customized: the role is the platform's

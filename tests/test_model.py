@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from cdk_sagemaker_inference import (
     ModelData,
     ValidationError,
 )
-from helpers import new_stack, template_of
+from helpers import new_stack, resources_of, template_of
 
 IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311")
 
@@ -119,3 +120,19 @@ def test_fails_when_there_are_six_security_groups() -> None:
     with pytest.raises(ValidationError) as caught:
         InferenceModel(stack, "Model", image=IMAGE, vpc=vpc, security_groups=groups)
     assert "security_groups = 6: has 6 entries: must have between 1 and 5" in str(caught.value)
+
+
+def test_a_model_role_customized_by_the_platform_still_synthesizes() -> None:
+    """iam.Role.customize_roles leaves the library's default role without a default policy: the model
+    synthesizes, depending on the policies that exist (found by review)."""
+    from aws_cdk import aws_iam as iam
+
+    stack = new_stack()
+    iam.Role.customize_roles(stack, use_precreated_roles={"Test/Model/Role": "platform-sagemaker-role"})
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
+    InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
+                   model_data=ModelData.from_bucket(bucket, "m/model.tar.gz"))
+    template = template_of(stack).to_json()
+    (model,) = resources_of(template, "AWS::SageMaker::Model").values()
+    assert "platform-sagemaker-role" in json.dumps(model["Properties"]["ExecutionRoleArn"])
+    assert not resources_of(template, "AWS::IAM::Role")

@@ -355,7 +355,8 @@ def _raw(owner: Any, name: str) -> tuple[Any, dict[str, Any], dict[str, Any] | N
         for base in owner.__mro__:
             annotations = inspect.get_annotations(base)
             if name in annotations:
-                return annotations[name], vars(sys.modules[base.__module__]), dict(vars(base))
+                module = sys.modules.get(base.__module__)  # None for a module loaded outside sys.modules
+                return annotations[name], getattr(module, "__dict__", {}), dict(vars(base))
         return _MISSING, {}, None
     function = inspect.unwrap(owner)
     return function.__annotations__.get(name, _MISSING), function.__globals__, None
@@ -491,7 +492,15 @@ def _binding_problem(problems: TypeChecks, signature: inspect.Signature, args: t
                and p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
                and n not in kwargs and n not in ("self", "cls")]
     positional = [n for n, p in signature.parameters.items()
-                  if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+                  if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    takes_varargs = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in signature.parameters.values())
+    if len(args) > len(positional) and not takes_varargs:
+        # Values given by position to keyword-only props: they were given, in the wrong form.
+        extra = len(args) - len(positional)
+        problems.fail("props.type", "arguments", None,
+                      f"{extra} value{'s' if extra != 1 else ''} given by position; these props are keyword-only",
+                      "pass each prop by name" + (", e.g. " + ", ".join(f"{n}=..." for n in missing[:3]) if missing else ""))
+        return
     for name in missing:
         if name in positional[:len(args)]:
             continue

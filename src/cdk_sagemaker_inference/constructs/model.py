@@ -749,7 +749,9 @@ def _finish_default_role(role: iam.Role) -> None:
     model depends on, and the role's acknowledgments (after its last policy exists: cdk-nag 2 reads
     them from each resource under the role)."""
     unscoped = create_pending_unscoped_policy(role, _UNSCOPED_REASON)
-    remember_policies(role, node_of(role).find_child("DefaultPolicy"), unscoped)
+    # No default policy under iam.Role.customize_roles (a role that only records its policies).
+    default_policy = node_of(role).try_find_child("DefaultPolicy")
+    remember_policies(role, *(p for p in (default_policy, unscoped) if p is not None))
     stack = stack_of(role)
     # One call for every acknowledgment of the default role (each call is a jsii round trip). Resource
     # "*" is acknowledged on the unscoped policy only, never here: a user's "*" statement stays reported.
