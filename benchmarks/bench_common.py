@@ -74,7 +74,6 @@ def stack_ranges(n: int, per_stack: int) -> Iterator[tuple[int, int, int]]:
         yield index, first, min(per_stack, n - first)
 
 
-SIDES = ("library", "alpha", "l1")
 ALPHA_MODEL_DIFFERENCES = (
     "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
     "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "

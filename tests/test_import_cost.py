@@ -42,6 +42,12 @@ SERVERLESS = ("lib.ServerlessEndpoint(stack, 'Endpoint', model=model, memory_siz
               "provisioned_concurrency=1, provisioned_concurrency_scaling=lib.ProvisionedConcurrencyScaling("
               "min_capacity=1, max_capacity=2))")
 
+COMPONENTS = ("endpoint = lib.InferenceComponentEndpoint(stack, 'Fleet', instance_type=lib.InstanceType.of('ml.g5.12xlarge'))"
+              "; lib.InferenceComponent(stack, 'Llm', endpoint=endpoint, image="
+              "lib.ContainerImage.from_dlc('pytorch-inference', '2.3.0-gpu-py311'), "
+              "model_data=lib.ModelData.from_bucket(bucket, 'llm.tar.gz'), "
+              "compute=lib.ComputeRequirements(min_memory_mb=16384, accelerator_devices=1, cpu_cores=2))")
+
 NOT_LOADED = (
     "aws_cdk.aws_ec2",  # 0.1 s: only a model in a VPC
     "aws_cdk.aws_ecr_assets",  # only ContainerImage.from_asset
@@ -85,7 +91,7 @@ def loaded(build: str, model_extra: str = "") -> set[str]:
     return run(PROBE.format(build=build, model_extra=model_extra)) - run(BASELINE)
 
 
-@pytest.mark.parametrize("build", [REALTIME, SERVERLESS], ids=["realtime", "serverless"])
+@pytest.mark.parametrize("build", [REALTIME, SERVERLESS, COMPONENTS], ids=["realtime", "serverless", "components"])
 def test_a_default_endpoint_loads_no_module_it_does_not_use(build: str) -> None:
     modules = loaded(build)
     assert "cdk_sagemaker_inference.constructs.model" in modules  # the probe did build something

@@ -444,33 +444,30 @@ def checked(construct_type: str, *,
 C = TypeVar("C", bound=type)
 
 
-def props_class(construct_type: str) -> Callable[[C], C]:
+def props_class(cls: C) -> C:
     """A props dataclass whose constructor reports a missing, unknown or misspelt field as a
-    ``ValidationError`` (``props.required``, ``props.type`` with the closest field name), as the
-    constructs do, instead of Python's ``TypeError``.
+    ``ValidationError`` naming the class (``props.required``, ``props.type`` with the closest field
+    name), as the constructs do, instead of Python's ``TypeError``.
 
     Only the binding is checked here: the fields' types are checked where the props are used, so
     that the error names the construct path (``Stack/Endpoint: variants[0].instance_type``).
     """
-    def decorate(cls: C) -> C:
-        init = vars(cls)["__init__"]  # the dataclass's own
-        signature = inspect.signature(init)
+    init = vars(cls)["__init__"]  # the dataclass's own
+    signature = inspect.signature(init)
 
-        @functools.wraps(init)
-        def checked_init(*args: Any, **kwargs: Any) -> None:
-            try:
-                signature.bind(*args, **kwargs)
-            except TypeError as error:
-                problems = TypeChecks()
-                _binding_problem(problems, signature, args, kwargs, error)
-                raise ValidationError("", construct_type, problems.problems) from None
-            init(*args, **kwargs)
+    @functools.wraps(init)
+    def checked_init(*args: Any, **kwargs: Any) -> None:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as error:
+            problems = TypeChecks()
+            _binding_problem(problems, signature, args, kwargs, error)
+            raise ValidationError("", cls.__name__, problems.problems) from None
+        init(*args, **kwargs)
 
-        setattr(cls, "__init__", checked_init)  # noqa: B010 (mypy refuses assigning __init__ on a class)
-        setattr(cls, _CHECKED, True)
-        return cls
-
-    return decorate
+    setattr(cls, "__init__", checked_init)  # noqa: B010 (mypy refuses assigning __init__ on a class)
+    setattr(cls, _CHECKED, True)
+    return cls
 
 
 def is_checked(function: Any) -> bool:

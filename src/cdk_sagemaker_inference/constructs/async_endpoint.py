@@ -90,7 +90,7 @@ class IncludeInferenceResponseIn(enum.Enum):
     """The error notification includes the response (needs an error topic)."""
 
 
-@props_class("AsyncS3Location")
+@props_class
 @dataclass(frozen=True)
 class AsyncS3Location:
     """An S3 location of an async endpoint: a bucket and a key prefix (without leading/trailing ``/``)."""

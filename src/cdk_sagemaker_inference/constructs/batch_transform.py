@@ -150,7 +150,7 @@ class TransformDataType(enum.Enum):
     """A manifest object that lists the objects to transform."""
 
 
-@props_class("BatchTransformInput")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class BatchTransformInput:
     """Where the records are and how to read them. Use :meth:`from_prefix` or :meth:`from_manifest`."""
@@ -204,7 +204,7 @@ class BatchTransformInput:
         return self.key
 
 
-@props_class("BatchTransformOutput")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class BatchTransformOutput:
     """Where results go and how they are written."""
@@ -231,7 +231,7 @@ class BatchTransformOutput:
     """Default: none (the root of ``server_access_logs_bucket``)."""
 
 
-@props_class("DataProcessing")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class DataProcessing:
     """Filter records before and after inference, and join results to their input (``DataProcessing``)."""
@@ -245,7 +245,7 @@ class DataProcessing:
     CSV needs ``split_type`` LINE and ``assemble_with`` LINE."""
 
 
-@props_class("BatchDataCapture")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class BatchDataCapture:
     """Capture the job's inputs and outputs for Model Monitor (``DataCaptureConfig``)."""
@@ -260,7 +260,7 @@ class BatchDataCapture:
     """Add an inference id to each captured record (for ground-truth merges). Default: False."""
 
 
-@props_class("NewInputTrigger")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class NewInputTrigger:
     """Start a run when an object is created in the input location (S3 → EventBridge → Step Functions).

@@ -95,7 +95,7 @@ class PlacementStrategy(enum.Enum):
     """On as few instances as possible (utilization; lets managed scaling release more instances)."""
 
 
-@props_class("ManagedInstanceScaling")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ManagedInstanceScaling:
     """SageMaker's own scaling of the endpoint's instance count to the copies its components need
@@ -116,7 +116,7 @@ class ManagedInstanceScaling:
     """Most instances released at a time by consolidation, 1–100. Default: SageMaker's (1)."""
 
 
-@props_class("ComputeRequirements")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ComputeRequirements:
     """What one copy of a component reserves on an instance (``ComputeResourceRequirements``)."""
@@ -131,7 +131,7 @@ class ComputeRequirements:
     """GPUs (or Inferentia/Trainium devices) reserved per copy (≥ 1). Default: none (a CPU model)."""
 
 
-@props_class("CopyScaling")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class CopyScaling:
     """Application Auto Scaling of a component's copy count (``inference-component/<name>``,
@@ -158,7 +158,7 @@ class CopyScaling:
     """Default: Application Auto Scaling's (300 s)."""
 
 
-@props_class("ComponentRollingUpdate")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ComponentRollingUpdate:
     """How an update of a component replaces its copies (``DeploymentConfig.RollingUpdatePolicy``)."""
@@ -177,7 +177,7 @@ class ComponentRollingUpdate:
     """1–10 alarms that roll the update back. Default: none."""
 
 
-@props_class("ComponentScheduling")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ComponentScheduling:
     """Where the copies go (``SchedulingConfig``)."""

@@ -37,7 +37,7 @@ class CaptureMode(enum.Enum):
     INPUT_AND_OUTPUT = "InputAndOutput"
 
 
-@props_class("DataCapture")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class DataCapture:
     """Capture a sample of an endpoint's requests and responses to S3 (for Model Monitor).

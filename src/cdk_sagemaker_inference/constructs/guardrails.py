@@ -56,7 +56,7 @@ class CapacityUnit(enum.Enum):
     INSTANCE_COUNT = "INSTANCE_COUNT"
 
 
-@props_class("CapacitySize")
+@props_class
 @dataclass(frozen=True)
 class CapacitySize:
     """A share of a variant's fleet: ``CapacitySize.percent(10)`` or ``CapacitySize.instances(2)``."""
@@ -79,7 +79,7 @@ class CapacitySize:
         return CapacitySize(CapacityUnit.INSTANCE_COUNT, value)
 
 
-@props_class("TrafficRouting")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class TrafficRouting:
     """Traffic shifting of a blue/green deployment (``TrafficRoutingConfig``)."""
@@ -94,7 +94,7 @@ class TrafficRouting:
     ALL_AT_ONCE allows."""
 
 
-@props_class("BlueGreenUpdate")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class BlueGreenUpdate:
     """A blue/green deployment (``BlueGreenUpdatePolicy``)."""
@@ -108,7 +108,7 @@ class BlueGreenUpdate:
     Default: SageMaker's."""
 
 
-@props_class("RollingUpdate")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class RollingUpdate:
     """A rolling deployment (``RollingUpdatePolicy``): not for endpoints with several variants."""
@@ -121,7 +121,7 @@ class RollingUpdate:
     """Upper bound of the whole deployment (600–28800 s). Default: SageMaker's."""
 
 
-@props_class("DeploymentGuardrails")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class DeploymentGuardrails:
     """How endpoint updates roll out, and which alarms roll them back.

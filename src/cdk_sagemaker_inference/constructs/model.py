@@ -451,7 +451,7 @@ class ModelPackage:
         return ModelPackage(source=ModelPackageSource.MARKETPLACE, arn=arn)
 
 
-@props_class("ContainerDefinition")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ContainerDefinition:
     """One container of an :class:`InferenceModel` (use several for a multi-container model)."""

@@ -63,7 +63,7 @@ class RoutingStrategy(enum.Enum):
     """To a random instance (SageMaker's default)."""
 
 
-@props_class("ScheduledCapacity")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ScheduledCapacity:
     """A scheduled change of a variant's capacity range (an Application Auto Scaling scheduled action)."""
@@ -82,7 +82,7 @@ class ScheduledCapacity:
     """When the schedule ends. Default: never."""
 
 
-@props_class("MetricTarget")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class MetricTarget:
     """Target tracking on any CloudWatch metric: keep ``metric`` near ``target_value``."""
@@ -93,7 +93,7 @@ class MetricTarget:
     """The value to keep it near (> 0). No default."""
 
 
-@props_class("StepScaling")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class StepScaling:
     """Step scaling on a metric: an alarm per interval boundary adds or removes capacity in steps
@@ -111,7 +111,7 @@ class StepScaling:
     """Periods the alarms evaluate (≥ 1). Default: aws-cdk-lib's (1)."""
 
 
-@props_class("InstanceScaling")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class InstanceScaling:
     """Autoscaling of a variant's instance count: target tracking on one or more metrics (invocations
@@ -153,7 +153,7 @@ class InstanceScaling:
     """Scheduled changes of the capacity range. Default: none."""
 
 
-@props_class("ProductionVariant")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ProductionVariant:
     """One variant of a real-time endpoint: a model on its own fleet, with a traffic weight.

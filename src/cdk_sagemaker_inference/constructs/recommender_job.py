@@ -45,7 +45,7 @@ class RecommendationJobType(enum.Enum):
     ADVANCED = "Advanced"
 
 
-@props_class("LoadPhase")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class LoadPhase:
     """One phase of an Advanced job's traffic pattern (``TrafficPattern.Phases``)."""
@@ -58,7 +58,7 @@ class LoadPhase:
     """120–3600 s for custom load tests (API_Phase); all phases together within the job duration."""
 
 
-@props_class("LoadStairs")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class LoadStairs:
     """A stairs traffic pattern (``TrafficPattern.Stairs``): users added in equal steps."""

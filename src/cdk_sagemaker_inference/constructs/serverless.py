@@ -39,7 +39,7 @@ QUOTA_CONCURRENCY_CONTEXT = "cdk-sagemaker-inference:serverless-concurrency-quot
 QUOTA_ENDPOINTS_CONTEXT = "cdk-sagemaker-inference:serverless-endpoint-quota"
 
 
-@props_class("ProvisionedConcurrencyScaling")
+@props_class
 @dataclass(frozen=True, kw_only=True)
 class ProvisionedConcurrencyScaling:
     """Target tracking of provisioned concurrency (``sagemaker:variant:DesiredProvisionedConcurrency``)."""
