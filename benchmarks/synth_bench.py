@@ -50,6 +50,7 @@ import datetime
 import gc
 import glob
 import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -701,6 +702,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     pyinstrument=args.pyinstrument)))
         return 0
     available = list(kinds())
+    if importlib.util.find_spec("aws_cdk.aws_sagemaker_alpha") is None:
+        print("synth_bench: aws-cdk's aws_sagemaker_alpha module (the alpha side) is not installed; "
+              "install the bench extra: pip install -e '.[bench]' (make setup does)", file=sys.stderr)
+        return 2
     if args.profile:
         profile(args.profile, args.n, args.pyinstrument)
         return 0

@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from helpers import ROOT
 
 
@@ -53,3 +55,19 @@ def test_the_ratio_pairs_the_two_runs_of_each_repetition() -> None:
     library = [{"seconds": 2.0}, {"seconds": 6.0}, {"seconds": 2.2}]
     l1 = [{"seconds": 1.0}, {"seconds": 3.0}, {"seconds": 1.0}]  # repetition 2 ran on a slow machine
     assert paired_ratio(library, l1, "seconds") == 2.0  # ratios 2.0, 2.0, 2.2 (the medians' ratio: 2.2)
+
+
+def test_without_the_bench_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The alpha side comes from the `bench` extra: without it the run stops at once with the install
+    command (exit 2), not with an ImportError in every worker."""
+    import importlib.util
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth_bench
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "aws_cdk.aws_sagemaker_alpha" else real(name, *a))
+    assert synth_bench.main(["--quick", "--kinds", "serverless"]) == 2
+    assert "pip install -e '.[bench]'" in capsys.readouterr().err
