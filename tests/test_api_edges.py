@@ -32,15 +32,15 @@ import cdk_sagemaker_inference.constructs as constructs_module
 from api_baselines import BASELINES, IDS
 from api_baselines import model as _model
 from cdk_sagemaker_inference import ValidationError
-from cdk_sagemaker_inference.typecheck import is_checked
+from cdk_sagemaker_inference.typecheck import SUBSECOND_DURATIONS, is_checked
 from helpers import new_stack, template_of
 
 _NONE = type(None)
 
 
 # ------------------------------------------------------------------------------ wrong values from a hint
-def wrong_values(hint: Any, stack: Stack) -> Iterator[tuple[str, Any]]:
-    """(label, value) pairs that do not fit ``hint``."""
+def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str, Any]]:
+    """(label, value) pairs that do not fit ``hint`` (a prop named ``field``)."""
     origin = typing.get_origin(hint)
     if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
         members = [m for m in typing.get_args(hint) if m is not _NONE]
@@ -71,6 +71,10 @@ def wrong_values(hint: Any, stack: Stack) -> Iterator[tuple[str, Any]]:
     elif hint is Duration:
         token = CfnParameter(stack, f"Minutes{next(IDS)}", type="Number").value_as_number
         yield from (("int", 300), ("minutes-token", Duration.minutes(token)))
+        if field in SUBSECOND_DURATIONS:  # read in milliseconds: a token in seconds cannot be converted
+            yield "seconds-token", Duration.seconds(token)
+        else:  # an integer number of seconds in the template
+            yield "millis", Duration.millis(1500)
     elif isinstance(hint, type) and issubclass(hint, enum.Enum):
         yield "enum-value", next(iter(hint)).value
     elif dataclasses.is_dataclass(hint):
@@ -98,7 +102,7 @@ def cases(function: Callable[..., Any], kwargs: dict[str, Any], stack: Stack) ->
         hint = hints.get(name, type(given) if not isinstance(given, (list, dict)) else None)
         if hint is None:
             continue
-        for label, wrong in wrong_values(hint, stack):
+        for label, wrong in wrong_values(hint, stack, name):
             yield Case(name, label, {**kwargs, name: wrong})
         for path, mutated in _dataclass_mutations(name, given, stack):
             yield Case(path[0], path[1], {**kwargs, name: mutated})
@@ -118,7 +122,7 @@ def _dataclass_mutations(field: str, value: Any, stack: Stack,
     hints = typing.get_type_hints(type(value))
     for item in dataclasses.fields(value):
         current = getattr(value, item.name)
-        for label, wrong in wrong_values(hints[item.name], stack):
+        for label, wrong in wrong_values(hints[item.name], stack, item.name):
             yield (f"{field}.{item.name}", label), dataclasses.replace(value, **{item.name: wrong})
         for path, mutated in _dataclass_mutations(f"{field}.{item.name}", current, stack, depth + 1):
             yield path, dataclasses.replace(value, **{item.name: mutated})
@@ -332,3 +336,40 @@ def test_a_props_subclass_from_a_module_outside_sys_modules_is_checked(tmp_path:
             variant_name="A", model=_model(stack, "M2"), instance_type=lib.InstanceType.M5_LARGE,
             autoscaling=module.TeamScaling(min_capacity=1, max_capacity=2, team=3))])
     assert "team" in str(raised.value)
+
+
+def _scaled_endpoint(stack: Stack, cooldown: Duration) -> Any:
+    return lib.RealtimeEndpoint(stack, f"E{next(IDS)}", variants=[lib.ProductionVariant(
+        variant_name="A", model=_model(stack, f"M{next(IDS)}"), instance_type=lib.InstanceType.M5_LARGE,
+        autoscaling=lib.InstanceScaling(min_capacity=1, max_capacity=2, target_invocations_per_instance=10,
+                                        scale_in_cooldown=cooldown))])
+
+
+def test_a_duration_becomes_whole_seconds_or_is_refused_with_the_field() -> None:
+    """props.whole-seconds: Duration.millis(1500) as a cooldown used to escape as aws-cdk-lib's raw
+    'CannotConvertedIntoWhole' (found by review in four props classes); whole seconds in any unit pass."""
+    stack = new_stack()
+    _scaled_endpoint(stack, Duration.minutes(2))
+    template_of(stack).has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {
+        "TargetTrackingScalingPolicyConfiguration": {"ScaleInCooldown": 120}})
+    with pytest.raises(ValidationError) as raised:
+        _scaled_endpoint(stack, Duration.millis(1500))
+    (problem,) = raised.value.problems
+    assert problem.constraint_id == "props.whole-seconds"
+    assert problem.field == "variants[0].autoscaling.scale_in_cooldown"
+    assert "is not a whole number of seconds" in problem.message and "Duration.seconds(2)" in problem.fix
+
+
+def test_a_millisecond_threshold_keeps_its_fraction_and_refuses_a_token_in_seconds() -> None:
+    """alarm_p99_latency reads its threshold in milliseconds: 250 ms is fine, Duration.seconds(token) cannot
+    be converted (it escaped as 'MustBeDurationSpecifiedDuration', found by review)."""
+    stack = new_stack()
+    endpoint = lib.RealtimeEndpoint(stack, "E", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE)
+    endpoint.alarm_p99_latency(threshold=Duration.millis(250))
+    template_of(stack).has_resource_properties("AWS::CloudWatch::Alarm", {"Threshold": 250000})
+    token = CfnParameter(stack, "Seconds", type="Number").value_as_number
+    with pytest.raises(ValidationError) as raised:
+        endpoint.alarm_p99_latency(threshold=Duration.seconds(token))
+    (problem,) = raised.value.problems
+    assert problem.constraint_id == "props.token" and problem.field == "threshold"
+    assert "Duration.millis(token)" in problem.fix

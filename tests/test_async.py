@@ -778,7 +778,7 @@ def test_fails_when_a_scaling_setting_is_none(prop: str) -> None:
 def test_fails_when_a_variant_timeout_has_fractions_of_a_second() -> None:
     error = refused(model_data_download_timeout=Duration.millis(90500))
     assert error.fields == ("model_data_download_timeout",)
-    assert "model_data_download_timeout = 90.5: must be a whole number, got float" in str(error)
+    assert "model_data_download_timeout = '90.5 seconds': is not a whole number of seconds: the template carries this field as an integer number of seconds" in str(error)
 
 
 def test_fails_when_a_cooldown_has_fractions_of_a_second() -> None:

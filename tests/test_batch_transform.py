@@ -460,7 +460,7 @@ def test_renders_invocation_timeout_in_seconds(timeout: Duration, seconds: int) 
 
 @pytest.mark.parametrize("timeout,message", [
     (Duration.seconds(0), "0 s is out of range: must be between 1 and 3600 s"),
-    (Duration.millis(1500), "must be a whole number, got float"),
+    (Duration.millis(1500), "'1.5 seconds': is not a whole number of seconds"),
 ])
 def test_fails_when_invocation_timeout_is_invalid(timeout: Duration, message: str) -> None:
     error = refused(invocation_timeout=timeout)

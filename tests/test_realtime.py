@@ -356,7 +356,8 @@ def test_fails_when_a_timeout_is_a_number_not_a_duration() -> None:
 
 def test_fails_when_a_timeout_is_fractional() -> None:
     error = refused(model_data_download_timeout=Duration.millis(90500))
-    assert "model_data_download_timeout = 90.5: must be a whole number, got float" in str(error)
+    assert "model_data_download_timeout = '90.5 seconds': is not a whole number of seconds: the template carries this field as an integer number of seconds" in str(error)
+    assert "rule props.whole-seconds" in str(error)
 
 
 def test_fails_when_elastic_inference_is_asked_for() -> None:

@@ -721,6 +721,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                f"a whole number from {-(2**31)} to {2**31 - 1} (the API's integer type)",
                "BC/AAS shape type integer (a 32-bit signed integer in the AWS service models)",
                minimum=-(2**31), maximum=2**31 - 1),
+    Constraint("props.whole-seconds", _P, "Duration props (all but alarm_p99_latency threshold and "
+               "p95_latency_threshold, which are milliseconds)",
+               "a whole number of seconds (Duration.millis(1500) is refused; Duration.minutes(2) is 120 seconds)",
+               "BC/AAS shape type integer of the fields they become (ScaleInCooldown, ScaleOutCooldown, "
+               "StepScalingPolicyConfiguration.Cooldown, CloudWatch Period, *InSeconds)"),
     Constraint("props.token", _P, "tokens",
                "a token where the template can carry it (a number token for a number, Duration.seconds(token)); "
                "a literal where the value must be known at synth",

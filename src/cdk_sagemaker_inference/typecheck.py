@@ -227,21 +227,47 @@ def check_number(types_: TypeChecks, field: str, value: Any, *, integer: bool) -
     return True
 
 
-def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
-    """A token Duration is accepted where aws-cdk-lib can render it in seconds (``Duration.seconds(token)``).
+SUBSECOND_DURATIONS: dict[str, str] = {"threshold": "milliseconds", "p95_latency_threshold": "milliseconds"}
+"""Duration props (by field name) that are not whole seconds, with the unit aws-cdk-lib and the API read them in:
+``alarm_p99_latency(threshold=...)`` (ModelLatency, in microseconds) and the recommender job's
+``p95_latency_threshold`` (``ModelLatencyThreshold.ValueInMilliseconds``). Every other Duration of this API
+becomes an integer number of seconds in the template (cooldowns, metric periods, timeouts, waits)."""
 
-    ``Duration.minutes(token)`` cannot be converted to seconds without knowing the token's value, so
-    aws-cdk-lib throws from deep inside a later call: refuse it here, with the way out.
+
+def _leaf(field: str) -> str:
+    """The last name of a field path: ``variants[0].autoscaling.scale_in_cooldown`` → ``scale_in_cooldown``."""
+    return re.sub(r"\[[^]]*\]", "", field).rsplit(".", 1)[-1]
+
+
+def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
+    """A Duration the template can carry in the unit of its field (whole seconds for all but
+    :data:`SUBSECOND_DURATIONS`).
+
+    * A token Duration is accepted where aws-cdk-lib can render it in that unit
+      (``Duration.seconds(token)``): ``Duration.minutes(token)`` cannot be converted to seconds without
+      knowing the token's value, so aws-cdk-lib would throw from deep inside a later call.
+    * A literal of a whole-seconds field must be whole seconds: the API fields are integers
+      (``ScaleInCooldown``, ``Cooldown``, ``Period``, ``*InSeconds``), and aws-cdk-lib's ``to_seconds()``
+      throws ``CannotConvertedIntoWhole`` for ``Duration.millis(1500)``.
     """
-    if not value.is_unresolved():
+    unit = SUBSECOND_DURATIONS.get(_leaf(field), "seconds")
+    if value.is_unresolved():
+        try:
+            getattr(value, f"to_{unit}")()
+        except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
+            factory = "millis" if unit == "milliseconds" else unit
+            types_.fail("props.token", field, value.to_string(),
+                        f"is a Duration of a token in a unit other than {unit}, which cannot be converted at synth",
+                        f"use Duration.{factory}(token) (the template then carries the token), or a literal Duration")
+            return False
         return True
-    try:
-        value.to_seconds()
-    except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
-        types_.fail("props.token", field, value.to_string(),
-                    "is a Duration of a token in a unit other than seconds, which cannot be converted at synth",
-                    "use Duration.seconds(token) (the template then carries the token), or a literal Duration")
-        return False
+    if unit == "seconds":
+        amount: float = value.to_seconds(integral=False)
+        if amount != math.floor(amount):
+            types_.fail("props.whole-seconds", field, f"{amount:g} seconds",
+                        "is not a whole number of seconds: the template carries this field as an integer number of seconds",
+                        f"use a whole number of seconds, e.g. Duration.seconds({max(1, round(amount))})")
+            return False
     return True
 
 
