@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import CfnParameter, Duration, Fn, Stack
+from constructs import Construct
 
 import cdk_sagemaker_inference as lib
 import cdk_sagemaker_inference.constructs as constructs_module
@@ -57,6 +58,7 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
     if str(origin) == "<class 'collections.abc.Mapping'>":
         yield "list-for-dict", ["x"]
         yield "object-value", {"K": object()}
+        yield "token-key", {Fn.import_value("EdgeKey"): "x"}  # a template map's keys are literal strings
         return
     if hint is bool:
         yield from (("int", 1), ("str", "yes"))
@@ -373,3 +375,57 @@ def test_a_millisecond_threshold_keeps_its_fraction_and_refuses_a_token_in_secon
     (problem,) = raised.value.problems
     assert problem.constraint_id == "props.token" and problem.field == "threshold"
     assert "Duration.millis(token)" in problem.fix
+
+
+def _construct_creators() -> list[str]:
+    """Every public callable of the baselines that creates a construct: the constructs and the factories
+    taking ``(scope, construct_id, ...)``."""
+    names = []
+    for name in sorted(BASELINES):
+        owner_name, _, attribute = name.partition(".")
+        target = getattr(lib, owner_name, None)
+        if target is None:
+            continue
+        if attribute:
+            target = getattr(target, attribute, None)
+            if target is None:
+                continue
+            target = inspect.unwrap(target)
+            if list(inspect.signature(target).parameters)[:2] != ["scope", "construct_id"]:
+                continue
+        elif not (inspect.isclass(target) and issubclass(target, Construct)):
+            continue
+        names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("name", _construct_creators())
+def test_a_construct_in_an_odd_scope_or_with_an_odd_id_is_a_validation_error(name: str) -> None:
+    """Found by review: a construct created in the App (not a Stack), in a Stage, with an id already
+    taken, an empty id, or a scope/id of the wrong type failed with constructs' raw errors (or a
+    TypeError) that named neither the construct nor the field."""
+    from aws_cdk import Stage
+
+    owner_name, _, attribute = name.partition(".")
+    target = getattr(lib, owner_name)
+    create = getattr(target, attribute) if attribute else target
+    stack = new_stack()
+    kwargs = BASELINES[name](stack)[1]
+    create(stack, "Taken", **kwargs)  # valid
+    app = stack.node.root
+    stage = Stage(app, f"Stage{next(IDS)}")
+    failures = []
+    for field, scope, construct_id in (("scope", app, "A"), ("scope", stage, "A"), ("scope", None, "A"),
+                                       ("scope", "Test", "A"), ("construct_id", stack, ""),
+                                       ("construct_id", stack, None), ("construct_id", stack, 5),
+                                       ("construct_id", stack, "Taken")):
+        try:
+            create(scope, construct_id, **kwargs)
+        except ValidationError as error:
+            if field not in error.fields:
+                failures.append(f"{field} = {scope!r}/{construct_id!r}: names {error.fields}")
+        except Exception as error:
+            failures.append(f"{field} = {construct_id!r}: {type(error).__name__}: {str(error)[:120]}")
+        else:
+            failures.append(f"{field} = {construct_id!r}: accepted")
+    assert failures == []

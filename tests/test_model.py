@@ -61,6 +61,26 @@ def test_accepts_direct_invocation_with_unique_hostnames() -> None:
         ContainerDefinition(image=IMAGE, container_hostname="a"), ContainerDefinition(image=IMAGE, container_hostname="b")])
 
 
+@pytest.mark.parametrize("mode", [None, InferenceExecutionMode.SERIAL])
+def test_fails_when_only_some_pipeline_containers_have_a_hostname(mode: Any) -> None:
+    """botocore ContainerDefinition.ContainerHostname: once one container of a pipeline has a hostname, every
+    one needs one (found by review: only Direct mode was checked)."""
+    text = refused(containers=[ContainerDefinition(image=IMAGE, container_hostname="preprocess"),
+                               ContainerDefinition(image=IMAGE)], inference_execution_mode=mode)
+    assert ("containers[1].container_hostname = None: 1 of the 2 containers have a container_hostname: SageMaker "
+            "needs one on every container of a pipeline once any has one") in text
+    assert "rule multicontainer.pipeline-hostname" in text
+
+
+@pytest.mark.parametrize("hostnames", [("preprocess", "predict"), (None, None)])
+def test_accepts_a_pipeline_with_every_hostname_or_none(hostnames: tuple[str | None, str | None]) -> None:
+    model = InferenceModel(new_stack(), "Model", containers=[
+        ContainerDefinition(image=IMAGE, container_hostname=h) for h in hostnames])
+    containers = template_of(model.node.scope).to_json()["Resources"]
+    (rendered,) = [r["Properties"]["Containers"] for r in containers.values() if r["Type"] == "AWS::SageMaker::Model"]
+    assert [c.get("ContainerHostname") for c in rendered] == list(hostnames)
+
+
 def test_fails_when_hostnames_repeat() -> None:
     text = refused(containers=[ContainerDefinition(image=IMAGE, container_hostname="a"),
                                ContainerDefinition(image=IMAGE, container_hostname="a")])

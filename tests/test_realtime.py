@@ -618,7 +618,10 @@ def test_fails_when_capture_mode_is_a_string() -> None:
 @pytest.mark.parametrize("types,message", [
     ([f"text/x-{i}" for i in range(11)], "has 11 entries: must have between 1 and 10"),
     ([], "has 0 entries: must have between 1 and 10"),
-    (["csv"], "is not a content type like text/csv"),
+    (["csv"], "is not a content type SageMaker accepts"),
+    # '+' is outside botocore's CsvContentType/JsonContentType pattern (found by review: it was allowed)
+    (["application/vnd.api+json"], "'application/vnd.api+json': is not a content type SageMaker accepts"),
+    (["text/csv; charset=utf-8"], "is not a content type SageMaker accepts"),
     (["text/" + "c" * 260], "at most 256 are allowed"),
 ])
 def test_fails_when_content_types_are_wrong(types: list[str], message: str) -> None:
@@ -627,6 +630,17 @@ def test_fails_when_content_types_are_wrong(types: list[str], message: str) -> N
                                                     csv_content_types=types))
     assert all(f.startswith("data_capture.csv_content_types") for f in error.fields)
     assert message in str(error) and "rule datacapture.content-types" in str(error)
+
+
+@pytest.mark.parametrize("content_type", ["text/csv", "application/jsonlines", "application/vnd.amazon.eventstream",
+                                          "application/x-ndjson"])
+def test_accepts_content_types_of_the_service_pattern(content_type: str) -> None:
+    stack = new_stack()
+    RealtimeEndpoint(stack, "E", model=model_in(stack), instance_type=InstanceType.M5_LARGE, instance_count=2,
+                     data_capture=DataCapture(bucket=s3.Bucket.from_bucket_name(stack, "C", "capture"),
+                                              json_content_types=[content_type]))
+    template_of(stack).has_resource_properties("AWS::SageMaker::EndpointConfig", {"DataCaptureConfig": {
+        "CaptureContentTypeHeader": {"JsonContentTypes": [content_type]}}})
 
 
 def test_fails_when_the_destination_is_too_long() -> None:

@@ -366,7 +366,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC DataCaptureConfig.CaptureOptions", minimum=1, maximum=32,
                allowed=("Input", "Output", "InputAndOutput")),
     Constraint("datacapture.content-types", _R, "data_capture.csv_content_types / json_content_types",
-               "1–10 entries each, each ≤ 256 characters", "BC CaptureContentTypeHeader",
+               "1–10 entries each, each ≤ 256 characters of type/subtype: letters, digits, '-' and, in the subtype, "
+               "'.' (no '+', no parameters)", "BC CaptureContentTypeHeader; BC CsvContentType / JsonContentType (pattern)",
                minimum=1, maximum=10, max_length=256),
     Constraint("shadow.one-production", _R, "shadow_variant",
                "exactly one production variant plus one shadow variant", "BC CreateEndpointConfigInput.ShadowProductionVariants",
@@ -382,6 +383,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("multicontainer.direct-hostname", _R, "model.containers[].container_hostname",
                "Direct invocation needs a unique container_hostname on each container (≤ 63 chars, a-z A-Z 0-9 -)",
                "DG:multi-container-endpoints; BC ContainerHostname", pattern=MODEL_NAME_PATTERN, max_length=63),
+    Constraint("multicontainer.pipeline-hostname", _R, "model.containers[].container_hostname",
+               "in a model of several containers, a container_hostname on every container or on none",
+               "BC ContainerDefinition.ContainerHostname ('If you specify a value for the ContainerHostName for any "
+               "ContainerDefinition that is part of an inference pipeline, you must specify a value for the "
+               "ContainerHostName parameter of every ContainerDefinition in that pipeline')"),
     Constraint("model.container-hostname", _R, "container_hostname",
                "≤ 63 characters matching ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$, on any container",
                "BC ContainerDefinition.ContainerHostname (shape ContainerHostname)",

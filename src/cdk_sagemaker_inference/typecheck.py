@@ -334,6 +334,13 @@ def _check_mapping(types_: TypeChecks, field: str, value: Any, args: tuple[Any, 
     key_hint, item_hint = args if len(args) == 2 else (Any, Any)
     ok = True
     for key, item in value.items():
+        if isinstance(key, str) and is_unresolved(key):
+            # A template map's keys are literal JSON strings: no intrinsic function can produce one
+            # (aws-cdk-lib fails the synth with KeyMustResolveToString).
+            types_.fail("props.token", f"{field}[{key!r}]", key, "is a token used as a key: a key must be known at synth",
+                        "use a literal name as the key (a token may be the value)")
+            ok = False
+            continue
         ok = check_value(types_, f"{field}[{key!r}]", key, key_hint) and ok
         ok = check_value(types_, f"{field}[{key!r}]", item, item_hint) and ok
     return ok
@@ -427,6 +434,8 @@ def checked(construct_type: str, *,
         signature = inspect.signature(function)
         names = list(signature.parameters)
         is_construct_init = function.__name__ == "__init__" and names[1:3] == ["scope", "construct_id"]
+        # A construct's __init__, or a factory that creates one (``from_endpoint_name(scope, construct_id, ...)``).
+        creates_construct = is_construct_init or names[:2] == ["scope", "construct_id"]
         is_method = bool(names) and names[0] == "self"
         skip = {"self", "cls", "scope", "construct_id"} if is_construct_init else {"self", "cls"}
 
@@ -438,6 +447,8 @@ def checked(construct_type: str, *,
             except TypeError as error:
                 _binding_problem(problems, signature, args, kwargs, error)
                 bound = None
+            if bound is not None and creates_construct:
+                _check_scope(problems, bound.arguments.get("scope"), bound.arguments.get("construct_id"))
             if bound is not None:
                 for name, given in bound.arguments.items():
                     parameter = signature.parameters[name]
@@ -457,9 +468,16 @@ def checked(construct_type: str, *,
                     problems.problems += environment(bound.arguments["scope"], {
                         k: v for k, v in bound.arguments.items() if k not in skip})
             if problems.problems:
-                raise ValidationError(_path(is_construct_init, is_method, args, kwargs),
+                raise ValidationError(_path(creates_construct, is_method, args, kwargs, bound),
                                       construct_type, problems.problems)
-            return function(*args, **kwargs)
+            if not creates_construct:
+                return function(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except RuntimeError as error:  # jsii raises constructs' errors as RuntimeError
+                assert bound is not None
+                _raise_if_id_taken(error, bound.arguments["scope"], bound.arguments["construct_id"], construct_type)
+                raise
 
         setattr(wrapper, _CHECKED, True)
         return typing.cast(F, wrapper)
@@ -532,12 +550,55 @@ def _binding_problem(problems: TypeChecks, signature: inspect.Signature, args: t
         problems.fail("props.type", "arguments", None, str(error), "pass the props by keyword, as documented")
 
 
-def _path(is_construct_init: bool, is_method: bool, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str:
+def _check_scope(problems: TypeChecks, scope: Any, construct_id: Any) -> None:
+    """A construct's scope is a construct inside a Stack (every construct here creates CloudFormation
+    resources) and its id a non-empty string: otherwise constructs/aws-cdk-lib fail with errors that name
+    neither (``ShouldBeCreatedInStackScope``, ``Only root constructs may have an empty ID``, a ``TypeError``)."""
+    from constructs import Construct  # typecheck loads no jsii module until a construct is made
+
+    if not isinstance(scope, Construct):
+        problems.fail("props.type", "scope", scope, f"must be a construct, got {type(scope).__name__}",
+                      "pass the Stack (or a construct inside a Stack) to create it in")
+        return
+    if not isinstance(construct_id, str):
+        problems.fail("props.type", "construct_id", construct_id, f"must be str, got {type(construct_id).__name__}",
+                      "pass a string id, unique among the scope's children")
+        return
+    if not construct_id:
+        problems.fail("props.required", "construct_id", construct_id, "is empty (only an App may have an empty id)",
+                      "pass a non-empty id, unique among the scope's children")
+        return
+    from .constructs._memo import stack_of  # a construct module: loaded on first use
+
+    try:
+        stack_of(scope)
+    except RuntimeError:
+        problems.fail("props.type", "scope", scope.node.path or "the app",
+                      "is not inside a Stack (this construct creates CloudFormation resources, which belong to a stack)",
+                      "create it in a Stack, or in a construct inside one")
+
+
+def _raise_if_id_taken(error: RuntimeError, scope: Any, construct_id: str, construct_type: str) -> None:
+    """``There is already a Construct with name '<id>'`` from constructs, for the id the user chose: a
+    ValidationError naming ``construct_id`` (asked of the scope only when creating the construct failed)."""
+    if not str(error).startswith(f"There is already a Construct with name '{construct_id}'"):
+        return
+    path = scope.node.path
+    problems = TypeChecks()
+    problems.fail("props.type", "construct_id", construct_id,
+                  f"is already the id of another construct in {path or 'the app'}",
+                  "choose an id not used by another child of the same scope")
+    raise ValidationError(f"{path}/{construct_id}" if path else construct_id, construct_type,
+                          problems.problems) from None
+
+
+def _path(creates_construct: bool, is_method: bool, args: tuple[Any, ...], kwargs: Mapping[str, Any],
+          bound: inspect.BoundArguments | None = None) -> str:
     """The construct path for the error (read only when there is something to raise)."""
     try:
-        if is_construct_init:
-            scope = args[1] if len(args) > 1 else kwargs.get("scope")
-            construct_id = args[2] if len(args) > 2 else kwargs.get("construct_id")
+        if creates_construct:
+            given = bound.arguments if bound is not None else kwargs
+            scope, construct_id = given.get("scope"), given.get("construct_id")
             parent = scope.node.path if scope is not None and hasattr(scope, "node") else ""
             return f"{parent}/{construct_id}" if parent else str(construct_id)
         owner = args[0] if args and is_method else None

@@ -81,6 +81,14 @@ def validate_model(model: ModelSpec) -> list[Problem]:
                    f"{multi_model} containers are MultiModel: a model may have at most one",
                    "keep one MultiModel container")
     hostnames = [c.hostname for c in model.containers if c.hostname is not None]
+    if len(model.containers) > 1 and model.inference_execution_mode != "Direct" and 0 < len(hostnames) < len(
+            model.containers):  # Direct: every container needs one, said per container above
+        missing = [i for i, c in enumerate(model.containers) if c.hostname is None]
+        check.fail("multicontainer.pipeline-hostname", f"containers[{missing[0]}].container_hostname", None,
+                   f"{len(hostnames)} of the {len(model.containers)} containers have a container_hostname: "
+                   "SageMaker needs one on every container of a pipeline once any has one",
+                   "give every container a unique container_hostname, or drop them all (SageMaker then names "
+                   "the containers by position)")
     if len(hostnames) != len(set(hostnames)):
         check.fail("multicontainer.direct-hostname", "containers[].container_hostname", hostnames,
                    "container hostnames are not unique", "give each container a different hostname")

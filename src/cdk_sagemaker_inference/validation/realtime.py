@@ -23,7 +23,9 @@ from .instances import (
     inference_ami_cuda_warning,
 )
 
-_MIME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.+])*$")
+_MIME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
+"""botocore's ``CsvContentType``/``JsonContentType`` pattern (CloudFormation's ``CaptureContentTypeHeader``
+items have the same): letters, digits, '-' and, in the subtype, '.'; no '+' (``application/vnd.api+json``)."""
 
 
 @dataclass(frozen=True)
@@ -248,8 +250,8 @@ def validate_data_capture(spec: DataCaptureSpec, *, field: str = "data_capture")
                 assert isinstance(value, str)
                 if not _MIME.fullmatch(value):
                     check.fail("datacapture.content-types", where, value,
-                               "is not a content type like text/csv or application/json",
-                               "use type/subtype, e.g. text/csv or application/jsonlines")
+                               "is not a content type SageMaker accepts (type/subtype of letters, digits, '-' and '.')",
+                               "use type/subtype without '+' or parameters, e.g. text/csv or application/jsonlines")
     return check.problems
 
 
