@@ -156,3 +156,24 @@ def test_a_model_role_customized_by_the_platform_still_synthesizes() -> None:
     (model,) = resources_of(template, "AWS::SageMaker::Model").values()
     assert "platform-sagemaker-role" in json.dumps(model["Properties"]["ExecutionRoleArn"])
     assert not resources_of(template, "AWS::IAM::Role")
+
+
+def test_a_dlc_image_in_a_region_aws_cdk_lib_has_no_account_for_says_pass_account_id() -> None:
+    """model.dlc-account: from_dlc in an env-pinned stack in il-central-1 escaped as aws-cdk-lib's raw
+    RegionFactNotFound (found by review); with account_id= it synthesizes, and a known Region needs none."""
+    from aws_cdk import App, Environment, Stack
+
+    known = Stack(App(), "Known", env=Environment(account="123456789012", region="eu-central-2"))
+    InferenceModel(known, "Model", image=IMAGE)
+    assert "380420809688.dkr.ecr." in json.dumps(template_of(known).to_json())
+    unknown = Stack(App(), "Unknown", env=Environment(account="123456789012", region="il-central-1"))
+    with pytest.raises(ValidationError) as raised:
+        InferenceModel(unknown, "Model", image=IMAGE)
+    (problem,) = raised.value.problems
+    assert problem.constraint_id == "model.dlc-account" and problem.field == "image"
+    assert "knows no Deep Learning Containers registry account for il-central-1" in problem.message
+    assert "pass account_id= to ContainerImage.from_dlc" in problem.fix
+    assert raised.value.path == "Unknown/Model"
+    InferenceModel(unknown, "Pinned", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311",
+                                                                   account_id="780543022126"))
+    assert "780543022126.dkr.ecr." in json.dumps(template_of(unknown).to_json())

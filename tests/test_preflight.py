@@ -34,7 +34,12 @@ from cdk_sagemaker_inference import (
     ServerlessEndpoint,
 )
 from cdk_sagemaker_inference.assembly import read_assembly
-from cdk_sagemaker_inference.preflight.checks import Reference, check_references, references_of
+from cdk_sagemaker_inference.preflight.checks import (
+    Reference,
+    check_references,
+    check_region_mappings,
+    references_of,
+)
 from cdk_sagemaker_inference.preflight.cli import run
 from cdk_sagemaker_inference.preflight.needs import app_needs
 from helpers import CDK_CONTEXT
@@ -427,3 +432,34 @@ def test_environment_agnostic_stacks_count_with_the_credentials_account(tmp_path
     report = json.loads(out.getvalue())
     quota = [f for f in report["findings"] if f["check"] == "quota"]
     assert code == 1 and quota[0]["details"]["needed"] == 4, report  # 2 + 2 against a quota of 3
+
+
+# -- a Region the template's mappings do not list ------------------------------------------------------------------
+def dlc_app(tmp_path: Path) -> Path:
+    """An environment-agnostic stack with a DLC image: the registry account is a Region mapping lookup."""
+    application = app(tmp_path)
+    stack = Stack(application, "Dlc")
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
+    ServerlessEndpoint(stack, "Endpoint", model=InferenceModel(
+        stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
+        model_data=ModelData.from_bucket(bucket, "m/model.tar.gz")), memory_size_mb=2048, max_concurrency=5)
+    return Path(application.synth().directory)
+
+
+def test_a_region_the_dlc_mapping_does_not_list_is_an_error_from_the_template_alone(tmp_path: Path) -> None:
+    """Found by review: in il-central-1 (a Region aws-cdk-lib's region-info has no DLC account for) the
+    environment-agnostic template synthesizes and then fails to deploy at Fn::FindInMap."""
+    [top] = read_assembly(str(dlc_app(tmp_path)))
+    assert check_region_mappings(top, "us-east-1") == []
+    (finding,) = check_region_mappings(top, "il-central-1")
+    assert (finding.severity, finding.check, finding.path) == ("error", "region-mapping", "Dlc/Model")
+    assert finding.what.startswith("the mapping DlcRepositoryAccount") and "has no entry for il-central-1" in finding.what
+    assert "Fn::FindInMap fails" in finding.what and "account_id=" in finding.fix
+    # The command reports it even when the account cannot be read (no stubbed CloudFormation answer here).
+    session = StubSession()
+    _identity(session)
+    out = io.StringIO()
+    code = run(Namespace(assembly=str(tmp_path / "cdk.out"), region="il-central-1", profile=None, strict=False,
+                         json=True), out=out, err=io.StringIO(), session_factory=lambda **_: session)
+    report = json.loads(out.getvalue())
+    assert code == 1 and [f["check"] for f in report["findings"]] == ["region-mapping"]

@@ -689,6 +689,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", severity=_API),
     Constraint("model.image", _MO, "image", "≤ 255 characters, no whitespace", "BC ContainerImage",
                pattern=r"^[\S]+$", max_length=255),
+    Constraint("model.dlc-account", _MO, "image (ContainerImage.from_dlc without account_id)",
+               "an env-pinned stack's Region has a Deep Learning Containers registry account in aws-cdk-lib's "
+               "region-info (else pass account_id=); an environment-agnostic stack's mapping is compared with the "
+               "target Region by the preflight command",
+               "aws-cdk-lib region-info FactName.DLC_REPOSITORY_ACCOUNT; DG: Deep Learning Containers images "
+               "(one registry account per Region)"),
     Constraint("model.model-data-url", _MO, "model_data",
                "≤ 1024 characters, (https|s3)://…; a single model is a .tar.gz", "BC Url; DG:create-multi-model-endpoint",
                pattern=S3_URI_PATTERN, max_length=1024),

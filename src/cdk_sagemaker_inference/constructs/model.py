@@ -228,7 +228,7 @@ class _DlcImage(ContainerImage):
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         stack = stack_of(scope)
-        account = self._account or memo(stack, FactName, lambda: stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT))
+        account = self._account or memo(stack, FactName, lambda: _dlc_account(stack, scope))
         name = self._name
 
         def import_repository(stack: Stack, construct_id: str) -> ecr.IRepository:
@@ -244,6 +244,21 @@ class _DlcImage(ContainerImage):
         _grant_pull(repository, grantee)
         region, url_suffix = _region_and_url_suffix()
         return f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
+
+
+def _dlc_account(stack: Stack, scope: Construct) -> str:
+    """The Deep Learning Containers registry account of ``stack``'s Region (aws-cdk-lib's regional fact: a
+    literal in an env-pinned stack, else a lookup in a mapping of the Regions aws-cdk-lib knows, which the
+    preflight command compares with the target Region)."""
+    try:
+        return stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
+    except RuntimeError:  # RegionFactNotFound: a literal Region aws-cdk-lib's region-info has no account for
+        check = Checker()
+        check.fail("model.dlc-account", "image", stack.region,
+                   f"aws-cdk-lib knows no Deep Learning Containers registry account for {stack.region}",
+                   "pass account_id= to ContainerImage.from_dlc (the registry account of the Region in the AWS Deep "
+                   "Learning Containers list of available images), or use ContainerImage.from_uri")
+        raise ValidationError(scope.node.path, "InferenceModel", check.problems) from None
 
 
 _PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")

@@ -18,7 +18,7 @@ from ..assembly import StackTemplate
 from .needs import ENDPOINT_TOTAL, SERVERLESS_CONCURRENCY, SERVERLESS_ENDPOINTS, Need
 
 __all__ = ["ERROR", "NOT_CHECKED", "WARNING", "Finding", "check_names", "check_quotas", "check_references",
-           "references_of"]
+           "check_region_mappings", "references_of"]
 
 ERROR, WARNING, NOT_CHECKED = "error", "warning", "not-checked"
 
@@ -379,4 +379,47 @@ def check_names(stack: StackTemplate, session: Any, owned: set[str]) -> list[Fin
                                 "stack's: CloudFormation cannot create it",
                                 f"pick another name (or omit {spec[0]} to let CloudFormation choose one), or delete "
                                 "the existing resource", {"name": name}))
+    return findings
+
+
+def _region_lookups(value: Any) -> Iterator[str]:
+    """The mapping names of every ``Fn::FindInMap [name, {"Ref": "AWS::Region"}, ...]`` in ``value``."""
+    if isinstance(value, Mapping):
+        found = value.get("Fn::FindInMap")
+        if isinstance(found, list) and len(found) == 3 and isinstance(found[0], str) and found[1] == {
+                "Ref": "AWS::Region"}:
+            yield found[0]
+        for item in value.values():
+            yield from _region_lookups(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _region_lookups(item)
+
+
+def check_region_mappings(stack: StackTemplate, region: str) -> list[Finding]:
+    """A mapping looked up by the stack's Region that has no entry for ``region``: the deploy fails at
+    ``Fn::FindInMap`` (for example the Deep Learning Containers account of ``ContainerImage.from_dlc`` in an
+    environment-agnostic stack: aws-cdk-lib's mapping lists only the Regions its region-info knows). The
+    template alone says so: no call to the account."""
+    mappings = stack.template.get("Mappings") or {}
+    users: dict[str, list[str]] = {}  # mapping name -> paths of the resources that look it up
+    resources = (stack.template.get("Resources") or {}).items()  # SageMaker's own resources named first
+    for logical_id, resource in sorted(resources, key=lambda item: not str(item[1].get("Type", "")).startswith(
+            "AWS::SageMaker::")):
+        for name in _region_lookups(resource.get("Properties") or {}):
+            paths = users.setdefault(name, [])
+            path = _path(stack, logical_id, resource)
+            if path not in paths:
+                paths.append(path)
+    findings: list[Finding] = []
+    for name, paths in users.items():
+        entries = mappings.get(name)
+        if not isinstance(entries, Mapping) or region in entries:
+            continue
+        fix = ("pass account_id= to ContainerImage.from_dlc (the registry account of the Region in the AWS Deep "
+               "Learning Containers list of available images)" if name.startswith("DlcRepositoryAccount")
+               else f"add {region} to the mapping {name}, or deploy to a Region it lists")
+        findings.append(Finding(ERROR, "region-mapping", stack.display_name, paths[0],
+                                f"the mapping {name} has no entry for {region} ({len(entries)} Regions): "
+                                "Fn::FindInMap fails when the stack deploys there", fix, {"used_by": paths}))
     return findings

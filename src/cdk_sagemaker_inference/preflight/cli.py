@@ -37,6 +37,7 @@ from .checks import (
     check_names,
     check_quotas,
     check_references,
+    check_region_mappings,
     references_of,
 )
 from .needs import Need, app_needs
@@ -138,6 +139,8 @@ def preflight(stacks: list[StackTemplate], *, region: str | None = None, profile
         env_needs = app_needs(members, environment=(account, stack_region))
         needs += env_needs
         label = ", ".join(s.display_name for s in members)
+        findings += [f for member in members for nested in member.walk()  # the templates alone
+                     for f in check_region_mappings(nested, stack_region)]
         try:
             session = sessions.session_for(members[0].key.account, stack_region, members[0].lookup_role_arn)
             owned = _owned(session.client("cloudformation"), members)
