@@ -267,6 +267,27 @@ def test_a_model_in_another_region_is_refused() -> None:
             in str(error))
 
 
+@pytest.mark.parametrize("kind", ["serverless", "batch"])
+def test_a_model_in_another_account_is_refused(kind: str) -> None:
+    """Found by review: only the Region was compared; a model of another account became a cross-account
+    Fn::GetStackOutput and the endpoint config (or transform job) failed at deploy."""
+    app = new_app()
+    here = new_stack(app, "Here", env=ENV_US)
+    there = new_stack(app, "There", env=Environment(account="210987654321", region=ENV_US.region))
+    shared = model(there)
+    if kind == "serverless":
+        error = refused(lambda: lib.ServerlessEndpoint(here, "E", model=shared, memory_size_mb=2048,
+                                                       max_concurrency=5))
+    else:
+        records = s3.Bucket(here, "Records", enforce_ssl=True)
+        error = refused(lambda: lib.BatchTransformJob(here, "Job", model=shared,
+                                                      instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+                                                      input=lib.BatchTransformInput.from_prefix(records, "in/")))
+    assert ("model = '210987654321': the model is in a stack of account 210987654321, this endpoint's stack is in "
+            f"{ENV_US.account}: SageMaker looks the model up by name in the endpoint's own account") in str(error)
+    assert "rule environment.model-region" in str(error)
+
+
 @pytest.mark.parametrize("kind", ["async", "batch", "capture"])
 def test_a_model_in_another_stack_of_the_same_environment_synthesizes(kind: str) -> None:
     app = new_app()
@@ -335,8 +356,10 @@ def test_uncompressed_data_on_a_multi_model_container_is_refused() -> None:
 def test_hostnames_and_package_names_follow_their_patterns(field: str, definition: dict[str, Any],
                                                            message: str) -> None:
     stack = new_stack()
+    # A hostname on one container of a pipeline needs one on each (multicontainer.pipeline-hostname).
+    other = {"container_hostname": "second"} if "container_hostname" in definition else {}
     error = refused(lambda: lib.InferenceModel(stack, "Model", containers=[
-        lib.ContainerDefinition(image=IMAGE, **definition), lib.ContainerDefinition(image=IMAGE)]))
+        lib.ContainerDefinition(image=IMAGE, **definition), lib.ContainerDefinition(image=IMAGE, **other)]))
     assert set(error.fields) == {field} and message in str(error)
 
 

@@ -433,7 +433,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "g4dn, g5, p4d, …) get no EBS volume and the service refuses VolumeSizeInGB",
                "DG:host-instance-storage; aws/sagemaker-python-sdk PR #4828 (service exception)"),
     Constraint("environment.model-region", _R, "model",
-               "the model is in the endpoint's (or job's) Region: SageMaker finds it by name in that Region",
+               "the model is in the endpoint's (or job's) Region and account: SageMaker finds it by name there",
                "BC CreateTransformJob.ModelName (an existing model in the same Region and account); "
                "BC ContainerDefinition.ModelDataUrl (same Region)"),
     Constraint("environment.kms-region", _R, "kms keys",

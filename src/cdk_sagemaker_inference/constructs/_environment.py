@@ -1,6 +1,6 @@
 """Environment checks: what a construct is given must live in the construct's account and Region.
 
-SageMaker finds a model by name in the endpoint's own Region ("Could not find model" otherwise),
+SageMaker finds a model by name in the endpoint's own Region and account ("Could not find model" otherwise),
 and a KMS key works only in its own Region. Both are decided at synth where the stacks' Regions
 and the key's ARN are literals; a value only known at deploy time is left alone.
 
@@ -27,7 +27,7 @@ _KMS_ARN = re.compile(r"^arn:aws[a-z\-]*:kms:([a-z0-9\-]+):\d{12}:(key|alias)/")
 
 
 def environment_problems(scope: IConstruct, arguments: Mapping[str, Any]) -> list[Problem]:
-    """Models in another Region than ``scope``'s stack, and KMS keys whose ARN names another Region."""
+    """Models in another Region or account than ``scope``'s stack, and KMS keys whose ARN names another Region."""
     from .model import InferenceModel  # the model module imports this one's users
 
     check = TypeChecks()
@@ -41,6 +41,13 @@ def environment_problems(scope: IConstruct, arguments: Mapping[str, Any]) -> lis
                            f"the model is in a stack of Region {theirs}, this endpoint's stack is in {region}: "
                            "SageMaker looks the model up by name in the endpoint's Region",
                            "define the model in a stack of the endpoint's Region (one model per Region)")
+                continue
+            account, their_account = _account(stack_of(scope)), _account(stack_of(leaf))
+            if account and their_account and account != their_account:
+                check.fail("environment.model-region", field, their_account,
+                           f"the model is in a stack of account {their_account}, this endpoint's stack is in "
+                           f"{account}: SageMaker looks the model up by name in the endpoint's own account",
+                           "define the model in a stack of the endpoint's account (one model per account)")
         elif _is_key(leaf):
             arn = leaf.key_arn
             match = None if is_unresolved(arn) else _KMS_ARN.match(arn)
@@ -67,6 +74,15 @@ def _region(stack: Any) -> str:
         return "" if is_unresolved(region) else str(region)
 
     return memo(stack, "literal-region", read)
+
+
+def _account(stack: Any) -> str:
+    """The stack's literal account, or '' when it is environment-agnostic (asked once per stack)."""
+    def read() -> str:
+        account = stack.account
+        return "" if is_unresolved(account) else str(account)
+
+    return memo(stack, "literal-account", read)
 
 
 def _leaves(values: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
