@@ -14,6 +14,7 @@ without a change here; a public callable added without the check fails
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import enum
 import inspect
 import json
@@ -26,6 +27,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import CfnParameter, Duration, Fn, Stack
+from aws_cdk import aws_applicationautoscaling as appscaling
 from constructs import Construct
 
 import cdk_sagemaker_inference as lib
@@ -77,6 +79,8 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
             yield "seconds-token", Duration.seconds(token)
         else:  # an integer number of seconds in the template
             yield "millis", Duration.millis(1500)
+    elif hint is datetime.datetime:
+        yield from (("naive", datetime.datetime(2030, 1, 1, 8)), ("str", "2030-01-01T08:00:00Z"))
     elif isinstance(hint, type) and issubclass(hint, enum.Enum):
         yield "enum-value", next(iter(hint)).value
     elif dataclasses.is_dataclass(hint):
@@ -429,3 +433,25 @@ def test_a_construct_in_an_odd_scope_or_with_an_odd_id_is_a_validation_error(nam
         else:
             failures.append(f"{field} = {construct_id!r}: accepted")
     assert failures == []
+
+
+def test_a_schedule_time_needs_a_time_zone() -> None:
+    """A naive datetime escaped as aws-cdk-lib's raw TypeError (found by review); an aware one renders."""
+    stack = new_stack()
+
+    def endpoint(start: datetime.datetime) -> Any:
+        return lib.RealtimeEndpoint(stack, f"E{next(IDS)}", model=_model(stack, f"M{next(IDS)}"),
+                                    instance_type=lib.InstanceType.M5_LARGE, autoscaling=lib.InstanceScaling(
+                                        min_capacity=1, max_capacity=3, target_invocations_per_instance=10,
+                                        schedules=[lib.ScheduledCapacity(
+                                            schedule=appscaling.Schedule.cron(hour="8", minute="0"),
+                                            min_capacity=2, start_time=start)]))
+
+    endpoint(datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC))
+    template_of(stack).has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {
+        "ScheduledActions": [{"StartTime": "2030-01-01T08:00:00Z"}]})
+    with pytest.raises(ValidationError) as raised:
+        endpoint(datetime.datetime(2030, 1, 1, 8))
+    (problem,) = raised.value.problems
+    assert problem.field == "autoscaling.schedules[0].start_time"
+    assert problem.message == "is a datetime without a time zone" and "tzinfo=datetime.UTC" in problem.fix

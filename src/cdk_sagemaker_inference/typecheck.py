@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import datetime
 import difflib
 import enum
 import functools
@@ -195,6 +196,11 @@ def check_value(types_: TypeChecks, field: str, value: Any, hint: Any) -> bool:
         return _wrong(types_, field, value, _type_name(hint))
     if getattr(hint, "__jsii_type__", None) == "aws-cdk-lib.Duration":
         return check_duration(types_, field, value)
+    if hint is datetime.datetime and value.tzinfo is None:
+        # A naive time means a different instant on every machine; aws-cdk-lib refuses it (a raw TypeError).
+        types_.fail("props.type", field, value.isoformat(), "is a datetime without a time zone",
+                    "pass an aware datetime, e.g. datetime.datetime(2030, 1, 1, 8, tzinfo=datetime.UTC)")
+        return False
     if dataclasses.is_dataclass(hint) and not isinstance(value, enum.Enum):
         return check_dataclass(types_, field, value)
     return True
