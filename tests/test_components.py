@@ -457,6 +457,13 @@ def test_metrics_name_the_component() -> None:
     assert alarm.node.path.endswith("NoCapacityAlarm")
     with pytest.raises(ValidationError, match="is not > 0"):
         base.alarm_no_capacity(threshold=0)
+    # A second alarm (another threshold) gets its own id: a second call failed with constructs' raw
+    # "There is already a Construct with name 'NoCapacityAlarm'" (found by review).
+    second = base.alarm_no_capacity(threshold=20, evaluation_periods=3)
+    assert second.node.path.endswith("NoCapacityAlarm2")
+    thresholds = sorted(r["Properties"]["Threshold"] for r in template_of(base.node.scope).to_json()["Resources"].values()
+                        if r["Type"] == "AWS::CloudWatch::Alarm" and "no copy" in r["Properties"]["AlarmDescription"])
+    assert 5 in thresholds and 20 in thresholds
 
 
 def test_an_imported_component_grants_invoke_on_its_endpoint_and_names_its_metrics() -> None:

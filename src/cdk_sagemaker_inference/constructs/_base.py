@@ -191,6 +191,15 @@ def annotate(scope: IConstruct, problem: Problem) -> None:
         annotations_of(scope).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
 
 
+def unique_child_id(scope: IConstruct, base: str) -> str:
+    """``base``, or ``base2``, ``base3``, … : the first id no child of ``scope`` has (a method that creates a
+    construct, such as an alarm, may be called more than once)."""
+    candidate, index = base, 2
+    while node_of(scope).try_find_child(candidate) is not None:
+        candidate, index = f"{base}{index}", index + 1
+    return candidate
+
+
 class RemovalPolicyMixin:
     """``apply_removal_policy`` for the library's constructs (endpoints, models, batch jobs)."""
 

@@ -40,7 +40,7 @@ from ..validation.components import (
     validate_component,
     validate_component_endpoint,
 )
-from ._base import RemovalPolicyMixin, annotate, policies_of
+from ._base import RemovalPolicyMixin, annotate, policies_of, unique_child_id
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
@@ -450,7 +450,8 @@ class _ComponentBase(Construct):
             check.fail("props.alarm", "threshold", threshold, f"{threshold:g} is not > 0", "use a positive threshold")
         check.raise_if_any(self, "InferenceComponent")
         return cloudwatch.Alarm(
-            self, "NoCapacityAlarm", metric=self.metric_no_capacity_invocation_failures(), threshold=threshold,
+            self, unique_child_id(self, "NoCapacityAlarm"), metric=self.metric_no_capacity_invocation_failures(),
+            threshold=threshold,
             evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -29,7 +29,7 @@ from ..validation.realtime import (
     realtime_warnings,
     validate_variants,
 )
-from ._base import annotate, policies_of, role_for_grants
+from ._base import annotate, policies_of, role_for_grants, unique_child_id
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import stack_of, with_literal_start
@@ -666,10 +666,7 @@ class RealtimeEndpoint(EndpointBase):
         return f"Variant{names.index(variant_name)}" if variant_name in names else "Shadow"
 
     def _alarm_id(self, base: str) -> str:
-        candidate, index = base, 2
-        while self.node.try_find_child(candidate) is not None:
-            candidate, index = f"{base}{index}", index + 1
-        return candidate
+        return unique_child_id(self, base)
 
 
 def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, checks: TypeChecks) -> VariantSpec:
