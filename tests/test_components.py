@@ -148,6 +148,20 @@ def test_a_managed_minimum_above_the_maximum_warns() -> None:
                for w in warnings_of(stack))
 
 
+def test_a_volume_size_on_a_local_nvme_type_is_refused_like_a_realtime_one() -> None:
+    """realtime.volume-local-storage on the component endpoint's variant too (found by review: accepted on
+    ml.g5.12xlarge, which the service refuses); a type with an EBS volume takes one."""
+    stack = new_stack()
+    error = refused(lambda: endpoint(stack, volume_size_gb=100))
+    assert error.fields == ("volume_size_gb",)
+    assert "ml.g5.12xlarge has local NVMe storage and gets no EBS volume, so it takes no volume size" in str(error)
+    assert "rule realtime.volume-local-storage" in str(error)
+    ebs = new_stack()
+    endpoint(ebs, "ml.m5.xlarge", volume_size_gb=100)
+    template_of(ebs).has_resource_properties("AWS::SageMaker::EndpointConfig", {
+        "ProductionVariants": [{"VolumeSizeInGB": 100}]})
+
+
 def test_subnets_without_a_vpc_are_refused() -> None:
     from aws_cdk import aws_ec2 as ec2
 

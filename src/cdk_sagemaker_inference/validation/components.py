@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..instance_types import InstanceResources, resources_of, resources_source
 from ..tokens import is_unresolved
 from .checks import Checker
-from .instances import check_inference_ami, check_instance_type
+from .instances import check_inference_ami, check_instance_type, check_volume_size
 
 _MARGIN = 0.9
 """Share of an instance's nominal vCPUs or memory above which a reservation may not be schedulable
@@ -129,7 +129,7 @@ def validate_component_endpoint(spec: ComponentEndpointSpec, *, known_types: Col
     check.number("realtime.instance-count", "instance_count", spec.instance_count,
                  fix="start with at least 1 instance (managed_scaling=ManagedInstanceScaling(min_instances=0, ...) "
                  "lets the endpoint scale to zero later)")
-    check.number("realtime.volume-size", "volume_size_gb", spec.volume_size_gb)
+    check_volume_size(check, "volume_size_gb", spec.volume_size_gb, spec.instance_type)
     check_inference_ami(check, "inference_ami_version", spec.inference_ami_version,
                         spec.instance_type if type_ok else None)
     managed = spec.managed_scaling

@@ -14,6 +14,7 @@ from ..instance_types import (
     inference_ami_cuda,
     is_burstable,
     known_inference_ami_versions,
+    takes_no_volume_size,
 )
 from ..tokens import is_unresolved
 from .checks import Checker
@@ -108,3 +109,15 @@ def inference_ami_cuda_warning(check: Checker, field: str, ami: object, images: 
                        f"{wanted[0]}.{wanted[1]}",
                        "pick an AMI version with a CUDA at least as new as the image's (its documentation lists "
                        "each AMI's CUDA), or an image built for an older CUDA")
+
+
+def check_volume_size(check: Checker, field: str, volume_size_gb: object, instance_type: object) -> None:
+    """A variant's ``VolumeSizeInGB`` (realtime.volume-size), which types with local NVMe storage refuse
+    (realtime.volume-local-storage): one check for every construct that renders a production variant."""
+    if (check.number("realtime.volume-size", field, volume_size_gb) and volume_size_gb is not None
+            and isinstance(instance_type, str) and not is_unresolved(instance_type)
+            and takes_no_volume_size(instance_type)):
+        check.fail("realtime.volume-local-storage", field, volume_size_gb,
+                   f"{instance_type} has local NVMe storage and gets no EBS volume, so it takes no volume size",
+                   "drop volume_size_gb (the local disk's size comes with the type), or pick a type without "
+                   "local storage (e.g. ml.m5.xlarge)")

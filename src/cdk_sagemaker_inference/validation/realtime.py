@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..errors import Problem
-from ..instance_types import has_local_nvme, takes_no_volume_size
+from ..instance_types import has_local_nvme
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker
@@ -20,6 +20,7 @@ from .instances import (
     check_autoscaling_instance_type,
     check_inference_ami,
     check_instance_type,
+    check_volume_size,
     inference_ami_cuda_warning,
 )
 
@@ -119,14 +120,7 @@ def _check_variant(check: Checker, variant: VariantSpec, known_types: Collection
                  "endpoints and InferenceComponentEndpoint scale to zero")
     check.number("realtime.variant-weight", f"{prefix}initial_weight", variant.initial_weight, integer=False,
                  fix="use a weight ≥ 0: traffic is split by weight / sum of weights (0 sends no traffic)")
-    if (check.number("realtime.volume-size", f"{prefix}volume_size_gb", variant.volume_size_gb)
-            and variant.volume_size_gb is not None and isinstance(variant.instance_type, str)
-            and not is_unresolved(variant.instance_type) and takes_no_volume_size(variant.instance_type)):
-        check.fail("realtime.volume-local-storage", f"{prefix}volume_size_gb", variant.volume_size_gb,
-                   f"{variant.instance_type} has local NVMe storage and gets no EBS volume, so it takes no "
-                   "volume size",
-                   "drop volume_size_gb (the local disk's size comes with the type), or pick a type without "
-                   "local storage (e.g. ml.m5.xlarge)")
+    check_volume_size(check, f"{prefix}volume_size_gb", variant.volume_size_gb, variant.instance_type)
     check.number("realtime.model-download-timeout", f"{prefix}model_data_download_timeout",
                  variant.model_data_download_timeout_seconds, fix="use Duration.seconds(60) to Duration.hours(1)")
     check.number("realtime.startup-health-timeout", f"{prefix}container_startup_health_check_timeout",
