@@ -726,3 +726,23 @@ def test_roles_customized_by_the_platform_still_synthesize() -> None:
     template = template_of(stack).to_json()
     assert resources_in(template, "AWS::SageMaker::InferenceComponent")
     assert not resources_in(template, "AWS::IAM::Role")  # customized: the role is the platform's
+
+
+def test_a_component_name_used_twice_in_one_account_and_region_is_refused() -> None:
+    """name.component-unique (found by review: two components named 'llm' were accepted, and the second
+    CreateInferenceComponent fails); distinct names pass, and agnostic stacks get a warning."""
+    from aws_cdk import App, Environment
+
+    app = App()
+    env = Environment(account="123456789012", region="us-east-1")
+    first, second = Stack(app, "First", env=env), Stack(app, "Second", env=env)
+    component(first, endpoint(first), "A", component_name="llm")
+    component(first, first.node.find_child("Endpoint"), "B", component_name="llm-2")  # type: ignore[arg-type]
+    error = refused(lambda: component(second, endpoint(second), "A", component_name="llm"))
+    assert error.fields == ("component_name",)
+    assert ("component_name = 'llm': the inference component First/A of this app already has this name in the "
+            "same account and Region") in str(error)
+    assert "rule name.component-unique" in str(error)
+    agnostic = Stack(app, "Agnostic")
+    component(agnostic, endpoint(agnostic), "A", component_name="llm")
+    assert any("component_name 'llm' is also used by First/A" in w for w in warnings_of(agnostic))

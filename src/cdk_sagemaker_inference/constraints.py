@@ -442,6 +442,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("name.endpoint-unique", _R, "endpoint_name",
                "unique per account and Region, compared case-insensitively (CreateEndpoint fails on a taken name)",
                "BC CreateEndpoint (endpoint names are unique within an account and Region; ARNs are lower case)"),
+    Constraint("name.component-unique", _IC, "component_name",
+               "unique per account and Region (CreateInferenceComponent fails on a taken name)",
+               "BC CreateInferenceComponentInput.InferenceComponentName ('A unique name to assign to the inference "
+               "component'; the name identifies it in the account and Region, e.g. InvokeEndpoint's "
+               "InferenceComponentName)"),
     Constraint("vpc.subnets", _R, "model.vpc_subnets", "1–16 subnets", "BC VpcConfig.Subnets", minimum=1,
                maximum=16),
     Constraint("vpc.security-groups", _R, "model.security_groups", "1–5 security groups",

@@ -45,7 +45,14 @@ from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
 from ._scaling import COPY_COUNT, sagemaker_scalable_target
-from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, IEndpoint, problems_of
+from .endpoint import (
+    DEFAULT_VARIANT_NAME,
+    EndpointBase,
+    EndpointKind,
+    IEndpoint,
+    check_unique_name,
+    problems_of,
+)
 from .guardrails import _whole_seconds, seconds_of
 from .model import (
     ContainerImage,
@@ -568,6 +575,9 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
             max_az_imbalance=scheduling.max_az_imbalance if scheduling is not None else None,
         )
         """What validation sees of this component (plain data)."""
+        if isinstance(component_name, str) and not is_unresolved(component_name) and not checks.problems:
+            check_unique_name(self, checks, component_name, kind="inference component", field="component_name",
+                              constraint_id="name.component-unique")
         problems = problems_of(checks.problems, validate_component(self.spec, endpoint.spec))
         if problems:
             raise ValidationError(self.node.path, "InferenceComponent", problems)

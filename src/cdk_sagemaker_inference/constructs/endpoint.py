@@ -260,30 +260,40 @@ _NOT_RETAINED = ("DesiredWeight", "DataCaptureConfig")
 
 
 def check_unique_endpoint_name(endpoint: Construct, check: Checker, endpoint_name: str) -> None:
-    """Endpoint names are unique per account and Region, case-insensitively (CreateEndpoint fails).
+    """Endpoint names are unique per account and Region, case-insensitively (CreateEndpoint fails)."""
+    check_unique_name(endpoint, check, endpoint_name, kind="endpoint", field="endpoint_name",
+                      constraint_id="name.endpoint-unique", ignore_case=True)
+
+
+def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str, field: str,
+                      constraint_id: str, ignore_case: bool = False) -> None:
+    """A physical name of ``kind`` (endpoint, inference component) that must be unique per account and
+    Region (``ignore_case``: compared case-insensitively, as CreateEndpoint does).
 
     The same name twice in one stack, or in two stacks of the same literal account and Region, is
     refused; where a stack is environment-agnostic the two may deploy to different Regions, so
     that is a warning.
     """
-    stack = stack_of(endpoint)
+    stack = stack_of(construct)
     root = memo(stack, "root", lambda: stack.node.root)
-    taken: dict[str, list[tuple[str, Stack]]] = memo(root, "endpoint-names", dict)
+    taken: dict[str, list[tuple[str, Stack]]] = memo(root, f"{kind}-names", dict)
     mine = _environment(stack)
-    for other_path, other_stack in taken.get(endpoint_name.lower(), []):
+    key = name.lower() if ignore_case else name
+    for other_path, other_stack in taken.get(key, []):
         theirs = _environment(other_stack)
         if other_stack is stack or (mine is not None and mine == theirs):
-            check.fail("name.endpoint-unique", "endpoint_name", endpoint_name,
-                       f"the endpoint {other_path} of this app already has this name in the same account and "
-                       "Region (names are compared case-insensitively)",
-                       "give each endpoint its own endpoint_name, or omit it to let CloudFormation choose one")
+            check.fail(constraint_id, field, name,
+                       f"the {kind} {other_path} of this app already has this name in the same account and "
+                       f"Region{' (names are compared case-insensitively)' if ignore_case else ''}",
+                       f"give each {kind} its own {field}, or omit it to let "
+                       f"{'CloudFormation' if kind == 'endpoint' else 'the library'} choose one")
         else:
-            annotations_of(endpoint).add_warning_v2(
-                "cdk-sagemaker-inference:name.endpoint-unique",
-                f"endpoint_name {endpoint_name!r} is also used by {other_path}; if both stacks deploy to the "
-                "same account and Region, the second CreateEndpoint fails. Pin the stacks' env, or use "
+            annotations_of(construct).add_warning_v2(
+                f"cdk-sagemaker-inference:{constraint_id}",
+                f"{field} {name!r} is also used by {other_path}; if both stacks deploy to the "
+                f"same account and Region, the second create fails. Pin the stacks' env, or use "
                 "distinct names.")
-    taken.setdefault(endpoint_name.lower(), []).append((node_of(endpoint).path, stack))
+    taken.setdefault(key, []).append((node_of(construct).path, stack))
 
 
 def _environment(stack: Stack) -> tuple[str, str] | None:
