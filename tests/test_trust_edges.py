@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import pytest
 from aws_cdk import CfnParameter, Duration, Environment, Fn, Stack
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
@@ -495,3 +497,34 @@ def test_an_imported_log_key_warns_that_its_policy_must_allow_cloudwatch_logs() 
     assert "log_kms_key" in found[0] and "imported key" in found[0] and "logs.us-east-1.amazonaws.com" not in found[0]
     assert "add the statement to the key's policy" in found[0]
     assert "CloudWatch Logs User Guide" in found[0]
+
+
+@pytest.mark.parametrize("factory,value,field,message", [
+    ("from_endpoint_arn", "my-endpoint", "endpoint_arn", "does not match ^arn:aws"),
+    ("from_endpoint_arn", "arn:aws:s3:::bucket/x", "endpoint_arn", "does not match ^arn:aws"),
+    ("from_endpoint_arn", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/my_endpoint", "endpoint_arn",
+     "'my_endpoint': does not match"),
+    ("from_endpoint_name", "", "endpoint_name", "does not match"),
+    ("from_endpoint_name", "a_b c", "endpoint_name", "does not match"),
+])
+def test_an_imported_endpoint_name_or_arn_follows_the_service_pattern(factory: str, value: str, field: str,
+                                                                      message: str) -> None:
+    """Found by review: a plain name to from_endpoint_arn failed with aws-cdk-lib's raw ArnsMustStartWithArn,
+    an empty name only later in metric(), and any other string was accepted (a grant on nothing)."""
+    stack = new_stack()
+    error = refused(lambda: getattr(lib.Endpoint, factory)(stack, "Imported", value))
+    assert error.fields == (field,) and message in str(error) and error.path == "Test/Imported"
+
+
+@pytest.mark.parametrize("factory,value", [
+    ("from_endpoint_name", "orders-v2"),
+    ("from_endpoint_arn", "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/orders-v2"),
+    ("from_endpoint_arn", "arn:aws-cn:sagemaker:cn-north-1:123456789012:endpoint/orders-v2"),
+])
+def test_an_imported_endpoint_grants_invoke_on_its_arn(factory: str, value: str) -> None:
+    stack = new_stack(env=ENV_US)
+    imported = getattr(lib.Endpoint, factory)(stack, "Imported", value)
+    assert imported.endpoint_name == "orders-v2"
+    role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
+    imported.grant_invoke(role)
+    assert "endpoint/orders-v2" in json.dumps(template_of(stack).to_json())

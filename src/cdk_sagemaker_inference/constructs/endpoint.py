@@ -124,7 +124,10 @@ class Endpoint:
     @staticmethod
     @checked("Endpoint.from_endpoint_name")
     def from_endpoint_name(scope: Construct, construct_id: str, endpoint_name: str) -> IEndpoint:
-        """An endpoint of this stack's account and Region, by name."""
+        """An endpoint of this stack's account and Region, by name (1–63 letters, digits and hyphens)."""
+        check = Checker()
+        check.text("name.endpoint", "endpoint_name", with_literal_start(scope, endpoint_name), fix=_NAME_FIX)
+        _raise_if_any(check, scope, construct_id)
         arn = Stack.of(scope).format_arn(service="sagemaker", resource="endpoint",
                                          resource_name=lower_literals(endpoint_name))
         return _ImportedEndpoint(scope, construct_id, name=endpoint_name, arn=arn)
@@ -151,8 +154,25 @@ class Endpoint:
     @checked("Endpoint.from_endpoint_arn")
     def from_endpoint_arn(scope: Construct, construct_id: str, endpoint_arn: str) -> IEndpoint:
         """An endpoint by ARN (``arn:aws:sagemaker:<region>:<account>:endpoint/<name>``)."""
+        check = Checker()
+        if check.text("endpoint.imported-arn", "endpoint_arn", with_literal_start(scope, endpoint_arn),
+                      fix="pass the endpoint's ARN, arn:aws:sagemaker:<region>:<account>:endpoint/<name> "
+                      "(DescribeEndpoint's EndpointArn), or its name to Endpoint.from_endpoint_name") and not (
+                is_unresolved(endpoint_arn)):
+            check.text("name.endpoint", "endpoint_arn", endpoint_arn.split(":endpoint/", 1)[1],
+                       fix="the ARN's name (after endpoint/) must be 1–63 letters, digits and hyphens")
+        _raise_if_any(check, scope, construct_id)
         name = Arn.split(endpoint_arn, ArnFormat.SLASH_RESOURCE_NAME).resource_name or ""
         return _ImportedEndpoint(scope, construct_id, name=name, arn=endpoint_arn)
+
+
+_NAME_FIX = "use 1–63 letters, digits and hyphens, starting and ending with a letter or digit"
+
+
+def _raise_if_any(check: Checker, scope: Construct, construct_id: str) -> None:
+    """A factory's problems, named by the path the imported endpoint would have."""
+    if check.problems:
+        raise ValidationError(f"{scope.node.path}/{construct_id}".lstrip("/"), "Endpoint", check.problems)
 
 
 def _watch(endpoint: Construct, scope: Construct) -> None:
