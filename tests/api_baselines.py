@@ -149,7 +149,7 @@ def _grantee(stack: Stack) -> iam.Role:
 def _component_endpoint_props(stack: Stack) -> dict[str, Any]:
     vpc = ec2.Vpc(stack, "ComponentVpc", max_azs=2)
     return {
-        "instance_type": lib.InstanceType.of("ml.g5.12xlarge"), "instance_count": 1,
+        "instance_type": lib.InstanceType.of("ml.p3.8xlarge"), "instance_count": 1,
         "managed_scaling": lib.ManagedInstanceScaling(min_instances=0, max_instances=2,
                                                       scale_in_strategy=lib.ScaleInStrategy.IDLE_RELEASE,
                                                       scale_in_cooldown=Duration.minutes(20)),
