@@ -313,6 +313,18 @@ def test_fails_when_target_utilization_is_a_percentage() -> None:
         min_capacity=1, max_capacity=5, target_utilization=70))
     assert "provisioned_concurrency_scaling.target_utilization = 70" in str(error)
     assert "between 0.01 and 1" in str(error)
+    # Its own row (found by review: the allowed line was the capacity rule's, 1 ≤ min ≤ max ≤ max_concurrency).
+    assert "allowed: a fraction from 0.01 to 1 of the provisioned concurrency in use" in str(error)
+    assert "rule serverless.target-utilization" in str(error)
+
+
+def test_accepts_a_target_utilization_fraction() -> None:
+    stack = new_stack()
+    ServerlessEndpoint(stack, "Endpoint", model=model_in(stack), memory_size_mb=2048, max_concurrency=10,
+                       provisioned_concurrency=2, provisioned_concurrency_scaling=ProvisionedConcurrencyScaling(
+                           min_capacity=1, max_capacity=5, target_utilization=0.5))
+    template_of(stack).has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {
+        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 0.5}})
 
 
 # --------------------------------------------------------------------------- quotas (soft: warnings)

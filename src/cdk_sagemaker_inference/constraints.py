@@ -152,6 +152,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "1 ≤ min_capacity ≤ max_capacity ≤ max_concurrency",
                "AAS ScalableDimension sagemaker:variant:DesiredProvisionedConcurrency; BC ServerlessProvisionedConcurrency",
                minimum=1, maximum=200),
+    Constraint("serverless.target-utilization", _S, "provisioned_concurrency_scaling.target_utilization",
+               "a fraction from 0.01 to 1 of the provisioned concurrency in use (the metric "
+               "SageMakerVariantProvisionedConcurrencyUtilization is 0–1, so a target above 1 never scales out)",
+               "AAS TargetTrackingScalingPolicyConfiguration.TargetValue; DG:serverless-endpoints-autoscale "
+               "(SageMakerVariantProvisionedConcurrencyUtilization)", minimum=0.01, maximum=1),
     # ------------------------------------------------------------------ Migration and updates
     Constraint("migration.serverless-to-instance", _M, "endpoint kind",
                "serverless → instance-based is allowed in place (UpdateEndpoint)", "DG:serverless-endpoints",

@@ -121,8 +121,8 @@ class ServerlessEndpoint(EndpointBase):
         )
         if scaling is not None:
             target = TypeChecks()
-            target.number("serverless.autoscaling-capacity", "provisioned_concurrency_scaling.target_utilization",
-                          scaling.target_utilization, integer=False, minimum=0.01, maximum=1,
+            target.number("serverless.target-utilization", "provisioned_concurrency_scaling.target_utilization",
+                          scaling.target_utilization, integer=False,
                           fix="use a fraction between 0.01 and 1, e.g. 0.7")
             problems += target.problems
         if problems:
