@@ -177,3 +177,38 @@ def test_a_dlc_image_in_a_region_aws_cdk_lib_has_no_account_for_says_pass_accoun
     InferenceModel(unknown, "Pinned", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311",
                                                                    account_id="780543022126"))
     assert "780543022126.dkr.ecr." in json.dumps(template_of(unknown).to_json())
+
+
+@pytest.mark.parametrize("kwargs,field,rule", [
+    ({"repository_name": "pytorch-inference", "tag": ""}, "tag", "model.ecr-tag"),
+    ({"repository_name": "pytorch-inference", "tag": "2.3 cpu"}, "tag", "model.ecr-tag"),
+    ({"repository_name": "", "tag": "1"}, "repository_name", "model.ecr-repository"),
+    ({"repository_name": "PyTorch", "tag": "1"}, "repository_name", "model.ecr-repository"),
+    ({"repository_name": "pytorch-inference", "tag": "1", "account_id": "abc"}, "account_id", "model.ecr-account"),
+])
+def test_a_dlc_reference_follows_ecr_rules(kwargs: dict[str, Any], field: str, rule: str) -> None:
+    """Found by review: an empty tag rendered '…/pytorch-inference:' and an upper-case or empty repository
+    name or a non-numeric account passed, so CreateModel failed after the deploy had started."""
+    with pytest.raises(ValidationError) as raised:
+        ContainerImage.from_dlc(**kwargs)
+    (problem,) = raised.value.problems
+    assert (problem.field, problem.constraint_id) == (field, rule) and "does not match" in problem.message
+
+
+@pytest.mark.parametrize("repository,tag", [("huggingface-pytorch-tgi-inference", "2.4.0-tgi3.0.1-gpu-py311-cu124"),
+                                            ("sagemaker/tritonserver", "24.05-py3"), ("ab", "t" * 128)])
+def test_a_dlc_reference_within_ecr_rules_renders(repository: str, tag: str) -> None:
+    model = InferenceModel(new_stack(), "Model", image=ContainerImage.from_dlc(repository, tag,
+                                                                              account_id="763104351884"))
+    assert f"/{repository}:{tag}" in json.dumps(template_of(model.node.scope).to_json())
+
+
+def test_an_ecr_repository_image_needs_a_tag() -> None:
+    from aws_cdk import aws_ecr as ecr
+
+    stack = new_stack()
+    repository = ecr.Repository.from_repository_name(stack, "Repo", "team/model")
+    with pytest.raises(ValidationError) as raised:
+        ContainerImage.from_ecr_repository(repository, "")
+    assert "tag = '': does not match" in str(raised.value) and "rule model.ecr-tag" in str(raised.value)
+    InferenceModel(stack, "Model", image=ContainerImage.from_ecr_repository(repository, "v1"))

@@ -709,6 +709,16 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "target Region by the preflight command",
                "aws-cdk-lib region-info FactName.DLC_REPOSITORY_ACCOUNT; DG: Deep Learning Containers images "
                "(one registry account per Region)"),
+    Constraint("model.ecr-repository", _MO, "repository_name (ContainerImage.from_dlc)",
+               "2–256 characters: lower-case letters and digits, separated by '.', '_', '__', '-' or '/'",
+               "ECR API RepositoryName (min 2, max 256, pattern)",
+               pattern=r"^(?=.{2,256}$)[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$",
+               max_length=256),
+    Constraint("model.ecr-tag", _MO, "tag (ContainerImage.from_dlc / from_ecr_repository)",
+               "1–300 characters without whitespace", "ECR API ImageTag (min 1, max 300); BC ContainerImage "
+               "(no whitespace)", pattern=r"^\S{1,300}$", max_length=300),
+    Constraint("model.ecr-account", _MO, "account_id (ContainerImage.from_dlc)", "a 12-digit account id",
+               "ECR API RegistryId (pattern [0-9]{12})", pattern=r"^[0-9]{12}$", max_length=12),
     Constraint("model.model-data-url", _MO, "model_data",
                "≤ 1024 characters, (https|s3)://…; a single model is a .tar.gz", "BC Url; DG:create-multi-model-endpoint",
                pattern=S3_URI_PATTERN, max_length=1024),

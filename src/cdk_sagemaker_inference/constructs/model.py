@@ -152,6 +152,7 @@ class ContainerImage:
 
         ``accelerator`` default: guessed from the tag (``gpu``, ``cu121``, ``neuron``, …).
         """
+        _check_ecr_reference("ContainerImage.from_ecr_repository", None, tag, None)
         return _EcrImage(repository, tag, accelerator)
 
     @staticmethod
@@ -174,6 +175,7 @@ class ContainerImage:
         ``account_id`` default: the DLC account of the stack's Region (aws-cdk-lib's regional
         fact). ``accelerator`` default: guessed from the tag. The role may pull that repository.
         """
+        _check_ecr_reference("ContainerImage.from_dlc", repository_name, tag, account_id)
         return _DlcImage(repository_name, tag, account_id, accelerator)
 
     @staticmethod
@@ -184,6 +186,19 @@ class ContainerImage:
         ``accelerator`` default: guessed from the tag.
         """
         return _UriImage(uri, accelerator)
+
+
+def _check_ecr_reference(factory: str, repository_name: str | None, tag: str, account_id: str | None) -> None:
+    """The parts of an ECR image reference, against ECR's rules (an empty tag rendered ``…/name:``, which
+    CreateModel refuses after the deploy has started)."""
+    check = Checker()
+    check.text("model.ecr-repository", "repository_name", repository_name,
+               fix="use the repository's name: lower-case letters, digits and . _ - / separators (e.g. "
+               "pytorch-inference)")
+    check.text("model.ecr-tag", "tag", tag, fix="pass the image's tag, e.g. 2.3.0-cpu-py311")
+    check.text("model.ecr-account", "account_id", account_id, fix="pass the 12-digit registry account, or omit it")
+    if check.problems:
+        raise ValidationError("", factory, check.problems)
 
 
 class _EcrImage(ContainerImage):
