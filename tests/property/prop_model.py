@@ -472,7 +472,9 @@ def model_props(path: str) -> set[str]:
         ("ModelPackageName", {"model_package", "model_package_name", "image"}),
         ("ModelDataUrl", {"model_data"}), ("ModelDataSource", {"model_data"}),
         ("ContainerHostname", {"container_hostname", "hostname"}), ("ImageConfig", {"repository_access_mode"}),
-        ("Environment", {"environment"}), ("Image", {"image", "model_package"}), ("Mode", {"mode"}),
+        ("Environment", {"environment"}), ("Mode", {"mode"}),
+        # the image factories' own arguments are the parts of the URI (ContainerImage.from_dlc(name, tag, ...))
+        ("Image", {"image", "model_package", "tag", "repository_name", "account_id"}),
         ("Subnets", {"vpc_subnets", "vpc"}), ("SecurityGroupIds", {"security_groups", "vpc"}),
         ("VpcConfig", {"vpc"}), ("EnableNetworkIsolation", {"network_isolation"}),
         ("ExecutionRoleArn", {"role"}),
