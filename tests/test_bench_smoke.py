@@ -71,3 +71,18 @@ def test_without_the_bench_extra_it_says_what_to_install(monkeypatch: pytest.Mon
                         lambda name, *a: None if name == "aws_cdk.aws_sagemaker_alpha" else real(name, *a))
     assert synth_bench.main(["--quick", "--kinds", "serverless"]) == 2
     assert "pip install -e '.[bench]'" in capsys.readouterr().err
+
+
+def test_what_if_switches_each_extra_off_and_prints_the_table() -> None:
+    """`benchmarks/what_if.py` (the cost of each of the library's extras): every switch still finds the
+    internal it replaces (a rename stops the run), and the table has one row per configuration."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "what_if.py"), "--kinds", "serverless", "--n", "1", "--reps", "1"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "configuration" not in line]
+    labels = [row.split("|")[1].strip() for row in rows]
+    assert labels == ["library", "library, acks off", "library, unscoped off", "library, notes off",
+                      "library, limits off", "library, checks off", "library, all off", "alpha", "l1"]
+    assert all(re.fullmatch(r"\d+\.\d", row.split("|")[2].strip()) for row in rows)
