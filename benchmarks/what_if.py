@@ -11,7 +11,8 @@ off (the L2 objects, grants and scalable targets the constructs build call by ca
   policy);
 * ``notes``: no synth-time notes (no cost note, no advice infos);
 * ``limits``: no stack-limit check;
-* ``checks``: no argument type checks (``typecheck.check_value`` accepts everything);
+* ``checks``: no per-value type checks (``typecheck.check_value`` accepts everything; the binding of the
+  arguments, the scope check and the environment checks still run);
 * ``all``: every switch above.
 
 Each configuration is measured as construction + synth of N items after a warm-up app in the same
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import statistics
@@ -134,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         kind_name, side, n, configuration = args.worker
         print(json.dumps(worker(kind_name, side, int(n), configuration)))
         return 0
+    if importlib.util.find_spec("aws_cdk.aws_sagemaker_alpha") is None:
+        print("what_if: aws-cdk's aws_sagemaker_alpha module (the alpha side) is not installed; install the bench "
+              "extra: pip install -e '.[bench]' (make setup does)", file=sys.stderr)
+        return 2
     for kind_name in args.kinds.split(","):
         print("\n".join(table(kind_name, args.n, measure(kind_name, args.n, args.reps))))
         print()

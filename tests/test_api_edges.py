@@ -35,7 +35,7 @@ import cdk_sagemaker_inference.constructs as constructs_module
 from api_baselines import BASELINES, IDS
 from api_baselines import model as _model
 from cdk_sagemaker_inference import ValidationError
-from cdk_sagemaker_inference.typecheck import SUBSECOND_DURATIONS, is_checked
+from cdk_sagemaker_inference.typecheck import FRACTIONAL_DURATIONS, LITERAL_DURATIONS, is_checked
 from helpers import new_stack, template_of
 
 _NONE = type(None)
@@ -75,9 +75,11 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
     elif hint is Duration:
         token = CfnParameter(stack, f"Minutes{next(IDS)}", type="Number").value_as_number
         yield from (("int", 300), ("minutes-token", Duration.minutes(token)))
-        if field in SUBSECOND_DURATIONS:  # read in milliseconds: a token in seconds cannot be converted
+        if field in LITERAL_DURATIONS:  # converted at synth: no token at all
+            yield from (("millis-token", Duration.millis(token)), ("seconds-token", Duration.seconds(token)))
+        elif FRACTIONAL_DURATIONS.get(field) == "milliseconds":  # a token in seconds cannot be converted
             yield "seconds-token", Duration.seconds(token)
-        else:  # an integer number of seconds in the template
+        elif field not in FRACTIONAL_DURATIONS:  # an integer number of seconds in the template
             yield "millis", Duration.millis(1500)
     elif hint is datetime.datetime:
         yield from (("naive", datetime.datetime(2030, 1, 1, 8)), ("str", "2030-01-01T08:00:00Z"))
@@ -367,18 +369,31 @@ def test_a_duration_becomes_whole_seconds_or_is_refused_with_the_field() -> None
 
 
 def test_a_millisecond_threshold_keeps_its_fraction_and_refuses_a_token_in_seconds() -> None:
-    """alarm_p99_latency reads its threshold in milliseconds: 250 ms is fine, Duration.seconds(token) cannot
-    be converted (it escaped as 'MustBeDurationSpecifiedDuration', found by review)."""
+    """alarm_p99_latency converts its threshold to microseconds at synth: 250 ms is fine, a token in any unit
+    cannot be converted (seconds escaped as 'MustBeDurationSpecifiedDuration'; millis gave a nonsense
+    threshold problem, found by review)."""
     stack = new_stack()
     endpoint = lib.RealtimeEndpoint(stack, "E", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE)
     endpoint.alarm_p99_latency(threshold=Duration.millis(250))
     template_of(stack).has_resource_properties("AWS::CloudWatch::Alarm", {"Threshold": 250000})
     token = CfnParameter(stack, "Seconds", type="Number").value_as_number
-    with pytest.raises(ValidationError) as raised:
-        endpoint.alarm_p99_latency(threshold=Duration.seconds(token))
-    (problem,) = raised.value.problems
-    assert problem.constraint_id == "props.token" and problem.field == "threshold"
-    assert "Duration.millis(token)" in problem.fix
+    for duration in (Duration.seconds(token), Duration.millis(token)):  # scaled to microseconds at synth
+        with pytest.raises(ValidationError) as raised:
+            endpoint.alarm_p99_latency(threshold=duration)
+        (problem,) = raised.value.problems
+        assert problem.constraint_id == "props.token" and problem.field == "threshold"
+        assert "which a token cannot be" in problem.message and problem.fix.startswith("pass a literal Duration")
+
+
+def test_an_age_alarm_threshold_may_hold_a_fraction_of_a_second() -> None:
+    """max_age becomes an alarm Threshold (a double): 1.5 s is what CloudWatch takes (review: the whole-seconds
+    rule refused it)."""
+    stack = new_stack()
+    function, kwargs = BASELINES["AsyncEndpoint.add_oldest_request_age_alarm"](stack)
+    function(**{**kwargs, "max_age": Duration.millis(1500)})
+    thresholds = [r["Properties"]["Threshold"] for r in template_of(stack).to_json()["Resources"].values()
+                  if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert 1.5 in thresholds
 
 
 def _construct_creators() -> list[str]:
@@ -417,22 +432,43 @@ def test_a_construct_in_an_odd_scope_or_with_an_odd_id_is_a_validation_error(nam
     kwargs = BASELINES[name](stack)[1]
     create(stack, "Taken", **kwargs)  # valid
     app = stack.node.root
+    other = new_stack(app, "Other")  # (a fixed endpoint name may be used once per stack)
+    create(other, "Sl/ash", **BASELINES[name](other)[1])  # valid: constructs stores the id as 'Sl--ash'
     stage = Stage(app, f"Stage{next(IDS)}")
+    cases = [("scope", None, "A"), ("scope", "Test", "A"), ("construct_id", stack, ""),
+             ("construct_id", stack, None), ("construct_id", stack, 5), ("construct_id", stack, "Taken"),
+             ("construct_id", other, "Sl/ash")]
+    if name in _STACKLESS:  # an import that creates no resource: any construct may hold it
+        create(app, f"InApp{next(IDS)}", **kwargs)
+        create(stage, f"InStage{next(IDS)}", **kwargs)
+    else:
+        cases += [("scope", app, "A"), ("scope", stage, "A")]
     failures = []
-    for field, scope, construct_id in (("scope", app, "A"), ("scope", stage, "A"), ("scope", None, "A"),
-                                       ("scope", "Test", "A"), ("construct_id", stack, ""),
-                                       ("construct_id", stack, None), ("construct_id", stack, 5),
-                                       ("construct_id", stack, "Taken")):
+    for field, scope, construct_id in cases:
         try:
             create(scope, construct_id, **kwargs)
         except ValidationError as error:
-            if field not in error.fields:
+            if error.fields != (field,):  # one problem, on that field (the type check ran once)
                 failures.append(f"{field} = {scope!r}/{construct_id!r}: names {error.fields}")
         except Exception as error:
             failures.append(f"{field} = {construct_id!r}: {type(error).__name__}: {str(error)[:120]}")
         else:
             failures.append(f"{field} = {construct_id!r}: accepted")
     assert failures == []
+
+
+_STACKLESS = {"Endpoint.from_endpoint_arn": "an import by ARN: no resource, no stack needed"}
+
+
+def test_a_misspelt_or_missing_prop_names_the_path_the_construct_would_have() -> None:
+    """Review: when the arguments did not bind, the path became 'None' (it was read from keywords only)."""
+    stack = new_stack()
+    with pytest.raises(ValidationError) as raised:
+        lib.InferenceModel(stack, "Typo", imagee=1)  # type: ignore[call-arg]
+    assert raised.value.path == "Test/Typo"
+    with pytest.raises(ValidationError) as raised:
+        lib.Endpoint.from_endpoint_name(stack, "Imported")  # type: ignore[call-arg]
+    assert raised.value.path == "Test/Imported" and raised.value.fields == ("endpoint_name",)
 
 
 def test_a_schedule_time_needs_a_time_zone() -> None:

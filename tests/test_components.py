@@ -746,3 +746,13 @@ def test_a_component_name_used_twice_in_one_account_and_region_is_refused() -> N
     agnostic = Stack(app, "Agnostic")
     component(agnostic, endpoint(agnostic), "A", component_name="llm")
     assert any("component_name 'llm' is also used by First/A" in w for w in warnings_of(agnostic))
+
+
+def test_a_dlc_image_in_a_region_without_a_dlc_account_names_the_component() -> None:
+    """model.dlc-account from an inference component: its own path and type (review: it said InferenceModel)."""
+    from aws_cdk import App, Environment
+
+    stack = Stack(App(), "Il", env=Environment(account="123456789012", region="il-central-1"))
+    error = refused(lambda: component(stack, endpoint(stack), "C", image=CPU_IMAGE))
+    assert (error.path, error.construct_type, error.fields) == ("Il/C", "InferenceComponent", ("image",))
+    assert "rule model.dlc-account" in str(error)

@@ -174,6 +174,12 @@ def test_a_dlc_image_in_a_region_aws_cdk_lib_has_no_account_for_says_pass_accoun
     assert "knows no Deep Learning Containers registry account for il-central-1" in problem.message
     assert "pass account_id= to ContainerImage.from_dlc" in problem.fix
     assert raised.value.path == "Unknown/Model"
+    # The second container of a pipeline: the model's path and that container's field (review).
+    with pytest.raises(ValidationError) as raised:
+        InferenceModel(unknown, "Pipeline", containers=[
+            ContainerDefinition(image=ContainerImage.from_uri("123456789012.dkr.ecr.il-central-1.amazonaws.com/x:1")),
+            ContainerDefinition(image=IMAGE)])
+    assert (raised.value.path, raised.value.fields) == ("Unknown/Pipeline", ("containers[1].image",))
     InferenceModel(unknown, "Pinned", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311",
                                                                    account_id="780543022126"))
     assert "780543022126.dkr.ecr." in json.dumps(template_of(unknown).to_json())

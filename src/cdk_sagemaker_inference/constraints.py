@@ -758,13 +758,14 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC/AAS shape type integer (a 32-bit signed integer in the AWS service models)",
                minimum=-(2**31), maximum=2**31 - 1),
     Constraint("props.whole-seconds", _P, "Duration props (all but alarm_p99_latency threshold and "
-               "p95_latency_threshold, which are milliseconds)",
+               "p95_latency_threshold, in milliseconds, and add_oldest_request_age_alarm max_age, an alarm threshold)",
                "a whole number of seconds (Duration.millis(1500) is refused; Duration.minutes(2) is 120 seconds)",
                "BC/AAS shape type integer of the fields they become (ScaleInCooldown, ScaleOutCooldown, "
                "StepScalingPolicyConfiguration.Cooldown, CloudWatch Period, *InSeconds)"),
     Constraint("props.token", _P, "tokens",
-               "a token where the template can carry it (a number token for a number, Duration.seconds(token)); "
-               "a literal where the value must be known at synth",
+               "a token where the template can carry it (a number token for a number, Duration.seconds(token), "
+               "Duration.millis(token) for a prop in milliseconds); a literal where the value must be known at "
+               "synth (a map key; the p99 latency threshold, which the library converts to microseconds)",
                "aws-cdk-lib token encoding (Token.as_number, Duration.to_seconds of a token)"),
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",

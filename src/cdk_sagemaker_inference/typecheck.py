@@ -233,11 +233,16 @@ def check_number(types_: TypeChecks, field: str, value: Any, *, integer: bool) -
     return True
 
 
-SUBSECOND_DURATIONS: dict[str, str] = {"threshold": "milliseconds", "p95_latency_threshold": "milliseconds"}
-"""Duration props (by field name) that are not whole seconds, with the unit aws-cdk-lib and the API read them in:
-``alarm_p99_latency(threshold=...)`` (ModelLatency, in microseconds) and the recommender job's
-``p95_latency_threshold`` (``ModelLatencyThreshold.ValueInMilliseconds``). Every other Duration of this API
-becomes an integer number of seconds in the template (cooldowns, metric periods, timeouts, waits)."""
+FRACTIONAL_DURATIONS: dict[str, str] = {"threshold": "milliseconds", "p95_latency_threshold": "milliseconds",
+                                        "max_age": "seconds"}
+"""Duration props (by field name) that may hold a fraction of a second, with the unit aws-cdk-lib and the
+API read them in: ``alarm_p99_latency(threshold=...)`` (ModelLatency, in microseconds), the recommender
+job's ``p95_latency_threshold`` (``ModelLatencyThreshold.ValueInMilliseconds``) and an async endpoint's
+``add_oldest_request_age_alarm(max_age=...)`` (an alarm ``Threshold``, a double). Every other Duration of
+this API becomes an integer number of seconds in the template (cooldowns, metric periods, timeouts, waits)."""
+LITERAL_DURATIONS = frozenset({"threshold"})
+"""Duration props the library scales at synth (the p99 latency threshold becomes microseconds): a token
+cannot be carried, since CloudFormation has no arithmetic."""
 
 
 def _leaf(field: str) -> str:
@@ -247,33 +252,41 @@ def _leaf(field: str) -> str:
 
 def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
     """A Duration the template can carry in the unit of its field (whole seconds for all but
-    :data:`SUBSECOND_DURATIONS`).
+    :data:`FRACTIONAL_DURATIONS`), asked of aws-cdk-lib in one call.
 
     * A token Duration is accepted where aws-cdk-lib can render it in that unit
       (``Duration.seconds(token)``): ``Duration.minutes(token)`` cannot be converted to seconds without
-      knowing the token's value, so aws-cdk-lib would throw from deep inside a later call.
+      knowing the token's value, so aws-cdk-lib would throw from deep inside a later call. The props of
+      :data:`LITERAL_DURATIONS` take no token at all.
     * A literal of a whole-seconds field must be whole seconds: the API fields are integers
       (``ScaleInCooldown``, ``Cooldown``, ``Period``, ``*InSeconds``), and aws-cdk-lib's ``to_seconds()``
       throws ``CannotConvertedIntoWhole`` for ``Duration.millis(1500)``.
     """
-    unit = SUBSECOND_DURATIONS.get(_leaf(field), "seconds")
-    if value.is_unresolved():
-        try:
-            getattr(value, f"to_{unit}")()
-        except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
-            factory = "millis" if unit == "milliseconds" else unit
+    leaf = _leaf(field)
+    unit = FRACTIONAL_DURATIONS.get(leaf, "seconds")
+    factory = "millis" if unit == "milliseconds" else unit
+    try:
+        amount = getattr(value, f"to_{unit}")(integral=False)
+    except RuntimeError:  # a token in another unit (jsii raises aws-cdk-lib's errors as RuntimeError)
+        amount = None
+    if amount is None or is_unresolved(amount):
+        if leaf in LITERAL_DURATIONS:
+            types_.fail("props.token", field, value.to_string(),
+                        "is a Duration of a token: the library converts this value at synth, which a token "
+                        "cannot be (CloudFormation has no arithmetic)",
+                        f"pass a literal Duration, e.g. Duration.{factory}(500)")
+            return False
+        if amount is None:
             types_.fail("props.token", field, value.to_string(),
                         f"is a Duration of a token in a unit other than {unit}, which cannot be converted at synth",
                         f"use Duration.{factory}(token) (the template then carries the token), or a literal Duration")
             return False
         return True
-    if unit == "seconds":
-        amount: float = value.to_seconds(integral=False)
-        if amount != math.floor(amount):
-            types_.fail("props.whole-seconds", field, f"{amount:g} seconds",
-                        "is not a whole number of seconds: the template carries this field as an integer number of seconds",
-                        f"use a whole number of seconds, e.g. Duration.seconds({max(1, round(amount))})")
-            return False
+    if leaf not in FRACTIONAL_DURATIONS and amount != math.floor(amount):
+        types_.fail("props.whole-seconds", field, f"{amount:g} seconds",
+                    "is not a whole number of seconds: the template carries this field as an integer number of seconds",
+                    f"use a whole number of seconds, e.g. Duration.seconds({max(1, round(amount))})")
+        return False
     return True
 
 
@@ -424,7 +437,8 @@ def _hint(owner: Any, name: str) -> Any:  # owner: a function or a class (hashab
 
 # ---------------------------------------------------------------------------------------------- the decorator
 def checked(construct_type: str, *,
-            environment: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None) -> Callable[[F], F]:
+            environment: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None,
+            stackless: bool = False) -> Callable[[F], F]:
     """Check a public callable's arguments against its annotations before it runs.
 
     * ``__init__(self, scope, construct_id, ...)`` of a construct: the error names the path the
@@ -434,7 +448,9 @@ def checked(construct_type: str, *,
 
     A missing or misspelt keyword is a ``props.required``/``props.type`` problem too (with the closest
     prop name), not Python's ``TypeError``. ``environment`` (constructs only): a check of the props
-    against the scope's account and Region, run when the types are right.
+    against the scope's account and Region, run when the types are right. A construct, or a factory
+    taking ``(scope, construct_id, ...)``, also has its scope checked (a construct inside a Stack, unless
+    ``stackless``: an import that creates no resource) and its id (a non-empty string not taken).
     """
     def decorate(function: F) -> F:
         signature = inspect.signature(function)
@@ -442,8 +458,9 @@ def checked(construct_type: str, *,
         is_construct_init = function.__name__ == "__init__" and names[1:3] == ["scope", "construct_id"]
         # A construct's __init__, or a factory that creates one (``from_endpoint_name(scope, construct_id, ...)``).
         creates_construct = is_construct_init or names[:2] == ["scope", "construct_id"]
+        scope_at = 1 if is_construct_init else 0  # where scope and construct_id are given by position
         is_method = bool(names) and names[0] == "self"
-        skip = {"self", "cls", "scope", "construct_id"} if is_construct_init else {"self", "cls"}
+        skip = {"self", "cls", "scope", "construct_id"} if creates_construct else {"self", "cls"}
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -454,7 +471,8 @@ def checked(construct_type: str, *,
                 _binding_problem(problems, signature, args, kwargs, error)
                 bound = None
             if bound is not None and creates_construct:
-                _check_scope(problems, bound.arguments.get("scope"), bound.arguments.get("construct_id"))
+                _check_scope(problems, bound.arguments.get("scope"), bound.arguments.get("construct_id"),
+                             needs_stack=not stackless)
             if bound is not None:
                 for name, given in bound.arguments.items():
                     parameter = signature.parameters[name]
@@ -474,7 +492,7 @@ def checked(construct_type: str, *,
                     problems.problems += environment(bound.arguments["scope"], {
                         k: v for k, v in bound.arguments.items() if k not in skip})
             if problems.problems:
-                raise ValidationError(_path(creates_construct, is_method, args, kwargs, bound),
+                raise ValidationError(_path(creates_construct, is_method, args, kwargs, bound, scope_at),
                                       construct_type, problems.problems)
             if not creates_construct:
                 return function(*args, **kwargs)
@@ -556,7 +574,7 @@ def _binding_problem(problems: TypeChecks, signature: inspect.Signature, args: t
         problems.fail("props.type", "arguments", None, str(error), "pass the props by keyword, as documented")
 
 
-def _check_scope(problems: TypeChecks, scope: Any, construct_id: Any) -> None:
+def _check_scope(problems: TypeChecks, scope: Any, construct_id: Any, *, needs_stack: bool = True) -> None:
     """A construct's scope is a construct inside a Stack (every construct here creates CloudFormation
     resources) and its id a non-empty string: otherwise constructs/aws-cdk-lib fail with errors that name
     neither (``ShouldBeCreatedInStackScope``, ``Only root constructs may have an empty ID``, a ``TypeError``)."""
@@ -574,37 +592,48 @@ def _check_scope(problems: TypeChecks, scope: Any, construct_id: Any) -> None:
         problems.fail("props.required", "construct_id", construct_id, "is empty (only an App may have an empty id)",
                       "pass a non-empty id, unique among the scope's children")
         return
+    if not needs_stack:  # an import that creates no resource and needs no stack (from_endpoint_arn)
+        return
     from .constructs._memo import stack_of  # a construct module: loaded on first use
 
     try:
         stack_of(scope)
     except RuntimeError:
         problems.fail("props.type", "scope", scope.node.path or "the app",
-                      "is not inside a Stack (this construct creates CloudFormation resources, which belong to a stack)",
+                      "is not inside a Stack (the construct's resources, account and Region are its stack's)",
                       "create it in a Stack, or in a construct inside one")
 
 
 def _raise_if_id_taken(error: RuntimeError, scope: Any, construct_id: str, construct_type: str) -> None:
-    """``There is already a Construct with name '<id>'`` from constructs, for the id the user chose: a
-    ValidationError naming ``construct_id`` (asked of the scope only when creating the construct failed)."""
-    if not str(error).startswith(f"There is already a Construct with name '{construct_id}'"):
+    """``There is already a Construct with name '<id>' in <type> [<scope id>]`` from constructs, for the id the
+    user chose in the scope the user chose: a ValidationError naming ``construct_id`` (asked of the scope only
+    when creating the construct failed). constructs stores an id with '/' as '--'."""
+    stored = construct_id.replace("/", "--")
+    message = str(error)
+    if not message.startswith(f"There is already a Construct with name '{stored}' in "):
         return
+    scope_id = scope.node.id
+    if (scope_id and not message.endswith(f" [{scope_id}]")) or scope.node.try_find_child(stored) is None:
+        return  # a duplicate among the children of another construct: not the user's id
     path = scope.node.path
     problems = TypeChecks()
     problems.fail("props.type", "construct_id", construct_id,
                   f"is already the id of another construct in {path or 'the app'}",
                   "choose an id not used by another child of the same scope")
-    raise ValidationError(f"{path}/{construct_id}" if path else construct_id, construct_type,
-                          problems.problems) from None
+    raise ValidationError(f"{path}/{stored}" if path else stored, construct_type, problems.problems) from None
 
 
 def _path(creates_construct: bool, is_method: bool, args: tuple[Any, ...], kwargs: Mapping[str, Any],
-          bound: inspect.BoundArguments | None = None) -> str:
+          bound: inspect.BoundArguments | None = None, scope_at: int = 0) -> str:
     """The construct path for the error (read only when there is something to raise)."""
     try:
         if creates_construct:
-            given = bound.arguments if bound is not None else kwargs
-            scope, construct_id = given.get("scope"), given.get("construct_id")
+            if bound is not None:
+                scope, construct_id = bound.arguments.get("scope"), bound.arguments.get("construct_id")
+            else:  # the arguments did not bind (a misspelt prop): by position, else by name
+                given = list(args[scope_at:scope_at + 2])
+                scope = given[0] if given else kwargs.get("scope")
+                construct_id = given[1] if len(given) > 1 else kwargs.get("construct_id")
             parent = scope.node.path if scope is not None and hasattr(scope, "node") else ""
             return f"{parent}/{construct_id}" if parent else str(construct_id)
         owner = args[0] if args and is_method else None

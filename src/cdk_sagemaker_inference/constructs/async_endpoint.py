@@ -678,7 +678,7 @@ class AsyncEndpoint(EndpointBase):
                                      construct_id: str = "OldestRequestAgeAlarm") -> cloudwatch.Alarm:
         """An alarm when the oldest queued request is older than ``max_age``.
 
-        :param max_age: Default: 30 minutes. Whole seconds > 0.
+        :param max_age: > 0 (fractions of a second are kept: the alarm threshold is in seconds). Default: 30 minutes.
         :param evaluation_periods: consecutive 5-minute periods (Maximum statistic). Default: 3.
         :param construct_id: the alarm's construct id. Default: ``OldestRequestAgeAlarm``.
         """

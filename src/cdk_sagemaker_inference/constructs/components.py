@@ -58,6 +58,7 @@ from .model import (
     ContainerImage,
     InferenceModel,
     ModelData,
+    UnknownDlcRegionError,
     _default_role,
     _finish_default_role,
     _grant_vpc_access,
@@ -591,8 +592,12 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         role = endpoint.role
         container: sagemaker.CfnInferenceComponent.InferenceComponentContainerSpecificationProperty | None = None
         if image is not None or model_data is not None:
+            try:
+                image_uri = image.bind(self, role) if image is not None else None
+            except UnknownDlcRegionError as unknown:
+                raise ValidationError(self.node.path, "InferenceComponent", unknown.problems("image")) from None
             container = sagemaker.CfnInferenceComponent.InferenceComponentContainerSpecificationProperty(
-                image=image.bind(self, role) if image is not None else None,
+                image=image_uri,
                 artifact_url=model_data.bind(self, role) if model_data is not None else None,
                 environment=dict(environment) if environment else None,
             )

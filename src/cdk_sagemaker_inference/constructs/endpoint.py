@@ -151,7 +151,7 @@ class Endpoint:
                                    endpoint_name=endpoint_name)
 
     @staticmethod
-    @checked("Endpoint.from_endpoint_arn")
+    @checked("Endpoint.from_endpoint_arn", stackless=True)
     def from_endpoint_arn(scope: Construct, construct_id: str, endpoint_arn: str) -> IEndpoint:
         """An endpoint by ARN (``arn:aws:sagemaker:<region>:<account>:endpoint/<name>``)."""
         check = Checker()

@@ -19,7 +19,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
 from constructs import Construct
 
-from ..errors import ValidationError
+from ..errors import Problem, ValidationError
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..instance_types import Accelerator
 from ..specs import ContainerSpec, ModelSpec
@@ -243,7 +243,7 @@ class _DlcImage(ContainerImage):
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         stack = stack_of(scope)
-        account = self._account or memo(stack, FactName, lambda: _dlc_account(stack, scope))
+        account = self._account or memo(stack, FactName, lambda: _dlc_account(stack))
         name = self._name
 
         def import_repository(stack: Stack, construct_id: str) -> ecr.IRepository:
@@ -261,19 +261,33 @@ class _DlcImage(ContainerImage):
         return f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
 
 
-def _dlc_account(stack: Stack, scope: Construct) -> str:
+class UnknownDlcRegionError(Exception):
+    """The stack's literal Region has no Deep Learning Containers account in aws-cdk-lib's region-info:
+    raised by a DLC image's ``bind``, turned into a ``ValidationError`` by the construct binding it (which
+    knows its own path, type and field)."""
+
+    def __init__(self, region: str) -> None:
+        super().__init__(region)
+        self.region = region
+
+    def problems(self, field: str) -> list[Problem]:
+        """The ``model.dlc-account`` problem, for the prop ``field``."""
+        check = Checker()
+        check.fail("model.dlc-account", field, self.region,
+                   f"aws-cdk-lib knows no Deep Learning Containers registry account for {self.region}",
+                   "pass account_id= to ContainerImage.from_dlc (the registry account of the Region in the AWS Deep "
+                   "Learning Containers list of available images), or use ContainerImage.from_uri")
+        return check.problems
+
+
+def _dlc_account(stack: Stack) -> str:
     """The Deep Learning Containers registry account of ``stack``'s Region (aws-cdk-lib's regional fact: a
     literal in an env-pinned stack, else a lookup in a mapping of the Regions aws-cdk-lib knows, which the
     preflight command compares with the target Region)."""
     try:
         return stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
     except RuntimeError:  # RegionFactNotFound: a literal Region aws-cdk-lib's region-info has no account for
-        check = Checker()
-        check.fail("model.dlc-account", "image", stack.region,
-                   f"aws-cdk-lib knows no Deep Learning Containers registry account for {stack.region}",
-                   "pass account_id= to ContainerImage.from_dlc (the registry account of the Region in the AWS Deep "
-                   "Learning Containers list of available images), or use ContainerImage.from_uri")
-        raise ValidationError(scope.node.path, "InferenceModel", check.problems) from None
+        raise UnknownDlcRegionError(stack.region) from None
 
 
 _PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
@@ -594,6 +608,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                            "pass the path of an existing model.tar.gz (model_data) or Dockerfile directory (image)")
         types.raise_if_any(self, "InferenceModel")
 
+        self._containers_given = containers is not None
         definitions: tuple[ContainerDefinition, ...] = (
             tuple(containers) if containers is not None
             else (ContainerDefinition(image=image, model_data=model_data, environment=environment,
@@ -667,7 +682,11 @@ class InferenceModel(Construct, RemovalPolicyMixin):
 
     def _render(self, index: int, definition: ContainerDefinition) -> sagemaker.CfnModel.ContainerDefinitionProperty:
         scope = Construct(self, f"Container{index}") if index else self
-        image_uri = definition.image.bind(scope, self.role) if definition.image else None
+        try:
+            image_uri = definition.image.bind(scope, self.role) if definition.image else None
+        except UnknownDlcRegionError as unknown:
+            field = f"containers[{index}].image" if self._containers_given else "image"
+            raise ValidationError(self.node.path, "InferenceModel", unknown.problems(field)) from None
         data_url: str | None = None
         source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
         if definition.model_data is not None:
