@@ -491,3 +491,22 @@ def test_a_schedule_time_needs_a_time_zone() -> None:
     (problem,) = raised.value.problems
     assert problem.field == "autoscaling.schedules[0].start_time"
     assert problem.message == "is a datetime without a time zone" and "tzinfo=datetime.UTC" in problem.fix
+
+
+@pytest.mark.parametrize("period,problem", [
+    (Duration.seconds(7), "props.metric-period"), (Duration.seconds(0), "props.metric-period"),
+    (Duration.seconds(90), "props.metric-period"), ("token", "props.token"),
+])
+def test_a_metric_period_is_one_aws_cdk_lib_and_cloudwatch_take(period: Any, problem: str) -> None:
+    """Found by review: a period of 7 s (or a token) escaped as aws-cdk-lib's raw "'period' must be 1, 5, 10,
+    30, or a multiple of 60 seconds", and 0 s synthesized an alarm CloudWatch refuses (Period min 1)."""
+    stack = new_stack()
+    endpoint = lib.RealtimeEndpoint(stack, "E", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE)
+    for valid in (Duration.seconds(10), Duration.minutes(1), Duration.minutes(5)):
+        assert endpoint.metric("Invocations", period=valid).period.to_seconds() == valid.to_seconds()
+    if period == "token":
+        period = Duration.seconds(CfnParameter(stack, "Period", type="Number").value_as_number)
+    with pytest.raises(ValidationError) as raised:
+        endpoint.metric("Invocations", period=period)
+    (found,) = raised.value.problems
+    assert (found.constraint_id, found.field) == (problem, "period")

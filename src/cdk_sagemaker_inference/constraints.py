@@ -762,6 +762,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "a whole number of seconds (Duration.millis(1500) is refused; Duration.minutes(2) is 120 seconds)",
                "BC/AAS shape type integer of the fields they become (ScaleInCooldown, ScaleOutCooldown, "
                "StepScalingPolicyConfiguration.Cooldown, CloudWatch Period, *InSeconds)"),
+    Constraint("props.metric-period", _P, "period (metric methods)",
+               "1, 5, 10 or 30 seconds, or a multiple of 60 seconds, given as a literal Duration",
+               "aws-cdk-lib aws_cloudwatch Metric (its period check); BC CloudWatch PutMetricAlarmInput.Period "
+               "(min 1)"),
     Constraint("props.token", _P, "tokens",
                "a token where the template can carry it (a number token for a number, Duration.seconds(token), "
                "Duration.millis(token) for a prop in milliseconds); a literal where the value must be known at "

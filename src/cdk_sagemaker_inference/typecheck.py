@@ -276,6 +276,11 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
                         "cannot be (CloudFormation has no arithmetic)",
                         f"pass a literal Duration, e.g. Duration.{factory}(500)")
             return False
+        if leaf == "period":  # aws-cdk-lib's Metric checks the period at synth (a raw error for a token)
+            types_.fail("props.token", field, value.to_string(),
+                        "is a Duration of a token: aws-cdk-lib checks a metric's period at synth, which a token "
+                        "cannot be", "pass a literal Duration, e.g. Duration.minutes(5)")
+            return False
         if amount is None:
             types_.fail("props.token", field, value.to_string(),
                         f"is a Duration of a token in a unit other than {unit}, which cannot be converted at synth",
@@ -286,6 +291,12 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
         types_.fail("props.whole-seconds", field, f"{amount:g} seconds",
                     "is not a whole number of seconds: the template carries this field as an integer number of seconds",
                     f"use a whole number of seconds, e.g. Duration.seconds({max(1, round(amount))})")
+        return False
+    if leaf == "period" and not (amount in (1, 5, 10, 30) or (amount >= 60 and amount % 60 == 0)):
+        # aws-cdk-lib's Metric refuses any other period with a raw error; CloudWatch refuses 0.
+        types_.fail("props.metric-period", field, f"{amount:g} seconds",
+                    "is not a metric period: 1, 5, 10 or 30 seconds, or a multiple of 60",
+                    "use Duration.minutes(1) (or 1, 5, 10, 30 seconds for high-resolution metrics)")
         return False
     return True
 
