@@ -52,6 +52,8 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
             yield "int", 5
         if str not in members:
             yield "str", "x"
+        if len(members) == 1 and members[0] is Duration:  # an optional Duration: its own wrong values too
+            yield from ((label, value) for label, value in wrong_values(Duration, stack, field) if label != "int")
         return
     if origin in (list, tuple) or str(origin) == "<class 'collections.abc.Sequence'>":
         yield "str-for-list", "x"
@@ -81,6 +83,8 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
             yield "seconds-token", Duration.seconds(token)
         elif field not in FRACTIONAL_DURATIONS:  # an integer number of seconds in the template
             yield "millis", Duration.millis(1500)
+        if field == "period":  # a metric's period: 1, 5, 10, 30 s or a multiple of 60 (aws-cdk-lib's Metric)
+            yield "seven-seconds", Duration.seconds(7)
     elif hint is datetime.datetime:
         yield from (("naive", datetime.datetime(2030, 1, 1, 8)), ("str", "2030-01-01T08:00:00Z"))
     elif isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -510,3 +514,7 @@ def test_a_metric_period_is_one_aws_cdk_lib_and_cloudwatch_take(period: Any, pro
         endpoint.metric("Invocations", period=period)
     (found,) = raised.value.problems
     assert (found.constraint_id, found.field) == (problem, "period")
+    assert found.message == ("is not a metric period: 1, 5, 10 or 30 seconds, or a multiple of 60"
+                             if problem == "props.metric-period" else
+                             "is a Duration of a token: aws-cdk-lib checks a metric's period at synth, which a token "
+                             "cannot be")

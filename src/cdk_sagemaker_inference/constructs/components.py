@@ -58,11 +58,11 @@ from .model import (
     ContainerImage,
     InferenceModel,
     ModelData,
-    UnknownDlcRegionError,
     _default_role,
     _finish_default_role,
     _grant_vpc_access,
     _selection_kwargs,
+    bind_image,
 )
 from .realtime import RoutingStrategy
 
@@ -592,10 +592,8 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         role = endpoint.role
         container: sagemaker.CfnInferenceComponent.InferenceComponentContainerSpecificationProperty | None = None
         if image is not None or model_data is not None:
-            try:
-                image_uri = image.bind(self, role) if image is not None else None
-            except UnknownDlcRegionError as unknown:
-                raise ValidationError(self.node.path, "InferenceComponent", unknown.problems("image")) from None
+            image_uri = bind_image(image, self, role, owner=self, construct_type="InferenceComponent",
+                                   field="image") if image is not None else None
             container = sagemaker.CfnInferenceComponent.InferenceComponentContainerSpecificationProperty(
                 image=image_uri,
                 artifact_url=model_data.bind(self, role) if model_data is not None else None,

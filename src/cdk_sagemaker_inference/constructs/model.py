@@ -280,6 +280,16 @@ class UnknownDlcRegionError(Exception):
         return check.problems
 
 
+def bind_image(image: ContainerImage, scope: Construct, grantee: iam.IGrantable, *, owner: Construct,
+               construct_type: str, field: str) -> str:
+    """``image.bind(scope, grantee)``, with a DLC image's unknown Region reported as ``owner``'s problem on
+    ``field`` (the model's or component's path, not the scope the image binds in)."""
+    try:
+        return image.bind(scope, grantee)
+    except UnknownDlcRegionError as unknown:
+        raise ValidationError(owner.node.path, construct_type, unknown.problems(field)) from None
+
+
 def _dlc_account(stack: Stack) -> str:
     """The Deep Learning Containers registry account of ``stack``'s Region (aws-cdk-lib's regional fact: a
     literal in an env-pinned stack, else a lookup in a mapping of the Regions aws-cdk-lib knows, which the
@@ -608,7 +618,6 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                            "pass the path of an existing model.tar.gz (model_data) or Dockerfile directory (image)")
         types.raise_if_any(self, "InferenceModel")
 
-        self._containers_given = containers is not None
         definitions: tuple[ContainerDefinition, ...] = (
             tuple(containers) if containers is not None
             else (ContainerDefinition(image=image, model_data=model_data, environment=environment,
@@ -657,7 +666,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             )
             if role is None:
                 _grant_vpc_access(self.role)
-        rendered = [self._render(i, d) for i, d in enumerate(definitions)]
+        rendered = [self._render(i, d, f"containers[{i}]." if containers is not None else "")
+                    for i, d in enumerate(definitions)]
         if role is None:
             _finish_default_role(typing.cast(iam.Role, self.role))
         self.resource = sagemaker.CfnModel(
@@ -680,13 +690,11 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         self.model_name: str = self.resource.attr_model_name
         """The model's name (chosen by CloudFormation)."""
 
-    def _render(self, index: int, definition: ContainerDefinition) -> sagemaker.CfnModel.ContainerDefinitionProperty:
+    def _render(self, index: int, definition: ContainerDefinition,
+                prefix: str) -> sagemaker.CfnModel.ContainerDefinitionProperty:
         scope = Construct(self, f"Container{index}") if index else self
-        try:
-            image_uri = definition.image.bind(scope, self.role) if definition.image else None
-        except UnknownDlcRegionError as unknown:
-            field = f"containers[{index}].image" if self._containers_given else "image"
-            raise ValidationError(self.node.path, "InferenceModel", unknown.problems(field)) from None
+        image_uri = bind_image(definition.image, scope, self.role, owner=self, construct_type="InferenceModel",
+                               field=f"{prefix}image") if definition.image else None
         data_url: str | None = None
         source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
         if definition.model_data is not None:
