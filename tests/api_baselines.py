@@ -340,9 +340,10 @@ BASELINES: dict[str, Baseline] = {
         {"endpoint_arn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/existing"}),
     "AsyncEndpoint.add_oldest_request_age_alarm": lambda stack: (
         _async_endpoint(stack).add_oldest_request_age_alarm,
-        {"max_age": Duration.minutes(30), "evaluation_periods": 3}),
+        {"max_age": Duration.minutes(30), "evaluation_periods": 3, "construct_id": "AgeAlarm"}),
     "AsyncEndpoint.add_invocation_failures_alarm": lambda stack: (
-        _async_endpoint(stack).add_invocation_failures_alarm, {"threshold": 1, "evaluation_periods": 1}),
+        _async_endpoint(stack).add_invocation_failures_alarm,
+        {"threshold": 1, "evaluation_periods": 1, "construct_id": "FailuresAlarm"}),
     "AsyncEndpoint.grant_invoke": lambda stack: (_async_endpoint(stack).grant_invoke, {"grantee": _grantee(stack)}),
     "AsyncEndpoint.metric_model_latency": lambda stack: (
         _async_endpoint(stack).metric_model_latency, {"statistic": "p99", "period": Duration.minutes(1)}),

@@ -35,7 +35,13 @@ import cdk_sagemaker_inference.constructs as constructs_module
 from api_baselines import BASELINES, IDS
 from api_baselines import model as _model
 from cdk_sagemaker_inference import ValidationError
-from cdk_sagemaker_inference.typecheck import FRACTIONAL_DURATIONS, LITERAL_DURATIONS, is_checked
+from cdk_sagemaker_inference.typecheck import (
+    FRACTIONAL_DURATIONS,
+    LITERAL_DURATIONS,
+    METRIC_TEXT,
+    WHOLE_DURATION_UNITS,
+    is_checked,
+)
 from helpers import new_stack, template_of
 
 _NONE = type(None)
@@ -52,6 +58,8 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
             yield "int", 5
         if str not in members:
             yield "str", "x"
+        else:
+            yield from _named_text(field)
         if len(members) == 1 and members[0] is Duration:  # an optional Duration: its own wrong values too
             yield from ((label, value) for label, value in wrong_values(Duration, stack, field) if label != "int")
         return
@@ -69,11 +77,14 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
     elif hint is int:
         yield from (("float", 1.5), ("nan", math.nan), ("inf", math.inf), ("int64", 2**40),
                     ("-int64", -(2**40)), ("bool", True), ("str", "1"), ("str-token", Fn.import_value("Edge")))
+        if field == "evaluation_periods":  # 10,081 periods of a minute or more: beyond CloudWatch's 7 days
+            yield "beyond-the-alarm-window", 10_081
     elif hint is float:
         yield from (("nan", math.nan), ("inf", math.inf), ("-inf", -math.inf), ("str", "1.0"),
                     ("str-token", Fn.import_value("Edge")), ("bool", False))
     elif hint is str:
         yield from (("int", 5), ("list", ["x"]), ("bytes", b"x"))
+        yield from _named_text(field)
     elif hint is Duration:
         token = CfnParameter(stack, f"Minutes{next(IDS)}", type="Number").value_as_number
         yield from (("int", 300), ("minutes-token", Duration.minutes(token)))
@@ -81,8 +92,12 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
             yield from (("millis-token", Duration.millis(token)), ("seconds-token", Duration.seconds(token)))
         elif FRACTIONAL_DURATIONS.get(field) == "milliseconds":  # a token in seconds cannot be converted
             yield "seconds-token", Duration.seconds(token)
+        elif field in WHOLE_DURATION_UNITS:  # an integer number of milliseconds in the template
+            yield "fraction-of-a-milli", Duration.millis(1.5)
         elif field not in FRACTIONAL_DURATIONS:  # an integer number of seconds in the template
             yield "millis", Duration.millis(1500)
+        if field not in FRACTIONAL_DURATIONS:  # the template's integer is 32-bit
+            yield "beyond-int32", Duration.days(30_000)
         if field == "period":  # a metric's period: 1, 5, 10, 30 s or a multiple of 60 (aws-cdk-lib's Metric)
             yield "seven-seconds", Duration.seconds(7)
     elif hint is datetime.datetime:
@@ -93,6 +108,18 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
         yield "dict", {}
     elif isinstance(hint, type):
         yield from (("str", "arn:aws:s3:::x"), ("object", object()))
+
+
+def _named_text(field: str) -> Iterator[tuple[str, Any]]:
+    """Wrong strings for the props whose name says what they hold (metric text, a child's id, a variant)."""
+    if field in METRIC_TEXT or field in ("construct_id", "variant_name"):
+        yield "empty", ""
+    if field == "statistic":
+        yield from (("unparseable", "Foo"), ("p101", "p101"), ("token", Fn.import_value("EdgeStatistic")))
+    elif field == "metric_name":
+        yield "too-long", "M" * 256
+    elif field == "namespace":
+        yield "colon-first", ":SageMaker"
 
 
 def _hints(function: Callable[..., Any]) -> dict[str, Any]:
@@ -518,3 +545,54 @@ def test_a_metric_period_is_one_aws_cdk_lib_and_cloudwatch_take(period: Any, pro
                              if problem == "props.metric-period" else
                              "is a Duration of a token: aws-cdk-lib checks a metric's period at synth, which a token "
                              "cannot be")
+
+
+@pytest.mark.parametrize("kwargs,problem,text", [
+    ({"statistic": "Foo"}, "props.metric-statistic", "statistic = 'Foo': is not a CloudWatch statistic"),
+    ({"statistic": "p101"}, "props.metric-statistic", "statistic = 'p101': is not a CloudWatch statistic"),
+    ({"statistic": "TM(90%:10)"}, "props.metric-statistic", "is not a CloudWatch statistic"),
+    ({"statistic": ""}, "props.metric-statistic", "statistic = '': is not a CloudWatch statistic"),
+    ({"statistic": "token"}, "props.token", "aws-cdk-lib reads the statistic at synth"),
+    ({"metric_name": ""}, "props.metric-name", "metric_name = '': is empty"),
+    ({"metric_name": "M" * 256}, "props.metric-name", "is 256 characters long: at most 255 are allowed"),
+    ({"namespace": ":SageMaker"}, "props.metric-namespace", "namespace = ':SageMaker': does not match"),
+    ({"variant_name": ""}, "name.endpoint", "variant_name = '': does not match"),
+])
+def test_a_metric_names_a_statistic_name_and_namespace_cloudwatch_takes(kwargs: dict[str, Any], problem: str,
+                                                                        text: str) -> None:
+    """Found by review: aws-cdk-lib's Metric renders a statistic it cannot parse ("Foo", "p101") unchanged as an
+    ExtendedStatistic that CloudWatch refuses at deploy, replaces an empty one by Average without a word, and
+    an empty variant name escaped as a raw RuntimeError."""
+    stack = new_stack()
+    endpoint = lib.RealtimeEndpoint(stack, "E", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE)
+    if kwargs.get("statistic") == "token":
+        kwargs = {"statistic": Fn.import_value("Statistic")}
+    with pytest.raises(ValidationError) as raised:
+        endpoint.metric(**{"metric_name": "Invocations", **kwargs})
+    assert problem in [p.constraint_id for p in raised.value.problems] and text in str(raised.value), raised.value
+
+
+@pytest.mark.parametrize("statistic,rendered", [
+    ("Average", "Average"), ("avg", "Average"), ("n", "SampleCount"), ("p99.9", "p99.9"), ("tm90", "tm90"),
+    ("TM(10%:90%)", "TM(10%:90%)"), ("pr(:300)", "PR(:300)"), ("IQM", "IQM"), ("wm(5%:)", "WM(5%:)"),
+])
+def test_every_statistic_form_aws_cdk_lib_parses_is_accepted(statistic: str, rendered: str) -> None:
+    stack = new_stack()
+    endpoint = lib.RealtimeEndpoint(stack, "E", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE)
+    endpoint.metric("ModelLatency", statistic=statistic).create_alarm(stack, "A", threshold=1, evaluation_periods=1)
+    [alarm] = [r["Properties"] for r in template_of(stack).to_json()["Resources"].values()
+               if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert rendered in (alarm.get("Statistic"), alarm.get("ExtendedStatistic")), alarm
+
+
+def test_a_method_that_adds_a_child_refuses_an_empty_id() -> None:
+    """Found by review: add_oldest_request_age_alarm(construct_id="") escaped as constructs' raw "Only root
+    constructs may have an empty ID"; every method with a construct_id is now checked like a constructor."""
+    from api_baselines import _async_endpoint
+
+    endpoint = _async_endpoint(new_stack())
+    for method in (endpoint.add_oldest_request_age_alarm, endpoint.add_invocation_failures_alarm):
+        with pytest.raises(ValidationError) as raised:
+            method(construct_id="")
+        assert raised.value.fields == ("construct_id",) and "is empty" in str(raised.value)
+    assert endpoint.add_invocation_failures_alarm(construct_id="Failures").node.id == "Failures"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aws_cdk import CfnParameter, Duration
+from aws_cdk import CfnParameter, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -911,8 +911,9 @@ def test_skips_unresolved_tokens() -> None:
 
 # =========================================================================== alarms validation
 @pytest.mark.parametrize("kwargs,field,message", [
-    ({"threshold": 0}, "threshold", "threshold = 0: 0 is out of range: must be greater than 0"),
     ({"evaluation_periods": 0}, "evaluation_periods", "evaluation_periods = 0: 0 is out of range: must be at least 1"),
+    # 289 periods of the 5-minute metric: more than the one day CloudWatch evaluates (288 is the most).
+    ({"evaluation_periods": 289}, "evaluation_periods", "289 periods of 300 seconds span 86,700 seconds"),
 ])
 def test_fails_when_the_failures_alarm_is_misconfigured(kwargs: dict[str, Any], field: str, message: str) -> None:
     endpoint = async_endpoint()
@@ -922,11 +923,17 @@ def test_fails_when_the_failures_alarm_is_misconfigured(kwargs: dict[str, Any], 
     assert message in str(caught.value) and "props.alarm" in str(caught.value)
 
 
-def test_fails_when_the_age_alarm_has_no_positive_age() -> None:
+def test_warns_when_the_age_alarm_has_no_positive_age() -> None:
+    # CloudWatch takes any threshold: an age of 0 is advice (the alarm fires on any queued request), not a refusal.
     endpoint = async_endpoint()
-    with pytest.raises(ValidationError) as caught:
-        endpoint.add_oldest_request_age_alarm(max_age=Duration.seconds(0))
-    assert "max_age.threshold = 0: 0 is out of range: must be greater than 0" in str(caught.value)
+    endpoint.add_oldest_request_age_alarm(max_age=Duration.seconds(0))
+    warnings = warnings_of(Stack.of(endpoint))
+    assert any("props.alarm-threshold" in w and "max_age = 0: 0 is not > 0: the alarm fires on any value" in w
+               for w in warnings), warnings
+    endpoint.add_oldest_request_age_alarm(max_age=Duration.days(1), evaluation_periods=288, construct_id="Day")
+    with pytest.raises(ValidationError, match=r"evaluation_periods = 289: 289 periods of 300 seconds") as caught:
+        endpoint.add_oldest_request_age_alarm(evaluation_periods=289, construct_id="TooLong")
+    assert "rule props.alarm-window" in str(caught.value) and "use at most 288 evaluation periods" in str(caught.value)
 
 
 def test_fails_when_an_alarm_is_added_twice() -> None:

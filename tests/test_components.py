@@ -469,8 +469,8 @@ def test_metrics_name_the_component() -> None:
     assert base.metric_gpu_utilization().namespace == "/aws/sagemaker/InferenceComponents"
     alarm = base.alarm_no_capacity(threshold=5)
     assert alarm.node.path.endswith("NoCapacityAlarm")
-    with pytest.raises(ValidationError, match="is not > 0"):
-        base.alarm_no_capacity(threshold=0)
+    with pytest.raises(ValidationError, match=r"1441 periods of 60 seconds span 86,460 seconds"):
+        base.alarm_no_capacity(evaluation_periods=1441)
     # A second alarm (another threshold) gets its own id: a second call failed with constructs' raw
     # "There is already a Construct with name 'NoCapacityAlarm'" (found by review).
     second = base.alarm_no_capacity(threshold=20, evaluation_periods=3)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from aws_cdk import CfnParameter, Duration, TimeZone
+from aws_cdk import CfnParameter, Duration, Stack, TimeZone
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
@@ -1053,15 +1053,50 @@ def test_alarms_watch_the_5xx_rate_and_the_p99_latency() -> None:
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"threshold_percent": 0}, "threshold_percent = 0: 0 is not > 0"),
-    ({"threshold_percent": 101}, "101 is out of range: must be between 0 and 100"),
+    ({"threshold_percent": float("nan")}, "threshold_percent = nan: nan is not a finite number"),
     ({"evaluation_periods": 0}, "evaluation_periods = 0: 0 is out of range: must be at least 1"),
+    ({"evaluation_periods": 1441}, "evaluation_periods = 1441: 1441 periods of 60 seconds span 86,460 seconds"),
+    ({"evaluation_periods": 169, "period": Duration.hours(1)},
+     "169 periods of 3600 seconds span 608,400 seconds: CloudWatch evaluates at most 604,800 seconds (seven days)"),
 ])
 def test_fails_when_5xx_alarm_settings_are_wrong(kwargs: dict[str, Any], message: str) -> None:
     endpoint = realtime(endpoint_name="orders")
     with pytest.raises(ValidationError) as caught:
         endpoint.alarm_5xx_rate(**kwargs)
-    assert message in str(caught.value) and "rule props.alarm" in str(caught.value)
+    assert message in str(caught.value) and "rule props." in str(caught.value)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"threshold_percent": 0}, "threshold_percent = 0: 0 is not > 0: the alarm fires on any value"),
+    ({"threshold_percent": 101}, "threshold_percent = 101: 101 is above 100: the alarm never fires"),
+])
+def test_warns_when_the_5xx_threshold_cannot_mean_what_it_says(kwargs: dict[str, Any], message: str) -> None:
+    # CloudWatch takes any threshold, so these are warnings (props.alarm-threshold), not refusals.
+    endpoint = realtime(endpoint_name="orders")
+    endpoint.alarm_5xx_rate(**kwargs)
+    warnings = warnings_of(Stack.of(endpoint))
+    assert any(message in w and "props.alarm-threshold" in w for w in warnings), warnings
+
+
+def test_an_alarm_may_span_the_whole_day_cloudwatch_evaluates() -> None:
+    endpoint = realtime(endpoint_name="orders")
+    endpoint.alarm_5xx_rate(evaluation_periods=1440)
+    endpoint.alarm_p99_latency(threshold=Duration.millis(250), period=Duration.hours(1), evaluation_periods=168)
+    assert not [w for w in warnings_of(Stack.of(endpoint)) if "props.alarm" in w]
+
+
+def test_a_rollback_configuration_lists_at_least_one_alarm() -> None:
+    """Found by review: add_rollback_alarm() with no alarm rendered AutoRollbackConfiguration.Alarms = [],
+    which the service refuses (botocore AlarmList min 1)."""
+    endpoint = realtime(endpoint_name="orders", deployment=DeploymentGuardrails.all_at_once(
+        wait=Duration.minutes(5)))
+    with pytest.raises(ValidationError) as caught:
+        endpoint.add_rollback_alarm()
+    assert "no alarm given: an AutoRollbackConfiguration lists 1 to 10 alarms" in str(caught.value)
+    assert "rule guardrails.rollback-alarms" in str(caught.value)
+    endpoint.add_rollback_alarm(endpoint.alarm_5xx_rate())
+    endpoint.add_rollback_alarm()  # nothing to add, the list stays valid
+    assert len(endpoint.rollback_alarms) == 1
 
 
 def test_fails_when_latency_alarm_threshold_is_not_a_duration() -> None:

@@ -204,7 +204,7 @@ def test_a_missing_entry_names_the_command_to_run() -> None:
 @pytest.mark.parametrize(("endpoint", "text"), [
     ({"instance_type": None, "serverless": None}, "neither an instance type nor a serverless configuration"),
     ({"instance_type": "ml.m5.xlarge", "instance_count": "2"}, "is not a whole number"),
-    ({"instance_type": 5}, "is not an instance type name"),
+    ({"instance_type": 5}, "instance_type = 5: is not a string"),
 ])
 def test_a_malformed_entry_is_refused_with_the_reimport_command(endpoint: dict[str, Any], text: str) -> None:
     from helpers import new_stack
@@ -275,3 +275,67 @@ def test_an_older_boto3_without_the_operation_says_to_upgrade(tmp_path: Path) ->
 
     code, out = import_job(OldClient(), tmp_path / "c.json", kind="ai-recommendation")
     assert code == 2 and "pip install --upgrade boto3" in out
+
+
+def _leaf_paths(entry: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every key path of a context entry, objects and leaves alike."""
+    if not isinstance(entry, dict):
+        return [path]
+    return [path] * bool(path) + [p for key, value in entry.items() for p in _leaf_paths(value, (*path, key))]
+
+
+def _replaced(entry: Any, path: tuple[str, ...], value: Any) -> Any:
+    if not path:
+        return value
+    return {**entry, path[0]: _replaced(entry[path[0]], path[1:], value)}
+
+
+_SERVERLESS_ENTRY = {**RECOMMENDATION, "endpoint": {"instance_type": None, "environment": {"A": "1"}, "serverless": {
+    "memory_size_mb": 2048, "max_concurrency": 5, "provisioned_concurrency": 1}}, "scaling": None}
+# No NaN: the context reaches node as JSON (cdk.context.json is JSON, which has none).
+_WRONG = (("str", "x"), ("list", [1]), ("object", {"k": [1]}), ("negative", -5), ("fraction", 1.5),
+          ("bool", True), ("null", None), ("huge", 10**30))
+
+
+@pytest.mark.parametrize("base", [RECOMMENDATION, _SERVERLESS_ENTRY], ids=["instance", "serverless"])
+def test_a_hand_edited_entry_is_a_validation_error_whatever_its_shape(base: dict[str, Any]) -> None:
+    """Found by review: an entry with a field of the wrong shape (scaling a list, a negative cooldown,
+    environment a string, …) escaped as a raw AttributeError, TypeError, ValueError or jsii RuntimeError.
+    Every field of an entry, replaced by every wrong kind of value: the entry builds its endpoint or is
+    refused with a ValidationError, and nothing else."""
+    from helpers import new_stack
+
+    stack = new_stack()
+    walked, raw = 0, []
+    for path in _leaf_paths(base):
+        for label, value in _WRONG:
+            walked += 1
+            entry = _replaced(base, path, value)
+            try:
+                rec = Recommendation.from_context(with_recommendation(stack, entry), "my-job")
+                build = rec.serverless_endpoint if rec.memory_size_mb is not None else rec.realtime_endpoint
+                build(stack, f"E{walked}", model=cpu_model(stack, f"M{walked}"))
+            except ValidationError:
+                continue
+            except Exception as error:  # the point: nothing but a ValidationError escapes
+                raw.append(f"{'.'.join(path)} ({label}): {type(error).__name__}: {str(error)[:120]}")
+    assert walked > 80
+    assert raw == [], "\n".join(raw)
+
+
+@pytest.mark.parametrize(("field", "value", "text"), [
+    ("scaling", [1, 2], "my-job.scaling = [1, 2]: is not an object"),
+    ("scaling.scale_in_cooldown_seconds", -5, "is not a whole number of seconds ≥ 0"),
+    ("endpoint.environment", "OMP=2", "is not an object of names to strings or numbers"),
+    ("metrics", [1], "my-job.metrics = [1]: is not an object"),
+    ("endpoint.serverless.memory_size_mb", "2048", "is not a whole number"),
+])
+def test_a_malformed_field_is_named_with_the_reimport_command(field: str, value: Any, text: str) -> None:
+    from helpers import new_stack
+
+    entry = _replaced(RECOMMENDATION if not field.startswith("endpoint.serverless") else _SERVERLESS_ENTRY,
+                      tuple(field.split(".")), value)
+    with pytest.raises(ValidationError) as caught:
+        Recommendation.from_context(with_recommendation(new_stack(), entry), "my-job")
+    assert text in str(caught.value) and "recommend import my-job" in str(caught.value)
+    assert caught.value.problems[0].field == f"my-job.{field}"

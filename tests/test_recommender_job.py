@@ -132,6 +132,26 @@ def test_a_default_job_needs_no_load_test_settings() -> None:
     ({"phases": [], "stairs": LoadStairs(duration=Duration.minutes(10), number_of_steps=0, users_per_step=1)},
      "recommender.stairs", "number_of_steps"),
     ({"job_name_prefix": "x" * 28}, "recommender.job-name-prefix", "27"),
+    # s3://my-payloads/ is 17 characters: a key of 1008 makes the URI 1025 long.
+    ({"payload_key": "k" * 1001 + ".tar.gz"}, "recommender.payload-url",
+     "makes the S3 URI s3://my-payloads/… 1025 characters long: at most 1024 are allowed"),
+    ({"content_types": ["text/csv", "t" * 257]}, "recommender.content-types",
+     "is 257 characters long: at most 256 are allowed"),
+    # The package is checked as InferenceModel checks it (they used to pass and fail when the job ran).
+    ({"model_package": ModelPackage.from_registry_version("churn", 0)}, "model.registry-version",
+     "names version 0: registry versions start at 1"),
+    ({"model_package": ModelPackage.from_registry_version_arn(
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn")}, "model.registry-version",
+     "does not match"),
+    ({"instance_types": [InstanceType.of("ml.m5.bogus")]}, "realtime.instance-type",
+     "instance_types[0] = 'ml.m5.bogus': is not an instance type of SageMaker's model"),
+    # ModelLatencyThreshold.ValueInMilliseconds is an integer: whole milliseconds, 32-bit.
+    ({"p95_latency_threshold": Duration.millis(1.5)}, "props.whole-seconds",
+     "p95_latency_threshold = '1.5 milliseconds': is not a whole number of milliseconds"),
+    ({"p95_latency_threshold": Duration.days(30)}, "props.int32",
+     "is 2.592e+09 milliseconds, more than the API's integer type holds (2147483647)"),
+    ({"phases": [], "stairs": LoadStairs(duration=Duration.days(30_000), number_of_steps=1, users_per_step=1)},
+     "props.int32", "stairs.duration"),
 ])
 def test_each_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, text: str) -> None:
     error = refused(stack(), **changes)
@@ -146,9 +166,25 @@ def test_each_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, 
     {"phases": [LoadPhase(initial_users=1, spawn_rate=1, duration=Duration.hours(1))]},
     {"job_name_prefix": "a" * 27},
     {"phases": [], "stairs": LoadStairs(duration=Duration.minutes(30), number_of_steps=20, users_per_step=3)},
+    {"payload_key": "k" * 1000 + ".tar.gz"},  # the URI is 1024 characters
+    {"content_types": ["t" * 256]},
+    {"instance_types": [InstanceType.of("ml.m9.large")], "allow_unknown_instance_type": True},
+    {"p95_latency_threshold": Duration.millis(2_147_483_647)},
+    {"model_package": ModelPackage.from_registry_version_arn(
+        "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/12")},
 ])
 def test_the_edges_of_each_rule_are_accepted(changes: dict[str, Any]) -> None:
     job(stack(), **changes)
+
+
+def test_a_created_payload_bucket_counts_as_the_shortest_name() -> None:
+    """The bucket's name is a token: the URI is checked with a 3-character name, so only a key too long for
+    any bucket is refused (s3://abc/ is 9 characters: 1015 fit)."""
+    s = stack()
+    job(s, payload_bucket=s3.Bucket(s, "Payloads"), payload_key="k" * 1008 + ".tar.gz")
+    error = refused(stack(), payload_bucket=s3.Bucket(s, "More"), payload_key="k" * 1009 + ".tar.gz")
+    assert "makes the S3 URI s3://<bucket>/… 1025 characters long" in str(error)
+    assert "shorten payload_key to 1015 characters or fewer" in str(error)
 
 
 def test_every_rule_of_the_area_has_a_failing_case_here() -> None:
@@ -235,6 +271,9 @@ def test_the_benchmark_lints_and_is_nag_clean() -> None:
     ({"workload_config": "x" * 257}, "benchmark.workload-config", "256"),
     ({"job_name_prefix": "x" * 27}, "benchmark.job-name-prefix", "26"),
     ({"job_name_prefix": "llm_bench"}, "benchmark.job-name-prefix", "job_name_prefix"),
+    # s3://my-benchmarks/ is 19 characters: a prefix of 1006 makes the URI 1025 long.
+    ({"output_prefix": "p" * 1006}, "benchmark.output-location",
+     "makes the S3 URI s3://my-benchmarks/… 1025 characters long: at most 1024 are allowed"),
 ])
 def test_each_benchmark_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, text: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -244,7 +283,8 @@ def test_each_benchmark_rule_refuses_with_its_message(changes: dict[str, Any], r
 
 @pytest.mark.parametrize("changes", [
     {"workload_config": "arn:aws:sagemaker:us-east-1:123456789012:ai-workload-config/chat"},
-    {"job_name_prefix": "a" * 26}, {"inference_components": [], "output_prefix": ""}])
+    {"job_name_prefix": "a" * 26}, {"inference_components": [], "output_prefix": ""},
+    {"output_prefix": "p" * 1005 + "/"}])
 def test_the_benchmark_rules_accept_their_edges(changes: dict[str, Any]) -> None:
     benchmark(stack(), **changes)
 

@@ -209,6 +209,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("recommender.payload", _IR, "payload_key", "one gzip-compressed tar archive (.tar.gz) of request files",
                "BC RecommendationJobPayloadConfig.SamplePayloadUrl (\"a single gzip compressed tar archive (.tar.gz "
                "suffix)\"); DG:inference-recommender-prerequisites"),
+    Constraint("recommender.payload-url", _IR, "payload_bucket / payload_key",
+               "the sample payload's URI, s3://<bucket>/<payload_key>, at most 1024 characters",
+               "BC RecommendationJobPayloadConfig.SamplePayloadUrl (shape S3Uri, max 1024)", max_length=1024),
+    Constraint("recommender.content-types", _IR, "content_types", "each at most 256 characters",
+               "BC RecommendationJobSupportedContentType (max 256)", max_length=256),
     Constraint("recommender.endpoint-configurations", _IR, "instance_types",
                "at most 10 endpoint configurations; no burstable ml.t2 types",
                "BC RecommendationJobInputConfig.EndpointConfigurations (max 10); DG:inference-recommender-troubleshooting",
@@ -239,6 +244,9 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC CreateAIBenchmarkJobRequest.AIWorkloadConfigIdentifier (AIResourceIdentifier)",
                pattern=r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*/)?([a-zA-Z0-9]([a-zA-Z0-9\-]){0,62})(?<!-)$",
                max_length=256),
+    Constraint("benchmark.output-location", _IR, "output_bucket / output_prefix",
+               "the results' URI, s3://<bucket>/<output_prefix>, at most 1024 characters",
+               "BC AIBenchmarkOutputConfig.S3OutputLocation (shape S3Uri, max 1024)", max_length=1024),
     Constraint("benchmark.job-name-prefix", _IR, "job_name_prefix",
                "≤ 26 letters, digits and hyphens (the job name adds '-' and a 36-character run id, ≤ 63 in all)",
                "BC CreateAIBenchmarkJobRequest.AIBenchmarkJobName (AIEntityName, [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})",
@@ -518,8 +526,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "whole days ≥ 1, only on the bucket the construct creates", "S3 LifecycleExpiration.Days",
                minimum=1, unit="days"),
     Constraint("props.alarm", _P, "alarm threshold / evaluation_periods",
-               "threshold > 0; evaluation_periods ≥ 1", "CloudWatch PutMetricAlarm (EvaluationPeriods ≥ 1)",
-               minimum=1),
+               "threshold a finite number; evaluation_periods ≥ 1",
+               "BC CloudWatch PutMetricAlarmInput.Threshold (double), EvaluationPeriods (min 1)", minimum=1),
+    Constraint("props.alarm-threshold", _P, "alarm threshold",
+               "> 0, and ≤ 100 for a percentage (otherwise the alarm fires on any value, or never)",
+               "this library's advice: CloudWatch accepts any threshold, so this is a warning", severity=_W),
     # ------------------------------------------------------------------ Batch transform
     Constraint("batch.job-name", _B, "job_name_prefix",
                "job names are 1–63 characters, a-z A-Z 0-9 '-', unique forever: every run needs a fresh name",
@@ -753,19 +764,36 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "this library's API reference (the context entry recommend import writes)"),
     Constraint("props.finite", _P, "any number prop", "a finite number (no NaN, no Infinity)",
                "RFC 8259 §6 (JSON, the template format, has no NaN or Infinity)"),
-    Constraint("props.int32", _P, "any whole-number prop",
+    Constraint("props.int32", _P, "any whole-number prop (and a Duration that becomes an integer)",
                f"a whole number from {-(2**31)} to {2**31 - 1} (the API's integer type)",
                "BC/AAS shape type integer (a 32-bit signed integer in the AWS service models)",
                minimum=-(2**31), maximum=2**31 - 1),
     Constraint("props.whole-seconds", _P, "Duration props (all but alarm_p99_latency threshold and "
-               "p95_latency_threshold, in milliseconds, and add_oldest_request_age_alarm max_age, an alarm threshold)",
-               "a whole number of seconds (Duration.millis(1500) is refused; Duration.minutes(2) is 120 seconds)",
+               "add_oldest_request_age_alarm max_age, alarm thresholds)",
+               "a whole number of seconds (Duration.millis(1500) is refused; Duration.minutes(2) is 120 seconds); "
+               "p95_latency_threshold: a whole number of milliseconds",
                "BC/AAS shape type integer of the fields they become (ScaleInCooldown, ScaleOutCooldown, "
-               "StepScalingPolicyConfiguration.Cooldown, CloudWatch Period, *InSeconds)"),
+               "StepScalingPolicyConfiguration.Cooldown, CloudWatch Period, *InSeconds, "
+               "ModelLatencyThreshold.ValueInMilliseconds)"),
     Constraint("props.metric-period", _P, "period (metric methods)",
                "1, 5, 10 or 30 seconds, or a multiple of 60 seconds, given as a literal Duration",
                "aws-cdk-lib aws_cloudwatch Metric (its period check); BC CloudWatch PutMetricAlarmInput.Period "
                "(min 1)"),
+    Constraint("props.metric-statistic", _P, "statistic (metric methods)",
+               "Sum, Average, Minimum, Maximum or SampleCount (any case; avg, min, max, n), IQM, pNN / tmNN / wmNN / "
+               "tcNN / tsNN with 0–100, or PR / TM / WM / TC / TS with a range, e.g. TM(10%:90%)",
+               "BC CloudWatch PutMetricAlarmInput.Statistic (enum) and ExtendedStatistic; aws-cdk-lib aws_cloudwatch "
+               "Metric (its statistic parser: what it cannot parse goes to ExtendedStatistic unchanged)"),
+    Constraint("props.metric-name", _P, "metric_name (metric methods)", "1–255 characters",
+               "BC CloudWatch MetricName (min 1, max 255)", max_length=255),
+    Constraint("props.metric-namespace", _P, "namespace (metric methods)",
+               "1–255 characters, not starting with ':'", "BC CloudWatch Namespace (min 1, max 255, pattern [^:].*)",
+               pattern=r"^[^:][\s\S]*$", max_length=255),
+    Constraint("props.alarm-window", _P, "evaluation_periods × period (alarms)",
+               "at most 86,400 seconds (one day) with a period under an hour, 604,800 seconds (seven days) otherwise",
+               "CloudWatch API Reference, PutMetricAlarm.Period (\"Period multiplied by EvaluationPeriods can't be "
+               "more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total "
+               "evaluation period can't be longer than one day (86,400 seconds).\")"),
     Constraint("props.token", _P, "tokens",
                "a token where the template can carry it (a number token for a number, Duration.seconds(token), "
                "Duration.millis(token) for a prop in milliseconds); a literal where the value must be known at "

@@ -189,7 +189,10 @@ def check_value(types_: TypeChecks, field: str, value: Any, hint: Any) -> bool:
     if hint is int or hint is float:
         return check_number(types_, field, value, integer=hint is int)
     if hint is str:
-        return isinstance(value, str) or _wrong(types_, field, value, "str")
+        if not isinstance(value, str):
+            return _wrong(types_, field, value, "str")
+        leaf = _leaf(field)
+        return leaf not in METRIC_TEXT or check_metric_text(types_, field, value, leaf)
     if not isinstance(hint, type):
         return True  # a TypeVar or a typing construct this API does not use: nothing to check
     if not is_instance(value, hint):
@@ -233,13 +236,15 @@ def check_number(types_: TypeChecks, field: str, value: Any, *, integer: bool) -
     return True
 
 
-FRACTIONAL_DURATIONS: dict[str, str] = {"threshold": "milliseconds", "p95_latency_threshold": "milliseconds",
-                                        "max_age": "seconds"}
-"""Duration props (by field name) that may hold a fraction of a second, with the unit aws-cdk-lib and the
-API read them in: ``alarm_p99_latency(threshold=...)`` (ModelLatency, in microseconds), the recommender
-job's ``p95_latency_threshold`` (``ModelLatencyThreshold.ValueInMilliseconds``) and an async endpoint's
-``add_oldest_request_age_alarm(max_age=...)`` (an alarm ``Threshold``, a double). Every other Duration of
-this API becomes an integer number of seconds in the template (cooldowns, metric periods, timeouts, waits)."""
+FRACTIONAL_DURATIONS: dict[str, str] = {"threshold": "milliseconds", "max_age": "seconds"}
+"""Duration props (by field name) that may hold a fraction of their unit, with the unit aws-cdk-lib and the
+API read them in: ``alarm_p99_latency(threshold=...)`` (ModelLatency, in microseconds) and an async
+endpoint's ``add_oldest_request_age_alarm(max_age=...)`` (an alarm ``Threshold``, a double)."""
+WHOLE_DURATION_UNITS: dict[str, str] = {"p95_latency_threshold": "milliseconds"}
+"""Duration props (by field name) that become an integer of another unit than seconds: the recommender
+job's ``p95_latency_threshold`` (``ModelLatencyThreshold.ValueInMilliseconds``). Every Duration of this API
+that is in neither table becomes an integer number of seconds in the template (cooldowns, metric periods,
+timeouts, waits). An integer of the template must fit the API's 32-bit integer."""
 LITERAL_DURATIONS = frozenset({"threshold"})
 """Duration props the library scales at synth (the p99 latency threshold becomes microseconds): a token
 cannot be carried, since CloudFormation has no arithmetic."""
@@ -263,7 +268,7 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
       throws ``CannotConvertedIntoWhole`` for ``Duration.millis(1500)``.
     """
     leaf = _leaf(field)
-    unit = FRACTIONAL_DURATIONS.get(leaf, "seconds")
+    unit = FRACTIONAL_DURATIONS.get(leaf) or WHOLE_DURATION_UNITS.get(leaf, "seconds")
     factory = "millis" if unit == "milliseconds" else unit
     try:
         amount = getattr(value, f"to_{unit}")(integral=False)
@@ -288,9 +293,14 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
             return False
         return True
     if leaf not in FRACTIONAL_DURATIONS and amount != math.floor(amount):
-        types_.fail("props.whole-seconds", field, f"{amount:g} seconds",
-                    "is not a whole number of seconds: the template carries this field as an integer number of seconds",
-                    f"use a whole number of seconds, e.g. Duration.seconds({max(1, round(amount))})")
+        types_.fail("props.whole-seconds", field, f"{amount:g} {unit}",
+                    f"is not a whole number of {unit}: the template carries this field as an integer number of {unit}",
+                    f"use a whole number of {unit}, e.g. Duration.{factory}({max(1, round(amount))})")
+        return False
+    if leaf not in FRACTIONAL_DURATIONS and amount > INT32_MAX:
+        types_.fail("props.int32", field, f"{amount:g} {unit}",
+                    f"is {amount:g} {unit}, more than the API's integer type holds ({INT32_MAX})",
+                    "use a value in the documented range of this prop")
         return False
     if leaf == "period" and not (amount in (1, 5, 10, 30) or (amount >= 60 and amount % 60 == 0)):
         # aws-cdk-lib's Metric refuses any other period with a raw error; CloudWatch refuses 0.
@@ -299,6 +309,72 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
                     "use Duration.minutes(1) (or 1, 5, 10, 30 seconds for high-resolution metrics)")
         return False
     return True
+
+
+METRIC_TEXT: dict[str, str] = {"statistic": "props.metric-statistic", "metric_name": "props.metric-name",
+                               "namespace": "props.metric-namespace"}
+"""String props (by field name) of the metric methods, checked where aws-cdk-lib's ``Metric`` would pass them
+to the template unchecked (or, for an empty statistic, silently replace it by Average)."""
+_SIMPLE_STATISTICS = frozenset({"average", "avg", "minimum", "min", "maximum", "max", "samplecount", "n", "sum"})
+_SINGLE_STATISTIC = re.compile(r"(p|tm|wm|tc|ts)(\d+(?:\.\d+)?)", re.IGNORECASE)
+_PAIR_STATISTIC = re.compile(r"(PR|TM|WM|TC|TS)\(([^)]+)\)", re.IGNORECASE)
+
+
+def _pair_bound(text: str) -> tuple[float | None, bool] | None:
+    """One side of ``TM(10%:90%)``: (value or None when empty, is a percent); None when malformed."""
+    text = text.strip()
+    if not text:
+        return None, False
+    try:
+        value = float(text.removesuffix("%"))
+    except ValueError:
+        return None
+    percent = text.endswith("%")
+    return None if not math.isfinite(value) or value < 0 or (percent and value > 100) else (value, percent)
+
+
+def is_statistic(statistic: str) -> bool:
+    """Whether aws-cdk-lib's ``Metric`` can tell ``statistic`` apart as a CloudWatch statistic.
+
+    A port of aws-cdk-lib's private ``parseStatistic`` (aws-cloudwatch/lib/private/statistic), which is not
+    exported: a simple statistic (any case, or avg/min/max/n), IQM, ``p``/``tm``/``wm``/``tc``/``ts`` with
+    0–100, or ``PR``/``TM``/``WM``/``TC``/``TS`` with a range. What it cannot parse, aws-cdk-lib renders
+    unchanged as an ``ExtendedStatistic``, which CloudWatch refuses at deploy.
+    """
+    if statistic.lower() in _SIMPLE_STATISTICS or statistic.lower() == "iqm":
+        return True
+    single = _SINGLE_STATISTIC.fullmatch(statistic)
+    if single:
+        return 0 <= float(single.group(2)) <= 100
+    pair = _PAIR_STATISTIC.fullmatch(statistic)
+    if not pair or ":" not in pair.group(2):
+        return False
+    parts = pair.group(2).split(":")
+    lower, upper = _pair_bound(parts[0]), _pair_bound(parts[1])
+    if lower is None or upper is None or (lower[0] is None and upper[0] is None):
+        return False
+    return lower[0] is None or upper[0] is None or lower[1] == upper[1]
+
+
+def check_metric_text(types_: TypeChecks, field: str, value: str, leaf: str) -> bool:
+    """A metric's statistic, name or namespace (:data:`METRIC_TEXT`)."""
+    constraint_id = METRIC_TEXT[leaf]
+    if leaf == "statistic":
+        if is_unresolved(value):
+            types_.fail("props.token", field, value,
+                        "is a token: aws-cdk-lib reads the statistic at synth (a simple statistic and an extended "
+                        "one go to different template fields)", 'pass a literal statistic, e.g. "Average" or "p99"')
+            return False
+        if is_statistic(value):
+            return True
+        types_.fail(constraint_id, field, value, "is not a CloudWatch statistic",
+                    'use Sum, Average, Minimum, Maximum, SampleCount, or an extended statistic such as "p99", '
+                    '"tm90", "TM(10%:90%)" or "IQM"')
+        return False
+    if not value:
+        types_.fail(constraint_id, field, value, "is empty", f"pass the metric's {leaf.replace('_', ' ')}")
+        return False
+    return types_.text(constraint_id, field, value)
 
 
 def duration_in(types_: TypeChecks, field: str, duration: Any, unit: str) -> float | None:
@@ -471,7 +547,7 @@ def checked(construct_type: str, *,
         creates_construct = is_construct_init or names[:2] == ["scope", "construct_id"]
         scope_at = 1 if is_construct_init else 0  # where scope and construct_id are given by position
         is_method = bool(names) and names[0] == "self"
-        skip = {"self", "cls", "scope", "construct_id"} if creates_construct else {"self", "cls"}
+        skip = {"self", "cls", "scope", "construct_id"} if creates_construct else {"self", "cls", "construct_id"}
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -484,6 +560,8 @@ def checked(construct_type: str, *,
             if bound is not None and creates_construct:
                 _check_scope(problems, bound.arguments.get("scope"), bound.arguments.get("construct_id"),
                              needs_stack=not stackless)
+            elif bound is not None and "construct_id" in signature.parameters:  # a method that adds a child
+                _check_id(problems, bound.arguments.get("construct_id", signature.parameters["construct_id"].default))
             if bound is not None:
                 for name, given in bound.arguments.items():
                     parameter = signature.parameters[name]
@@ -595,15 +673,7 @@ def _check_scope(problems: TypeChecks, scope: Any, construct_id: Any, *, needs_s
         problems.fail("props.type", "scope", scope, f"must be a construct, got {type(scope).__name__}",
                       "pass the Stack (or a construct inside a Stack) to create it in")
         return
-    if not isinstance(construct_id, str):
-        problems.fail("props.type", "construct_id", construct_id, f"must be str, got {type(construct_id).__name__}",
-                      "pass a string id, unique among the scope's children")
-        return
-    if not construct_id:
-        problems.fail("props.required", "construct_id", construct_id, "is empty (only an App may have an empty id)",
-                      "pass a non-empty id, unique among the scope's children")
-        return
-    if not needs_stack:  # an import that creates no resource and needs no stack (from_endpoint_arn)
+    if not _check_id(problems, construct_id) or not needs_stack:  # an import that creates no resource and needs no stack (from_endpoint_arn)
         return
     from .constructs._memo import stack_of  # a construct module: loaded on first use
 
@@ -613,6 +683,19 @@ def _check_scope(problems: TypeChecks, scope: Any, construct_id: Any, *, needs_s
         problems.fail("props.type", "scope", scope.node.path or "the app",
                       "is not inside a Stack (the construct's resources, account and Region are its stack's)",
                       "create it in a Stack, or in a construct inside one")
+
+
+def _check_id(problems: TypeChecks, construct_id: Any) -> bool:
+    """A construct id is a non-empty string (constructs: ``Only root constructs may have an empty ID``)."""
+    if not isinstance(construct_id, str):
+        problems.fail("props.type", "construct_id", construct_id, f"must be str, got {type(construct_id).__name__}",
+                      "pass a string id, unique among the scope's children")
+        return False
+    if not construct_id:
+        problems.fail("props.required", "construct_id", construct_id, "is empty (only an App may have an empty id)",
+                      "pass a non-empty id, unique among the scope's children")
+        return False
+    return True
 
 
 def _raise_if_id_taken(error: RuntimeError, scope: Any, construct_id: str, construct_type: str) -> None:

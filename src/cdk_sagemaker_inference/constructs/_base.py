@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import json
 import typing
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -189,6 +189,16 @@ def annotate(scope: IConstruct, problem: Problem) -> None:
         annotations_of(scope).add_info(f"[cdk-sagemaker-inference:{problem.constraint_id}] {problem.render()}")
     else:
         annotations_of(scope).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
+
+
+T = TypeVar("T", bound=IConstruct)
+
+
+def with_notes(problems: Iterable[Problem], scope: T) -> T:
+    """``scope``, with a synth-time note (:func:`annotate`) for each of ``problems``."""
+    for problem in problems:
+        annotate(scope, problem)
+    return scope
 
 
 def unique_child_id(scope: IConstruct, base: str) -> str:

@@ -24,10 +24,10 @@ from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, duration_in, props_class
+from ..validation.alarms import check_alarm
 from ..validation.async_inference import (
     LocationSpec,
     async_warnings,
-    validate_alarm,
     validate_async_inference,
     validate_async_locations,
     validate_async_model,
@@ -46,6 +46,7 @@ from ._base import (
     policies_of,
     role_for_grants,
     topic_key,
+    with_notes,
 )
 from ._environment import environment_problems
 from ._memo import (
@@ -67,6 +68,7 @@ from .model import InferenceModel
 __all__ = ["AsyncEndpoint", "AsyncS3Location", "IncludeInferenceResponseIn"]
 
 _CONSTRUCT = "AsyncEndpoint"
+_ALARM_PERIOD_SECONDS = 300  # the opt-in alarms watch the endpoint's metrics at their default period, 5 minutes
 DEFAULT_INPUT_PREFIX = "input"
 DEFAULT_OUTPUT_PREFIX = "output"
 DEFAULT_FAILURE_PREFIX = "failure"
@@ -682,22 +684,24 @@ class AsyncEndpoint(EndpointBase):
         :param evaluation_periods: consecutive 5-minute periods (Maximum statistic). Default: 3.
         :param construct_id: the alarm's construct id. Default: ``OldestRequestAgeAlarm``.
         """
-        types = TypeChecks()
-        types.optional("max_age", max_age, Duration)
-        self._check_alarm_id(types, construct_id)
+        types, advice = TypeChecks(), []
+        seconds: float = 1800
+        if types.optional("max_age", max_age, Duration):
+            seconds = max_age.to_seconds(integral=False) if max_age is not None else seconds
+            advice = check_alarm(types, threshold=seconds, evaluation_periods=evaluation_periods,
+                                 period_seconds=_ALARM_PERIOD_SECONDS, threshold_field="max_age")
+        self._check_alarm_id(types, construct_id)  # every problem in one error
         types.raise_if_any(self, _CONSTRUCT)
-        seconds = _seconds(max_age) if max_age is not None else 1800
-        self._raise(validate_alarm("max_age.", threshold=seconds, evaluation_periods=evaluation_periods))
-        return cloudwatch.Alarm(
+        return with_notes(advice, cloudwatch.Alarm(
             self, construct_id,
             metric=self.metric_approximate_age_of_oldest_request(),
-            threshold=seconds,  # type: ignore[arg-type]
+            threshold=seconds,
             evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"The oldest request of async endpoint {self.node.path} waits longer than "
                               f"{seconds:g} seconds",
-        )
+        ))
 
     @checked("AsyncEndpoint.add_invocation_failures_alarm")
     def add_invocation_failures_alarm(self, *, threshold: int = 1, evaluation_periods: int = 1,
@@ -709,10 +713,11 @@ class AsyncEndpoint(EndpointBase):
         :param construct_id: the alarm's construct id. Default: ``InvocationFailuresAlarm``.
         """
         types = TypeChecks()
-        self._check_alarm_id(types, construct_id)
+        advice = check_alarm(types, threshold=threshold, evaluation_periods=evaluation_periods,
+                             period_seconds=_ALARM_PERIOD_SECONDS)
+        self._check_alarm_id(types, construct_id)  # every problem in one error
         types.raise_if_any(self, _CONSTRUCT)
-        self._raise(validate_alarm("", threshold=threshold, evaluation_periods=evaluation_periods))
-        return cloudwatch.Alarm(
+        return with_notes(advice, cloudwatch.Alarm(
             self, construct_id,
             metric=self.metric_invocation_failures(),
             threshold=threshold,
@@ -720,7 +725,7 @@ class AsyncEndpoint(EndpointBase):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"Async endpoint {self.node.path}: inference requests fail",
-        )
+        ))
 
     def _check_alarm_id(self, types: TypeChecks, construct_id: object) -> None:
         if types.required("construct_id", construct_id, str) and self.node.try_find_child(str(construct_id)):

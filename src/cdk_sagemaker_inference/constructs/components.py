@@ -27,6 +27,7 @@ from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked, props_class
+from ..validation.alarms import check_alarm
 from ..validation.components import (
     ComponentEndpointSpec,
     ComponentSpec,
@@ -40,7 +41,7 @@ from ..validation.components import (
     validate_component,
     validate_component_endpoint,
 )
-from ._base import RemovalPolicyMixin, annotate, policies_of, unique_child_id
+from ._base import RemovalPolicyMixin, annotate, policies_of, unique_child_id, with_notes
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
@@ -452,18 +453,15 @@ class _ComponentBase(Construct):
         :param evaluation_periods: consecutive breaching minutes (≥ 1). Default: 1.
         """
         check = TypeChecks()
-        check.number("props.alarm", "threshold", threshold, integer=False, minimum=0)
-        check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
-        if isinstance(threshold, (int, float)) and not is_unresolved(threshold) and threshold <= 0:
-            check.fail("props.alarm", "threshold", threshold, f"{threshold:g} is not > 0", "use a positive threshold")
+        advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods, period_seconds=60)
         check.raise_if_any(self, "InferenceComponent")
-        return cloudwatch.Alarm(
+        return with_notes(advice, cloudwatch.Alarm(
             self, unique_child_id(self, "NoCapacityAlarm"), metric=self.metric_no_capacity_invocation_failures(),
             threshold=threshold,
             evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"{self.node.path}: requests found no copy of the component")
+            alarm_description=f"{self.node.path}: requests found no copy of the component"))
 
 
 class InferenceComponent(_ComponentBase, RemovalPolicyMixin):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from aws_cdk import Arn, ArnFormat, Duration, Stack
 from aws_cdk import aws_iam as iam
@@ -17,7 +17,7 @@ from ..guard.findings import METADATA_KEY
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved, lower_literals
-from ..typecheck import checked
+from ..typecheck import TypeChecks, checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
 from ._cost import register as register_cost_note
@@ -91,6 +91,10 @@ class _EndpointMetrics:
         """
         dimensions: dict[str, str] = {"EndpointName": self._metric_endpoint_name()}
         if variant_name is not None:
+            check = TypeChecks()
+            check.text("name.endpoint", "variant_name", variant_name,
+                       fix="pass a variant's name: 1–63 letters, digits and hyphens")
+            check.raise_if_any(cast(Construct, self), "Endpoint")
             dimensions["VariantName"] = variant_name
         return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, dimensions_map=dimensions,
                                  statistic=statistic, period=period or minutes(5))

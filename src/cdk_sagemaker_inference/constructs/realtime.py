@@ -17,10 +17,11 @@ from constructs import Construct
 
 from ..assembly.resources import ScalingRange, known_int
 from ..cost.capacity import VariantCapacity, instance_variant
-from ..errors import ValidationError
+from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
+from ..validation.alarms import check_alarm
 from ..validation.realtime import (
     ScalingSpec,
     VariantSpec,
@@ -29,7 +30,7 @@ from ..validation.realtime import (
     realtime_warnings,
     validate_variants,
 )
-from ._base import annotate, policies_of, role_for_grants, unique_child_id
+from ._base import annotate, policies_of, role_for_grants, unique_child_id, with_notes
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import stack_of, with_literal_start
@@ -470,6 +471,10 @@ class RealtimeEndpoint(EndpointBase):
         if self.deployment is None:
             check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
         total = len(self._rollback_alarms) + len(alarms)
+        if total == 0:
+            check.fail("guardrails.rollback-alarms", field, 0,
+                       "no alarm given: an AutoRollbackConfiguration lists 1 to 10 alarms",
+                       "pass the alarms, e.g. add_rollback_alarm(endpoint.alarm_5xx_rate())")
         if total > _MAX_ROLLBACK_ALARMS:
             check.fail("guardrails.rollback-alarms", field, total,
                        f"has {total} alarms: auto-rollback takes at most {_MAX_ROLLBACK_ALARMS}",
@@ -595,9 +600,9 @@ class RealtimeEndpoint(EndpointBase):
         (``add_rollback_alarm``), which needs a fixed ``endpoint_name``.
         """
         name = self._variant(variant_name)
-        self._check_alarm(threshold_percent, evaluation_periods, maximum=100,
-                          threshold_field="threshold_percent")
         window = period or Duration.minutes(1)
+        advice = self._check_alarm(threshold_percent, evaluation_periods, window, maximum=100,
+                                   threshold_field="threshold_percent")
         rate = cloudwatch.MathExpression(
             expression="IF(invocations > 0, 100 * errors / invocations, 0)",
             using_metrics={
@@ -606,14 +611,14 @@ class RealtimeEndpoint(EndpointBase):
             },
             label=f"{name} 5XX error rate (%)", period=window,
         )
-        return cloudwatch.Alarm(
+        return with_notes(advice, cloudwatch.Alarm(
             self, self._alarm_id(f"{self._id_part(name)}5xxRateAlarm"), metric=rate, threshold=threshold_percent,
             evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"{self.node.path} variant {name}: more than {threshold_percent:g}% of invocations "
                               "fail with 5XX errors",
-        )
+        ))
 
     @checked("RealtimeEndpoint.alarm_p99_latency")
     def alarm_p99_latency(self, *, threshold: Duration, variant_name: str | None = None,
@@ -635,9 +640,9 @@ class RealtimeEndpoint(EndpointBase):
         if types.problems:
             types.raise_if_any(self, "RealtimeEndpoint")
         assert micros is not None
-        self._check_alarm(micros, evaluation_periods, maximum=None, threshold_field="threshold")
         window = period or Duration.minutes(1)
-        return cloudwatch.Alarm(
+        advice = self._check_alarm(micros, evaluation_periods, window, maximum=None, threshold_field="threshold")
+        return with_notes(advice, cloudwatch.Alarm(
             self, self._alarm_id(f"{self._id_part(name)}P99LatencyAlarm"),
             metric=self.metric_model_latency("p99", variant_name=name).with_(period=window),
             threshold=micros, evaluation_periods=evaluation_periods,
@@ -645,17 +650,15 @@ class RealtimeEndpoint(EndpointBase):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"{self.node.path} variant {name}: p99 model latency above "
                               f"{threshold.to_human_string()}",
-        )
+        ))
 
-    def _check_alarm(self, threshold: object, evaluation_periods: object, *, maximum: float | None,
-                     threshold_field: str) -> None:
+    def _check_alarm(self, threshold: object, evaluation_periods: object, period: Duration, *,
+                     maximum: float | None, threshold_field: str) -> list[Problem]:
         check = TypeChecks()
-        if (check.number("props.alarm", threshold_field, threshold, integer=False, minimum=0, maximum=maximum)
-                and isinstance(threshold, (int, float)) and not is_unresolved(threshold) and threshold <= 0):
-                check.fail("props.alarm", threshold_field, threshold, f"{threshold:g} is not > 0",
-                           "use a positive threshold")
-        check.number("props.alarm", "evaluation_periods", evaluation_periods, minimum=1)
+        advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods,
+                             period_seconds=period.to_seconds(), threshold_field=threshold_field, maximum=maximum)
         check.raise_if_any(self, "RealtimeEndpoint")
+        return advice
 
     def _id_part(self, variant_name: str) -> str:
         """The variant's name in a construct id; a token name (known at deploy time only) cannot be
@@ -701,8 +704,22 @@ def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, che
             custom_metric_kinds=tuple(type(t.metric).__name__ for t in scaling.custom_targets),
             step_evaluation_periods=(scaling.step_scaling.evaluation_periods
                                      if scaling.step_scaling is not None else None),
+            step_period_seconds=(_period_seconds(scaling.step_scaling.metric)
+                                 if scaling.step_scaling is not None else None),
         ),
     )
+
+
+def _period_seconds(metric: cloudwatch.IMetric) -> float | None:
+    """A Metric's or MathExpression's period in seconds (what aws-cdk-lib's step-scaling alarms use); None for
+    another IMetric or a token period."""
+    period = getattr(metric, "period", None)
+    if not isinstance(period, Duration):
+        return None
+    try:
+        return float(period.to_seconds())
+    except RuntimeError:  # a token in another unit than seconds
+        return None
 
 
 def _render_variant(variant: ProductionVariant) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:

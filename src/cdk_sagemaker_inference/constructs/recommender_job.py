@@ -25,10 +25,13 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from ..constraints import constraint
 from ..errors import ValidationError
-from ..instance_types import InstanceType
+from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, duration_in, props_class
+from ..validation.instances import check_instance_type
+from ..validation.model import check_registry_version
 from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
 from ._memo import bucket_name, stack_of, with_literal_start
 from .batch_transform import enable_logs_and_tracing
@@ -111,6 +114,7 @@ class InferenceRecommenderJob(Construct):
         poll_interval: Duration | None = None,
         timeout: Duration | None = None,
         job_name_prefix: str | None = None,
+        allow_unknown_instance_type: bool = False,
     ) -> None:
         """Define the job's state machine.
 
@@ -133,6 +137,8 @@ class InferenceRecommenderJob(Construct):
         :param poll_interval: how often the job's status is read. Default: 5 minutes.
         :param timeout: the state machine's timeout (bounds the poll). Default: 6 hours.
         :param job_name_prefix: ≤ 27 letters, digits and hyphens. Default: from the construct path.
+        :param allow_unknown_instance_type: accept an instance type the package's instance-type data does not
+            list (a type newer than this release). Default: False.
         """
         super().__init__(scope, construct_id)
         check = TypeChecks()
@@ -140,12 +146,20 @@ class InferenceRecommenderJob(Construct):
             check.fail("recommender.model-package", "model_package", model_package.validation_arn,
                        "is an AWS Marketplace package: Inference Recommender takes a versioned model package "
                        "(ModelPackageVersionArn)", "pass ModelPackage.from_registry_version(group, version)")
+        else:
+            check_registry_version(check, "model_package", model_package.validation_arn)
+        check_s3_uri(check, "recommender.payload-url", "payload_key", payload_bucket, payload_key)
+        for index, content_type in enumerate(content_types):
+            check.text("recommender.content-types", f"content_types[{index}]", content_type)
         if isinstance(payload_key, str) and not is_unresolved(payload_key) and not payload_key.endswith(".tar.gz"):
             check.fail("recommender.payload", "payload_key", payload_key, "is not a .tar.gz archive",
                        "archive the sample request files into one .tar.gz and pass its key")
         check.count("recommender.endpoint-configurations", "instance_types", tuple(instance_types), minimum=0,
                     fix="compare at most 10 instance types in one job")
         for index, instance_type in enumerate(instance_types):
+            if not check_instance_type(check, "realtime.instance-type", f"instance_types[{index}]", instance_type.name,
+                                       known_realtime_types(), allow_unknown=allow_unknown_instance_type):
+                continue
             if instance_type.name.startswith("ml.t2."):
                 check.fail("recommender.endpoint-configurations", f"instance_types[{index}]", instance_type.name,
                            "is a burstable ml.t2 type, which Inference Recommender does not load-test",
@@ -334,6 +348,8 @@ class AIBenchmarkJob(Construct):
                    fix="pass the AI workload configuration's name (or ARN)")
         check.text("benchmark.job-name-prefix", "job_name_prefix", job_name_prefix,
                    fix="use at most 26 letters, digits and hyphens (the job name adds a 37-character run id)")
+        if isinstance(output_prefix, str):
+            check_s3_uri(check, "benchmark.output-location", "output_prefix", output_bucket, output_prefix.strip("/"))
         if check.problems:
             raise ValidationError(self.node.path, "AIBenchmarkJob", check.problems)
         prefix = job_name_prefix or _default_prefix(self, 26)
@@ -378,6 +394,22 @@ class AIBenchmarkJob(Construct):
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to start a benchmark (``states:StartExecution``)."""
         return self.state_machine.grant_start_execution(grantee)
+
+
+def check_s3_uri(check: TypeChecks, constraint_id: str, field: str, bucket: s3.IBucket, key: str) -> None:
+    """``s3://<bucket>/<key>`` within the row's length (botocore ``S3Uri``, at most 1024 characters). A bucket
+    whose name is a token counts as the shortest name S3 allows (3 characters): only a key too long for any
+    bucket is refused."""
+    if not isinstance(key, str) or is_unresolved(key):
+        return
+    name = bucket_name(bucket)
+    uri = f"s3://{'abc' if is_unresolved(name) else name}/{key}"
+    limit = constraint(constraint_id).max_length
+    if limit is not None and len(uri) > limit:
+        shown = "s3://<bucket>/…" if is_unresolved(name) else f"s3://{name}/…"
+        check.fail(constraint_id, field, f"{key[:40]}… ({len(key)} characters)",
+                   f"makes the S3 URI {shown} {len(uri)} characters long: at most {limit} are allowed",
+                   f"shorten {field} to {len(key) - (len(uri) - limit)} characters or fewer")
 
 
 def _whole(value: float) -> float | int:

@@ -20,7 +20,6 @@ __all__ = [
     "INCLUDE_RESPONSE_TOPIC_FIELDS",
     "LocationSpec",
     "async_warnings",
-    "validate_alarm",
     "validate_async_inference",
     "validate_async_locations",
     "validate_async_model",
@@ -187,21 +186,6 @@ def validate_expiration(field: str, days: object, *, bucket_created: bool) -> li
         return check.problems
     _check_whole(check, "async.bucket-expiration", field, days, minimum=1, unit="days",
                  fix="use Duration.days(n) with n ≥ 1")
-    return check.problems
-
-
-def validate_alarm(prefix: str, *, threshold: object, evaluation_periods: object) -> list[Problem]:
-    """An opt-in alarm's threshold (> 0) and evaluation periods (whole number ≥ 1)."""
-    check = Checker()
-    if threshold is not None and not is_unresolved(threshold):
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-            check.fail("props.alarm", f"{prefix}threshold", threshold,
-                       f"must be a number, got {type(threshold).__name__}", "pass a number > 0")
-        elif not math.isfinite(threshold) or threshold <= 0:
-            check.fail("props.alarm", f"{prefix}threshold", threshold,
-                       f"{threshold} is out of range: must be greater than 0", "pass a number > 0")
-    check.number("props.alarm", f"{prefix}evaluation_periods", evaluation_periods,
-                 fix="use a whole number of periods ≥ 1")
     return check.problems
 
 

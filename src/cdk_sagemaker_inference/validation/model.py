@@ -103,6 +103,19 @@ def validate_model(model: ModelSpec) -> list[Problem]:
     return check.problems
 
 
+def check_registry_version(check: Checker, field: str, arn: object) -> None:
+    """A Model Registry version's ARN: ``…:model-package/<group>/<version>``, the version ≥ 1."""
+    version = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and not is_unresolved(arn) else ""
+    if version.isdigit() and int(version) < 1:
+        check.fail("model.registry-version", field, arn, "names version 0: registry versions start at 1",
+                   "use the version number the registry gave (1, 2, …)")
+        return
+    check.text("model.registry-version", field, arn,
+               fix="pass a version's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version> "
+               "(a group's ARN, model-package-group/<group>, names no version), or group name and version to "
+               "ModelPackage.from_registry_version")
+
+
 def _check_model_package(check: Checker, field: str, container: ContainerSpec, network_isolation: bool) -> None:
     """A Model Registry version or a Marketplace package: the ARN shapes, Marketplace's network isolation."""
     arn = container.model_package_name
@@ -112,15 +125,7 @@ def _check_model_package(check: Checker, field: str, container: ContainerSpec, n
                fix="pass the package's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<name>[/<version>], "
                "of at most 176 characters")
     if container.model_package_source == "registry":
-        version = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and not is_unresolved(arn) else ""
-        if version.isdigit() and int(version) < 1:
-            check.fail("model.registry-version", field, arn, "names version 0: registry versions start at 1",
-                       "use the version number the registry gave (1, 2, …)")
-            return
-        check.text("model.registry-version", field, arn,
-                   fix="pass a version's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version> "
-                   "(a group's ARN, model-package-group/<group>, names no version), or group name and version to "
-                   "ModelPackage.from_registry_version")
+        check_registry_version(check, field, arn)
     else:
         check.text("model.model-package-arn", field, arn,
                    fix="pass the ARN of the package you subscribed to, "

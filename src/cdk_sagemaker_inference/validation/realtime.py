@@ -15,6 +15,7 @@ from ..errors import Problem
 from ..instance_types import has_local_nvme
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
+from .alarms import check_alarm_window
 from .checks import Checker
 from .instances import (
     check_autoscaling_instance_type,
@@ -45,6 +46,8 @@ class ScalingSpec:
     custom_metric_kinds: tuple[str, ...] = ()
     """The class name of each custom target's metric (``Metric``, ``MathExpression``)."""
     step_evaluation_periods: object = None
+    step_period_seconds: float | None = None
+    """The step-scaling metric's period (its alarms' period); None when unknown at synth."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,8 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
     if scaling.step_evaluation_periods is not None:
         check.number("autoscaling.step-intervals", f"{field}.step_scaling.evaluation_periods",
                      scaling.step_evaluation_periods, minimum=1, fix="evaluate at least 1 period")
+        check_alarm_window(check, f"{field}.step_scaling.evaluation_periods", scaling.step_evaluation_periods,
+                           scaling.step_period_seconds)
     for index, (s_low, s_high) in enumerate(scaling.schedules):
         where = f"{field}.schedules[{index}]"
         if s_low is None and s_high is None:

@@ -1,0 +1,56 @@
+"""The opt-in alarms' rules (constraint rows ``props.alarm`` and ``props.alarm-window``): one checker for
+every alarm method of the constructs, so a rule added here holds for all of them."""
+
+from __future__ import annotations
+
+import math
+
+from ..errors import Problem
+from ..tokens import is_unresolved
+from .checks import Checker
+
+__all__ = ["check_alarm", "check_alarm_window"]
+
+_ONE_DAY, _SEVEN_DAYS = 86_400, 604_800
+
+
+def check_alarm(check: Checker, *, threshold: object, evaluation_periods: object, period_seconds: float,
+                threshold_field: str = "threshold", periods_field: str = "evaluation_periods",
+                maximum: float | None = None) -> list[Problem]:
+    """An alarm's threshold (a finite number), its evaluation periods (a whole number ≥ 1) and the window they
+    span with the alarm's period: CloudWatch evaluates at most one day with a period under an hour, seven
+    days otherwise. Returns the advice (warnings, not refusals: CloudWatch takes any threshold): a threshold
+    ≤ 0 or above ``maximum``, which the alarm's metric never stays below."""
+    advice = Checker()
+    wanted = "a number > 0" + (f" and ≤ {maximum:g}" if maximum is not None else "")
+    if threshold is None or is_unresolved(threshold):
+        pass
+    elif isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
+        check.fail("props.alarm", threshold_field, threshold, f"must be a finite number, got {threshold!r}",
+                   f"pass {wanted}")
+    elif threshold <= 0 or (maximum is not None and threshold > maximum):
+        advice.fail("props.alarm-threshold", threshold_field, threshold,
+                    f"{threshold:g} is " + ("not > 0: the alarm fires on any value" if threshold <= 0 else
+                                           f"above {maximum:g}: the alarm never fires"),
+                    f"pass {wanted}")
+    if check.number("props.alarm", periods_field, evaluation_periods, minimum=1, fix="use a whole number of periods ≥ 1"):
+        check_alarm_window(check, periods_field, evaluation_periods, period_seconds)
+    return advice.problems
+
+
+def check_alarm_window(check: Checker, periods_field: str, evaluation_periods: object,
+                       period_seconds: float | None) -> None:
+    """``evaluation_periods`` × ``period_seconds`` within what CloudWatch evaluates (``props.alarm-window``);
+    nothing to check when either is unknown at synth."""
+    if (period_seconds is None or not isinstance(evaluation_periods, int) or isinstance(evaluation_periods, bool)
+            or is_unresolved(evaluation_periods) or is_unresolved(period_seconds) or period_seconds <= 0):
+        return
+    limit = _ONE_DAY if period_seconds < 3600 else _SEVEN_DAYS
+    window = evaluation_periods * period_seconds
+    if window > limit:
+        check.fail("props.alarm-window", periods_field, evaluation_periods,
+                   f"{evaluation_periods} periods of {period_seconds:g} seconds span {window:,g} seconds: CloudWatch "
+                   f"evaluates at most {limit:,} seconds ({'one day' if limit == _ONE_DAY else 'seven days'}) "
+                   "with this period",
+                   f"use at most {int(limit // period_seconds)} evaluation periods"
+                   + (", or a period of an hour or more" if limit == _ONE_DAY else ""))
