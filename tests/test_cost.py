@@ -332,6 +332,24 @@ def test_usage_adds_serverless_compute_the_fleet_and_the_break_even(assembly: Pa
     assert rows["ServerlessInference/Endpoint"]["ceiling_usd_month"] == pytest.approx(10 * H * 3600 * 0.00001 + compute)
 
 
+def test_a_usage_entry_for_no_endpoint_is_said_and_an_absurd_one_gives_no_figure(assembly: Path,
+                                                                                 tmp_path: Path) -> None:
+    """Found by review: a misspelt construct path in the usage file was dropped without a word, and a
+    throughput of 1e-300 requests a second raised a raw OverflowError."""
+    usage = tmp_path / "usage.json"
+    usage.write_text(json.dumps({
+        "ServerlessInference/Endpiont": {"requests_per_month": 10},
+        "RealtimeInference/Endpoint": {"requests_per_month": 1e20, "throughput_per_instance": 1e-300}}))
+    out, err = io.StringIO(), io.StringIO()
+    code = run(Namespace(directory=str(assembly), assembly="cdk.out", baseline=None, prices=[], usage=str(usage),
+                         region=None, json=True), out=out, err=err)
+    report = json.loads(out.getvalue())
+    assert code == 0 and report["usage_unmatched"] == ["ServerlessInference/Endpiont"]
+    assert "the usage file names ServerlessInference/Endpiont, which is no endpoint or job of the app" in err.getvalue()
+    realtime = {r["path"]: r for r in report["rows"]}["RealtimeInference/Endpoint"]["usage"]
+    assert realtime["fleet_needed"] is None
+
+
 def test_baseline_prints_what_the_change_does(tmp_path: Path) -> None:
     def build(count: int, out: str) -> Path:
         application = app(tmp_path / out)

@@ -100,6 +100,46 @@ def test_needs_at_the_ceiling_and_during_blue_green_and_rolling_updates(tmp_path
                                   "(19 during an update)")
 
 
+def test_a_count_known_only_at_deploy_time_is_not_counted_and_says_so(tmp_path: Path) -> None:
+    """Found by review: an instance count from a CfnParameter counted as nothing, so preflight passed without
+    a word ("needs up to 0 of ..." for a batch job). Now the need is a lower bound that names what it leaves
+    out, and the quota is "not checked" for it."""
+    from aws_cdk import CfnParameter
+
+    application = app(tmp_path)
+    stack = Stack(application, "Tokens", env=ENV)
+    count = CfnParameter(stack, "Count", type="Number", default=2).value_as_number
+    RealtimeEndpoint(stack, "Known", model=model(stack), instance_type=InstanceType.M5_LARGE, instance_count=2)
+    RealtimeEndpoint(stack, "Deferred", model=model(stack, "M2"), instance_type=InstanceType.M5_LARGE,
+                     instance_count=count)
+    bucket = s3.Bucket.from_bucket_name(stack, "Data", "my-data")
+    BatchTransformJob(stack, "Job", model=model(stack, "M3"), instance_type=InstanceType.of("ml.m5.xlarge"),
+                      instance_count=count, input=BatchTransformInput(bucket=bucket, key="in/"),
+                      output=BatchTransformOutput(bucket=bucket, prefix="out/"))
+    needs = {n.quota_name: n for n in app_needs(read_assembly(application.synth().directory))}
+    m5 = needs["ml.m5.large for endpoint usage"]
+    assert (m5.steady, m5.unknown) == (2, ["Tokens/Deferred"])
+    assert m5.describe() == ("needs at least 2 of 'ml.m5.large for endpoint usage' in 123456789012/us-east-1 (4 during "
+                             "an update); not "
+                             "counted: Tokens/Deferred (an instance count or type known only at deploy time)")
+    assert needs["Number of instances across all transform jobs"].unknown == ["Tokens/Job"]
+    assert m5.to_json()["not_counted"] == ["Tokens/Deferred"]
+    session = StubSession()
+    _quotas(session, {"ml.m5.large for endpoint usage": (10.0, "L-M5"),
+                      "Number of instances across active endpoints": (20.0, "L-T"),
+                      "Maximum number of instances per endpoint": (10.0, "L-P"),
+                      "ml.m5.xlarge for transform job usage": (10.0, "L-X"),
+                      "Number of instances across all transform jobs": (10.0, "L-J")})
+    session.stub("sagemaker").add_response("list_endpoints", {"Endpoints": []})
+    from cdk_sagemaker_inference.preflight.checks import check_quotas
+
+    findings = check_quotas(list(needs.values()), session, set(), "Tokens")
+    not_checked = sorted(f.to_json()["what"] for f in findings)
+    assert "'ml.m5.large for endpoint usage': not checked for Tokens/Deferred: an instance count or type known only " \
+           "at deploy time" in not_checked, not_checked
+    assert all(f.to_json()["severity"] != "error" for f in findings), findings
+
+
 def _minutes(value: int) -> Any:
     from aws_cdk import Duration
 

@@ -4,6 +4,7 @@ template), the refusals a recommendation still meets, and the measured figures i
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -339,3 +340,45 @@ def test_a_malformed_field_is_named_with_the_reimport_command(field: str, value:
         Recommendation.from_context(with_recommendation(new_stack(), entry), "my-job")
     assert text in str(caught.value) and "recommend import my-job" in str(caught.value)
     assert caught.value.problems[0].field == f"my-job.{field}"
+
+
+def test_what_needs_no_aws_call_is_checked_first_and_errors_are_json_when_asked(tmp_path: Path) -> None:
+    """Found by review: with --json a failure printed no JSON; a context file that is a directory was blamed
+    on the job, after the job was read; --recommendation abc for an AI job was a raw int() message."""
+    client, stubber = sagemaker()  # no response stubbed: none of these may call the service
+    (tmp_path / "dir.json").mkdir()
+    cases = [
+        ((tmp_path / "dir.json", "--json"), "cannot read the context file"),
+        ((tmp_path / "c.json", "--json", "--recommendation", "abc"), "chosen by its index in the job's list"),
+    ]
+    for (context, *extra), text in cases:
+        kind = "ai-recommendation" if "--recommendation" in extra else "inference-recommender"
+        code, out = import_job(client, context, *extra, kind=kind)
+        assert code == 2 and text in out, out
+        report = json.loads(out[:out.index("\n}") + 2])
+        assert report["exit_code"] == 2 and text in report["error"]
+    stubber.assert_no_pending_responses()
+
+
+def test_advise_refuses_an_edited_recommendation_naming_the_field(tmp_path: Path) -> None:
+    """Found by review: `advise --recommendation` on an entry whose metrics is a list (or whose figures
+    overflow) raised a raw TypeError or OverflowError."""
+    from cdk_sagemaker_inference.cli import main
+
+    context = tmp_path / "cdk.context.json"
+    argv = ["advise", "--payload-mb", "2", "--processing-seconds", "5", "--latency", "interactive", "--traffic",
+            "sustained", "--region", "us-east-1", "--requests-per-month", "1000000", "--recommendation", "j",
+            "--context-file", str(context), "--json"]
+    for metrics, text in (([1, 2], "metrics = [1, 2] is not an object"),
+                          ({"cost_per_hour": -1}, "metrics.cost_per_hour = -1 is not a finite number ≥ 0")):
+        context.write_text(json.dumps({"cdk-sagemaker-inference:recommendation:j": {**RECOMMENDATION,
+                                                                                      "metrics": metrics}}))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(argv)
+        assert code == 2 and text in err.getvalue() and "recommend import j" in err.getvalue(), err.getvalue()
+    context.write_text("[1]")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert main(argv) == 2
+    assert "is not a context file: a JSON object is expected, got list" in err.getvalue()

@@ -59,6 +59,7 @@ from typing import Any, TextIO
 
 from ._version import __version__
 from .advisor import Latency, Traffic, Workload, cost_of, recommend, render_text, to_json
+from .assembly.reports import could_not, unexpected
 from .cost import cli as cost_cli
 from .guard import cli as guard_cli
 from .preflight import cli as preflight_cli
@@ -235,15 +236,24 @@ def _measured(job: str | None, context_file: str) -> dict[str, Any] | None:
         return None
     from pathlib import Path
 
-    from .recommend.importer import context_key
+    from .recommend.importer import context_key, entry_problems
 
     try:
-        entry = json.loads(Path(context_file).read_text(encoding="utf-8")).get(context_key(job))
-    except (OSError, ValueError, AttributeError) as error:
+        context = json.loads(Path(context_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
         raise _UsageError(f"cannot read {context_file}: {error}") from error
+    if not isinstance(context, dict):
+        raise _UsageError(f"{context_file} is not a context file: a JSON object is expected, "
+                          f"got {type(context).__name__}")
+    entry = context.get(context_key(job))
     if not isinstance(entry, dict):
         raise _UsageError(f"no recommendation of job {job} in {context_file}: run `cdk-sagemaker-inference "
                           f"recommend import {job}` first")
+    wrong = entry_problems(entry)
+    if wrong:
+        raise _UsageError(f"the recommendation of job {job} in {context_file} was edited: "
+                          + "; ".join(f"{path} = {value!r} is not {expected}" for path, value, expected in wrong)
+                          + f"; import it again: `cdk-sagemaker-inference recommend import {job}`")
     return {"job": job, "source": entry.get("source"), "recommendation_id": entry.get("recommendation_id"),
             **(entry.get("metrics") or {})}
 
@@ -259,4 +269,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version (0) and usage errors (2)
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except Exception as error:
+        # Exit 1 is a finding (guard: unsafe, preflight: would fail): an input the command cannot read
+        # is "could not check" (2), with JSON when asked for, never a traceback.
+        return could_not(RuntimeError(unexpected(error)), command=args.command, what="finish",
+                         as_json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)

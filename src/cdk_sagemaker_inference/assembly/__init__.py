@@ -128,17 +128,35 @@ def _load(path: Path) -> Mapping[str, Any]:
     return template  # type: ignore[no-any-return]
 
 
+_OBJECT_SECTIONS = ("Metadata", "Parameters", "Mappings", "Conditions", "Resources", "Outputs")
+"""Template sections that are objects (CloudFormation User Guide, template anatomy)."""
+_OBJECT_ATTRIBUTES = ("Properties", "Metadata", "CreationPolicy", "UpdatePolicy")
+"""Resource attributes that are objects (CloudFormation User Guide, resources section and resource attributes)."""
+
+
 def check_template(template: Any, where: str) -> None:
-    """A template is an object whose ``Resources`` (if any) maps logical ids to objects with a ``Type``."""
+    """A template has the shape CloudFormation requires of every template, so that the commands may read
+    it without guessing: an object whose sections (``Resources``, ``Metadata``, ``Mappings``, …) are
+    objects, every resource an object with a string ``Type``, its ``Properties`` and ``Metadata`` objects
+    and its ``DependsOn`` a logical id or a list of them. CloudFormation refuses anything else."""
     if not isinstance(template, Mapping):
         raise AssemblyError(f"{where} is not a template: a JSON object is expected, got {type(template).__name__}")
-    resources = template.get("Resources", {})
-    if not isinstance(resources, Mapping):
-        raise AssemblyError(f"{where}: Resources must be an object (logical id → resource), "
-                            f"got {type(resources).__name__}")
-    for logical_id, resource in resources.items():
+    for section in _OBJECT_SECTIONS:
+        value = template.get(section)
+        if value is not None and not isinstance(value, Mapping):
+            raise AssemblyError(f"{where}: {section} must be an object, got {type(value).__name__}")
+    for logical_id, resource in (template.get("Resources") or {}).items():
         if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
             raise AssemblyError(f"{where}: resource {logical_id} must be an object with a Type")
+        for attribute in _OBJECT_ATTRIBUTES:
+            value = resource.get(attribute)
+            if value is not None and not isinstance(value, Mapping):
+                raise AssemblyError(f"{where}: resource {logical_id}: {attribute} must be an object, "
+                                    f"got {type(value).__name__}")
+        depends = resource.get("DependsOn")
+        if depends is not None and not (isinstance(depends, str) or (
+                isinstance(depends, list) and all(isinstance(d, str) for d in depends))):
+            raise AssemblyError(f"{where}: resource {logical_id}: DependsOn must be a logical id or a list of them")
 
 
 def _literal(value: Any) -> str | None:

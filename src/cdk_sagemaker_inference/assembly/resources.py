@@ -9,7 +9,7 @@ from typing import Any
 
 from ..tokens import is_unresolved
 
-__all__ = ["ScalingRange", "known_int", "referenced_id", "scaling_ranges"]
+__all__ = ["ScalingRange", "known_count", "known_int", "referenced_id", "scaling_ranges"]
 
 _TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
@@ -57,7 +57,15 @@ def known_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-_whole = known_int
+def known_count(value: Any) -> int | None:
+    """A count or size read from a template (instances, capacity, memory, concurrency): a whole number from 0 to
+    2,147,483,647, the API's integer. A token, or a negative or absurd number (which the service refuses), is
+    unknown: never a figure."""
+    number = known_int(value)
+    return number if number is not None and 0 <= number <= 2**31 - 1 else None
+
+
+_whole = known_count
 
 
 def _range(props: Mapping[str, Any]) -> ScalingRange:

@@ -8,7 +8,7 @@ the same validation as hand-written ones, so a recommendation SageMaker would re
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import Duration
@@ -17,7 +17,7 @@ from constructs import Construct
 from ..cost.capacity import MEASURED_KEY
 from ..errors import ValidationError
 from ..instance_types import InstanceType
-from ..recommend.importer import context_key
+from ..recommend.importer import context_key, entry_problems
 from ..typecheck import TypeChecks, checked
 from .model import InferenceModel
 from .realtime import InstanceScaling, RealtimeEndpoint
@@ -28,53 +28,6 @@ __all__ = ["Recommendation"]
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "mapping": (lambda v: isinstance(v, Mapping), "an object"),
-    "text": (lambda v: isinstance(v, str), "a string"),
-    "whole": (_whole, "a whole number"),
-    "number": (_number, "a finite number"),
-    "seconds": (lambda v: _whole(v) and v >= 0, "a whole number of seconds ≥ 0"),
-    "values": (lambda v: isinstance(v, Mapping) and all(isinstance(x, str) or _number(x) for x in v.values()),
-               "an object of names to strings or numbers"),
-}
-_SHAPE: tuple[tuple[str, str], ...] = (
-    ("endpoint.instance_type", "text"),
-    ("endpoint.instance_count", "whole"),
-    ("endpoint.serverless", "mapping"),
-    ("endpoint.serverless.memory_size_mb", "whole"),
-    ("endpoint.serverless.max_concurrency", "whole"),
-    ("endpoint.serverless.provisioned_concurrency", "whole"),
-    ("endpoint.environment", "values"),
-    ("scaling", "mapping"),
-    ("scaling.min_capacity", "whole"),
-    ("scaling.max_capacity", "whole"),
-    ("scaling.target_invocations_per_instance", "number"),
-    ("scaling.scale_in_cooldown_seconds", "seconds"),
-    ("scaling.scale_out_cooldown_seconds", "seconds"),
-    ("metrics", "mapping"),
-)
-"""Every field :class:`Recommendation` reads from a context entry, and what ``recommend import`` writes there
-(recommend/importer.py); each may be null. A hand-edited entry that does not fit is refused before any value
-is used, with the command that writes it again."""
-
-
-def _shape_problems(check: TypeChecks, job_name: str, entry: Mapping[str, Any]) -> None:
-    for path, kind in _SHAPE:
-        parent: Any = entry
-        *parents, key = path.split(".")
-        for name in parents:
-            parent = parent.get(name) if isinstance(parent, Mapping) else None
-        value = parent.get(key) if isinstance(parent, Mapping) else None
-        fits, expected = _KINDS[kind]
-        if value is not None and not fits(value):
-            check.fail("props.recommendation", f"{job_name}.{path}", value, f"is not {expected}",
-                       f"import it again: `cdk-sagemaker-inference recommend import {job_name}`")
 
 
 class Recommendation:
@@ -144,7 +97,9 @@ class Recommendation:
                 check.fail("props.recommendation", f"{job_name}.endpoint", dict(endpoint),
                            "has neither an instance type nor a serverless configuration",
                            f"import it again: `cdk-sagemaker-inference recommend import {job_name}`")
-            _shape_problems(check, job_name, entry)
+            for path, value, expected in entry_problems(entry):
+                check.fail("props.recommendation", f"{job_name}.{path}", value, f"is not {expected}",
+                           f"import it again: `cdk-sagemaker-inference recommend import {job_name}`")
         if check.problems:
             raise ValidationError(scope.node.path, "Recommendation", check.problems)
         return Recommendation(job_name, entry)

@@ -194,7 +194,8 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
         throughput, throughput_source = measured["max_invocations_per_minute"] / 60, f"measured by job {measured.get('job')}"
     fleet = None
     if requests is not None and throughput:
-        fleet = max(1, math.ceil(requests / SECONDS_PER_MONTH / throughput))
+        needed = requests / SECONDS_PER_MONTH / throughput
+        fleet = max(1, math.ceil(needed)) if math.isfinite(needed) else None  # beyond any fleet: no figure
     hourly = prices.hourly(capacity.region, _USE.get(capacity.kind, "hosting"), instance_type)
     fleet_usd = None if fleet is None or hourly is None else fleet * HOURS_PER_MONTH * hourly
     per_second = prices.per_second(capacity.region, "serverless", memory)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..assembly import StackTemplate
-from ..assembly.resources import ScalingRange, referenced_id, scaling_ranges
+from ..assembly.resources import ScalingRange, known_count, referenced_id, scaling_ranges
 from ..guard.findings import METADATA_KEY, config_kind, config_shape, linked_config_id
 
 __all__ = ["HOURS_PER_MONTH", "Capacity", "VariantCapacity", "capacities_of", "instance_variant", "runs_per_month",
@@ -116,8 +116,7 @@ def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) ->
     return f"{stack.display_name}/{logical_id}"
 
 
-def _whole(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+_whole = known_count  # one reading of a template's counts for cost, preflight and the synth-time notes
 
 
 def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,

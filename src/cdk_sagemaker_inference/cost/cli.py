@@ -107,11 +107,15 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     except (AssemblyError, PriceError, UsageError) as error:
         return could_not(error, command="cost", what="estimate", as_json=args.json, out=out, err=err)
     changes = changes_between(before, rows) if before is not None else None
+    # A usage entry that names no endpoint or job of the app (a typo, a renamed construct) is said, not dropped.
+    unmatched = sorted(set(usage or {}) - {row.path for row in rows})
+    for path in unmatched:
+        print(f"cdk-sagemaker-inference cost: warning: the usage file names {path}, which is no endpoint or job "
+              f"of the app (its construct paths: {', '.join(sorted(r.path for r in rows)) or 'none'})", file=err)
     if args.json:
         report: dict[str, Any] = {
             "hours_per_month": 730, "price_source": prices.source, "rows": [r.to_json() for r in rows],
-            "quota_needs": [{"quota_name": n.quota_name, "account": n.account, "region": n.region, "needed": n.steady,
-                             "needed_during_update": n.during_update, "paths": n.paths} for n in needs]}
+            "quota_needs": [n.to_json() for n in needs], "usage_unmatched": unmatched}
         if changes is not None:
             report["changes"] = changes
         write_json(out, report)

@@ -18,6 +18,7 @@ have is unknown, never guessed.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -77,7 +78,10 @@ def parse_offer_file(offer: Any, where: str = "offer file") -> PriceTable:
         raise PriceError(f"{where} is not a Price List offer file (no products object)")
     if offer.get("offerCode") not in (None, "AmazonSageMaker"):
         raise PriceError(f"{where} is the offer file of {offer.get('offerCode')}, not AmazonSageMaker")
-    on_demand = (offer.get("terms") or {}).get("OnDemand") or {}
+    terms = offer.get("terms") or {}
+    if not isinstance(terms, Mapping):
+        raise PriceError(f"{where}: terms is not an object")
+    on_demand = terms.get("OnDemand") or {}
     if not isinstance(on_demand, Mapping):
         raise PriceError(f"{where}: terms.OnDemand is not an object")
     regions: dict[str, dict[str, dict[str, float]]] = {}
@@ -104,14 +108,21 @@ def _on_demand_price(terms: Any, unit: str, where: str) -> float | None:
         return None
     prices: list[float] = []
     for term in terms.values():
-        for dimension in ((term or {}).get("priceDimensions") or {}).values():
+        dimensions = term.get("priceDimensions") if isinstance(term, Mapping) else None
+        if not isinstance(dimensions, Mapping):
+            raise PriceError(f"{where}: an OnDemand term has no priceDimensions object")
+        for dimension in dimensions.values():
             if not isinstance(dimension, Mapping) or not str(dimension.get("unit", "")).lower().startswith(unit):
                 continue
-            text = (dimension.get("pricePerUnit") or {}).get("USD")
+            per_unit = dimension.get("pricePerUnit")
+            text = per_unit.get("USD") if isinstance(per_unit, Mapping) else None
             try:
-                prices.append(float(str(text)))
+                price = float(str(text))
             except ValueError:
                 raise PriceError(f"{where}: pricePerUnit.USD {text!r} is not a number") from None
+            if not math.isfinite(price) or price < 0:
+                raise PriceError(f"{where}: pricePerUnit.USD {text!r} is not a price (a finite number ≥ 0)")
+            prices.append(price)
     return prices[0] if len(set(prices)) == 1 else None
 
 

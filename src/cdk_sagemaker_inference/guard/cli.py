@@ -111,7 +111,8 @@ def _print(comparison: Comparison, out: TextIO) -> None:
         print(f"not deployed yet (nothing to compare): {', '.join(comparison.first_deploy)}", file=out)
     for stack, reason in comparison.unchecked:
         print(f"could not check {stack}: {reason}", file=out)
-    print(render_report(comparison.findings), file=out)
+    if comparison.findings or not comparison.unchecked:  # "no unsafe changes" only when every stack was read
+        print(render_report(comparison.findings), file=out)
     if comparison.unchecked and not comparison.failing:
         print("incomplete: the stacks above were not compared, so the guard cannot say the changes are safe "
               "(exit 2).", file=out)

@@ -88,8 +88,10 @@ def compare_with_template(previous: Mapping[str, Any], new: Sequence[StackTempla
     if len(stacks) != 1:
         raise AssemblyError(
             f"a single template file is ambiguous for an app of {len(stacks)} stacks "
-            f"({', '.join(s.display_name for s in stacks)}): pass a cloud assembly directory as the baseline, or "
-            "select one stack with --stack")
+            f"({', '.join(s.display_name for s in stacks)}): pass a cloud assembly directory as the baseline"
+            + ("" if any(s.nested for s in new) else ", or select one stack with --stack")
+            + (" (a stack with nested stacks has a template per nested stack: only a cloud assembly holds them "
+               "all)" if any(s.nested for s in new) else ""))
     (stack,) = stacks
     old = StackTemplate(key=stack.key, display_name=stack.display_name, template=previous)
     return compare_stacks([old], new, include_acknowledged=include_acknowledged)

@@ -80,7 +80,12 @@ def _read(client: Any, stack: str, key: StackKey, display_name: str) -> StackTem
         if "does not exist" in str(error.response.get("Error", {}).get("Message", "")):
             return None
         raise
-    template = body if isinstance(body, dict) else json.loads(body)
+    try:
+        template = body if isinstance(body, dict) else json.loads(body)
+    except ValueError:
+        raise ValueError(f"the deployed template of {display_name} is not JSON (a YAML template, deployed by hand "
+                         "or before the app was migrated to the CDK?): the guard compares JSON templates, so deploy "
+                         "the stack once with `cdk deploy`, then run the guard again") from None
     try:
         check_template(template, f"the deployed template of {display_name}")
     except AssemblyError as error:

@@ -131,6 +131,10 @@ def check_quotas(needs: Sequence[Need], session: Any, owned: set[str], stack: st
     used = {"__total": used_total, "__concurrency": used_concurrency, "__serverless": used_serverless}
     findings: list[Finding] = []
     for need in needs:
+        if need.unknown:  # the known part is still checked below: it is a lower bound
+            findings.append(Finding(NOT_CHECKED, "quota", stack, ", ".join(need.unknown),
+                                    f"'{need.quota_name}': not checked for {', '.join(need.unknown)}: an instance "
+                                    "count or type known only at deploy time"))
         quota = applied.get(need.quota_name)
         if quota is None:
             if defaults is None:

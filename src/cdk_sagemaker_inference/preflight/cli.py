@@ -80,9 +80,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     code = exit_code(findings, unchecked, strict=args.strict)
     if args.json:
         write_json(out, {"findings": [f.to_json() for f in findings],
-                         "needs": [{"quota_name": n.quota_name, "account": n.account, "region": n.region,
-                                    "needed": n.steady, "needed_during_update": n.during_update, "paths": n.paths}
-                                   for n in needs],
+                         "needs": [n.to_json() for n in needs],
                          "stacks_unchecked": [{"stack": s, "reason": r} for s, r in unchecked], "exit_code": code})
     else:
         for need in needs:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..assembly import StackTemplate
 from ..cost.capacity import Capacity, capacities_of, update_extra
@@ -61,15 +62,26 @@ class Need:
     """The construct paths that need it."""
     per_endpoint: bool = False
     """A per-endpoint quota (``steady`` is the largest endpoint's need)."""
+    unknown: list[str] = field(default_factory=list)
+    """The construct paths whose share is known only at deploy time (an instance count or type that is a
+    token): not counted, so the figures are a lower bound and the quota is not checked for them."""
 
     @property
     def environment(self) -> str:
         return f"{self.account or 'the deploying account'}/{self.region or 'the configured Region'}"
 
+    def to_json(self) -> dict[str, Any]:
+        """The need as the commands' JSON reports print it."""
+        return {"quota_name": self.quota_name, "account": self.account, "region": self.region, "needed": self.steady,
+                "needed_during_update": self.during_update, "paths": self.paths, "not_counted": self.unknown}
+
     def describe(self) -> str:
         """E.g. ``needs up to 8 × ml.g5.xlarge for endpoint usage in eu-west-1 (12 during a blue/green update)``."""
         update = f" ({self.during_update} during an update)" if self.during_update != self.steady else ""
-        return f"needs up to {self.steady} of '{self.quota_name}' in {self.environment}{update}"
+        unknown = (f"; not counted: {', '.join(self.unknown)} (an instance count or type known only at deploy "
+                   "time)" if self.unknown else "")
+        return f"needs {'at least' if self.unknown else 'up to'} {self.steady} of '{self.quota_name}' in " \
+               f"{self.environment}{update}{unknown}"
 
 
 class NeedTable:
@@ -114,16 +126,26 @@ def add_capacity(capacity: Capacity, account: str | None, region: str | None, ne
             if variant.instance_type:
                 per_type[variant.instance_type] = max(per_type.get(variant.instance_type, 0),
                                                       variant.ceiling_instances or 0)
+                if variant.ceiling_instances is None:
+                    _unknown(need(account, region, transform_quota(variant.instance_type), path), path)
         for instance_type, count in sorted(per_type.items()):
             _add(need(account, region, transform_quota(instance_type), path), count, count)
         total = max((v.ceiling_instances or 0 for v in capacity.variants), default=0)
         _add(need(account, region, TRANSFORM_TOTAL, path), total, total)
+        if any(v.ceiling_instances is None or not v.instance_type for v in capacity.variants):
+            _unknown(need(account, region, TRANSFORM_TOTAL, path), path)
         return
     serverless = [v for v in capacity.variants if v.memory_mb is not None]
     if serverless:
         _add(need(account, region, SERVERLESS_ENDPOINTS, path), 1, 1)
         concurrency = sum(v.max_concurrency or 0 for v in serverless)
         _add(need(account, region, SERVERLESS_CONCURRENCY, path), concurrency, concurrency)
+    instance_based = [v for v in capacity.variants if v.memory_mb is None]
+    for variant in instance_based:  # a token count or type: its share is known only at deploy time
+        if variant.instance_type and variant.ceiling_instances is None:
+            _unknown(need(account, region, endpoint_quota(variant.instance_type), path), path)
+        if not variant.instance_type or variant.ceiling_instances is None:
+            _unknown(need(account, region, ENDPOINT_TOTAL, path), path)
     total = 0
     for instance_type, ceiling in _by_type(capacity):
         extra = update_extra(ceiling, capacity.rolling_batch)
@@ -144,6 +166,11 @@ def _by_type(capacity: Capacity) -> Sequence[tuple[str, int]]:
         if variant.instance_type and variant.ceiling_instances:
             totals[variant.instance_type] = totals.get(variant.instance_type, 0) + variant.ceiling_instances
     return sorted(totals.items())
+
+
+def _unknown(entry: Need, path: str) -> None:
+    if path not in entry.unknown:
+        entry.unknown.append(path)
 
 
 def _add(entry: Need, steady: int, during_update: int) -> None:

@@ -21,12 +21,13 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..assembly.reports import write_json
+from ..assembly.reports import could_not, write_json
 from .importer import (
     RecommendationImportError,
     context_key,
     import_ai_job,
     import_recommender_job,
+    read_context,
     write_context,
 )
 
@@ -64,13 +65,18 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     """Run ``recommend import``; returns the exit code. ``client_factory`` (tests) makes the SageMaker client."""
     out = out or sys.stdout
     err = err or sys.stderr
+
+    def could_not_import(error: BaseException, what: str = "import") -> int:
+        return could_not(error, command="recommend import", what=what, as_json=args.json, out=out, err=err)
+
+    try:  # what needs no AWS call first: the arguments and the context file
+        index = _arguments(args)
+        read_context(args.context_file)
+    except RecommendationImportError as error:
+        return could_not_import(error)
     try:
         client = client_factory() if client_factory else _client(args.region, args.profile)
         if args.kind == "ai-recommendation":
-            if args.min_invocations_per_minute is not None or args.max_invocations_per_minute is not None:
-                raise RecommendationImportError("--min/--max-invocations-per-minute (a scaling objective) apply to "
-                                                "Inference Recommender jobs only")
-            index = int(args.recommendation) if args.recommendation is not None else 0
             entry = import_ai_job(client, args.job, recommendation_index=index)
         else:
             entry = import_recommender_job(client, args.job, recommendation_id=args.recommendation,
@@ -78,17 +84,14 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
                                            max_invocations_per_minute=args.max_invocations_per_minute)
         write_context(args.context_file, context_key(args.job), entry)
     except (RecommendationImportError, ValueError) as error:
-        print(f"cdk-sagemaker-inference recommend import: could not import: {error}", file=err)
-        return EXIT_ERROR
+        return could_not_import(error)
     except AttributeError as error:  # an older boto3 without the operation (AI recommendation jobs are new)
-        print(f"cdk-sagemaker-inference recommend import: this boto3 does not have the operation ({error}): "
-              "pip install --upgrade boto3", file=err)
-        return EXIT_ERROR
+        return could_not_import(RuntimeError(f"this boto3 does not have the operation ({error}): "
+                                             "pip install --upgrade boto3"))
     except Exception as error:  # botocore: no credentials, access denied, the job does not exist
         from ..assembly.sessions import explain
 
-        print(f"cdk-sagemaker-inference recommend import: could not read job {args.job}: {explain(error)}", file=err)
-        return EXIT_ERROR
+        return could_not_import(RuntimeError(explain(error)), what=f"read job {args.job}")
     if args.json:
         write_json(out, entry)
     else:
@@ -98,6 +101,25 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         print(f"imported {entry['source']} job {args.job} (recommendation {entry['recommendation_id']}): {what}; "
               f"stored under {context_key(args.job)} in {args.context_file}", file=out)
     return EXIT_OK
+
+
+def _arguments(args: argparse.Namespace) -> int:
+    """Check the arguments that need no AWS call; returns the AI recommendation's index (0 by default)."""
+    if args.kind == "ai-recommendation":
+        if args.min_invocations_per_minute is not None or args.max_invocations_per_minute is not None:
+            raise RecommendationImportError("--min/--max-invocations-per-minute (a scaling objective) apply to "
+                                            "Inference Recommender jobs only")
+        if args.recommendation is None:
+            return 0
+        if not args.recommendation.isdigit():
+            raise RecommendationImportError(f"--recommendation {args.recommendation!r}: an AI recommendation is "
+                                            "chosen by its index in the job's list (0, 1, …)")
+        return int(args.recommendation)
+    for flag, value in (("--min-invocations-per-minute", args.min_invocations_per_minute),
+                        ("--max-invocations-per-minute", args.max_invocations_per_minute)):
+        if value is not None and value < 0:
+            raise RecommendationImportError(f"{flag} {value}: a number of invocations a minute is not negative")
+    return 0
 
 
 def _client(region: str | None, profile: str | None) -> Any:

@@ -10,14 +10,84 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONTEXT_PREFIX", "RecommendationImportError", "context_key", "import_ai_job", "import_recommender_job",
-           "write_context"]
+__all__ = [
+    "CONTEXT_PREFIX",
+    "ENTRY_SHAPE",
+    "RecommendationImportError",
+    "context_key",
+    "entry_problems",
+    "import_ai_job",
+    "import_recommender_job",
+    "read_context",
+    "write_context",
+]
 
 CONTEXT_PREFIX = "cdk-sagemaker-inference:recommendation:"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "mapping": (lambda v: isinstance(v, Mapping), "an object"),
+    "text": (lambda v: isinstance(v, str), "a string"),
+    "whole": (_whole, "a whole number"),
+    "number": (_number, "a finite number"),
+    "amount": (lambda v: _number(v) and v >= 0, "a finite number ≥ 0"),
+    "seconds": (lambda v: _whole(v) and v >= 0, "a whole number of seconds ≥ 0"),
+    "values": (lambda v: isinstance(v, Mapping) and all(isinstance(x, str) or _number(x) for x in v.values()),
+               "an object of names to strings or numbers"),
+}
+ENTRY_SHAPE: tuple[tuple[str, str], ...] = (
+    ("endpoint", "mapping"),
+    ("endpoint.instance_type", "text"),
+    ("endpoint.instance_count", "whole"),
+    ("endpoint.serverless", "mapping"),
+    ("endpoint.serverless.memory_size_mb", "whole"),
+    ("endpoint.serverless.max_concurrency", "whole"),
+    ("endpoint.serverless.provisioned_concurrency", "whole"),
+    ("endpoint.environment", "values"),
+    ("scaling", "mapping"),
+    ("scaling.min_capacity", "whole"),
+    ("scaling.max_capacity", "whole"),
+    ("scaling.target_invocations_per_instance", "number"),
+    ("scaling.scale_in_cooldown_seconds", "seconds"),
+    ("scaling.scale_out_cooldown_seconds", "seconds"),
+    ("metrics", "mapping"),
+    ("metrics.cost_per_hour", "amount"),
+    ("metrics.cost_per_inference", "amount"),
+    ("metrics.max_invocations_per_minute", "amount"),
+    ("metrics.model_latency_ms", "amount"),
+)
+"""Every field of a context entry that the library reads (``Recommendation`` at synth, ``advise
+--recommendation``), and the kind :func:`import_recommender_job` / :func:`import_ai_job` write there; each
+may be null. One table for both readers: a hand-edited entry that does not fit is refused before any value
+is used."""
+
+
+def entry_problems(entry: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """(field path, value, what it should be) for every field of ``entry`` that does not fit :data:`ENTRY_SHAPE`."""
+    found: list[tuple[str, Any, str]] = []
+    for path, kind in ENTRY_SHAPE:
+        parent: Any = entry
+        *parents, key = path.split(".")
+        for name in parents:
+            parent = parent.get(name) if isinstance(parent, Mapping) else None
+        value = parent.get(key) if isinstance(parent, Mapping) else None
+        fits, expected = _KINDS[kind]
+        if value is not None and not fits(value):
+            found.append((path, value, expected))
+    return found
 
 
 def context_key(job_name: str) -> str:
@@ -142,18 +212,26 @@ def import_ai_job(client: Any, job_name: str, *, recommendation_index: int = 0) 
     }
 
 
+def read_context(path: str | Path) -> dict[str, Any]:
+    """The JSON context file (empty when missing); ``RecommendationImportError`` when it cannot be one."""
+    location = Path(path)
+    if not location.exists():
+        return {}
+    try:
+        loaded = json.loads(location.read_text(encoding="utf-8") or "{}")
+    except OSError as error:
+        raise RecommendationImportError(f"cannot read the context file {location}: {error}") from error
+    except ValueError as error:
+        raise RecommendationImportError(f"{location} is not JSON ({error}): fix or remove it") from error
+    if not isinstance(loaded, dict):
+        raise RecommendationImportError(f"{location} is not a JSON object")
+    return loaded
+
+
 def write_context(path: str | Path, key: str, entry: Mapping[str, Any]) -> None:
     """Merge ``{key: entry}`` into the JSON context file (created when missing; other keys kept)."""
     location = Path(path)
-    current: dict[str, Any] = {}
-    if location.exists():
-        try:
-            loaded = json.loads(location.read_text(encoding="utf-8") or "{}")
-        except ValueError as error:
-            raise RecommendationImportError(f"{location} is not JSON ({error}): fix or remove it") from error
-        if not isinstance(loaded, dict):
-            raise RecommendationImportError(f"{location} is not a JSON object")
-        current = loaded
+    current = read_context(location)
     current[key] = entry
     try:
         location.write_text(json.dumps(current, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
