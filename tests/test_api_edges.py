@@ -596,3 +596,17 @@ def test_a_method_that_adds_a_child_refuses_an_empty_id() -> None:
             method(construct_id="")
         assert raised.value.fields == ("construct_id",) and "is empty" in str(raised.value)
     assert endpoint.add_invocation_failures_alarm(construct_id="Failures").node.id == "Failures"
+
+
+def test_an_import_by_a_token_arn_may_live_outside_any_stack() -> None:
+    """Recorded by the last review: Endpoint.from_endpoint_arn (stackless) with a token ARN in the App raised
+    aws-cdk-lib's raw ShouldBeCreatedInStackScope; the literal-start check now has nothing to ask there."""
+    from aws_cdk import App
+    from aws_cdk import aws_iam as iam
+
+    app = App()
+    endpoint = lib.Endpoint.from_endpoint_arn(app, "Shared", Fn.import_value("EndpointArn"))
+    stack = Stack(app, "Consumer")
+    endpoint.grant_invoke(iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal()))
+    policy = json.dumps(template_of(stack).to_json())
+    assert "sagemaker:InvokeEndpoint" in policy and "Fn::ImportValue" in policy

@@ -201,7 +201,11 @@ def with_literal_start(scope: IConstruct, value: Any) -> Any:
     ``tokens.literal_prefix`` reads it. Any other value is returned as it is."""
     if not isinstance(value, str) or not is_unresolved(value) or literal_prefix(value):
         return value
-    return _join_start(stack_of(scope).resolve(value)) + value
+    try:
+        stack = stack_of(scope)
+    except RuntimeError:  # a construct outside any stack (an import by ARN may live in the App): nothing to ask
+        return value
+    return _join_start(stack.resolve(value)) + value
 
 
 def _join_start(resolved: Any) -> str:
