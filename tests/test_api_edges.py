@@ -610,3 +610,40 @@ def test_an_import_by_a_token_arn_may_live_outside_any_stack() -> None:
     endpoint.grant_invoke(iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal()))
     policy = json.dumps(template_of(stack).to_json())
     assert "sagemaker:InvokeEndpoint" in policy and "Fn::ImportValue" in policy
+
+
+def test_the_statistic_check_agrees_with_aws_cdk_libs_own_parser(tmp_path: Any) -> None:
+    """`is_statistic` ports aws-cdk-lib's private parseStatistic (not exported). Oracle: the JavaScript of the
+    installed aws-cdk-lib itself, run by node on thousands of generated strings: the port must agree on each."""
+    import random
+    import shutil
+    import subprocess
+    import tarfile
+    from pathlib import Path
+
+    import aws_cdk
+
+    from cdk_sagemaker_inference.typecheck import is_statistic
+
+    [tarball] = (Path(aws_cdk.__file__).parent / "_jsii").glob("aws-cdk-lib@*.jsii.tgz")
+    (tmp_path / "private").mkdir()
+    with tarfile.open(tarball) as archive:  # the parser and the Stats constants it reads, in their own layout
+        for name in ("private/statistic.js", "stats.js"):
+            member = archive.getmember(f"package/aws-cloudwatch/lib/{name}")
+            (tmp_path / name).write_bytes(archive.extractfile(member).read())  # type: ignore[union-attr]
+    (tmp_path / "parse.js").write_text(
+        "const {parseStatistic} = require('./private/statistic.js');\n"
+        "const inputs = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+        "console.log(JSON.stringify(inputs.map(s => parseStatistic(s).type !== 'unparseable')));\n")
+    node = shutil.which("node")
+    assert node is not None, "node is on the PATH the Makefile gives the tests"
+    parts = ["p", "P", "tm", "TM", "wm", "tc", "TS", "pr", "PR", "iqm", "avg", "Average", "SUM", "n", "min",
+             "samplecount", "(", ")", ":", "%", "10", "90", "99.9", ".", "-1", "100", "100.5", "abc", " ", "1e2",
+             "inf", "Infinity", "0", "5%", "101%", "nan", "\uff10"]
+    rng = random.Random(7)
+    inputs = sorted({"".join(rng.choice(parts) for _ in range(rng.randint(1, 6))) for _ in range(6000)}
+                    | {"Foo", "", "p101", "TM(10%:90%)", "TM(90%:10)", "PR(:300)", "TM(10abc:20)"})
+    result = subprocess.run([node, "parse.js"], input=json.dumps(inputs), capture_output=True, text=True,
+                            cwd=tmp_path, check=True, timeout=60)
+    disagreements = [(s, js) for s, js in zip(inputs, json.loads(result.stdout), strict=True) if js != is_statistic(s)]
+    assert len(inputs) > 4000 and disagreements == [], disagreements[:20]

@@ -316,8 +316,18 @@ METRIC_TEXT: dict[str, str] = {"statistic": "props.metric-statistic", "metric_na
 """String props (by field name) of the metric methods, checked where aws-cdk-lib's ``Metric`` would pass them
 to the template unchecked (or, for an empty statistic, silently replace it by Average)."""
 _SIMPLE_STATISTICS = frozenset({"average", "avg", "minimum", "min", "maximum", "max", "samplecount", "n", "sum"})
-_SINGLE_STATISTIC = re.compile(r"(p|tm|wm|tc|ts)(\d+(?:\.\d+)?)", re.IGNORECASE)
+_SINGLE_STATISTIC = re.compile(r"(p|tm|wm|tc|ts)([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)  # JS \d: ASCII digits
 _PAIR_STATISTIC = re.compile(r"(PR|TM|WM|TC|TS)\(([^)]+)\)", re.IGNORECASE)
+_JS_FLOAT = re.compile(r"[+-]?(?:Infinity|[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)")
+
+
+def _js_parse_float(text: str) -> float:
+    """JavaScript's ``parseFloat``: the longest number at the start (after white space), else NaN."""
+    match = _JS_FLOAT.match(text.lstrip(" \t\n\r\v\f\u00a0\ufeff"))
+    if match is None:
+        return math.nan
+    number = match.group(0)
+    return float(number.replace("Infinity", "inf"))
 
 
 def _pair_bound(text: str) -> tuple[float | None, bool] | None:
@@ -325,12 +335,9 @@ def _pair_bound(text: str) -> tuple[float | None, bool] | None:
     text = text.strip()
     if not text:
         return None, False
-    try:
-        value = float(text.removesuffix("%"))
-    except ValueError:
-        return None
+    value = _js_parse_float(text.removesuffix("%"))
     percent = text.endswith("%")
-    return None if not math.isfinite(value) or value < 0 or (percent and value > 100) else (value, percent)
+    return None if math.isnan(value) or value < 0 or (percent and value > 100) else (value, percent)
 
 
 def is_statistic(statistic: str) -> bool:
