@@ -39,7 +39,7 @@ from cdk_sagemaker_inference.typecheck import (
     FRACTIONAL_DURATIONS,
     LITERAL_DURATIONS,
     METRIC_TEXT,
-    WHOLE_DURATION_UNITS,
+    duration_unit,
     is_checked,
 )
 from helpers import new_stack, template_of
@@ -49,7 +49,8 @@ _NONE = type(None)
 
 # ------------------------------------------------------------------------------ wrong values from a hint
 def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str, Any]]:
-    """(label, value) pairs that do not fit ``hint`` (a prop named ``field``)."""
+    """(label, value) pairs that do not fit ``hint`` (a prop named ``field``, or a dataclass field's path)."""
+    path, field = field, field.rsplit(".", 1)[-1]  # the unit of a Duration by path, everything else by name
     origin = typing.get_origin(hint)
     if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
         members = [m for m in typing.get_args(hint) if m is not _NONE]
@@ -61,7 +62,7 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
         else:
             yield from _named_text(field)
         if len(members) == 1 and members[0] is Duration:  # an optional Duration: its own wrong values too
-            yield from ((label, value) for label, value in wrong_values(Duration, stack, field) if label != "int")
+            yield from ((label, value) for label, value in wrong_values(Duration, stack, path) if label != "int")
         return
     if origin in (list, tuple) or str(origin) == "<class 'collections.abc.Sequence'>":
         yield "str-for-list", "x"
@@ -86,18 +87,21 @@ def wrong_values(hint: Any, stack: Stack, field: str = "") -> Iterator[tuple[str
         yield from (("int", 5), ("list", ["x"]), ("bytes", b"x"))
         yield from _named_text(field)
     elif hint is Duration:
+        unit = duration_unit(path)
         token = CfnParameter(stack, f"Minutes{next(IDS)}", type="Number").value_as_number
-        yield from (("int", 300), ("minutes-token", Duration.minutes(token)))
+        yield "int", 300
+        if unit != "minutes":
+            yield "minutes-token", Duration.minutes(token)
         if field in LITERAL_DURATIONS:  # converted at synth: no token at all
             yield from (("millis-token", Duration.millis(token)), ("seconds-token", Duration.seconds(token)))
         elif FRACTIONAL_DURATIONS.get(field) == "milliseconds":  # a token in seconds cannot be converted
             yield "seconds-token", Duration.seconds(token)
-        elif field in WHOLE_DURATION_UNITS:  # an integer number of milliseconds in the template
+        elif unit == "milliseconds":  # an integer number of milliseconds in the template
             yield "fraction-of-a-milli", Duration.millis(1.5)
-        elif field not in FRACTIONAL_DURATIONS:  # an integer number of seconds in the template
+        elif field not in FRACTIONAL_DURATIONS:  # an integer number of seconds (or days) in the template
             yield "millis", Duration.millis(1500)
-        if field not in FRACTIONAL_DURATIONS:  # the template's integer is 32-bit
-            yield "beyond-int32", Duration.days(30_000)
+        if field not in FRACTIONAL_DURATIONS:  # the template's integer is 32-bit, in the field's own unit
+            yield "beyond-int32", Duration.days(3_000_000_000 if unit == "days" else 30_000)
         if field == "period":  # a metric's period: 1, 5, 10, 30 s or a multiple of 60 (aws-cdk-lib's Metric)
             yield "seven-seconds", Duration.seconds(7)
     elif hint is datetime.datetime:
@@ -161,7 +165,7 @@ def _dataclass_mutations(field: str, value: Any, stack: Stack,
     hints = typing.get_type_hints(type(value))
     for item in dataclasses.fields(value):
         current = getattr(value, item.name)
-        for label, wrong in wrong_values(hints[item.name], stack, item.name):
+        for label, wrong in wrong_values(hints[item.name], stack, f"{field}.{item.name}"):
             yield (f"{field}.{item.name}", label), dataclasses.replace(value, **{item.name: wrong})
         for path, mutated in _dataclass_mutations(f"{field}.{item.name}", current, stack, depth + 1):
             yield path, dataclasses.replace(value, **{item.name: mutated})

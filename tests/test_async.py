@@ -923,13 +923,16 @@ def test_fails_when_the_failures_alarm_is_misconfigured(kwargs: dict[str, Any], 
     assert message in str(caught.value) and "props.alarm" in str(caught.value)
 
 
-def test_warns_when_the_age_alarm_has_no_positive_age() -> None:
-    # CloudWatch takes any threshold: an age of 0 is advice (the alarm fires on any queued request), not a refusal.
+def test_alarm_thresholds_are_advice_and_the_window_a_rule() -> None:
+    # CloudWatch takes any threshold: a threshold the metric always crosses is a warning, never a refusal.
     endpoint = async_endpoint()
     endpoint.add_oldest_request_age_alarm(max_age=Duration.seconds(0))
     warnings = warnings_of(Stack.of(endpoint))
-    assert any("props.alarm-threshold" in w and "max_age = 0: 0 is not > 0: the alarm fires on any value" in w
-               for w in warnings), warnings
+    assert not [w for w in warnings if "props.alarm-threshold" in w], warnings  # > 0: any queued request
+    endpoint.add_invocation_failures_alarm(threshold=0)  # >= 0 on a count: always in alarm
+    warnings = warnings_of(Stack.of(endpoint))
+    assert any("props.alarm-threshold" in w and "threshold = 0: 0: the metric is never negative, so the alarm (>= 0) "
+               "fires whenever there is data" in w for w in warnings), warnings
     endpoint.add_oldest_request_age_alarm(max_age=Duration.days(1), evaluation_periods=288, construct_id="Day")
     with pytest.raises(ValidationError, match=r"evaluation_periods = 289: 289 periods of 300 seconds") as caught:
         endpoint.add_oldest_request_age_alarm(evaluation_periods=289, construct_id="TooLong")
@@ -1028,3 +1031,12 @@ def test_example_stack_scales_to_zero_notifies_and_is_clean() -> None:
             "ErrorTopicArn"} <= set(outputs)
     assert cfn_lint_errors(template.to_json()) == []
     assert nag_findings(app) == []
+
+
+def test_an_expiration_is_32_bit_in_days_the_unit_the_lifecycle_rule_carries() -> None:
+    """Found by review: the 32-bit check measured every Duration in seconds, so 24,856 days (an integer number
+    of days that fits) was refused; the limit is the lifecycle rule's ExpirationInDays integer."""
+    endpoint = async_endpoint(input_expiration=Duration.days(24_856), output_expiration=Duration.days(100_000))
+    assert endpoint is not None
+    error = refused(input_expiration=Duration.days(3_000_000_000))
+    assert "is 3e+09 days, more than the API's integer type holds" in str(error)

@@ -113,14 +113,32 @@ def test_managed_scaling_and_its_scale_in_policy_render() -> None:
     (ManagedInstanceScaling(max_instances=2, scale_in_cooldown=Duration.minutes(2)), "component.scale-in-policy",
      "between 5 and 1440"),
     (ManagedInstanceScaling(max_instances=2, scale_in_max_step=101), "component.scale-in-policy", "between 1 and 100"),
-    (ManagedInstanceScaling(max_instances=2, scale_in_cooldown=Duration.seconds(390)), "component.scale-in-policy",
-     "must be a whole number"),
+    # CooldownInMinutes: 6.5 minutes is refused at the type check, in the field's own unit
+    (ManagedInstanceScaling(max_instances=2, scale_in_cooldown=Duration.seconds(390)), "props.whole-seconds",
+     "scale_in_cooldown = '6.5 minutes': is not a whole number of minutes"),
 ])
 def test_managed_scaling_limits_are_refused_with_the_range(scaling: ManagedInstanceScaling, rule: str,
                                                            text: str) -> None:
     error = refused(lambda: endpoint(new_stack(), managed_scaling=scaling))
     assert ids(error) == [rule] and text in str(error), str(error)
     assert "Test/Endpoint" in str(error)
+
+
+def test_a_managed_cooldown_token_in_minutes_renders_and_one_in_seconds_is_refused() -> None:
+    """Found by review: Duration.seconds(token) was dropped from the template without a word (no ScaleInPolicy)
+    and Duration.minutes(token), the field's own unit, was refused."""
+    from aws_cdk import CfnParameter
+
+    stack = new_stack()
+    minutes = CfnParameter(stack, "CooldownMinutes", type="Number", default=10).value_as_number
+    endpoint(stack, managed_scaling=ManagedInstanceScaling(max_instances=2, scale_in_cooldown=Duration.minutes(minutes)))
+    [config] = resources_in(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()
+    [variant] = config["Properties"]["ProductionVariants"]
+    assert variant["ManagedInstanceScaling"]["ScaleInPolicy"]["CooldownInMinutes"] == {"Ref": "CooldownMinutes"}
+    seconds = CfnParameter(stack, "CooldownSeconds", type="Number", default=600).value_as_number
+    error = refused(lambda: endpoint(new_stack(), managed_scaling=ManagedInstanceScaling(
+        max_instances=2, scale_in_cooldown=Duration.seconds(seconds))))
+    assert ids(error) == ["props.token"] and "a token in a unit other than minutes" in str(error)
 
 
 def test_scaling_to_zero_instances_warns_about_regions_and_the_first_deploy() -> None:

@@ -1058,6 +1058,7 @@ def test_alarms_watch_the_5xx_rate_and_the_p99_latency() -> None:
     ({"evaluation_periods": 1441}, "evaluation_periods = 1441: 1441 periods of 60 seconds span 86,460 seconds"),
     ({"evaluation_periods": 169, "period": Duration.hours(1)},
      "169 periods of 3600 seconds span 608,400 seconds: CloudWatch evaluates at most 604,800 seconds (seven days)"),
+    ({"evaluation_periods": 1, "period": Duration.days(8)}, "use a period of at most 604,800 seconds (seven days)"),
 ])
 def test_fails_when_5xx_alarm_settings_are_wrong(kwargs: dict[str, Any], message: str) -> None:
     endpoint = realtime(endpoint_name="orders")
@@ -1067,8 +1068,10 @@ def test_fails_when_5xx_alarm_settings_are_wrong(kwargs: dict[str, Any], message
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"threshold_percent": 0}, "threshold_percent = 0: 0 is not > 0: the alarm fires on any value"),
-    ({"threshold_percent": 101}, "threshold_percent = 101: 101 is above 100: the alarm never fires"),
+    ({"threshold_percent": -1}, "threshold_percent = -1: -1: the metric is never negative, so the alarm (> -1) "
+                                "fires whenever there is data"),
+    ({"threshold_percent": 100}, "threshold_percent = 100: 100: the metric is at most 100, so the alarm (> 100) "
+                                 "never fires"),
 ])
 def test_warns_when_the_5xx_threshold_cannot_mean_what_it_says(kwargs: dict[str, Any], message: str) -> None:
     # CloudWatch takes any threshold, so these are warnings (props.alarm-threshold), not refusals.
@@ -1076,6 +1079,22 @@ def test_warns_when_the_5xx_threshold_cannot_mean_what_it_says(kwargs: dict[str,
     endpoint.alarm_5xx_rate(**kwargs)
     warnings = warnings_of(Stack.of(endpoint))
     assert any(message in w and "props.alarm-threshold" in w for w in warnings), warnings
+
+
+def test_a_zero_threshold_on_a_greater_than_alarm_is_zero_tolerance_not_a_warning() -> None:
+    """Found by review: 0 % on alarm_5xx_rate (> 0: any 5XX error) was warned about as firing on any value."""
+    endpoint = realtime(endpoint_name="orders")
+    endpoint.alarm_5xx_rate(threshold_percent=0)
+    endpoint.alarm_p99_latency(threshold=Duration.millis(0))
+    assert not [w for w in warnings_of(Stack.of(endpoint)) if "props.alarm-threshold" in w]
+
+
+def test_a_threshold_beyond_any_double_is_a_validation_error() -> None:
+    """Found by review: threshold_percent=10**400 escaped as a raw OverflowError from math.isfinite."""
+    endpoint = realtime(endpoint_name="orders")
+    with pytest.raises(ValidationError) as caught:
+        endpoint.alarm_5xx_rate(threshold_percent=10**400)
+    assert "threshold_percent = 'a 1329-bit integer': a 1329-bit integer is not a finite number" in str(caught.value)
 
 
 def test_an_alarm_may_span_the_whole_day_cloudwatch_evaluates() -> None:

@@ -529,7 +529,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "threshold a finite number; evaluation_periods ≥ 1",
                "BC CloudWatch PutMetricAlarmInput.Threshold (double), EvaluationPeriods (min 1)", minimum=1),
     Constraint("props.alarm-threshold", _P, "alarm threshold",
-               "> 0, and ≤ 100 for a percentage (otherwise the alarm fires on any value, or never)",
+               "a threshold the metric can cross: not below 0 (not 0 for a ≥ alarm), below 100 for a percentage "
+               "(otherwise the alarm fires whenever there is data, or never)",
                "this library's advice: CloudWatch accepts any threshold, so this is a warning", severity=_W),
     # ------------------------------------------------------------------ Batch transform
     Constraint("batch.job-name", _B, "job_name_prefix",
@@ -771,10 +772,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("props.whole-seconds", _P, "Duration props (all but alarm_p99_latency threshold and "
                "add_oldest_request_age_alarm max_age, alarm thresholds)",
                "a whole number of seconds (Duration.millis(1500) is refused; Duration.minutes(2) is 120 seconds); "
-               "p95_latency_threshold: a whole number of milliseconds",
+               "p95_latency_threshold: whole milliseconds; a managed scaling scale_in_cooldown: whole minutes",
                "BC/AAS shape type integer of the fields they become (ScaleInCooldown, ScaleOutCooldown, "
                "StepScalingPolicyConfiguration.Cooldown, CloudWatch Period, *InSeconds, "
-               "ModelLatencyThreshold.ValueInMilliseconds)"),
+               "ModelLatencyThreshold.ValueInMilliseconds, ScaleInPolicy.CooldownInMinutes)"),
     Constraint("props.metric-period", _P, "period (metric methods)",
                "1, 5, 10 or 30 seconds, or a multiple of 60 seconds, given as a literal Duration",
                "aws-cdk-lib aws_cloudwatch Metric (its period check); BC CloudWatch PutMetricAlarmInput.Period "

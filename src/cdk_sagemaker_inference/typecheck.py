@@ -222,8 +222,10 @@ def check_number(types_: TypeChecks, field: str, value: Any, *, integer: bool) -
         return _wrong(types_, field, value, kind)
     if is_unresolved(value):
         return True  # a number token (CfnParameter.value_as_number, Token.as_number): the template carries it
-    if isinstance(value, float) and not math.isfinite(value):
-        types_.fail("props.finite", field, value, f"{value!r} is not a finite number",
+    if (isinstance(value, float) and not math.isfinite(value)) or (
+            not integer and isinstance(value, int) and abs(value) > sys.float_info.max):  # no double holds it
+        shown = repr(value) if isinstance(value, float) else f"a {value.bit_length()}-bit integer"
+        types_.fail("props.finite", field, value if isinstance(value, float) else shown, f"{shown} is not a finite number",
                     f"pass {kind} (a CloudFormation template is JSON, which has no NaN or Infinity)")
         return False
     if integer and not isinstance(value, int):
@@ -240,11 +242,26 @@ FRACTIONAL_DURATIONS: dict[str, str] = {"threshold": "milliseconds", "max_age": 
 """Duration props (by field name) that may hold a fraction of their unit, with the unit aws-cdk-lib and the
 API read them in: ``alarm_p99_latency(threshold=...)`` (ModelLatency, in microseconds) and an async
 endpoint's ``add_oldest_request_age_alarm(max_age=...)`` (an alarm ``Threshold``, a double)."""
-WHOLE_DURATION_UNITS: dict[str, str] = {"p95_latency_threshold": "milliseconds"}
-"""Duration props (by field name) that become an integer of another unit than seconds: the recommender
-job's ``p95_latency_threshold`` (``ModelLatencyThreshold.ValueInMilliseconds``). Every Duration of this API
-that is in neither table becomes an integer number of seconds in the template (cooldowns, metric periods,
-timeouts, waits). An integer of the template must fit the API's 32-bit integer."""
+DURATION_UNITS: dict[str, str] = {
+    "p95_latency_threshold": "milliseconds",  # ModelLatencyThreshold.ValueInMilliseconds
+    "managed_scaling.scale_in_cooldown": "minutes",  # ProductionVariantManagedInstanceScaling ScaleInPolicy.CooldownInMinutes
+    "input_expiration": "days", "output_expiration": "days",  # S3 LifecycleRule ExpirationInDays
+}
+"""Duration props that become an integer of another unit than seconds, by field name or by ``prop.field``
+where a field name means different units in different props. Every Duration of this API in neither table
+becomes an integer number of seconds in the template (cooldowns, metric periods, timeouts, waits). The
+integer must fit the API's 32-bit integer in its own unit; whole days are the expiration rule's to check."""
+
+
+def duration_unit(field: str) -> str:
+    """The unit the template carries the Duration prop ``field`` in (see :data:`DURATION_UNITS`)."""
+    names = re.sub(r"\[[^]]*\]", "", field).split(".")
+    for key in (".".join(names[-2:]), names[-1]):
+        if key in FRACTIONAL_DURATIONS:
+            return FRACTIONAL_DURATIONS[key]
+        if key in DURATION_UNITS:
+            return DURATION_UNITS[key]
+    return "seconds"
 LITERAL_DURATIONS = frozenset({"threshold"})
 """Duration props the library scales at synth (the p99 latency threshold becomes microseconds): a token
 cannot be carried, since CloudFormation has no arithmetic."""
@@ -268,7 +285,7 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
       throws ``CannotConvertedIntoWhole`` for ``Duration.millis(1500)``.
     """
     leaf = _leaf(field)
-    unit = FRACTIONAL_DURATIONS.get(leaf) or WHOLE_DURATION_UNITS.get(leaf, "seconds")
+    unit = duration_unit(field)
     factory = "millis" if unit == "milliseconds" else unit
     try:
         amount = getattr(value, f"to_{unit}")(integral=False)
@@ -292,7 +309,7 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
                         f"use Duration.{factory}(token) (the template then carries the token), or a literal Duration")
             return False
         return True
-    if leaf not in FRACTIONAL_DURATIONS and amount != math.floor(amount):
+    if leaf not in FRACTIONAL_DURATIONS and unit != "days" and amount != math.floor(amount):
         types_.fail("props.whole-seconds", field, f"{amount:g} {unit}",
                     f"is not a whole number of {unit}: the template carries this field as an integer number of {unit}",
                     f"use a whole number of {unit}, e.g. Duration.{factory}({max(1, round(amount))})")

@@ -681,14 +681,15 @@ class AsyncEndpoint(EndpointBase):
         """An alarm when the oldest queued request is older than ``max_age``.
 
         :param max_age: > 0 (fractions of a second are kept: the alarm threshold is in seconds). Default: 30 minutes.
-        :param evaluation_periods: consecutive 5-minute periods (Maximum statistic). Default: 3.
+        :param evaluation_periods: consecutive 5-minute periods (Maximum statistic; at most 288, one day).
+            Default: 3.
         :param construct_id: the alarm's construct id. Default: ``OldestRequestAgeAlarm``.
         """
         types, advice = TypeChecks(), []
         seconds: float = 1800
         if types.optional("max_age", max_age, Duration):
             seconds = max_age.to_seconds(integral=False) if max_age is not None else seconds
-            advice = check_alarm(types, threshold=seconds, evaluation_periods=evaluation_periods,
+            advice = check_alarm(types, threshold=seconds, evaluation_periods=evaluation_periods, comparison=">",
                                  period_seconds=_ALARM_PERIOD_SECONDS, threshold_field="max_age")
         self._check_alarm_id(types, construct_id)  # every problem in one error
         types.raise_if_any(self, _CONSTRUCT)
@@ -708,12 +709,12 @@ class AsyncEndpoint(EndpointBase):
                                       construct_id: str = "InvocationFailuresAlarm") -> cloudwatch.Alarm:
         """An alarm when at least ``threshold`` async requests fail within 5 minutes (Sum).
 
-        :param threshold: failures per 5-minute period (> 0). Default: 1.
-        :param evaluation_periods: consecutive periods. Default: 1.
+        :param threshold: failures per 5-minute period (≤ 0 fires whenever there is data: a warning). Default: 1.
+        :param evaluation_periods: consecutive periods (at most 288: CloudWatch evaluates one day). Default: 1.
         :param construct_id: the alarm's construct id. Default: ``InvocationFailuresAlarm``.
         """
         types = TypeChecks()
-        advice = check_alarm(types, threshold=threshold, evaluation_periods=evaluation_periods,
+        advice = check_alarm(types, threshold=threshold, evaluation_periods=evaluation_periods, comparison=">=",
                              period_seconds=_ALARM_PERIOD_SECONDS)
         self._check_alarm_id(types, construct_id)  # every problem in one error
         types.raise_if_any(self, _CONSTRUCT)

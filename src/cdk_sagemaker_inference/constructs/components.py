@@ -263,10 +263,10 @@ class InferenceComponentEndpoint(EndpointBase):
                                 f"{field}")
         self._check_endpoint_name(checks, endpoint_name)
         managed = managed_scaling
-        # integral=False: Duration.seconds(90) is 1.5 minutes, which validation refuses by name (a whole
-        # number of minutes), where to_minutes() would raise jsii's error
-        cooldown = (managed.scale_in_cooldown.to_minutes(integral=False) if managed is not None and managed.scale_in_cooldown
-                    is not None and not is_unresolved(managed.scale_in_cooldown.to_seconds()) else None)
+        # In minutes, the field's unit: the type check refused a fraction of a minute and a token in another
+        # unit, so a Duration.minutes(token) renders as its token.
+        cooldown = (managed.scale_in_cooldown.to_minutes(integral=False)
+                    if managed is not None and managed.scale_in_cooldown is not None else None)
         self.spec = ComponentEndpointSpec(
             variant_name=variant_name, instance_type=instance_type.name, instance_count=instance_count,
             managed_scaling=None if managed is None else ManagedScalingSpec(
@@ -449,11 +449,12 @@ class _ComponentBase(Construct):
     def alarm_no_capacity(self, *, threshold: float = 1, evaluation_periods: int = 1) -> cloudwatch.Alarm:
         """An alarm when requests find no copy (``NoCapacityInvocationFailures`` ≥ ``threshold`` per minute).
 
-        :param threshold: failed requests per minute (> 0). Default: 1.
-        :param evaluation_periods: consecutive breaching minutes (≥ 1). Default: 1.
+        :param threshold: failed requests per minute (≤ 0 fires whenever there is data: a warning). Default: 1.
+        :param evaluation_periods: consecutive breaching minutes (1–1440: CloudWatch evaluates one day). Default: 1.
         """
         check = TypeChecks()
-        advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods, period_seconds=60)
+        advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods, period_seconds=60,
+                             comparison=">=")
         check.raise_if_any(self, "InferenceComponent")
         return with_notes(advice, cloudwatch.Alarm(
             self, unique_child_id(self, "NoCapacityAlarm"), metric=self.metric_no_capacity_invocation_failures(),

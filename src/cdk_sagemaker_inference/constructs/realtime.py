@@ -591,10 +591,11 @@ class RealtimeEndpoint(EndpointBase):
                        period: Duration | None = None, evaluation_periods: int = 3) -> cloudwatch.Alarm:
         """An alarm when Invocation5XXErrors exceed ``threshold_percent`` of Invocations.
 
-        :param threshold_percent: 0–100 (exclusive of 0). Default: 1.
+        :param threshold_percent: 0 (any 5XX error) up to, but not including, 100. Default: 1.
         :param variant_name: Default: the first production variant.
         :param period: Default: 1 minute.
-        :param evaluation_periods: consecutive breaching periods (≥ 1). Default: 3.
+        :param evaluation_periods: consecutive breaching periods (≥ 1; with the period, at most one day, or seven
+            days for a period of an hour or more). Default: 3.
 
         Missing data (no traffic) does not breach. Usable as a rollback alarm
         (``add_rollback_alarm``), which needs a fixed ``endpoint_name``.
@@ -628,7 +629,8 @@ class RealtimeEndpoint(EndpointBase):
         :param threshold: e.g. ``Duration.millis(500)`` (ModelLatency is in microseconds). No default.
         :param variant_name: Default: the first production variant.
         :param period: Default: 1 minute.
-        :param evaluation_periods: consecutive breaching periods (≥ 1). Default: 3.
+        :param evaluation_periods: consecutive breaching periods (≥ 1; with the period, at most one day, or seven
+            days for a period of an hour or more). Default: 3.
 
         Missing data does not breach. Usable as a rollback alarm (``add_rollback_alarm``).
         """
@@ -655,7 +657,7 @@ class RealtimeEndpoint(EndpointBase):
     def _check_alarm(self, threshold: object, evaluation_periods: object, period: Duration, *,
                      maximum: float | None, threshold_field: str) -> list[Problem]:
         check = TypeChecks()
-        advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods,
+        advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods, comparison=">",
                              period_seconds=period.to_seconds(), threshold_field=threshold_field, maximum=maximum)
         check.raise_if_any(self, "RealtimeEndpoint")
         return advice

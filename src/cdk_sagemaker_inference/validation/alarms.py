@@ -15,27 +15,41 @@ _ONE_DAY, _SEVEN_DAYS = 86_400, 604_800
 
 
 def check_alarm(check: Checker, *, threshold: object, evaluation_periods: object, period_seconds: float,
-                threshold_field: str = "threshold", periods_field: str = "evaluation_periods",
+                comparison: str, threshold_field: str = "threshold", periods_field: str = "evaluation_periods",
                 maximum: float | None = None) -> list[Problem]:
     """An alarm's threshold (a finite number), its evaluation periods (a whole number ≥ 1) and the window they
     span with the alarm's period: CloudWatch evaluates at most one day with a period under an hour, seven
-    days otherwise. Returns the advice (warnings, not refusals: CloudWatch takes any threshold): a threshold
-    ≤ 0 or above ``maximum``, which the alarm's metric never stays below."""
+    days otherwise.
+
+    Returns the advice (warnings, not refusals: CloudWatch takes any threshold) for a threshold the alarm's
+    metric (never negative, at most ``maximum``) always or never crosses with ``comparison`` (``">"`` or
+    ``">="``): e.g. ``> -1`` fires whenever there is data, ``> 100`` on a percentage never fires.
+    """
     advice = Checker()
-    wanted = "a number > 0" + (f" and ≤ {maximum:g}" if maximum is not None else "")
+    wanted = f"a number the metric can cross ({comparison} threshold)"
     if threshold is None or is_unresolved(threshold):
         pass
-    elif isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
-        check.fail("props.alarm", threshold_field, threshold, f"must be a finite number, got {threshold!r}",
-                   f"pass {wanted}")
-    elif threshold <= 0 or (maximum is not None and threshold > maximum):
+    elif isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not _finite(threshold):
+        check.fail("props.alarm", threshold_field, threshold if _finite(threshold) or isinstance(threshold, float)
+                   else "an integer beyond any double", "must be a finite number", f"pass {wanted}")
+    elif threshold < 0 or (comparison == ">=" and threshold <= 0):
         advice.fail("props.alarm-threshold", threshold_field, threshold,
-                    f"{threshold:g} is " + ("not > 0: the alarm fires on any value" if threshold <= 0 else
-                                           f"above {maximum:g}: the alarm never fires"),
-                    f"pass {wanted}")
+                    f"{threshold:g}: the metric is never negative, so the alarm ({comparison} {threshold:g}) fires "
+                    "whenever there is data", f"pass {wanted}")
+    elif maximum is not None and (threshold >= maximum if comparison == ">" else threshold > maximum):
+        advice.fail("props.alarm-threshold", threshold_field, threshold,
+                    f"{threshold:g}: the metric is at most {maximum:g}, so the alarm ({comparison} {threshold:g}) "
+                    "never fires", f"pass {wanted}")
     if check.number("props.alarm", periods_field, evaluation_periods, minimum=1, fix="use a whole number of periods ≥ 1"):
         check_alarm_window(check, periods_field, evaluation_periods, period_seconds)
     return advice.problems
+
+
+def _finite(value: object) -> bool:
+    try:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    except (OverflowError, TypeError):  # an int beyond any double
+        return False
 
 
 def check_alarm_window(check: Checker, periods_field: str, evaluation_periods: object,
@@ -53,4 +67,5 @@ def check_alarm_window(check: Checker, periods_field: str, evaluation_periods: o
                    f"evaluates at most {limit:,} seconds ({'one day' if limit == _ONE_DAY else 'seven days'}) "
                    "with this period",
                    f"use at most {int(limit // period_seconds)} evaluation periods"
-                   + (", or a period of an hour or more" if limit == _ONE_DAY else ""))
+                   + (", or a period of an hour or more" if limit == _ONE_DAY else "")
+                   if period_seconds <= limit else f"use a period of at most {limit:,} seconds (seven days)")
