@@ -119,7 +119,7 @@ def _named_text(field: str) -> Iterator[tuple[str, Any]]:
     if field in METRIC_TEXT or field in ("construct_id", "variant_name"):
         yield "empty", ""
     if field == "statistic":
-        yield from (("unparseable", "Foo"), ("p101", "p101"), ("token", Fn.import_value("EdgeStatistic")))
+        yield from (("unparseable", "Foo"), ("p101", "p101"))
     elif field == "metric_name":
         yield "too-long", "M" * 256
     elif field == "namespace":
@@ -556,7 +556,6 @@ def test_a_metric_period_is_one_aws_cdk_lib_and_cloudwatch_take(period: Any, pro
     ({"statistic": "p101"}, "props.metric-statistic", "statistic = 'p101': is not a CloudWatch statistic"),
     ({"statistic": "TM(90%:10)"}, "props.metric-statistic", "is not a CloudWatch statistic"),
     ({"statistic": ""}, "props.metric-statistic", "statistic = '': is not a CloudWatch statistic"),
-    ({"statistic": "token"}, "props.token", "aws-cdk-lib reads the statistic at synth"),
     ({"metric_name": ""}, "props.metric-name", "metric_name = '': is empty"),
     ({"metric_name": "M" * 256}, "props.metric-name", "is 256 characters long: at most 255 are allowed"),
     ({"namespace": ":SageMaker"}, "props.metric-namespace", "namespace = ':SageMaker': does not match"),
@@ -569,8 +568,6 @@ def test_a_metric_names_a_statistic_name_and_namespace_cloudwatch_takes(kwargs: 
     an empty variant name escaped as a raw RuntimeError."""
     stack = new_stack()
     endpoint = lib.RealtimeEndpoint(stack, "E", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE)
-    if kwargs.get("statistic") == "token":
-        kwargs = {"statistic": Fn.import_value("Statistic")}
     with pytest.raises(ValidationError) as raised:
         endpoint.metric(**{"metric_name": "Invocations", **kwargs})
     assert problem in [p.constraint_id for p in raised.value.problems] and text in str(raised.value), raised.value

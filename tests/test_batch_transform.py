@@ -324,8 +324,20 @@ def test_fails_when_output_location_is_too_long() -> None:
     text = str(error)
     assert error.fields == ("output.prefix",)
     total = len("s3://my-results/") + 1001 + len(job_prefix_of_default()) + 1 + 32 + 1
-    assert f"would be {total} characters: at most 1024 are allowed" in text
+    assert f"would be {total} characters long: at most 1024 are allowed" in text
     assert "batch.output-path" in text
+
+
+def test_a_created_bucket_counts_as_the_shortest_name_not_the_longest() -> None:
+    """Found by review: with a bucket whose name is a token, the location was measured with a 63-character
+    name, so a key that fits any shorter bucket (which S3 and SageMaker accept) was refused. One check for
+    every construct now counts such a bucket as 3 characters (s3://abc/ is 9: 1015 characters of key fit)."""
+    stack = new_stack()
+    bucket = s3.Bucket(stack, "Inputs")
+    batch(stack, input=BatchTransformInput.from_prefix(bucket, "k" * 1014 + "/"))
+    other = new_stack()
+    error = refused(stack=other, input=BatchTransformInput.from_prefix(s3.Bucket(other, "B"), "k" * 1015 + "/"))
+    assert "would be 1025 characters long even with the shortest bucket name (3 characters)" in str(error)
 
 
 def job_prefix_of_default() -> str:

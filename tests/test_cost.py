@@ -339,15 +339,20 @@ def test_a_usage_entry_for_no_endpoint_is_said_and_an_absurd_one_gives_no_figure
     usage = tmp_path / "usage.json"
     usage.write_text(json.dumps({
         "ServerlessInference/Endpiont": {"requests_per_month": 10},
-        "RealtimeInference/Endpoint": {"requests_per_month": 1e20, "throughput_per_instance": 1e-300}}))
+        "RealtimeInference/Endpoint": {"requests_per_month": 1e20, "throughput_per_instance": 1e-300},
+        "ServerlessInference/Endpoint": {"requests_per_month": 1e308, "payload_kb": 1e308, "mean_duration_ms": 1e308},
+        "BatchInference/NightlyScoring": {"runs_per_month": 1e308, "run_hours": 1e308}}))
     out, err = io.StringIO(), io.StringIO()
     code = run(Namespace(directory=str(assembly), assembly="cdk.out", baseline=None, prices=[], usage=str(usage),
                          region=None, json=True), out=out, err=err)
     report = json.loads(out.getvalue())
     assert code == 0 and report["usage_unmatched"] == ["ServerlessInference/Endpiont"]
     assert "the usage file names ServerlessInference/Endpiont, which is no endpoint or job of the app" in err.getvalue()
-    realtime = {r["path"]: r for r in report["rows"]}["RealtimeInference/Endpoint"]["usage"]
-    assert realtime["fleet_needed"] is None
+    rows = {r["path"]: r for r in report["rows"]}
+    assert rows["RealtimeInference/Endpoint"]["usage"]["fleet_needed"] is None
+    serverless = rows["ServerlessInference/Endpoint"]
+    assert serverless["usage"]["data_processed_gb"] is None and serverless["ceiling_usd_month"] is None
+    assert [r["ceiling_instance_hours"] for p, r in rows.items() if p.startswith("BatchInference/")] == [None]
 
 
 def test_baseline_prints_what_the_change_does(tmp_path: Path) -> None:

@@ -112,6 +112,7 @@ def test_a_count_known_only_at_deploy_time_is_not_counted_and_says_so(tmp_path: 
     RealtimeEndpoint(stack, "Known", model=model(stack), instance_type=InstanceType.M5_LARGE, instance_count=2)
     RealtimeEndpoint(stack, "Deferred", model=model(stack, "M2"), instance_type=InstanceType.M5_LARGE,
                      instance_count=count)
+    ServerlessEndpoint(stack, "Serverless", model=model(stack, "M4"), memory_size_mb=2048, max_concurrency=count)
     bucket = s3.Bucket.from_bucket_name(stack, "Data", "my-data")
     BatchTransformJob(stack, "Job", model=model(stack, "M3"), instance_type=InstanceType.of("ml.m5.xlarge"),
                       instance_count=count, input=BatchTransformInput(bucket=bucket, key="in/"),
@@ -123,13 +124,18 @@ def test_a_count_known_only_at_deploy_time_is_not_counted_and_says_so(tmp_path: 
                              "an update); not "
                              "counted: Tokens/Deferred (an instance count or type known only at deploy time)")
     assert needs["Number of instances across all transform jobs"].unknown == ["Tokens/Job"]
+    assert needs["Maximum number of instances per endpoint"].unknown == ["Tokens/Deferred"]
     assert m5.to_json()["not_counted"] == ["Tokens/Deferred"]
+    concurrency = needs["Maximum total concurrency that can be allocated across all serverless endpoints"]
+    assert (concurrency.steady, concurrency.unknown) == (0, ["Tokens/Serverless"])
     session = StubSession()
     _quotas(session, {"ml.m5.large for endpoint usage": (10.0, "L-M5"),
                       "Number of instances across active endpoints": (20.0, "L-T"),
                       "Maximum number of instances per endpoint": (10.0, "L-P"),
                       "ml.m5.xlarge for transform job usage": (10.0, "L-X"),
-                      "Number of instances across all transform jobs": (10.0, "L-J")})
+                      "Number of instances across all transform jobs": (10.0, "L-J"),
+                      "Maximum total concurrency that can be allocated across all serverless endpoints": (10.0, "L-C"),
+                      "Maximum number of serverless endpoints": (10.0, "L-S")})
     session.stub("sagemaker").add_response("list_endpoints", {"Endpoints": []})
     from cdk_sagemaker_inference.preflight.checks import check_quotas
 

@@ -39,6 +39,7 @@ from cdk_sagemaker_inference import (
     RoutingStrategy,
     ScheduledCapacity,
     ServerlessEndpoint,
+    StepScaling,
     TrafficRouting,
     TrafficRoutingType,
     ValidationError,
@@ -1251,3 +1252,17 @@ def test_example_stack_is_clean_and_rolls_back_on_alarms() -> None:
     })
     assert cfn_lint_errors(template.to_json()) == []
     assert nag_findings(app) == []
+
+
+def test_step_scaling_alarms_evaluate_one_period_by_default_within_cloudwatchs_window() -> None:
+    """Found by review: the window was checked only when evaluation_periods was given; aws-cdk-lib's default is 1,
+    so a step-scaling metric with an 8-day period synthesized alarms CloudWatch refuses."""
+    stack = new_stack()
+    metric = cloudwatch.Metric(namespace="Custom", metric_name="Queue", period=Duration.days(8))
+    steps = [appscaling.ScalingInterval(upper=10, change=-1), appscaling.ScalingInterval(lower=50, change=1)]
+    with pytest.raises(ValidationError) as caught:
+        RealtimeEndpoint(stack, "Endpoint", model=model_in(stack), instance_type=InstanceType.M5_LARGE,
+                         autoscaling=InstanceScaling(min_capacity=1, max_capacity=3,
+                                                     step_scaling=StepScaling(metric=metric, steps=steps)))
+    assert "autoscaling.step_scaling.evaluation_periods = 1: 1 periods of 691200 seconds" in str(caught.value)
+    assert "use a period of at most 604,800 seconds (seven days)" in str(caught.value)

@@ -381,4 +381,4 @@ def test_advise_refuses_an_edited_recommendation_naming_the_field(tmp_path: Path
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         assert main(argv) == 2
-    assert "is not a context file: a JSON object is expected, got list" in err.getvalue()
+    assert "cdk.context.json is not a JSON object" in err.getvalue()

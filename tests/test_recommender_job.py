@@ -134,7 +134,7 @@ def test_a_default_job_needs_no_load_test_settings() -> None:
     ({"job_name_prefix": "x" * 28}, "recommender.job-name-prefix", "27"),
     # s3://my-payloads/ is 17 characters: a key of 1008 makes the URI 1025 long.
     ({"payload_key": "k" * 1001 + ".tar.gz"}, "recommender.payload-url",
-     "makes the S3 URI s3://my-payloads/… 1025 characters long: at most 1024 are allowed"),
+     "the sample payload s3://my-payloads/… would be 1025 characters long: at most 1024 are allowed"),
     ({"content_types": ["text/csv", "t" * 257]}, "recommender.content-types",
      "is 257 characters long: at most 256 are allowed"),
     # The package is checked as InferenceModel checks it (they used to pass and fail when the job ran).
@@ -183,7 +183,7 @@ def test_a_created_payload_bucket_counts_as_the_shortest_name() -> None:
     s = stack()
     job(s, payload_bucket=s3.Bucket(s, "Payloads"), payload_key="k" * 1008 + ".tar.gz")
     error = refused(stack(), payload_bucket=s3.Bucket(s, "More"), payload_key="k" * 1009 + ".tar.gz")
-    assert "makes the S3 URI s3://<bucket>/… 1025 characters long" in str(error)
+    assert "s3://<bucket>/… would be 1025 characters long even with the shortest bucket name" in str(error)
     assert "shorten payload_key to 1015 characters or fewer" in str(error)
 
 
@@ -273,7 +273,7 @@ def test_the_benchmark_lints_and_is_nag_clean() -> None:
     ({"job_name_prefix": "llm_bench"}, "benchmark.job-name-prefix", "job_name_prefix"),
     # s3://my-benchmarks/ is 19 characters: a prefix of 1006 makes the URI 1025 long.
     ({"output_prefix": "p" * 1006}, "benchmark.output-location",
-     "makes the S3 URI s3://my-benchmarks/… 1025 characters long: at most 1024 are allowed"),
+     "the results location s3://my-benchmarks/… would be 1025 characters long: at most 1024 are allowed"),
 ])
 def test_each_benchmark_rule_refuses_with_its_message(changes: dict[str, Any], rule: str, text: str) -> None:
     with pytest.raises(ValidationError) as caught:

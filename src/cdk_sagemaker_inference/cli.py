@@ -236,16 +236,14 @@ def _measured(job: str | None, context_file: str) -> dict[str, Any] | None:
         return None
     from pathlib import Path
 
-    from .recommend.importer import context_key, entry_problems
+    from .recommend.importer import RecommendationImportError, context_key, entry_problems, read_context
 
+    if not Path(context_file).exists():
+        raise _UsageError(f"cannot read {context_file}: it does not exist")
     try:
-        context = json.loads(Path(context_file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise _UsageError(f"cannot read {context_file}: {error}") from error
-    if not isinstance(context, dict):
-        raise _UsageError(f"{context_file} is not a context file: a JSON object is expected, "
-                          f"got {type(context).__name__}")
-    entry = context.get(context_key(job))
+        entry = read_context(context_file).get(context_key(job))
+    except RecommendationImportError as error:
+        raise _UsageError(str(error)) from error
     if not isinstance(entry, dict):
         raise _UsageError(f"no recommendation of job {job} in {context_file}: run `cdk-sagemaker-inference "
                           f"recommend import {job}` first")
@@ -274,5 +272,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         # Exit 1 is a finding (guard: unsafe, preflight: would fail): an input the command cannot read
         # is "could not check" (2), with JSON when asked for, never a traceback.
-        return could_not(RuntimeError(unexpected(error)), command=args.command, what="finish",
+        command = " ".join(str(part) for part in (args.command, getattr(args, "action", None)) if part)
+        return could_not(RuntimeError(unexpected(error)), command=command, what="finish",
                          as_json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)

@@ -384,12 +384,8 @@ def check_metric_text(types_: TypeChecks, field: str, value: str, leaf: str) -> 
     """A metric's statistic, name or namespace (:data:`METRIC_TEXT`)."""
     constraint_id = METRIC_TEXT[leaf]
     if leaf == "statistic":
-        if is_unresolved(value):
-            types_.fail("props.token", field, value,
-                        "is a token: aws-cdk-lib reads the statistic at synth (a simple statistic and an extended "
-                        "one go to different template fields)", 'pass a literal statistic, e.g. "Average" or "p99"')
-            return False
-        if is_statistic(value):
+        # A token is rendered as an ExtendedStatistic, which deploys when it resolves to one (e.g. "p99").
+        if is_unresolved(value) or is_statistic(value):
             return True
         types_.fail(constraint_id, field, value, "is not a CloudWatch statistic",
                     'use Sum, Average, Minimum, Maximum, SampleCount, or an extended statistic such as "p99", '

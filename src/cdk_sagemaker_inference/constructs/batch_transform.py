@@ -47,7 +47,6 @@ from ..typecheck import TypeChecks, checked, props_class
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
     check_s3_key,
-    check_s3_uri,
     default_job_name_prefix,
     validate_batch_model,
     validate_batch_transform,
@@ -55,7 +54,7 @@ from ..validation.batch import (
     validate_new_input_trigger,
     validate_schedule_expression,
 )
-from ..validation.checks import Checker
+from ..validation.checks import Checker, check_s3_uri
 from ._base import (
     RemovalPolicyMixin,
     acknowledge,

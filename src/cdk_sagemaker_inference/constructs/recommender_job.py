@@ -25,11 +25,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from ..constraints import constraint
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, duration_in, props_class
+from ..validation.checks import check_s3_uri
 from ..validation.instances import check_instance_type
 from ..validation.model import check_registry_version
 from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
@@ -148,7 +148,8 @@ class InferenceRecommenderJob(Construct):
                        "(ModelPackageVersionArn)", "pass ModelPackage.from_registry_version(group, version)")
         else:
             check_registry_version(check, "model_package", model_package.validation_arn)
-        check_s3_uri(check, "recommender.payload-url", "payload_key", payload_bucket, payload_key)
+        check_s3_uri(check, "recommender.payload-url", "payload_key", bucket_name(payload_bucket), payload_key,
+                     what="sample payload")
         for index, content_type in enumerate(content_types):
             check.text("recommender.content-types", f"content_types[{index}]", content_type)
         if isinstance(payload_key, str) and not is_unresolved(payload_key) and not payload_key.endswith(".tar.gz"):
@@ -349,7 +350,8 @@ class AIBenchmarkJob(Construct):
         check.text("benchmark.job-name-prefix", "job_name_prefix", job_name_prefix,
                    fix="use at most 26 letters, digits and hyphens (the job name adds a 37-character run id)")
         if isinstance(output_prefix, str):
-            check_s3_uri(check, "benchmark.output-location", "output_prefix", output_bucket, output_prefix.strip("/"))
+            check_s3_uri(check, "benchmark.output-location", "output_prefix", bucket_name(output_bucket),
+                         output_prefix.strip("/"), what="results location")
         if check.problems:
             raise ValidationError(self.node.path, "AIBenchmarkJob", check.problems)
         prefix = job_name_prefix or _default_prefix(self, 26)
@@ -394,22 +396,6 @@ class AIBenchmarkJob(Construct):
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to start a benchmark (``states:StartExecution``)."""
         return self.state_machine.grant_start_execution(grantee)
-
-
-def check_s3_uri(check: TypeChecks, constraint_id: str, field: str, bucket: s3.IBucket, key: str) -> None:
-    """``s3://<bucket>/<key>`` within the row's length (botocore ``S3Uri``, at most 1024 characters). A bucket
-    whose name is a token counts as the shortest name S3 allows (3 characters): only a key too long for any
-    bucket is refused."""
-    if not isinstance(key, str) or is_unresolved(key):
-        return
-    name = bucket_name(bucket)
-    uri = f"s3://{'abc' if is_unresolved(name) else name}/{key}"
-    limit = constraint(constraint_id).max_length
-    if limit is not None and len(uri) > limit:
-        shown = "s3://<bucket>/…" if is_unresolved(name) else f"s3://{name}/…"
-        check.fail(constraint_id, field, f"{key[:40]}… ({len(key)} characters)",
-                   f"makes the S3 URI {shown} {len(uri)} characters long: at most {limit} are allowed",
-                   f"shorten {field} to {len(key) - (len(uri) - limit)} characters or fewer")
 
 
 def _whole(value: float) -> float | int:

@@ -82,7 +82,15 @@ class CostRow:
 
 def _sum(values: Iterable[float | None]) -> float | None:
     items = list(values)
-    return None if any(v is None for v in items) else round(float(sum(v for v in items if v is not None)), 6)
+    if any(v is None for v in items):
+        return None
+    total = float(sum(v for v in items if v is not None))
+    return round(total, 6) if math.isfinite(total) or math.isnan(total) else None  # NaN: a missing price
+
+
+def _figure(value: Any) -> Any:
+    """A figure, or None where inputs that are each valid multiply beyond any number (no ``inf`` in a report)."""
+    return None if isinstance(value, float) and math.isinf(value) else value
 
 
 def _variant_usd(capacity: Capacity, variant: VariantCapacity, prices: PriceTable, usage: Usage | None,
@@ -216,7 +224,7 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
         realtime_usd = floor_usd
     if realtime_usd is None and hourly is not None:
         realtime_usd = HOURS_PER_MONTH * hourly
-    return {
+    return {key: _figure(value) for key, value in {
         "data_processed_gb": None if requests is None or usage.payload_kb is None else requests * usage.payload_kb / 1e6,
         "fleet_needed": fleet, "fleet_instance_type": instance_type, "fleet_usd_month": fleet_usd,
         "throughput_per_instance": throughput, "throughput_source": throughput_source if throughput else None,
@@ -225,7 +233,7 @@ def usage_figures(capacity: Capacity, usage: Usage, prices: PriceTable) -> dict[
         "serverless_cost_source": per_request_source if per_request is not None else None,
         "serverless_memory_mb": memory, "serverless_compute_usd_month": serverless_usd,
         "break_even_requests_per_month": None if realtime_usd is None or not per_request else realtime_usd / per_request,
-    }
+    }.items()}
 
 
 def usage_sentences(usage: Mapping[str, Any]) -> list[str]:

@@ -140,12 +140,18 @@ def add_capacity(capacity: Capacity, account: str | None, region: str | None, ne
         _add(need(account, region, SERVERLESS_ENDPOINTS, path), 1, 1)
         concurrency = sum(v.max_concurrency or 0 for v in serverless)
         _add(need(account, region, SERVERLESS_CONCURRENCY, path), concurrency, concurrency)
+        if any(v.max_concurrency is None for v in serverless):
+            _unknown(need(account, region, SERVERLESS_CONCURRENCY, path), path)
     instance_based = [v for v in capacity.variants if v.memory_mb is None]
     for variant in instance_based:  # a token count or type: its share is known only at deploy time
         if variant.instance_type and variant.ceiling_instances is None:
             _unknown(need(account, region, endpoint_quota(variant.instance_type), path), path)
         if not variant.instance_type or variant.ceiling_instances is None:
             _unknown(need(account, region, ENDPOINT_TOTAL, path), path)
+        if variant.ceiling_instances is None:
+            largest = need(account, region, INSTANCES_PER_ENDPOINT, path)
+            largest.per_endpoint = True
+            _unknown(largest, path)
     total = 0
     for instance_type, ceiling in _by_type(capacity):
         extra = update_extra(ceiling, capacity.rolling_batch)

@@ -111,7 +111,7 @@ def _arguments(args: argparse.Namespace) -> int:
                                             "Inference Recommender jobs only")
         if args.recommendation is None:
             return 0
-        if not args.recommendation.isdigit():
+        if not (args.recommendation.isascii() and args.recommendation.isdecimal()):
             raise RecommendationImportError(f"--recommendation {args.recommendation!r}: an AI recommendation is "
                                             "chosen by its index in the job's list (0, 1, …)")
         return int(args.recommendation)

@@ -31,7 +31,6 @@ MAX_JOB_NAME_PREFIX_LENGTH = JOB_NAME_MAX_LENGTH - 1 - JOB_NAME_HASH_LENGTH
 """30: the prefix, a hyphen and the hash fill 63 characters."""
 S3_AVOID_CHARACTERS = "\\{}^%`[]\"'<>~#|"
 """Characters the S3 user guide advises against in keys; several also break intrinsic strings."""
-BUCKET_NAME_MAX_LENGTH = 63
 JSON_CONTENT_TYPES = ("application/json", "application/jsonlines", "application/x-jsonlines")
 CSV_CONTENT_TYPES = ("text/csv",)
 _EVENTS_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
@@ -88,27 +87,6 @@ def check_s3_key(check: Checker, field: str, key: object) -> bool:
     if key.startswith("/"):
         check.fail("batch.s3-key-characters", field, key, "starts with '/': S3 keys have no leading slash",
                    f"drop the leading slash: {key.lstrip('/')!r}")
-        return False
-    return True
-
-
-def check_s3_uri(check: Checker, constraint_id: str, field: str, bucket_name: object, key: object,
-                 *, extra_length: int = 0, what: str = "location") -> bool:
-    """``s3://bucket/key`` fits the row's length and pattern (``extra_length``: what runs append)."""
-    if is_unresolved(key) or not isinstance(key, str):
-        return True
-    resolved = isinstance(bucket_name, str) and not is_unresolved(bucket_name)
-    shown = bucket_name if resolved else "b" * BUCKET_NAME_MAX_LENGTH
-    uri = f"s3://{shown}/{key}"
-    row = constraint(constraint_id)
-    limit = row.max_length or 1024
-    total = len(uri) + extra_length
-    if total > limit:
-        added = f" plus {extra_length} characters each run appends" if extra_length else ""
-        assumed = "" if resolved else f" (a bucket name of up to {BUCKET_NAME_MAX_LENGTH} characters assumed)"
-        check.fail(constraint_id, field, key,
-                   f"the {what} s3://<bucket>/{key}{added} would be {total} characters{assumed}: "
-                   f"at most {limit} are allowed", "use a shorter prefix")
         return False
     return True
 

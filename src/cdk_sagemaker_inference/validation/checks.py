@@ -145,6 +145,31 @@ class Checker:
         return True
 
 
+BUCKET_NAME_MIN_LENGTH = 3
+"""The shortest S3 bucket name (S3 bucket naming rules: 3 to 63 characters)."""
+
+
+def check_s3_uri(check: Checker, constraint_id: str, field: str, bucket_name: object, key: object, *,
+                 extra_length: int = 0, what: str = "location") -> bool:
+    """``s3://<bucket>/<key>`` (plus ``extra_length`` characters that each run appends) within the row's
+    length. A bucket whose name is a token counts as the shortest name S3 allows, so only a key too long
+    for any bucket is refused (what SageMaker accepts is never refused). True when it fits."""
+    if not isinstance(key, str) or is_unresolved(key):
+        return True
+    resolved = isinstance(bucket_name, str) and not is_unresolved(bucket_name)
+    total = len(f"s3://{bucket_name if resolved else 'b' * BUCKET_NAME_MIN_LENGTH}/{key}") + extra_length
+    limit = constraint(constraint_id).max_length or 1024
+    if total <= limit:
+        return True
+    shown = f"s3://{bucket_name}/…" if resolved else "s3://<bucket>/…"
+    added = f" plus {extra_length} characters each run appends" if extra_length else ""
+    assumed = "" if resolved else f" even with the shortest bucket name ({BUCKET_NAME_MIN_LENGTH} characters)"
+    check.fail(constraint_id, field, key if len(key) <= 60 else f"{key[:40]}… ({len(key)} characters)",
+               f"the {what} {shown}{added} would be {total} characters long{assumed}: at most {limit} are allowed",
+               f"shorten {field} to {max(0, len(key) - (total - limit))} characters or fewer")
+    return False
+
+
 def _bounds(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
         return f"between {_fmt(low)} and {_fmt(high)}"

@@ -186,7 +186,9 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
     if scaling.step_evaluation_periods is not None:
         check.number("autoscaling.step-intervals", f"{field}.step_scaling.evaluation_periods",
                      scaling.step_evaluation_periods, minimum=1, fix="evaluate at least 1 period")
-        check_alarm_window(check, f"{field}.step_scaling.evaluation_periods", scaling.step_evaluation_periods,
+    if scaling.step_intervals is not None:  # aws-cdk-lib's alarms evaluate 1 period unless told otherwise
+        check_alarm_window(check, f"{field}.step_scaling.evaluation_periods",
+                           1 if scaling.step_evaluation_periods is None else scaling.step_evaluation_periods,
                            scaling.step_period_seconds)
     for index, (s_low, s_high) in enumerate(scaling.schedules):
         where = f"{field}.schedules[{index}]"
