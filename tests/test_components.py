@@ -295,6 +295,17 @@ def test_a_component_with_an_uncompressed_prefix_is_refused() -> None:
     assert ids(error) == ["component.artifact"] and "one .tar.gz object" in str(error)
 
 
+@pytest.mark.parametrize("key", ["", "llm/", "llm/model.bin", "   "])
+def test_a_component_artifact_that_is_not_one_tar_gz_is_refused_like_a_models(key: str) -> None:
+    """Found by review: ArtifactUrl s3://my-models/ (or a .bin, or a prefix) synthesized; botocore's
+    InferenceComponentContainerSpecification.ArtifactUrl is "a single gzip compressed tar archive"."""
+    stack = new_stack()
+    ep = endpoint(stack)
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "my-models")
+    error = refused(lambda: component(stack, ep, model_data=ModelData.from_bucket(bucket, key)))
+    assert "component.artifact" in ids(error) and "model_data" in error.fields, str(error)
+
+
 def test_rollback_alarms_render_and_more_than_ten_are_refused() -> None:
     stack = new_stack()
     ep = endpoint(stack)

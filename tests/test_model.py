@@ -218,3 +218,22 @@ def test_an_ecr_repository_image_needs_a_tag() -> None:
         ContainerImage.from_ecr_repository(repository, "")
     assert "tag = '': does not match" in str(raised.value) and "rule model.ecr-tag" in str(raised.value)
     InferenceModel(stack, "Model", image=ContainerImage.from_ecr_repository(repository, "v1"))
+
+
+@pytest.mark.parametrize(("uri", "ok"), [
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/model:", False),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/model@", False),
+    ("registry.internal:5000/team/model:", False),
+    ("registry.internal:5000/team/model", True),  # a port, no tag: the latest image
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0", True),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/model@sha256:" + "a" * 64, True),
+])
+def test_from_uri_refuses_a_tag_or_digest_separator_with_nothing_after_it(uri: str, ok: bool) -> None:
+    """Found by review: from_uri("…/model:") rendered an image reference CreateModel refuses, where from_dlc
+    with an empty tag was refused (model.ecr-tag)."""
+    if ok:
+        assert ContainerImage.from_uri(uri) is not None
+        return
+    with pytest.raises(ValidationError) as caught:
+        ContainerImage.from_uri(uri)
+    assert "model.image-reference" in str(caught.value) and "names no" in str(caught.value)

@@ -715,6 +715,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC RoleArn", pattern=r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", severity=_API),
     Constraint("model.image", _MO, "image", "≤ 255 characters, no whitespace", "BC ContainerImage",
                pattern=r"^[\S]+$", max_length=255),
+    Constraint("model.image-reference", _MO, "uri (ContainerImage.from_uri)",
+               "registry/repository[:tag] or registry/repository[@digest]: a ':' or '@' is followed by the tag or "
+               "digest", "BC ContainerDefinition.Image (\"SageMaker supports both registry/repository[:tag] and "
+               "registry/repository[@digest] image path formats\"); ECR API ImageTag (min 1)"),
     Constraint("model.dlc-account", _MO, "image (ContainerImage.from_dlc without account_id)",
                "an env-pinned stack's Region has a Deep Learning Containers registry account in aws-cdk-lib's "
                "region-info (else pass account_id=); an environment-agnostic stack's mapping is compared with the "

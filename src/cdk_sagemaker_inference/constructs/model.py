@@ -185,6 +185,14 @@ class ContainerImage:
 
         ``accelerator`` default: guessed from the tag.
         """
+        name = uri.rsplit("/", 1)[-1] if isinstance(uri, str) and not is_unresolved(uri) else ""
+        if name.endswith((":", "@")):  # ':' after the last '/' is the tag's separator, not a registry port
+            check = Checker()
+            check.fail("model.image-reference", "uri", uri,
+                       f"ends with '{name[-1]}' but names no {'tag' if name[-1] == ':' else 'digest'} after it",
+                       "give the tag (…/repository:1.0) or the digest (…/repository@sha256:…), or neither "
+                       "(the latest image)")
+            raise ValidationError("", "ContainerImage.from_uri", check.problems)
         return _UriImage(uri, accelerator)
 
 

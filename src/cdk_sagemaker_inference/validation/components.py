@@ -225,8 +225,12 @@ def _check_specification(check: Checker, spec: ComponentSpec) -> None:
                        "a component's artifacts are one .tar.gz object, not an uncompressed prefix",
                        "use ModelData.from_bucket(bucket, 'key.tar.gz') or ModelData.from_asset('model.tar.gz'), "
                        "or host the uncompressed model through model=InferenceModel(...)")
-        else:
-            check.text("component.artifact", "model_data", spec.artifact_url)
+        elif (check.text("component.artifact", "model_data", spec.artifact_url)
+              and not is_unresolved(spec.artifact_url) and not str(spec.artifact_url).endswith(".tar.gz")):
+            check.fail("component.artifact", "model_data", spec.artifact_url,
+                       "a component's artifacts are one .tar.gz archive",
+                       "package the artifacts as model.tar.gz and pass ModelData.from_bucket(bucket, 'key.tar.gz') "
+                       "or ModelData.from_asset('model.tar.gz')")
     check.count("component.environment", "environment", spec.environment, minimum=0,
                 fix="pass at most 16 variables (CloudFormation's limit for a component)")
     for key, value in spec.environment:
