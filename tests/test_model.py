@@ -237,3 +237,31 @@ def test_from_uri_refuses_a_tag_or_digest_separator_with_nothing_after_it(uri: s
     with pytest.raises(ValidationError) as caught:
         ContainerImage.from_uri(uri)
     assert "model.image-reference" in str(caught.value) and "names no" in str(caught.value)
+
+
+def test_an_image_asset_is_checked_where_it_is_declared(tmp_path: Any) -> None:
+    """Found by review: a misspelt DockerImageAsset prop (build_arg), a wrong type (file=5) or a Dockerfile
+    named by file= that is not there escaped as raw TypeError/RuntimeError; a directory without a Dockerfile
+    was called "no such file or directory"."""
+    from aws_cdk import Stack
+
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    with pytest.raises(ValidationError) as caught:
+        ContainerImage.from_asset(str(tmp_path), build_arg={"A": "1"})
+    assert "build_arg" in caught.value.fields and "did you mean 'build_args'?" in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        ContainerImage.from_asset(str(tmp_path), file=5)
+    assert caught.value.fields == ("file",) and "type of argument file must be" in str(caught.value)
+    stack = Stack()
+    (tmp_path / "empty").mkdir()
+    cases = [(tmp_path, {"file": "Nope.Dockerfile"}, "no such Dockerfile in the image's directory"),
+             (tmp_path / "empty", {}, "no such Dockerfile in the image's directory"),
+             (tmp_path / "absent", {}, "no such directory (a local image asset)")]
+    for index, (directory, props, text) in enumerate(cases):
+        with pytest.raises(ValidationError) as caught:
+            InferenceModel(stack, f"M{index}", image=ContainerImage.from_asset(str(directory), **props))
+        assert caught.value.fields == ("image",) and text in str(caught.value), str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "Dev", image=ContainerImage.from_asset(str(tmp_path)),
+                       model_data=ModelData.from_asset("/dev/null"))
+    assert "model_data" in caught.value.fields and "not a regular file" in str(caught.value)

@@ -64,6 +64,7 @@ from .model import (
     _grant_vpc_access,
     _selection_kwargs,
     bind_image,
+    report_missing_asset,
 )
 from .realtime import RoutingStrategy
 
@@ -549,10 +550,8 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
                 timeout_seconds=seconds_of(checks, "deployment.maximum_execution_timeout",
                                            deployment.maximum_execution_timeout),
                 alarms=len(deployment.rollback_alarms))
-        missing = getattr(model_data, "missing", None)
-        if missing:
-            checks.fail("props.required", "model_data", missing, "no such file (a local asset)",
-                        "pass the path of an existing model.tar.gz")
+        for field, asset in (("image", image), ("model_data", model_data)):
+            report_missing_asset(checks, field, asset)
         self.spec = ComponentSpec(
             component_name=component_name, has_model=model is not None, has_image=image is not None,
             is_adapter=base_component is not None,

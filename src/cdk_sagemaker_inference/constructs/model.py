@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
+import inspect
 import os
 import re
 import typing
@@ -162,8 +164,9 @@ class ContainerImage:
         """An image built from ``directory`` (a Dockerfile) and pushed by ``cdk deploy``.
 
         ``accelerator`` default: ``Accelerator.NONE`` (a CPU image). ``asset_props`` are passed to
-        ``aws_ecr_assets.DockerImageAsset``.
+        ``aws_ecr_assets.DockerImageAsset`` (e.g. ``file``, ``build_args``, ``platform``); default: none.
         """
+        _check_asset_props(asset_props)
         return _AssetImage(directory, accelerator, dict(asset_props))
 
     @staticmethod
@@ -232,13 +235,49 @@ class _AssetImage(ContainerImage):
 
     @property
     def missing(self) -> str | None:
-        """The directory, when it has no Dockerfile (else None)."""
-        return None if os.path.isfile(os.path.join(self._directory, "Dockerfile")) else self._directory
+        """What is missing (the directory, or its Dockerfile), else None."""
+        dockerfile = os.path.join(self._directory, str(self._props.get("file") or "Dockerfile"))
+        if not os.path.isdir(self._directory):
+            return f"{self._directory}: no such directory (a local image asset)"
+        return None if os.path.isfile(dockerfile) else f"{dockerfile}: no such Dockerfile in the image's directory"
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         asset = ecr_assets.DockerImageAsset(scope, "ImageAsset", directory=self._directory, **self._props)
         _grant_pull(asset.repository, grantee)
         return asset.image_uri
+
+
+def _check_asset_props(props: dict[str, Any]) -> None:
+    """``from_asset``'s pass-through props, checked by aws-cdk-lib's own ``DockerImageAssetProps`` (a plain
+    Python struct: no round trip), so a misspelt or mistyped prop is a ValidationError here, not jsii's
+    TypeError when the model binds the image."""
+    try:
+        ecr_assets.DockerImageAssetProps(directory=".", **props)
+    except TypeError as error:
+        check = Checker()
+        accepted = [name for name in inspect.signature(ecr_assets.DockerImageAssetProps.__init__).parameters
+                    if name not in ("self", "directory")]
+        unknown = [name for name in props if name not in accepted]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], accepted, n=1)
+            check.fail("props.type", unknown[0], props[unknown[0]], "is not a prop of DockerImageAsset",
+                       f"did you mean {close[0]!r}?" if close else f"the props are: {', '.join(accepted)}")
+        else:
+            match = re.search(r"type of argument (\w+)", str(error))
+            field = match.group(1) if match else "asset_props"
+            check.fail("props.type", field, props.get(field), str(error).split("\n", 1)[0],
+                       "pass the type aws_ecr_assets.DockerImageAsset documents for it")
+        raise ValidationError("", "ContainerImage.from_asset", check.problems) from None
+
+
+def report_missing_asset(check: Checker, field: str, asset: object) -> None:
+    """A local asset (an image's directory and Dockerfile, a model.tar.gz) that is not there: a problem of
+    ``field``, before aws-cdk-lib's raw error at synth."""
+    missing = getattr(asset, "missing", None)
+    if missing:
+        check.fail("props.required", field, missing.split(": ", 1)[0], missing.split(": ", 1)[1],
+                   "pass the path of an existing model.tar.gz (model_data) or of a directory with a Dockerfile "
+                   "(image; file= names another Dockerfile)")
 
 
 class _DlcImage(ContainerImage):
@@ -403,8 +442,11 @@ class _AssetData(ModelData):
 
     @property
     def missing(self) -> str | None:
-        """The path, when no file is there (else None)."""
-        return None if os.path.exists(self._path) else self._path
+        """What is missing (a regular file at the path), else None."""
+        if os.path.isfile(self._path):
+            return None
+        return f"{self._path}: " + ("not a regular file" if os.path.exists(self._path) else
+                                    "no such file or directory") + " (a local model.tar.gz asset)"
 
     def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
         asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
@@ -619,11 +661,10 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                            "not both")
         if containers is None and image is None and model_package is None:
             types.conflict("image", "a model needs an image (or a model_package, or containers=[...])")
-        for field, asset in (("image", image), ("model_data", model_data)):
-            missing = getattr(asset, "missing", None)
-            if missing:
-                types.fail("props.required", field, missing, "no such file or directory (a local asset)",
-                           "pass the path of an existing model.tar.gz (model_data) or Dockerfile directory (image)")
+        for field, asset in (("image", image), ("model_data", model_data),
+                             *((f"containers[{i}].{name}", getattr(c, name)) for i, c in enumerate(containers or ())
+                               if isinstance(c, ContainerDefinition) for name in ("image", "model_data"))):
+            report_missing_asset(types, field, asset)
         types.raise_if_any(self, "InferenceModel")
 
         definitions: tuple[ContainerDefinition, ...] = (
