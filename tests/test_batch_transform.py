@@ -963,8 +963,29 @@ def test_scheduler_schedule_starts_the_state_machine() -> None:
     })
 
 
-@pytest.mark.parametrize("expression", ["rate(1 hour)", "rate(5 minutes)", "cron(0 2 * * ? *)",
-                                        "cron(0 2 ? * MON-FRI *)"])
+# Every form of the EventBridge User Guide's cron examples and wildcards (, - * / ? L W #).
+_CRON_ACCEPTED = ["cron(0 10 * * ? *)", "cron(15 12 * * ? *)", "cron(0 18 ? * MON-FRI *)", "cron(0 8 1 * ? *)",
+                  "cron(0/15 * * * ? *)", "cron(0/10 * ? * MON-FRI *)", "cron(0/5 8-17 ? * MON-FRI *)",
+                  "cron(0 9 ? * 2#1 *)", "cron(0 0 L * ? *)", "cron(0 0 ? * 6L *)", "cron(0 0 3W * ? *)",
+                  "cron(0 12 1 JAN,JUL ? 2025-2030)", "cron(0 0 LW * ? *)", "cron(0 0 L-2 * ? *)",
+                  "cron(30 2 ? * SUN#2 *)", "cron(0 0 ? * L *)", "cron(*/5 * * * ? *)", "cron(0 0 1-15/2 * ? *)",
+                  "cron(0 0 ? * mon *)", "cron(59 23 31 12 ? 2199)", "cron(0 0 1 1 ? 1970)"]
+# (expression, the message): values out of range, unknown names, a zero step, a wildcard in the wrong field.
+_CRON_REFUSED = [
+    ("cron(60 25 32 13 ? 1969)", "the minutes field has '60', outside 0–59"),
+    ("cron(0 24 * * ? *)", "the hours field has '24', outside 0–23"),
+    ("cron(0 2 32 * ? *)", "the day-of-month field has '32', outside 1–31"),
+    ("cron(0 2 ? FOO * *)", "the month field has 'FOO', outside 1–12 and the names JAN–DEC"),
+    ("cron(0 2 ? * 8 *)", "the day-of-week field has '8', outside 1–7 and the names SUN–SAT"),
+    ("cron(0 2 * * ? 2200)", "the year field has '2200', outside 1970–2199"),
+    ("cron(0/0 * * * ? *)", "the minutes field has the step /0: a step is at least 1"),
+    ("cron(0 0 ? * 2#6 *)", "the day-of-week field names week 6 of the month ('#' takes 1–5)"),
+    ("cron(0 0 ? * 1W *)", "the day-of-week field has '1W'"),
+    ("cron(0 ? * * ? *)", "the hours field cannot be '?'"),
+]
+
+
+@pytest.mark.parametrize("expression", ["rate(1 hour)", "rate(5 minutes)", *_CRON_ACCEPTED])
 def test_accepts_schedule_expressions(expression: str) -> None:
     job = batch(schedule=events.Schedule.expression(expression))
     template_of(stack_of(job)).has_resource_properties("AWS::Events::Rule", {"ScheduleExpression": expression})
@@ -978,6 +999,7 @@ def test_accepts_schedule_expressions(expression: str) -> None:
     ("cron(0 2 * * * *)", "exactly one of day-of-month (3rd field) and day-of-week (5th field) must be '?'"),
     ("cron(0 2 * *)", "a cron expression has 6 fields"),
     ("at(2030-01-01T02:00:00)", "is not one of rate(...) or cron(...)"),
+    *_CRON_REFUSED,
 ])
 def test_fails_when_schedule_is_invalid(expression: str, message: str) -> None:
     error = refused(schedule=events.Schedule.expression(expression))

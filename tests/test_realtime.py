@@ -1266,3 +1266,23 @@ def test_step_scaling_alarms_evaluate_one_period_by_default_within_cloudwatchs_w
                                                      step_scaling=StepScaling(metric=metric, steps=steps)))
     assert "autoscaling.step_scaling.evaluation_periods = 1: 1 periods of 691200 seconds" in str(caught.value)
     assert "use a period of at most 604,800 seconds (seven days)" in str(caught.value)
+
+
+def test_a_scheduled_capacity_cron_is_checked_field_by_field() -> None:
+    """Found by review (for batch schedules; the same cron syntax here): hour 25 or day-of-week 8 synthesized
+    scheduled actions that Application Auto Scaling refuses at deploy."""
+    def endpoint(stack: Any, schedule: appscaling.Schedule) -> RealtimeEndpoint:
+        return RealtimeEndpoint(stack, "Endpoint", model=model_in(stack), instance_type=InstanceType.M5_LARGE,
+                                autoscaling=InstanceScaling(min_capacity=1, max_capacity=3,
+                                                            target_invocations_per_instance=100,
+                                                            schedules=[ScheduledCapacity(schedule=schedule,
+                                                                                         min_capacity=2)]))
+
+    endpoint(new_stack(), appscaling.Schedule.cron(hour="8", minute="0", week_day="MON-FRI"))
+    endpoint(new_stack(), appscaling.Schedule.rate(Duration.hours(1)))
+    for schedule, text in ((appscaling.Schedule.cron(hour="25", minute="0"), "the hours field has '25'"),
+                           (appscaling.Schedule.expression("cron(0 8 ? * 8 *)"), "the day-of-week field has '8'")):
+        with pytest.raises(ValidationError) as caught:
+            endpoint(new_stack(), schedule)
+        assert "rule autoscaling.schedule" in str(caught.value) and text in str(caught.value), str(caught.value)
+        assert caught.value.fields == ("autoscaling.schedules[0].schedule",)

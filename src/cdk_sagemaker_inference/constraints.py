@@ -594,9 +594,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "control characters); they also break Step Functions intrinsic strings",
                "S3 UG object-keys (characters to avoid); Step Functions intrinsic functions"),
     Constraint("batch.schedule", _B, "schedule",
-               "rate(n unit) with n ≥ 1 (singular unit for 1), or cron() with 6 fields and exactly one of "
-               "day-of-month / day-of-week '?'; at() only with EventBridge Scheduler",
-               "EventBridge UG scheduled rules; EventBridge Scheduler UG schedule types"),
+               "rate(n unit) with n ≥ 1 (singular unit for 1), or cron() with 6 fields, exactly one of "
+               "day-of-month / day-of-week '?', and each field's values (minutes 0–59, hours 0–23, day-of-month "
+               "1–31, month 1–12 or JAN–DEC, day-of-week 1–7 or SUN–SAT, year 1970–2199) and wildcards; at() only "
+               "with EventBridge Scheduler",
+               "EventBridge UG scheduled rules (cron expressions: fields, values, wildcards); EventBridge "
+               "Scheduler UG schedule types"),
     Constraint("batch.on-new-input", _B, "on_new_input",
                "the input bucket sends events to EventBridge; outputs are not written under the watched input "
                "prefix (each run would start another)",
@@ -804,6 +807,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "Duration.millis(token) for a prop in milliseconds); a literal where the value must be known at "
                "synth (a map key; the p99 latency threshold, which the library converts to microseconds)",
                "aws-cdk-lib token encoding (Token.as_number, Duration.to_seconds of a token)"),
+    Constraint("autoscaling.schedule", _AS, "autoscaling.schedules[].schedule",
+               "a cron() schedule has 6 fields, exactly one of day-of-month / day-of-week '?', and each field's "
+               "values and wildcards (as EventBridge cron expressions)",
+               "AAS PutScheduledAction.Schedule (cron(fields): [Minutes] [Hours] [Day_of_Month] [Month] "
+               "[Day_of_Week] [Year]); aws-cdk-lib aws_applicationautoscaling CronOptions (refers to the "
+               "CloudWatch Events cron expressions)"),
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",
                "aws-cdk alpha scalable-instance-count; DG:endpoint-auto-scaling"),

@@ -697,6 +697,7 @@ def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, che
             max_capacity=scaling.max_capacity,
             target_invocations_per_instance=scaling.target_invocations_per_instance,
             schedules=tuple((s.min_capacity, s.max_capacity) for s in scaling.schedules),
+            schedule_expressions=tuple(s.schedule.expression_string for s in scaling.schedules),
             targets=(("target_concurrent_requests_per_model", scaling.target_concurrent_requests_per_model),
                      ("target_cpu_utilization", scaling.target_cpu_utilization),
                      ("target_gpu_utilization", scaling.target_gpu_utilization),

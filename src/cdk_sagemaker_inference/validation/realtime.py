@@ -16,6 +16,7 @@ from ..instance_types import has_local_nvme
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .alarms import check_alarm_window
+from .batch import check_cron
 from .checks import Checker
 from .instances import (
     check_autoscaling_instance_type,
@@ -38,6 +39,8 @@ class ScalingSpec:
     max_capacity: object
     target_invocations_per_instance: object
     schedules: tuple[tuple[object, object], ...] = ()
+    schedule_expressions: tuple[object, ...] = ()
+    """Each scheduled action's expression (``cron(...)``, ``rate(...)``, ``at(...)``), as rendered."""
     """(min_capacity, max_capacity) of each scheduled action."""
     targets: tuple[tuple[str, object], ...] = ()
     """(field, target value) of the other target-tracking policies (None: not set)."""
@@ -190,6 +193,9 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
         check_alarm_window(check, f"{field}.step_scaling.evaluation_periods",
                            1 if scaling.step_evaluation_periods is None else scaling.step_evaluation_periods,
                            scaling.step_period_seconds)
+    for index, expression in enumerate(scaling.schedule_expressions):
+        if isinstance(expression, str) and not is_unresolved(expression) and expression.startswith("cron("):
+            check_cron(check, "autoscaling.schedule", f"{field}.schedules[{index}].schedule", expression)
     for index, (s_low, s_high) in enumerate(scaling.schedules):
         where = f"{field}.schedules[{index}]"
         if s_low is None and s_high is None:
