@@ -9,7 +9,7 @@ from typing import Any
 
 from ..tokens import is_unresolved
 
-__all__ = ["ScalingRange", "known_count", "known_int", "referenced_id", "scaling_ranges"]
+__all__ = ["ScalingRange", "as_object", "known_count", "known_int", "objects_in", "referenced_id", "scaling_ranges"]
 
 _TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
@@ -68,9 +68,19 @@ def known_count(value: Any) -> int | None:
 _whole = known_count
 
 
+def as_object(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: a property of an odd shape is read as absent
+    (CloudFormation's schema would refuse the template; the commands say what they can, never crash)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def objects_in(value: Any) -> list[Mapping[str, Any]]:
+    """The objects of a JSON list (a property such as ``ProductionVariants``); none when it is not a list."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _range(props: Mapping[str, Any]) -> ScalingRange:
-    actions = [a.get("ScalableTargetAction") or {} for a in props.get("ScheduledActions") or []
-               if isinstance(a, Mapping)]
+    actions = [as_object(a.get("ScalableTargetAction")) for a in objects_in(props.get("ScheduledActions"))]
     lows = [_whole(a.get("MinCapacity")) for a in actions if "MinCapacity" in a]
     highs = [_whole(a.get("MaxCapacity")) for a in actions if "MaxCapacity" in a]
     return ScalingRange(

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..assembly import StackTemplate
-from ..assembly.resources import ScalingRange, known_count, referenced_id, scaling_ranges
+from ..assembly.resources import (
+    ScalingRange,
+    as_object,
+    known_count,
+    objects_in,
+    referenced_id,
+    scaling_ranges,
+)
 from ..guard.findings import METADATA_KEY, config_kind, config_shape, linked_config_id
 
 __all__ = ["HOURS_PER_MONTH", "Capacity", "VariantCapacity", "capacities_of", "instance_variant", "runs_per_month",
@@ -104,9 +111,7 @@ def capacities_of(stack: StackTemplate) -> list[Capacity]:
     return found
 
 
-def _object(value: Any) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one (odd templates are read, not crashed on)."""
-    return value if isinstance(value, Mapping) else {}
+_object = as_object  # odd templates are read, not crashed on
 
 
 def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) -> str:
@@ -140,9 +145,9 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
     if isinstance(rolling, Mapping) and _whole(rolling.get("Value")) is not None:
         rolling_batch = (str(rolling.get("Type")), int(rolling["Value"]))
     variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False)
-                for v in config.get("ProductionVariants") or [] if isinstance(v, Mapping)]
+                for v in objects_in(config.get("ProductionVariants"))]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
-                 for v in config.get("ShadowProductionVariants") or [] if isinstance(v, Mapping)]
+                 for v in objects_in(config.get("ShadowProductionVariants"))]
     measured = _object(resource.get("Metadata")).get(MEASURED_KEY)
     return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants), rolling_batch=rolling_batch,
                     measured=measured if isinstance(measured, Mapping) else None)
@@ -244,11 +249,11 @@ def _transform_resources(states: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         if _TRANSFORM.search(str(state.get("Resource", ""))):
             parameters = _object(state.get("Parameters") or state.get("Arguments"))
             found.append(_object(parameters.get("TransformResources")))
-        for branch in state.get("Branches") or []:
-            found += _transform_resources((branch or {}).get("States") or {})
+        for branch in objects_in(state.get("Branches")):
+            found += _transform_resources(_object(branch.get("States")))
         iterator = state.get("Iterator") or state.get("ItemProcessor")
         if isinstance(iterator, Mapping):
-            found += _transform_resources(iterator.get("States") or {})
+            found += _transform_resources(_object(iterator.get("States")))
     return found
 
 
@@ -257,7 +262,7 @@ def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
     definition = _definition(_object(resource.get("Properties")).get("DefinitionString"))
     if definition is None:
         return None
-    transforms = _transform_resources(definition.get("States") or {})
+    transforms = _transform_resources(_object(definition.get("States")))
     if not transforms:
         return None
     variants = []
@@ -287,8 +292,7 @@ def _targets(rule: Any, state_machine_id: str) -> bool:
     if "ScheduleExpression" not in props:
         return False
     if rule.get("Type") == "AWS::Events::Rule":
-        return any(referenced_id(t.get("Arn")) == state_machine_id for t in props.get("Targets") or []
-                   if isinstance(t, Mapping))
+        return any(referenced_id(t.get("Arn")) == state_machine_id for t in objects_in(props.get("Targets")))
     if rule.get("Type") == "AWS::Scheduler::Schedule":
         return referenced_id(_object(props.get("Target")).get("Arn")) == state_machine_id
     return False

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..assembly.resources import referenced_id, scaling_ranges
+from ..assembly.resources import as_object, objects_in, referenced_id, scaling_ranges
 from ..constraints import constraint
 
 METADATA_KEY = "cdk-sagemaker-inference"
@@ -238,8 +238,7 @@ def config_kind(config_properties: Mapping[str, Any] | None) -> str | None:
     """``serverless``, ``async`` or ``realtime`` from an endpoint config's properties (None: no config)."""
     if config_properties is None:
         return None
-    variants = config_properties.get("ProductionVariants") or []
-    if any(isinstance(v, Mapping) and "ServerlessConfig" in v for v in variants):
+    if any("ServerlessConfig" in v for v in objects_in(config_properties.get("ProductionVariants"))):
         return "serverless"
     return "async" if "AsyncInferenceConfig" in config_properties else "realtime"
 
@@ -251,7 +250,7 @@ def config_shape(config_properties: Mapping[str, Any] | None) -> str:
     """``inference-components`` for a config whose variants name no model and which has an execution role
     (``CreateEndpointConfig`` for inference components), else ``model``."""
     props = config_properties or {}
-    variants = [v for v in props.get("ProductionVariants") or [] if isinstance(v, Mapping)]
+    variants = objects_in(props.get("ProductionVariants"))
     if variants and "ExecutionRoleArn" in props and not any("ModelName" in v for v in variants):
         return "inference-components"
     return "model"
@@ -324,20 +323,18 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
         config_id = linked_config_id(props.get("EndpointConfigName"), resources)
         config = resources[config_id] if config_id else None
         config_props = (config.get("Properties") or {}) if config else None
-        metadata = (resource.get("Metadata") or {}).get(METADATA_KEY) or {}
+        metadata = as_object(as_object(resource.get("Metadata")).get(METADATA_KEY))
         kind = config_kind(config_props) or metadata.get("kind") or "unknown"
         is_async = "AsyncInferenceConfig" in (config_props or {})
         variants: dict[str, VariantState] = {}
-        for variant in (config_props or {}).get("ProductionVariants", []) or []:
-            if not isinstance(variant, Mapping):
-                continue
+        for variant in objects_in((config_props or {}).get("ProductionVariants")):
             variant_name = str(variant.get("VariantName", ""))
             variants[variant_name] = VariantState(name=variant_name, instance_type=variant.get("InstanceType"),
                                                   serverless="ServerlessConfig" in variant,
                                                   initial_count=variant.get("InitialInstanceCount"))
         endpoint_name = props.get("EndpointName")
-        excluded = {e.get("VariantPropertyType") for e in props.get("ExcludeRetainedVariantProperties") or []
-                    if isinstance(e, Mapping)}
+        excluded = {e.get("VariantPropertyType") for e in objects_in(props.get("ExcludeRetainedVariantProperties"))
+                    if isinstance(e.get("VariantPropertyType"), str)}
         found[logical_id] = EndpointState(
             logical_id=logical_id, kind=kind, endpoint_name=endpoint_name, variants=variants,
             autoscaled_variants=_registered(resources, logical_id, endpoint_name,
@@ -382,10 +379,10 @@ def _lower(text: str | None) -> str | None:
 
 def acknowledgments_of(template: Mapping[str, Any]) -> list[Acknowledgment]:
     """The acknowledgments recorded in the template's ``Metadata``."""
-    entries = ((template.get("Metadata") or {}).get(METADATA_KEY) or {}).get("acknowledged") or []
+    entries = objects_in(as_object(as_object(template.get("Metadata")).get(METADATA_KEY)).get("acknowledged"))
     found: list[Acknowledgment] = []
     for entry in entries:
-        if isinstance(entry, Mapping):
+        if entry:
             found.append(Acknowledgment(
                 endpoint=str(entry.get("endpoint")), change=str(entry.get("change")),
                 reason=str(entry.get("reason", "")),
