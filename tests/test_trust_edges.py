@@ -134,7 +134,7 @@ def test_a_token_expiration_must_be_given_in_days() -> None:
     error = refused(lambda: lib.AsyncEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
                                               input_expiration=Duration.seconds(seconds)))
     assert "input_expiration = " in str(error)
-    assert "cannot be converted to days at synth" in str(error) and "use Duration.days(token)" in str(error)
+    assert "a token in a unit other than days" in str(error) and "use Duration.days(token)" in str(error)
 
 
 def test_a_token_variant_name_with_autoscaling_synthesizes() -> None:

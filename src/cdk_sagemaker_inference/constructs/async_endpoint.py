@@ -33,6 +33,7 @@ from ..validation.async_inference import (
     validate_async_model,
     validate_async_scaling,
     validate_expiration,
+    validate_prefix_lengths,
 )
 from ..validation.checks import Checker
 from ..validation.instances import check_inference_ami, check_instance_type, inference_ami_cuda_warning
@@ -336,6 +337,7 @@ class AsyncEndpoint(EndpointBase):
         output_days = duration_in(check, "output_expiration", output_expiration, "days")
         problems: list[Problem] = problems_of(
             check.problems,
+            validate_prefix_lengths(location_specs),
             validate_async_model(model.spec),
             validate_async_inference(
                 output_path=location_specs[1].uri,

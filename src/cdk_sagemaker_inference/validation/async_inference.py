@@ -25,6 +25,7 @@ __all__ = [
     "validate_async_model",
     "validate_async_scaling",
     "validate_expiration",
+    "validate_prefix_lengths",
 ]
 
 INCLUDE_RESPONSE_TOPIC_FIELDS: Mapping[str, str] = {
@@ -102,6 +103,24 @@ def validate_async_inference(
     return check.problems
 
 
+_MAX_KEY_BYTES = 1024
+"""An S3 object key: at most 1,024 bytes of UTF-8 (S3 User Guide, object keys)."""
+
+
+def validate_prefix_lengths(locations: Sequence[LocationSpec]) -> list[Problem]:
+    """Each location's prefix leaves room for an object key under it (a refusal, unlike the overlap advice)."""
+    check = Checker()
+    for location in locations:
+        if is_unresolved(location.prefix):
+            continue
+        size = len(location.prefix.encode("utf-8"))
+        if size + 2 > _MAX_KEY_BYTES:  # the prefix, '/' and one character
+            check.fail("async.prefix-length", f"{location.field}.prefix", f"{location.prefix[:40]}…",
+                       f"is {size} bytes long: no object key fits under it (an S3 key is at most {_MAX_KEY_BYTES} "
+                       "bytes)", "use a prefix of at most 1,022 bytes")
+    return check.problems
+
+
 def validate_async_locations(locations: Sequence[LocationSpec]) -> list[Problem]:
     """Each location has a prefix, and locations in one bucket do not overlap."""
     check = Checker()
@@ -112,6 +131,7 @@ def validate_async_locations(locations: Sequence[LocationSpec]) -> list[Problem]
             check.fail("async.distinct-locations", f"{location.field}.prefix", location.prefix,
                        "is empty: the location would be the whole bucket",
                        "give each location its own prefix, e.g. 'input', 'output', 'failure'")
+
     for index, first in enumerate(locations):
         for second in locations[index + 1:]:
             if first.bucket != second.bucket or not first.prefix or not second.prefix:
