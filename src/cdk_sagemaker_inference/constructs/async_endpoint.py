@@ -337,7 +337,11 @@ class AsyncEndpoint(EndpointBase):
         output_days = duration_in(check, "output_expiration", output_expiration, "days")
         problems: list[Problem] = problems_of(
             check.problems,
-            validate_prefix_lengths(location_specs),
+            validate_prefix_lengths({
+                _location_field(kind, given_prefix, given_location): spec.prefix
+                for (kind, given_prefix, given_location), spec in zip(
+                    (("input", input_prefix, input_location), ("output", output_prefix, output_location),
+                     ("failure", failure_prefix, failure_location)), location_specs, strict=True)}),
             validate_async_model(model.spec),
             validate_async_inference(
                 output_path=location_specs[1].uri,

@@ -107,15 +107,16 @@ _MAX_KEY_BYTES = 1024
 """An S3 object key: at most 1,024 bytes of UTF-8 (S3 User Guide, object keys)."""
 
 
-def validate_prefix_lengths(locations: Sequence[LocationSpec]) -> list[Problem]:
-    """Each location's prefix leaves room for an object key under it (a refusal, unlike the overlap advice)."""
+def validate_prefix_lengths(prefixes: Mapping[str, str]) -> list[Problem]:
+    """Each location's prefix (by the prop that set it) leaves room for an object key under it (a refusal,
+    unlike the overlap advice)."""
     check = Checker()
-    for location in locations:
-        if is_unresolved(location.prefix):
+    for field, prefix in prefixes.items():
+        if is_unresolved(prefix):
             continue
-        size = len(location.prefix.encode("utf-8"))
+        size = len(prefix.encode("utf-8"))
         if size + 2 > _MAX_KEY_BYTES:  # the prefix, '/' and one character
-            check.fail("async.prefix-length", f"{location.field}.prefix", f"{location.prefix[:40]}…",
+            check.fail("async.prefix-length", field, f"{prefix[:40]}…",
                        f"is {size} bytes long: no object key fits under it (an S3 key is at most {_MAX_KEY_BYTES} "
                        "bytes)", "use a prefix of at most 1,022 bytes")
     return check.problems
