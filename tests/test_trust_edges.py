@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pytest
-from aws_cdk import CfnParameter, Duration, Environment, Fn, Stack
+from aws_cdk import Aws, CfnParameter, Duration, Environment, Fn, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -528,3 +528,37 @@ def test_an_imported_endpoint_grants_invoke_on_its_arn(factory: str, value: str)
     role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
     imported.grant_invoke(role)
     assert "endpoint/orders-v2" in json.dumps(template_of(stack).to_json())
+
+
+@pytest.mark.parametrize(("make", "text"), [
+    (lambda: Fn.join("", ["my_endpoint_", Aws.STACK_NAME]), "has '_' in its literal text"),
+    (lambda: Fn.sub("bad_${AWS::StackName}"), "has '_' in its literal text"),
+    (lambda: "bad_" + Aws.STACK_NAME, "has '_' in its literal text"),
+    (lambda: Fn.join("_", ["orders", Aws.STACK_NAME]), "has '_' in its literal text"),
+    (lambda: Aws.STACK_NAME + "-", "ends with '-'"),
+    (lambda: "-x" + Aws.STACK_NAME, "starts with '-'"),
+    (lambda: Fn.join("", ["a" * 64, Aws.STACK_NAME]), "has 64 literal characters besides its tokens"),
+])
+def test_a_token_name_whose_literal_text_cannot_be_a_name_is_refused(make: Any, text: str) -> None:
+    """Found by review: only a token's literal start was compared with the pattern's literal start (empty for
+    names), so Fn.join("", ["my_endpoint_", Aws.STACK_NAME]) synthesized an EndpointName no value can fix. The
+    literal text of Fn::Join and Fn::Sub (asked of the stack) is now checked around the tokens."""
+    for field in ("endpoint_name", "variant_name"):
+        stack = new_stack()
+        with pytest.raises(ValidationError) as caught:
+            lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=2048, max_concurrency=5,
+                                   **{field: make()})
+        error = caught.value
+        assert error.fields == (field,) and text in str(error) and "whatever its tokens resolve to" in str(error)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Fn.join("-", ["orders", Aws.STACK_NAME]), lambda: "orders-" + Aws.STACK_NAME,
+    lambda: Fn.sub("orders-${AWS::StackName}-v2"), lambda: Fn.import_value("EndpointName"),
+    lambda: Fn.join("", ["a" * 62, Aws.STACK_NAME]),
+])
+def test_a_token_name_that_can_resolve_to_a_name_synthesizes(make: Any) -> None:
+    stack = new_stack()
+    lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=2048, max_concurrency=5,
+                           endpoint_name=make(), variant_name=make())
+    assert template_of(stack).to_json()

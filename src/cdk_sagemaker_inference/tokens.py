@@ -43,6 +43,12 @@ def literal_prefix(value: str) -> str:
 _TOKEN_TEXT = re.compile(r"[$#]\{Token\[[^\]]*\]\}")
 
 
+def literal_parts(value: str) -> list[str]:
+    """The literal text of a token string around its tokens: ``["my-", "-x"]`` for ``"my-${Token[A]}-x"``
+    (the first part is before the first token, the last after the last one; either may be empty)."""
+    return _TOKEN_TEXT.split(value)
+
+
 def lower_literals(value: str) -> str:
     """``value.lower()`` for the literal text only: a token's encoding (``${Token[AWS.Region.9]}``) is
     its identity, and lower-casing it leaves a string that no longer resolves. SageMaker lower-cases

@@ -21,6 +21,7 @@ identity is construct identity) in a ``WeakKeyDictionary``.
 from __future__ import annotations
 
 import functools
+import re
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -196,31 +197,33 @@ def service_principal(service: str) -> iam.ServicePrincipal:
 
 def with_literal_start(scope: IConstruct, value: Any) -> Any:
     """``value`` for validation: a token string (``Fn.join``, ``Fn.sub``, an import) is one opaque
-    ``${Token[...]}``, so the literal text it starts with at deploy time is asked from the stack
-    (one round trip, for token strings only) and put in front of it, where
-    ``tokens.literal_prefix`` reads it. Any other value is returned as it is."""
+    ``${Token[...]}``, so its literal text at deploy time is asked from the stack (one round trip, for
+    opaque token strings only) and written around token markers: ``Fn.join("", ["my_", Aws.STACK_NAME])``
+    is checked as ``my_${Token[...]}``, where ``tokens.literal_prefix`` and ``tokens.literal_parts`` read
+    it. Any other value is returned as it is."""
     if not isinstance(value, str) or not is_unresolved(value) or literal_prefix(value):
         return value
     try:
         stack = stack_of(scope)
     except RuntimeError:  # a construct outside any stack (an import by ARN may live in the App): nothing to ask
         return value
-    return _join_start(stack.resolve(value)) + value
+    return _skeleton(stack.resolve(value), value)
 
 
-def _join_start(resolved: Any) -> str:
-    """The literal start of a resolved intrinsic: a string itself, or the leading literal parts of an
-    ``Fn::Join`` (with its delimiter) up to the first part that is not literal."""
+_SUB_VARIABLE = re.compile(r"\$\{[^!}][^}]*\}")
+
+
+def _skeleton(resolved: Any, marker: str) -> str:
+    """The literal text of a resolved intrinsic with ``marker`` (a token) where a value is known only at
+    deploy time: an ``Fn::Join``'s literal parts and delimiters, an ``Fn::Sub`` template's text."""
     if isinstance(resolved, str):
         return resolved
-    join = resolved.get("Fn::Join") if isinstance(resolved, dict) else None
-    if not (isinstance(join, list) and len(join) == 2 and isinstance(join[0], str) and isinstance(join[1], list)):
-        return ""
-    start = ""
-    for index, part in enumerate(join[1]):
-        if index:
-            start += join[0]
-        if not isinstance(part, str):
-            return start + _join_start(part)
-        start += part
-    return start
+    if not isinstance(resolved, dict) or len(resolved) != 1:
+        return marker
+    join, sub = resolved.get("Fn::Join"), resolved.get("Fn::Sub")
+    if isinstance(join, list) and len(join) == 2 and isinstance(join[0], str) and isinstance(join[1], list):
+        return join[0].join(_skeleton(part, marker) for part in join[1])
+    template = sub[0] if isinstance(sub, list) and sub else sub
+    if isinstance(template, str):
+        return _SUB_VARIABLE.sub(lambda _: marker, template).replace("${!", "${")
+    return marker

@@ -305,7 +305,7 @@ class AsyncEndpoint(EndpointBase):
         include = [i.value for i in include_inference_response_in or ()]
         check = TypeChecks()
         self._check_endpoint_name(check, endpoint_name)
-        check.text("name.endpoint", "variant_name", variant_name)
+        check.text("name.endpoint", "variant_name", with_literal_start(self, variant_name))
         type_ok = check_instance_type(check, "realtime.instance-type", "instance_type", instance_type.name,
                                       known_realtime_types(), allow_unknown=allow_unknown_instance_type)
         check_inference_ami(check, "inference_ami_version", with_literal_start(self, inference_ami_version),

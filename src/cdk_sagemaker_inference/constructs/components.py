@@ -269,7 +269,8 @@ class InferenceComponentEndpoint(EndpointBase):
         cooldown = (managed.scale_in_cooldown.to_minutes(integral=False)
                     if managed is not None and managed.scale_in_cooldown is not None else None)
         self.spec = ComponentEndpointSpec(
-            variant_name=variant_name, instance_type=instance_type.name, instance_count=instance_count,
+            variant_name=with_literal_start(self, variant_name), instance_type=instance_type.name,
+            instance_count=instance_count,
             managed_scaling=None if managed is None else ManagedScalingSpec(
                 min_instances=managed.min_instances, max_instances=managed.max_instances,
                 scale_in_strategy=managed.scale_in_strategy.value if managed.scale_in_strategy else None,

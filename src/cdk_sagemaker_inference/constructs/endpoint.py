@@ -226,7 +226,7 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         self.variant_name: str = DEFAULT_VARIANT_NAME
 
     def _check_endpoint_name(self, check: Checker, endpoint_name: object) -> None:
-        if not check.text("name.endpoint", "endpoint_name", endpoint_name,
+        if not check.text("name.endpoint", "endpoint_name", with_literal_start(self, endpoint_name),
                           fix="use 1–63 letters, digits and hyphens, starting and ending with a letter or digit "
                           "(or omit endpoint_name to let CloudFormation choose one)"):
             return

@@ -678,7 +678,7 @@ def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, che
     scaling = variant.autoscaling
     return VariantSpec(
         field=prefix,
-        variant_name=variant.variant_name,
+        variant_name=with_literal_start(scope, variant.variant_name),
         model=variant.model.spec,
         instance_type=variant.instance_type.name,
         instance_count=variant.instance_count,

@@ -22,7 +22,7 @@ from ..validation.serverless import sum_concurrency, validate_serverless, valida
 from ._base import acknowledge
 from ._environment import environment_problems
 from ._lazy import lazy_module
-from ._memo import memo, stack_of
+from ._memo import memo, stack_of, with_literal_start
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -107,7 +107,7 @@ class ServerlessEndpoint(EndpointBase):
         scaling = provisioned_concurrency_scaling
         check = TypeChecks()
         self._check_endpoint_name(check, endpoint_name)
-        check.text("name.endpoint", "variant_name", variant_name)
+        check.text("name.endpoint", "variant_name", with_literal_start(self, variant_name))
         problems = problems_of(
             validate_serverless(
                 memory_size_mb=memory_size_mb,

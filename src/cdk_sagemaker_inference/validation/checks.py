@@ -13,7 +13,7 @@ from typing import Any
 
 from ..constraints import Constraint, constraint
 from ..errors import Problem
-from ..tokens import can_start_alike, is_unresolved, literal_prefix, pattern_prefix
+from ..tokens import can_start_alike, is_unresolved, literal_parts, literal_prefix, pattern_prefix
 
 
 def _fmt(number: float | None) -> str:
@@ -103,7 +103,8 @@ class Checker:
         row = constraint(constraint_id)
         if is_unresolved(value):
             required = pattern_prefix(row.pattern) if pattern and row.pattern else ""
-            return self._token_start(constraint_id, field, value, [required] if required else [], fix)
+            return (self._token_start(constraint_id, field, value, [required] if required else [], fix)
+                    and (not pattern or self._token_literals(constraint_id, field, value, fix)))
         if not isinstance(value, str):
             self.fail(constraint_id, field, value, f"must be a string, got {type(value).__name__}",
                       fix or f"pass a string ({row.rule})")
@@ -127,6 +128,32 @@ class Checker:
         self.fail(constraint_id, field, value,
                   f"starts with {literal_prefix(value)!r} before its first token: whatever the token resolves to "
                   f"at deploy time, the value cannot be {row.rule}", fix or f"use {row.rule}")
+        return False
+
+    def _token_literals(self, constraint_id: str, field: str, value: Any, fix: str | None) -> bool:
+        """The literal text around a token string's tokens, against a name-like row (a pattern of character
+        classes that "a" matches: names, job prefixes, tags): a character the pattern never holds, a first or
+        last character it cannot start or end with, or more literal characters than the row allows cannot
+        become valid, whatever the tokens resolve to."""
+        row = constraint(constraint_id)
+        pattern = row.pattern
+        if not isinstance(value, str) or pattern is None or "arn:" in pattern or not re.fullmatch(pattern, "a"):
+            return True
+        parts = literal_parts(value)
+        literal = "".join(parts)
+        why = ""
+        if row.max_length is not None and len(literal) > row.max_length:
+            why = f"has {len(literal)} literal characters besides its tokens: at most {row.max_length} are allowed"
+        elif bad := sorted({c for c in literal if not _can_hold(pattern, c)}):
+            why = f"has {', '.join(repr(c) for c in bad)} in its literal text"
+        elif parts[0] and not any(re.fullmatch(pattern, probe) for probe in (parts[0][0], parts[0][0] + "a")):
+            why = f"starts with {parts[0][0]!r}"
+        elif parts[-1] and not any(re.fullmatch(pattern, probe) for probe in (parts[-1][-1], "a" + parts[-1][-1])):
+            why = f"ends with {parts[-1][-1]!r}"
+        if not why:
+            return True
+        self.fail(constraint_id, field, value, f"{why}: whatever its tokens resolve to at deploy time, the value "
+                  f"cannot be {row.rule}", fix or f"use {row.rule}")
         return False
 
     def count(self, constraint_id: str, field: str, items: Sized | None, *, fix: str | None = None,
@@ -168,6 +195,11 @@ def check_s3_uri(check: Checker, constraint_id: str, field: str, bucket_name: ob
                f"the {what} {shown}{added} would be {total} characters long{assumed}: at most {limit} are allowed",
                f"shorten {field} to {max(0, len(key) - (total - limit))} characters or fewer")
     return False
+
+
+def _can_hold(pattern: str, char: str) -> bool:
+    """Whether some value of a name-like ``pattern`` holds ``char`` (alone, or between letters)."""
+    return any(re.fullmatch(pattern, probe) for probe in (char, "a" + char, char + "a", "a" + char + "a"))
 
 
 def _bounds(low: float | None, high: float | None) -> str:
