@@ -319,3 +319,28 @@ def test_two_endpoints_on_existing_configs_may_not_share_a_name() -> None:
     Endpoint.on_endpoint_config(stack, "A", "config-a", endpoint_name="orders")
     error = refused(lambda: Endpoint.on_endpoint_config(stack, "B", "config-b", endpoint_name="Orders"))
     assert "rule name.endpoint-unique" in str(error)
+
+
+@pytest.mark.parametrize("where", [{"account": ""}, {"region": ""}, {"account": "12345"}])
+def test_an_empty_or_malformed_registry_account_or_region_is_refused(where: dict[str, str]) -> None:
+    """Found by review: account="" rendered arn:…:sagemaker:::model-package/churn/3 (validation had checked a
+    placeholder account instead of the empty one)."""
+    from aws_cdk import App, Environment, Stack
+
+    stack = Stack(App(), "S", env=Environment(account="111122223333", region="us-east-1"))
+    with pytest.raises(ValidationError) as caught:
+        InferenceModel(stack, "M", model_package=ModelPackage.from_registry_version("churn", 3, **where))
+    assert "model.registry-version" in str(caught.value) and "does not match" in str(caught.value)
+
+
+def test_removal_policy_snapshot_is_refused_with_the_policies_that_apply() -> None:
+    """Found by review: SNAPSHOT rendered DeletionPolicy Snapshot on models, endpoints and roles; CloudFormation
+    snapshots only volumes and databases."""
+    from aws_cdk import App, RemovalPolicy, Stack
+
+    stack = Stack(App(), "S")
+    model = InferenceModel(stack, "M", model_package=ModelPackage.from_registry_version("churn", 3))
+    with pytest.raises(ValidationError) as caught:
+        model.apply_removal_policy(RemovalPolicy.SNAPSHOT)
+    assert caught.value.fields == ("policy",) and "props.removal-policy" in str(caught.value)
+    model.apply_removal_policy(RemovalPolicy.RETAIN)

@@ -775,6 +775,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "this library's API reference (the context entry recommend import writes)"),
     Constraint("props.finite", _P, "any number prop", "a finite number (no NaN, no Infinity)",
                "RFC 8259 §6 (JSON, the template format, has no NaN or Infinity)"),
+    Constraint("props.removal-policy", _P, "apply_removal_policy(policy)",
+               "RETAIN, DESTROY or RETAIN_ON_UPDATE_OR_DELETE (SNAPSHOT: volumes and databases only)",
+               "CFN UG DeletionPolicy attribute (Snapshot is supported only for EC2 volumes, ElastiCache, Neptune, "
+               "RDS, Redshift and DocumentDB resources)"),
     Constraint("props.int32", _P, "any whole-number prop (and a Duration that becomes an integer)",
                f"a whole number from {-(2**31)} to {2**31 - 1} (the API's integer type)",
                "BC/AAS shape type integer (a 32-bit signed integer in the AWS service models)",

@@ -222,8 +222,15 @@ class RemovalPolicyMixin:
         log group), as ``apply_removal_policy`` of aws-cdk-lib's resource constructs does. Not called:
         aws-cdk-lib's defaults (created buckets and log groups are retained, the rest deleted).
 
-        :param policy: e.g. ``RemovalPolicy.RETAIN``. No default.
+        :param policy: ``RemovalPolicy.RETAIN``, ``DESTROY`` or ``RETAIN_ON_UPDATE_OR_DELETE`` (``SNAPSHOT`` is
+            for volumes and databases, none of which a construct here creates). No default.
         """
+        if policy == RemovalPolicy.SNAPSHOT:
+            check = TypeChecks()
+            check.fail("props.removal-policy", "policy", "RemovalPolicy.SNAPSHOT",
+                       "CloudFormation snapshots only volumes and databases, none of which this construct creates",
+                       "use RemovalPolicy.RETAIN (keep the resources) or RemovalPolicy.DESTROY")
+            check.raise_if_any(typing.cast(IConstruct, self), type(self).__name__)
         apply_removal_policy_to(typing.cast(IConstruct, self), policy)
 
 

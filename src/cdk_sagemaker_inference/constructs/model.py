@@ -485,7 +485,9 @@ class ModelPackage:
         when those are the stack's)."""
         if self._arn is not None:
             return self._arn
-        region, account = self._region or "us-east-1", self._account or "0" * 12
+        # None is the stack's (a placeholder here); an empty string stays empty and fails the ARN's pattern
+        region = "us-east-1" if self._region is None else self._region
+        account = "0" * 12 if self._account is None else self._account
         version = "1" if is_unresolved(self._version) else self._version  # a token: known at deploy time
         return f"arn:aws:sagemaker:{region}:{account}:model-package/{self._group}/{version}"
 
