@@ -562,3 +562,37 @@ def test_a_token_name_that_can_resolve_to_a_name_synthesizes(make: Any) -> None:
     lib.ServerlessEndpoint(stack, "E", model=model(stack), memory_size_mb=2048, max_concurrency=5,
                            endpoint_name=make(), variant_name=make())
     assert template_of(stack).to_json()
+
+
+def test_a_name_in_a_nested_stack_and_its_environment_agnostic_parent_is_refused() -> None:
+    """Found by review: the same endpoint_name in an env-agnostic stack and its NestedStack was a warning ("if both
+    deploy to the same account and Region"); a nested stack always deploys with its parent."""
+    from aws_cdk import App, NestedStack
+
+    parent = Stack(App(), "Parent")
+    child = NestedStack(parent, "Child")
+    lib.ServerlessEndpoint(parent, "E", model=model(parent), memory_size_mb=2048, max_concurrency=5,
+                           endpoint_name="churn")
+    with pytest.raises(ValidationError) as caught:
+        lib.ServerlessEndpoint(child, "E", model=model(child), memory_size_mb=2048, max_concurrency=5,
+                               endpoint_name="churn")
+    assert "name.endpoint-unique" in str(caught.value) and "Parent/E" in str(caught.value)
+
+
+def test_a_model_another_stack_cannot_reference_is_named_at_construction() -> None:
+    """Found by review: a model in an env-pinned stack used by an environment-agnostic stack (or across Stages)
+    failed at synth with aws-cdk-lib's raw CrossRegionReferencesRequireExplicitRegion / NoCrossStageDependency."""
+    from aws_cdk import App, Stage
+
+    app = App()
+    pinned = Stack(app, "Pinned", env=Environment(account="111122223333", region="us-east-1"))
+    shared = model(pinned)
+    for index, consumer in enumerate((Stack(app, "Agnostic"), Stack(Stage(app, "Prod"), "Other", env=Environment(
+            account="111122223333", region="us-east-1")))):
+        with pytest.raises(ValidationError) as caught:
+            lib.ServerlessEndpoint(consumer, f"E{index}", model=shared, memory_size_mb=2048, max_concurrency=5)
+        assert caught.value.fields == ("model",) and "environment.model-stack" in str(caught.value)
+        assert ("different Stages" if index else "one has a literal Region") in str(caught.value)
+    same = Stack(app, "Same", env=Environment(account="111122223333", region="us-east-1"))
+    lib.ServerlessEndpoint(same, "E", model=shared, memory_size_mb=2048, max_concurrency=5)
+    app.synth()

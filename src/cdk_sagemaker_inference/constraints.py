@@ -449,6 +449,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "only for instance types with an EBS storage volume; types with local NVMe storage (d families, "
                "g4dn, g5, p4d, …) get no EBS volume and the service refuses VolumeSizeInGB",
                "DG:host-instance-storage; aws/sagemaker-python-sdk PR #4828 (service exception)"),
+    Constraint("environment.model-stack", _R, "model (from another stack)",
+               "a model from another stack: both stacks in one Stage, and both with literal Regions or both "
+               "environment-agnostic",
+               "aws-cdk-lib cross-stack references (NoCrossStageDependency; CrossRegionReferencesRequireExplicitRegion: "
+               "a reference between stacks needs both Regions explicit or both agnostic)"),
     Constraint("environment.model-region", _R, "model",
                "the model is in the endpoint's (or job's) Region and account: SageMaker finds it by name there",
                "BC CreateTransformJob.ModelName (an existing model in the same Region and account); "

@@ -36,6 +36,15 @@ def environment_problems(scope: IConstruct, arguments: Mapping[str, Any]) -> lis
         if isinstance(leaf, InferenceModel):
             region = region if region is not None else _region(stack_of(scope))
             theirs = _region(stack_of(leaf))
+            if stack_of(leaf) is not stack_of(scope) and not _can_reference(stack_of(scope), stack_of(leaf)):
+                check.fail("environment.model-stack", field, stack_of(leaf).node.path,
+                           "the model's stack and this endpoint's stack cannot reference each other: "
+                           + ("they are in different Stages (separate cloud assemblies)" if
+                              _stage(stack_of(scope)) is not _stage(stack_of(leaf)) else
+                              "one has a literal Region (env=...), the other is environment-agnostic"),
+                           "define the model in the endpoint's stack, or give both stacks the same kind of env "
+                           "(both pinned to one account and Region) in one Stage")
+                continue
             if region and theirs and region != theirs:
                 check.fail("environment.model-region", field, theirs,
                            f"the model is in a stack of Region {theirs}, this endpoint's stack is in {region}: "
@@ -60,6 +69,18 @@ def environment_problems(scope: IConstruct, arguments: Mapping[str, Any]) -> lis
                            "only be used in its own Region",
                            "use a key of the stack's Region (or a replica of a multi-Region key there)")
     return check.problems
+
+
+def _stage(stack: Any) -> Any:
+    from aws_cdk import Stage
+
+    return memo(stack, "stage", lambda: Stage.of(stack))
+
+
+def _can_reference(consumer: Any, producer: Any) -> bool:
+    """Whether aws-cdk-lib can reference ``producer``'s model from ``consumer`` (its refusals otherwise:
+    NoCrossStageDependency, CrossRegionReferencesRequireExplicitRegion)."""
+    return _stage(consumer) is _stage(producer) and bool(_region(consumer)) == bool(_region(producer))
 
 
 def _is_key(value: Any) -> bool:

@@ -305,7 +305,8 @@ def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str,
     key = name.lower() if ignore_case else name
     for other_path, other_stack in taken.get(key, []):
         theirs = _environment(other_stack)
-        if other_stack is stack or (mine is not None and mine == theirs):
+        # A nested stack deploys with its top-level stack: the same account and Region, whatever the env says.
+        if _deployed_with(other_stack) is _deployed_with(stack) or (mine is not None and mine == theirs):
             check.fail(constraint_id, field, name,
                        f"the {kind} {other_path} of this app already has this name in the same account and "
                        f"Region{' (names are compared case-insensitively)' if ignore_case else ''}",
@@ -318,6 +319,17 @@ def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str,
                 f"same account and Region, the second create fails. Pin the stacks' env, or use "
                 "distinct names.")
     taken.setdefault(key, []).append((node_of(construct).path, stack))
+
+
+def _deployed_with(stack: Stack) -> Stack:
+    """The top-level stack ``stack`` deploys with (itself, or the root of its nested-stack parents)."""
+    def read() -> Stack:
+        top = stack
+        while top.nested_stack_parent is not None:
+            top = top.nested_stack_parent
+        return top
+
+    return memo(stack, "deployed-with", read)
 
 
 def _environment(stack: Stack) -> tuple[str, str] | None:
