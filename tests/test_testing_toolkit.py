@@ -312,3 +312,63 @@ def test_sagemaker_app_fixture_gives_this_repos_feature_flags(sagemaker_app: Any
     assert app.node.try_get_context("extra") == "value"
     flag = next(iter(CDK_CONTEXT))
     assert app.node.try_get_context(flag) == CDK_CONTEXT[flag]
+
+
+def _nested_app(serverless: bool) -> Any:
+    from aws_cdk import App, NestedStack, Stack
+
+    from cdk_sagemaker_inference import (
+        ContainerImage,
+        InferenceModel,
+        InstanceType,
+        RealtimeEndpoint,
+        ServerlessEndpoint,
+    )
+
+    image = ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1")
+    parent = Stack(App(), "P")
+    child = NestedStack(parent, "N")
+    ServerlessEndpoint(parent, "Front", model=InferenceModel(parent, "FM", image=image), memory_size_mb=2048,
+                       max_concurrency=5)
+    model = InferenceModel(child, "M", image=image)
+    if serverless:
+        ServerlessEndpoint(child, "E", model=model, memory_size_mb=2048, max_concurrency=5)
+    else:
+        RealtimeEndpoint(child, "E", model=model, instance_type=InstanceType.M5_LARGE)
+    return parent
+
+
+def test_a_stacks_nested_stacks_are_read_by_every_assertion() -> None:
+    """Found by review: the assertions read only the parent's template, so a real-time endpoint in a nested
+    stack passed assert_all_endpoints_serverless and a serverless migration inside it passed
+    assert_safe_migration."""
+    old, new = _nested_app(serverless=False), _nested_app(serverless=True)
+    with pytest.raises(AssertionError, match=r"N/E\w+ is realtime, not serverless"):
+        assert_all_endpoints_serverless(old)
+    assert_endpoint_kinds(old, {"serverless": 1, "realtime": 1})
+    with pytest.raises(AssertionError, match="1 unsafe endpoint change"):
+        assert_safe_migration(old, new)
+    assert_all_endpoints_serverless(new)
+    with pytest.raises(ValueError, match="the template has nested stacks"):
+        endpoints_of(template_dict(old))
+
+
+@pytest.mark.parametrize(("call", "error"), [
+    (lambda t: assert_endpoint_kinds(t, ["serverless"]), "expected must be a dict of kind to count"),
+    (lambda t: assert_endpoint_kinds(t, None), "expected must be a dict of kind to count"),
+    (lambda t: assert_all_endpoints_serverless(t, max_concurrency="50"), "max_concurrency must be a number"),
+    (lambda t: assert_all_endpoints_serverless(t, max_concurrency=float("nan")), "max_concurrency must be a number"),
+    (lambda t: endpoints_of({"Resources": [{"Type": "AWS::SageMaker::Endpoint"}]}), "not a template"),
+    (lambda t: endpoints_of("."), "is a directory"),
+])
+def test_a_wrong_argument_is_a_type_error_naming_it(call: Any, error: str) -> None:
+    """Found by review: raw AttributeError/TypeError/IsADirectoryError, or a NaN limit that passed everything."""
+    with pytest.raises(TypeError, match=error):
+        call({"Resources": {}})
+
+
+def test_odd_resources_in_a_template_dict_are_read_not_crashed_on() -> None:
+    template = {"Resources": {"X": None, "E": {"Type": "AWS::SageMaker::Endpoint", "Metadata": "x",
+                                               "Properties": {"EndpointConfigName": "c"}}}}
+    [endpoint] = endpoints_of(template)
+    assert endpoint.kind == "unknown"

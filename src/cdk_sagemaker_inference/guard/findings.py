@@ -229,7 +229,8 @@ def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
     if referenced is not None:
         return referenced if referenced in resources else None
     for logical_id, resource in resources.items():
-        if resource.get("Type") == _CONFIG and (resource.get("Properties") or {}).get("EndpointConfigName") == value:
+        resource = as_object(resource)
+        if resource.get("Type") == _CONFIG and as_object(resource.get("Properties")).get("EndpointConfigName") == value:
             return str(logical_id)
     return None
 

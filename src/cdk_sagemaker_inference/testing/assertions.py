@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..assembly.resources import as_object
 from ..guard.findings import METADATA_KEY, config_kind, linked_config_id
 from .templates import TemplateSource, template_dict
 
@@ -68,29 +69,71 @@ class EndpointSummary:
 def endpoints_of(template: TemplateSource) -> list[EndpointSummary]:
     """Every endpoint of ``template`` with its kind, name and linked config, by logical id.
 
+    A ``Stack``'s nested stacks are read too (their endpoints' logical ids are prefixed with the nested
+    stack's path, ``Child/Endpoint1234``); a template dict or file with nested stacks is refused, since
+    their templates are not in it (pass the ``Stack``).
+
     :param template: a template dict, ``Stack``, assertions ``Template`` or template file path.
         No default.
+    :raises TypeError: when ``template`` is not one of those, or not a template.
+    :raises ValueError: for a template dict or file that has nested stacks.
     """
-    resources: Mapping[str, Any] = template_dict(template).get("Resources") or {}
     found: list[EndpointSummary] = []
-    for logical_id in sorted(resources):
-        resource = resources[logical_id]
-        if resource.get("Type") != _ENDPOINT:
-            continue
-        props = resource.get("Properties") or {}
-        config_id = linked_config_id(props.get("EndpointConfigName"), resources)
-        config_resource = resources.get(config_id) if config_id else None
-        config = (config_resource.get("Properties") or {}) if config_resource else None
-        stamp = ((resource.get("Metadata") or {}).get(METADATA_KEY) or {}).get("kind")
-        found.append(EndpointSummary(
-            logical_id=logical_id,
-            kind=str(stamp) if stamp else (config_kind(config) or "unknown"),
-            stamped=bool(stamp),
-            endpoint_name=props.get("EndpointName"),
-            config_logical_id=config_id if config_resource else None,
-            config=config or {},
-        ))
+    for prefix, body in _templates_of(template):
+        resources = body.get("Resources") or {}
+        for logical_id in sorted(resources):
+            resource = resources[logical_id]
+            if not isinstance(resource, Mapping) or resource.get("Type") != _ENDPOINT:
+                continue
+            props = as_object(resource.get("Properties"))
+            config_id = linked_config_id(props.get("EndpointConfigName"), resources)
+            config_resource = as_object(resources.get(config_id)) if config_id else None
+            config = as_object(config_resource.get("Properties")) if config_resource else None
+            stamp = as_object(as_object(resource.get("Metadata")).get(METADATA_KEY)).get("kind")
+            found.append(EndpointSummary(
+                logical_id=f"{prefix}{logical_id}",
+                kind=str(stamp) if stamp else (config_kind(config) or "unknown"),
+                stamped=bool(stamp),
+                endpoint_name=props.get("EndpointName"),
+                config_logical_id=config_id if config_resource else None,
+                config=config or {},
+            ))
     return found
+
+
+def _templates_of(source: TemplateSource) -> list[tuple[str, Mapping[str, Any]]]:
+    """(logical-id prefix, template) of ``source`` and, for a ``Stack``, of each of its nested stacks."""
+    if isinstance(source, str | os.PathLike) and Path(source).is_dir():
+        raise TypeError(f"{os.fspath(source)} is a directory: pass a template file, a Stack or a template dict "
+                        "(assert_safe_migration takes two cloud assembly directories)")
+    template = template_dict(source)
+    if not isinstance(template.get("Resources") or {}, Mapping):
+        raise TypeError(f"not a template: Resources is a {type(template.get('Resources')).__name__}, not an object")
+    found: list[tuple[str, Mapping[str, Any]]] = [("", template)]
+    nested = _nested_stacks(source)
+    if nested is None:
+        stacks = [k for k, r in (template.get("Resources") or {}).items()
+                  if isinstance(r, Mapping) and r.get("Type") == "AWS::CloudFormation::Stack"]
+        if stacks:
+            raise ValueError(f"the template has nested stacks ({', '.join(sorted(stacks))}) whose templates are "
+                             "not in it: pass the Stack, whose nested stacks are read too")
+        return found
+    for path, stack in nested:
+        found.append((f"{path}/", template_dict(stack)))
+    return found
+
+
+def _nested_stacks(source: TemplateSource) -> list[tuple[str, Any]] | None:
+    """(path below ``source``, nested stack) of a ``Stack``'s nested stacks; None for any other source."""
+    if isinstance(source, Mapping | str | os.PathLike):
+        return None
+    from aws_cdk import NestedStack, Stack
+
+    if not isinstance(source, Stack):
+        return None
+    base = source.node.path
+    return [(child.node.path.removeprefix(base + "/"), child) for child in source.node.find_all()
+            if isinstance(child, NestedStack) and child is not source]
 
 
 def assert_all_endpoints_serverless(template: TemplateSource, *, max_concurrency: int | None = None,
@@ -106,6 +149,9 @@ def assert_all_endpoints_serverless(template: TemplateSource, *, max_concurrency
     :returns: the endpoints, for further assertions.
     :raises AssertionError: naming every endpoint that breaks a rule, or when there is no endpoint.
     """
+    for name, limit in (("max_concurrency", max_concurrency), ("max_memory_size_mb", max_memory_size_mb)):
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float) or limit != limit):
+            raise TypeError(f"{name} must be a number, got {limit!r}")
     endpoints = endpoints_of(template)
     if not endpoints:
         raise AssertionError("expected serverless endpoints, but the template has no AWS::SageMaker::Endpoint")
@@ -142,6 +188,9 @@ def assert_endpoint_kinds(template: TemplateSource, expected: Mapping[str, int])
     :returns: the endpoints, for further assertions.
     :raises AssertionError: listing the kinds found, with the endpoints of each.
     """
+    if not isinstance(expected, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in expected.items()):
+        raise TypeError(f"expected must be a dict of kind to count, e.g. {{'serverless': 1}}, got {expected!r}")
     endpoints = endpoints_of(template)
     counts: dict[str, int] = {}
     for endpoint in endpoints:
@@ -178,7 +227,9 @@ def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None
         comparison = guard.compare_stacks(assembly.read_assembly(previous), assembly.read_assembly(new))
         findings = list(comparison.findings)
     else:
-        findings = list(guard.find_unsafe_changes(template_dict(previous), template_dict(new)))
+        before, after = dict(_templates_of(previous)), dict(_templates_of(new))
+        findings = [f for prefix in sorted(set(before) | set(after))  # each nested stack with its counterpart
+                    for f in guard.find_unsafe_changes(before.get(prefix, {}), after.get(prefix, {}))]
     if findings:
         paragraphs = [str(f.render()) if hasattr(f, "render") else str(f) for f in findings]
         raise AssertionError(f"{len(findings)} unsafe endpoint change{'s' if len(findings) != 1 else ''}:\n"
