@@ -265,3 +265,25 @@ def test_an_image_asset_is_checked_where_it_is_declared(tmp_path: Any) -> None:
         InferenceModel(stack, "Dev", image=ContainerImage.from_asset(str(tmp_path)),
                        model_data=ModelData.from_asset("/dev/null"))
     assert "model_data" in caught.value.fields and "not a regular file" in str(caught.value)
+
+
+def test_subnets_aws_cdk_lib_cannot_select_are_named_with_its_reason() -> None:
+    """Found by review: subnets imported without an availability zone (or a subnet group the VPC lacks) were
+    reported as "has 0 entries", and on an InferenceComponentEndpoint escaped as a raw RuntimeError."""
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_ec2 as ec2
+
+    from cdk_sagemaker_inference import InferenceComponentEndpoint, InstanceType
+
+    stack = Stack(App(), "S")
+    vpc = ec2.Vpc(stack, "V", max_azs=2)
+    imported = ec2.SubnetSelection(subnets=[ec2.Subnet.from_subnet_id(stack, "A", "subnet-0a")])
+    image = ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1")
+    for build in (lambda: InferenceModel(stack, "M", image=image, vpc=vpc, vpc_subnets=imported),
+                  lambda: InferenceComponentEndpoint(stack, "E", instance_type=InstanceType.of("ml.g5.12xlarge"),
+                                                     vpc=vpc, vpc_subnets=imported),
+                  lambda: InferenceModel(stack, "N", image=image, vpc=vpc,
+                                         vpc_subnets=ec2.SubnetSelection(subnet_group_name="nope"))):
+        with pytest.raises(ValidationError) as caught:
+            build()
+        assert caught.value.fields == ("vpc_subnets",) and "aws-cdk-lib cannot select these subnets" in str(caught.value)

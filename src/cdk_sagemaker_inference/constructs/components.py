@@ -62,9 +62,9 @@ from .model import (
     _default_role,
     _finish_default_role,
     _grant_vpc_access,
-    _selection_kwargs,
     bind_image,
     report_missing_asset,
+    select_vpc_subnets,
 )
 from .realtime import RoutingStrategy
 
@@ -296,7 +296,7 @@ class InferenceComponentEndpoint(EndpointBase):
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
         vpc_config: sagemaker.CfnEndpointConfig.VpcConfigProperty | None = None
         if vpc is not None:
-            selected = vpc.select_subnets(**_selection_kwargs(vpc_subnets))
+            selected = select_vpc_subnets(self, "InferenceComponentEndpoint", vpc, vpc_subnets)
             self.security_groups = tuple(security_groups) if security_groups else (
                 ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc, allow_all_outbound=True,
                                   description=f"{self.node.path}: SageMaker inference components"),)

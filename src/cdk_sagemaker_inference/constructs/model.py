@@ -270,6 +270,21 @@ def _check_asset_props(props: dict[str, Any]) -> None:
         raise ValidationError("", "ContainerImage.from_asset", check.problems) from None
 
 
+def select_vpc_subnets(construct: Construct, construct_type: str, vpc: ec2.IVpc,
+                       vpc_subnets: ec2.SubnetSelection | None) -> ec2.SelectedSubnets:
+    """``vpc_subnets`` of ``vpc``, or a ValidationError with aws-cdk-lib's reason when it cannot select them (a
+    subnet group the VPC lacks, subnets imported without their availability zone)."""
+    try:
+        return vpc.select_subnets(**_selection_kwargs(vpc_subnets))
+    except RuntimeError as error:  # jsii raises aws-cdk-lib's errors as RuntimeError
+        check = TypeChecks()
+        check.fail("props.type", "vpc_subnets", "the selection",
+                   f"aws-cdk-lib cannot select these subnets: {str(error).splitlines()[0].removeprefix('Error: ')}",
+                   "select subnets the VPC has (a subnet group, or subnets imported with "
+                   "ec2.Subnet.from_subnet_attributes(..., availability_zone=...))")
+        raise ValidationError(construct.node.path, construct_type, check.problems) from None
+
+
 def report_missing_asset(check: Checker, field: str, asset: object) -> None:
     """A local asset (an image's directory and Dockerfile, a model.tar.gz) that is not there: a problem of
     ``field``, before aws-cdk-lib's raw error at synth."""
@@ -677,11 +692,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         subnet_count: int | None = None
         selected: ec2.SelectedSubnets | None = None
         if vpc is not None:
-            try:
-                selected = vpc.select_subnets(**_selection_kwargs(vpc_subnets))
-                subnet_count = len(selected.subnets)
-            except RuntimeError:  # jsii: the VPC has no subnet group the selection names
-                subnet_count = 0  # validation reports vpc_subnets (1–16)
+            selected = select_vpc_subnets(self, "InferenceModel", vpc, vpc_subnets)
+            subnet_count = len(selected.subnets)
         self.spec = ModelSpec(
             containers=tuple(_container_spec(self, d) for d in definitions),
             inference_execution_mode=inference_execution_mode.value if inference_execution_mode else None,
