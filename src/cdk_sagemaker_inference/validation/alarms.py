@@ -30,8 +30,8 @@ def check_alarm(check: Checker, *, threshold: object, evaluation_periods: object
     if threshold is None or is_unresolved(threshold):
         pass
     elif isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not _finite(threshold):
-        check.fail("props.alarm", threshold_field, threshold if _finite(threshold) or isinstance(threshold, float)
-                   else "an integer beyond any double", "must be a finite number", f"pass {wanted}")
+        shown = "an integer beyond any double" if isinstance(threshold, int) and not _finite(threshold) else threshold
+        check.fail("props.alarm", threshold_field, shown, "must be a finite number", f"pass {wanted}")
     elif threshold < 0 or (comparison == ">=" and threshold <= 0):
         advice.fail("props.alarm-threshold", threshold_field, threshold,
                     f"{threshold:g}: the metric is never negative, so the alarm ({comparison} {threshold:g}) fires "
