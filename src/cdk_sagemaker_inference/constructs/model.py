@@ -234,12 +234,12 @@ class _AssetImage(ContainerImage):
         self._directory, self._props = os.path.abspath(directory), props
 
     @property
-    def missing(self) -> str | None:
-        """What is missing (the directory, or its Dockerfile), else None."""
+    def missing(self) -> tuple[str, str] | None:
+        """(the path, what is missing there) when the directory or its Dockerfile is not there, else None."""
         dockerfile = os.path.join(self._directory, str(self._props.get("file") or "Dockerfile"))
         if not os.path.isdir(self._directory):
-            return f"{self._directory}: no such directory (a local image asset)"
-        return None if os.path.isfile(dockerfile) else f"{dockerfile}: no such Dockerfile in the image's directory"
+            return self._directory, "no such directory (a local image asset)"
+        return None if os.path.isfile(dockerfile) else (dockerfile, "no such Dockerfile in the image's directory")
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         asset = ecr_assets.DockerImageAsset(scope, "ImageAsset", directory=self._directory, **self._props)
@@ -288,9 +288,9 @@ def select_vpc_subnets(construct: Construct, construct_type: str, vpc: ec2.IVpc,
 def report_missing_asset(check: Checker, field: str, asset: object) -> None:
     """A local asset (an image's directory and Dockerfile, a model.tar.gz) that is not there: a problem of
     ``field``, before aws-cdk-lib's raw error at synth."""
-    missing = getattr(asset, "missing", None)
-    if missing:
-        check.fail("props.required", field, missing.split(": ", 1)[0], missing.split(": ", 1)[1],
+    missing: tuple[str, str] | None = getattr(asset, "missing", None)
+    if missing is not None:
+        check.fail("props.required", field, missing[0], missing[1],
                    "pass the path of an existing model.tar.gz (model_data) or of a directory with a Dockerfile "
                    "(image; file= names another Dockerfile)")
 
@@ -456,12 +456,12 @@ class _AssetData(ModelData):
         self._path = os.path.abspath(path)
 
     @property
-    def missing(self) -> str | None:
-        """What is missing (a regular file at the path), else None."""
+    def missing(self) -> tuple[str, str] | None:
+        """(the path, what is wrong there) when it is not a regular file, else None."""
         if os.path.isfile(self._path):
             return None
-        return f"{self._path}: " + ("not a regular file" if os.path.exists(self._path) else
-                                    "no such file or directory") + " (a local model.tar.gz asset)"
+        return self._path, ("not a regular file" if os.path.exists(self._path) else
+                            "no such file or directory") + " (a local model.tar.gz asset)"
 
     def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
         asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
