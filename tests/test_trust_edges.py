@@ -596,3 +596,31 @@ def test_a_model_another_stack_cannot_reference_is_named_at_construction() -> No
     same = Stack(app, "Same", env=Environment(account="111122223333", region="us-east-1"))
     lib.ServerlessEndpoint(same, "E", model=shared, memory_size_mb=2048, max_concurrency=5)
     app.synth()
+
+
+def _token_bucket_location(kind: str, key_length: int) -> Any:
+    """Build one construct whose S3 location is a bucket named at deploy time plus a key of ``key_length``."""
+    stack = new_stack()
+    bucket = s3.Bucket(stack, "Bucket")  # its name is a token
+    key = "k" * key_length
+    if kind == "model_data":
+        return lib.InferenceModel(stack, "M", image=IMAGE,
+                                  model_data=lib.ModelData.from_bucket(bucket, key[:-7] + ".tar.gz"))
+    if kind == "async_output":
+        return lib.AsyncEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                 bucket=bucket, output_prefix=key)
+    if kind == "data_capture":
+        return lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                                    data_capture=lib.DataCapture(bucket=bucket, prefix=key))
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(("kind", "limit"), [("model_data", 1024), ("async_output", 512), ("data_capture", 512)])
+def test_a_location_in_a_bucket_named_at_deploy_time_fits_the_shortest_bucket_name(kind: str, limit: int) -> None:
+    """Found by the final read of the change: model data, async locations and data capture measured a token
+    bucket as 'bucket' (6 characters), where batch and the recommender used S3's shortest name (3): a key that
+    fits a 3-character bucket was refused. One placeholder, UNKNOWN_BUCKET_NAME, serves every location."""
+    fits = limit - len("s3://bkt/")
+    _token_bucket_location(kind, fits)
+    with pytest.raises(ValidationError, match=f"{limit + 1}|at most {limit}"):
+        _token_bucket_location(kind, fits + 1)

@@ -35,7 +35,7 @@ from ..validation.async_inference import (
     validate_expiration,
     validate_prefix_lengths,
 )
-from ..validation.checks import Checker
+from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
 from ..validation.instances import check_inference_ami, check_instance_type, inference_ami_cuda_warning
 from ._base import (
     acknowledge,
@@ -759,9 +759,9 @@ def _bucket_id(bucket: Any) -> str:
 
 def _bucket_shown(bucket: Any) -> str:
     if isinstance(bucket, _PlaceholderBucket):
-        return "bucket"
+        return UNKNOWN_BUCKET_NAME
     name = bucket.bucket_name
-    return "bucket" if is_unresolved(name) else str(name)
+    return UNKNOWN_BUCKET_NAME if is_unresolved(name) else str(name)
 
 
 def _created(bucket: s3.IBucket | None) -> s3.IBucket:

@@ -15,6 +15,7 @@ from constructs import Construct
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, props_class
+from ..validation.checks import UNKNOWN_BUCKET_NAME
 from ..validation.realtime import DataCaptureSpec, validate_data_capture
 from ._base import acknowledge_all, nag_objects
 from ._lazy import lazy_module
@@ -85,7 +86,7 @@ class DataCapture:
         if types.problems:
             return list(types.problems)
         bucket_name = self.bucket.bucket_name
-        shown = "bucket" if is_unresolved(bucket_name) else bucket_name
+        shown = UNKNOWN_BUCKET_NAME if is_unresolved(bucket_name) else bucket_name
         spec = DataCaptureSpec(
             destination=f"s3://{shown}/{self.normalised_prefix}",
             sampling_percentage=self.sampling_percentage,

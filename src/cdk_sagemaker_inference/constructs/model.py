@@ -28,7 +28,7 @@ from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation import validate_model
-from ..validation.checks import Checker
+from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
 from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
@@ -438,7 +438,7 @@ class ModelData:
 class _BucketData(ModelData):
     def __init__(self, bucket: s3.IBucket, key: str, *, uncompressed: bool, accept_eula: bool = False) -> None:
         name = bucket_name(bucket)
-        shown = "bucket" if is_unresolved(name) else name
+        shown = UNKNOWN_BUCKET_NAME if is_unresolved(name) else name
         super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed, accept_eula=accept_eula)
         self._bucket, self._key = bucket, key
 

@@ -174,6 +174,9 @@ class Checker:
 
 BUCKET_NAME_MIN_LENGTH = 3
 """The shortest S3 bucket name (S3 bucket naming rules: 3 to 63 characters)."""
+UNKNOWN_BUCKET_NAME = "bkt"
+"""What a validated S3 URI holds for a bucket named only at deploy time (or created by the construct): a name
+of S3's shortest length, so no length check refuses a URI that some bucket makes fit."""
 
 
 def check_s3_uri(check: Checker, constraint_id: str, field: str, bucket_name: object, key: object, *,
@@ -184,7 +187,7 @@ def check_s3_uri(check: Checker, constraint_id: str, field: str, bucket_name: ob
     if not isinstance(key, str) or is_unresolved(key):
         return True
     resolved = isinstance(bucket_name, str) and not is_unresolved(bucket_name)
-    total = len(f"s3://{bucket_name if resolved else 'b' * BUCKET_NAME_MIN_LENGTH}/{key}") + extra_length
+    total = len(f"s3://{bucket_name if resolved else UNKNOWN_BUCKET_NAME}/{key}") + extra_length
     limit = constraint(constraint_id).max_length or 1024
     if total <= limit:
         return True
