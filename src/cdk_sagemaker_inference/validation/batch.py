@@ -22,6 +22,7 @@ from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker
 from .instances import check_instance_type
+from .schedules import check_cron
 
 JOB_NAME_MAX_LENGTH = 63
 """TransformJobName: at most 63 characters."""
@@ -230,83 +231,6 @@ def validate_batch_model(model: ModelSpec) -> list[Problem]:
                        "uncompressed model data (ModelDataSource) cannot be used with batch transform",
                        "package the model as model.tar.gz (ModelData.from_bucket/from_asset)")
     return check.problems
-
-
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
-_CRON_FIELDS: tuple[tuple[str, int, int, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("minutes", 0, 59, (), ()),
-    ("hours", 0, 23, (), ()),
-    ("day-of-month", 1, 31, (), ("?", "L", "W")),
-    ("month", 1, 12, _MONTHS, ()),
-    ("day-of-week", 1, 7, _DAYS, ("?", "L", "#")),
-    ("year", 1970, 2199, (), ()),
-)
-"""Each field of a cron expression: values, names and the wildcards beyond , - * / (EventBridge User Guide,
-scheduled rules: cron expressions; the same fields for Application Auto Scaling and EventBridge Scheduler)."""
-_CRON_ITEM = re.compile(r"(?P<base>\*|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:/(?P<step>[0-9]+))?")
-
-
-def _cron_value(text: str, low: int, high: int, names: tuple[str, ...]) -> int | None:
-    if text.isascii() and text.isdigit():
-        return int(text) if low <= int(text) <= high else None
-    upper = text.upper()
-    return names.index(upper) + low if upper in names else None
-
-
-def _cron_field_problem(text: str, low: int, high: int, names: tuple[str, ...], special: tuple[str, ...]) -> str:
-    """Why one cron field is not one EventBridge takes ('' when it is): every value within the field's range or
-    names, steps ≥ 1, and the field's own wildcards only (? L W in day-of-month, ? L # in day-of-week)."""
-    if text == "?":
-        return "" if "?" in special else "cannot be '?' (only day-of-month and day-of-week can)"
-    for item in text.split(","):
-        if "L" in special and (item == "L" or ("W" in special and re.fullmatch(r"LW|L-[0-9]+", item))):
-            continue  # the last day (of the month or week); day-of-month: the last weekday, n days before the last
-        if "W" in special and re.fullmatch(r"[0-9]+W", item):
-            item = item[:-1]  # the weekday nearest to day n
-        elif "L" in special and "#" in special and re.fullmatch(r"[0-9A-Za-z]+L", item):
-            item = item[:-1]  # the last <day> of the month
-        elif "#" in special and re.fullmatch(r"[0-9A-Za-z]+#[0-9]+", item):
-            item, nth = item.split("#")
-            if not 1 <= int(nth) <= 5:
-                return f"names week {nth} of the month ('#' takes 1–5)"
-        match = _CRON_ITEM.fullmatch(item)
-        if match is None:
-            return f"has {item!r}, which is not a value, a range or a step"
-        step = match.group("step")
-        if step is not None and int(step) < 1:
-            return f"has the step /{step}: a step is at least 1"
-        base = match.group("base")
-        if base == "*":
-            continue
-        for value in base.split("-"):
-            if _cron_value(value, low, high, names) is None:
-                return f"has {value!r}, outside {low}–{high}" + (f" and the names {names[0]}–{names[-1]}" if names else "")
-    return ""
-
-
-def check_cron(check: Checker, constraint_id: str, field: str, expression: str) -> bool:
-    """A ``cron(...)`` expression of EventBridge, EventBridge Scheduler or Application Auto Scaling: six fields,
-    exactly one of day-of-month and day-of-week '?', every field's values and wildcards. True when it passed."""
-    fields = expression.removeprefix("cron(").removesuffix(")").split()
-    if len(fields) != 6:
-        check.fail(constraint_id, field, expression,
-                   f"a cron expression has 6 fields (minutes hours day-of-month month day-of-week year), "
-                   f"this one has {len(fields)}", "e.g. cron(0 2 * * ? *) for 02:00 every day")
-        return False
-    if (fields[2] == "?") == (fields[4] == "?"):
-        check.fail(constraint_id, field, expression,
-                   "exactly one of day-of-month (3rd field) and day-of-week (5th field) must be '?'",
-                   "e.g. cron(0 2 * * ? *) (every day) or cron(0 2 ? * MON *) (Mondays)")
-        return False
-    for (name, low, high, names, special), text in zip(_CRON_FIELDS, fields, strict=True):
-        wrong = _cron_field_problem(text, low, high, names, special)
-        if wrong:
-            check.fail(constraint_id, field, expression, f"the {name} field {wrong}",
-                       f"use {low}–{high}" + (f" or {names[0]}–{names[-1]}" if names else "")
-                       + " with , - * / " + " ".join(special) + ", e.g. cron(0 2 ? * MON-FRI *)")
-            return False
-    return True
 
 
 def validate_schedule_expression(expression: object, *, scheduler: bool) -> list[Problem]:

@@ -16,7 +16,6 @@ from ..instance_types import has_local_nvme
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .alarms import check_alarm_window
-from .batch import check_cron
 from .checks import Checker
 from .instances import (
     check_autoscaling_instance_type,
@@ -25,6 +24,7 @@ from .instances import (
     check_volume_size,
     inference_ami_cuda_warning,
 )
+from .schedules import check_cron
 
 _MIME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
 """botocore's ``CsvContentType``/``JsonContentType`` pattern (CloudFormation's ``CaptureContentTypeHeader``
