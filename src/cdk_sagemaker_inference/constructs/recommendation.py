@@ -7,7 +7,6 @@ the same validation as hand-written ones, so a recommendation SageMaker would re
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,10 +23,6 @@ from .realtime import InstanceScaling, RealtimeEndpoint
 from .serverless import ServerlessEndpoint
 
 __all__ = ["Recommendation"]
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class Recommendation:
@@ -63,7 +58,8 @@ class Recommendation:
         """The autoscaling SageMaker recommends for the imported traffic objective (None: none recommended)."""
         if scaling and scaling.get("min_capacity") is not None and scaling.get("max_capacity") is not None:
             def cooldown(field: str) -> Duration | None:
-                return Duration.seconds(scaling[field]) if _number(scaling.get(field)) else None
+                # from_context checked the entry's shape (ENTRY_SHAPE): a whole number of seconds ≥ 0, or none
+                return None if scaling.get(field) is None else Duration.seconds(scaling[field])
 
             self.scaling = InstanceScaling(min_capacity=scaling["min_capacity"], max_capacity=scaling["max_capacity"],
                                            target_invocations_per_instance=scaling.get("target_invocations_per_instance"),
