@@ -65,9 +65,6 @@ def known_count(value: Any) -> int | None:
     return number if number is not None and 0 <= number <= 2**31 - 1 else None
 
 
-_whole = known_count
-
-
 def as_object(value: Any) -> Mapping[str, Any]:
     """``value`` when it is a JSON object, else an empty one: a property of an odd shape is read as absent
     (CloudFormation's schema would refuse the template; the commands say what they can, never crash)."""
@@ -81,10 +78,10 @@ def objects_in(value: Any) -> list[Mapping[str, Any]]:
 
 def _range(props: Mapping[str, Any]) -> ScalingRange:
     actions = [as_object(a.get("ScalableTargetAction")) for a in objects_in(props.get("ScheduledActions"))]
-    lows = [_whole(a.get("MinCapacity")) for a in actions if "MinCapacity" in a]
-    highs = [_whole(a.get("MaxCapacity")) for a in actions if "MaxCapacity" in a]
+    lows = [known_count(a.get("MinCapacity")) for a in actions if "MinCapacity" in a]
+    highs = [known_count(a.get("MaxCapacity")) for a in actions if "MaxCapacity" in a]
     return ScalingRange(
-        minimum=_whole(props.get("MinCapacity")), maximum=_whole(props.get("MaxCapacity")),
+        minimum=known_count(props.get("MinCapacity")), maximum=known_count(props.get("MaxCapacity")),
         scheduled_minimum=None if not lows or None in lows else min(v for v in lows if v is not None),
         scheduled_maximum=None if not highs or None in highs else max(v for v in highs if v is not None))
 

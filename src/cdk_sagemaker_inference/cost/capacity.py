@@ -111,25 +111,20 @@ def capacities_of(stack: StackTemplate) -> list[Capacity]:
     return found
 
 
-_object = as_object  # odd templates are read, not crashed on
-
-
 def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) -> str:
-    path = _object(resource.get("Metadata")).get("aws:cdk:path")
+    path = as_object(resource.get("Metadata")).get("aws:cdk:path")
     if isinstance(path, str):
         return path.removesuffix("/Resource")
     return f"{stack.display_name}/{logical_id}"
 
 
-_whole = known_count  # one reading of a template's counts for cost, preflight and the synth-time notes
-
 
 def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
               resource: Mapping[str, Any]) -> Capacity:
-    props = _object(resource.get("Properties"))
+    props = as_object(resource.get("Properties"))
     config_id = linked_config_id(props.get("EndpointConfigName"), resources)
-    config = _object(resources[config_id].get("Properties")) if config_id else None
-    metadata = _object(_object(resource.get("Metadata")).get(METADATA_KEY))
+    config = as_object(resources[config_id].get("Properties")) if config_id else None
+    metadata = as_object(as_object(resource.get("Metadata")).get(METADATA_KEY))
     path = _path(stack, logical_id, resource)
     if config is None:
         return Capacity(stack.display_name, path, str(metadata.get("kind", "unknown")), stack.key.region, (),
@@ -140,15 +135,15 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
     name = props.get("EndpointName")
     instance_ranges = scaling_ranges(resources, logical_id, name, _INSTANCE_COUNT)
     provisioned_ranges = scaling_ranges(resources, logical_id, name, _PROVISIONED)
-    rolling = _object(_object(props.get("DeploymentConfig")).get("RollingUpdatePolicy")).get("MaximumBatchSize")
+    rolling = as_object(as_object(props.get("DeploymentConfig")).get("RollingUpdatePolicy")).get("MaximumBatchSize")
     rolling_batch = None
-    if isinstance(rolling, Mapping) and _whole(rolling.get("Value")) is not None:
+    if isinstance(rolling, Mapping) and known_count(rolling.get("Value")) is not None:
         rolling_batch = (str(rolling.get("Type")), int(rolling["Value"]))
     variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False)
                 for v in objects_in(config.get("ProductionVariants"))]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
                  for v in objects_in(config.get("ShadowProductionVariants"))]
-    measured = _object(resource.get("Metadata")).get(MEASURED_KEY)
+    measured = as_object(resource.get("Metadata")).get(MEASURED_KEY)
     return Capacity(stack.display_name, path, kind, stack.key.region, tuple(variants), rolling_batch=rolling_batch,
                     measured=measured if isinstance(measured, Mapping) else None)
 
@@ -168,16 +163,16 @@ def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRa
     name = str(variant.get("VariantName", ""))
     serverless = variant.get("ServerlessConfig")
     if isinstance(serverless, Mapping):
-        return serverless_variant(name, _whole(serverless.get("MemorySizeInMB")),
-                                  _whole(serverless.get("ProvisionedConcurrency")), provisioned_ranges.get(name),
-                                  shadow=shadow, max_concurrency=_whole(serverless.get("MaxConcurrency")))
+        return serverless_variant(name, known_count(serverless.get("MemorySizeInMB")),
+                                  known_count(serverless.get("ProvisionedConcurrency")), provisioned_ranges.get(name),
+                                  shadow=shadow, max_concurrency=known_count(serverless.get("MaxConcurrency")))
     instance_type = variant.get("InstanceType")
     managed = variant.get("ManagedInstanceScaling")
     managed_range = None
     if isinstance(managed, Mapping) and managed.get("Status") == "ENABLED":
-        managed_range = ScalingRange(_whole(managed.get("MinInstanceCount")), _whole(managed.get("MaxInstanceCount")))
+        managed_range = ScalingRange(known_count(managed.get("MinInstanceCount")), known_count(managed.get("MaxInstanceCount")))
     return instance_variant(name, instance_type if isinstance(instance_type, str) else None,
-                            _whole(variant.get("InitialInstanceCount")),
+                            known_count(variant.get("InitialInstanceCount")),
                             scaling=managed_range or instance_ranges.get(name), managed=managed_range is not None,
                             shadow=shadow)
 
@@ -247,29 +242,29 @@ def _transform_resources(states: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         if not isinstance(state, Mapping):
             continue
         if _TRANSFORM.search(str(state.get("Resource", ""))):
-            parameters = _object(state.get("Parameters") or state.get("Arguments"))
-            found.append(_object(parameters.get("TransformResources")))
+            parameters = as_object(state.get("Parameters") or state.get("Arguments"))
+            found.append(as_object(parameters.get("TransformResources")))
         for branch in objects_in(state.get("Branches")):
-            found += _transform_resources(_object(branch.get("States")))
+            found += _transform_resources(as_object(branch.get("States")))
         iterator = state.get("Iterator") or state.get("ItemProcessor")
         if isinstance(iterator, Mapping):
-            found += _transform_resources(_object(iterator.get("States")))
+            found += _transform_resources(as_object(iterator.get("States")))
     return found
 
 
 def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
            resource: Mapping[str, Any]) -> Capacity | None:
-    definition = _definition(_object(resource.get("Properties")).get("DefinitionString"))
+    definition = _definition(as_object(resource.get("Properties")).get("DefinitionString"))
     if definition is None:
         return None
-    transforms = _transform_resources(_object(definition.get("States")))
+    transforms = _transform_resources(as_object(definition.get("States")))
     if not transforms:
         return None
     variants = []
     for number, transform in enumerate(transforms):
         instance_type = transform.get("InstanceType")
         instance_type = instance_type if isinstance(instance_type, str) and instance_type != "?" else None
-        count = _whole(transform.get("InstanceCount"))
+        count = known_count(transform.get("InstanceCount"))
         variants.append(VariantCapacity(
             f"transform-{number}" if len(transforms) > 1 else "transform", instance_type, 0, count,
             drivers=(f"{count if count is not None else 'a deploy-time number of'} × "
@@ -288,18 +283,18 @@ def _targets(rule: Any, state_machine_id: str) -> bool:
     """An EventBridge rule or an EventBridge Scheduler schedule that starts the state machine on a schedule."""
     if not isinstance(rule, Mapping):
         return False
-    props = _object(rule.get("Properties"))
+    props = as_object(rule.get("Properties"))
     if "ScheduleExpression" not in props:
         return False
     if rule.get("Type") == "AWS::Events::Rule":
         return any(referenced_id(t.get("Arn")) == state_machine_id for t in objects_in(props.get("Targets")))
     if rule.get("Type") == "AWS::Scheduler::Schedule":
-        return referenced_id(_object(props.get("Target")).get("Arn")) == state_machine_id
+        return referenced_id(as_object(props.get("Target")).get("Arn")) == state_machine_id
     return False
 
 
 def _schedule(rule: Mapping[str, Any]) -> float | None:
-    expression = _object(rule.get("Properties")).get("ScheduleExpression")
+    expression = as_object(rule.get("Properties")).get("ScheduleExpression")
     return runs_per_month(expression) if isinstance(expression, str) else None
 
 
