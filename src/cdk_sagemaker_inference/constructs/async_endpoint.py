@@ -734,13 +734,10 @@ class AsyncEndpoint(EndpointBase):
             alarm_description=f"Async endpoint {self.node.path}: inference requests fail",
         ))
 
-    def _check_alarm_id(self, types: TypeChecks, construct_id: object) -> None:
-        if types.required("construct_id", construct_id, str) and self.node.try_find_child(str(construct_id)):
+    def _check_alarm_id(self, types: TypeChecks, construct_id: str) -> None:
+        # @checked has refused an id that is not a non-empty string: what is left is one already taken.
+        if self.node.try_find_child(construct_id):
             types.conflict("construct_id", f"an alarm {construct_id!r} already exists: pass another construct_id")
-
-    def _raise(self, problems: list[Problem]) -> None:
-        if problems:
-            raise ValidationError(self.node.path, _CONSTRUCT, problems)
 
 
 # -- helpers -----------------------------------------------------------------------------------
