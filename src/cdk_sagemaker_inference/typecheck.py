@@ -155,7 +155,6 @@ class TypeChecks(Checker):
             raise ValidationError(path, construct_type, self.problems)
 
 
-
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _NONE = type(None)
 _CHECKED = "__cdk_sagemaker_inference_checked__"
@@ -253,23 +252,31 @@ becomes an integer number of seconds in the template (cooldowns, metric periods,
 integer must fit the API's 32-bit integer in its own unit; whole days are the expiration rule's to check."""
 
 
+LITERAL_DURATIONS = frozenset({"threshold"})
+"""Duration props the library scales at synth (the p99 latency threshold becomes microseconds): a token
+cannot be carried, since CloudFormation has no arithmetic."""
+
+
 def duration_unit(field: str) -> str:
     """The unit the template carries the Duration prop ``field`` in (see :data:`DURATION_UNITS`)."""
-    names = re.sub(r"\[[^]]*\]", "", field).split(".")
+    names = _names(field)
     for key in (".".join(names[-2:]), names[-1]):
         if key in FRACTIONAL_DURATIONS:
             return FRACTIONAL_DURATIONS[key]
         if key in DURATION_UNITS:
             return DURATION_UNITS[key]
     return "seconds"
-LITERAL_DURATIONS = frozenset({"threshold"})
-"""Duration props the library scales at synth (the p99 latency threshold becomes microseconds): a token
-cannot be carried, since CloudFormation has no arithmetic."""
+
+
+def _names(field: str) -> list[str]:
+    """The names of a field path: ``variants[0].autoscaling.scale_in_cooldown`` → ``variants``, ``autoscaling``,
+    ``scale_in_cooldown``."""
+    return re.sub(r"\[[^]]*\]", "", field).split(".")
 
 
 def _leaf(field: str) -> str:
     """The last name of a field path: ``variants[0].autoscaling.scale_in_cooldown`` → ``scale_in_cooldown``."""
-    return re.sub(r"\[[^]]*\]", "", field).rsplit(".", 1)[-1]
+    return _names(field)[-1]
 
 
 def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:

@@ -31,7 +31,6 @@ def partition_of(region: str) -> str:
     return "aws"
 
 
-
 class Sessions:
     """One session per account and Region; the caller's account asked once.
 

@@ -794,7 +794,6 @@ def _int_seconds(duration: Duration | None) -> int | None:
     return seconds if is_unresolved(seconds) else int(seconds)  # type: ignore[return-value]
 
 
-
 def _encryption_key(bucket: s3.IBucket) -> kms.IKey | None:
     return memo(bucket, "encryption_key", lambda: bucket.encryption_key)
 

@@ -118,7 +118,6 @@ def _path(stack: StackTemplate, logical_id: str, resource: Mapping[str, Any]) ->
     return f"{stack.display_name}/{logical_id}"
 
 
-
 def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
               resource: Mapping[str, Any]) -> Capacity:
     props = as_object(resource.get("Properties"))
