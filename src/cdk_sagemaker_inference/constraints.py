@@ -815,9 +815,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "more than 604,800 seconds. For alarms with a period of less than one hour (3,600 seconds), the total "
                "evaluation period can't be longer than one day (86,400 seconds).\")"),
     Constraint("props.token", _P, "tokens",
-               "a token where the template can carry it (a number token for a number, Duration.seconds(token), "
-               "Duration.millis(token) for a prop in milliseconds); a literal where the value must be known at "
-               "synth (a map key; the p99 latency threshold, which the library converts to microseconds)",
+               "a token where the template can carry it (a number token for a number; a Duration token in the "
+               "unit its field is carried in: Duration.seconds(token), Duration.millis(token) for "
+               "p95_latency_threshold, Duration.minutes(token) for a managed scale-in cooldown, Duration.days(token) "
+               "for an expiration); a literal where the value must be known at synth (a map key; the p99 latency "
+               "threshold, which the library converts to microseconds)",
                "aws-cdk-lib token encoding (Token.as_number, Duration.to_seconds of a token)"),
     Constraint("autoscaling.schedule", _AS, "autoscaling.schedules[].schedule",
                "a cron() schedule has 6 fields, exactly one of day-of-month / day-of-week '?', and each field's "
