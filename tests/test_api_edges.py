@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from aws_cdk import CfnParameter, Duration, Fn, Stack
+from aws_cdk import Aws, CfnParameter, Duration, Fn, Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from constructs import Construct
 
@@ -124,6 +124,18 @@ def _named_text(field: str) -> Iterator[tuple[str, Any]]:
         yield "too-long", "M" * 256
     elif field == "namespace":
         yield "colon-first", ":SageMaker"
+    if field.endswith(("_name", "_name_prefix", "hostname")) and field not in _NAMES_OUT_OF_REACH:
+        # A name whose literal text no token can fix, hidden in an opaque Fn::Join (asked of the stack).
+        yield "joined-underscore", Fn.join("", ["bad_", Aws.STACK_NAME])
+
+
+_NAMES_OUT_OF_REACH = {
+    **{name: "a metric's text, checked by name (METRIC_TEXT)" for name in METRIC_TEXT},
+    "repository_name": "an ECR repository name may hold '_'",
+    "group_name": "given to a factory without a scope, so an opaque token cannot be asked of a stack; the "
+                  "model checks the package's ARN, whose row (an ARN pattern) gets the literal-start check only",
+}
+"""Name props the joined-token case does not apply to, with the reason."""
 
 
 def _hints(function: Callable[..., Any]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ class _EndpointMetrics:
         dimensions: dict[str, str] = {"EndpointName": self._metric_endpoint_name()}
         if variant_name is not None:
             check = TypeChecks()
-            check.text("name.endpoint", "variant_name", variant_name,
+            check.text("name.endpoint", "variant_name", with_literal_start(cast(Construct, self), variant_name),
                        fix="pass a variant's name: 1–63 letters, digits and hyphens")
             check.raise_if_any(cast(Construct, self), "Endpoint")
             dimensions["VariantName"] = variant_name

@@ -841,7 +841,7 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
         model_data_uncompressed=bool(data and data.uncompressed),
         environment=dict(definition.environment or {}),
         mode=definition.mode.value if isinstance(definition.mode, ContainerMode) else str(definition.mode),
-        hostname=definition.container_hostname,
+        hostname=with_literal_start(scope, definition.container_hostname),
         repository_access_mode=(definition.repository_access_mode.value
                                 if isinstance(definition.repository_access_mode, RepositoryAccessMode)
                                 else str(definition.repository_access_mode)),

@@ -202,7 +202,7 @@ class InferenceRecommenderJob(Construct):
                            "an Advanced job needs stopping conditions",
                            "pass max_invocations=... and/or p95_latency_threshold=...")
         latency_ms = duration_in(check, "p95_latency_threshold", p95_latency_threshold, "milliseconds")
-        check.text("recommender.job-name-prefix", "job_name_prefix", job_name_prefix,
+        check.text("recommender.job-name-prefix", "job_name_prefix", with_literal_start(self, job_name_prefix),
                    fix="use at most 27 letters, digits and hyphens (the job name adds a 37-character run id)")
         if check.problems:
             raise ValidationError(self.node.path, "InferenceRecommenderJob", check.problems)
@@ -347,7 +347,7 @@ class AIBenchmarkJob(Construct):
         check = TypeChecks()
         check.text("benchmark.workload-config", "workload_config", with_literal_start(self, workload_config),
                    fix="pass the AI workload configuration's name (or ARN)")
-        check.text("benchmark.job-name-prefix", "job_name_prefix", job_name_prefix,
+        check.text("benchmark.job-name-prefix", "job_name_prefix", with_literal_start(self, job_name_prefix),
                    fix="use at most 26 letters, digits and hyphens (the job name adds a 37-character run id)")
         if isinstance(output_prefix, str):
             check_s3_uri(check, "benchmark.output-location", "output_prefix", bucket_name(output_bucket),
