@@ -199,7 +199,8 @@ class ModelFacts:
     """What a request does not say about a model: is an image built for an accelerator?"""
 
     accelerated_images: tuple[bool, ...] = ()
-    """Per container, in order: the image is a GPU/Neuron/Gaudi build."""
+    """Per container, in order: the image is declared a GPU/Neuron/Gaudi build (``accelerator=``; a tag that
+    reads as one is a warning, not a refusal)."""
 
 
 @dataclass

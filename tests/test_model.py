@@ -171,7 +171,8 @@ def test_a_dlc_image_in_a_region_aws_cdk_lib_has_no_account_for_says_pass_accoun
         InferenceModel(unknown, "Model", image=IMAGE)
     (problem,) = raised.value.problems
     assert problem.constraint_id == "model.dlc-account" and problem.field == "image"
-    assert "knows no Deep Learning Containers registry account for il-central-1" in problem.message
+    assert "knows no Deep Learning Containers registry account for the stack's Region, il-central-1" in problem.message
+    assert problem.value == "pytorch-inference:2.3.0-cpu-py311"  # the image, not the Region (review)
     assert "pass account_id= to ContainerImage.from_dlc" in problem.fix
     assert raised.value.path == "Unknown/Model"
     # The second container of a pipeline: the model's path and that container's field (review).

@@ -13,6 +13,7 @@ from aws_cdk.assertions import Match
 
 from cdk_sagemaker_inference import (
     METADATA_KEY,
+    Accelerator,
     ContainerDefinition,
     ContainerImage,
     ContainerMode,
@@ -190,22 +191,53 @@ def test_fails_when_model_has_network_isolation() -> None:
     assert "network isolation" in str(error)
 
 
-@pytest.mark.parametrize("tag,kind", [
-    ("2.3.0-gpu-py311-cu121-ubuntu22.04-sagemaker", "GPU"),
-    ("1.13.1-neuronx-py310-sdk2.18.0-ubuntu20.04", "NEURON"),
-    ("2.1.2-inf2-py310", "NEURON"),
-])
-def test_fails_when_image_is_accelerated(tag: str, kind: str) -> None:
+@pytest.mark.parametrize("accelerator", [Accelerator.GPU, Accelerator.NEURON, Accelerator.GAUDI])
+def test_fails_when_the_image_is_declared_accelerated(accelerator: Accelerator) -> None:
+    """serverless.no-gpu: the user's own word that the image needs an accelerator serverless lacks."""
     stack = new_stack()
-    error = refused(stack=stack, model=model_in(stack, image=ContainerImage.from_dlc("pytorch-inference", tag)))
+    image = ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/custom-llm:1.0",
+                                    accelerator=accelerator)
+    error = refused(stack=stack, model=model_in(stack, image=image))
     assert error.fields == ("model.image",)
-    assert f"is a {kind} image: serverless endpoints run on CPU only" in str(error)
+    (problem,) = error.problems
+    assert problem.constraint_id == "serverless.no-gpu"
+    assert (f"is declared a {accelerator.value.upper()} image (accelerator=Accelerator.{accelerator.name}): "
+            "serverless endpoints run on CPU only") in str(error)
+    assert problem.value == "123456789012.dkr.ecr.us-east-1.amazonaws.com/custom-llm:1.0"
 
 
-def test_accepts_cpu_image_tags() -> None:
+@pytest.mark.parametrize("image,kind", [
+    (ContainerImage.from_dlc("pytorch-inference", "2.3.0-gpu-py311-cu121-ubuntu22.04-sagemaker"), "GPU"),
+    (ContainerImage.from_dlc("pytorch-inference-neuronx", "1.13.1-neuronx-py310-sdk2.18.0-ubuntu20.04"), "NEURON"),
+    (ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/scorer:2.1.2-inf2-py310"), "NEURON"),
+    (ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/scorer:1.0-cu124"), "GPU"),
+])
+def test_an_image_whose_tag_reads_as_accelerated_is_a_warning(image: ContainerImage, kind: str) -> None:
+    """serverless.accelerated-tag: SageMaker never reads an image's name, and a '-gpu-' build may run on CPU
+    (found by review: a guess from the name was refused). The warning says how to silence it."""
     stack = new_stack()
-    image = ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/infer:2.0-cpu-py311")
     serverless(stack, model=model_in(stack, image=image))
+    (warning,) = [w for w in warnings_of(stack) if "serverless.accelerated-tag" in w]
+    assert f"its tag reads as a {kind} build, and serverless endpoints run on CPU only" in warning
+    assert "accelerator=Accelerator.NONE" in warning
+    # Declared CPU: no warning.
+    declared = new_stack()
+    uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/scorer:2.3.0-gpu-py311"
+    serverless(declared, model=model_in(declared, image=ContainerImage.from_uri(uri, accelerator=Accelerator.NONE)))
+    assert not [w for w in warnings_of(declared) if "accelerated-tag" in w]
+
+
+@pytest.mark.parametrize("uri", [
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/bert-inf:latest",   # 'inf' in the repository name
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/ml/trn-scorer:2",
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/gpu-free@sha256:" + "a" * 64,
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/infer:2.0-cpu-py311",
+])
+def test_a_repository_name_says_nothing_of_the_build(uri: str) -> None:
+    """Only the tag is read (as from_ecr_repository and from_dlc always did): 'bert-inf' is an inference image."""
+    stack = new_stack()
+    serverless(stack, model=model_in(stack, image=ContainerImage.from_uri(uri)))
+    assert not [w for w in warnings_of(stack) if "serverless." in w]
 
 
 def test_fails_when_model_has_several_containers() -> None:

@@ -109,8 +109,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("serverless.provisioned-le-max", _S, "provisioned_concurrency",
                "≤ max_concurrency", "BC ProductionVariantServerlessConfig.ProvisionedConcurrency"),
     Constraint("serverless.no-gpu", _S, "model.containers[].image",
-               "CPU images only: no GPU, Neuron (Inferentia/Trainium) or Gaudi images",
+               "CPU images only: an image declared GPU, Neuron (Inferentia/Trainium) or Gaudi "
+               "(accelerator=) is refused",
                "DG:serverless-endpoints (feature exclusions)"),
+    Constraint("serverless.accelerated-tag", _S, "model.containers[].image",
+               "an image whose tag reads as an accelerated build (gpu, cuNNN, neuron, inf, trn, hpu) is "
+               "warned about, not refused: SageMaker does not read image names",
+               "DG:serverless-endpoints (feature exclusions)", severity=_W),
     Constraint("serverless.no-marketplace", _S, "model.containers[]",
                "no AWS Marketplace model packages", "DG:serverless-endpoints (feature exclusions)"),
     Constraint("serverless.no-private-registry", _S, "model.containers[].repository_access_mode",

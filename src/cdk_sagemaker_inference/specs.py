@@ -20,6 +20,10 @@ class ContainerSpec:
 
     image: str | None
     accelerator: Accelerator = Accelerator.NONE
+    accelerator_guessed: bool = False
+    """True when ``accelerator`` is read from the image's tag rather than declared (a guess: advice only)."""
+    image_description: str | None = None
+    """The image as its user named it, for messages (``image`` is the URI validation measures)."""
     model_data_url: str | None = None
     model_data_uncompressed: bool = False
     environment: Mapping[str, Any] = field(default_factory=dict)

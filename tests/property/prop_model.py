@@ -410,7 +410,7 @@ class Model:
 
     def facts(self) -> ModelFacts:
         return ModelFacts(accelerated_images=tuple(
-            isinstance(c.image, Image) and c.image.accelerated for c in self.containers))
+            isinstance(c.image, Image) and c.image.accelerated and c.image.declare for c in self.containers))
 
 
 _hostnames = field_of(st.none() | st.sampled_from(("primary", "secondary", "c-3")),

@@ -457,7 +457,7 @@ class AsyncEndpoint(EndpointBase):
         # Overlapping locations work (SageMaker accepts them) but widen the grants: advice, not a refusal.
         cuda = Checker()
         inference_ami_cuda_warning(cuda, "inference_ami_version", inference_ami_version,
-                                   (c.image for c in model.spec.containers))
+                                   model.spec.containers)
         for problem in cuda.problems + validate_async_locations(location_specs) + (
                 async_warnings(instance_type=instance_type.name, autoscaled=True) if min_instances is not None else []):
             annotate(self, problem)

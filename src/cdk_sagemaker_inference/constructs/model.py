@@ -106,13 +106,23 @@ class InferenceExecutionMode(enum.Enum):
     """Each container is invoked on its own by ``TargetContainerHostname`` (hostnames required)."""
 
 
+def _tag_of(uri: str) -> str:
+    """The tag of an image URI (``registry/name:tag``, ``name:tag@sha256:…``): '' for a digest or no tag."""
+    name = uri.rsplit("/", 1)[-1]
+    if "@" in name:
+        name = name.split("@", 1)[0]
+    return name.split(":", 1)[1] if ":" in name else ""
+
+
 _ACCELERATED_TAG = re.compile(r"(^|[-_.:/])(gpu|cu\d+|neuron[a-z]*|inf\d?|trn\d?|hpu)([-_.:]|$)")
 
 
-def _accelerator_from_uri(uri: str) -> Accelerator:
-    """Guess the accelerator an image is built for from its tag (DLC naming convention)."""
-    tag = uri.rsplit("/", 1)[-1].lower()
-    match = _ACCELERATED_TAG.search(tag)
+def _accelerator_from_tag(tag: str) -> Accelerator:
+    """Guess the accelerator an image is built for from its tag (the DLC naming convention:
+    ``2.3.0-gpu-py311-cu121-…``, ``…-neuronx-…``). Only the tag: a repository name such as ``bert-inf``
+    says nothing of the build. A guess is advice (the constructs warn on it); a declared ``accelerator=``
+    is the user's word."""
+    match = _ACCELERATED_TAG.search(tag.lower())
     if not match:
         return Accelerator.NONE
     word = match.group(2)
@@ -130,10 +140,14 @@ class ContainerImage:
     Dockerfile at deploy time), ``from_dlc`` (an AWS Deep Learning Container) or ``from_uri``.
     """
 
-    def __init__(self, *, description: str, accelerator: Accelerator, validation_uri: str | None = None) -> None:
+    def __init__(self, *, description: str, accelerator: Accelerator | None, tag: str = "",
+                 validation_uri: str | None = None) -> None:
         self._description = description
-        self.accelerator = accelerator
-        """GPU, Neuron, Gaudi or none: serverless endpoints refuse accelerated images."""
+        self.accelerator = accelerator if accelerator is not None else _accelerator_from_tag(tag)
+        """GPU, Neuron, Gaudi or none: serverless endpoints refuse an image declared accelerated and warn on
+        one whose tag reads as accelerated."""
+        self.accelerator_guessed = accelerator is None
+        """True when :attr:`accelerator` is read from the tag, not given as ``accelerator=``."""
         self.validation_uri = description if validation_uri is None else validation_uri
         """The image URI as validation sees it (the shortest URI the image can have)."""
 
@@ -214,8 +228,7 @@ def _check_ecr_reference(factory: str, repository_name: str | None, tag: str, ac
 
 class _EcrImage(ContainerImage):
     def __init__(self, repository: ecr.IRepository, tag: str, accelerator: Accelerator | None) -> None:
-        super().__init__(description=f"{repository.node.path}:{tag}",
-                         accelerator=accelerator or _accelerator_from_uri(f"x:{tag}"))
+        super().__init__(description=f"{repository.node.path}:{tag}", accelerator=accelerator, tag=tag)
         self._repository, self._tag = repository, tag
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
@@ -300,12 +313,14 @@ class _DlcImage(ContainerImage):
         # Validation sees the shortest URI this image can have (a 12-digit account in us-east-1),
         # so the 255-character limit is checked without ever refusing a URI that would fit.
         shortest = f"{account or '0' * 12}.dkr.ecr.us-east-1.amazonaws.com/{name}:{tag}"
-        super().__init__(description=shortest, accelerator=accelerator or _accelerator_from_uri(f"x:{tag}"))
+        registry = f"account {account}" if account else "the Region's registry account"
+        super().__init__(description=f"Deep Learning Container {name}:{tag} ({registry})", accelerator=accelerator,
+                         tag=tag, validation_uri=shortest)
         self._name, self._tag, self._account = name, tag, account
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         stack = stack_of(scope)
-        account = self._account or memo(stack, FactName, lambda: _dlc_account(stack))
+        account = self._account or memo(stack, FactName, lambda: _dlc_account(stack, f"{self._name}:{self._tag}"))
         name = self._name
 
         def import_repository(stack: Stack, construct_id: str) -> ecr.IRepository:
@@ -328,15 +343,16 @@ class UnknownDlcRegionError(Exception):
     raised by a DLC image's ``bind``, turned into a ``ValidationError`` by the construct binding it (which
     knows its own path, type and field)."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, image: str) -> None:
         super().__init__(region)
-        self.region = region
+        self.region, self.image = region, image
 
     def problems(self, field: str) -> list[Problem]:
         """The ``model.dlc-account`` problem, for the prop ``field``."""
         check = Checker()
-        check.fail("model.dlc-account", field, self.region,
-                   f"aws-cdk-lib knows no Deep Learning Containers registry account for {self.region}",
+        check.fail("model.dlc-account", field, self.image,
+                   f"aws-cdk-lib knows no Deep Learning Containers registry account for the stack's Region, "
+                   f"{self.region}",
                    "pass account_id= to ContainerImage.from_dlc (the registry account of the Region in the AWS Deep "
                    "Learning Containers list of available images), or use ContainerImage.from_uri")
         return check.problems
@@ -352,14 +368,14 @@ def bind_image(image: ContainerImage, scope: Construct, grantee: iam.IGrantable,
         raise ValidationError(owner.node.path, construct_type, unknown.problems(field)) from None
 
 
-def _dlc_account(stack: Stack) -> str:
+def _dlc_account(stack: Stack, image: str) -> str:
     """The Deep Learning Containers registry account of ``stack``'s Region (aws-cdk-lib's regional fact: a
     literal in an env-pinned stack, else a lookup in a mapping of the Regions aws-cdk-lib knows, which the
     preflight command compares with the target Region)."""
     try:
         return stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
     except RuntimeError:  # RegionFactNotFound: a literal Region aws-cdk-lib's region-info has no account for
-        raise UnknownDlcRegionError(stack.region) from None
+        raise UnknownDlcRegionError(stack.region, image) from None
 
 
 _PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
@@ -384,8 +400,7 @@ def _region_and_url_suffix() -> tuple[str, str]:
 
 class _UriImage(ContainerImage):
     def __init__(self, uri: str, accelerator: Accelerator | None) -> None:
-        guessed = Accelerator.NONE if is_unresolved(uri) else _accelerator_from_uri(uri)
-        super().__init__(description=uri, accelerator=accelerator or guessed)
+        super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else _tag_of(uri))
         self._uri = uri
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
@@ -837,6 +852,8 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
     return ContainerSpec(
         image=image.validation_uri if image else None,
         accelerator=image.accelerator if image else Accelerator.NONE,
+        accelerator_guessed=bool(image and image.accelerator_guessed),
+        image_description=image.description if image else None,
         model_data_url=data.validation_url if data else None,
         model_data_uncompressed=bool(data and data.uncompressed),
         environment=dict(definition.environment or {}),

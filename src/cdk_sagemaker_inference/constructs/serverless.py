@@ -18,8 +18,13 @@ from ..cost.capacity import VariantCapacity, serverless_variant
 from ..errors import ValidationError
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
-from ..validation.serverless import sum_concurrency, validate_serverless, validate_serverless_model
-from ._base import acknowledge
+from ..validation.serverless import (
+    serverless_model_warnings,
+    sum_concurrency,
+    validate_serverless,
+    validate_serverless_model,
+)
+from ._base import acknowledge, with_notes
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import memo, stack_of, with_literal_start
@@ -127,6 +132,7 @@ class ServerlessEndpoint(EndpointBase):
             problems += target.problems
         if problems:
             raise ValidationError(self.node.path, "ServerlessEndpoint", problems)
+        with_notes(serverless_model_warnings(model.spec), self)
 
         self.model = model
         self.memory_size_mb = memory_size_mb

@@ -16,6 +16,7 @@ from ..instance_types import (
     known_inference_ami_versions,
     takes_no_volume_size,
 )
+from ..specs import ContainerSpec
 from ..tokens import is_unresolved
 from .checks import Checker
 
@@ -91,21 +92,23 @@ def check_inference_ami(check: Checker, field: str, ami: object, instance_type: 
 _CUDA_TAG = re.compile(r"(?:^|[-_:])cu(\d{2})(\d)(?=$|[-_.])")
 
 
-def inference_ami_cuda_warning(check: Checker, field: str, ami: object, images: Iterable[object]) -> None:
-    """A warning when an image's tag asks for a newer CUDA (``cu124``) than the AMI provides."""
+def inference_ami_cuda_warning(check: Checker, field: str, ami: object, containers: Iterable[ContainerSpec]) -> None:
+    """A warning when a container image's tag asks for a newer CUDA (``cu124``) than the AMI provides."""
     if not isinstance(ami, str) or is_unresolved(ami):
         return
     provided = inference_ami_cuda(ami)
     if provided is None:
         return
-    for image in images:
+    for container in containers:
+        image = container.image
         if not isinstance(image, str) or is_unresolved(image):
             continue
         match = _CUDA_TAG.search(image.rsplit(":", 1)[-1])
         wanted = (int(match.group(1)), int(match.group(2))) if match else None
         if wanted is not None and wanted > provided:
             check.fail("realtime.inference-ami-cuda", field, ami,
-                       f"provides CUDA {provided[0]}.{provided[1]}, and the image {image} is built for CUDA "
+                       f"provides CUDA {provided[0]}.{provided[1]}, and the image {container.image_description or image} is "
+                       f"built for CUDA "
                        f"{wanted[0]}.{wanted[1]}",
                        "pick an AMI version with a CUDA at least as new as the image's (its documentation lists "
                        "each AMI's CUDA), or an image built for an older CUDA")

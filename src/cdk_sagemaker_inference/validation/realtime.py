@@ -291,7 +291,7 @@ def realtime_warnings(variants: Sequence[VariantSpec], *, kms_key: bool,
                        "nothing to do if hardware encryption is enough; otherwise pick a type without local "
                        "storage (e.g. ml.m5 instead of ml.m5d)")
         inference_ami_cuda_warning(check, f"{variant.field}inference_ami_version", variant.inference_ami_version,
-                                   (c.image for c in variant.model.containers))
+                                   variant.model.containers)
         if variant.scaling is not None:
             check.fail("migration.autoscaled-instance-type", f"{variant.field}instance_type", name,
                        f"variant {variant.variant_name!r} is autoscaled: an update that changes its instance type "

@@ -93,6 +93,27 @@ def _check_scaling(check: Checker, low: object, high: object, max_concurrency: o
                    "cannot exceed it", f"lower max_capacity to {max_concurrency} or raise max_concurrency")
 
 
+def serverless_model_warnings(model: ModelSpec) -> list[Problem]:
+    """Advice on a model a serverless endpoint runs: an image whose tag reads as an accelerated build.
+
+    Only a declared ``accelerator=`` is refused (``serverless.no-gpu``): SageMaker never reads an image's
+    name, and many images with 'gpu' or 'inf' in their tag run on CPU, so a guess is a warning."""
+    check = Checker()
+    multi = len(model.containers) > 1
+    for index, container in enumerate(model.containers):
+        if container.accelerator is Accelerator.NONE or not container.accelerator_guessed:
+            continue
+        kind = container.accelerator.value.upper()
+        check.fail("serverless.accelerated-tag", f"model.containers[{index}].image" if multi else "model.image",
+                   container.image_description or container.image,
+                   f"its tag reads as a {kind} build, and serverless endpoints run on CPU only (no GPU, Neuron "
+                   "or Gaudi devices): it starts only if it also runs on CPU",
+                   f"if it runs on CPU, say so with accelerator=Accelerator.NONE in the ContainerImage factory "
+                   f"(this warning goes); otherwise use a CPU build, or {_USE_REALTIME} with an accelerated "
+                   "instance type")
+    return check.problems
+
+
 def validate_serverless_model(model: ModelSpec) -> list[Problem]:
     """Problems of a model that a serverless endpoint cannot run (the feature exclusions)."""
     check = Checker()
@@ -111,9 +132,10 @@ def validate_serverless_model(model: ModelSpec) -> list[Problem]:
     multi = len(model.containers) > 1
     for index, container in enumerate(model.containers):
         where = f"model.containers[{index}]" if multi else "model"
-        if container.accelerator is not Accelerator.NONE:
-            check.fail("serverless.no-gpu", f"{where}.image", container.image,
-                       f"is a {container.accelerator.value.upper()} image: serverless endpoints run on CPU only",
+        if container.accelerator is not Accelerator.NONE and not container.accelerator_guessed:
+            check.fail("serverless.no-gpu", f"{where}.image", container.image_description or container.image,
+                       f"is declared a {container.accelerator.value.upper()} image (accelerator="
+                       f"Accelerator.{container.accelerator.name}): serverless endpoints run on CPU only",
                        f"use a CPU image (e.g. a '-cpu-' DLC tag), or {_USE_REALTIME} with an accelerated "
                        "instance type")
         if container.marketplace:
