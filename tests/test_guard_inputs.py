@@ -81,3 +81,20 @@ def test_a_missing_region_says_which_variable_works(tmp_path: Path, monkeypatch:
     code, text = guard(write_assembly(tmp_path / "new", {"Svc": REALTIME}))
     assert code == EXIT_ERROR
     assert "pass --region or set AWS_DEFAULT_REGION" in text
+
+
+def test_a_baseline_that_is_the_assembly_itself_is_exit_2(tmp_path: Path) -> None:
+    """guard --assembly cdk.out --baseline cdk.out compared an assembly with itself and said "safe"."""
+    assembly = write_assembly(tmp_path / "new", {"Svc": REALTIME})
+    for baseline in (assembly, assembly / "Svc.template.json"):
+        code, text = guard(assembly, baseline=baseline)
+        assert code == 2
+        assert "is the assembly being checked" in text and "would answer 'safe' without comparing anything" in text
+
+
+def test_a_missing_baseline_names_the_baseline(tmp_path: Path) -> None:
+    """The message named --assembly for a wrong --baseline (found by review)."""
+    code, text = guard(write_assembly(tmp_path / "new", {"Svc": REALTIME}), baseline=tmp_path / "nonexistent")
+    assert code == 2
+    assert "the baseline" in text and "neither a cloud assembly (no manifest.json) nor a template file" in text
+    assert "--assembly" not in text

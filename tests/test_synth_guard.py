@@ -135,3 +135,21 @@ def test_an_app_with_only_an_endpoint_on_an_existing_config_runs_the_guard(
     Endpoint.on_endpoint_config(new_stack(app, "Svc"), "Orders", "orders-config", endpoint_name="orders-v2")
     text = failed_synth(app, capfd)
     assert "'orders' -> 'orders-v2'" in text and "unknown" in text
+
+
+@pytest.mark.parametrize("inside", ["", "Svc.template.json"])
+def test_a_baseline_in_the_synth_output_directory_is_refused_before_anything_is_written(
+        tmp_path: Path, inside: str) -> None:
+    """The app writes its templates into its output directory before the guard reads the baseline: a
+    baseline there (`cdk synth -c ...baseline=cdk.out`, the obvious value) was the new assembly itself,
+    and the guard answered "safe" for a real-time -> serverless change (found by review)."""
+    out = baseline_assembly(tmp_path)  # a real previous assembly: the refusal does not depend on its content
+    app = App(outdir=str(out), context={**CDK_CONTEXT, BASELINE_CONTEXT: str(out / inside) if inside else str(out)})
+    with pytest.raises(ValidationError) as caught:
+        build(app)
+    text = str(caught.value)
+    assert "is this synth's own output directory" in text and "nothing would be compared" in text
+    assert "cp -r cdk.out cdk.out.baseline" in text
+    # Elsewhere it compares (and here refuses the unsafe change).
+    other = tmp_path / "other.out"
+    build(App(outdir=str(other), context={**CDK_CONTEXT, BASELINE_CONTEXT: str(out)}))

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["AssemblyError", "StackKey", "StackTemplate", "read_assembly", "read_baseline", "read_template_file"]
+__all__ = ["AssemblyError", "StackKey", "StackTemplate", "is_within", "read_assembly", "read_baseline",
+           "read_template_file"]
 
 
 class AssemblyError(Exception):
@@ -112,7 +113,16 @@ def read_baseline(path: str | Path) -> list[StackTemplate] | Mapping[str, Any]:
     location = Path(path)
     if location.is_file():
         return read_template_file(location)
+    if not (location / "manifest.json").is_file():
+        raise AssemblyError(f"the baseline {location} is neither a cloud assembly (no manifest.json) nor a template "
+                            "file: give a previous cdk.out directory or a .template.json file")
     return read_assembly(location)
+
+
+def is_within(path: str | Path, directory: str | Path) -> bool:
+    """``path`` is ``directory`` or inside it (both resolved): a baseline there is the assembly itself."""
+    inner, outer = Path(path).resolve(), Path(directory).resolve()
+    return inner == outer or outer in inner.parents
 
 
 # ---------------------------------------------------------------------------------------------- private

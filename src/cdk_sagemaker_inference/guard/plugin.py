@@ -31,7 +31,7 @@ from .._compat import (
     upgrade_message,
 )
 from .._version import __version__
-from ..assembly import AssemblyError, read_assembly, read_baseline
+from ..assembly import AssemblyError, is_within, read_assembly, read_baseline
 from .findings import METADATA_KEY, UnsafeChange, Verdict
 
 BASELINE_CONTEXT = "cdk-sagemaker-inference:baseline"
@@ -138,6 +138,21 @@ def register_guard(scope: IConstruct) -> None:
         check.fail("props.required", f"context {BASELINE_CONTEXT}", str(baseline),
                    "names no cloud assembly directory or template file",
                    "point it at a previous cdk.out directory or a .template.json file, or drop the context value")
+        raise ValidationError(scope.node.path, "migration guard", check.problems)
+    root = scope.node.root
+    outdir = Path(root.outdir).resolve() if isinstance(root, Stage) else None
+    if outdir is not None and is_within(str(baseline), outdir):
+        # The app writes its templates there before the guard reads the baseline: it would compare the
+        # new templates with themselves and answer "safe" (found by review).
+        from ..errors import ValidationError
+        from ..validation.checks import Checker
+
+        check = Checker()
+        check.fail("props.required", f"context {BASELINE_CONTEXT}", str(baseline),
+                   f"is this synth's own output directory ({outdir}): the new templates overwrite the baseline "
+                   "before the guard reads it, so nothing would be compared",
+                   "copy the previous assembly elsewhere first (cp -r cdk.out cdk.out.baseline, then -c "
+                   f"{BASELINE_CONTEXT}=cdk.out.baseline), or synth into another directory (cdk synth -o cdk.new)")
         raise ValidationError(scope.node.path, "migration guard", check.problems)
     if not failing_plugins_fail_synth():
         # A guard that reports but does not stop the deploy would be a silent "safe": refuse the request.
