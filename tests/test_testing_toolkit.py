@@ -353,6 +353,45 @@ def test_a_stacks_nested_stacks_are_read_by_every_assertion() -> None:
         endpoints_of(template_dict(old))
 
 
+def test_a_snapshot_of_a_stack_holds_its_nested_stacks_templates() -> None:
+    """Found by review: a nested stack resource holds only the asset URL of its template, whose hash the
+    normalisation rewrites, so a snapshot did not change when an endpoint inside it went serverless ->
+    real-time. The nested templates are in the snapshot now, by path, at every level."""
+    from aws_cdk import NestedStack
+
+    old, new = _nested_app(serverless=True), _nested_app(serverless=False)
+    deeper = NestedStack(old.node.find_child("N"), "Deeper")
+    InferenceModel(deeper, "M", image=ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"))
+    before, after = normalise_template(old), normalise_template(new)
+    assert sorted(before["NestedStackTemplates"]) == ["N", "N/Deeper"]
+    assert sorted(after["NestedStackTemplates"]) == ["N"]
+    assert before["Resources"].keys() == after["Resources"].keys()  # the parent alone did not tell them apart
+    kinds = {json.dumps(t["NestedStackTemplates"]["N"]).count("ServerlessConfig") for t in (before, after)}
+    assert kinds == {0, 1}
+    assert normalise_template(old) == before  # stable
+    assert "<asset-hash>" in json.dumps(before["Resources"])  # the nested template URL's hash is rewritten
+    # A template dict or file with nested stacks and no templates would be a blind snapshot: refused.
+    with pytest.raises(ValueError, match="whose templates are not in it, so a snapshot of it would not change"):
+        normalise_template(template_dict(old))
+    assert normalise_template(before) == before  # a snapshot with its nested templates reads back
+
+
+def test_the_assertions_read_a_normalised_template_and_a_committed_snapshot_with_nested_stacks(
+        tmp_path: Path) -> None:
+    """The README's flow: the snapshot dict goes on to the assertions, and a committed snapshot of the
+    release deployed now is the baseline of assert_safe_migration (found by review: a stack with nested
+    stacks had no committed-baseline form; every file or dict was refused)."""
+    old, new = _nested_app(serverless=False), _nested_app(serverless=True)
+    previous = tmp_path / "previous.json"
+    previous.write_text(json.dumps(normalise_template(old)))
+    with pytest.raises(AssertionError, match=r"N/E\w+ is realtime, not serverless"):
+        assert_all_endpoints_serverless(normalise_template(old))
+    assert_all_endpoints_serverless(normalise_template(new))
+    with pytest.raises(AssertionError, match="1 unsafe endpoint change"):
+        assert_safe_migration(str(previous), new)
+    assert_safe_migration(normalise_template(new), new)
+
+
 @pytest.mark.parametrize(("call", "error"), [
     (lambda t: assert_endpoint_kinds(t, ["serverless"]), "expected must be a dict of kind to count"),
     (lambda t: assert_endpoint_kinds(t, None), "expected must be a dict of kind to count"),

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..assembly.resources import as_object
 from ..guard.findings import METADATA_KEY, config_kind, linked_config_id
-from .templates import TemplateSource, template_dict
+from .templates import TemplateSource, nested_stack_resources, nested_templates, template_dict
 
 __all__ = [
     "EndpointSummary",
@@ -110,30 +110,15 @@ def _templates_of(source: TemplateSource) -> list[tuple[str, Mapping[str, Any]]]
     if not isinstance(template.get("Resources") or {}, Mapping):
         raise TypeError(f"not a template: Resources is a {type(template.get('Resources')).__name__}, not an object")
     found: list[tuple[str, Mapping[str, Any]]] = [("", template)]
-    nested = _nested_stacks(source)
+    nested = nested_templates(source)
     if nested is None:
-        stacks = [k for k, r in (template.get("Resources") or {}).items()
-                  if isinstance(r, Mapping) and r.get("Type") == "AWS::CloudFormation::Stack"]
+        stacks = nested_stack_resources(template)
         if stacks:
-            raise ValueError(f"the template has nested stacks ({', '.join(sorted(stacks))}) whose templates are "
-                             "not in it: pass the Stack, whose nested stacks are read too")
+            raise ValueError(f"the template has nested stacks ({', '.join(stacks)}) whose templates are "
+                             "not in it: pass the Stack (or its normalised template or snapshot, which holds "
+                             "them), whose nested stacks are read too")
         return found
-    for path, stack in nested:
-        found.append((f"{path}/", template_dict(stack)))
-    return found
-
-
-def _nested_stacks(source: TemplateSource) -> list[tuple[str, Any]] | None:
-    """(path below ``source``, nested stack) of a ``Stack``'s nested stacks; None for any other source."""
-    if isinstance(source, Mapping | str | os.PathLike):
-        return None
-    from aws_cdk import NestedStack, Stack
-
-    if not isinstance(source, Stack):
-        return None
-    base = source.node.path
-    return [(child.node.path.removeprefix(base + "/"), child) for child in source.node.find_all()
-            if isinstance(child, NestedStack) and child is not source]
+    return found + [(f"{path}/", nested_template) for path, nested_template in nested]
 
 
 def assert_all_endpoints_serverless(template: TemplateSource, *, max_concurrency: int | None = None,

@@ -27,13 +27,18 @@ if TYPE_CHECKING:
 else:
     TemplateSource: TypeAlias = Any  # the precise alias above is for type checkers
 
-__all__ = ["ASSET_HASH_PLACEHOLDER", "QUALIFIER_PLACEHOLDER", "TemplateSource", "normalise_template",
-           "template_dict"]
+__all__ = ["ASSET_HASH_PLACEHOLDER", "NESTED_TEMPLATES_KEY", "QUALIFIER_PLACEHOLDER", "TemplateSource",
+           "nested_templates", "normalise_template", "template_dict"]
 
 ASSET_HASH_PLACEHOLDER = "<asset-hash>"
 """What every 64-hex-digit asset hash becomes."""
 QUALIFIER_PLACEHOLDER = "<qualifier>"
 """What the bootstrap qualifier in asset bucket and container-asset repository names becomes."""
+
+NESTED_TEMPLATES_KEY = "NestedStackTemplates"
+"""Where :func:`normalise_template` puts a Stack's nested stacks' templates (by path below the stack): a
+nested stack resource holds only the asset URL of its template, so without them a snapshot would not
+change when an endpoint in a nested stack does."""
 
 _HASH = re.compile(r"\b[0-9a-f]{64}\b")
 _QUALIFIED_ASSETS = re.compile(r"cdk-[a-z0-9]+-(assets|container-assets)-")
@@ -66,9 +71,41 @@ def template_dict(source: TemplateSource) -> dict[str, Any]:
                     f"got {type(source).__name__}")
 
 
+def nested_templates(source: TemplateSource) -> list[tuple[str, dict[str, Any]]] | None:
+    """(path below the stack, template) of each nested stack of ``source``, nested ones included: a
+    ``Stack``'s (synthesized), or those a normalised template or snapshot file holds under
+    :data:`NESTED_TEMPLATES_KEY`. None when ``source`` holds neither (a plain template dict or file
+    keeps only its nested stacks' asset URLs)."""
+    if isinstance(source, Mapping | str | os.PathLike):
+        held = template_dict(source).get(NESTED_TEMPLATES_KEY)
+        if not isinstance(held, Mapping):
+            return None
+        return [(str(path), dict(template)) for path, template in sorted(held.items()) if isinstance(template, Mapping)]
+    from aws_cdk import NestedStack, Stack
+
+    if not isinstance(source, Stack):
+        return None
+    base = source.node.path
+    return [(child.node.path.removeprefix(base + "/"), template_dict(child)) for child in source.node.find_all()
+            if isinstance(child, NestedStack) and child is not source]
+
+
+def nested_stack_resources(template: Mapping[str, Any]) -> list[str]:
+    """The logical ids of a template's nested stack resources (``AWS::CloudFormation::Stack``)."""
+    resources = template.get("Resources")
+    return sorted(k for k, r in (resources.items() if isinstance(resources, Mapping) else ())
+                  if isinstance(r, Mapping) and r.get("Type") == "AWS::CloudFormation::Stack")
+
+
 def normalise_template(source: TemplateSource, *, drop_bootstrap_version: bool = True,
                        drop_cdk_metadata: bool = True) -> dict[str, Any]:
     """The template with what changes without the construct's output changing rewritten.
+
+    For a ``Stack`` with nested stacks, each nested stack's normalised template is added under the key
+    :data:`NESTED_TEMPLATES_KEY` (``"NestedStackTemplates"``), by its path below the stack
+    (``"Serving/Orders"``), so that a snapshot changes when anything in a nested stack changes. A
+    template dict or file with nested stacks and without that key is refused: its snapshot would not
+    see what the nested stacks hold.
 
     - every 64-hex-digit asset hash becomes ``<asset-hash>`` (file and container asset keys,
       image tags, staging object keys);
@@ -83,8 +120,22 @@ def normalise_template(source: TemplateSource, *, drop_bootstrap_version: bool =
     :param source: see :func:`template_dict`. No default.
     :param drop_bootstrap_version: remove the bootstrap-version parameter and rule. Default: True.
     :param drop_cdk_metadata: remove the ``CDKMetadata`` resource and condition. Default: True.
+    :raises ValueError: for a template dict or file with nested stacks whose templates are not in it.
     """
     template = template_dict(source)
+    nested = nested_templates(source)
+    if nested:
+        # One flat map for every level (find_all reaches nested stacks of nested stacks).
+        template[NESTED_TEMPLATES_KEY] = {path: _normalised(nested_template, drop_bootstrap_version,
+                                                            drop_cdk_metadata) for path, nested_template in nested}
+    elif nested is None and nested_stack_resources(template):
+        raise ValueError(f"the template has nested stacks ({', '.join(nested_stack_resources(template))}) whose "
+                         "templates are not in it, so a snapshot of it would not change when they do: pass the "
+                         "Stack, whose nested stacks are added to the snapshot")
+    return _normalised(template, drop_bootstrap_version, drop_cdk_metadata)
+
+
+def _normalised(template: dict[str, Any], drop_bootstrap_version: bool, drop_cdk_metadata: bool) -> dict[str, Any]:
     if drop_bootstrap_version:
         _drop(template, "Parameters", _BOOTSTRAP_PARAMETER)
         _drop(template, "Rules", _BOOTSTRAP_RULE)
