@@ -400,8 +400,7 @@ def test_a_wrong_usage_file_is_exit_2_naming_the_field(usage: Any, text: str, as
 # -- the synth-time note and budgets -----------------------------------------------------------------------------
 def _fixed(application: App) -> Stack:
     s = stack(application)
-    RealtimeEndpoint(s, "Fixed", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=2,
-                     autoscaling=InstanceScaling(min_capacity=2, max_capacity=3, target_invocations_per_instance=50))
+    _fixed_in(s)
     return s
 
 
@@ -431,6 +430,42 @@ def test_the_note_and_the_command_agree_on_the_example_app(assembly: Path) -> No
                 assert f"idle floor {hours} instance-hours" in str(message.entry.data), path
                 noted += 1
     assert noted == 4  # the endpoints (the batch job has no endpoint note)
+
+
+def test_notes_and_quota_warnings_reach_endpoints_inside_stages(tmp_path: Path) -> None:
+    """Found by review: a validation on the app's root runs after aws-cdk-lib has written each Stage's
+    assembly, so endpoints inside Stages (the common platform layout) had no cost note, quota-needs note or
+    serverless quota warning in the synthesized metadata. Read from the written assembly, as the CLI does."""
+    from aws_cdk import Stage, cx_api
+
+    application = app(tmp_path, **{"cdk-sagemaker-inference:serverless-endpoint-quota": 1})
+    for name, region in (("Eu", "eu-west-1"), ("Us", "us-east-1")):
+        stage = Stage(application, name, env=Environment(account="123456789012", region=region))
+        s = Stack(stage, "Serving")
+        _fixed_in(s)
+        for index in range(2):
+            ServerlessEndpoint(s, f"Scoring{index}", model=cpu_model(s, f"M{index}"), memory_size_mb=2048,
+                               max_concurrency=5)
+    top = _fixed(application)  # and one endpoint outside any Stage
+    assembly = application.synth()
+    messages: dict[str, list[str]] = {}
+    for nested in [assembly, *(cx_api.CloudAssembly(str(Path(assembly.directory) / d)) for d in
+                               ("assembly-Eu", "assembly-Us"))]:
+        for artifact in nested.stacks:
+            for message in artifact.messages:
+                messages.setdefault(message.id.lstrip("/"), []).append(str(message.entry.data))
+    for path in ("Eu/Serving/Fixed", "Us/Serving/Fixed", "Eu/Serving/Scoring0", f"{top.node.path}/Fixed"):
+        assert any("cost.idle-floor" in m for m in messages.get(path, [])), (path, messages.get(path))
+    assert any("preflight.quota-needs" in m and "eu-west-1" in m for m in messages["Eu/Serving/Fixed"])
+    for stage_name in ("Eu", "Us"):  # one quota warning per account and Region, on its last endpoint
+        assert sum("serverless endpoints in account 123456789012" in m
+                   for m in messages[f"{stage_name}/Serving/Scoring1"]) == 1
+        assert not any("serverless endpoints in" in m for m in messages[f"{stage_name}/Serving/Scoring0"])
+
+
+def _fixed_in(s: Stack) -> None:
+    RealtimeEndpoint(s, "Fixed", model=cpu_model(s), instance_type=InstanceType.M5_LARGE, instance_count=2,
+                     autoscaling=InstanceScaling(min_capacity=2, max_capacity=3, target_invocations_per_instance=50))
 
 
 def test_a_floor_above_the_budget_warns_and_fails_when_asked(tmp_path: Path) -> None:

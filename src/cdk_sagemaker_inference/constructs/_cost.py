@@ -93,28 +93,33 @@ def _facts(stack: Stack) -> _StackFacts:
     return memo(stack, _StackFacts, read)
 
 
-def register(endpoint: EndpointBase, root: IConstruct) -> None:
-    """Add ``endpoint`` to the app's cost notes: one validation for the whole app (added with the first
-    endpoint), so a note costs no callback per endpoint."""
-    endpoints = endpoints_of_app(root)
-    if not endpoints:
-        root.node.add_validation(CostNotes(root))
-    endpoints.append(endpoint)
+def register(endpoint: EndpointBase, root: IConstruct, stage: IConstruct) -> None:
+    """Add ``endpoint`` to the app's cost notes: one validation per ``Stage`` holding endpoints (added with
+    its first endpoint), so a note costs no callback per endpoint.
+
+    Per stage, not per app: aws-cdk-lib writes a Stage's assembly when it validates that stage (before the
+    app's own validations run), so a note added by a validation on the app's root never reached the
+    metadata of an endpoint inside a Stage (found by review)."""
+    endpoints_of_app(root).append(endpoint)
+    staged: list[EndpointBase] = memo(stage, "cost-endpoints", list)
+    if not staged:
+        stage.node.add_validation(CostNotes(root, staged))
+    staged.append(endpoint)
 
 
 @jsii.implements(IValidation)
 class CostNotes:
-    """At synth, for every endpoint of the app: its cost note (floor, ceiling, the app's quota needs for its
+    """At synth, for every endpoint of a stage: its cost note (floor, ceiling, the app's quota needs for its
     types) and the app's budget."""
 
-    def __init__(self, root: IConstruct) -> None:
-        self._root = root
+    def __init__(self, root: IConstruct, endpoints: list[EndpointBase]) -> None:
+        self._root, self._endpoints = root, endpoints
 
     def validate(self) -> list[str]:
         failures: list[str] = []
-        endpoints = endpoints_of_app(self._root)
-        needs = _app_needs(endpoints)
-        for endpoint in endpoints:
+        # The whole app's needs (stages may share an account and Region), counted once for every stage.
+        needs = memo(self._root, "app-needs", lambda: _app_needs(endpoints_of_app(self._root)))
+        for endpoint in self._endpoints:
             facts = _facts(stack_of(endpoint))
             annotations = annotations_of(endpoint)
             prices = facts.prices

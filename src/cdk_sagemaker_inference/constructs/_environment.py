@@ -21,7 +21,7 @@ from constructs import IConstruct
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, jsii_interfaces
-from ._memo import memo, stack_of
+from ._memo import memo, stack_of, stage_of
 
 _KMS_ARN = re.compile(r"^arn:aws[a-z\-]*:kms:([a-z0-9\-]+):\d{12}:(key|alias)/")
 
@@ -40,7 +40,7 @@ def environment_problems(scope: IConstruct, arguments: Mapping[str, Any]) -> lis
                 check.fail("environment.model-stack", field, stack_of(leaf).node.path,
                            "the model's stack and this endpoint's stack cannot reference each other: "
                            + ("they are in different Stages (separate cloud assemblies)" if
-                              _stage(stack_of(scope)) is not _stage(stack_of(leaf)) else
+                              stage_of(stack_of(scope)) is not stage_of(stack_of(leaf)) else
                               "one has a literal Region (env=...), the other is environment-agnostic"),
                            "define the model in the endpoint's stack, or give both stacks the same kind of env "
                            "(both pinned to one account and Region) in one Stage")
@@ -71,16 +71,10 @@ def environment_problems(scope: IConstruct, arguments: Mapping[str, Any]) -> lis
     return check.problems
 
 
-def _stage(stack: Any) -> Any:
-    from aws_cdk import Stage
-
-    return memo(stack, "stage", lambda: Stage.of(stack))
-
-
 def _can_reference(consumer: Any, producer: Any) -> bool:
     """Whether aws-cdk-lib can reference ``producer``'s model from ``consumer`` (its refusals otherwise:
     NoCrossStageDependency, CrossRegionReferencesRequireExplicitRegion)."""
-    return _stage(consumer) is _stage(producer) and bool(_region(consumer)) == bool(_region(producer))
+    return stage_of(consumer) is stage_of(producer) and bool(_region(consumer)) == bool(_region(producer))
 
 
 def _is_key(value: Any) -> bool:

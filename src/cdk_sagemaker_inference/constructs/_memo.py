@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import Annotations, Duration, Stack, Stage
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct, Node
@@ -108,6 +108,12 @@ def stack_singleton(stack: Stack, construct_id: str, create: Callable[[Stack, st
         return found if found is not None else create(stack, construct_id)  # type: ignore[return-value]
 
     return memo(stack, ("singleton", construct_id), find_or_create)
+
+
+def stage_of(stack: Stack) -> IConstruct:
+    """``Stage.of(stack)`` (the app or the ``Stage`` the stack is in; the root of a tree without an app),
+    asked once per stack."""
+    return memo(stack, "stage", lambda: Stage.of(stack) or stack.node.root)
 
 
 def stack_of(scope: IConstruct) -> Stack:

@@ -22,7 +22,17 @@ from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
 from ._cost import register as register_cost_note
 from ._lazy import lazy_module
-from ._memo import adopt, adopt_path, annotations_of, memo, minutes, node_of, stack_of, with_literal_start
+from ._memo import (
+    adopt,
+    adopt_path,
+    annotations_of,
+    memo,
+    minutes,
+    node_of,
+    stack_of,
+    stage_of,
+    with_literal_start,
+)
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -254,7 +264,7 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         self.resource = endpoint
         self.endpoint_name = endpoint.attr_endpoint_name
         stack = stack_of(self)  # at synth: the idle floor note, quota needs and the app's budget (one validation)
-        register_cost_note(self, memo(stack, "root", lambda: stack.node.root))
+        register_cost_note(self, memo(stack, "root", lambda: stack.node.root), stage_of(stack))
 
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
         """The variants' capacities (floor and ceiling), for the synth-time cost note."""

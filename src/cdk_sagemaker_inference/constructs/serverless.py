@@ -27,7 +27,7 @@ from ..validation.serverless import (
 from ._base import acknowledge, with_notes
 from ._environment import environment_problems
 from ._lazy import lazy_module
-from ._memo import memo, stack_of, with_literal_start
+from ._memo import memo, stack_of, stage_of, with_literal_start
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -226,42 +226,40 @@ class ServerlessEndpoint(EndpointBase):
         return self._variant_metric("ServerlessProvisionedConcurrencySpilloverInvocations", "Sum")
 
 
-class _QuotaTracker(Construct):
-    """One per app: sums serverless concurrency per account/Region and warns past the quota."""
-
-    ID = "cdk-sagemaker-inference.ServerlessQuota"
+class _QuotaTracker:
+    """One per app (remembered on its root): sums serverless concurrency per account/Region and warns past
+    the quota. The sums are the app's; the warnings are added by one validation per ``Stage`` holding
+    serverless endpoints, on an endpoint of that stage: aws-cdk-lib writes a Stage's assembly when it
+    validates that stage, so a warning added by a validation on the app's root never reached an endpoint
+    inside a Stage (found by review)."""
 
     @classmethod
     def of(cls, scope: IConstruct) -> _QuotaTracker:
         # Looked up once per stack: a stack's app never changes.
-        return memo(stack_of(scope), cls.ID, lambda: cls._find_or_create(scope))
+        stack = stack_of(scope)
+        return memo(stack, "serverless-quota", lambda: memo(stack.node.root, "serverless-quota", cls))
 
-    @classmethod
-    def _find_or_create(cls, scope: IConstruct) -> _QuotaTracker:
-        root = scope.node.root
-        found = root.node.try_find_child(cls.ID)
-        if isinstance(found, _QuotaTracker):
-            return found
-        return cls(root, cls.ID)  # type: ignore[arg-type]
-
-    def __init__(self, scope: Construct, construct_id: str) -> None:
-        super().__init__(scope, construct_id)
+    def __init__(self) -> None:
         self._endpoints: list[ServerlessEndpoint] = []
-        self.node.add_validation(_QuotaValidation(self))
 
     def register(self, endpoint: ServerlessEndpoint) -> None:
         self._endpoints.append(endpoint)
+        stage = stage_of(stack_of(endpoint))
+        memo(stage, "serverless-quota-validation", lambda: stage.node.add_validation(_QuotaValidation(self, stage)))
 
-    def check(self) -> list[str]:
+    def check(self, stage: IConstruct) -> list[str]:
+        """Add the warnings whose endpoint (the last of its account and Region) is in ``stage``."""
         groups: dict[tuple[str, str], list[ServerlessEndpoint]] = defaultdict(list)
         for endpoint in self._endpoints:
             groups[_environment_of(stack_of(endpoint))].append(endpoint)
-        context = self.node.try_get_context
+        context = stage.node.try_get_context
         concurrency_quota = _int_context(context(QUOTA_CONCURRENCY_CONTEXT),
                                          int(constraint("serverless.quota-concurrency").maximum or 200))
         endpoint_quota = _int_context(context(QUOTA_ENDPOINTS_CONTEXT),
                                       int(constraint("serverless.quota-endpoints").maximum or 50))
         for (account, region), endpoints in groups.items():
+            if stage_of(stack_of(endpoints[-1])) is not stage:
+                continue
             total = sum_concurrency([e.max_concurrency for e in endpoints])
             where = f"account {account}, Region {region}"
             if total > concurrency_quota:
@@ -303,8 +301,8 @@ def _int_context(value: Any, default: int) -> int:
 class _QuotaValidation:
     """An ``IValidation`` that never fails: it only adds warnings."""
 
-    def __init__(self, tracker: _QuotaTracker) -> None:
-        self._tracker = tracker
+    def __init__(self, tracker: _QuotaTracker, stage: IConstruct) -> None:
+        self._tracker, self._stage = tracker, stage
 
     def validate(self) -> list[str]:
-        return self._tracker.check()
+        return self._tracker.check(self._stage)
