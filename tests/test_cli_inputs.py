@@ -283,3 +283,34 @@ def test_a_count_the_service_refuses_is_unknown_not_a_figure(templates: dict[str
         rows = _strict_json(out)["rows"]
         assert code == 0 and all((r["floor_instance_hours"] or 0) >= 0 for r in rows), rows
         assert all(len(str(r["ceiling_instance_hours"] or 0)) < 12 for r in rows), rows
+
+
+@pytest.mark.parametrize("arguments", [
+    ["advise", "--payload-mb", "2", "--processing-seconds", "5", "--latency", "interactive",
+     "--traffic", "intermittent", "--json"],
+    ["advise", "--payload-mb", "2", "--processing-seconds", "5", "--latency", "interactive",
+     "--traffic", "intermittent"],
+    ["cost", "--json", "{assembly}"],
+])
+def test_a_reader_that_goes_away_ends_the_command_quietly(arguments: list[str], tmp_path: Path) -> None:
+    """`advise --json | head -1` printed two BrokenPipeError tracebacks and exited 1, which means "no option
+    fits" (found by review). The pipe here is closed before the command writes, so every write fails."""
+    import os
+    import subprocess
+    import sys
+
+    from cdk_sagemaker_inference.cli import EXIT_BROKEN_PIPE
+
+    application = App(outdir=str(tmp_path / "cdk.out"), context=CDK_CONTEXT)
+    application.synth()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "cdk_sagemaker_inference",
+             *(a.format(assembly=tmp_path / "cdk.out") for a in arguments)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    finally:
+        os.close(write_end)
+    assert done.returncode == EXIT_BROKEN_PIPE == 141, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr

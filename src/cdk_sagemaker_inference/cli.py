@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
@@ -65,7 +66,7 @@ from .guard import cli as guard_cli
 from .preflight import cli as preflight_cli
 from .recommend import cli as recommend_cli
 
-__all__ = ["COMMANDS", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXIT_BROKEN_PIPE", "EXIT_NO_FIT", "EXIT_OK", "EXIT_USAGE", "add_advise_parser", "build_parser", "main"]
 
 EXIT_OK = 0
 """A recommendation (or another subcommand's success)."""
@@ -73,6 +74,9 @@ EXIT_NO_FIT = 1
 """``advise``: no hosting option accepts the workload as described."""
 EXIT_USAGE = 2
 """Wrong or missing arguments (argparse's convention)."""
+EXIT_BROKEN_PIPE = 128 + 13
+"""The reader of the output went away (``… | head``): the status of a process ended by SIGPIPE, which
+says nothing of the command's answer, as 0, 1 and 2 do."""
 
 _ADVISE_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("payload_mb", "--payload-mb", "Payload of one request or response (batch: one record), in MB"),
@@ -269,6 +273,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:
+        # What Python's documentation advises for SIGPIPE: send what is still buffered to devnull, so that
+        # neither this handler nor the interpreter's final flush prints a traceback on the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         # Exit 1 is a finding (guard: unsafe, preflight: would fail): an input the command cannot read
         # is "could not check" (2), with JSON when asked for, never a traceback.
