@@ -170,6 +170,29 @@ def test_a_scheduled_batch_job_has_no_floor_and_its_runs_per_month(tmp_path: Pat
     runs = H / 24  # a daily cron: 30.4 runs a month
     assert with_usage.ceiling_instance_hours == pytest.approx(2 * 1.5 * runs)
     assert with_usage.ceiling_usd_month == pytest.approx(2 * 1.5 * runs * 3.0)  # fixture: Tsform $3.00/h
+    # The note that asked for run_hours goes once the usage file gives them (it stayed: found by review).
+    assert not any("run_hours" in n for n in with_usage.notes)
+
+
+def test_an_unscheduled_jobs_notes_go_once_the_usage_file_answers_them(tmp_path: Path) -> None:
+    from aws_cdk import aws_s3 as s3
+
+    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
+
+    application = app(tmp_path)
+    s = stack(application)
+    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
+    BatchTransformJob(s, "OnDemand", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"),
+                      input=BatchTransformInput(bucket=bucket, key="in/"),
+                      output=BatchTransformOutput(bucket=bucket, prefix="out/"))
+    bare = rows_of(application)["Costs/OnDemand"]
+    assert [n.split(":")[0] for n in bare.notes[:2]] == ["hours per run", "runs on demand (or on new input)"]
+    half = rows_of(application, usage={"Costs/OnDemand": Usage(run_hours=2)})["Costs/OnDemand"]
+    assert any("runs per month come from a usage file" in n for n in half.notes)
+    assert not any("run_hours" in n for n in half.notes)
+    full = rows_of(application, usage={"Costs/OnDemand": Usage(run_hours=2, runs_per_month=10)})["Costs/OnDemand"]
+    assert not any("usage file" in n for n in full.notes)
+    assert full.ceiling_instance_hours == 20
 
 
 @pytest.mark.parametrize(("expression", "runs"), [

@@ -270,12 +270,18 @@ def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
                      f"{instance_type or 'a deploy-time instance type'} per run, nothing at rest",)))
     schedules = [_schedule(rule) for rule in resources.values() if _targets(rule, logical_id)]
     runs = sum(s for s in schedules if s is not None) if schedules and None not in schedules else None
-    notes = ["hours per run: not in the template (no timeout on the run); give run_hours in a usage file"]
+    notes = [RUN_HOURS_NOTE]
     if not schedules:
-        notes.append("runs on demand (or on new input): runs per month come from a usage file")
+        notes.append(RUNS_NOTE)
     path = _path(stack, logical_id, resource).removesuffix("/Resource")  # the job's state machine is its Resource
     return Capacity(stack.display_name, path, "batch", stack.key.region, tuple(variants), runs_per_month=runs,
                     notes=tuple(notes))
+
+
+RUN_HOURS_NOTE = "hours per run: not in the template (no timeout on the run); give run_hours in a usage file"
+"""A batch job's note until a usage file gives ``run_hours`` (the row drops it then)."""
+RUNS_NOTE = "runs on demand (or on new input): runs per month come from a usage file"
+"""An unscheduled batch job's note until a usage file gives ``runs_per_month`` (the row drops it then)."""
 
 
 def _targets(rule: Any, state_machine_id: str) -> bool:
