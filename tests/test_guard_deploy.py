@@ -141,6 +141,15 @@ def test_guard_reads_each_stack_in_its_own_region(server: MotoServer, app_dir: P
     assert code == 1, report
     assert "compared 1 deployed stack(s): GuardEu" in report
     assert "[instance-to-serverless, refused] endpoint GuardEu/orders" in report
+    # No Region configured at all (a multi-Region CI job): the pinned stack is read in its own Region. It
+    # needed AWS_DEFAULT_REGION for the credentials' account (found by review).
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["guard", "--assembly", str(flipped)])
+    assert code == 1 and "[instance-to-serverless, refused] endpoint GuardEu/orders" in out.getvalue()
     # The same stack name in us-east-1 is another stack: not deployed there.
     us = synth(server, app_dir, tmp_path / "v3", kind="serverless", stacks="GuardEu")
     code, report = guard(server, monkeypatch, "--assembly", str(us), "--region", "us-east-1")

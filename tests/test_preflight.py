@@ -16,7 +16,7 @@ import botocore.session
 import pytest
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_s3 as s3
-from botocore.exceptions import NoCredentialsError
+from botocore.exceptions import NoCredentialsError, NoRegionError
 from botocore.stub import Stubber
 
 from cdk_sagemaker_inference import (
@@ -282,6 +282,40 @@ def test_enough_quota_and_everything_present_is_exit_0(tmp_path: Path) -> None:
     session.verify()
     assert (code, report["findings"]) == (0, [])
     assert {n["quota_name"]: n["needed_during_update"] for n in report["needs"]}["ml.g5.xlarge for endpoint usage"] == 6
+
+
+class NoRegionSession(StubSession):
+    """Credentials without a configured Region: a client asked for without a Region fails as boto3's does."""
+
+    def __init__(self, **_: Any) -> None:
+        super().__init__()
+        self.region_name = None
+
+    def client(self, service: str, region_name: str | None = None) -> Any:
+        if region_name is None:
+            raise NoRegionError()
+        return super().client(service, region_name)
+
+    def stub(self, service: str) -> Stubber:
+        super().client(service, "us-east-1")  # the test's own set-up, not the command's call
+        return self.stubs[service]
+
+
+def test_stacks_pinned_to_a_region_need_no_region_configured(tmp_path: Path) -> None:
+    """Found by review: the credentials' account was asked of STS without a Region, so a multi-Region CI job
+    had to configure one (or pass --region) although every stack names its own."""
+    session = NoRegionSession()
+    _identity(session)
+    _first_deploy(session, "Orders")
+    _quotas(session, {**G5_QUOTAS, "ml.g5.xlarge for endpoint usage": (10.0, "L-1928E07B")})
+    session.stub("sagemaker").add_response("list_endpoints", {"Endpoints": []})
+    session.stub("s3").add_response("head_object", {"ContentLength": 10})
+    session.stub("ecr").add_response("describe_images", {"imageDetails": [{"imageTags": ["1"]}]})
+    session.stub("sagemaker").add_client_error("describe_endpoint", "ValidationException",
+                                               "Could not find endpoint \"orders\".")
+    code, report = preflight(orders_app(tmp_path), session)
+    session.verify()
+    assert (code, report["findings"]) == (0, [])
 
 
 def test_the_apps_own_deployed_endpoint_is_neither_counted_twice_nor_a_taken_name(tmp_path: Path) -> None:

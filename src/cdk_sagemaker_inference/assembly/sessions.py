@@ -52,10 +52,12 @@ class Sessions:
         region = getattr(self._base, "region_name", None)
         return str(region) if region else None
 
-    def caller_account(self) -> str:
+    def caller_account(self, region: str | None = None) -> str:
+        """The credentials' account (asked once). ``region``: where to ask STS when the credentials
+        configure no Region (a stack's own Region: an app of pinned stacks needs none configured)."""
         if self._caller is None:
             try:
-                identity = self._base.client("sts").get_caller_identity()
+                identity = self._base.client("sts", region_name=region or self.default_region).get_caller_identity()
             except Exception as error:
                 raise SessionError(explain(error)) from error
             self._caller = str(identity["Account"])
@@ -67,7 +69,7 @@ class Sessions:
         key = (account, region)
         if key in self._sessions:
             return self._sessions[key]
-        if account is None or account == self.caller_account():
+        if account is None or account == self.caller_account(region):
             session: Any = _Regional(self._base, region)
         else:
             if not lookup_role_arn:

@@ -6,7 +6,8 @@ A CI step before cdk deploy:
     cdk-sagemaker-inference guard --assembly cdk.out      # exit 1 on unsafe endpoint changes
 
 Every stack (stages and nested stacks included) is read in its own account and Region, as the
-CDK CLI reads it: the Region from the assembly (--region only overrides it), and the stack's
+CDK CLI reads it: the Region from the assembly (--region gives environment-agnostic stacks one, as
+in preflight and cost; else the configured Region), and the stack's
 bootstrap lookup role assumed when the credentials are for another account. A stack that is not
 deployed yet is a first deploy. --baseline compares with a previous cloud assembly (or one
 template file, for an app of one stack) instead.
@@ -43,8 +44,8 @@ def add_parser(subparsers: Any) -> None:
                         "stack, this template file) instead of the deployed stacks")
     parser.add_argument("--stack", action="append", dest="stacks",
                         help="only these stacks: stack name or construct path (repeatable)")
-    parser.add_argument("--region", help="override every stack's Region (default: the Region in the assembly, "
-                        "then the configured one)")
+    parser.add_argument("--region", help="the Region of environment-agnostic stacks (default: the configured "
+                        "one); a stack with a Region in the assembly is read there")
     parser.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
     parser.add_argument("--include-acknowledged", action="store_true",
                         help="also list acknowledged changes (they never fail the check)")

@@ -1,8 +1,8 @@
 """The deployed templates of an assembly's stacks, each read in its own account and Region.
 
-As the CDK CLI does: a stack's Region comes from the assembly (``--region`` only overrides it, and
-is needed for environment-agnostic stacks when no Region is configured); when the credentials'
-account is not the stack's, the stack's bootstrap lookup role (from the assembly) is assumed.
+As the CDK CLI does: a stack's Region comes from the assembly (``--region`` gives environment-agnostic
+stacks one, else the configured Region; a stack pinned to a Region is read there, with no Region
+configured at all); when the credentials' account is not the stack's, the stack's bootstrap lookup role (from the assembly) is assumed.
 Nested stacks are read through their parent's resources (``ListStackResources``, then
 ``GetTemplate`` on each nested stack's physical id). A stack that cannot be read is reported with
 the reason ("could not check"), never skipped silently; a stack that does not exist is a first
@@ -50,7 +50,7 @@ def deployed_stacks(new: Sequence[StackTemplate], *, region: str | None = None, 
     reader = Sessions(base, factory, SESSION_NAME)
     result = Deployed()
     for top in new:
-        stack_region = region or top.key.region or base.region_name
+        stack_region = top.key.region or region or base.region_name  # --region: agnostic stacks only
         if not stack_region:
             result.unchecked.append((top.display_name,
                                      "the stack is environment-agnostic and no Region is configured: pass --region "

@@ -127,7 +127,7 @@ def preflight(stacks: list[StackTemplate], *, region: str | None = None, profile
         account = stack.key.account
         if account is None:  # deploys to the credentials' account: its needs add up with that account's stacks
             try:
-                account = sessions.caller_account()
+                account = sessions.caller_account(stack_region)
             except SessionError as error:
                 raise PreflightSetupError(str(error)) from error
         environments[(account, stack_region)].append(stack)
