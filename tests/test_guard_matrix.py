@@ -194,3 +194,31 @@ def test_validations_acknowledge_does_suppress_an_unsafe_change_so_the_refusal_t
     Validations.of(app).acknowledge(Acknowledgment(
         id="cdk-sagemaker-inference-migration-guard::endpoint-name-changed", reason="planned"))
     assert app.synth().get_stack_by_name("Svc").template["Resources"]
+
+
+def test_findings_name_a_nested_endpoint_by_its_construct_path(tmp_path: Path) -> None:
+    """Found by review: a nested stack was named by its resource's logical id
+    (`Eu/Serving/NestedNestedStackNestedNestedStackResourceDEFDAA4D/eu-orders`) and the finding gave no
+    construct path. As `cdk synth` writes them (path metadata on), both now read as construct paths."""
+    def synth(directory: Path, kind: str) -> Path:
+        app = App(outdir=str(directory), context={**CDK_CONTEXT, "aws:cdk:enable-path-metadata": True})
+        serving = Stack(Stage(app, "Eu"), "Serving", stack_name="platform-eu-serving",
+                        synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
+        _endpoint(NestedStack(serving, "Nested"), {"kind": kind, "name": "eu-orders"})
+        app.synth()
+        return directory
+
+    old, new = synth(tmp_path / "old", "realtime"), synth(tmp_path / "new", "serverless")
+    out = io.StringIO()
+    code = run(Namespace(assembly=str(new), baseline=str(old), stacks=None, region=None, profile=None,
+                         include_acknowledged=False, json=False), out=out, err=io.StringIO())
+    text = out.getvalue()
+    assert code == 1
+    assert "compared 2 baseline stack(s): Eu/Serving, Eu/Serving/Nested" in text  # not "deployed"
+    assert "endpoint Eu/Serving/Nested/eu-orders (Orders" in text and "NestedStackResource" not in text
+    assert "    construct: Eu/Serving/Nested/Orders\n" in text
+    out = io.StringIO()
+    run(Namespace(assembly=str(new), baseline=str(old), stacks=["platform-eu-serving"], region=None, profile=None,
+                  include_acknowledged=False, json=True), out=out, err=io.StringIO())
+    (finding,) = json.loads(out.getvalue())["findings"]
+    assert (finding["stack"], finding["path"]) == ("Eu/Serving/Nested", "Eu/Serving/Nested/Orders")

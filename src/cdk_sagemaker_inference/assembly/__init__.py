@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["AssemblyError", "StackKey", "StackTemplate", "is_within", "read_assembly", "read_baseline",
-           "read_template_file"]
+from .resources import construct_path
+
+__all__ = ["AssemblyError", "StackKey", "StackTemplate", "is_within", "nested_display_name", "read_assembly",
+           "read_baseline", "read_template_file"]
 
 
 class AssemblyError(Exception):
@@ -119,6 +121,19 @@ def read_baseline(path: str | Path) -> list[StackTemplate] | Mapping[str, Any]:
     return read_assembly(location)
 
 
+def nested_display_name(parent_name: str, logical_id: str, resource: Any) -> str:
+    """How a nested stack is named to users: its construct path (``Eu/Serving/Batch``, from the nested stack
+    resource's ``…/Batch.NestedStack/Batch.NestedStackResource`` path), else the parent's name and the
+    resource's logical id."""
+    path = construct_path(resource)
+    if path is not None:
+        scope, _, leaf = path.rpartition("/")
+        construct_id = leaf.removesuffix(".NestedStackResource")
+        if leaf != construct_id and scope.endswith(f"{construct_id}.NestedStack"):
+            return scope.removesuffix(".NestedStack")
+    return f"{parent_name}/{logical_id}"
+
+
 def is_within(path: str | Path, directory: str | Path) -> bool:
     """``path`` is ``directory`` or inside it (both resolved): a baseline there is the assembly itself."""
     inner, outer = Path(path).resolve(), Path(directory).resolve()
@@ -208,7 +223,7 @@ def _nested(parent: StackKey, parent_name: str, template: Mapping[str, Any],
                                 "the assembly, so it cannot be compared")
         child_template = _load(path)
         key = StackKey(parent.stack_name, parent.account, parent.region, (*parent.nested, str(logical_id)))
-        name = f"{parent_name}/{logical_id}"
+        name = nested_display_name(parent_name, str(logical_id), resource)
         children.append(StackTemplate(key=key, display_name=name, template=child_template, template_path=str(path),
                                       nested=_nested(key, name, child_template, assets)))
     return tuple(children)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..tokens import is_unresolved
 
-__all__ = ["ScalingRange", "as_object", "known_count", "known_int", "objects_in", "referenced_id", "scaling_ranges"]
+__all__ = ["ScalingRange", "as_object", "construct_path", "known_count", "known_int", "objects_in", "referenced_id", "scaling_ranges"]
 
 _TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
@@ -113,3 +113,11 @@ def scaling_ranges(resources: Mapping[str, Any], logical_id: str, endpoint_name:
         if refers and "/variant/" in tail:
             found[tail.split("/variant/", 1)[1]] = _range(props)
     return found
+
+
+def construct_path(resource: Any) -> str | None:
+    """A resource's construct path: its ``aws:cdk:path`` metadata (which ``cdk synth`` writes) without the
+    L1's ``/Resource``; None where the template has none."""
+    metadata = resource.get("Metadata") if isinstance(resource, Mapping) else None
+    path = metadata.get("aws:cdk:path") if isinstance(metadata, Mapping) else None
+    return path.removesuffix("/Resource") if isinstance(path, str) and path else None

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     if args.json:
         write_json(out, {**comparison.to_json(), "cost_changes": costs})
     else:
-        _print(comparison, out)
+        _print(comparison, out, "baseline" if args.baseline else "deployed")
         for change in costs:  # what `cost --baseline` prints: information, never a verdict
             print(f"cost: {change['text']}", file=out)
     return comparison.exit_code()
@@ -110,10 +110,12 @@ def _compare(args: argparse.Namespace, new: list[StackTemplate],
                           include_acknowledged=args.include_acknowledged), list(deployed.stacks)
 
 
-def _print(comparison: Comparison, out: TextIO) -> None:
-    print(f"compared {len(comparison.compared)} deployed stack(s): {', '.join(comparison.compared) or '-'}", file=out)
+def _print(comparison: Comparison, out: TextIO, against: str) -> None:
+    """The report; ``against``: ``deployed`` (the account's stacks) or ``baseline`` (``--baseline``)."""
+    print(f"compared {len(comparison.compared)} {against} stack(s): {', '.join(comparison.compared) or '-'}", file=out)
     if comparison.first_deploy:
-        print(f"not deployed yet (nothing to compare): {', '.join(comparison.first_deploy)}", file=out)
+        new = "not deployed yet" if against == "deployed" else "not in the baseline"
+        print(f"{new} (nothing to compare): {', '.join(comparison.first_deploy)}", file=out)
     for stack, reason in comparison.unchecked:
         print(f"could not check {stack}: {reason}", file=out)
     if comparison.findings or not comparison.unchecked:  # "no unsafe changes" only when every stack was read

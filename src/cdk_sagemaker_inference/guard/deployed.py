@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..assembly import AssemblyError, StackKey, StackTemplate, check_template
+from ..assembly import AssemblyError, StackKey, StackTemplate, check_template, nested_display_name
 from ..assembly.sessions import SessionError, Sessions, explain
 
 SESSION_NAME = "cdk-sagemaker-inference-guard"
@@ -103,7 +103,8 @@ def _read(client: Any, stack: str, key: StackKey, display_name: str) -> StackTem
             if logical_id not in physical:
                 continue  # not created yet: nothing deployed to compare with
             child_key = StackKey(key.stack_name, key.account, key.region, (*key.nested, logical_id))
-            child = _read(client, physical[logical_id], child_key, f"{display_name}/{logical_id}")
+            child = _read(client, physical[logical_id], child_key,
+                          nested_display_name(display_name, logical_id, template["Resources"][logical_id]))
             if child is not None:
                 nested.append(child)
     return StackTemplate(key=key, display_name=display_name, template=template, nested=tuple(nested))

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..assembly.resources import as_object, objects_in, referenced_id, scaling_ranges
+from ..assembly.resources import as_object, construct_path, objects_in, referenced_id, scaling_ranges
 from ..constraints import constraint
 
 METADATA_KEY = "cdk-sagemaker-inference"
@@ -150,6 +150,8 @@ class EndpointState:
     shape: str = "model"
     """``model`` (each variant names a model) or ``inference-components`` (no model, an execution role on
     the config: the components bring the models)."""
+    path: str | None = None
+    """The construct path (the resource's ``aws:cdk:path`` metadata without ``/Resource``), where written."""
 
     @property
     def display_name(self) -> str:
@@ -180,6 +182,9 @@ class Finding:
     source: str
     acknowledged: str | None = None
     """The reason given when the change was acknowledged in the new template."""
+    path: str | None = None
+    """The endpoint's construct path (the new template's, else the previous one's), where the template
+    records it (``cdk synth`` does)."""
 
     @property
     def verdict(self) -> Verdict:
@@ -197,6 +202,7 @@ class Finding:
         after = self.kind_after or "removed"
         text = (f"[{self.change.value}, {self.verdict.value}] endpoint {where}{self.endpoint}: "
                 f"{self.kind_before} -> {after}\n"
+                + (f"    construct: {self.path}\n" if self.path else "") +
                 f"    why: {self.why}\n"
                 f"    way out: {self.way_out}\n"
                 f"    rule {self.rule} (source: {self.source})")
@@ -268,7 +274,7 @@ def components_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
         props = resource.get("Properties") or {}
         name = props.get("InferenceComponentName")
         found[logical_id] = EndpointState(
-            logical_id=logical_id, kind="inference-component", endpoint_name=name,
+            logical_id=logical_id, kind="inference-component", endpoint_name=name, path=construct_path(resource),
             config=json.dumps({"EndpointName": props.get("EndpointName"), "VariantName": props.get("VariantName"),
                                "InferenceComponentName": name}, sort_keys=True, default=str))
     return found
@@ -338,6 +344,7 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
                     if isinstance(e.get("VariantPropertyType"), str)}
         found[logical_id] = EndpointState(
             logical_id=logical_id, kind=kind, endpoint_name=endpoint_name, variants=variants,
+            path=construct_path(resource),
             autoscaled_variants=_registered(resources, logical_id, endpoint_name,
                                             "sagemaker:variant:DesiredInstanceCount"),
             scaled_concurrency_variants=_registered(resources, logical_id, endpoint_name,
@@ -397,7 +404,8 @@ def _finding(change: UnsafeChange, stack: str, before: EndpointState, after: End
     row = constraint(_RULES[change])
     return Finding(change=change, stack=stack, logical_id=before.logical_id, endpoint=before.display_name,
                    kind_before=before.kind, kind_after=after.kind if after else None, why=why,
-                   way_out=way_out, rule=row.id, source=row.source)
+                   way_out=way_out, rule=row.id, source=row.source,
+                   path=(after.path if after is not None and after.path else before.path))
 
 
 _NEW_ID = ("define it as a new endpoint instead: a new construct id and a new endpoint_name (a replacement "
