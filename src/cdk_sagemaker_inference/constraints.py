@@ -603,9 +603,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "ModelDataSource (uncompressed model data) cannot be used with batch transform",
                "BC ContainerDefinition.ModelDataSource"),
     Constraint("batch.s3-key-characters", _B, "input / output / data_capture prefixes and keys",
-               "no leading '/' and none of the characters S3 advises against in keys (\\ { } ^ % ` [ ] \" ' < > ~ # |, "
-               "control characters); they also break Step Functions intrinsic strings",
-               "S3 UG object-keys (characters to avoid); Step Functions intrinsic functions"),
+               "a leading '/' or a character S3 advises against in keys (\\ { } ^ % ` [ ] \" ' < > ~ # |, control "
+               "characters) is warned about, not refused: S3 and SageMaker take any UTF-8 key, and the job's "
+               "state machine escapes what Step Functions intrinsics and patterns treat specially",
+               "S3 UG object-keys (characters to avoid); BC TransformS3DataSource.S3Uri, "
+               "TransformOutput.S3OutputPath (pattern (https|s3)://([^/]+)/?(.*)); Step Functions intrinsic "
+               "functions (escaping)", severity=_W),
     Constraint("batch.schedule", _B, "schedule",
                "rate(n unit) with n ≥ 1 (singular unit for 1), or cron() with 6 fields, exactly one of "
                "day-of-month / day-of-week '?', and each field's values (minutes 0–59, hours 0–23, day-of-month "

@@ -17,6 +17,7 @@ other data under the configured input location (``on_new_input`` uses it for the
 
 from __future__ import annotations
 
+import base64
 import enum
 import functools
 from collections.abc import Mapping
@@ -48,6 +49,7 @@ from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
     check_s3_key,
     default_job_name_prefix,
+    s3_key_advice,
     validate_batch_model,
     validate_batch_transform,
     validate_job_name_prefix,
@@ -66,6 +68,7 @@ from ._base import (
     nag_objects,
     role_for_grants,
     topic_key,
+    with_notes,
 )
 from ._environment import environment_problems
 from ._memo import bucket_name, memo, minutes, seconds, stack_of
@@ -536,6 +539,10 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         if data_capture is not None and check_s3_key(check, "data_capture.prefix", data_capture.prefix):
             check_s3_uri(check, "batch.output-path", "data_capture.prefix", bucket_name(data_capture.bucket),
                          capture_prefix, what="data capture destination")
+        with_notes([advice for field, key in (
+            ("input.key", input.key), ("input.data_prefix", input.data_prefix), ("output.prefix", output.prefix),
+            ("data_capture.prefix", data_capture.prefix if data_capture is not None else None))
+            for advice in s3_key_advice(field, key)], self)
 
     # -- resources -------------------------------------------------------------------------------
     def _create_output_bucket(self, output: BatchTransformOutput) -> s3.Bucket:
@@ -591,13 +598,22 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         enable_logs_and_tracing(self.state_machine, self.log_group)
 
     def _job_expressions(self) -> tuple[str, str]:
-        """The ``NameJob`` expressions: the job name and the output location of a run."""
+        """The ``NameJob`` expressions: the job name and the output location of a run.
+
+        A prefix with a character the ASL reserves in intrinsic literals (' { } \\) is an argument of
+        ``States.Format``, passed by :func:`_intrinsic_literal`, so any key S3 takes goes through unchanged;
+        any other prefix stays readable in the template. The bucket's name needs no escaping ([a-z0-9.-])."""
         jp = sfn.JsonPath
         digest = _run_digest()
         name = jp.format(f"{self.job_name_prefix}-{{}}", digest)
-        base = f"s3://{bucket_name(self.output_bucket)}/{self.output_prefix}"
-        location = jp.format(f"{base}{self.job_name_prefix}-{{}}/", digest) if self._per_run_prefix else base
-        return name, location
+        bucket = bucket_name(self.output_bucket)
+        base = f"s3://{bucket}/{self.output_prefix}"
+        if not self._per_run_prefix:
+            return name, base  # a plain JSON string: nothing is parsed
+        if _INTRINSIC_RESERVED & set(self.output_prefix):
+            return name, jp.format("s3://{}/{}{}-{}/", bucket, _intrinsic_literal(self.output_prefix),
+                                   self.job_name_prefix, digest)
+        return name, jp.format(f"{base}{self.job_name_prefix}-{{}}/", digest)
 
     def _definition(self, parameters: Mapping[str, Any]) -> sfn.IChainable:
         name, location = self._job_expressions()
@@ -881,8 +897,28 @@ def _seconds(duration: Duration | None) -> object:
     return seconds
 
 
+_INTRINSIC_RESERVED = frozenset("'{}\\")
+"""What the ASL reserves in the string literals of intrinsic functions (each escaped with a backslash)."""
+
+
+def _intrinsic_literal(text: str) -> str:
+    """``text`` as an argument of a Step Functions intrinsic function.
+
+    aws-cdk-lib's ``JsonPath`` quotes a literal argument and escapes ' and \\ but not the braces (it
+    cannot know the string is not meant as a format template), a backslash added here would be escaped
+    again, and moto's interpreter reads an escaped quote differently from the guide. A text with any
+    reserved character therefore goes in base64 (an alphabet nothing escapes), decoded when the state
+    runs by ``States.Base64Decode``; any other text stays readable."""
+    if _INTRINSIC_RESERVED & set(text):
+        return sfn.JsonPath.base64_decode(base64.b64encode(text.encode("utf-8")).decode("ascii"))
+    return text
+
+
 def _wildcard(text: str) -> str:
-    """Escape ``*`` for Step Functions ``StringMatches`` and EventBridge ``wildcard`` patterns."""
+    """Escape ``*`` for Step Functions ``StringMatches`` and EventBridge ``wildcard`` patterns ("The wildcard
+    character is escaped by using the standard \\\\ (Ex: "\\\\*"). No characters other than "*" have any special
+    meaning during matching": the Step Functions guide, Choice rules). How a backslash before another
+    character matches is not documented: the S3 advice on a key with '\\' says so."""
     return text.replace("*", "\\*")
 
 

@@ -72,24 +72,40 @@ def validate_job_name_prefix(check: Checker, prefix: object) -> None:
 
 
 def check_s3_key(check: Checker, field: str, key: object) -> bool:
-    """An S3 key or prefix: a string without a leading '/' or the characters S3 advises against."""
+    """An S3 key or prefix is a string: S3 takes any UTF-8 key, and the job's state machine escapes what
+    its intrinsic functions and patterns treat specially, so the characters S3 advises against are advice
+    (:func:`s3_key_advice`), not a refusal."""
     if key is None or is_unresolved(key):
         return True
     if not isinstance(key, str):
         check.fail("props.type", field, key, f"must be a string, got {type(key).__name__}",
                    "pass the key or prefix as a string, e.g. 'input/'")
         return False
+    return True
+
+
+def s3_key_advice(field: str, key: object) -> list[Problem]:
+    """Warnings for a key or prefix with characters the S3 guide advises against, or a leading '/'."""
+    check = Checker()
+    if not isinstance(key, str) or is_unresolved(key):
+        return []
     # Control characters only: letters beyond ASCII (é, ü, 中) are valid UTF-8 key characters.
     bad = sorted({c for c in key if c in S3_AVOID_CHARACTERS or ord(c) < 32 or 127 <= ord(c) <= 159})
     if bad:
-        check.fail("batch.s3-key-characters", field, key, f"contains {' '.join(repr(c) for c in bad)}",
-                   "use letters, digits and ! - _ . * ( ) / in keys and prefixes")
-        return False
+        pattern = (" A '\\' in the input location also goes into the Step Functions StringMatches pattern that checks "
+                   "an execution's inputUri, whose handling of a backslash is not documented: a given inputUri under "
+                   "this prefix may be refused when the job runs (the configured input always works)."
+                   if "\\" in bad and field == "input.key" else "")
+        check.fail("batch.s3-key-characters", field, key,
+                   f"contains {' '.join(repr(c) for c in bad)}, which the S3 guide advises against in keys (tools, "
+                   f"URLs and shells may need them escaped); SageMaker and the job's state machine take them.{pattern}",
+                   "if you can, use letters, digits and ! - _ . * ( ) / in keys and prefixes")
     if key.startswith("/"):
-        check.fail("batch.s3-key-characters", field, key, "starts with '/': S3 keys have no leading slash",
-                   f"drop the leading slash: {key.lstrip('/')!r}")
-        return False
-    return True
+        check.fail("batch.s3-key-characters", field, key,
+                   "starts with '/': the keys begin with a slash (s3://bucket//...), which S3 allows but "
+                   "is rarely meant", f"drop the leading slash, {key.lstrip('/')!r}, unless the keys do begin "
+                   "with one")
+    return check.problems
 
 
 def validate_batch_transform(
