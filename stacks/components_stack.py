@@ -54,7 +54,7 @@ class ComponentsStack(Stack):
             container_startup_health_check_timeout=Duration.minutes(20),
             data_cache=True,
             scheduling=ComponentScheduling(placement=PlacementStrategy.BINPACK),
-            deployment=ComponentRollingUpdate(batch_copies=1, maximum_execution_timeout=Duration.hours(1)),
+            deployment=ComponentRollingUpdate(batch_percent=50, maximum_execution_timeout=Duration.hours(1)),
         )
         self.adapter = InferenceComponent(
             self, "SqlAdapter", endpoint=self.endpoint, base_component=self.base,

@@ -182,7 +182,7 @@ def _component(stack: Stack) -> tuple[Callable[..., Any], dict[str, Any]]:
         "model_data_download_timeout": Duration.minutes(10),
         "container_startup_health_check_timeout": Duration.minutes(10), "data_cache": True,
         "scheduling": lib.ComponentScheduling(placement=lib.PlacementStrategy.BINPACK, max_az_imbalance=1),
-        "deployment": lib.ComponentRollingUpdate(batch_copies=1, wait=Duration.minutes(2), rollback_alarms=[alarm]),
+        "deployment": lib.ComponentRollingUpdate(batch_percent=50, wait=Duration.minutes(2), rollback_alarms=[alarm]),
     }
 
 

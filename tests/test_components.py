@@ -253,7 +253,7 @@ def test_a_model_component_names_the_model_and_needs_no_container() -> None:
     ({"compute": ComputeRequirements(min_memory_mb=1024, accelerator_devices=0)}, "component.accelerators",
      "must be at least 1"),
     ({"compute": None}, "component.compute-required", "is required"),
-    ({"copy_count": 0}, "component.copy-count", "must be at least 1"),
+    ({"copy_count": -1}, "component.copy-count", "must be at least 0"),
     ({"copy_scaling": CopyScaling(min_copies=-1, max_copies=2)}, "component.copy-scaling", "must be at least 0"),
     ({"copy_scaling": CopyScaling(min_copies=3, max_copies=2)}, "component.copy-scaling", "greater than max_copies"),
     ({"copy_scaling": CopyScaling(max_copies=0)}, "component.copy-scaling", "must be at least 1"),
@@ -263,10 +263,18 @@ def test_a_model_component_names_the_model_and_needs_no_container() -> None:
     ({"container_startup_health_check_timeout": Duration.hours(2)}, "component.startup-timeout",
      "between 60 and 3600"),
     ({"deployment": ComponentRollingUpdate()}, "component.rolling-update", "needs a maximum batch"),
-    ({"deployment": ComponentRollingUpdate(batch_percent=101)}, "component.rolling-update", "between 1 and 100"),
-    ({"deployment": ComponentRollingUpdate(batch_copies=1, wait=Duration.hours(2))}, "component.rolling-update",
+    ({"deployment": ComponentRollingUpdate(batch_percent=101)}, "component.rolling-batch", "between 5 and 50"),
+    ({"deployment": ComponentRollingUpdate(batch_percent=4)}, "component.rolling-batch", "between 5 and 50"),
+    ({"deployment": ComponentRollingUpdate(batch_copies=1)}, "component.rolling-batch",
+     "is 100% of the component's 1 copy (its copy count or copy autoscaling minimum): must be between 5% and 50%"),
+    ({"copy_count": 4, "deployment": ComponentRollingUpdate(batch_copies=3)}, "component.rolling-batch",
+     "is 75% of the component's 4 copies"),
+    ({"copy_count": 8, "copy_scaling": CopyScaling(min_copies=2, max_copies=8),
+      "deployment": ComponentRollingUpdate(batch_copies=2)}, "component.rolling-batch",
+     "is 100% of the component's 2 copies"),
+    ({"deployment": ComponentRollingUpdate(batch_percent=50, wait=Duration.hours(2))}, "component.rolling-update",
      "between 0 and 3600"),
-    ({"deployment": ComponentRollingUpdate(batch_copies=1, maximum_execution_timeout=Duration.minutes(5))},
+    ({"deployment": ComponentRollingUpdate(batch_percent=50, maximum_execution_timeout=Duration.minutes(5))},
      "component.rolling-update", "between 600 and 28800"),
     ({"scheduling": ComponentScheduling(placement=PlacementStrategy.BINPACK, max_az_imbalance=101)},
      "component.scheduling", "between 0 and 100"),
@@ -306,16 +314,30 @@ def test_a_component_artifact_that_is_not_one_tar_gz_is_refused_like_a_models(ke
     assert "component.artifact" in ids(error) and "model_data" in error.fields, str(error)
 
 
+def test_zero_copies_at_creation_is_a_warning_not_a_refusal() -> None:
+    """component.copy-count-zero: botocore (InferenceComponentCopyCount, min 0) and the CloudFormation schema
+    allow 0; only users' reports say the service refuses it, so the library warns (found by review: it
+    refused 0 citing sources that allow it)."""
+    stack = new_stack()
+    ep = endpoint(stack)
+    component(stack, ep, copy_count=0)
+    (warning,) = [w for w in warnings_of(stack) if "component.copy-count-zero" in w]
+    assert "0 copies at creation: the service model allows it" in warning and "copy_count=1" in warning
+    other = new_stack()
+    component(other, endpoint(other), copy_count=1)
+    assert not [w for w in warnings_of(other) if "copy-count-zero" in w]
+
+
 def test_rollback_alarms_render_and_more_than_ten_are_refused() -> None:
     stack = new_stack()
     ep = endpoint(stack)
     alarms = [cloudwatch.Alarm.from_alarm_name(stack, f"A{i}", f"alarm-{i}") for i in range(11)]
-    llm = component(stack, ep, deployment=ComponentRollingUpdate(batch_copies=1, rollback_alarms=alarms[:2]))
+    llm = component(stack, ep, deployment=ComponentRollingUpdate(batch_percent=50, rollback_alarms=alarms[:2]))
     props = template_of(stack).to_json()["Resources"][stack.get_logical_id(llm.resource)]["Properties"]
     assert props["DeploymentConfig"]["AutoRollbackConfiguration"] == {
         "Alarms": [{"AlarmName": "alarm-0"}, {"AlarmName": "alarm-1"}]}
     error = refused(lambda: component(stack, ep, "Other", deployment=ComponentRollingUpdate(
-        batch_copies=1, rollback_alarms=alarms)))
+        batch_percent=50, rollback_alarms=alarms)))
     assert "component.rolling-update" in ids(error) and "at most 10" in str(error)
 
 

@@ -672,9 +672,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("component.startup-timeout", _IC, "model_data_download_timeout / container_startup_health_check_timeout",
                "60–3600 seconds each", "BC InferenceComponentStartupParameters; CFN StartupParameterTimeoutInSeconds",
                minimum=60, maximum=3600, unit="s"),
-    Constraint("component.copy-count", _IC, "copy_count",
-               "≥ 1 when the component is created (the schema allows 0, the service refuses it)",
-               "BC InferenceComponentRuntimeConfig.CopyCount; DG:realtime-endpoints-deploy-models", minimum=1),
+    Constraint("component.copy-count", _IC, "copy_count", "a whole number ≥ 0",
+               "BC InferenceComponentRuntimeConfig.CopyCount (InferenceComponentCopyCount, min 0); CFN "
+               "InferenceComponentCopyCount (minimum 0)", minimum=0),
+    Constraint("component.copy-count-zero", _IC, "copy_count",
+               "0 copies at creation is warned about, not refused: the service model and the schema allow it, "
+               "and users report CreateInferenceComponent refusing it",
+               "BC InferenceComponentRuntimeConfig.CopyCount; CFN InferenceComponentCopyCount", severity=_W),
     Constraint("component.copy-scaling", _IC, "copy_scaling",
                "min_copies ≥ 0, max_copies ≥ 1 and ≥ min_copies; target values > 0; scalable target "
                "inference-component/<name>, dimension sagemaker:inference-component:DesiredCopyCount",
@@ -698,10 +702,14 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "component's copies can (min_copies = 0)", "DG:endpoint-auto-scaling-zero-instances",
                severity=_W),
     Constraint("component.rolling-update", _IC, "deployment",
-               "maximum batch COPY_COUNT or CAPACITY_PERCENT, value ≥ 1 (percent ≤ 100); wait 0–3600 s; "
+               "maximum batch COPY_COUNT or CAPACITY_PERCENT, value ≥ 1 (rollback percent ≤ 100); wait 0–3600 s; "
                "maximum execution timeout 600–28800 s; 1–10 rollback alarms",
                "BC InferenceComponentDeploymentConfig, InferenceComponentRollingUpdatePolicy, "
                "InferenceComponentCapacitySize, AutoRollbackConfig"),
+    Constraint("component.rolling-batch", _IC, "deployment.maximum_batch",
+               "5–50% of the component's copies (batch_percent, or batch_copies against the copy count or "
+               "copy autoscaling minimum)", "BC InferenceComponentRollingUpdatePolicy.MaximumBatchSize",
+               minimum=5, maximum=50, unit="%"),
     Constraint("component.scheduling", _IC, "scheduling",
                "placement SPREAD or BINPACK; maximum Availability Zone imbalance 0–100 copies",
                "BC InferenceComponentSchedulingConfig, InferenceComponentAvailabilityZoneBalance; CFN "

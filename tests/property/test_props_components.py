@@ -199,8 +199,8 @@ def contract_rules(example: Example) -> list[Problem]:
         fail("InferenceComponentName", "a string")
     if example.min_memory_mb is None:
         fail("ComputeResourceRequirements.MinMemoryRequiredInMb", "required", "BC required member")
-    if _number(example.copy_count, integer=True) and example.copy_count < 1:
-        fail("RuntimeConfig.CopyCount", "≥ 1 copy at creation", "DG realtime-endpoints-deploy-models")
+    if _number(example.copy_count, integer=True) and example.copy_count < 0:  # 0 is a warning
+        fail("RuntimeConfig.CopyCount", "≥ 0 copies", "BC InferenceComponentCopyCount min 0")
     if example.environment is not None and len(example.environment) > 16:
         fail("Specification.Container.Environment", "≤ 16 variables", "CFN EnvironmentMap maxProperties")
     problems += fit_rules(example.instance_type, example.cpu_cores, example.accelerators, example.min_memory_mb)
@@ -284,8 +284,8 @@ def template_rules(requests: list[Any]) -> list[Problem]:
             problems += fit_rules(instance_type, compute.get("NumberOfCpuCoresRequired"),
                                   compute.get("NumberOfAcceleratorDevicesRequired"),
                                   compute.get("MinMemoryRequiredInMb"))
-        if request.params.get("RuntimeConfig", {}).get("CopyCount", 1) < 1:
-            problems.append(Problem("RuntimeConfig.CopyCount", "≥ 1 copy at creation"))
+        if request.params.get("RuntimeConfig", {}).get("CopyCount", 1) < 0:
+            problems.append(Problem("RuntimeConfig.CopyCount", "≥ 0 copies"))
     return problems
 
 

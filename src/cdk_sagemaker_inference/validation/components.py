@@ -11,6 +11,7 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from ..constraints import constraint
 from ..errors import Problem
 from ..instance_types import InstanceResources, resources_of, resources_source
 from ..tokens import is_unresolved
@@ -193,7 +194,7 @@ def validate_component(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> 
         _check_fit(check, spec.compute, endpoint)
     if not spec.is_adapter:
         check.number("component.copy-count", "copy_count", spec.copy_count,
-                     fix="start with at least 1 copy; copy_scaling=CopyScaling(min_copies=0, ...) scales to zero later")
+                     fix="give a whole number of copies, at least 1 to start with")
     if spec.copy_scaling is not None and not spec.is_adapter:
         _check_copy_scaling(check, spec.copy_scaling)
     for field, seconds in (("model_data_download_timeout", spec.download_timeout_seconds),
@@ -201,6 +202,7 @@ def validate_component(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> 
         check.number("component.startup-timeout", field, seconds, fix="use Duration.seconds(60) to Duration.hours(1)")
     if spec.rolling is not None:
         _check_rolling(check, spec.rolling)
+        _check_rolling_batch(check, spec)
     check.one_of("component.scheduling", "scheduling.placement", spec.placement, allowed=("SPREAD", "BINPACK"))
     check.number("component.scheduling", "scheduling.max_az_imbalance", spec.max_az_imbalance,
                  fix="allow 0 to 100 copies of difference between Availability Zones")
@@ -300,11 +302,42 @@ def _check_copy_scaling(check: Checker, scaling: CopyScalingSpec) -> None:
                        "load-test one copy and aim for about half of what it sustains")
 
 
+def _check_rolling_batch(check: Checker, spec: ComponentSpec) -> None:
+    """MaximumBatchSize is 5–50% of the copy count (botocore's documentation of the field): a percentage
+    directly, a number of copies against the fewest copies the component runs (its copy count or a copy
+    autoscaling minimum ≥ 1; a minimum of 0 is scale to zero, where no update runs)."""
+    rolling = spec.rolling
+    if rolling is None or rolling.batch is None:
+        return
+    unit, value = rolling.batch
+    row = constraint("component.rolling-batch")
+    low, high = row.minimum or 5, row.maximum or 50
+    field = "deployment.maximum_batch"
+    if unit == "CAPACITY_PERCENT":
+        check.number(row.id, field, value, fix=f"use batch_percent={low:g} to {high:g}")
+        return
+    count = _known(value)
+    floors = [f for f in (_known(spec.copy_count),
+                          _known(spec.copy_scaling.min_copies) if spec.copy_scaling is not None else None)
+              if f is not None and f >= 1]
+    if count is None or count < 1 or not floors:
+        return  # a count below 1 is component.rolling-update's
+    floor = min(floors)
+    percent = 100 * count / floor
+    if not low <= percent <= high:
+        shown = f"{percent:.0f}" if percent.is_integer() else f"{percent:.1f}"
+        check.fail(row.id, field, f"{count:g} cop{'ies' if count != 1 else 'y'}",
+                   f"is {shown}% of the component's {floor:g} cop{'ies' if floor != 1 else 'y'} (its copy count or "
+                   f"copy autoscaling minimum): must be between {low:g}% and {high:g}%",
+                   f"replace at most {high:g}% of the copies per batch (batch_percent=..., or fewer batch_copies), or "
+                   "run more copies")
+
+
 def _check_rolling(check: Checker, rolling: RollingSpec) -> None:
     for field, size in (("deployment.maximum_batch", rolling.batch), ("deployment.rollback_maximum_batch",
                                                                      rolling.rollback_batch)):
-        if size is None:
-            continue
+        if size is None or (size is rolling.batch and size[0] == "CAPACITY_PERCENT"):
+            continue  # a maximum batch in percent is component.rolling-batch's (5–50)
         unit, value = size
         check.number("component.rolling-update", field, value, minimum=1,
                      maximum=100 if unit == "CAPACITY_PERCENT" else None,
@@ -326,6 +359,11 @@ def component_warnings(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> 
     """Advice on one component: a reservation near the instance's limits, accelerators idle or missing,
     an instance type without resource data (not checked)."""
     check = Checker()
+    if not spec.is_adapter and _known(spec.copy_count) == 0:
+        check.fail("component.copy-count-zero", "copy_count", 0,
+                   "0 copies at creation: the service model allows it, but CreateInferenceComponent has been "
+                   "reported to refuse it ('copy count an integer larger than 0')",
+                   "start with copy_count=1; copy_scaling=CopyScaling(min_copies=0, ...) scales to zero afterwards")
     compute = spec.compute
     if compute is not None:
         low, high = _known(compute.min_memory_mb), _known(compute.max_memory_mb)
