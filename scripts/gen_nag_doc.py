@@ -79,7 +79,11 @@ def render() -> str:
              "Every construct is checked with cdk-nag's **AwsSolutions** and **NIST 800-53 R5** packs, in its "
              "default and its fully-featured configuration (`tests/test_nag_full.py`; this section is generated "
              "from the findings by `scripts/gen_nag_doc.py`). Only the resources the library creates are "
-             "checked, not the buckets, keys or VPCs you pass in.", "",
+             "checked, not the buckets, keys or VPCs you pass in, with one exception: `AIBenchmarkJob` grants "
+             "the `role` you pass write on its results, and cdk-nag reports that statement (AwsSolutions-IAM5, "
+             "the objects under `output_prefix`) on your role, where you acknowledge it: "
+             "`acknowledge_nag_finding(role, \"AwsSolutions-IAM5\", finding=\"Resource::arn:<AWS::Partition>:s3:::"
+             "<bucket>/<prefix>*\", reason=...)`.", "",
              "| construct | configuration | AwsSolutions: unacknowledged findings | NIST 800-53 R5 findings |",
              "|---|---|---|---|"]
     for construct, config, aws, nist in rows:

@@ -374,6 +374,9 @@ def test_scale_to_zero_wires_the_documented_recipe_exactly() -> None:
     template = template_json(endpoint)
     endpoint_id = logical_id(template, "AWS::SageMaker::Endpoint")
     endpoint_name = {"Fn::GetAtt": [endpoint_id, "EndpointName"]}
+    # Metrics name a given endpoint_name as written (as real-time's do): the endpoint's own alarms may then
+    # roll its deployments back without a reference cycle.
+    metric_name = "orders-async"
 
     # 1. The scalable target: DesiredInstanceCount of endpoint/<name>/variant/<variant>, MinCapacity 0.
     target_id = logical_id(template, "AWS::ApplicationAutoScaling::ScalableTarget")
@@ -395,7 +398,7 @@ def test_scale_to_zero_wires_the_documented_recipe_exactly() -> None:
         "CustomizedMetricSpecification": {
             "MetricName": "ApproximateBacklogSizePerInstance",
             "Namespace": "AWS/SageMaker",
-            "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
+            "Dimensions": [{"Name": "EndpointName", "Value": metric_name}],
             "Statistic": "Average",
         },
         "TargetValue": 5,
@@ -418,7 +421,7 @@ def test_scale_to_zero_wires_the_documented_recipe_exactly() -> None:
     assert {k: v for k, v in alarm.items() if k != "AlarmDescription"} == {
         "MetricName": "HasBacklogWithoutCapacity",
         "Namespace": "AWS/SageMaker",
-        "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
+        "Dimensions": [{"Name": "EndpointName", "Value": metric_name}],
         "Statistic": "Average",
         "Period": 60,
         "EvaluationPeriods": 2,
@@ -1049,3 +1052,60 @@ def test_a_prefix_no_object_key_fits_under_is_refused() -> None:
     assert error.fields == ("input_prefix",) and "is 1023 bytes long: no object key fits under it" in str(error)
     error = refused(input_prefix="é" * 512)  # two bytes each
     assert "is 1024 bytes long" in str(error)
+
+
+# -- deployment guardrails and the instances' volume (found by review: async could set neither) --------------
+def test_deployment_guardrails_and_rollback_alarms_render_as_for_real_time() -> None:
+    """Deployment guardrails apply to asynchronous and real-time endpoints (DG:deployment-guardrails): the
+    same DeploymentConfig, its rollback alarms, and the guardrails rules."""
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from cdk_sagemaker_inference import DeploymentGuardrails
+
+    stack = new_stack()
+    alarm = cloudwatch.Alarm.from_alarm_name(stack, "Errors", "async-errors")
+    endpoint = async_endpoint(stack, endpoint_name="scoring", initial_instance_count=4,
+                              deployment=DeploymentGuardrails.canary(percent=25, wait=Duration.minutes(5),
+                                                                     rollback_alarms=[alarm]))
+    endpoint.add_rollback_alarm(endpoint.add_oldest_request_age_alarm(max_age=Duration.minutes(30)))
+    (resource,) = resources_of(template_json(endpoint), "AWS::SageMaker::Endpoint").values()
+    config = resource["Properties"]["DeploymentConfig"]
+    routing = config["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]
+    assert (routing["Type"], routing["CanarySize"]) == ("CANARY", {"Type": "CAPACITY_PERCENT", "Value": 25})
+    assert len(config["AutoRollbackConfiguration"]["Alarms"]) == 2 and len(endpoint.rollback_alarms) == 2
+    assert not cfn_lint_errors(template_json(endpoint))
+
+
+def test_guardrails_rules_apply_to_async_endpoints() -> None:
+    from cdk_sagemaker_inference import DeploymentGuardrails
+
+    rolling = DeploymentGuardrails.rolling(batch_instances=1, wait=Duration.minutes(1))
+    error = refused(initial_instance_count=1, deployment=rolling)
+    assert "guardrails.rolling-batch" in str(error) and "is 100% of the smallest variant's 1 instance" in str(error)
+    # The autoscaling minimum is the floor, as for real-time (min_instances=0 is scale to zero: no floor).
+    async_endpoint(initial_instance_count=1, min_instances=2, max_instances=4, deployment=rolling)
+    with pytest.raises(ValidationError, match="rollback alarms need deployment"):
+        async_endpoint().add_rollback_alarm()
+    stack = new_stack()
+    endpoint = async_endpoint(stack, instance_type=InstanceType.of("ml.inf1.xlarge"),
+                              deployment=DeploymentGuardrails.all_at_once(wait=Duration.minutes(1)))
+    assert any("guardrails.exclusions" in w and "ml.inf1.xlarge (Inf1)" in w for w in warnings_of(stack)), endpoint
+
+
+def test_volume_key_and_size_render_and_are_checked() -> None:
+    stack = new_stack()
+    key = kms.Key(stack, "VolumeKey", enable_key_rotation=True)
+    endpoint = async_endpoint(stack, instance_type=InstanceType.M5_XLARGE, volume_kms_key=key, volume_size_gb=100)
+    (config,) = resources_of(template_json(endpoint), "AWS::SageMaker::EndpointConfig").values()
+    assert config["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [stack.get_logical_id(key.node.default_child), "Arn"]}
+    assert config["Properties"]["ProductionVariants"][0]["VolumeSizeInGB"] == 100
+    nist = nag_findings(stack, packs=("NIST",))
+    assert not [f for f in nist if "SageMakerEndpointConfigurationKMSKeyConfigured" in f], nist
+    error = refused(instance_type=InstanceType.G5_XLARGE, volume_size_gb=100)  # local NVMe: no volume size
+    assert "volume_size_gb" in error.fields
+    error = refused(instance_type=InstanceType.M5_XLARGE, volume_size_gb=513)
+    assert "realtime.volume-size" in str(error)
+    nvme = new_stack()
+    async_endpoint(nvme, instance_type=InstanceType.G5_XLARGE,
+                   volume_kms_key=kms.Key(nvme, "K", enable_key_rotation=True))
+    assert any("realtime.kms-nvme" in w and "volume_kms_key does not encrypt" in w for w in warnings_of(nvme))

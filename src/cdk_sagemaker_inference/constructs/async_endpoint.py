@@ -36,7 +36,14 @@ from ..validation.async_inference import (
     validate_prefix_lengths,
 )
 from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
-from ..validation.instances import check_inference_ami, check_instance_type, inference_ami_cuda_warning
+from ..validation.instances import (
+    check_inference_ami,
+    check_instance_type,
+    check_volume_size,
+    inference_ami_cuda_warning,
+    volume_key_nvme_warning,
+)
+from ..validation.realtime import guardrail_exclusions
 from ._base import (
     acknowledge,
     acknowledge_all,
@@ -64,6 +71,7 @@ from ._memo import (
 )
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
+from .guardrails import DeploymentGuardrails, RollbackAlarms, guardrails_problems, render_deployment_config
 from .model import InferenceModel
 
 __all__ = ["AsyncEndpoint", "AsyncS3Location", "IncludeInferenceResponseIn"]
@@ -118,7 +126,7 @@ class AsyncS3Location:
         return arn_for_objects(self.bucket, objects_in(key_folder(self.prefix)))
 
 
-class AsyncEndpoint(EndpointBase):
+class AsyncEndpoint(RollbackAlarms, EndpointBase):
     """A SageMaker asynchronous endpoint: requests are queued, read from S3, answered in S3.
 
     One instance-based production variant with ``AsyncInferenceConfig``: an input location
@@ -181,6 +189,9 @@ class AsyncEndpoint(EndpointBase):
         scale_from_zero_cooldown: Duration | None = None,
         retain_scaled_capacity: bool | None = None,
         inference_ami_version: str | None = None,
+        deployment: DeploymentGuardrails | None = None,
+        volume_kms_key: kms.IKey | None = None,
+        volume_size_gb: int | None = None,
     ) -> None:
         """Define an asynchronous endpoint.
 
@@ -257,6 +268,14 @@ class AsyncEndpoint(EndpointBase):
             variant back to its initial count, whatever autoscaling scaled it to. Default: True when
             autoscaled (``min_instances``), else False. With it, a changed initial count is not applied either (the migration
             guard reports it): move the autoscaling bounds, or deploy once with False.
+        :param deployment: how updates roll out (blue/green or rolling) and which alarms roll them back, as
+            for :class:`RealtimeEndpoint` (deployment guardrails apply to asynchronous endpoints too; instance
+            counts in a size are checked against ``min_instances`` or ``initial_instance_count``). Default:
+            SageMaker's (blue/green, all at once, no alarms).
+        :param volume_kms_key: encrypts the instances' ML storage volumes (the endpoint config's ``KmsKeyId``;
+            ``kms_key`` encrypts the outputs). Default: AWS managed encryption.
+        :param volume_size_gb: the variant's ML storage volume, 1–512 GB (not on types with local NVMe
+            storage). Default: SageMaker's.
         """
         super().__init__(scope, construct_id)
         # Types (also inside the AsyncS3Location props) were checked by @checked: conflicts remain.
@@ -281,6 +300,10 @@ class AsyncEndpoint(EndpointBase):
         self.model = model
         self.instance_type = instance_type
         self.variant_name = variant_name
+        self.deployment = deployment
+        """The deployment guardrails, if any."""
+        self._endpoint_name_literal = endpoint_name if isinstance(endpoint_name, str) and not is_unresolved(
+            endpoint_name) else None
         self.kms_key = kms_key
         """The key of the outputs (``OutputConfig.KmsKeyId``), if any."""
         self.bucket: s3.IBucket | None = None
@@ -310,6 +333,7 @@ class AsyncEndpoint(EndpointBase):
                                       known_realtime_types(), allow_unknown=allow_unknown_instance_type)
         check_inference_ami(check, "inference_ami_version", with_literal_start(self, inference_ami_version),
                             instance_type.name if type_ok else None)
+        check_volume_size(check, "volume_size_gb", volume_size_gb, instance_type.name if type_ok else None)
         if initial_instance_count is None:
             check.fail("realtime.instance-count", "initial_instance_count", None, "is required",
                        "pass initial_instance_count ≥ 1 (autoscaling with min_instances=0 still starts at ≥ 1)")
@@ -368,6 +392,9 @@ class AsyncEndpoint(EndpointBase):
                            "scale_from_zero_cooldown": _seconds(scale_from_zero_cooldown)},
                 instance_type=instance_type.name,
             ),
+            guardrails_problems(deployment, production_variants=1, instance_floors=[
+                min_instances if min_instances is not None else initial_instance_count])
+            if deployment is not None else [],
         )
         if problems:
             raise ValidationError(self.node.path, _CONSTRUCT, problems)
@@ -419,7 +446,9 @@ class AsyncEndpoint(EndpointBase):
                 container_startup_health_check_timeout_in_seconds=_int_seconds(
                     container_startup_health_check_timeout),
                 inference_ami_version=inference_ami_version,
+                volume_size_in_gb=volume_size_gb,
             )],
+            kms_key_id=volume_kms_key.key_arn if volume_kms_key is not None else None,
             async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
                 output_config=sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty(
                     s3_output_path=self.output_location.s3_uri,
@@ -443,7 +472,10 @@ class AsyncEndpoint(EndpointBase):
         self._capacity = (initial_instance_count, None if min_instances is None else
                           ScalingRange(known_int(min_instances), known_int(max_instances)))
         self._create_endpoint(config, endpoint_name=endpoint_name, retain_counts=(
-            retain_scaled_capacity if retain_scaled_capacity is not None else min_instances is not None))
+            retain_scaled_capacity if retain_scaled_capacity is not None else min_instances is not None),
+            deployment_config=render_deployment_config(deployment) if deployment is not None else None)
+        if deployment is not None and deployment.rollback_alarms:
+            self.add_rollback_alarm(*deployment.rollback_alarms)
 
         # -- autoscaling ---------------------------------------------------------------------
         self.scalable_target: appscaling.ScalableTarget | None = None
@@ -458,6 +490,10 @@ class AsyncEndpoint(EndpointBase):
         cuda = Checker()
         inference_ami_cuda_warning(cuda, "inference_ami_version", inference_ami_version,
                                    model.spec.containers)
+        if volume_kms_key is not None:
+            volume_key_nvme_warning(cuda, "instance_type", instance_type.name, "volume_kms_key")
+        if deployment is not None:
+            guardrail_exclusions(cuda, variant_name, instance_type.name, marketplace=False)
         for problem in cuda.problems + validate_async_locations(location_specs) + (
                 async_warnings(instance_type=instance_type.name, autoscaled=True) if min_instances is not None else []):
             annotate(self, problem)
@@ -469,6 +505,16 @@ class AsyncEndpoint(EndpointBase):
                 scale_out_cooldown=scale_out_cooldown or seconds(DEFAULT_SCALE_OUT_COOLDOWN_S),
                 scale_from_zero_cooldown=scale_from_zero_cooldown or seconds(DEFAULT_SCALE_FROM_ZERO_COOLDOWN_S),
             )
+
+    @checked("AsyncEndpoint.add_rollback_alarm")
+    def add_rollback_alarm(self, *alarms: cloudwatch.IAlarm) -> None:
+        """Roll deployments back when any of ``alarms`` fires (at most 10 in total).
+
+        Needs ``deployment``. An alarm on this endpoint's own metrics (``add_oldest_request_age_alarm()``,
+        …) needs a fixed ``endpoint_name``: otherwise the alarm needs the endpoint's generated name and
+        the endpoint needs the alarm, a dependency cycle.
+        """
+        self._add_rollback_alarms(alarms, _CONSTRUCT)
 
     # -- resources ---------------------------------------------------------------------------
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:

@@ -570,29 +570,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
 
     # -- the state machine -------------------------------------------------------------------------
     def _create_log_group(self, retention: logs.RetentionDays, key: kms.IKey | None) -> logs.LogGroup:
-        group = logs.LogGroup(self, "Logs", retention=retention, encryption_key=key)
-        if key is not None:
-            # The key policy CloudWatch Logs documents for an encrypted log group (aws-cdk-lib's LogGroup
-            # does not add it), limited to log groups of this account and Region.
-            stack = stack_of(self)
-            added = key.add_to_resource_policy(iam.PolicyStatement(
-                sid="CloudWatchLogsEncryption",
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                    service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME)}},
-            ))
-            if not added.statement_added:  # an imported key: its policy is not the app's to change
-                check = Checker()
-                check.fail("batch.log-kms-key-policy", "log_kms_key", key.key_arn,
-                           "is an imported key: the library cannot add the statement CloudWatch Logs needs, and "
-                           "creating the log group fails without it",
-                           "add the statement to the key's policy for the principal logs."
-                           f"{'<region>' if is_unresolved(stack.region) else stack.region}.amazonaws.com, "
-                           "then acknowledge this warning")
-                annotate(self, check.problems[0])
-        return group
+        return create_log_group(self, retention, key)
 
     def _enable_logs_and_tracing(self) -> None:
         enable_logs_and_tracing(self.state_machine, self.log_group)
@@ -995,6 +973,34 @@ class _EventBridgeEnabled:
                 f"on_new_input listens for S3 events of {self._bucket.node.path}, which does not send events "
                 "to EventBridge: create it with event_bridge_enabled=True (rule batch.on-new-input)")
         return []
+
+
+def create_log_group(scope: Construct, retention: logs.RetentionDays, key: kms.IKey | None) -> logs.LogGroup:
+    """The log group ``Logs`` of a state machine, encrypted with ``key`` when given (then with the key policy
+    statement CloudWatch Logs needs, or a warning for an imported key)."""
+    group = logs.LogGroup(scope, "Logs", retention=retention, encryption_key=key)
+    if key is not None:
+        # The key policy CloudWatch Logs documents for an encrypted log group (aws-cdk-lib's LogGroup
+        # does not add it), limited to log groups of this account and Region.
+        stack = stack_of(scope)
+        added = key.add_to_resource_policy(iam.PolicyStatement(
+            sid="CloudWatchLogsEncryption",
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            resources=["*"],
+            conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME)}},
+        ))
+        if not added.statement_added:  # an imported key: its policy is not the app's to change
+            check = Checker()
+            check.fail("batch.log-kms-key-policy", "log_kms_key", key.key_arn,
+                       "is an imported key: the library cannot add the statement CloudWatch Logs needs, and "
+                       "creating the log group fails without it",
+                       "add the statement to the key's policy for the principal logs."
+                       f"{'<region>' if is_unresolved(stack.region) else stack.region}.amazonaws.com, "
+                       "then acknowledge this warning")
+            annotate(scope, check.problems[0])
+    return group
 
 
 def enable_logs_and_tracing(state_machine: sfn.StateMachine, log_group: logs.ILogGroup) -> None:

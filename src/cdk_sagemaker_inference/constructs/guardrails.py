@@ -9,6 +9,7 @@ endpoints support guardrails; serverless endpoints do not.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from aws_cdk import Duration
 from aws_cdk import aws_sagemaker as sagemaker
 
+from ..assembly.resources import known_int
 from ..errors import Problem
 from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
 from ._lazy import lazy_module
+from ._memo import stack_of
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ __all__ = [
     "CapacitySize",
     "CapacityUnit",
     "DeploymentGuardrails",
+    "RollbackAlarms",
     "RollingUpdate",
     "TrafficRouting",
     "TrafficRoutingType",
@@ -332,3 +336,81 @@ def _render_size(size: CapacitySize | None) -> sagemaker.CfnEndpoint.CapacitySiz
 
 def _whole_seconds(duration: Duration | None) -> float | None:
     return duration.to_seconds() if duration is not None else None
+
+
+_MAX_ROLLBACK_ALARMS = 10
+
+
+class RollbackAlarms:
+    """The rollback alarms of an endpoint with ``deployment`` guardrails (real-time and async), and the
+    rolling batch the quota needs count. The endpoint sets ``deployment``, ``resource`` and
+    ``_endpoint_name_literal``; its own ``add_rollback_alarm`` (named for its messages) calls
+    :meth:`_add_rollback_alarms`."""
+
+    deployment: DeploymentGuardrails | None
+    resource: sagemaker.CfnEndpoint
+    endpoint_name: str
+    _endpoint_name_literal: str | None
+    _rollback_alarms: list[cloudwatch.IAlarm]
+
+    def _metric_endpoint_name(self) -> str:
+        """The name as given, when it was: metrics then need no reference to the endpoint, so this
+        endpoint's own alarms can roll it back without a dependency cycle."""
+        return self._endpoint_name_literal or self.endpoint_name
+
+    def _add_rollback_alarms(self, alarms: Sequence[cloudwatch.IAlarm], construct_type: str) -> None:
+        check = TypeChecks()
+        field = "deployment.rollback_alarms"
+        given = self._alarms()
+        for index, alarm in enumerate(alarms):
+            check.required(f"{field}[{len(given) + index}]", alarm, cloudwatch.IAlarm)
+        if self.deployment is None:
+            check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
+        total = len(given) + len(alarms)
+        if total == 0:
+            check.fail("guardrails.rollback-alarms", field, 0,
+                       "no alarm given: an AutoRollbackConfiguration lists 1 to 10 alarms",
+                       "pass the alarms, e.g. add_rollback_alarm(endpoint.alarm_5xx_rate())")
+        if total > _MAX_ROLLBACK_ALARMS:
+            check.fail("guardrails.rollback-alarms", field, total,
+                       f"has {total} alarms: auto-rollback takes at most {_MAX_ROLLBACK_ALARMS}",
+                       "keep the alarms that matter most, or combine several into a cloudwatch.CompositeAlarm")
+        if not check.problems:
+            for alarm in alarms:
+                if self._endpoint_name_literal is None and self._alarm_uses_generated_name(alarm):
+                    check.fail("guardrails.rollback-alarms", field, alarm.node.path,
+                               "watches this endpoint's CloudFormation-generated name, so alarm and endpoint would "
+                               "depend on each other (a cycle)",
+                               "set endpoint_name on the endpoint, so its alarms can name it without a reference")
+        check.raise_if_any(self, construct_type)  # type: ignore[arg-type]  # the endpoint is the construct
+        given.extend(alarms)
+        self.resource.add_property_override("DeploymentConfig.AutoRollbackConfiguration", {
+            "Alarms": [{"AlarmName": alarm.alarm_name} for alarm in given],
+        })
+
+    def _alarms(self) -> list[cloudwatch.IAlarm]:
+        if not hasattr(self, "_rollback_alarms"):
+            self._rollback_alarms = []
+        return self._rollback_alarms
+
+    @property
+    def rollback_alarms(self) -> tuple[cloudwatch.IAlarm, ...]:
+        """The alarms that roll deployments back."""
+        return tuple(self._alarms())
+
+    def _alarm_uses_generated_name(self, alarm: cloudwatch.IAlarm) -> bool:
+        child = alarm.node.default_child
+        if not isinstance(child, cloudwatch.CfnAlarm):
+            return False
+        stack = stack_of(self.resource)
+        logical_id = stack.resolve(stack.get_logical_id(self.resource))
+        rendered = json.dumps(stack.resolve({"d": child.dimensions, "m": child.metrics}), default=str)
+        return f'"{logical_id}"' in rendered
+
+    def _rolling_batch(self) -> tuple[str, int] | None:
+        """A rolling update's maximum batch (unit, value); None: updates are blue/green (a whole new fleet)."""
+        rolling = self.deployment.rolling_update if self.deployment is not None else None
+        size = rolling.maximum_batch_size if rolling is not None else None
+        value = known_int(size.value) if size is not None else None
+        unit = size.unit.value if size is not None and isinstance(size.unit, CapacityUnit) else None
+        return None if unit is None or value is None else (unit, value)

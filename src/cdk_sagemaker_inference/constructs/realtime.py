@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,11 +32,17 @@ from ..validation.realtime import (
 from ._base import annotate, policies_of, role_for_grants, unique_child_id, with_notes
 from ._environment import environment_problems
 from ._lazy import lazy_module
-from ._memo import stack_of, with_literal_start
+from ._memo import with_literal_start
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
-from .guardrails import DeploymentGuardrails, guardrails_problems, render_deployment_config, seconds_of
+from .guardrails import (
+    DeploymentGuardrails,
+    RollbackAlarms,
+    guardrails_problems,
+    render_deployment_config,
+    seconds_of,
+)
 from .model import InferenceModel
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
@@ -52,7 +57,6 @@ __all__ = ["InstanceScaling", "MetricTarget", "ProductionVariant", "RealtimeEndp
            "ScheduledCapacity", "StepScaling"]
 
 _INSTANCE_METRICS = "/aws/sagemaker/Endpoints"
-_MAX_ROLLBACK_ALARMS = 10
 
 
 class RoutingStrategy(enum.Enum):
@@ -203,7 +207,7 @@ class ProductionVariant:
     refused (use ``autoscaling``). Default: none."""
 
 
-class RealtimeEndpoint(EndpointBase):
+class RealtimeEndpoint(RollbackAlarms, EndpointBase):
     """A real-time SageMaker endpoint on dedicated instances.
 
     One variant: pass ``model`` and ``instance_type`` (plus ``instance_count``, ``autoscaling``,
@@ -385,7 +389,6 @@ class RealtimeEndpoint(EndpointBase):
         self._create_endpoint(config, endpoint_name=endpoint_name,
                               deployment_config=render_deployment_config(deployment) if deployment else None,
                               retain_counts=retain)
-        self._rollback_alarms: list[cloudwatch.IAlarm] = []
         if deployment is not None and deployment.rollback_alarms:
             self.add_rollback_alarm(*deployment.rollback_alarms)
 
@@ -401,12 +404,6 @@ class RealtimeEndpoint(EndpointBase):
         every += [(self.shadow_variant, True)] if self.shadow_variant is not None else []
         return tuple(instance_variant(v.variant_name, v.instance_type.name, known_int(v.instance_count),
                                       scaling=_range_of(v.autoscaling), shadow=shadow) for v, shadow in every)
-
-    def _rolling_batch(self) -> tuple[str, int] | None:
-        rolling = self.deployment.rolling_update if self.deployment is not None else None
-        size = rolling.maximum_batch_size if rolling is not None else None
-        value = known_int(size.value) if size is not None else None
-        return None if size is None or value is None else (size.unit.value, value)
 
     def _autoscale(self, variant_name: str, scaling: InstanceScaling) -> appscaling.ScalableTarget:
         target = variant_scalable_target(
@@ -464,55 +461,9 @@ class RealtimeEndpoint(EndpointBase):
         needs a fixed ``endpoint_name``: otherwise the alarm needs the endpoint's generated name
         and the endpoint needs the alarm, a dependency cycle.
         """
-        check = TypeChecks()
-        field = "deployment.rollback_alarms"
-        for index, alarm in enumerate(alarms):
-            check.required(f"{field}[{len(self._rollback_alarms) + index}]", alarm, cloudwatch.IAlarm)
-        if self.deployment is None:
-            check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
-        total = len(self._rollback_alarms) + len(alarms)
-        if total == 0:
-            check.fail("guardrails.rollback-alarms", field, 0,
-                       "no alarm given: an AutoRollbackConfiguration lists 1 to 10 alarms",
-                       "pass the alarms, e.g. add_rollback_alarm(endpoint.alarm_5xx_rate())")
-        if total > _MAX_ROLLBACK_ALARMS:
-            check.fail("guardrails.rollback-alarms", field, total,
-                       f"has {total} alarms: auto-rollback takes at most {_MAX_ROLLBACK_ALARMS}",
-                       "keep the alarms that matter most, or combine several into a cloudwatch.CompositeAlarm")
-        if not check.problems:
-            for alarm in alarms:
-                if self._endpoint_name_literal is None and self._alarm_uses_generated_name(alarm):
-                    check.fail("guardrails.rollback-alarms", field, alarm.node.path,
-                               "watches this endpoint's CloudFormation-generated name, so alarm and endpoint would "
-                               "depend on each other (a cycle)",
-                               "set endpoint_name on the endpoint, so its alarms can name it without a reference")
-        check.raise_if_any(self, "RealtimeEndpoint")
-        self._rollback_alarms.extend(alarms)
-        self.resource.add_property_override("DeploymentConfig.AutoRollbackConfiguration", {
-            "Alarms": [{"AlarmName": alarm.alarm_name} for alarm in self._rollback_alarms],
-        })
-
-    @property
-    def rollback_alarms(self) -> tuple[cloudwatch.IAlarm, ...]:
-        """The alarms that roll deployments back."""
-        return tuple(self._rollback_alarms)
-
-    def _alarm_uses_generated_name(self, alarm: cloudwatch.IAlarm) -> bool:
-        node = alarm.node
-        child = node.default_child
-        if not isinstance(child, cloudwatch.CfnAlarm):
-            return False
-        stack = stack_of(self)
-        logical_id = stack.resolve(stack.get_logical_id(self.resource))
-        rendered = json.dumps(stack.resolve({"d": child.dimensions, "m": child.metrics}), default=str)
-        return f'"{logical_id}"' in rendered
+        self._add_rollback_alarms(alarms, "RealtimeEndpoint")
 
     # -- metrics (AWS/SageMaker and /aws/sagemaker/Endpoints, EndpointName + VariantName) ------
-    def _metric_endpoint_name(self) -> str:
-        """The name as given, when it was: metrics then need no reference to the endpoint, so this
-        endpoint's own alarms can roll it back without a dependency cycle."""
-        return self._endpoint_name_literal or self.endpoint_name
-
     def _variant(self, variant_name: str | None) -> str:
         names = [v.variant_name for v in self.variants] + (
             [self.shadow_variant.variant_name] if self.shadow_variant else [])

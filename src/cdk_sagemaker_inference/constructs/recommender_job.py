@@ -34,7 +34,7 @@ from ..validation.instances import check_instance_type
 from ..validation.model import check_registry_version
 from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
 from ._memo import bucket_name, stack_of, with_literal_start
-from .batch_transform import enable_logs_and_tracing
+from .batch_transform import create_log_group, enable_logs_and_tracing
 from .components import IInferenceComponent
 from .endpoint import IEndpoint
 from .model import ModelPackage
@@ -115,6 +115,7 @@ class InferenceRecommenderJob(Construct):
         timeout: Duration | None = None,
         job_name_prefix: str | None = None,
         allow_unknown_instance_type: bool = False,
+        log_kms_key: kms.IKey | None = None,
     ) -> None:
         """Define the job's state machine.
 
@@ -139,6 +140,9 @@ class InferenceRecommenderJob(Construct):
         :param job_name_prefix: ≤ 27 letters, digits and hyphens. Default: from the construct path.
         :param allow_unknown_instance_type: accept an instance type the package's instance-type data does not
             list (a type newer than this release). Default: False.
+        :param log_kms_key: encrypts the state machine's log group. A key of this app gets the key policy
+            statement CloudWatch Logs needs; an imported key is warned about. Default: none (CloudWatch Logs'
+            own encryption).
         """
         super().__init__(scope, construct_id)
         check = TypeChecks()
@@ -246,7 +250,7 @@ class InferenceRecommenderJob(Construct):
         self.log_group, self.state_machine = _job_state_machine(
             self, self._definition(prefix, job_type, input_config, stopping, poll_interval or Duration.minutes(5)),
             timeout=timeout, prefix=prefix, resource="inference-recommendations-job", what="Inference Recommender",
-            job_role=self.job_role)
+            job_role=self.job_role, log_kms_key=log_kms_key)
 
     def _create_job_role(self) -> iam.Role:
         role = iam.Role(self, "JobRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
@@ -327,6 +331,7 @@ class AIBenchmarkJob(Construct):
         poll_interval: Duration | None = None,
         timeout: Duration | None = None,
         job_name_prefix: str | None = None,
+        log_kms_key: kms.IKey | None = None,
     ) -> None:
         """Define the benchmark's state machine.
 
@@ -342,6 +347,9 @@ class AIBenchmarkJob(Construct):
         :param poll_interval: how often the job's status is read. Default: 5 minutes.
         :param timeout: the state machine's timeout (bounds the poll). Default: 6 hours.
         :param job_name_prefix: ≤ 26 letters, digits and hyphens. Default: from the construct path.
+        :param log_kms_key: encrypts the state machine's log group. A key of this app gets the key policy
+            statement CloudWatch Logs needs; an imported key is warned about. Default: none (CloudWatch Logs'
+            own encryption).
         """
         super().__init__(scope, construct_id)
         check = TypeChecks()
@@ -390,7 +398,8 @@ class AIBenchmarkJob(Construct):
         self.log_group, self.state_machine = _job_state_machine(
             self, _poll_and_report(self, name, create, wait, describe, self.topic, "AI benchmark job",
                                    completed="Completed", failed=("Failed", "Stopped")),
-            timeout=timeout, prefix=prefix, resource="ai-benchmark-job", what="AI benchmark", job_role=role)
+            timeout=timeout, prefix=prefix, resource="ai-benchmark-job", what="AI benchmark", job_role=role,
+            log_kms_key=log_kms_key)
 
     @checked("AIBenchmarkJob.grant_start_execution")
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -410,11 +419,12 @@ def _default_prefix(scope: Construct, length: int = 27) -> str:
 
 
 def _job_state_machine(scope: Construct, definition: sfn.IChainable, *, timeout: Duration | None, prefix: str,
-                       resource: str, what: str, job_role: iam.IRole) -> tuple[logs.LogGroup, sfn.StateMachine]:
+                       resource: str, what: str, job_role: iam.IRole,
+                       log_kms_key: kms.IKey | None) -> tuple[logs.LogGroup, sfn.StateMachine]:
     """The state machine of a job construct: level-ALL logs and X-Ray, the ``timeout`` that bounds its poll
     (default 6 hours), ``iam:PassRole`` on the job role only, and the acknowledgment of its one wildcard (the
     jobs named ``<prefix>-*``, a new name per run)."""
-    log_group = logs.LogGroup(scope, "Logs", retention=logs.RetentionDays.ONE_YEAR)
+    log_group = create_log_group(scope, logs.RetentionDays.ONE_YEAR, log_kms_key)
     state_machine = sfn.StateMachine(
         scope, "Resource", definition_body=sfn.DefinitionBody.from_chainable(definition),
         timeout=timeout or Duration.hours(6), comment=f"Runs SageMaker {what} jobs {prefix}-* (cdk-sagemaker-inference)")

@@ -10,6 +10,7 @@ from ..instance_types import (
     Accelerator,
     accelerator_of,
     family_of,
+    has_local_nvme,
     inference_ami_accelerator,
     inference_ami_cuda,
     is_burstable,
@@ -112,6 +113,16 @@ def inference_ami_cuda_warning(check: Checker, field: str, ami: object, containe
                        f"{wanted[0]}.{wanted[1]}",
                        "pick an AMI version with a CUDA at least as new as the image's (its documentation lists "
                        "each AMI's CUDA), or an image built for an older CUDA")
+
+
+def volume_key_nvme_warning(check: Checker, field: str, instance_type: object, key_prop: str) -> None:
+    """A warning that a volume key does not encrypt a type's local NVMe storage (the hardware does)."""
+    if isinstance(instance_type, str) and not is_unresolved(instance_type) and has_local_nvme(instance_type):
+        check.fail("realtime.kms-nvme", field, instance_type,
+                   f"has local NVMe instance storage, which the hardware encrypts: {key_prop} does not "
+                   "encrypt that volume (older API docs said CreateEndpointConfig fails)",
+                   "nothing to do if hardware encryption is enough; otherwise pick a type without local "
+                   "storage (e.g. ml.m5 instead of ml.m5d)")
 
 
 def check_volume_size(check: Checker, field: str, volume_size_gb: object, instance_type: object) -> None:

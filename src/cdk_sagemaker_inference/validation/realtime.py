@@ -12,7 +12,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..errors import Problem
-from ..instance_types import has_local_nvme
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .alarms import check_alarm_window
@@ -23,6 +22,7 @@ from .instances import (
     check_instance_type,
     check_volume_size,
     inference_ami_cuda_warning,
+    volume_key_nvme_warning,
 )
 from .schedules import check_cron
 
@@ -284,12 +284,8 @@ def realtime_warnings(variants: Sequence[VariantSpec], *, kms_key: bool,
                        "run 2 or more instances (SageMaker spreads them over Availability Zones)")
     for variant in (*variants, *((shadow,) if shadow is not None else ())):
         name = variant.instance_type
-        if kms_key and isinstance(name, str) and not is_unresolved(name) and has_local_nvme(name):
-            check.fail("realtime.kms-nvme", f"{variant.field}instance_type", name,
-                       "has local NVMe instance storage, which the hardware encrypts: kms_key does not "
-                       "encrypt that volume (older API docs said CreateEndpointConfig fails)",
-                       "nothing to do if hardware encryption is enough; otherwise pick a type without local "
-                       "storage (e.g. ml.m5 instead of ml.m5d)")
+        if kms_key:
+            volume_key_nvme_warning(check, f"{variant.field}instance_type", name, "kms_key")
         inference_ami_cuda_warning(check, f"{variant.field}inference_ami_version", variant.inference_ami_version,
                                    variant.model.containers)
         if variant.scaling is not None:
@@ -305,17 +301,21 @@ def guardrail_warnings(variants: Sequence[VariantSpec]) -> list[Problem]:
     """Deployment guardrails are ignored for Marketplace containers and Inf1 instances."""
     check = Checker()
     for variant in variants:
-        reasons = []
-        if any(c.marketplace for c in variant.model.containers):
-            reasons.append("an AWS Marketplace model")
-        if isinstance(variant.instance_type, str) and variant.instance_type.startswith("ml.inf1."):
-            reasons.append(f"{variant.instance_type} (Inf1)")
-        for reason in reasons:
-            check.fail("guardrails.exclusions", "deployment", variant.variant_name,
-                       f"variant {variant.variant_name!r} uses {reason}: SageMaker ignores the deployment "
-                       "guardrails and updates all at once without a baking period",
-                       "accept it, or use a non-Marketplace model on a non-Inf1 instance type (e.g. ml.inf2)")
+        guardrail_exclusions(check, variant.variant_name, variant.instance_type,
+                             marketplace=any(c.marketplace for c in variant.model.containers))
     return check.problems
+
+
+def guardrail_exclusions(check: Checker, variant_name: object, instance_type: object, *, marketplace: bool) -> None:
+    """A warning per guardrails exclusion a variant meets (DG:deployment-guardrails-exclusions)."""
+    reasons = ["an AWS Marketplace model"] if marketplace else []
+    if isinstance(instance_type, str) and instance_type.startswith("ml.inf1."):
+        reasons.append(f"{instance_type} (Inf1)")
+    for reason in reasons:
+        check.fail("guardrails.exclusions", "deployment", variant_name,
+                   f"variant {variant_name!r} uses {reason}: SageMaker ignores the deployment "
+                   "guardrails and updates all at once without a baking period",
+                   "accept it, or use a non-Marketplace model on a non-Inf1 instance type (e.g. ml.inf2)")
 
 
 def instance_floor(variant: VariantSpec) -> object:
