@@ -82,9 +82,15 @@ def test_accepts_a_pipeline_with_every_hostname_or_none(hostnames: tuple[str | N
 
 
 def test_fails_when_hostnames_repeat() -> None:
+    """A serial pipeline's repeated hostname was refused under the Direct-invocation rule (found by review)."""
     text = refused(containers=[ContainerDefinition(image=IMAGE, container_hostname="a"),
                                ContainerDefinition(image=IMAGE, container_hostname="a")])
-    assert "container hostnames are not unique" in text
+    assert "container hostnames are not unique: a hostname identifies its container in the pipeline" in text
+    assert "rule multicontainer.pipeline-hostname" in text
+    direct = refused(containers=[ContainerDefinition(image=IMAGE, container_hostname="a"),
+                                 ContainerDefinition(image=IMAGE, container_hostname="a")],
+                     inference_execution_mode=InferenceExecutionMode.DIRECT)
+    assert "(Direct invocation targets it)" in direct and "rule multicontainer.direct-hostname" in direct
 
 
 def test_fails_when_an_environment_value_is_too_long() -> None:

@@ -402,7 +402,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "Direct invocation needs a unique container_hostname on each container (≤ 63 chars, a-z A-Z 0-9 -)",
                "DG:multi-container-endpoints; BC ContainerHostname", pattern=MODEL_NAME_PATTERN, max_length=63),
     Constraint("multicontainer.pipeline-hostname", _R, "model.containers[].container_hostname",
-               "in a model of several containers, a container_hostname on every container or on none",
+               "in a model of several containers, a unique container_hostname on every container or on none",
                "BC ContainerDefinition.ContainerHostname ('If you specify a value for the ContainerHostName for any "
                "ContainerDefinition that is part of an inference pipeline, you must specify a value for the "
                "ContainerHostName parameter of every ContainerDefinition in that pipeline')"),

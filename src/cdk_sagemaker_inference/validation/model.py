@@ -90,8 +90,12 @@ def validate_model(model: ModelSpec) -> list[Problem]:
                    "give every container a unique container_hostname, or drop them all (SageMaker then names "
                    "the containers by position)")
     if len(hostnames) != len(set(hostnames)):
-        check.fail("multicontainer.direct-hostname", "containers[].container_hostname", hostnames,
-                   "container hostnames are not unique", "give each container a different hostname")
+        direct = model.inference_execution_mode == "Direct"
+        check.fail("multicontainer.direct-hostname" if direct else "multicontainer.pipeline-hostname",
+                   "containers[].container_hostname", hostnames,
+                   "container hostnames are not unique: a hostname identifies its container"
+                   + (" (Direct invocation targets it)" if direct else " in the pipeline"),
+                   "give each container a different hostname")
     if model.inference_execution_mode is not None:
         check.one_of("multicontainer.mode", "inference_execution_mode", model.inference_execution_mode)
     if model.vpc:
