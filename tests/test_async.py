@@ -1109,3 +1109,15 @@ def test_volume_key_and_size_render_and_are_checked() -> None:
     async_endpoint(nvme, instance_type=InstanceType.G5_XLARGE,
                    volume_kms_key=kms.Key(nvme, "K", enable_key_rotation=True))
     assert any("realtime.kms-nvme" in w and "volume_kms_key does not encrypt" in w for w in warnings_of(nvme))
+
+
+def test_prefixes_with_iam_special_characters_are_granted_as_literals() -> None:
+    """The same class as batch's: '${x}' in a prefix was an IAM policy variable in the execution role's grants."""
+    import json
+
+    stack = new_stack()
+    async_endpoint(stack, input_prefix="in/${x}/", output_prefix="out/*/")
+    policies = resources_of(template_of(stack).to_json(), "AWS::IAM::Policy").values()
+    resources = json.dumps([p["Properties"]["PolicyDocument"] for p in policies])
+    assert "in/${$}{x}/*" in resources and "out/${*}/*" in resources and "in/${x}" not in resources
+    assert not nag_findings(stack)

@@ -1452,3 +1452,17 @@ def test_a_failed_task_is_caught_and_announced(moto_sfn: dict[str, Any]) -> None
     assert message["status"] == "Failed" and message["jobName"] == run["job"]["name"]
     assert "Could not find transform job" in message["cause"] and run["cause"] == message["cause"]
     assert message["outputLocation"] == f"s3://my-results/{run['job']['name']}/"
+
+
+def test_grants_write_iam_special_characters_of_keys_as_literals() -> None:
+    """Found by review: a prefix such as 'runs/${stage}/' went into the grants as written, where IAM reads
+    '${stage}' as a policy variable (and '*' '?' as wildcards), so the role could not write the keys SageMaker
+    writes. Each is now IAM's special-character variable (${$}, ${*}, ${?}); cdk-nag's acknowledgments follow."""
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Results", "my-results")
+    job = batch(stack, input=csv_input(stack, prefix="in/$x?/"),
+                output=BatchTransformOutput(bucket=bucket, prefix="runs/${stage}/*/"))
+    resources = json.dumps([s["Resource"] for s in policy_statements(job, job.model.role)])
+    assert "runs/${$}{stage}/${*}/" in resources and "in/${$}x${?}/*" in resources
+    assert "runs/${stage}" not in resources
+    assert not nag_findings(stack)

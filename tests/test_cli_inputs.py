@@ -309,7 +309,8 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(arguments: list[str], 
         done = subprocess.run(
             [sys.executable, "-m", "cdk_sagemaker_inference",
              *(a.format(assembly=tmp_path / "cdk.out") for a in arguments)],
-            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})  # a buffered stdout, as users run
     finally:
         os.close(write_end)
     assert done.returncode == EXIT_BROKEN_PIPE == 141, done.stderr

@@ -807,3 +807,21 @@ def test_a_dlc_image_in_a_region_without_a_dlc_account_names_the_component() -> 
     error = refused(lambda: component(stack, endpoint(stack), "C", image=CPU_IMAGE))
     assert (error.path, error.construct_type, error.fields) == ("Il/C", "InferenceComponent", ("image",))
     assert "rule model.dlc-account" in str(error)
+
+
+def test_a_volume_key_on_a_type_with_local_nvme_storage_warns_as_on_the_other_endpoints() -> None:
+    """realtime.kms-nvme: RealtimeEndpoint and AsyncEndpoint warned, InferenceComponentEndpoint did not
+    (found by review)."""
+    from aws_cdk import aws_kms as kms
+
+    stack = new_stack()
+    endpoint(stack, kms_key=kms.Key(stack, "VolumeKey", enable_key_rotation=True))
+    assert any("realtime.kms-nvme" in w and "kms_key does not encrypt that volume" in w for w in warnings_of(stack))
+
+
+def test_a_rolling_batch_below_five_percent_asks_for_more() -> None:
+    """The fix pointed the wrong way for a batch below 5% (found by review)."""
+    stack = new_stack()
+    ep = endpoint(stack)
+    error = refused(lambda: component(stack, ep, copy_count=40, deployment=ComponentRollingUpdate(batch_copies=1)))
+    assert "is 2.5% of the component's 40 copies" in str(error) and "replace at least 5% of the copies" in str(error)

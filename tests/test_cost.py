@@ -651,3 +651,43 @@ def test_an_endpoint_path_known_without_asking_node_is_nodes_path() -> None:
                  for scope, construct_id in ((stack, "Plain"), (Construct(stack, "Group/A"), "In/Group"))]
     assert [path_of(e) for e in endpoints] == [e.node.path for e in endpoints]
     assert [path_of(e) for e in endpoints] == ["Prod/Inference/Plain", "Prod/Inference/Group--A/In--Group"]
+
+
+def test_a_baseline_that_is_the_assembly_or_not_an_assembly_is_exit_2(assembly: Path, tmp_path: Path) -> None:
+    """As guard's (found by review): `cost --baseline cdk.out` against cdk.out reported "no change", a stage's
+    assembly inside the baseline too, and a wrong --baseline was named as --assembly."""
+    for baseline in (assembly, assembly / "RealtimeInference.template.json"):
+        code, text = cost(str(assembly), "--baseline", str(baseline))
+        assert code == 2 and "is the assembly being checked" in text, text
+    missing = tmp_path / "nowhere"
+    code, text = cost(str(assembly), "--baseline", str(missing))
+    assert code == 2 and "the baseline" in text and "--assembly" not in text
+    template = tmp_path / "one.template.json"
+    template.write_text((assembly / "RealtimeInference.template.json").read_text())
+    code, text = cost(str(assembly), "--baseline", str(template))
+    assert code == 2 and "cost compares two cloud assemblies" in text
+
+
+def test_a_schedule_whose_runs_cannot_be_counted_asks_for_runs_per_month(tmp_path: Path) -> None:
+    """Found by review: a step or one-time schedule left the ceiling unknown with no note asking for the
+    figure; the note goes once the usage file gives it. A serverless row's note goes only when both
+    figures it asks for are given."""
+    from aws_cdk import aws_events as events
+    from aws_cdk import aws_s3 as s3
+
+    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
+
+    application = app(tmp_path)
+    s = stack(application)
+    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
+    BatchTransformJob(s, "Stepped", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"),
+                      input=BatchTransformInput(bucket=bucket, key="in/"),
+                      output=BatchTransformOutput(bucket=bucket, prefix="out/"),
+                      schedule=events.Schedule.expression("cron(0/5 2 * * ? *)"))
+    ServerlessEndpoint(s, "OnDemand", model=cpu_model(s, "M2"), memory_size_mb=2048, max_concurrency=5)
+    bare = rows_of(application)
+    assert any("the schedule's expression cannot be counted" in n for n in bare["Costs/Stepped"].notes)
+    given = rows_of(application, usage={"Costs/Stepped": Usage(run_hours=1, runs_per_month=10),
+                                        "Costs/OnDemand": Usage(requests_per_month=1000)})
+    assert not any("usage file" in n for n in given["Costs/Stepped"].notes)
+    assert any("needs requests_per_month and mean_duration_ms" in n for n in given["Costs/OnDemand"].notes)

@@ -98,3 +98,12 @@ def test_a_missing_baseline_names_the_baseline(tmp_path: Path) -> None:
     assert code == 2
     assert "the baseline" in text and "neither a cloud assembly (no manifest.json) nor a template file" in text
     assert "--assembly" not in text
+
+
+def test_a_stage_assembly_inside_the_baseline_is_exit_2(tmp_path: Path) -> None:
+    """A stage's assembly sits inside its app's: guard --assembly cdk.out/assembly-Prod --baseline cdk.out
+    compared the stage with itself."""
+    outer = write_assembly(tmp_path / "app", {"Svc": REALTIME})
+    inner = write_assembly(outer / "assembly-Prod", {"Svc": REALTIME})
+    code, text = guard(inner, baseline=outer)
+    assert code == 2 and "or holds it" in text

@@ -748,6 +748,14 @@ def test_fails_when_linear_step_is_out_of_range(step: int) -> None:
     assert "rule guardrails.linear-step" in text
 
 
+def test_a_rolling_batch_of_instances_below_five_percent_asks_for_more() -> None:
+    """The fix said "run more instances" for a batch that is too small a share (found by review)."""
+    error = refused(instance_count=40, deployment=DeploymentGuardrails.rolling(batch_instances=1,
+                                                                              wait=Duration.minutes(1)))
+    assert "is 2.5% of the smallest variant's 40 instances" in str(error)
+    assert "or more instances (at least 5% of 40)" in str(error)
+
+
 @pytest.mark.parametrize("batch,ok", [(5, True), (50, True), (4, False), (60, False)])
 def test_rolling_batch_is_five_to_fifty_percent(batch: int, ok: bool) -> None:
     deployment = DeploymentGuardrails.rolling(batch_percent=batch, wait=Duration.minutes(1))

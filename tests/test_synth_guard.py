@@ -144,12 +144,16 @@ def test_a_baseline_in_the_synth_output_directory_is_refused_before_anything_is_
     baseline there (`cdk synth -c ...baseline=cdk.out`, the obvious value) was the new assembly itself,
     and the guard answered "safe" for a real-time -> serverless change (found by review)."""
     out = baseline_assembly(tmp_path)  # a real previous assembly: the refusal does not depend on its content
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     app = App(outdir=str(out), context={**CDK_CONTEXT, BASELINE_CONTEXT: str(out / inside) if inside else str(out)})
     with pytest.raises(ValidationError) as caught:
-        build(app)
+        build(app, endpoint_name="orders-v2")
     text = str(caught.value)
     assert "is this synth's own output directory" in text and "nothing would be compared" in text
     assert "cp -r cdk.out cdk.out.baseline" in text
-    # Elsewhere it compares (and here refuses the unsafe change).
-    other = tmp_path / "other.out"
-    build(App(outdir=str(other), context={**CDK_CONTEXT, BASELINE_CONTEXT: str(out)}))
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # nothing was written
+    # Elsewhere it compares, and finds the change.
+    other = App(outdir=str(tmp_path / "other.out"), context={**CDK_CONTEXT, BASELINE_CONTEXT: str(out)})
+    build(other, endpoint_name="orders-v2")
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        other.synth()

@@ -102,6 +102,19 @@ def test_an_image_built_for_a_newer_cuda_than_the_ami_warns() -> None:
     assert not [w for w in warnings_of(newer) if "inference-ami-cuda" in w]
 
 
+@pytest.mark.parametrize(("uri", "warns"), [
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/trt-cu129-server", False),  # the repository's name
+    ("registry.example.com:5000/llm-cu129-server", False),                     # a registry port
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:cu129@sha256:" + "a" * 64, True),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:2.0-cu129", True),
+])
+def test_the_cuda_warning_reads_the_tag_only(uri: str, warns: bool) -> None:
+    """Found by review: the warning read whatever followed the last ':', a repository name or a port included,
+    and missed a tag before a digest; the serverless accelerator check had the same class."""
+    stack = realtime("ml.g5.xlarge", GPU_AMI, ContainerImage.from_uri(uri))
+    assert bool([w for w in warnings_of(stack) if "realtime.inference-ami-cuda" in w]) is warns
+
+
 def test_async_endpoints_take_and_check_the_ami() -> None:
     stack = new_stack()
     AsyncEndpoint(stack, "Endpoint", model=model(stack, GPU_IMAGE_CU121), instance_type=InstanceType.of("ml.g5.xlarge"),

@@ -272,7 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe fails here, not at the interpreter's final flush
+        return code
     except BrokenPipeError:
         # What Python's documentation advises for SIGPIPE: send what is still buffered to devnull, so that
         # neither this handler nor the interpreter's final flush prints a traceback on the closed pipe.

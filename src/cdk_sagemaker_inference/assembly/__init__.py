@@ -22,7 +22,7 @@ from typing import Any
 
 from .resources import construct_path
 
-__all__ = ["AssemblyError", "StackKey", "StackTemplate", "is_within", "nested_display_name", "read_assembly",
+__all__ = ["AssemblyError", "StackKey", "StackTemplate", "check_baseline", "is_within", "nested_display_name", "read_assembly",
            "read_baseline", "read_template_file"]
 
 
@@ -138,6 +138,15 @@ def is_within(path: str | Path, directory: str | Path) -> bool:
     """``path`` is ``directory`` or inside it (both resolved): a baseline there is the assembly itself."""
     inner, outer = Path(path).resolve(), Path(directory).resolve()
     return inner == outer or outer in inner.parents
+
+
+def check_baseline(baseline: str | Path, assembly: str | Path) -> None:
+    """Refuse a ``--baseline`` that is the assembly being checked, part of it, or holds it (a stage's
+    assembly sits inside its app's): comparing an assembly with itself answers "no change" for nothing."""
+    if is_within(baseline, assembly) or is_within(assembly, baseline):
+        raise AssemblyError(f"--baseline {baseline} is the assembly being checked ({assembly}) or holds it: "
+                            "comparing it with itself would answer 'safe' without comparing anything; give the "
+                            "previous cdk.out (copied before this synth)")
 
 
 # ---------------------------------------------------------------------------------------------- private

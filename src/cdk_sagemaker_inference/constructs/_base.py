@@ -173,7 +173,8 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
     part is resolved once per bucket and stack.
     """
     arn = memo(bucket, ("nag-arn", stack), lambda: nag_flatten(stack.resolve(bucket_arn(bucket))))
-    return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern)) if is_unresolved(pattern) else pattern}"
+    # A literal pattern is flattened too: cdk-nag writes its '${' and '}' (IAM's ${*}, a key's braces) as '<' '>'.
+    return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern) if is_unresolved(pattern) else pattern)}"
 
 
 ADVICE = frozenset({"migration.autoscaled-instance-type", "component.fit-unknown", "cost.idle-floor",

@@ -118,7 +118,8 @@ class CostNotes:
     def validate(self) -> list[str]:
         failures: list[str] = []
         # The whole app's needs (stages may share an account and Region), counted once for every stage.
-        needs = memo(self._root, "app-needs", lambda: _app_needs(endpoints_of_app(self._root)))
+        endpoints = endpoints_of_app(self._root)  # a later synth of a grown app counts the new endpoints too
+        needs = memo(self._root, ("app-needs", len(endpoints)), lambda: _app_needs(endpoints))
         for endpoint in self._endpoints:
             facts = _facts(stack_of(endpoint))
             annotations = annotations_of(endpoint)

@@ -164,9 +164,23 @@ def key_folder(prefix: str) -> str:
     return f"{stripped}/" if stripped else ""
 
 
+_IAM_SPECIAL = {"$": "${$}", "*": "${*}", "?": "${?}"}
+"""What the IAM policy grammar reads specially in a resource ARN, and how it writes each as a literal."""
+
+
+def iam_literal(key: str) -> str:
+    """An S3 key (or prefix) as literal text of an IAM resource ARN: a '$' would start a policy variable
+    (``${aws:username}``: the grant would match other keys than the ones SageMaker uses) and '*' and '?'
+    would widen it, so each is written as the IAM User Guide's special-character variable (``${$}``,
+    ``${*}``, ``${?}``). A token is left as it is (its value is not known)."""
+    if is_unresolved(key) or not any(c in key for c in _IAM_SPECIAL):
+        return key
+    return "".join(_IAM_SPECIAL.get(c, c) for c in key)
+
+
 def objects_in(folder: str) -> str:
     """The grant pattern of every object under :func:`key_folder` ``folder`` (``*`` for the whole bucket)."""
-    return f"{folder}*"
+    return f"{iam_literal(folder)}*"
 
 
 def arn_for_objects(bucket: s3.IBucket, pattern: str) -> str:

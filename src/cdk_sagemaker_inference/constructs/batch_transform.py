@@ -71,7 +71,7 @@ from ._base import (
     with_notes,
 )
 from ._environment import environment_problems
-from ._memo import bucket_name, memo, minutes, seconds, stack_of
+from ._memo import bucket_name, iam_literal, memo, minutes, objects_in, seconds, stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
 
@@ -773,17 +773,18 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         readable = self.input.readable_prefix
         patterns: list[tuple[s3.IBucket, str]] = []
         if self.input.data_type is TransformDataType.MANIFEST_FILE:
-            self.input.bucket.grant_read(role, self.input.key)
-            patterns.append((self.input.bucket, self.input.key))
-        self.input.bucket.grant_read(role, f"{readable}*")
-        patterns.append((self.input.bucket, f"{readable}*"))
-        written = f"{self.output_prefix}{self.job_name_prefix}-*" if self._per_run_prefix else f"{self.output_prefix}*"
+            self.input.bucket.grant_read(role, iam_literal(self.input.key))
+            patterns.append((self.input.bucket, iam_literal(self.input.key)))
+        self.input.bucket.grant_read(role, objects_in(readable))
+        patterns.append((self.input.bucket, objects_in(readable)))
+        written = (f"{iam_literal(self.output_prefix)}{self.job_name_prefix}-*" if self._per_run_prefix
+                   else objects_in(self.output_prefix))
         self.output_bucket.grant_put(role, written)
         patterns.append((self.output_bucket, written))
         keys = [output.kms_key, volume_kms_key]
         if data_capture is not None:
-            data_capture.bucket.grant_put(role, f"{capture_prefix}*")
-            patterns.append((data_capture.bucket, f"{capture_prefix}*"))
+            data_capture.bucket.grant_put(role, objects_in(capture_prefix or ""))
+            patterns.append((data_capture.bucket, objects_in(capture_prefix or "")))
             keys.append(data_capture.kms_key)
         granted: list[kms.IKey] = []
         for key in keys:
@@ -838,7 +839,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
     @checked("BatchTransformJob.grant_read_output")
     def grant_read_output(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to read results (objects under the output prefix, and its KMS key)."""
-        return self.output_bucket.grant_read(grantee, f"{self.output_prefix}*")
+        return self.output_bucket.grant_read(grantee, objects_in(self.output_prefix))
 
     @checked("BatchTransformJob.metric")
     def metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration | None = None) -> cloudwatch.Metric:

@@ -28,6 +28,7 @@ from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation.alarms import check_alarm
+from ..validation.checks import Checker
 from ..validation.components import (
     ComponentEndpointSpec,
     ComponentSpec,
@@ -41,6 +42,7 @@ from ..validation.components import (
     validate_component,
     validate_component_endpoint,
 )
+from ..validation.instances import volume_key_nvme_warning
 from ._base import RemovalPolicyMixin, annotate, policies_of, unique_child_id, with_notes
 from ._environment import environment_problems
 from ._lazy import lazy_module
@@ -285,7 +287,10 @@ class InferenceComponentEndpoint(EndpointBase):
             self.spec, known_types=known_realtime_types(), allow_unknown_instance_type=allow_unknown_instance_type))
         if problems:
             raise ValidationError(self.node.path, "InferenceComponentEndpoint", problems)
-        for problem in component_endpoint_warnings(self.spec):
+        nvme = Checker()
+        if kms_key is not None:  # as on the other endpoints with a volume key
+            volume_key_nvme_warning(nvme, "instance_type", instance_type.name, "kms_key")
+        for problem in component_endpoint_warnings(self.spec) + nvme.problems:
             annotate(self, problem)
 
         self.instance_type = instance_type
@@ -515,7 +520,8 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         :param model_data: the artifacts, one ``.tar.gz`` (with ``image``, or an adapter's). Default: none.
         :param environment: the container's environment (≤ 16 variables, with ``image``). Default: none.
         :param base_component: makes this an adapter of that component (same endpoint). Default: none.
-        :param copy_count: copies at the first deploy (≥ 1). Default: 1.
+        :param copy_count: copies at the first deploy (≥ 0; 0 is warned about: users report the service
+            refusing it). Default: 1.
         :param copy_scaling: autoscaling of the copies (and scale to zero). Default: none.
         :param model_data_download_timeout: 60–3600 s. Default: SageMaker's.
         :param container_startup_health_check_timeout: 60–3600 s. Default: SageMaker's.

@@ -29,6 +29,7 @@ from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation import validate_model
 from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
+from ..validation.instances import image_tag
 from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
@@ -44,6 +45,7 @@ from ._lazy import lazy_module
 from ._memo import (
     adopt,
     bucket_name,
+    iam_literal,
     key_folder,
     memo,
     node_of,
@@ -104,14 +106,6 @@ class InferenceExecutionMode(enum.Enum):
     """An inference pipeline: each container's output feeds the next (2–15 containers)."""
     DIRECT = "Direct"
     """Each container is invoked on its own by ``TargetContainerHostname`` (hostnames required)."""
-
-
-def _tag_of(uri: str) -> str:
-    """The tag of an image URI (``registry/name:tag``, ``name:tag@sha256:…``): '' for a digest or no tag."""
-    name = uri.rsplit("/", 1)[-1]
-    if "@" in name:
-        name = name.split("@", 1)[0]
-    return name.split(":", 1)[1] if ":" in name else ""
 
 
 _ACCELERATED_TAG = re.compile(r"(^|[-_.:/])(gpu|cu\d+|neuron[a-z]*|inf\d?|trn\d?|hpu)([-_.:]|$)")
@@ -400,7 +394,7 @@ def _region_and_url_suffix() -> tuple[str, str]:
 
 class _UriImage(ContainerImage):
     def __init__(self, uri: str, accelerator: Accelerator | None) -> None:
-        super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else _tag_of(uri))
+        super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else image_tag(uri))
         self._uri = uri
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
@@ -459,7 +453,7 @@ class _BucketData(ModelData):
 
     def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
         # One key for URL and grant: a folder's objects, a multi-model prefix's objects, or one object.
-        pattern = objects_in(self._key) if self.uncompressed else f"{self._key}*" if prefix else self._key
+        pattern = objects_in(self._key) if self.uncompressed or prefix else iam_literal(self._key)
         self._bucket.grant_read(grantee, pattern)
         return s3_url(self._bucket, self._key)
 

@@ -33,7 +33,7 @@ from ..validation.checks import check_s3_uri
 from ..validation.instances import check_instance_type
 from ..validation.model import check_registry_version
 from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
-from ._memo import bucket_name, stack_of, with_literal_start
+from ._memo import bucket_name, iam_literal, objects_in, stack_of, with_literal_start
 from .batch_transform import create_log_group, enable_logs_and_tracing
 from .components import IInferenceComponent
 from .endpoint import IEndpoint
@@ -219,7 +219,9 @@ class InferenceRecommenderJob(Construct):
         package_arn = model_package.bind(self, self.job_role)
         # Only the one object (grant_read would add s3:GetBucket*/List* wildcards the job does not need).
         iam.Grant.add_to_principal(grantee=self.job_role, actions=["s3:GetObject"],
-                                   resource_arns=[payload_bucket.arn_for_objects(payload_key)])
+                                   resource_arns=[payload_bucket.arn_for_objects(iam_literal(payload_key))])
+        if job_role is None:  # after the grants: cdk-nag 2 reads acknowledgments on the policy they create
+            self._acknowledge_job_role(self.job_role)
         self.topic: sns.ITopic = topic or create_topic(
             self, "Topic", master_key=topic_kms_key, display_name="SageMaker Inference Recommender outcome",
             unencrypted_reason="Outcome messages carry job names and error messages; pass topic_kms_key to "
@@ -257,6 +259,10 @@ class InferenceRecommenderJob(Construct):
                         managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess")],
                         description="Inference Recommender job role (cdk-sagemaker-inference)")
         mark_library_role(role)
+        return role
+
+    @staticmethod
+    def _acknowledge_job_role(role: iam.IRole) -> None:
         acknowledge_all(role, [
             ("AwsSolutions-IAM4", "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSageMakerFullAccess",
              "the developer guide's Inference Recommender prerequisites name this managed policy: the job creates "
@@ -267,7 +273,6 @@ class InferenceRecommenderJob(Construct):
             ("NIST.800.53.R5-IAMNoInlinePolicy", None,
              "The job role's inline policy reads only the sample payload and the package's artifacts"),
         ])
-        return role
 
     def _definition(self, prefix: str, job_type: RecommendationJobType, input_config: dict[str, Any],
                     stopping: dict[str, Any], poll: Duration) -> sfn.IChainable:
@@ -370,7 +375,7 @@ class AIBenchmarkJob(Construct):
         prefix_path = output_prefix.strip("/")
         # Writes under the prefix only (grant_put would add s3:Abort* too).
         iam.Grant.add_to_principal(grantee=role, actions=["s3:PutObject"], resource_arns=[
-            output_bucket.arn_for_objects(f"{prefix_path}/*" if prefix_path else "*")])
+            output_bucket.arn_for_objects(objects_in(f"{prefix_path}/" if prefix_path else ""))])
         self.topic: sns.ITopic = topic or create_topic(
             self, "Topic", master_key=topic_kms_key, display_name="SageMaker AI benchmark outcome",
             unencrypted_reason="Outcome messages carry job names; pass topic_kms_key to encrypt the topic")
@@ -434,7 +439,8 @@ def _job_state_machine(scope: Construct, definition: sfn.IChainable, *, timeout:
     jobs = stack.format_arn(service="sagemaker", resource=resource, resource_name=f"{prefix}-*")
     acknowledge_all(state_machine, [
         ("AwsSolutions-IAM5", f"Resource::{nag_flatten(stack.resolve(jobs))}",
-         f"the state machine may manage only {what} jobs named {prefix}-*: each run creates a job with a new name"),
+         f"the state machine may manage only {what} jobs whose name starts with this construct's job_name_prefix: "
+         "each run creates a job with a new name"),
         ("NIST.800.53.R5-IAMNoInlinePolicy", None,
          "The state machine's role has inline policies scoped to this construct's jobs, job role and topic: a "
          "customer-managed policy could be attached to other principals"),

@@ -20,6 +20,7 @@ from .capacity import (
     HOURS_PER_MONTH,
     RUN_HOURS_NOTE,
     RUNS_NOTE,
+    RUNS_UNCOUNTED_NOTE,
     SECONDS_PER_MONTH,
     Capacity,
     VariantCapacity,
@@ -161,10 +162,12 @@ def row_of(capacity: Capacity, prices: PriceTable, usage: Usage | None = None) -
     """The cost row of one endpoint or job (the ``cost`` command's, and the constructs' synth-time note)."""
     figures = [_variant_usd(capacity, v, prices, usage) for v in capacity.variants]
     priced = bool(figures) and all(f[4] for f in figures)
+    runs_given = usage is not None and usage.runs_per_month is not None
     answered = {RUN_HOURS_NOTE: usage is not None and usage.run_hours is not None,
-                RUNS_NOTE: usage is not None and usage.runs_per_month is not None}
+                RUNS_NOTE: runs_given, RUNS_UNCOUNTED_NOTE: runs_given}
     notes = [note for note in capacity.notes if not answered.get(note)]  # what the usage file answered
-    if capacity.kind == "serverless" and (usage is None or usage.requests_per_month is None):
+    if capacity.kind == "serverless" and (usage is None or usage.requests_per_month is None
+                                          or usage.mean_duration_ms is None):
         notes.append("billed per request: the ceiling needs requests_per_month and mean_duration_ms in a usage file")
     if any(v.ceiling_provisioned for v in capacity.variants) and usage is not None and usage.requests_per_month:
         notes.append("requests are priced at the on-demand serverless rate; those served by provisioned concurrency "

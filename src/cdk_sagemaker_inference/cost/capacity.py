@@ -273,6 +273,8 @@ def _batch(stack: StackTemplate, resources: Mapping[str, Any], logical_id: str,
     notes = [RUN_HOURS_NOTE]
     if not schedules:
         notes.append(RUNS_NOTE)
+    elif runs is None:
+        notes.append(RUNS_UNCOUNTED_NOTE)
     path = _path(stack, logical_id, resource).removesuffix("/Resource")  # the job's state machine is its Resource
     return Capacity(stack.display_name, path, "batch", stack.key.region, tuple(variants), runs_per_month=runs,
                     notes=tuple(notes))
@@ -282,6 +284,9 @@ RUN_HOURS_NOTE = "hours per run: not in the template (no timeout on the run); gi
 """A batch job's note until a usage file gives ``run_hours`` (the row drops it then)."""
 RUNS_NOTE = "runs on demand (or on new input): runs per month come from a usage file"
 """An unscheduled batch job's note until a usage file gives ``runs_per_month`` (the row drops it then)."""
+RUNS_UNCOUNTED_NOTE = ("runs per month: the schedule's expression cannot be counted (e.g. a step or a one-time "
+                       "schedule); give runs_per_month in a usage file")
+"""A scheduled batch job's note when its runs a month cannot be read from the expression."""
 
 
 def _targets(rule: Any, state_machine_id: str) -> bool:

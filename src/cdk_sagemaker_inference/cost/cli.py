@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..assembly import AssemblyError, read_assembly
+from ..assembly import AssemblyError, check_baseline, read_assembly, read_baseline
 from ..assembly.reports import EXIT_COULD_NOT, could_not, write_json
 from ..preflight.needs import Need, app_needs
 from . import CostRow, Usage, changes_between, estimate, figure, usage_sentences
@@ -102,8 +102,14 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         needs = app_needs(stacks)
         for need in needs:
             need.region = need.region or args.region
-        before = estimate(read_assembly(args.baseline), prices, region=args.region,
-                          usage=usage) if args.baseline else None
+        before = None
+        if args.baseline:
+            check_baseline(args.baseline, args.directory or args.assembly)
+            previous = read_baseline(args.baseline)
+            if not isinstance(previous, list):
+                raise AssemblyError(f"--baseline {args.baseline} is a template file: cost compares two cloud "
+                                    "assemblies (give the previous cdk.out directory)")
+            before = estimate(previous, prices, region=args.region, usage=usage)
     except (AssemblyError, PriceError, UsageError) as error:
         return could_not(error, command="cost", what="estimate", as_json=args.json, out=out, err=err)
     changes = changes_between(before, rows) if before is not None else None

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..assembly import AssemblyError, StackTemplate, is_within, read_assembly, read_baseline
+from ..assembly import AssemblyError, StackTemplate, check_baseline, read_assembly, read_baseline
 from ..assembly.reports import EXIT_COULD_NOT, could_not, write_json
 from ..cost import cost_changes
 from .compare import Comparison, compare_stacks, compare_with_template
@@ -94,10 +94,7 @@ def _compare(args: argparse.Namespace, new: list[StackTemplate],
              fetch: Callable[..., Deployed]) -> tuple[Comparison, list[StackTemplate]]:
     """The comparison, and the previous stacks it compared with (for the cost change lines)."""
     if args.baseline:
-        if is_within(args.baseline, args.assembly):
-            raise AssemblyError(f"--baseline {args.baseline} is the assembly being checked ({args.assembly}): "
-                                "comparing it with itself would answer 'safe' without comparing anything; give "
-                                "the previous cdk.out (copied before this synth) or a deployed stack (no --baseline)")
+        check_baseline(args.baseline, args.assembly)
         baseline = read_baseline(args.baseline)
         if isinstance(baseline, list):
             return compare_stacks(baseline, new, include_acknowledged=args.include_acknowledged), baseline

@@ -70,13 +70,14 @@ def endpoints_of(template: TemplateSource) -> list[EndpointSummary]:
     """Every endpoint of ``template`` with its kind, name and linked config, by logical id.
 
     A ``Stack``'s nested stacks are read too (their endpoints' logical ids are prefixed with the nested
-    stack's path, ``Child/Endpoint1234``); a template dict or file with nested stacks is refused, since
-    their templates are not in it (pass the ``Stack``).
+    stack's path, ``Child/Endpoint1234``), and so are those a normalised template or snapshot holds under
+    ``NestedStackTemplates``; any other template dict or file with nested stacks is refused, since their
+    templates are not in it (pass the ``Stack``).
 
     :param template: a template dict, ``Stack``, assertions ``Template`` or template file path.
         No default.
     :raises TypeError: when ``template`` is not one of those, or not a template.
-    :raises ValueError: for a template dict or file that has nested stacks.
+    :raises ValueError: for a template dict or file that has nested stacks and not their templates.
     """
     found: list[EndpointSummary] = []
     for prefix, body in _templates_of(template):
@@ -196,7 +197,8 @@ def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None
     instance-based → serverless, async removed, the instance type of an autoscaled variant
     changed, an endpoint renamed (replaced) or removed. A typical ``previous`` is the committed
     template of what is deployed (``cdk.out/<Stack>.template.json`` of the last release, or the
-    syrupy JSON snapshot file of the stack, which holds the plain normalised template).
+    syrupy JSON snapshot file of the stack, which holds the normalised template and, for a stack with
+    nested stacks, theirs).
 
     :param previous: the template deployed now (dict, ``Stack``, assertions ``Template`` or a
         JSON file path), or a cloud assembly directory (then ``new`` is one too, and every stack is

@@ -95,7 +95,7 @@ def s3_key_advice(field: str, key: object) -> list[Problem]:
         pattern = (" A '\\' in the input location also goes into the Step Functions StringMatches pattern that checks "
                    "an execution's inputUri, whose handling of a backslash is not documented: a given inputUri under "
                    "this prefix may be refused when the job runs (the configured input always works)."
-                   if "\\" in bad and field == "input.key" else "")
+                   if "\\" in bad and field in ("input.key", "input.data_prefix") else "")
         check.fail("batch.s3-key-characters", field, key,
                    f"contains {' '.join(repr(c) for c in bad)}, which the S3 guide advises against in keys (tools, "
                    f"URLs and shells may need them escaped); SageMaker and the job's state machine take them.{pattern}",

@@ -329,8 +329,9 @@ def _check_rolling_batch(check: Checker, spec: ComponentSpec) -> None:
         check.fail(row.id, field, f"{count:g} cop{'ies' if count != 1 else 'y'}",
                    f"is {shown}% of the component's {floor:g} cop{'ies' if floor != 1 else 'y'} (its copy count or "
                    f"copy autoscaling minimum): must be between {low:g}% and {high:g}%",
-                   f"replace at most {high:g}% of the copies per batch (batch_percent=..., or fewer batch_copies), or "
-                   "run more copies")
+                   (f"replace at most {high:g}% of the copies per batch (batch_percent=..., or fewer batch_copies), "
+                    "or run more copies") if percent > high else
+                   (f"replace at least {low:g}% of the copies per batch (batch_percent=..., or more batch_copies)"))
 
 
 def _check_rolling(check: Checker, rolling: RollingSpec) -> None:

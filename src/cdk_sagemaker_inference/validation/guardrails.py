@@ -163,4 +163,5 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
         check.fail(constraint_id, field, f"{count} instance{'s' if count != 1 else ''}",
                    f"is {shown}% of the smallest variant's {floor} instance{'s' if floor != 1 else ''} "
                    f"(its initial count or autoscaling minimum): must be between {low:g}% and {high:g}%",
-                   f"give the {what} in percent, or run more instances")
+                   f"give the {what} in percent, or run more instances" if percent > high else
+                   f"give the {what} in percent, or more instances (at least {low:g}% of {floor})")

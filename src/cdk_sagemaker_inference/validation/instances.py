@@ -93,6 +93,16 @@ def check_inference_ami(check: Checker, field: str, ami: object, instance_type: 
 _CUDA_TAG = re.compile(r"(?:^|[-_:])cu(\d{2})(\d)(?=$|[-_.])")
 
 
+def image_tag(uri: str) -> str:
+    """The tag of an image URI (``registry[:port]/name:tag``, ``name:tag@sha256:…``): '' for a digest or no
+    tag. What an image is built for is read from its tag only: a repository name or a registry port says
+    nothing of the build."""
+    name = uri.rsplit("/", 1)[-1]
+    if "@" in name:
+        name = name.split("@", 1)[0]
+    return name.split(":", 1)[1] if ":" in name else ""
+
+
 def inference_ami_cuda_warning(check: Checker, field: str, ami: object, containers: Iterable[ContainerSpec]) -> None:
     """A warning when a container image's tag asks for a newer CUDA (``cu124``) than the AMI provides."""
     if not isinstance(ami, str) or is_unresolved(ami):
@@ -104,7 +114,7 @@ def inference_ami_cuda_warning(check: Checker, field: str, ami: object, containe
         image = container.image
         if not isinstance(image, str) or is_unresolved(image):
             continue
-        match = _CUDA_TAG.search(image.rsplit(":", 1)[-1])
+        match = _CUDA_TAG.search(image_tag(image))
         wanted = (int(match.group(1)), int(match.group(2))) if match else None
         if wanted is not None and wanted > provided:
             check.fail("realtime.inference-ami-cuda", field, ami,
