@@ -18,7 +18,7 @@ from cdk_sagemaker_inference import (
     ModelData,
     ValidationError,
 )
-from helpers import new_stack, resources_of, template_of
+from helpers import new_stack, resources_of, template_of, warnings_of
 
 IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311")
 
@@ -294,3 +294,39 @@ def test_subnets_aws_cdk_lib_cannot_select_are_named_with_its_reason() -> None:
         with pytest.raises(ValidationError) as caught:
             build()
         assert caught.value.fields == ("vpc_subnets",) and "aws-cdk-lib cannot select these subnets" in str(caught.value)
+
+
+def test_a_private_registry_with_credentials_renders_and_grants_the_invoke() -> None:
+    """ImageConfig.RepositoryAuthConfig could not be expressed (found by review). The provider needs Vpc mode
+    (CFN RepositoryAuthConfig: 'only if you specified Vpc'), and the role may invoke exactly that function."""
+    from cdk_sagemaker_inference import RepositoryAccessMode
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials"
+    stack = new_stack()
+    model = InferenceModel(stack, "Model", containers=[ContainerDefinition(
+        image=ContainerImage.from_uri("registry.example.com:5000/team/scorer:1"),
+        repository_access_mode=RepositoryAccessMode.VPC, repository_credentials_provider_arn=arn)])
+    template = template_of(stack).to_json()
+    (resource,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::SageMaker::Model"]
+    assert resource["Properties"]["PrimaryContainer"]["ImageConfig"] == {
+        "RepositoryAccessMode": "Vpc", "RepositoryAuthConfig": {"RepositoryCredentialsProviderArn": arn}}
+    statements = [s for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Policy"
+                  for s in r["Properties"]["PolicyDocument"]["Statement"]]
+    assert {"Action": "lambda:InvokeFunction", "Effect": "Allow", "Resource": arn} in statements, model
+    text = refused(containers=[ContainerDefinition(image=IMAGE, repository_credentials_provider_arn=arn)])
+    assert "registry credentials apply to an image in a private Docker registry (repository_access_mode=VPC)" in text
+    assert "rule model.image-config" in text
+
+
+def test_the_multi_model_cache_setting_renders_and_warns_where_it_has_nothing_to_cache() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Many", "my-models")
+    InferenceModel(stack, "Model", containers=[ContainerDefinition(
+        image=IMAGE, model_data=ModelData.from_bucket(bucket, "many/"), mode=ContainerMode.MULTI_MODEL,
+        model_cache=False)])
+    template = template_of(stack).to_json()
+    (resource,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::SageMaker::Model"]
+    assert resource["Properties"]["PrimaryContainer"]["MultiModelConfig"] == {"ModelCacheSetting": "Disabled"}
+    single = new_stack()
+    InferenceModel(single, "Model", containers=[ContainerDefinition(image=IMAGE, model_cache=True)])
+    assert any("model.multi-model-cache" in w and "it has no models to cache" in w for w in warnings_of(single))

@@ -772,8 +772,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("model.mode", _MO, "mode", "SingleModel or MultiModel; at most one multi-model container",
                "BC ContainerDefinition.Mode; DG:multi-model-endpoints", allowed=("SingleModel", "MultiModel")),
     Constraint("model.image-config", _MO, "repository_access_mode",
-               "Platform or Vpc; repository credentials only with Vpc", "BC ImageConfig",
-               allowed=("Platform", "Vpc")),
+               "Platform or Vpc; repository credentials (a Lambda ARN of 1–2048 characters) only with Vpc",
+               "BC ImageConfig; CFN RepositoryAuthConfig ('Specify a value for this property only if you "
+               "specified Vpc as the value for the RepositoryAccessMode field')", allowed=("Platform", "Vpc")),
+    Constraint("model.multi-model-cache", _MO, "model_cache",
+               "MultiModelConfig applies to a MultiModel container (elsewhere a warning: nothing to cache)",
+               "BC ContainerDefinition.MultiModelConfig ('Specifies additional configuration for multi-model "
+               "endpoints'), MultiModelConfig.ModelCacheSetting", severity=_W),
     # ------------------------------------------------------------------ Application Auto Scaling
     Constraint("autoscaling.dimensions", _AS, "scalable dimension",
                "sagemaker:variant:DesiredInstanceCount (instances), "

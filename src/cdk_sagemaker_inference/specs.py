@@ -30,6 +30,10 @@ class ContainerSpec:
     mode: str = "SingleModel"
     hostname: str | None = None
     repository_access_mode: str = "Platform"
+    repository_credentials: str | None = None
+    """``ImageConfig.RepositoryAuthConfig.RepositoryCredentialsProviderArn``, if any."""
+    model_cache: bool | None = None
+    """``MultiModelConfig.ModelCacheSetting`` (True: Enabled), if set."""
     marketplace: bool = False
     model_package_name: str | None = None
     model_package_source: str | None = None  # "registry" | "marketplace"

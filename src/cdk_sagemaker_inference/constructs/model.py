@@ -30,6 +30,7 @@ from ..typecheck import TypeChecks, checked, props_class
 from ..validation import validate_model
 from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
 from ..validation.instances import image_tag
+from ..validation.model import model_warnings
 from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
@@ -40,6 +41,7 @@ from ._base import (
     nag_objects,
     policies_of,
     remember_policies,
+    with_notes,
 )
 from ._lazy import lazy_module
 from ._memo import (
@@ -598,6 +600,15 @@ class ContainerDefinition:
     """Required on every container with ``InferenceExecutionMode.DIRECT``. Default: none."""
     repository_access_mode: RepositoryAccessMode = RepositoryAccessMode.PLATFORM
     """Where the image is pulled from. Default: ``PLATFORM`` (ECR). Serverless refuses ``VPC``."""
+    repository_credentials_provider_arn: str | None = None
+    """The ARN of the Lambda function that returns the credentials of a private Docker registry that
+    requires authentication (``ImageConfig.RepositoryAuthConfig``); only with ``repository_access_mode=VPC``.
+    The model's role may invoke that function (``lambda:InvokeFunction`` on it). Default: none (the
+    registry needs no authentication)."""
+    model_cache: bool | None = None
+    """For a ``MULTI_MODEL`` container: whether SageMaker keeps loaded models on the instance
+    (``MultiModelConfig.ModelCacheSetting``; turn it off when most models are used once). Default:
+    SageMaker's (cached)."""
     model_package: ModelPackage | None = None
     """A Model Registry version or an AWS Marketplace package instead of an image (see
     :class:`ModelPackage`). Default: none."""
@@ -715,6 +726,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         problems = validate_model(self.spec)
         if problems:
             raise ValidationError(self.node.path, "InferenceModel", problems)
+        with_notes(model_warnings(self.spec), self)
 
         adopt(self, scope)
         # The synth-time guard runs for any app with a construct of this library, so removing the
@@ -779,6 +791,10 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                         if definition.model_data.accept_eula else None))
             else:
                 data_url = url
+        credentials = definition.repository_credentials_provider_arn
+        if credentials:  # SageMaker calls it with the execution role (the developer guide's private-registry page)
+            self.role.add_to_principal_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
+                                                                  resources=[credentials]))
         return sagemaker.CfnModel.ContainerDefinitionProperty(
             image=image_uri,
             model_data_url=data_url,
@@ -787,9 +803,15 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             mode=definition.mode.value if definition.mode is not ContainerMode.SINGLE_MODEL else None,
             container_hostname=definition.container_hostname,
             image_config=(
-                sagemaker.CfnModel.ImageConfigProperty(repository_access_mode=definition.repository_access_mode.value)
+                sagemaker.CfnModel.ImageConfigProperty(
+                    repository_access_mode=definition.repository_access_mode.value,
+                    repository_auth_config=sagemaker.CfnModel.RepositoryAuthConfigProperty(
+                        repository_credentials_provider_arn=credentials) if credentials else None)
                 if definition.repository_access_mode is not RepositoryAccessMode.PLATFORM else None
             ),
+            multi_model_config=sagemaker.CfnModel.MultiModelConfigProperty(
+                model_cache_setting="Enabled" if definition.model_cache else "Disabled")
+            if definition.model_cache is not None else None,
             model_package_name=definition.model_package.bind(scope, self.role) if definition.model_package else None,
         )
 
@@ -853,6 +875,8 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
         environment=dict(definition.environment or {}),
         mode=definition.mode.value if isinstance(definition.mode, ContainerMode) else str(definition.mode),
         hostname=with_literal_start(scope, definition.container_hostname),
+        repository_credentials=definition.repository_credentials_provider_arn,
+        model_cache=definition.model_cache,
         repository_access_mode=(definition.repository_access_mode.value
                                 if isinstance(definition.repository_access_mode, RepositoryAccessMode)
                                 else str(definition.repository_access_mode)),

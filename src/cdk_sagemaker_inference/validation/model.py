@@ -66,6 +66,18 @@ def validate_model(model: ModelSpec) -> list[Problem]:
         check.one_of("model.mode", f"{prefix}mode", container.mode)
         multi_model += container.mode == "MultiModel"
         check.one_of("model.image-config", f"{prefix}repository_access_mode", container.repository_access_mode)
+        credentials = container.repository_credentials
+        if credentials is not None:
+            if container.repository_access_mode != "Vpc":
+                check.fail("model.image-config", f"{prefix}repository_credentials_provider_arn", credentials,
+                           "registry credentials apply to an image in a private Docker registry "
+                           "(repository_access_mode=VPC) only",
+                           "set repository_access_mode=RepositoryAccessMode.VPC, or drop the credentials provider")
+            elif not is_unresolved(credentials) and not 1 <= len(credentials) <= 2048:
+                check.fail("model.image-config", f"{prefix}repository_credentials_provider_arn",
+                           f"<{len(credentials)} characters>", "must have 1–2048 characters",
+                           "pass the Lambda function's ARN")
+
         if len(model.containers) > 1 and model.inference_execution_mode == "Direct":
             check.text("multicontainer.direct-hostname", f"{prefix}container_hostname", container.hostname)
             if container.hostname is None:
@@ -138,3 +150,17 @@ def _check_model_package(check: Checker, field: str, container: ContainerSpec, n
             check.fail("model.marketplace-network-isolation", "network_isolation", False,
                        "a model from an AWS Marketplace package must run with network isolation",
                        "pass network_isolation=True to the InferenceModel")
+
+
+def model_warnings(model: ModelSpec) -> list[Problem]:
+    """Advice on a model: settings that have no effect where they are."""
+    check = Checker()
+    multi = len(model.containers) > 1
+    for index, container in enumerate(model.containers):
+        prefix = f"containers[{index}]." if multi else ""
+        if container.model_cache is not None and container.mode != "MultiModel":
+            check.fail("model.multi-model-cache", f"{prefix}model_cache", container.model_cache,
+                       "sets the model cache of a multi-model container (MultiModelConfig), and this container is "
+                       f"{container.mode}: it has no models to cache", "drop model_cache, or use "
+                       "mode=ContainerMode.MULTI_MODEL")
+    return check.problems
