@@ -150,19 +150,24 @@ def test_inference_components_use_the_managed_instance_range(tmp_path: Path) -> 
     assert row.ceiling_usd_month == 2 * H * 10.0  # fixture: ml.g5.12xlarge hosting $10.00/h
 
 
-def test_a_scheduled_batch_job_has_no_floor_and_its_runs_per_month(tmp_path: Path) -> None:
-    from aws_cdk import aws_events as events
+def _batch_job(s: Stack, construct_id: str, **props: Any) -> None:
+    """A transform job of ``s`` on ml.m5.xlarge, input in/ and output out/ of one imported bucket."""
     from aws_cdk import aws_s3 as s3
 
     from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
 
+    bucket = s.node.try_find_child("Data") or s3.Bucket.from_bucket_name(s, "Data", "my-data")
+    BatchTransformJob(s, construct_id, model=cpu_model(s, f"{construct_id}Model"),
+                      instance_type=InstanceType.of("ml.m5.xlarge"),
+                      input=BatchTransformInput(bucket=bucket, key="in/"),  # type: ignore[arg-type]
+                      output=BatchTransformOutput(bucket=bucket, prefix="out/"), **props)  # type: ignore[arg-type]
+
+
+def test_a_scheduled_batch_job_has_no_floor_and_its_runs_per_month(tmp_path: Path) -> None:
+    from aws_cdk import aws_events as events
+
     application = app(tmp_path)
-    s = stack(application)
-    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
-    BatchTransformJob(s, "Nightly", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"), instance_count=2,
-                      input=BatchTransformInput(bucket=bucket, key="in/"),
-                      output=BatchTransformOutput(bucket=bucket, prefix="out/"),
-                      schedule=events.Schedule.cron(hour="2", minute="0"))
+    _batch_job(stack(application), "Nightly", instance_count=2, schedule=events.Schedule.cron(hour="2", minute="0"))
     row = rows_of(application)["Costs/Nightly"]
     assert (row.kind, row.floor_instance_hours, row.ceiling_instance_hours) == ("batch", 0, None)
     assert any("run_hours" in n for n in row.notes)
@@ -175,16 +180,8 @@ def test_a_scheduled_batch_job_has_no_floor_and_its_runs_per_month(tmp_path: Pat
 
 
 def test_an_unscheduled_jobs_notes_go_once_the_usage_file_answers_them(tmp_path: Path) -> None:
-    from aws_cdk import aws_s3 as s3
-
-    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
-
     application = app(tmp_path)
-    s = stack(application)
-    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
-    BatchTransformJob(s, "OnDemand", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"),
-                      input=BatchTransformInput(bucket=bucket, key="in/"),
-                      output=BatchTransformOutput(bucket=bucket, prefix="out/"))
+    _batch_job(stack(application), "OnDemand")
     bare = rows_of(application)["Costs/OnDemand"]
     assert [n.split(":")[0] for n in bare.notes[:2]] == ["hours per run", "runs on demand (or on new input)"]
     half = rows_of(application, usage={"Costs/OnDemand": Usage(run_hours=2)})["Costs/OnDemand"]
@@ -579,18 +576,10 @@ def test_the_readme_cost_table_is_what_the_command_prints() -> None:
 
 def test_a_scheduler_schedule_counts_its_runs(tmp_path: Path) -> None:
     from aws_cdk import Duration
-    from aws_cdk import aws_s3 as s3
     from aws_cdk import aws_scheduler as scheduler
 
-    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
-
     application = app(tmp_path)
-    s = stack(application)
-    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
-    BatchTransformJob(s, "Hourly", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"),
-                      input=BatchTransformInput(bucket=bucket, key="in/"),
-                      output=BatchTransformOutput(bucket=bucket, prefix="out/"),
-                      schedule=scheduler.ScheduleExpression.rate(Duration.hours(6)))
+    _batch_job(stack(application), "Hourly", schedule=scheduler.ScheduleExpression.rate(Duration.hours(6)))
     row = rows_of(application, usage={"Costs/Hourly": Usage(run_hours=1)})["Costs/Hourly"]
     assert row.ceiling_instance_hours == pytest.approx(H / 6)  # 1 instance × 1 h × 121.7 runs
 
@@ -673,17 +662,10 @@ def test_a_schedule_whose_runs_cannot_be_counted_asks_for_runs_per_month(tmp_pat
     figure; the note goes once the usage file gives it. A serverless row's note goes only when both
     figures it asks for are given."""
     from aws_cdk import aws_events as events
-    from aws_cdk import aws_s3 as s3
-
-    from cdk_sagemaker_inference import BatchTransformInput, BatchTransformJob, BatchTransformOutput
 
     application = app(tmp_path)
     s = stack(application)
-    bucket = s3.Bucket.from_bucket_name(s, "Data", "my-data")
-    BatchTransformJob(s, "Stepped", model=cpu_model(s), instance_type=InstanceType.of("ml.m5.xlarge"),
-                      input=BatchTransformInput(bucket=bucket, key="in/"),
-                      output=BatchTransformOutput(bucket=bucket, prefix="out/"),
-                      schedule=events.Schedule.expression("cron(0/5 2 * * ? *)"))
+    _batch_job(s, "Stepped", schedule=events.Schedule.expression("cron(0/5 2 * * ? *)"))
     ServerlessEndpoint(s, "OnDemand", model=cpu_model(s, "M2"), memory_size_mb=2048, max_concurrency=5)
     bare = rows_of(application)
     assert any("the schedule's expression cannot be counted" in n for n in bare["Costs/Stepped"].notes)

@@ -268,8 +268,8 @@ def test_a_blue_green_update_beyond_the_quota_a_missing_artifact_and_a_taken_nam
     assert "image" not in by_check  # the image exists
 
 
-def test_enough_quota_and_everything_present_is_exit_0(tmp_path: Path) -> None:
-    session = StubSession()
+def _everything_present(session: StubSession) -> StubSession:
+    """The answers of an account where the orders app fits: a first deploy, quota enough, artifacts present."""
     _identity(session)
     _first_deploy(session, "Orders")
     _quotas(session, {**G5_QUOTAS, "ml.g5.xlarge for endpoint usage": (10.0, "L-1928E07B")})
@@ -278,6 +278,11 @@ def test_enough_quota_and_everything_present_is_exit_0(tmp_path: Path) -> None:
     session.stub("ecr").add_response("describe_images", {"imageDetails": [{"imageTags": ["1"]}]})
     session.stub("sagemaker").add_client_error("describe_endpoint", "ValidationException",
                                                "Could not find endpoint \"orders\".")
+    return session
+
+
+def test_enough_quota_and_everything_present_is_exit_0(tmp_path: Path) -> None:
+    session = _everything_present(StubSession())
     code, report = preflight(orders_app(tmp_path), session)
     session.verify()
     assert (code, report["findings"]) == (0, [])
@@ -304,15 +309,7 @@ class NoRegionSession(StubSession):
 def test_stacks_pinned_to_a_region_need_no_region_configured(tmp_path: Path) -> None:
     """Found by review: the credentials' account was asked of STS without a Region, so a multi-Region CI job
     had to configure one (or pass --region) although every stack names its own."""
-    session = NoRegionSession()
-    _identity(session)
-    _first_deploy(session, "Orders")
-    _quotas(session, {**G5_QUOTAS, "ml.g5.xlarge for endpoint usage": (10.0, "L-1928E07B")})
-    session.stub("sagemaker").add_response("list_endpoints", {"Endpoints": []})
-    session.stub("s3").add_response("head_object", {"ContentLength": 10})
-    session.stub("ecr").add_response("describe_images", {"imageDetails": [{"imageTags": ["1"]}]})
-    session.stub("sagemaker").add_client_error("describe_endpoint", "ValidationException",
-                                               "Could not find endpoint \"orders\".")
+    session = _everything_present(NoRegionSession())
     code, report = preflight(orders_app(tmp_path), session)
     session.verify()
     assert (code, report["findings"]) == (0, [])
