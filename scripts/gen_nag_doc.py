@@ -83,7 +83,7 @@ def render() -> str:
              "the `role` you pass write on its results, and cdk-nag reports that statement (AwsSolutions-IAM5, "
              "the objects under `output_prefix`) on your role, where you acknowledge it: "
              "`acknowledge_nag_finding(role, \"AwsSolutions-IAM5\", finding=\"Resource::arn:<AWS::Partition>:s3:::"
-             "<bucket>/<prefix>*\", reason=...)`.", "",
+             "<bucket>/<prefix>*\", reason=...)` (cdk-nag writes a `${` or `}` of the prefix as `<` or `>`).", "",
              "| construct | configuration | AwsSolutions: unacknowledged findings | NIST 800-53 R5 findings |",
              "|---|---|---|---|"]
     for construct, config, aws, nist in rows:

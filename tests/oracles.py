@@ -254,6 +254,9 @@ def model_rules(model: Mapping[str, Any]) -> list[Problem]:
         image_config = container.get("ImageConfig") or {}
         if image_config.get("RepositoryAuthConfig") and image_config.get("RepositoryAccessMode") != "Vpc":
             rules.fail(f"{path}.ImageConfig", "RepositoryAuthConfig only with RepositoryAccessMode Vpc")
+        if image_config.get("RepositoryAccessMode") == "Vpc" and not model.get("VpcConfig"):
+            rules.fail(f"{path}.ImageConfig.RepositoryAccessMode", "a private registry needs the model in a VPC",
+                       "DG:your-algorithms-containers-inference-private")
         if "Image" not in container and "ModelPackageName" not in container:
             rules.fail(f"{path}.Image", "a container needs an image (or a model package)")
         hostname = container.get("ContainerHostname")

@@ -315,3 +315,22 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(arguments: list[str], 
         os.close(write_end)
     assert done.returncode == EXIT_BROKEN_PIPE == 141, done.stderr
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+
+
+def test_an_output_that_cannot_be_written_is_said_as_such() -> None:
+    """A full disk while writing the output was reported as an input of an odd shape (found by review)."""
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):  # pragma: no cover - Linux has it
+        pytest.fail("this test needs /dev/full")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "cdk_sagemaker_inference", "advise", "--payload-mb", "2",
+             "--processing-seconds", "5", "--latency", "interactive", "--traffic", "intermittent", "--json"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})
+    assert done.returncode == 2, done.stderr
+    assert "could not write the output" in done.stderr and "No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr and "odd shape" not in done.stderr and "Exception ignored" not in done.stderr

@@ -651,6 +651,12 @@ def test_a_baseline_that_is_the_assembly_or_not_an_assembly_is_exit_2(assembly: 
     missing = tmp_path / "nowhere"
     code, text = cost(str(assembly), "--baseline", str(missing))
     assert code == 2 and "the baseline" in text and "--assembly" not in text
+    stage = tmp_path / "app"  # a stage's assembly inside the baseline: the same assembly
+    import shutil
+    shutil.copytree(assembly, stage / "assembly-Prod")
+    (stage / "manifest.json").write_text((assembly / "manifest.json").read_text())
+    code, text = cost(str(stage / "assembly-Prod"), "--baseline", str(stage))
+    assert code == 2 and "or holds it" in text, text
     template = tmp_path / "one.template.json"
     template.write_text((assembly / "RealtimeInference.template.json").read_text())
     code, text = cost(str(assembly), "--baseline", str(template))

@@ -299,11 +299,13 @@ def test_subnets_aws_cdk_lib_cannot_select_are_named_with_its_reason() -> None:
 def test_a_private_registry_with_credentials_renders_and_grants_the_invoke() -> None:
     """ImageConfig.RepositoryAuthConfig could not be expressed (found by review). The provider needs Vpc mode
     (CFN RepositoryAuthConfig: 'only if you specified Vpc'), and the role may invoke exactly that function."""
+    from aws_cdk import aws_ec2 as ec2
+
     from cdk_sagemaker_inference import RepositoryAccessMode
 
     arn = "arn:aws:lambda:us-east-1:123456789012:function:registry-credentials"
     stack = new_stack()
-    model = InferenceModel(stack, "Model", containers=[ContainerDefinition(
+    model = InferenceModel(stack, "Model", vpc=ec2.Vpc(stack, "Vpc", max_azs=2), containers=[ContainerDefinition(
         image=ContainerImage.from_uri("registry.example.com:5000/team/scorer:1"),
         repository_access_mode=RepositoryAccessMode.VPC, repository_credentials_provider_arn=arn)])
     template = template_of(stack).to_json()
@@ -316,6 +318,20 @@ def test_a_private_registry_with_credentials_renders_and_grants_the_invoke() -> 
     text = refused(containers=[ContainerDefinition(image=IMAGE, repository_credentials_provider_arn=arn)])
     assert "registry credentials apply to an image in a private Docker registry (repository_access_mode=VPC)" in text
     assert "rule model.image-config" in text
+    text = refused(containers=[ContainerDefinition(image=IMAGE, repository_access_mode=RepositoryAccessMode.VPC,
+                                                   repository_credentials_provider_arn="")])
+    assert "must have 1–2048 characters" in text
+
+
+def test_a_private_registry_needs_the_model_in_a_vpc() -> None:
+    """model.private-registry-vpc: the developer guide's private-registry page ('must be configured to connect
+    to the same VPC'); found by review, the library synthesized such a model without one."""
+    from cdk_sagemaker_inference import RepositoryAccessMode
+
+    text = refused(containers=[ContainerDefinition(image=ContainerImage.from_uri("registry.example.com:5000/s:1"),
+                                                   repository_access_mode=RepositoryAccessMode.VPC)])
+    assert "an image in a private Docker registry is pulled through the model's VPC, and this model has none" in text
+    assert "rule model.private-registry-vpc" in text
 
 
 def test_the_multi_model_cache_setting_renders_and_warns_where_it_has_nothing_to_cache() -> None:
@@ -327,6 +343,25 @@ def test_the_multi_model_cache_setting_renders_and_warns_where_it_has_nothing_to
     template = template_of(stack).to_json()
     (resource,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::SageMaker::Model"]
     assert resource["Properties"]["PrimaryContainer"]["MultiModelConfig"] == {"ModelCacheSetting": "Disabled"}
+    assert not [w for w in warnings_of(stack) if "model.multi-model-cache" in w]
     single = new_stack()
     InferenceModel(single, "Model", containers=[ContainerDefinition(image=IMAGE, model_cache=True)])
     assert any("model.multi-model-cache" in w and "it has no models to cache" in w for w in warnings_of(single))
+
+
+@pytest.mark.parametrize("kind", ["multi-model", "uncompressed"])
+def test_a_prefix_of_model_data_is_acknowledged_for_cdk_nag(kind: str) -> None:
+    """The read on every object under a multi-model or uncompressed prefix was left unacknowledged on the
+    library's role (found by review; ModelPackage acknowledged its prefix)."""
+    from cdk_sagemaker_inference import InstanceType, RealtimeEndpoint
+    from helpers import nag_findings
+
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Many", "my-models")
+    data = (ModelData.from_bucket(bucket, "many/${x}/") if kind == "multi-model"
+            else ModelData.from_uncompressed_prefix(bucket, "llm/${x}/"))
+    model = InferenceModel(stack, "Model", containers=[ContainerDefinition(
+        image=IMAGE, model_data=data, mode=ContainerMode.MULTI_MODEL if kind == "multi-model"
+        else ContainerMode.SINGLE_MODEL)])
+    RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.M5_LARGE)
+    assert [f for f in nag_findings(stack) if "IAM5" in f] == []

@@ -753,7 +753,7 @@ def test_a_rolling_batch_of_instances_below_five_percent_asks_for_more() -> None
     error = refused(instance_count=40, deployment=DeploymentGuardrails.rolling(batch_instances=1,
                                                                               wait=Duration.minutes(1)))
     assert "is 2.5% of the smallest variant's 40 instances" in str(error)
-    assert "or more instances (at least 5% of 40)" in str(error)
+    assert "or as at least 2 instances (5% of 40)" in str(error)
 
 
 @pytest.mark.parametrize("batch,ok", [(5, True), (50, True), (4, False), (60, False)])

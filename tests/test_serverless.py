@@ -232,6 +232,7 @@ def test_an_image_whose_tag_reads_as_accelerated_is_a_warning(image: ContainerIm
     "123456789012.dkr.ecr.us-east-1.amazonaws.com/ml/trn-scorer:2",
     "123456789012.dkr.ecr.us-east-1.amazonaws.com/gpu-free@sha256:" + "a" * 64,
     "123456789012.dkr.ecr.us-east-1.amazonaws.com/infer:2.0-cpu-py311",
+    "registry.example.com:5000/x-gpu-y",  # a registry port is not a tag
 ])
 def test_a_repository_name_says_nothing_of_the_build(uri: str) -> None:
     """Only the tag is read (as from_ecr_repository and from_dlc always did): 'bert-inf' is an inference image."""
@@ -261,12 +262,12 @@ def test_fails_when_container_is_multi_model() -> None:
 
 def test_fails_when_image_comes_from_a_private_registry() -> None:
     stack = new_stack()
-    model = InferenceModel(stack, "Model", containers=[ContainerDefinition(
+    model = InferenceModel(stack, "Model", vpc=ec2.Vpc(stack, "Vpc", max_azs=2), containers=[ContainerDefinition(
         image=ContainerImage.from_uri("registry.example.internal/model:1"),
-        repository_access_mode=RepositoryAccessMode.VPC)])
+        repository_access_mode=RepositoryAccessMode.VPC)])  # a private registry needs the model's VPC
     error = refused(stack=stack, model=model)
-    assert error.fields == ("model.repository_access_mode",)
-    assert "private Docker registry" in str(error)
+    assert error.fields == ("model.vpc", "model.repository_access_mode")
+    assert "cannot pull from a private Docker registry" in str(error)
 
 
 def test_fails_when_model_is_a_marketplace_package() -> None:

@@ -52,6 +52,7 @@ lists them, so a new subcommand is one function plus one entry.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -273,17 +274,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         code = handler(args)
-        sys.stdout.flush()  # a closed pipe fails here, not at the interpreter's final flush
+        sys.stdout.flush()  # a closed pipe or a full disk fails here, not at the interpreter's final flush
         return code
     except BrokenPipeError:
         # What Python's documentation advises for SIGPIPE: send what is still buffered to devnull, so that
         # neither this handler nor the interpreter's final flush prints a traceback on the closed pipe.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as error:
+        if not _is_stdout_error(error):
+            return _could_not_finish(args, error)
+        print(f"could not write the output: {error}", file=sys.stderr)  # not an input's fault
+        _silence_stdout()
+        return EXIT_USAGE
     except Exception as error:
-        # Exit 1 is a finding (guard: unsafe, preflight: would fail): an input the command cannot read
-        # is "could not check" (2), with JSON when asked for, never a traceback.
-        command = " ".join(str(part) for part in (args.command, getattr(args, "action", None)) if part)
-        return could_not(RuntimeError(unexpected(error)), command=command, what="finish",
-                         as_json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)
+        return _could_not_finish(args, error)
+
+
+def _could_not_finish(args: argparse.Namespace, error: Exception) -> int:
+    # Exit 1 is a finding (guard: unsafe, preflight: would fail): an input the command cannot read
+    # is "could not check" (2), with JSON when asked for, never a traceback.
+    command = " ".join(str(part) for part in (args.command, getattr(args, "action", None)) if part)
+    return could_not(RuntimeError(unexpected(error)), command=command, what="finish",
+                     as_json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)
+
+
+def _is_stdout_error(error: OSError) -> bool:
+    """An error of writing the standard output (no file named: an ENOSPC or EIO on the stream itself)."""
+    return error.filename is None and error.errno in (errno.ENOSPC, errno.EIO, errno.EINVAL)
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

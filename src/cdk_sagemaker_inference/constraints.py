@@ -775,6 +775,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "Platform or Vpc; repository credentials (a Lambda ARN of 1–2048 characters) only with Vpc",
                "BC ImageConfig; CFN RepositoryAuthConfig ('Specify a value for this property only if you "
                "specified Vpc as the value for the RepositoryAccessMode field')", allowed=("Platform", "Vpc")),
+    Constraint("model.private-registry-vpc", _MO, "repository_access_mode",
+               "an image from a private Docker registry (Vpc) needs the model in a VPC (vpc=)",
+               "DG:your-algorithms-containers-inference-private ('Models that you create based on the images "
+               "stored in your private Docker registry must be configured to connect to the same VPC where the "
+               "private Docker registry is accessible')"),
     Constraint("model.multi-model-cache", _MO, "model_cache",
                "MultiModelConfig applies to a MultiModel container (elsewhere a warning: nothing to cache)",
                "BC ContainerDefinition.MultiModelConfig ('Specifies additional configuration for multi-model "

@@ -146,7 +146,8 @@ def check_baseline(baseline: str | Path, assembly: str | Path) -> None:
     if is_within(baseline, assembly) or is_within(assembly, baseline):
         raise AssemblyError(f"--baseline {baseline} is the assembly being checked ({assembly}) or holds it: "
                             "comparing it with itself would answer 'safe' without comparing anything; give the "
-                            "previous cdk.out (copied before this synth)")
+                            "previous cdk.out (copied before this synth), or, for guard, drop --baseline to compare "
+                            "with the deployed stacks")
 
 
 # ---------------------------------------------------------------------------------------------- private

@@ -172,7 +172,8 @@ def iam_literal(key: str) -> str:
     """An S3 key (or prefix) as literal text of an IAM resource ARN: a '$' would start a policy variable
     (``${aws:username}``: the grant would match other keys than the ones SageMaker uses) and '*' and '?'
     would widen it, so each is written as the IAM User Guide's special-character variable (``${$}``,
-    ``${*}``, ``${?}``). A token is left as it is (its value is not known)."""
+    ``${*}``, ``${?}``). A string holding a token is left as it is, literal parts included: its value
+    is not known, and a key built from a parameter should not hold these characters."""
     if is_unresolved(key) or not any(c in key for c in _IAM_SPECIAL):
         return key
     return "".join(_IAM_SPECIAL.get(c, c) for c in key)

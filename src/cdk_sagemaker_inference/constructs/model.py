@@ -455,8 +455,13 @@ class _BucketData(ModelData):
 
     def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
         # One key for URL and grant: a folder's objects, a multi-model prefix's objects, or one object.
-        pattern = objects_in(self._key) if self.uncompressed or prefix else iam_literal(self._key)
+        many = self.uncompressed or prefix
+        pattern = objects_in(self._key) if many else iam_literal(self._key)
         self._bucket.grant_read(grantee, pattern)
+        if many and isinstance(grantee, Construct) and is_library_role(grantee):  # the prefix is the user's choice
+            acknowledge_all(grantee, [("AwsSolutions-IAM5", nag_objects(stack_of(scope), self._bucket, pattern),
+                                       "the model's data is every object under the prefix given to ModelData "
+                                       "(a multi-model container's models, or an uncompressed model's files)")])
         return s3_url(self._bucket, self._key)
 
 

@@ -6,6 +6,7 @@ The constructs translate their typed ``DeploymentGuardrails`` into a :class:`Gua
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -164,4 +165,5 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
                    f"is {shown}% of the smallest variant's {floor} instance{'s' if floor != 1 else ''} "
                    f"(its initial count or autoscaling minimum): must be between {low:g}% and {high:g}%",
                    f"give the {what} in percent, or run more instances" if percent > high else
-                   f"give the {what} in percent, or more instances (at least {low:g}% of {floor})")
+                   f"give the {what} in percent, or as at least {math.ceil(low * floor / 100)} instances "
+                   f"({low:g}% of {floor})")

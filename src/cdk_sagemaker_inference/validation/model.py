@@ -66,6 +66,11 @@ def validate_model(model: ModelSpec) -> list[Problem]:
         check.one_of("model.mode", f"{prefix}mode", container.mode)
         multi_model += container.mode == "MultiModel"
         check.one_of("model.image-config", f"{prefix}repository_access_mode", container.repository_access_mode)
+        if container.repository_access_mode == "Vpc" and not model.vpc:
+            check.fail("model.private-registry-vpc", f"{prefix}repository_access_mode", "Vpc",
+                       "an image in a private Docker registry is pulled through the model's VPC, and this model "
+                       "has none", "pass vpc= (and vpc_subnets=) where the registry is reachable, or push the "
+                       "image to Amazon ECR (repository_access_mode=PLATFORM)")
         credentials = container.repository_credentials
         if credentials is not None:
             if container.repository_access_mode != "Vpc":
