@@ -35,7 +35,10 @@ def check_template(template: dict[str, Any]) -> Findings:
                 findings.problems.append(f"{logical_id}: duplicate Sid {duplicates}")
             for statement in _statements(resource):
                 for arn in _resources(statement):
-                    if ":s3:::" in arn and "//" in arn.split(":s3:::", 1)[1]:
+                    # A key that begins with '/' is a key S3 takes (the user was warned: batch.s3-key-characters);
+                    # an empty segment after the first is a prefix joined twice.
+                    key = arn.split(":s3:::", 1)[1].split("/", 1)[1] if ":s3:::" in arn and "/" in arn else ""
+                    if "//" in key.lstrip("/"):
                         findings.problems.append(f"{logical_id}: S3 grant with an empty key segment: {arn}")
     for role_id, locations in _role_locations(resources):
         granted = list(_granted(resources, role_id))

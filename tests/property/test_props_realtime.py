@@ -407,7 +407,11 @@ _PROPS = (
                      "instance_type"}),
     ("ScalableTarget", {"autoscaling", "min_capacity", "max_capacity"}),
     ("DataCaptureConfig", {"data_capture"}), ("KmsKeyId", {"kms_key"}),
-    ("DeploymentConfig", {"deployment"}), ("ShadowProductionVariants", {"shadow_variant"}),
+    # The DeploymentGuardrails factories check their own arguments and name them (wait=, percent=, ...).
+    ("DeploymentConfig", {"deployment", "wait", "termination_wait", "maximum_execution_timeout", "percent",
+                          "instances", "step_percent", "step_instances", "batch_percent", "batch_instances",
+                          "rollback_alarms"}),
+    ("ShadowProductionVariants", {"shadow_variant"}),
     ("AcceleratorType", {"accelerator_type"}), ("ManagedInstanceScaling", {"managed_instance_scaling"}),
     ("InstanceType", {"instance_type"}), ("InitialInstanceCount", {"instance_count"}),
     ("InitialVariantWeight", {"initial_weight"}), ("VolumeSizeInGB", {"volume_size_gb"}),
