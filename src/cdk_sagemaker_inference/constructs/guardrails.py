@@ -18,6 +18,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_sagemaker as sagemaker
 
 from ..assembly.resources import known_int
+from ..constraints import constraint
 from ..errors import Problem
 from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
@@ -338,9 +339,6 @@ def _whole_seconds(duration: Duration | None) -> float | None:
     return duration.to_seconds() if duration is not None else None
 
 
-_MAX_ROLLBACK_ALARMS = 10
-
-
 class RollbackAlarms:
     """The rollback alarms of an endpoint with ``deployment`` guardrails (real-time and async), and the
     rolling batch the quota needs count. The endpoint sets ``deployment``, ``resource`` and
@@ -367,13 +365,14 @@ class RollbackAlarms:
         if self.deployment is None:
             check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
         total = len(given) + len(alarms)
+        most = int(constraint("guardrails.rollback-alarms").maximum or 10)
         if total == 0:
             check.fail("guardrails.rollback-alarms", field, 0,
                        "no alarm given: an AutoRollbackConfiguration lists 1 to 10 alarms",
                        "pass the alarms, e.g. add_rollback_alarm(endpoint.alarm_5xx_rate())")
-        if total > _MAX_ROLLBACK_ALARMS:
+        if total > most:
             check.fail("guardrails.rollback-alarms", field, total,
-                       f"has {total} alarms: auto-rollback takes at most {_MAX_ROLLBACK_ALARMS}",
+                       f"has {total} alarms: auto-rollback takes at most {most}",
                        "keep the alarms that matter most, or combine several into a cloudwatch.CompositeAlarm")
         if not check.problems:
             for alarm in alarms:
