@@ -13,6 +13,7 @@ bucket is a token is skipped and counted, so a test can assert that something wa
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,9 @@ def check_template(template: dict[str, Any]) -> Findings:
                     key = arn.split(":s3:::", 1)[1].split("/", 1)[1] if ":s3:::" in arn and "/" in arn else ""
                     if "//" in key.lstrip("/"):
                         findings.problems.append(f"{logical_id}: S3 grant with an empty key segment: {arn}")
+                    # A key's '$' '*' '?' are written as IAM's ${$} ${*} ${?}: any other '${' is a policy variable.
+                    if re.search(r"\$\{(?![$*?]\})", key):
+                        findings.problems.append(f"{logical_id}: S3 grant with an IAM policy variable: {arn}")
     for role_id, locations in _role_locations(resources):
         granted = list(_granted(resources, role_id))
         for action_prefix, url in locations:
@@ -48,7 +52,7 @@ def check_template(template: dict[str, Any]) -> Findings:
                 bucket_key += "x"  # an object under the prefix
             findings.locations_compared += 1
             if not any(action.startswith(action_prefix) or action == "s3:*"
-                       for actions, pattern in granted if fnmatch.fnmatchcase(bucket_key, pattern)
+                       for actions, pattern in granted if fnmatch.fnmatchcase(bucket_key, _as_fnmatch(pattern))
                        for action in actions):
                 findings.problems.append(f"{role_id}: no {action_prefix}* grant covers {url} "
                                          f"(grants: {[p for _, p in granted]})")
@@ -130,3 +134,16 @@ def _role_locations(resources: dict[str, Any]) -> Iterator[tuple[str, list[tuple
             if isinstance(name, dict) and "Fn::GetAtt" in name and name["Fn::GetAtt"][0] in models:
                 models[name["Fn::GetAtt"][0]][1].extend(("s3:PutObject", url) for url in written)
     yield from models.values()
+
+
+_IAM_LITERALS = {"${$}": "$", "${*}": "[*]", "${?}": "[?]"}
+
+
+def _as_fnmatch(pattern: str) -> str:
+    """An IAM resource pattern as an fnmatch pattern: '*' and '?' stay wildcards, IAM's ${$} ${*} ${?} are
+    the literal characters, and fnmatch's own '[' ']' are literal."""
+    out = []
+    for part in re.split(r"(\$\{[$*?]\})", pattern):
+        out.append(_IAM_LITERALS[part] if part in _IAM_LITERALS
+                   else "".join({"[": "[[]", "]": "[]]"}.get(c, c) for c in part))
+    return "".join(out)

@@ -1466,3 +1466,19 @@ def test_grants_write_iam_special_characters_of_keys_as_literals() -> None:
     assert "runs/${$}{stage}/${*}/" in resources and "in/${$}x${?}/*" in resources
     assert "runs/${stage}" not in resources
     assert not nag_findings(stack)
+
+
+def test_a_literal_dollar_brace_in_a_key_synthesizes_with_template_validation() -> None:
+    """Found by the value-edge walker: a '${x}' in a key is literal text outside Fn::Sub, but aws-cdk-lib's
+    template validation (E1029) failed the synth. The construct acknowledges E1029 only when a text holds '${'."""
+    from cdk_sagemaker_inference._compat import VALIDATIONS
+
+    stack = new_stack()
+    job = batch(stack, input=csv_input(stack, prefix="in/${x}/"))
+    stack.node.root.synth()  # type: ignore[attr-defined]  # the app: validation on, as `cdk synth` runs it
+    acknowledged = json.dumps([e.data for e in job.state_machine.node.metadata])
+    assert ("CloudFormation-Validate::E1029" in acknowledged) is (VALIDATIONS is not None)
+    plain = new_stack()
+    other = batch(plain)
+    plain.node.root.synth()  # type: ignore[attr-defined]
+    assert "E1029" not in json.dumps([e.data for e in other.state_machine.node.metadata])

@@ -45,6 +45,7 @@ FUZZ = os.environ.get("HYPOTHESIS_PROFILE", "ci") == "fuzz"
 ODD_STRINGS: dict[str, str] = {
     "empty": "", "slash": "/", "slashes": "/lead/trail/", "space": " x", "latin-1": "données",
     "cjk": "模型", "control": "a\tb", "long": "x" * 1100,
+    "iam": "run${x}/*?/",  # what IAM reads specially in a resource ARN (a policy variable, wildcards)
 }
 _NONE = type(None)
 

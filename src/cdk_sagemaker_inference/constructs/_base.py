@@ -14,7 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct, IDependable
 
-from .._compat import acknowledged_rules_metadata_key, cdk_nag_major
+from .._compat import VALIDATIONS, acknowledged_rules_metadata_key, cdk_nag_major
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
@@ -175,6 +175,36 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
     arn = memo(bucket, ("nag-arn", stack), lambda: nag_flatten(stack.resolve(bucket_arn(bucket))))
     # A literal pattern is flattened too: cdk-nag writes its '${' and '}' (IAM's ${*}, a key's braces) as '<' '>'.
     return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern) if is_unresolved(pattern) else pattern)}"
+
+
+def _texts(value: object) -> Iterable[str]:
+    """Every string in a plain structure (strings, mappings, lists): what a definition holds literally."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, typing.Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def acknowledge_literal_placeholders(scope: IConstruct, *values: object) -> None:
+    """Acknowledge aws-cdk-lib's template check E1029 on ``scope`` when a text the user gave holds '${'
+    (``values``: strings, or plain structures of them such as a task's Parameters).
+
+    CloudFormation substitutes ``${…}`` only inside ``Fn::Sub``: in the strings the constructs write (an S3
+    key in a state machine's definition, an environment value) it is literal text, as the user meant it.
+    aws-cdk-lib's template validation (cfn-lint's E1029, "an embedded parameter outside of an Fn::Sub") fails
+    the synth on it; the acknowledgment says why it is intended, and only where such a text was given."""
+    if VALIDATIONS is None or not any("${" in t and not is_unresolved(t) for t in _texts(values)):
+        return  # before aws-cdk-lib 2.252 there is no template validation to acknowledge
+    from aws_cdk import Acknowledgment  # type: ignore[attr-defined,unused-ignore]  # 2.252 and newer
+
+    VALIDATIONS.of(scope).acknowledge(Acknowledgment(
+        id="CloudFormation-Validate::E1029",
+        reason="a '${' in a key, prefix or value the user gave is literal text: CloudFormation substitutes only "
+               "inside Fn::Sub"))
 
 
 ADVICE = frozenset({"migration.autoscaled-instance-type", "component.fit-unknown", "cost.idle-floor",

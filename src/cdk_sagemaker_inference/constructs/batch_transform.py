@@ -61,6 +61,7 @@ from ._base import (
     RemovalPolicyMixin,
     acknowledge,
     acknowledge_all,
+    acknowledge_literal_placeholders,
     annotate,
     create_topic,
     create_unscoped_policy,
@@ -469,6 +470,8 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
             comment=f"Runs SageMaker batch transform jobs {prefix}-* (cdk-sagemaker-inference)",
         )
         """The state machine: start it to run a transform job."""
+        acknowledge_literal_placeholders(self.state_machine, parameters, self.input.key, self.input.readable_prefix,
+                                         self.output_prefix)
         self._enable_logs_and_tracing()
         self.state_machine_arn: str = self.state_machine.state_machine_arn
         self._grant_state_machine(volume_kms_key)

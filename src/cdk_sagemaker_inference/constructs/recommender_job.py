@@ -32,7 +32,13 @@ from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ..validation.checks import check_s3_uri
 from ..validation.instances import check_instance_type
 from ..validation.model import check_registry_version
-from ._base import acknowledge_all, create_topic, mark_library_role, nag_flatten
+from ._base import (
+    acknowledge_all,
+    acknowledge_literal_placeholders,
+    create_topic,
+    mark_library_role,
+    nag_flatten,
+)
 from ._memo import bucket_name, iam_literal, objects_in, stack_of, with_literal_start
 from .batch_transform import create_log_group, enable_logs_and_tracing
 from .components import IInferenceComponent
@@ -253,6 +259,7 @@ class InferenceRecommenderJob(Construct):
             self, self._definition(prefix, job_type, input_config, stopping, poll_interval or Duration.minutes(5)),
             timeout=timeout, prefix=prefix, resource="inference-recommendations-job", what="Inference Recommender",
             job_role=self.job_role, log_kms_key=log_kms_key)
+        acknowledge_literal_placeholders(self.state_machine, input_config)
 
     def _create_job_role(self) -> iam.Role:
         role = iam.Role(self, "JobRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
@@ -405,6 +412,7 @@ class AIBenchmarkJob(Construct):
                                    completed="Completed", failed=("Failed", "Stopped")),
             timeout=timeout, prefix=prefix, resource="ai-benchmark-job", what="AI benchmark", job_role=role,
             log_kms_key=log_kms_key)
+        acknowledge_literal_placeholders(self.state_machine, output_prefix, workload_config)
 
     @checked("AIBenchmarkJob.grant_start_execution")
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
