@@ -428,23 +428,30 @@ def realtime_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, 
     return rules.problems
 
 
-def _capacity_percent(size: Mapping[str, Any], instances: int | None) -> float | None:
+def _size_refused(size: Mapping[str, Any], ranges: Sequence[tuple[int, int]] | None, low: float,
+                  high: float) -> bool:
+    """Whether a capacity size is outside ``low``–``high`` % of the instances: a percentage directly; an
+    instance count at every count a variant can start an update at (``ranges``: per variant, its fewest and
+    most instances; None when one is unknown), tried one count at a time."""
     value = size.get("Value")
     if not isinstance(value, int) or not known(value):
-        return None
+        return False
     if size.get("Type") == "CAPACITY_PERCENT":
-        return float(value)
-    if size.get("Type") == "INSTANCE_COUNT" and instances:
-        return 100.0 * value / instances
-    return None
+        return not low <= value <= high
+    if size.get("Type") == "INSTANCE_COUNT" and ranges:
+        return any(not any(low <= 100.0 * value / n <= high for n in range(floor, ceiling + 1))
+                   for floor, ceiling in ranges)
+    return False
 
 
 def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
-                     instance_floors: Sequence[int | None] = ()) -> list[Problem]:
+                     instance_ranges: Sequence[tuple[int | None, int | None]] = ()) -> list[Problem]:
     """the constraint table, area "Migration and updates": deployment guardrails.
 
-    ``instance_floors``: per production variant, the fewest instances it runs on (initial count,
-    or the autoscaling minimum), None when unknown.
+    ``instance_ranges``: per production variant, the fewest instances it runs on (initial count, or the
+    autoscaling minimum) and the most (the autoscaling maximum, else the initial count), None when unknown.
+    SageMaker checks a size in instances against the count when the update starts: refused when no count of
+    a variant's range fits.
     """
     rules = _Rules()
     deployment = endpoint.get("DeploymentConfig")
@@ -456,8 +463,10 @@ def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
     blue_green, rolling = deployment.get("BlueGreenUpdatePolicy"), deployment.get("RollingUpdatePolicy")
     if blue_green and rolling:
         rules.fail("DeploymentConfig", "blue/green or rolling, not both")
-    floors = [f for f in instance_floors if f is not None]
-    smallest = min(floors) if floors and len(floors) == len(instance_floors) else None
+    ranges: list[tuple[int, int]] | None = [
+        (f, max(f, c if c is not None else f)) for f, c in instance_ranges if f is not None and f >= 1]
+    if any(f is None for f, _ in instance_ranges) or not ranges:
+        ranges = None
     if isinstance(blue_green, Mapping):
         routing = blue_green.get("TrafficRoutingConfiguration") or {}
         kind = routing.get("Type")
@@ -467,16 +476,14 @@ def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
             if not isinstance(size, Mapping):
                 rules.fail(f"{base}.CanarySize", "a canary needs its size")
             else:
-                share = _capacity_percent(size, smallest)
-                if share is not None and share > 50:
+                if _size_refused(size, ranges, 0, 50):
                     rules.fail(f"{base}.CanarySize", "canary size ≤ 50% of the variant's instances")
         elif kind == "LINEAR":
             size = routing.get("LinearStepSize")
             if not isinstance(size, Mapping):
                 rules.fail(f"{base}.LinearStepSize", "linear traffic shifting needs its step size")
             else:
-                share = _capacity_percent(size, smallest)
-                if share is not None and not 10 <= share <= 50:
+                if _size_refused(size, ranges, 10, 50):
                     rules.fail(f"{base}.LinearStepSize", "linear step 10–50% of the variant's instances")
         elif kind == "ALL_AT_ONCE":
             for key in ("CanarySize", "LinearStepSize"):
@@ -487,10 +494,8 @@ def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
             rules.fail("DeploymentConfig.RollingUpdatePolicy", "rolling updates exclude multi-variant endpoints",
                        "DG:deployment-guardrails-exclusions")
         size = rolling.get("MaximumBatchSize")
-        if isinstance(size, Mapping):
-            share = _capacity_percent(size, smallest)
-            if share is not None and not 5 <= share <= 50:
-                rules.fail("DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize", "5–50% of the instances")
+        if isinstance(size, Mapping) and _size_refused(size, ranges, 5, 50):
+            rules.fail("DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize", "5–50% of the instances")
     return rules.problems
 
 

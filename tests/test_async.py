@@ -1081,9 +1081,17 @@ def test_guardrails_rules_apply_to_async_endpoints() -> None:
 
     rolling = DeploymentGuardrails.rolling(batch_instances=1, wait=Duration.minutes(1))
     error = refused(initial_instance_count=1, deployment=rolling)
-    assert "guardrails.rolling-batch" in str(error) and "is 100% of the smallest variant's 1 instance" in str(error)
-    # The autoscaling minimum is the floor, as for real-time (min_instances=0 is scale to zero: no floor).
-    async_endpoint(initial_instance_count=1, min_instances=2, max_instances=4, deployment=rolling)
+    assert "guardrails.rolling-batch" in str(error) and "is 100% of the variant's 1 instance (its instance count)" \
+        in str(error)
+    # Autoscaled from 2 to 4, a batch of 1 fits at every count (50% to 25%); from 1 to 4 only at 2 to 4: a
+    # warning (SageMaker checks it when the update starts); min_instances=0 is scale to zero (no update at 0).
+    stack = new_stack()
+    async_endpoint(stack, initial_instance_count=1, min_instances=2, max_instances=4, deployment=rolling)
+    assert not [w for w in warnings_of(stack) if "size-some-counts" in w]
+    stack = new_stack()
+    async_endpoint(stack, initial_instance_count=1, min_instances=1, max_instances=4, deployment=rolling)
+    (warning,) = [w for w in warnings_of(stack) if "guardrails.size-some-counts" in w]
+    assert "which holds only from 2 to 4 instances" in warning
     with pytest.raises(ValidationError, match="rollback alarms need deployment"):
         async_endpoint().add_rollback_alarm()
     stack = new_stack()

@@ -266,12 +266,13 @@ def test_a_model_component_names_the_model_and_needs_no_container() -> None:
     ({"deployment": ComponentRollingUpdate(batch_percent=101)}, "component.rolling-batch", "between 5 and 50"),
     ({"deployment": ComponentRollingUpdate(batch_percent=4)}, "component.rolling-batch", "between 5 and 50"),
     ({"deployment": ComponentRollingUpdate(batch_copies=1)}, "component.rolling-batch",
-     "is 100% of the component's 1 copy (its copy count or copy autoscaling minimum): must be between 5% and 50%"),
+     "is 100% of the component's 1 copy (its copy count): must be between 5% and 50%"),
     ({"copy_count": 4, "deployment": ComponentRollingUpdate(batch_copies=3)}, "component.rolling-batch",
      "is 75% of the component's 4 copies"),
-    ({"copy_count": 8, "copy_scaling": CopyScaling(min_copies=2, max_copies=8),
+    ({"copy_count": 2, "copy_scaling": CopyScaling(min_copies=2, max_copies=3),
       "deployment": ComponentRollingUpdate(batch_copies=2)}, "component.rolling-batch",
-     "is 100% of the component's 2 copies"),
+     "is 100% of the component's 2 copies (its copy autoscaling minimum) and 66.7% of its 3 copies (maximum): no "
+     "count it can run at fits: must be between 5% and 50%"),
     ({"deployment": ComponentRollingUpdate(batch_percent=50, wait=Duration.hours(2))}, "component.rolling-update",
      "between 0 and 3600"),
     ({"deployment": ComponentRollingUpdate(batch_percent=50, maximum_execution_timeout=Duration.minutes(5))},
@@ -326,6 +327,23 @@ def test_zero_copies_at_creation_is_a_warning_not_a_refusal() -> None:
     other = new_stack()
     component(other, endpoint(other), copy_count=1)
     assert not [w for w in warnings_of(other) if "copy-count-zero" in w]
+
+
+def test_a_batch_of_copies_that_fits_some_autoscaled_counts_is_a_warning() -> None:
+    """SageMaker checks a batch in copies against the copy count when the update starts: 2 copies are 100% of
+    the minimum of 2 and 25% of the maximum of 8, so an update started at 4 to 8 copies passes (it was refused
+    against the minimum alone)."""
+    stack = new_stack()
+    component(stack, endpoint(stack), copy_count=2, copy_scaling=CopyScaling(min_copies=2, max_copies=8),
+              deployment=ComponentRollingUpdate(batch_copies=2))
+    (warning,) = [w for w in warnings_of(stack) if "component.rolling-batch-some-counts" in w]
+    assert ("deployment.maximum_batch = '2 copies': is 100% of 2 copies (the copy autoscaling minimum) and 25% of 8 "
+            "copies (the maximum): a batch must be 5–50% of the copies when the update starts, which holds only "
+            "from 4 to 8 copies") in warning and "batch_percent" in warning
+    other = new_stack()
+    component(other, endpoint(other), copy_count=4, copy_scaling=CopyScaling(min_copies=4, max_copies=8),
+              deployment=ComponentRollingUpdate(batch_copies=2))
+    assert not [w for w in warnings_of(other) if "rolling-batch-some-counts" in w]
 
 
 def test_rollback_alarms_render_and_more_than_ten_are_refused() -> None:

@@ -752,7 +752,7 @@ def test_a_rolling_batch_of_instances_below_five_percent_asks_for_more() -> None
     """The fix said "run more instances" for a batch that is too small a share (found by review)."""
     error = refused(instance_count=40, deployment=DeploymentGuardrails.rolling(batch_instances=1,
                                                                               wait=Duration.minutes(1)))
-    assert "is 2.5% of the smallest variant's 40 instances" in str(error)
+    assert "is 2.5% of the variant's 40 instances (its instance count)" in str(error)
     assert "or as at least 2 instances (5% of 40)" in str(error)
 
 
@@ -771,15 +771,46 @@ def test_canary_in_instances_is_checked_against_the_fleet() -> None:
     realtime(instance_count=4, deployment=canary(percent=None, instances=2))
     error = refused(instance_count=4, deployment=canary(percent=None, instances=3))
     assert error.fields == ("deployment.canary_size",)
-    assert ("deployment.canary_size = '3 instances': is 75% of the smallest variant's 4 instances"
-            in str(error))
+    assert ("deployment.canary_size = '3 instances': is 75% of the variant's 4 instances (its instance count): "
+            "must be between 1% and 50%" in str(error))
+    assert "run more instances (at least 6 for 3 instances)" in str(error)
 
 
-def test_instance_sizes_use_the_autoscaling_minimum() -> None:
-    error = refused(instance_count=4, autoscaling=InstanceScaling(
+def test_an_instance_size_that_fits_some_autoscaled_counts_is_a_warning() -> None:
+    """SageMaker checks a size in instances against the count when the update starts: 2 instances are 100% of
+    the minimum of 2 but 25% of the maximum of 8, so an update started at 4 to 8 instances passes."""
+    stack = new_stack()
+    realtime(stack, instance_count=4, autoscaling=InstanceScaling(
         min_capacity=2, max_capacity=8, target_invocations_per_instance=100),
         deployment=DeploymentGuardrails.linear(step_instances=2, wait=Duration.minutes(1)))
-    assert "is 100% of the smallest variant's 2 instances" in str(error)
+    (warning,) = [w for w in warnings_of(stack) if "guardrails.size-some-counts" in w]
+    assert ("deployment.linear_step_size = '2 instances': is 100% of the variant's 2 instances (its autoscaling "
+            "minimum) and 25% of 8 instances (the maximum): a linear step must be 10–50% of the instances when the "
+            "update starts, which holds only from 4 to 8 instances") in warning
+    assert "give the linear step in percent" in warning
+    # A size that fits every reachable count, or a fixed fleet, has no warning.
+    stack = new_stack()
+    realtime(stack, instance_count=4, autoscaling=InstanceScaling(
+        min_capacity=4, max_capacity=8, target_invocations_per_instance=100),
+        deployment=DeploymentGuardrails.linear(step_instances=2, wait=Duration.minutes(1)))
+    assert not [w for w in warnings_of(stack) if "guardrails.size-some-counts" in w]
+
+
+def test_an_instance_size_no_autoscaled_count_fits_is_refused() -> None:
+    error = refused(instance_count=2, autoscaling=InstanceScaling(
+        min_capacity=2, max_capacity=3, target_invocations_per_instance=100),
+        deployment=DeploymentGuardrails.linear(step_instances=2, wait=Duration.minutes(1)))
+    assert error.fields == ("deployment.linear_step_size",)
+    assert ("is 100% of the variant's 2 instances (its autoscaling minimum) and 66.7% of its 3 instances "
+            "(maximum): no count it can run at fits: must be between 10% and 50%") in str(error)
+    assert "run more instances (at least 4 for 2 instances)" in str(error)
+
+
+def test_instance_sizes_are_checked_for_every_variant() -> None:
+    stack = new_stack()
+    error = refused(stack, variants=[variant(stack, "A", instance_count=8), variant(stack, "B", instance_count=2)],
+                    deployment=canary(percent=None, instances=2))
+    assert "is 100% of variant 2's 2 instances (its instance count)" in str(error)
 
 
 def test_fails_when_canary_gets_percent_and_instances() -> None:

@@ -318,6 +318,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "endpoints with Marketplace containers or Inf1 instances ignore the guardrails: they fall back to "
                "blue/green all at once without a baking period", "DG:deployment-guardrails-exclusions",
                severity=_W),
+    Constraint("guardrails.size-some-counts", _M, "deployment",
+               "a canary size, linear step or rolling batch in instances that is within its range at some of the "
+               "counts autoscaling can reach and not at others (SageMaker checks it against the count when the "
+               "update starts): a warning; refused only when no reachable count fits",
+               "BC TrafficRoutingConfig.CanarySize, LinearStepSize; BC RollingUpdatePolicy.MaximumBatchSize",
+               severity=_W),
     # ------------------------------------------------------------------ Real-time
     Constraint("realtime.variant-count", _R, "variants", "1–10 production variants",
                "BC ProductionVariantList", minimum=1, maximum=10),
@@ -707,9 +713,14 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC InferenceComponentDeploymentConfig, InferenceComponentRollingUpdatePolicy, "
                "InferenceComponentCapacitySize, AutoRollbackConfig"),
     Constraint("component.rolling-batch", _IC, "deployment.maximum_batch",
-               "5–50% of the component's copies (batch_percent, or batch_copies against the copy count or "
-               "copy autoscaling minimum)", "BC InferenceComponentRollingUpdatePolicy.MaximumBatchSize",
+               "5–50% of the component's copies (batch_percent, or batch_copies against the copy counts the "
+               "update can start at)", "BC InferenceComponentRollingUpdatePolicy.MaximumBatchSize",
                minimum=5, maximum=50, unit="%"),
+    Constraint("component.rolling-batch-some-counts", _IC, "deployment.maximum_batch",
+               "a maximum batch in copies that is 5–50% of some of the copy counts autoscaling can reach and not "
+               "of others (SageMaker checks it against the count when the update starts): a warning; refused only "
+               "when no reachable count fits", "BC InferenceComponentRollingUpdatePolicy.MaximumBatchSize",
+               severity=_W),
     Constraint("component.scheduling", _IC, "scheduling",
                "placement SPREAD or BINPACK; maximum Availability Zone imbalance 0–100 copies",
                "BC InferenceComponentSchedulingConfig, InferenceComponentAvailabilityZoneBalance; CFN "

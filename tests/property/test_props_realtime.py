@@ -124,6 +124,10 @@ class Variant:
         given = self.scaling.min_capacity if self.scaling is not None else self.count
         return given if whole(given) else None
 
+    def ceiling(self) -> int | None:
+        given = self.scaling.max_capacity if self.scaling is not None else self.count
+        return given if whole(given) else None
+
 
 _scalings = field_of(
     st.none(),
@@ -524,7 +528,7 @@ def oracle(example: Example) -> Verdict:
         problems += model_rules(model)
     problems += realtime_rules(requests["CreateEndpointConfig"], models)
     problems += deployment_rules(requests["CreateEndpoint"], requests["CreateEndpointConfig"],
-                                 [v.floor() for v in members])
+                                 [(v.floor(), v.ceiling()) for v in members])
     problems += contract_rules(example)
     return verdict(problems, props_of)
 

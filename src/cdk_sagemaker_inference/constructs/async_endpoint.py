@@ -71,7 +71,13 @@ from ._memo import (
 )
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
-from .guardrails import DeploymentGuardrails, RollbackAlarms, guardrails_problems, render_deployment_config
+from .guardrails import (
+    DeploymentGuardrails,
+    RollbackAlarms,
+    guardrails_problems,
+    guardrails_warnings,
+    render_deployment_config,
+)
 from .model import InferenceModel
 
 __all__ = ["AsyncEndpoint", "AsyncS3Location", "IncludeInferenceResponseIn"]
@@ -359,6 +365,9 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
                            "scale_from_zero_cooldown configures the wake-up policy of min_instances=0")
         input_days = duration_in(check, "input_expiration", input_expiration, "days")
         output_days = duration_in(check, "output_expiration", output_expiration, "days")
+        # The instance counts an update can start at (guardrail sizes in instances are shares of that count).
+        instance_floors = [min_instances if min_instances is not None else initial_instance_count]
+        instance_ceilings = [max_instances if min_instances is not None else initial_instance_count]
         problems: list[Problem] = problems_of(
             check.problems,
             validate_prefix_lengths({
@@ -392,9 +401,8 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
                            "scale_from_zero_cooldown": _seconds(scale_from_zero_cooldown)},
                 instance_type=instance_type.name,
             ),
-            guardrails_problems(deployment, production_variants=1, instance_floors=[
-                min_instances if min_instances is not None else initial_instance_count])
-            if deployment is not None else [],
+            guardrails_problems(deployment, production_variants=1, instance_floors=instance_floors,
+                                instance_ceilings=instance_ceilings) if deployment is not None else [],
         )
         if problems:
             raise ValidationError(self.node.path, _CONSTRUCT, problems)
@@ -494,6 +502,8 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             volume_key_nvme_warning(cuda, "instance_type", instance_type.name, "volume_kms_key")
         if deployment is not None:
             guardrail_exclusions(cuda, variant_name, instance_type.name, marketplace=False)
+            cuda.problems.extend(guardrails_warnings(deployment, instance_floors=instance_floors,
+                                                     instance_ceilings=instance_ceilings))
         for problem in cuda.problems + validate_async_locations(location_specs) + (
                 async_warnings(instance_type=instance_type.name, autoscaled=True) if min_instances is not None else []):
             annotate(self, problem)

@@ -176,9 +176,10 @@ class ComponentRollingUpdate:
     """How an update of a component replaces its copies (``DeploymentConfig.RollingUpdatePolicy``)."""
 
     batch_copies: int | None = None
-    """Copies replaced per batch: 5–50% of the component's copies (its copy count, or its copy autoscaling
-    minimum when that is ≥ 1), so a component of one copy takes ``batch_percent`` instead. Default: none;
-    give this or ``batch_percent``."""
+    """Copies replaced per batch: 5–50% of the component's copies when the update starts (refused when no copy
+    count from the copy count or copy autoscaling minimum to the maximum fits, a synth warning when only some
+    do), so a component of one copy takes ``batch_percent`` instead. Default: none; give this or
+    ``batch_percent``."""
     batch_percent: int | None = None
     """Percent of the copies replaced per batch (5–50). Default: none."""
     wait: Duration | None = None

@@ -21,7 +21,7 @@ from ..assembly.resources import known_int
 from ..constraints import constraint
 from ..errors import Problem
 from ..typecheck import TypeChecks, checked, duration_in, props_class
-from ..validation.guardrails import CapacitySpec, GuardrailsSpec, validate_guardrails
+from ..validation.guardrails import CapacitySpec, GuardrailsSpec, guardrail_size_warnings, validate_guardrails
 from ._lazy import lazy_module
 from ._memo import stack_of
 
@@ -80,7 +80,8 @@ class CapacitySize:
     @staticmethod
     @checked("CapacitySize.instances")
     def instances(value: int) -> CapacitySize:
-        """``value`` instances (checked against the variant's instance count or autoscaling minimum)."""
+        """``value`` instances (checked against every instance count the variant can run at: refused when none
+        fits, a warning when only some do)."""
         return CapacitySize(CapacityUnit.INSTANCE_COUNT, value)
 
 
@@ -257,8 +258,28 @@ def _capacity(types: TypeChecks, field_name: str, size: object) -> CapacitySpec 
 
 
 def guardrails_problems(guardrails: DeploymentGuardrails, *, production_variants: int,
-                        instance_floors: Sequence[object], field_name: str = "deployment") -> list[Problem]:
+                        instance_floors: Sequence[object], instance_ceilings: Sequence[object] = (),
+                        field_name: str = "deployment") -> list[Problem]:
     """Type problems of ``guardrails`` plus the problems of :func:`validate_guardrails`."""
+    types, spec = _guardrails_spec(guardrails, field_name)
+    if spec is None:
+        return types
+    return validate_guardrails(spec, production_variants=production_variants, instance_floors=instance_floors,
+                               instance_ceilings=instance_ceilings, field=field_name)
+
+
+def guardrails_warnings(guardrails: DeploymentGuardrails, *, instance_floors: Sequence[object],
+                        instance_ceilings: Sequence[object], field_name: str = "deployment") -> list[Problem]:
+    """:func:`guardrail_size_warnings` of ``guardrails`` (once :func:`guardrails_problems` found none)."""
+    _, spec = _guardrails_spec(guardrails, field_name)
+    if spec is None:
+        return []
+    return guardrail_size_warnings(spec, instance_floors=instance_floors, instance_ceilings=instance_ceilings,
+                                   field=field_name)
+
+
+def _guardrails_spec(guardrails: DeploymentGuardrails, field_name: str) -> tuple[list[Problem], GuardrailsSpec | None]:
+    """The type problems of ``guardrails`` and, without any, its plain spec."""
     types = TypeChecks()
     for conflict in guardrails.conflicts:
         types.conflict(field_name, conflict)
@@ -291,10 +312,8 @@ def guardrails_problems(guardrails: DeploymentGuardrails, *, production_variants
     alarms = guardrails.rollback_alarms
     spec_args["rollback_alarm_count"] = len(alarms) if _is_sequence(alarms) else 0
     if types.problems:
-        return list(types.problems)
-    spec = GuardrailsSpec(**spec_args)
-    return validate_guardrails(spec, production_variants=production_variants, instance_floors=instance_floors,
-                               field=field_name)
+        return list(types.problems), None
+    return [], GuardrailsSpec(**spec_args)
 
 
 _SIZE_FIELD = {"CANARY": "canary_size", "LINEAR": "linear_step_size"}

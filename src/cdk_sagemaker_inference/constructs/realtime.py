@@ -25,6 +25,7 @@ from ..validation.realtime import (
     ScalingSpec,
     VariantSpec,
     guardrail_warnings,
+    instance_ceiling,
     instance_floor,
     realtime_warnings,
     validate_variants,
@@ -40,6 +41,7 @@ from .guardrails import (
     DeploymentGuardrails,
     RollbackAlarms,
     guardrails_problems,
+    guardrails_warnings,
     render_deployment_config,
     seconds_of,
 )
@@ -342,7 +344,8 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
                               allow_unknown_instance_type=allow_unknown_instance_type, shadow=shadow_spec),
             data_capture.problems() if data_capture is not None else [],
             guardrails_problems(deployment, production_variants=len(specs),
-                                instance_floors=[instance_floor(s) for s in specs])
+                                instance_floors=[instance_floor(s) for s in specs],
+                                instance_ceilings=[instance_ceiling(s) for s in specs])
             if deployment is not None else [],
         )
         if problems:
@@ -360,7 +363,9 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
         self._endpoint_name_literal = endpoint_name if isinstance(endpoint_name, str) and not is_unresolved(
             endpoint_name) else None
         for problem in realtime_warnings(specs, kms_key=kms_key is not None, shadow=shadow_spec) + (
-                guardrail_warnings(specs) if deployment is not None else []):
+                guardrail_warnings(specs) + guardrails_warnings(
+                    deployment, instance_floors=[instance_floor(s) for s in specs],
+                    instance_ceilings=[instance_ceiling(s) for s in specs]) if deployment is not None else []):
             annotate(self, problem)
 
         every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))

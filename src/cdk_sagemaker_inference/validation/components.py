@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..instance_types import InstanceResources, resources_of, resources_source
 from ..tokens import is_unresolved
 from .checks import Checker
+from .guardrails import reachable_fit
 from .instances import check_inference_ami, check_instance_type, check_volume_size
 
 _MARGIN = 0.9
@@ -302,10 +303,40 @@ def _check_copy_scaling(check: Checker, scaling: CopyScalingSpec) -> None:
                        "load-test one copy and aim for about half of what it sustains")
 
 
+def _copy_range(spec: ComponentSpec) -> tuple[float, float] | None:
+    """The fewest and most copies a rolling update can start at: the copy count or a copy autoscaling minimum
+    ≥ 1 (a minimum of 0 is scale to zero, where no update runs), up to the autoscaling maximum."""
+    floors = [f for f in (_known(spec.copy_count),
+                          _known(spec.copy_scaling.min_copies) if spec.copy_scaling is not None else None)
+              if f is not None and f >= 1]
+    if not floors:
+        return None
+    floor = min(floors)
+    ceiling = _known(spec.copy_scaling.max_copies) if spec.copy_scaling is not None else None
+    return floor, ceiling if ceiling is not None and ceiling > floor else floor
+
+
+def _batch_copies(spec: ComponentSpec) -> float | None:
+    """A rolling update's maximum batch in copies (None when it is in percent, unknown or below 1)."""
+    if spec.rolling is None or spec.rolling.batch is None or spec.rolling.batch[0] == "CAPACITY_PERCENT":
+        return None
+    count = _known(spec.rolling.batch[1])
+    return count if count is not None and count >= 1 else None  # a count below 1 is component.rolling-update's
+
+
+def _copies(n: float) -> str:
+    return f"{n:g} cop{'ies' if n != 1 else 'y'}"
+
+
+def _share(count: float, of: float) -> str:
+    share = 100 * count / of
+    return f"{share:.0f}" if share.is_integer() else f"{share:.1f}"
+
+
 def _check_rolling_batch(check: Checker, spec: ComponentSpec) -> None:
     """MaximumBatchSize is 5–50% of the copy count (botocore's documentation of the field): a percentage
-    directly, a number of copies against the fewest copies the component runs (its copy count or a copy
-    autoscaling minimum ≥ 1; a minimum of 0 is scale to zero, where no update runs)."""
+    directly; a number of copies against the copies the update starts at, refused only when no count from the
+    fewest to the most copies fits (``_rolling_batch_warning`` says when only some do)."""
     rolling = spec.rolling
     if rolling is None or rolling.batch is None:
         return
@@ -316,22 +347,41 @@ def _check_rolling_batch(check: Checker, spec: ComponentSpec) -> None:
     if unit == "CAPACITY_PERCENT":
         check.number(row.id, field, value, fix=f"use batch_percent={low:g} to {high:g}")
         return
-    count = _known(value)
-    floors = [f for f in (_known(spec.copy_count),
-                          _known(spec.copy_scaling.min_copies) if spec.copy_scaling is not None else None)
-              if f is not None and f >= 1]
-    if count is None or count < 1 or not floors:
-        return  # a count below 1 is component.rolling-update's
-    floor = min(floors)
-    percent = 100 * count / floor
-    if not low <= percent <= high:
-        shown = f"{percent:.0f}" if percent.is_integer() else f"{percent:.1f}"
-        check.fail(row.id, field, f"{count:g} cop{'ies' if count != 1 else 'y'}",
-                   f"is {shown}% of the component's {floor:g} cop{'ies' if floor != 1 else 'y'} (its copy count or "
-                   f"copy autoscaling minimum): must be between {low:g}% and {high:g}%",
-                   (f"replace at most {high:g}% of the copies per batch (batch_percent=..., or fewer batch_copies), "
-                    "or run more copies") if percent > high else
-                   (f"replace at least {low:g}% of the copies per batch (batch_percent=..., or more batch_copies)"))
+    count, copies = _batch_copies(spec), _copy_range(spec)
+    if count is None or copies is None:
+        return
+    floor, ceiling = copies
+    if reachable_fit(count, floor, ceiling, low, high) is not None:
+        return
+    if floor == ceiling:
+        share = f"is {_share(count, floor)}% of the component's {_copies(floor)} (its copy count)"
+    else:
+        share = (f"is {_share(count, floor)}% of the component's {_copies(floor)} (its copy autoscaling minimum) "
+                 f"and {_share(count, ceiling)}% of its {_copies(ceiling)} (maximum): no count it can run at fits")
+    check.fail(row.id, field, _copies(count), f"{share}: must be between {low:g}% and {high:g}%",
+               (f"replace at most {high:g}% of the copies per batch (batch_percent=..., or fewer batch_copies), "
+                "or run more copies") if 100 * count / ceiling > high else
+               (f"replace at least {low:g}% of the copies per batch (batch_percent=..., or more batch_copies)"))
+
+
+def _rolling_batch_warning(check: Checker, spec: ComponentSpec) -> None:
+    """A batch in copies that is 5–50% of some of the copy counts autoscaling reaches and not of others:
+    SageMaker checks it against the count when the update starts, so it fails only at some counts."""
+    count, copies = _batch_copies(spec), _copy_range(spec)
+    if count is None or copies is None:
+        return
+    row = constraint("component.rolling-batch")
+    low, high = row.minimum or 5, row.maximum or 50
+    floor, ceiling = copies
+    fit = reachable_fit(count, floor, ceiling, low, high)
+    if fit is None or fit == (floor, ceiling):
+        return
+    check.fail("component.rolling-batch-some-counts", "deployment.maximum_batch", _copies(count),
+               f"is {_share(count, floor)}% of {_copies(floor)} (the copy autoscaling minimum) and "
+               f"{_share(count, ceiling)}% of {_copies(ceiling)} (the maximum): a batch must be {low:g}–{high:g}% of "
+               f"the copies when the update starts, which holds only from {fit[0]} to {_copies(fit[1])}",
+               "give the batch in percent (batch_percent=..., it follows the copy count), or accept that an update "
+               "started at another count fails and rolls back")
 
 
 def _check_rolling(check: Checker, rolling: RollingSpec) -> None:
@@ -365,6 +415,7 @@ def component_warnings(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> 
                    "0 copies at creation: the service model allows it, but CreateInferenceComponent has been "
                    "reported to refuse it ('copy count an integer larger than 0')",
                    "start with copy_count=1; copy_scaling=CopyScaling(min_copies=0, ...) scales to zero afterwards")
+    _rolling_batch_warning(check, spec)
     compute = spec.compute
     if compute is not None:
         low, high = _known(compute.min_memory_mb), _known(compute.max_memory_mb)

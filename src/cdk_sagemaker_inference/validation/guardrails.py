@@ -57,12 +57,17 @@ def _known_int(value: object) -> int | None:
 
 
 def validate_guardrails(spec: GuardrailsSpec, *, production_variants: int,
-                        instance_floors: Sequence[object] = (), field: str = "deployment") -> list[Problem]:
+                        instance_floors: Sequence[object] = (), instance_ceilings: Sequence[object] = (),
+                        field: str = "deployment") -> list[Problem]:
     """Problems of a deployment configuration.
 
     :param production_variants: how many production variants the endpoint has (rolling needs one).
     :param instance_floors: per production variant, the fewest instances it can run on (its
-        initial count, or its autoscaling minimum): instance-count sizes are percentages of it.
+        initial count, or its autoscaling minimum): instance-count sizes are percentages of the
+        count at update time, somewhere between this and the ceiling.
+    :param instance_ceilings: per production variant, the most instances it can run on (its
+        autoscaling maximum); missing or unknown: the floor. A size is refused only when no count
+        of the range fits it (:func:`guardrail_size_warnings` says when only some do).
     """
     check = Checker()
     if spec.blue_green and spec.rolling:
@@ -103,7 +108,7 @@ def validate_guardrails(spec: GuardrailsSpec, *, production_variants: int,
                        f"{timeout} s is not longer than the deployment's waiting time ({total} s = wait + "
                        "termination_wait)", f"raise maximum_execution_timeout above {total} seconds or shorten the waits")
     if kind is not None:
-        _check_size(check, kind, spec.size, f"{field}.{_size_field(kind)}", instance_floors)
+        _check_size(check, kind, spec.size, f"{field}.{_size_field(kind)}", instance_floors, instance_ceilings)
     row = constraint("guardrails.rollback-alarms")
     if row.maximum is not None and spec.rollback_alarm_count > row.maximum:
         check.fail(row.id, f"{field}.rollback_alarms", spec.rollback_alarm_count,
@@ -123,8 +128,79 @@ def _seconds(check: Checker, constraint_id: str, field: str, value: object) -> b
                         fix=None if isinstance(value, int) else "use a whole number of seconds")
 
 
+def _kind_of(spec: GuardrailsSpec) -> str | None:
+    if spec.blue_green and not spec.rolling:
+        return spec.traffic_type if isinstance(spec.traffic_type, str) and spec.traffic_type in _SIZE_ROWS else None
+    return "ROLLING" if spec.rolling and not spec.blue_green else None
+
+
+def reachable_fit(count: float, floor: float, ceiling: float, low: float, high: float) -> tuple[int, int] | None:
+    """The counts ``n`` of the range ``floor``–``ceiling`` at which ``count`` is ``low``–``high`` % of ``n``
+    (as ``(first, last)``), or None when there is none."""
+    first = max(math.ceil(floor), math.ceil(100 * count / high - 1e-9))
+    last = min(math.floor(ceiling), math.floor(100 * count / low + 1e-9))
+    return (first, last) if first <= last else None
+
+
+def _ranges(floors: Sequence[object], ceilings: Sequence[object]) -> list[tuple[str, int, int]]:
+    """(who, floor, ceiling) of each variant whose floor is a known count ≥ 1 (a floor below 1 is reported where
+    it is set: instance count, autoscaling minimum; 0 is scale to zero, where no update runs)."""
+    out = []
+    for index, value in enumerate(floors):
+        floor = _known_int(value)
+        if floor is None or floor < 1:
+            continue
+        ceiling = _known_int(ceilings[index]) if index < len(ceilings) else None
+        who = "the variant's" if len(floors) == 1 else f"variant {index + 1}'s"
+        out.append((who, floor, ceiling if ceiling is not None and ceiling > floor else floor))
+    return out
+
+
+def _percent(count: int, of: int) -> str:
+    share = 100 * count / of
+    return f"{share:.0f}" if share.is_integer() else f"{share:.1f}"
+
+
+def _instances(n: int) -> str:
+    return f"{n} instance{'s' if n != 1 else ''}"
+
+
+def guardrail_size_warnings(spec: GuardrailsSpec, *, instance_floors: Sequence[object],
+                            instance_ceilings: Sequence[object], field: str = "deployment") -> list[Problem]:
+    """A warning when an instance-count size fits only some of the counts autoscaling can reach.
+
+    SageMaker checks a canary size, linear step or rolling batch given in instances against the variant's
+    instance count when the update starts, so one that fits at the autoscaling minimum and not at the maximum
+    (or the other way round) fails only at some counts: a warning here, never a refusal."""
+    kind = _kind_of(spec)
+    size = spec.size
+    if kind is None or size is None or size.unit != INSTANCE_COUNT:
+        return []
+    count = _known_int(size.value)
+    if count is None or count < 1:
+        return []
+    constraint_id, what = _SIZE_ROWS[kind]
+    row = constraint(constraint_id)
+    low, high = row.minimum or 0, row.maximum or 100
+    check = Checker()
+    for who, floor, ceiling in _ranges(instance_floors, instance_ceilings):
+        fit = reachable_fit(count, floor, ceiling, low, high)
+        if fit is None or fit == (floor, ceiling):
+            continue  # refused by validate_guardrails, or fits every count
+        first, last = fit
+        check.fail("guardrails.size-some-counts", f"{field}.{_size_field(kind)}", _instances(count),
+                   f"is {_percent(count, floor)}% of {who} {_instances(floor)} (its autoscaling minimum) and "
+                   f"{_percent(count, ceiling)}% of {_instances(ceiling)} (the maximum): a {what} must be {low:g}–"
+                   f"{high:g}% of the instances when the update starts, which holds only from {first} to "
+                   f"{_instances(last)}",
+                   f"give the {what} in percent (it follows the fleet), or accept that an update started at another "
+                   "count fails and rolls back")
+        break
+    return check.problems
+
+
 def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str,
-                instance_floors: Sequence[object]) -> None:
+                instance_floors: Sequence[object], instance_ceilings: Sequence[object] = ()) -> None:
     if kind == "ALL_AT_ONCE":
         if size is not None:
             check.fail("guardrails.traffic-type", field, size.value,
@@ -153,17 +229,19 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
         check.fail(constraint_id, field, size.value, "an instance count must be a whole number ≥ 1",
                    f"give the {what} as a whole number of instances ≥ 1, or in percent")
         return
-    # A floor below 1 is reported where it is set (instance count, autoscaling minimum).
-    floors = [f for f in (_known_int(v) for v in instance_floors) if f is not None and f >= 1]
-    if not floors:
-        return
-    floor = min(floors)
-    percent = 100 * count / floor
-    if not low <= percent <= high:
-        shown = f"{percent:.0f}" if percent.is_integer() else f"{percent:.1f}"
-        check.fail(constraint_id, field, f"{count} instance{'s' if count != 1 else ''}",
-                   f"is {shown}% of the smallest variant's {floor} instance{'s' if floor != 1 else ''} "
-                   f"(its initial count or autoscaling minimum): must be between {low:g}% and {high:g}%",
-                   f"give the {what} in percent, or run more instances" if percent > high else
-                   f"give the {what} in percent, or as at least {math.ceil(low * floor / 100)} instances "
+    for who, floor, ceiling in _ranges(instance_floors, instance_ceilings):
+        if reachable_fit(count, floor, ceiling, low, high) is not None:
+            continue  # fits at some count (guardrail_size_warnings says when only at some)
+        too_big = 100 * count / ceiling > high
+        if floor == ceiling:
+            share = f"is {_percent(count, floor)}% of {who} {_instances(floor)} (its instance count)"
+        else:
+            share = (f"is {_percent(count, floor)}% of {who} {_instances(floor)} (its autoscaling minimum) "
+                     f"and {_percent(count, ceiling)}% of its {_instances(ceiling)} (maximum): no count it can run "
+                     f"at fits")
+        check.fail(constraint_id, field, _instances(count), f"{share}: must be between {low:g}% and {high:g}%",
+                   f"give the {what} in percent, or run more instances (at least "
+                   f"{math.ceil(100 * count / high - 1e-9)} for {_instances(count)})" if too_big else
+                   f"give the {what} in percent, or as at least {math.ceil(low * floor / 100 - 1e-9)} instances "
                    f"({low:g}% of {floor})")
+        return

@@ -325,11 +325,19 @@ def instance_floor(variant: VariantSpec) -> object:
     return variant.instance_count
 
 
+def instance_ceiling(variant: VariantSpec) -> object:
+    """The most instances the variant can run on: its autoscaling maximum, else its initial count."""
+    if variant.scaling is not None:
+        return variant.scaling.max_capacity
+    return variant.instance_count
+
+
 __all__ = [
     "DataCaptureSpec",
     "ScalingSpec",
     "VariantSpec",
     "guardrail_warnings",
+    "instance_ceiling",
     "instance_floor",
     "realtime_warnings",
     "validate_data_capture",
