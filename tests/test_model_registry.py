@@ -344,3 +344,45 @@ def test_removal_policy_snapshot_is_refused_with_the_policies_that_apply() -> No
         model.apply_removal_policy(RemovalPolicy.SNAPSHOT)
     assert caught.value.fields == ("policy",) and "props.removal-policy" in str(caught.value)
     model.apply_removal_policy(RemovalPolicy.RETAIN)
+
+
+# ------------------------------------------------------------------ inference specification (model.inference-specification)
+@pytest.mark.parametrize("factory", [
+    lambda name: ModelPackage.from_registry_version_arn(VERSION_ARN, inference_specification=name),
+    lambda name: ModelPackage.from_registry_version("churn-model", 3, inference_specification=name),
+])
+@pytest.mark.parametrize("name", ["gpu-small", "A", "a" + "-b" * 31])
+def test_a_registry_version_runs_a_named_inference_specification(factory: Any, name: str) -> None:
+    stack = new_stack()
+    InferenceModel(stack, "Model", model_package=factory(name))
+    assert container_of(stack)["InferenceSpecificationName"] == name
+    assert cfn_lint_errors(template_of(stack).to_json()) == []
+
+
+def test_a_marketplace_package_runs_a_named_inference_specification() -> None:
+    stack = new_stack()
+    InferenceModel(stack, "Model", network_isolation=True,
+                   model_package=ModelPackage.from_marketplace(MARKETPLACE_ARN, inference_specification="inf2"))
+    assert container_of(stack) == {"ModelPackageName": MARKETPLACE_ARN, "InferenceSpecificationName": "inf2"}
+
+
+def test_without_an_inference_specification_the_main_one_runs() -> None:
+    stack = new_stack()
+    registry_model(stack)
+    assert "InferenceSpecificationName" not in container_of(stack)
+
+
+@pytest.mark.parametrize("name", ["gpu_small", "-gpu", "gpu-", "a" * 64, ""])
+def test_an_inference_specification_name_out_of_pattern_is_refused(name: str) -> None:
+    error = refused(lambda: InferenceModel(new_stack(), "Model", model_package=ModelPackage.from_registry_version_arn(
+        VERSION_ARN, inference_specification=name)))
+    text = str(error)
+    assert error.fields == ("model_package.inference_specification",), text
+    assert "rule model.inference-specification" in text and "Test/Model" in text
+    assert "AdditionalInferenceSpecifications" in text  # the fix says where the names are
+
+
+def test_an_inference_specification_of_the_wrong_type_names_the_factory() -> None:
+    with pytest.raises(ValidationError) as caught:
+        ModelPackage.from_registry_version_arn(VERSION_ARN, inference_specification=7)  # type: ignore[arg-type]
+    assert "inference_specification" in str(caught.value) and "from_registry_version_arn" in str(caught.value)

@@ -166,6 +166,19 @@ def test_references_skip_cdk_assets_and_find_literals(tmp_path: Path) -> None:
     assert not any(kind == "artifact" and "cdk-" in value for kind, value in found)  # the asset: uploaded by cdk
 
 
+def test_references_pair_a_package_with_its_inference_specification(tmp_path: Path) -> None:
+    from cdk_sagemaker_inference import ModelPackage
+
+    application = app(tmp_path)
+    stack = Stack(application, "Refs", env=ENV)
+    InferenceModel(stack, "Named", model_package=ModelPackage.from_registry_version_arn(
+        REGISTRY, inference_specification="gpu"))
+    InferenceModel(stack, "Main", model_package=ModelPackage.from_registry_version_arn(REGISTRY))
+    [top] = read_assembly(application.synth().directory)
+    found = [(r.kind, r.value, r.path) for r in references_of(top) if r.kind == "inference-specification"]
+    assert found == [("inference-specification", f"{REGISTRY} gpu", "Refs/Named")]
+
+
 # -- the account, stubbed -----------------------------------------------------------------------------------------
 class StubSession:
     """A ``boto3.Session`` stand-in: one stubbed botocore client per service (``stub(service)``)."""
@@ -404,6 +417,15 @@ REGISTRY = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/churn/3"
       "ModelPackageStatusDetails": {"ValidationStatuses": []}, "ModelApprovalStatus": "Approved"}, None, ""),
     ("model-package", REGISTRY, "sagemaker", "describe_model_package",
      ("ValidationException", "ModelPackage arn:... does not exist."), "error", "does not exist"),
+    ("inference-specification", f"{REGISTRY} gpu", "sagemaker", "describe_model_package",
+     {"ModelPackageName": "churn", "ModelPackageArn": REGISTRY, "CreationTime": NOW, "ModelPackageStatus": "Completed",
+      "ModelPackageStatusDetails": {"ValidationStatuses": []},
+      "AdditionalInferenceSpecifications": [{"Name": "cpu", "Containers": [{"Image": "i"}]}]}, "error",
+     "has no inference specification named 'gpu' (its additional inference specifications: 'cpu')"),
+    ("inference-specification", f"{REGISTRY} cpu", "sagemaker", "describe_model_package",
+     {"ModelPackageName": "churn", "ModelPackageArn": REGISTRY, "CreationTime": NOW, "ModelPackageStatus": "Completed",
+      "ModelPackageStatusDetails": {"ValidationStatuses": []},
+      "AdditionalInferenceSpecifications": [{"Name": "cpu", "Containers": [{"Image": "i"}]}]}, None, ""),
     ("kms-key", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "kms", "describe_key",
      {"KeyMetadata": {"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "KeyState": "Disabled"}}, "error",
      "is Disabled"),

@@ -445,6 +445,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "(model-registry-deploy: ModelPackageName is the model version ARN)",
                pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/"
                        r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]{1,9}$"),
+    Constraint("model.inference-specification", _MO, "model_package.inference_specification",
+               "the name of one of the package version's inference specifications: 1–63 letters, digits and "
+               "hyphens, starting and ending with a letter or digit",
+               "BC ContainerDefinition.InferenceSpecificationName; CFN AWS::SageMaker::Model "
+               "ContainerDefinition.InferenceSpecificationName", pattern=NAME_PATTERN, max_length=63),
     Constraint("model.marketplace-network-isolation", _MO, "network_isolation",
                "True for a model from an AWS Marketplace package",
                "SageMaker Developer Guide (mkt-algo-model-internet-free: network isolation is required to run "

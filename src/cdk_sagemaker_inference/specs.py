@@ -37,6 +37,8 @@ class ContainerSpec:
     marketplace: bool = False
     model_package_name: str | None = None
     model_package_source: str | None = None  # "registry" | "marketplace"
+    inference_specification: str | None = None
+    """``InferenceSpecificationName``: which of the package's inference specifications, if not its main one."""
 
 
 @dataclass(frozen=True)

@@ -502,9 +502,13 @@ class ModelPackage:
     def __init__(self, *, source: ModelPackageSource, arn: str | None, group_name: str | None = None,
                  version: int | None = None, account: str | None = None, region: str | None = None,
                  artifact_bucket: s3.IBucket | None = None, artifact_prefix: str = "",
-                 image_repositories: Sequence[ecr.IRepository] = (), kms_key: kms.IKey | None = None) -> None:
+                 image_repositories: Sequence[ecr.IRepository] = (), kms_key: kms.IKey | None = None,
+                 inference_specification: str | None = None) -> None:
         self.source = source
         """Registry version or Marketplace package."""
+        self.inference_specification = inference_specification
+        """The package's inference specification the model runs (``InferenceSpecificationName``); None: its main
+        one."""
         self._arn, self._group, self._version = arn, group_name, version
         self._account, self._region = account, region
         self._bucket, self._prefix = artifact_bucket, artifact_prefix
@@ -554,38 +558,48 @@ class ModelPackage:
     def from_registry_version(group_name: str, version: int, *, account: str | None = None,
                               region: str | None = None, artifact_bucket: s3.IBucket | None = None,
                               artifact_prefix: str = "", image_repositories: Sequence[ecr.IRepository] = (),
-                              kms_key: kms.IKey | None = None) -> ModelPackage:
+                              kms_key: kms.IKey | None = None,
+                              inference_specification: str | None = None) -> ModelPackage:
         """Version ``version`` of the Model Registry's model package group ``group_name``.
 
         ``account`` and ``region`` default to the stack's (a central registry in another account:
         pass its account). The model's default role is granted read on ``artifact_bucket`` (under
         ``artifact_prefix``, default: the whole bucket), pull on ``image_repositories`` and decrypt
         with ``kms_key``, each default none: name where the version's artifacts and images are.
+        ``inference_specification``: the name of one of the version's additional inference
+        specifications to run (``InferenceSpecificationName``, 1–63 letters, digits and hyphens).
+        Default: the version's main inference specification.
         """
         return ModelPackage(source=ModelPackageSource.REGISTRY, arn=None, group_name=group_name, version=version,
                             account=account, region=region, artifact_bucket=artifact_bucket,
-                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key)
+                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key,
+                            inference_specification=inference_specification)
 
     @staticmethod
     @checked("ModelPackage.from_registry_version_arn")
     def from_registry_version_arn(arn: str, *, artifact_bucket: s3.IBucket | None = None,
                                   artifact_prefix: str = "", image_repositories: Sequence[ecr.IRepository] = (),
-                                  kms_key: kms.IKey | None = None) -> ModelPackage:
+                                  kms_key: kms.IKey | None = None,
+                                  inference_specification: str | None = None) -> ModelPackage:
         """A Model Registry version by its ARN, ``arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>``
         (what a pipeline's ``RegisterModel`` step or ``CreateModelPackage`` returns).
 
-        The grants are those of :meth:`from_registry_version` (default none).
+        The grants and ``inference_specification`` are those of :meth:`from_registry_version` (default
+        none; the version's main inference specification).
         """
         return ModelPackage(source=ModelPackageSource.REGISTRY, arn=arn, artifact_bucket=artifact_bucket,
-                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key)
+                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key,
+                            inference_specification=inference_specification)
 
     @staticmethod
     @checked("ModelPackage.from_marketplace")
-    def from_marketplace(arn: str) -> ModelPackage:
+    def from_marketplace(arn: str, *, inference_specification: str | None = None) -> ModelPackage:
         """An AWS Marketplace model package you subscribed to, by its ARN
         (``arn:aws:sagemaker:<region>:<seller account>:model-package/<name>``). The model needs
-        ``network_isolation=True``."""
-        return ModelPackage(source=ModelPackageSource.MARKETPLACE, arn=arn)
+        ``network_isolation=True``. ``inference_specification``: one of the package's additional
+        inference specifications (``InferenceSpecificationName``). Default: its main one."""
+        return ModelPackage(source=ModelPackageSource.MARKETPLACE, arn=arn,
+                            inference_specification=inference_specification)
 
 
 @props_class
@@ -818,6 +832,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                 model_cache_setting="Enabled" if definition.model_cache else "Disabled")
             if definition.model_cache is not None else None,
             model_package_name=definition.model_package.bind(scope, self.role) if definition.model_package else None,
+            inference_specification_name=(definition.model_package.inference_specification
+                                          if definition.model_package else None),
         )
 
 
@@ -889,6 +905,8 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
         model_package_name=(with_literal_start(scope, definition.model_package.validation_arn)
                             if definition.model_package else None),
         model_package_source=definition.model_package.source.value if definition.model_package else None,
+        inference_specification=(with_literal_start(scope, definition.model_package.inference_specification)
+                                 if definition.model_package else None),
     )
 
 

@@ -242,9 +242,17 @@ def references_of(stack: StackTemplate) -> list[Reference]:
         if not str(resource.get("Type", "")).startswith("AWS::SageMaker::"):
             continue
         path = _path(stack, logical_id, resource)
-        for key, value in _strings(resource.get("Properties") or {}, *_KINDS):
+        properties = resource.get("Properties") or {}
+        for key, value in _strings(properties, *_KINDS):
             if not _CDK_ASSET.search(value):
                 found.append(Reference(_KINDS[key], value, path))
+        containers = [properties.get("PrimaryContainer"), *(properties.get("Containers") or [])]
+        for container in containers:
+            if not isinstance(container, Mapping):
+                continue
+            package, name = container.get("ModelPackageName"), container.get("InferenceSpecificationName")
+            if isinstance(package, str) and isinstance(name, str):
+                found.append(Reference("inference-specification", f"{package} {name}", path))
     return found
 
 
@@ -276,6 +284,7 @@ _FIXES = {
     "artifact-prefix": "upload the model files under that prefix, or fix it",
     "image": "push the image (tag or digest) to the repository, or fix the image URI",
     "model-package": "register the version, or fix the group name and version",
+    "inference-specification": "name one of the version's inference specifications, or leave it out",
     "kms-key": "use an existing key, or create it first",
     "topic": "create the topic first, or fix its ARN",
     "subnet": "use subnets of the account's VPC in this Region",
@@ -324,6 +333,24 @@ def _model_package(session: Any, ref: Reference, env: tuple[str | None, str], st
     return None
 
 
+def _inference_specification(session: Any, ref: Reference, env: tuple[str | None, str],
+                             stack: str) -> Finding | None:
+    """The version has an additional inference specification of that name (``value``: package ARN, a space,
+    the name; both literals, as ``references_of`` writes them)."""
+    package, name = ref.value.rsplit(" ", 1)
+    if not package.startswith("arn:") or "/" not in package.split(":model-package/", 1)[-1]:
+        return None  # a Marketplace package (no version): not described, as for the package itself
+    described = session.client("sagemaker").describe_model_package(ModelPackageName=package)
+    names = [spec.get("Name") for spec in described.get("AdditionalInferenceSpecifications") or []]
+    if name in names:
+        return None
+    return Finding(ERROR, ref.kind, stack, ref.path,
+                   f"{package} has no inference specification named {name!r} (its additional inference "
+                   f"specifications: {', '.join(repr(n) for n in names) or 'none'})",
+                   "name one of them (ModelPackage inference_specification=...), or leave it out for the version's "
+                   "main inference specification", {"names": names})
+
+
 def _kms_key(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
     state = session.client("kms").describe_key(KeyId=ref.value)["KeyMetadata"].get("KeyState")
     if state != "Enabled":
@@ -347,6 +374,7 @@ def _subnet(session: Any, ref: Reference, env: tuple[str | None, str], stack: st
 
 _CHECKERS: dict[str, Callable[[Any, Reference, tuple[str | None, str], str], Finding | None]] = {
     "artifact": _artifact, "artifact-prefix": _artifact, "image": _image, "model-package": _model_package,
+    "inference-specification": _inference_specification,
     "kms-key": _kms_key, "topic": _topic, "subnet": _subnet, "security-group": _subnet,
 }
 

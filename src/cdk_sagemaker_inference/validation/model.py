@@ -145,6 +145,9 @@ def _check_model_package(check: Checker, field: str, container: ContainerSpec, n
     check.text("model.model-package-name", field, arn,
                fix="pass the package's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<name>[/<version>], "
                "of at most 176 characters")
+    check.text("model.inference-specification", f"{field}.inference_specification", container.inference_specification,
+               fix="pass the Name of one of the version's AdditionalInferenceSpecifications (DescribeModelPackage), "
+               "or leave it out for the version's main inference specification")
     if container.model_package_source == "registry":
         check_registry_version(check, field, arn)
     else:
