@@ -612,7 +612,29 @@ def _token_bucket_location(kind: str, key_length: int) -> Any:
     if kind == "data_capture":
         return lib.RealtimeEndpoint(stack, "E", model=model(stack), instance_type=lib.InstanceType.M5_LARGE,
                                     data_capture=lib.DataCapture(bucket=bucket, prefix=key))
+    if kind == "batch_input":
+        return lib.BatchTransformJob(stack, "Job", model=model(stack), instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+                                     input=lib.BatchTransformInput.from_prefix(bucket, key))
     raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(("kind", "limit", "field"), [
+    ("model_data", 1024, "model_data"), ("async_output", 512, "output_prefix"),
+    ("data_capture", 512, "data_capture.prefix"), ("batch_input", 1024, "input.key")])
+def test_a_location_that_fits_only_short_names_of_a_deploy_time_bucket_is_a_warning(kind: str, limit: int,
+                                                                                   field: str) -> None:
+    """Found by a sweep: with the bucket named at deploy time (created here: CloudFormation names it, up to 63
+    characters), a key that fits S3's shortest bucket name was accepted silently, and the deploy failed for a
+    longer name. Refused only when no name fits (the test above); a warning when only some do."""
+    def warnings(key_length: int) -> list[str]:
+        construct = _token_bucket_location(kind, key_length)
+        return [w for w in warnings_of(Stack.of(construct)) if "props.s3-unknown-bucket-length" in w]
+
+    room = 20  # the longest bucket name the key leaves room for
+    (warning,) = warnings(limit - len("s3:///") - room)
+    assert f"{field} = " in warning and f"only if the bucket's name has at most {room} characters" in warning
+    assert "shorten" in warning and f"by {63 - room} characters" in warning
+    assert warnings(limit - len("s3:///") - 63) == []  # every bucket name fits
 
 
 @pytest.mark.parametrize(("kind", "limit"), [("model_data", 1024), ("async_output", 512), ("data_capture", 512)])
@@ -620,7 +642,7 @@ def test_a_location_in_a_bucket_named_at_deploy_time_fits_the_shortest_bucket_na
     """Found by the final read of the change: model data, async locations and data capture measured a token
     bucket as 'bucket' (6 characters), where batch and the recommender used S3's shortest name (3): a key that
     fits a 3-character bucket was refused. One placeholder, UNKNOWN_BUCKET_NAME, serves every location."""
-    fits = limit - len("s3://bkt/")
+    fits = limit - len("s3://abc/")  # S3's shortest bucket name
     _token_bucket_location(kind, fits)
     with pytest.raises(ValidationError, match=f"{limit + 1}|at most {limit}"):
         _token_bucket_location(kind, fits + 1)

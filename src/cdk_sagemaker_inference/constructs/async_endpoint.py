@@ -19,6 +19,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..assembly.resources import ScalingRange, known_int
+from ..constraints import constraint
 from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
@@ -35,7 +36,7 @@ from ..validation.async_inference import (
     validate_expiration,
     validate_prefix_lengths,
 )
-from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
+from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker, unknown_bucket_length
 from ..validation.instances import (
     check_inference_ami,
     check_instance_type,
@@ -331,6 +332,14 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             LocationSpec(field=field, bucket=_bucket_id(b), prefix=prefix, uri=f"s3://{_bucket_shown(b)}/{prefix}")
             for field, b, prefix in planned
         ]
+        # Output and failure paths in a bucket named at deploy time: advice when only some names fit.
+        lengths = Checker()
+        for (field, b, prefix), (_, location, _, _) in zip(planned, specs, strict=True):
+            name = None if isinstance(b, _PlaceholderBucket) else b.bucket_name
+            if field != "input_location" and (name is None or is_unresolved(name)):
+                unknown_bucket_length(lengths, f"{field}.prefix" if location is not None else
+                                      field.replace("_location", "_prefix"), prefix,
+                                      constraint("async.output-path").max_length or 512, what=field.replace("_", " "))
         include = [i.value for i in include_inference_response_in or ()]
         check = TypeChecks()
         self._check_endpoint_name(check, endpoint_name)
@@ -504,7 +513,7 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             guardrail_exclusions(cuda, variant_name, instance_type.name, marketplace=False)
             cuda.problems.extend(guardrails_warnings(deployment, instance_floors=instance_floors,
                                                      instance_ceilings=instance_ceilings))
-        for problem in cuda.problems + validate_async_locations(location_specs) + (
+        for problem in cuda.problems + lengths.problems + validate_async_locations(location_specs) + (
                 async_warnings(instance_type=instance_type.name, autoscaled=True) if min_instances is not None else []):
             annotate(self, problem)
         if min_instances is not None:

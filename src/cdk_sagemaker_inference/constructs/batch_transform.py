@@ -523,9 +523,10 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
     def _check_locations(self, check: TypeChecks, input: BatchTransformInput,
                          output: BatchTransformOutput, output_prefix: str, data_capture: BatchDataCapture | None,
                          capture_prefix: str | None, job_prefix: str) -> None:
+        lengths = Checker()  # advice: locations that fit only some names of a bucket named at deploy time
         if check_s3_key(check, "input.key", input.key):
             check_s3_uri(check, "batch.output-path", "input.key", bucket_name(input.bucket), input.key,
-                         what="input location")
+                         what="input location", warnings=lengths)
         if input.data_type is TransformDataType.MANIFEST_FILE:
             if input.key == "" or input.key.endswith("/"):
                 check.fail("batch.s3-data-type", "input.key", input.key, "a manifest input names an object",
@@ -537,12 +538,13 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         run_suffix = len(job_prefix) + 1 + JOB_NAME_HASH_LENGTH + 1 if output.per_run_prefix else 0
         output_bucket = bucket_name(output.bucket) if output.bucket is not None else None
         if check_s3_key(check, "output.prefix", output.prefix):
+            # No bucket given (None): the job writes to the bucket it creates, named by CloudFormation.
             check_s3_uri(check, "batch.output-path", "output.prefix", output_bucket, output_prefix,
-                         extra_length=run_suffix, what="output location")
+                         extra_length=run_suffix, what="output location", warnings=lengths)
         if data_capture is not None and check_s3_key(check, "data_capture.prefix", data_capture.prefix):
             check_s3_uri(check, "batch.output-path", "data_capture.prefix", bucket_name(data_capture.bucket),
-                         capture_prefix, what="data capture destination")
-        with_notes([advice for field, key in (
+                         capture_prefix, what="data capture destination", warnings=lengths)
+        with_notes(lengths.problems + [advice for field, key in (
             ("input.key", input.key), ("input.data_prefix", input.data_prefix), ("output.prefix", output.prefix),
             ("data_capture.prefix", data_capture.prefix if data_capture is not None else None))
             for advice in s3_key_advice(field, key)], self)

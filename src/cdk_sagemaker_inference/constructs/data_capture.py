@@ -12,10 +12,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ..constraints import constraint
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, props_class
-from ..validation.checks import UNKNOWN_BUCKET_NAME
+from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker, unknown_bucket_length
 from ..validation.realtime import DataCaptureSpec, validate_data_capture
 from ._base import acknowledge_all, nag_objects
 from ._lazy import lazy_module
@@ -95,6 +96,16 @@ class DataCapture:
             json_content_types=None if self.json_content_types is None else tuple(self.json_content_types),
         )
         return validate_data_capture(spec, field=field)
+
+    def warnings(self, field: str = "data_capture") -> list[Problem]:
+        """Advice once :meth:`problems` found none: a destination that fits only some names of a bucket named at
+        deploy time (``props.s3-unknown-bucket-length``)."""
+        lengths = Checker()
+        if is_unresolved(self.bucket.bucket_name):
+            unknown_bucket_length(lengths, f"{field}.prefix", self.normalised_prefix,
+                                  constraint("datacapture.destination").max_length or 512,
+                                  what="data capture destination")
+        return lengths.problems
 
     def bind(self, scope: Construct, writers: Sequence[iam.IRole]) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty:
         """Grant ``writers`` put access under the prefix (and the key), return the configuration."""

@@ -363,6 +363,7 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
         self._endpoint_name_literal = endpoint_name if isinstance(endpoint_name, str) and not is_unresolved(
             endpoint_name) else None
         for problem in realtime_warnings(specs, kms_key=kms_key is not None, shadow=shadow_spec) + (
+                data_capture.warnings() if data_capture is not None else []) + (
                 guardrail_warnings(specs) + guardrails_warnings(
                     deployment, instance_floors=[instance_floor(s) for s in specs],
                     instance_ceilings=[instance_ceiling(s) for s in specs]) if deployment is not None else []):

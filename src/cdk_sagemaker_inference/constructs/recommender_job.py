@@ -29,7 +29,7 @@ from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, duration_in, props_class
-from ..validation.checks import check_s3_uri
+from ..validation.checks import Checker, check_s3_uri
 from ..validation.instances import check_instance_type
 from ..validation.model import check_registry_version
 from ._base import (
@@ -38,6 +38,7 @@ from ._base import (
     create_topic,
     mark_library_role,
     nag_flatten,
+    with_notes,
 )
 from ._memo import bucket_name, iam_literal, objects_in, stack_of, with_literal_start
 from .batch_transform import create_log_group, enable_logs_and_tracing
@@ -158,8 +159,10 @@ class InferenceRecommenderJob(Construct):
                        "(ModelPackageVersionArn)", "pass ModelPackage.from_registry_version(group, version)")
         else:
             check_registry_version(check, "model_package", model_package.validation_arn)
+        lengths = Checker()
         check_s3_uri(check, "recommender.payload-url", "payload_key", bucket_name(payload_bucket), payload_key,
-                     what="sample payload")
+                     what="sample payload", warnings=lengths)
+        with_notes(lengths.problems, self)
         for index, content_type in enumerate(content_types):
             check.text("recommender.content-types", f"content_types[{index}]", content_type)
         if isinstance(payload_key, str) and not is_unresolved(payload_key) and not payload_key.endswith(".tar.gz"):
@@ -370,8 +373,10 @@ class AIBenchmarkJob(Construct):
         check.text("benchmark.job-name-prefix", "job_name_prefix", with_literal_start(self, job_name_prefix),
                    fix="use at most 26 letters, digits and hyphens (the job name adds a 37-character run id)")
         if isinstance(output_prefix, str):
+            lengths = Checker()
             check_s3_uri(check, "benchmark.output-location", "output_prefix", bucket_name(output_bucket),
-                         output_prefix.strip("/"), what="results location")
+                         output_prefix.strip("/"), what="results location", warnings=lengths)
+            with_notes(lengths.problems, self)
         if check.problems:
             raise ValidationError(self.node.path, "AIBenchmarkJob", check.problems)
         prefix = job_name_prefix or _default_prefix(self, 26)

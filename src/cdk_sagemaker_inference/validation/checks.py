@@ -174,22 +174,50 @@ class Checker:
 
 BUCKET_NAME_MIN_LENGTH = 3
 """The shortest S3 bucket name (S3 bucket naming rules: 3 to 63 characters)."""
-UNKNOWN_BUCKET_NAME = "bkt"
-"""What a validated S3 URI holds for a bucket named only at deploy time (or created by the construct): a name
-of S3's shortest length, so no length check refuses a URI that some bucket makes fit."""
+UNKNOWN_BUCKET_NAME = "<?>"
+"""What a validated S3 URI holds for a bucket named only at deploy time (or created by the construct): S3's
+shortest name length, so no length check refuses a URI that some bucket makes fit, and no bucket's real name,
+so a message that shows the URI does not name a bucket the user never gave."""
+
+
+BUCKET_NAME_MAX_LENGTH = 63
+"""The longest S3 bucket name, and the longest CloudFormation generates for a bucket without a name."""
+
+
+def unknown_bucket_length(warnings: Checker, field: str, key: object, limit: int, *, extra_length: int = 0,
+                          what: str = "location") -> None:
+    """A warning (``props.s3-unknown-bucket-length``) when ``s3://<bucket>/<key>`` in a bucket named only at
+    deploy time fits ``limit`` with a short bucket name but not with S3's longest: what SageMaker does then
+    depends on the name, so it is advice, never a refusal (a key no bucket name fits is refused elsewhere)."""
+    if not isinstance(key, str) or is_unresolved(key):
+        return
+    room = limit - len("s3:///") - len(key) - extra_length  # the longest bucket name that fits
+    if not BUCKET_NAME_MIN_LENGTH <= room < BUCKET_NAME_MAX_LENGTH:
+        return
+    added = f" plus {extra_length} characters each run appends" if extra_length else ""
+    warnings.fail("props.s3-unknown-bucket-length", field, key if len(key) <= 60 else f"{key[:40]}… ({len(key)} "
+                  "characters)",
+                  f"the {what} s3://<bucket>/…{added} fits its {limit}-character limit only if the bucket's name has "
+                  f"at most {room} characters, and the name is known only at deploy time (a bucket the construct "
+                  f"creates gets one from CloudFormation, up to {BUCKET_NAME_MAX_LENGTH} characters)",
+                  f"shorten {field} by {BUCKET_NAME_MAX_LENGTH - room} characters (then every bucket name fits), or "
+                  "use a bucket whose name is a literal")
 
 
 def check_s3_uri(check: Checker, constraint_id: str, field: str, bucket_name: object, key: object, *,
-                 extra_length: int = 0, what: str = "location") -> bool:
+                 extra_length: int = 0, what: str = "location", warnings: Checker | None = None) -> bool:
     """``s3://<bucket>/<key>`` (plus ``extra_length`` characters that each run appends) within the row's
     length. A bucket whose name is a token counts as the shortest name S3 allows, so only a key too long
-    for any bucket is refused (what SageMaker accepts is never refused). True when it fits."""
+    for any bucket is refused (what SageMaker accepts is never refused); ``warnings`` gets
+    :func:`unknown_bucket_length`'s advice when only some names fit. True when it fits."""
     if not isinstance(key, str) or is_unresolved(key):
         return True
     resolved = isinstance(bucket_name, str) and not is_unresolved(bucket_name)
     total = len(f"s3://{bucket_name if resolved else UNKNOWN_BUCKET_NAME}/{key}") + extra_length
     limit = constraint(constraint_id).max_length or 1024
     if total <= limit:
+        if not resolved and warnings is not None:
+            unknown_bucket_length(warnings, field, key, limit, extra_length=extra_length, what=what)
         return True
     shown = f"s3://{bucket_name}/…" if resolved else "s3://<bucket>/…"
     added = f" plus {extra_length} characters each run appends" if extra_length else ""
