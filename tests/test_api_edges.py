@@ -118,6 +118,8 @@ def _named_text(field: str) -> Iterator[tuple[str, Any]]:
     """Wrong strings for the props whose name says what they hold (metric text, a child's id, a variant)."""
     if field in METRIC_TEXT or field in ("construct_id", "variant_name"):
         yield "empty", ""
+    if field == "construct_id":  # ids make logical ids and paths at synth: aws-cdk-lib fails the synth on a token
+        yield "token", Fn.import_value("EdgeId")
     if field == "statistic":
         yield from (("unparseable", "Foo"), ("p101", "p101"))
     elif field == "metric_name":
@@ -483,9 +485,12 @@ def test_a_construct_in_an_odd_scope_or_with_an_odd_id_is_a_validation_error(nam
     other = new_stack(app, "Other")  # (a fixed endpoint name may be used once per stack)
     create(other, "Sl/ash", **BASELINES[name](other)[1])  # valid: constructs stores the id as 'Sl--ash'
     stage = Stage(app, f"Stage{next(IDS)}")
+    third = new_stack(app, "Third")
+    create(third, "Line\nbreak", **BASELINES[name](third)[1])  # valid: stored as 'Line--break' (found by a sweep)
     cases = [("scope", None, "A"), ("scope", "Test", "A"), ("construct_id", stack, ""),
              ("construct_id", stack, None), ("construct_id", stack, 5), ("construct_id", stack, "Taken"),
-             ("construct_id", other, "Sl/ash")]
+             ("construct_id", other, "Sl/ash"), ("construct_id", third, "Line\nbreak"),
+             ("construct_id", third, "Line--break"), ("construct_id", stack, Fn.import_value("Id"))]
     if name in _STACKLESS:  # an import that creates no resource: any construct may hold it
         create(app, f"InApp{next(IDS)}", **kwargs)
         create(stage, f"InStage{next(IDS)}", **kwargs)
@@ -662,3 +667,21 @@ def test_the_statistic_check_agrees_with_aws_cdk_libs_own_parser(tmp_path: Any) 
                             cwd=tmp_path, check=True, timeout=60)
     disagreements = [(s, js) for s, js in zip(inputs, json.loads(result.stdout), strict=True) if js != is_statistic(s)]
     assert len(inputs) > 4000 and disagreements == [], disagreements[:20]
+
+
+def test_a_number_known_at_deploy_time_is_a_reference_in_an_alarms_description() -> None:
+    """Found by a sweep: a threshold from a CfnParameter was printed with '{:g}', so the description read
+    'more than -1.88815e+289% of invocations' (a token's encoding) instead of the parameter's value."""
+    stack = new_stack()
+    threshold = CfnParameter(stack, "Threshold", type="Number").value_as_number
+    model = _model(stack)
+    realtime = lib.RealtimeEndpoint(stack, "Rt", model=model, instance_type=lib.InstanceType.M5_LARGE,
+                                    endpoint_name="orders")
+    realtime.alarm_5xx_rate(threshold_percent=threshold)
+    endpoint = lib.AsyncEndpoint(stack, "As", model=_model(stack, "AsyncModel"), instance_type=lib.InstanceType.M5_LARGE)
+    endpoint.add_oldest_request_age_alarm(max_age=Duration.seconds(threshold))
+    alarms = [r["Properties"] for r in template_of(stack).to_json()["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::Alarm" and "AlarmDescription" in r["Properties"]]
+    descriptions = [json.dumps(a["AlarmDescription"]) for a in alarms]
+    assert len(descriptions) == 2 and all('{"Ref": "Threshold"}' in d for d in descriptions), descriptions
+    assert not any("e+289" in d for d in descriptions)

@@ -947,7 +947,12 @@ def test_fails_when_an_alarm_is_added_twice() -> None:
     endpoint.add_invocation_failures_alarm()
     with pytest.raises(ValidationError) as caught:
         endpoint.add_invocation_failures_alarm()
-    assert "an alarm 'InvocationFailuresAlarm' already exists" in str(caught.value)
+    assert caught.value.fields == ("construct_id",)
+    assert ("construct_id = 'InvocationFailuresAlarm': is already the id of another construct in Test/Endpoint"
+            in str(caught.value))
+    with pytest.raises(ValidationError) as caught:  # the endpoint's own resource is not an alarm (found by a sweep)
+        endpoint.add_invocation_failures_alarm(construct_id="Resource")
+    assert "construct_id = 'Resource': is already the id of another construct" in str(caught.value)
 
 
 # =========================================================================== snapshots, cfn-lint, cdk-nag

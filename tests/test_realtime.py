@@ -916,6 +916,29 @@ def test_fails_when_add_rollback_alarm_passes_ten() -> None:
     assert "has 11 alarms" in str(caught.value)
 
 
+def test_an_alarm_given_twice_rolls_back_once() -> None:
+    """Found by a sweep: the same alarm given twice (or again to add_rollback_alarm) was listed twice and counted
+    twice towards the 10 alarms."""
+    stack = new_stack()
+    first, second = _alarm(stack, 0), _alarm(stack, 1)
+    endpoint = realtime(stack, deployment=canary(rollback_alarms=[first, first] + [_alarm(stack, i) for i in
+                                                                                    range(2, 10)]))
+    endpoint.add_rollback_alarm(second, second, first)
+    rendered = endpoint_props(endpoint)["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]
+    assert len(rendered) == 10 and len(endpoint.rollback_alarms) == 10
+    assert len({json.dumps(alarm) for alarm in rendered}) == 10
+
+
+def test_an_alarm_of_another_app_is_refused() -> None:
+    stack = new_stack()
+    endpoint = realtime(stack, deployment=canary())
+    with pytest.raises(ValidationError) as caught:
+        endpoint.add_rollback_alarm(_alarm(new_stack(), 0))
+    assert caught.value.fields == ("deployment.rollback_alarms",)
+    assert "belongs to another App: a template cannot reference it" in str(caught.value)
+    assert "Alarm.from_alarm_arn" in str(caught.value)
+
+
 def test_fails_when_rollback_alarm_has_no_deployment() -> None:
     stack = new_stack()
     endpoint = realtime(stack)
@@ -1098,7 +1121,9 @@ def test_alarms_watch_the_5xx_rate_and_the_p99_latency() -> None:
     ({"evaluation_periods": 1441}, "evaluation_periods = 1441: 1441 periods of 60 seconds span 86,460 seconds"),
     ({"evaluation_periods": 169, "period": Duration.hours(1)},
      "169 periods of 3600 seconds span 608,400 seconds: CloudWatch evaluates at most 604,800 seconds (seven days)"),
-    ({"evaluation_periods": 1, "period": Duration.days(8)}, "use a period of at most 604,800 seconds (seven days)"),
+    ({"evaluation_periods": 1, "period": Duration.days(8)},
+     "period = '691200 seconds': one period of 691,200 seconds is longer than CloudWatch evaluates (604,800 seconds, "
+     "seven days)"),
 ])
 def test_fails_when_5xx_alarm_settings_are_wrong(kwargs: dict[str, Any], message: str) -> None:
     endpoint = realtime(endpoint_name="orders")
@@ -1303,7 +1328,7 @@ def test_step_scaling_alarms_evaluate_one_period_by_default_within_cloudwatchs_w
         RealtimeEndpoint(stack, "Endpoint", model=model_in(stack), instance_type=InstanceType.M5_LARGE,
                          autoscaling=InstanceScaling(min_capacity=1, max_capacity=3,
                                                      step_scaling=StepScaling(metric=metric, steps=steps)))
-    assert "autoscaling.step_scaling.evaluation_periods = 1: 1 periods of 691200 seconds" in str(caught.value)
+    assert "autoscaling.step_scaling.metric = '691200 seconds': one period of 691,200 seconds" in str(caught.value)
     assert "use a period of at most 604,800 seconds (seven days)" in str(caught.value)
 
 

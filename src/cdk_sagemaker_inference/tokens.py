@@ -86,3 +86,14 @@ def can_start_alike(value: str, required: str) -> bool:
     ``required`` (one is a prefix of the other)."""
     given = literal_prefix(value)
     return given.startswith(required) or required.startswith(given)
+
+
+def shown_number(value: float) -> str:
+    """``value`` in a text the template holds (an alarm's description): as written, or for a number known at
+    deploy time its token string, which the template resolves (``f"{token:g}"`` prints the token's encoding, a
+    huge negative number)."""
+    if is_unresolved(value):
+        from aws_cdk import Tokenization
+
+        return Tokenization.stringify_number(value)
+    return f"{value:g}"

@@ -722,19 +722,28 @@ def _check_id(problems: TypeChecks, construct_id: Any) -> bool:
         problems.fail("props.required", "construct_id", construct_id, "is empty (only an App may have an empty id)",
                       "pass a non-empty id, unique among the scope's children")
         return False
+    if is_unresolved(construct_id):  # aws-cdk-lib fails the synth on it (ID components may not include tokens)
+        problems.fail("props.type", "construct_id", construct_id,
+                      "is a token: a construct id is part of logical ids and paths, which are fixed at synth time",
+                      "pass a literal string id")
+        return False
     return True
+
+
+_ID_TAKEN = re.compile(r"There is already a Construct with name '(.*)' in \S+ \[(.*)\]", re.DOTALL)
 
 
 def _raise_if_id_taken(error: RuntimeError, scope: Any, construct_id: str, construct_type: str) -> None:
     """``There is already a Construct with name '<id>' in <type> [<scope id>]`` from constructs, for the id the
     user chose in the scope the user chose: a ValidationError naming ``construct_id`` (asked of the scope only
     when creating the construct failed). constructs stores an id with '/' as '--'."""
-    stored = construct_id.replace("/", "--")
-    message = str(error)
-    if not message.startswith(f"There is already a Construct with name '{stored}' in "):
+    # constructs stores some characters of an id otherwise ('/' and a line break as '--'): the stored id is read
+    # from the message and must be a child of this scope (else it is a duplicate among another construct's children).
+    match = _ID_TAKEN.fullmatch(str(error))
+    if match is None:
         return
-    scope_id = scope.node.id
-    if (scope_id and not message.endswith(f" [{scope_id}]")) or scope.node.try_find_child(stored) is None:
+    stored, scope_id = match.group(1), scope.node.id
+    if (scope_id and match.group(2) != scope_id) or scope.node.try_find_child(stored) is None:
         return  # a duplicate among the children of another construct: not the user's id
     path = scope.node.path
     problems = TypeChecks()

@@ -23,7 +23,7 @@ from ..constraints import constraint
 from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
-from ..tokens import is_unresolved
+from ..tokens import is_unresolved, shown_number
 from ..typecheck import TypeChecks, checked, duration_in, props_class
 from ..validation.alarms import check_alarm
 from ..validation.async_inference import (
@@ -772,7 +772,7 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"The oldest request of async endpoint {self.node.path} waits longer than "
-                              f"{seconds:g} seconds",
+                              f"{shown_number(seconds)} seconds",
         ))
 
     @checked("AsyncEndpoint.add_invocation_failures_alarm")
@@ -802,7 +802,9 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
     def _check_alarm_id(self, types: TypeChecks, construct_id: str) -> None:
         # @checked has refused an id that is not a non-empty string: what is left is one already taken.
         if self.node.try_find_child(construct_id):
-            types.conflict("construct_id", f"an alarm {construct_id!r} already exists: pass another construct_id")
+            types.fail("props.type", "construct_id", construct_id,
+                       f"is already the id of another construct in {self.node.path}",
+                       "pass a construct_id not used by another child of the endpoint")
 
 
 # -- helpers -----------------------------------------------------------------------------------

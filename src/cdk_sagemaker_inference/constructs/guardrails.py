@@ -12,10 +12,11 @@ import enum
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_cdk import Duration
 from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
 
 from ..assembly.resources import known_int
 from ..constraints import constraint
@@ -310,7 +311,8 @@ def _guardrails_spec(guardrails: DeploymentGuardrails, field_name: str) -> tuple
             spec_args["maximum_execution_timeout_seconds"] = seconds_of(
                 types, f"{field_name}.maximum_execution_timeout", rolling.maximum_execution_timeout)
     alarms = guardrails.rollback_alarms
-    spec_args["rollback_alarm_count"] = len(alarms) if _is_sequence(alarms) else 0
+    # An alarm listed twice is listed once (add_rollback_alarm keeps one of each).
+    spec_args["rollback_alarm_count"] = len({id(alarm) for alarm in alarms}) if _is_sequence(alarms) else 0
     if types.problems:
         return list(types.problems), None
     return [], GuardrailsSpec(**spec_args)
@@ -381,6 +383,15 @@ class RollbackAlarms:
         given = self._alarms()
         for index, alarm in enumerate(alarms):
             check.required(f"{field}[{len(given) + index}]", alarm, cloudwatch.IAlarm)
+        if not check.problems:  # an alarm listed again is the same alarm: the configuration lists it once
+            alarms = [a for i, a in enumerate(alarms) if not any(a is b for b in (*given, *alarms[:i]))]
+            root = cast(Construct, self).node.root
+            for alarm in alarms:
+                if alarm.node.root is not root:
+                    check.fail("guardrails.rollback-alarms", field, alarm.node.path,
+                               "belongs to another App: a template cannot reference it",
+                               "create the alarm in this App, or import it by ARN "
+                               "(cloudwatch.Alarm.from_alarm_arn(scope, id, arn))")
         if self.deployment is None:
             check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
         total = len(given) + len(alarms)

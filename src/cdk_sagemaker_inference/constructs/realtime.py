@@ -18,7 +18,7 @@ from ..assembly.resources import ScalingRange, known_int
 from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
-from ..tokens import is_unresolved
+from ..tokens import is_unresolved, shown_number
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation.alarms import check_alarm
 from ..validation.realtime import (
@@ -574,8 +574,8 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
             evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"{self.node.path} variant {name}: more than {threshold_percent:g}% of invocations "
-                              "fail with 5XX errors",
+            alarm_description=f"{self.node.path} variant {name}: more than {shown_number(threshold_percent)}% of "
+                              "invocations fail with 5XX errors",
         ))
 
     @checked("RealtimeEndpoint.alarm_p99_latency")

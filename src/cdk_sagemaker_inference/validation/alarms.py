@@ -16,7 +16,7 @@ _ONE_DAY, _SEVEN_DAYS = 86_400, 604_800
 
 def check_alarm(check: Checker, *, threshold: object, evaluation_periods: object, period_seconds: float,
                 comparison: str, threshold_field: str = "threshold", periods_field: str = "evaluation_periods",
-                maximum: float | None = None) -> list[Problem]:
+                maximum: float | None = None, period_field: str = "period") -> list[Problem]:
     """An alarm's threshold (a finite number), its evaluation periods (a whole number ≥ 1) and the window they
     span with the alarm's period: CloudWatch evaluates at most one day with a period under an hour, seven
     days otherwise.
@@ -41,7 +41,7 @@ def check_alarm(check: Checker, *, threshold: object, evaluation_periods: object
                     f"{threshold:g}: the metric is at most {maximum:g}, so the alarm ({comparison} {threshold:g}) "
                     "never fires", f"pass {wanted}")
     if check.number("props.alarm", periods_field, evaluation_periods, minimum=1, fix="use a whole number of periods ≥ 1"):
-        check_alarm_window(check, periods_field, evaluation_periods, period_seconds)
+        check_alarm_window(check, periods_field, evaluation_periods, period_seconds, period_field)
     return advice.problems
 
 
@@ -53,19 +53,24 @@ def _finite(value: object) -> bool:
 
 
 def check_alarm_window(check: Checker, periods_field: str, evaluation_periods: object,
-                       period_seconds: float | None) -> None:
+                       period_seconds: float | None, period_field: str = "period") -> None:
     """``evaluation_periods`` × ``period_seconds`` within what CloudWatch evaluates (``props.alarm-window``);
-    nothing to check when either is unknown at synth."""
+    nothing to check when either is unknown at synth. A period longer than seven days on its own is
+    ``period_field``'s problem, whatever the number of periods."""
     if (period_seconds is None or not isinstance(evaluation_periods, int) or isinstance(evaluation_periods, bool)
             or is_unresolved(evaluation_periods) or is_unresolved(period_seconds) or period_seconds <= 0):
         return
     limit = _ONE_DAY if period_seconds < 3600 else _SEVEN_DAYS
     window = evaluation_periods * period_seconds
+    if period_seconds > limit:
+        check.fail("props.alarm-window", period_field, f"{period_seconds:g} seconds",
+                   f"one period of {period_seconds:,g} seconds is longer than CloudWatch evaluates "
+                   f"({limit:,} seconds, seven days)", f"use a period of at most {limit:,} seconds (seven days)")
+        return
     if window > limit:
         check.fail("props.alarm-window", periods_field, evaluation_periods,
                    f"{evaluation_periods} periods of {period_seconds:g} seconds span {window:,g} seconds: CloudWatch "
                    f"evaluates at most {limit:,} seconds ({'one day' if limit == _ONE_DAY else 'seven days'}) "
                    "with this period",
                    f"use at most {int(limit // period_seconds)} evaluation periods"
-                   + (", or a period of an hour or more" if limit == _ONE_DAY else "")
-                   if period_seconds <= limit else f"use a period of at most {limit:,} seconds (seven days)")
+                   + (", or a period of an hour or more" if limit == _ONE_DAY else ""))

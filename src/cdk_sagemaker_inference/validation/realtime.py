@@ -192,7 +192,7 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
     if scaling.step_intervals is not None:  # aws-cdk-lib's alarms evaluate 1 period unless told otherwise
         check_alarm_window(check, f"{field}.step_scaling.evaluation_periods",
                            1 if scaling.step_evaluation_periods is None else scaling.step_evaluation_periods,
-                           scaling.step_period_seconds)
+                           scaling.step_period_seconds, period_field=f"{field}.step_scaling.metric")
     for index, expression in enumerate(scaling.schedule_expressions):
         if isinstance(expression, str) and not is_unresolved(expression) and expression.startswith("cron("):
             check_cron(check, "autoscaling.schedule", f"{field}.schedules[{index}].schedule", expression)
