@@ -510,9 +510,7 @@ def transform_rules(job: Mapping[str, Any], model: Mapping[str, Any] | None = No
         rules.fail("MaxConcurrentTransforms", "MaxConcurrentTransforms × MaxPayloadInMB ≤ 100")
     transform_input = job.get("TransformInput") or {}
     split = transform_input.get("SplitType", "None")
-    if job.get("BatchStrategy") in ("MultiRecord", "SingleRecord") and known(split) \
-            and split not in ("Line", "RecordIO", "TFRecord"):
-        rules.fail("BatchStrategy", "MultiRecord/SingleRecord need SplitType Line, RecordIO or TFRecord")
+    # A BatchStrategy without a SplitType runs (each file is one record): not a refusal.
     source = ((transform_input.get("DataSource") or {}).get("S3DataSource") or {})
     if source.get("S3DataType") == "AugmentedManifestFile":
         rules.fail("TransformInput.DataSource.S3DataSource.S3DataType", "S3Prefix or ManifestFile")

@@ -145,14 +145,20 @@ def test_fails_when_payload_times_concurrency_exceeds_100_mb() -> None:
     assert "Test/Batch" in text
 
 
-def test_fails_when_batch_strategy_has_no_split_type() -> None:
+@pytest.mark.parametrize("strategy", [BatchStrategy.MULTI_RECORD, BatchStrategy.SINGLE_RECORD])
+def test_a_batch_strategy_without_a_split_type_is_a_warning(strategy: BatchStrategy) -> None:
+    """Found by a sweep: it was refused, but SageMaker runs such a job (each file is one record: AWS's own image
+    classification example runs SingleRecord without a split type); the API reference only says the strategy
+    needs a split type to take effect."""
     stack = new_stack()
-    error = refused(stack=stack, input=csv_input(stack, split_type=SplitType.NONE),
-                    batch_strategy=BatchStrategy.MULTI_RECORD)
-    text = str(error)
-    assert error.fields == ("batch_strategy",)
-    assert "batch_strategy = 'MultiRecord': MultiRecord needs records to split, but input.split_type is None" in text
-    assert "batch.batch-strategy" in text and "either needing split_type Line, RecordIO or TFRecord" in text
+    batch(stack, input=csv_input(stack, split_type=SplitType.NONE), batch_strategy=strategy)
+    (warning,) = [w for w in warnings_of(stack) if "batch.batch-strategy-split" in w]
+    assert (f"batch_strategy = '{strategy.value}': {strategy.value} batches records, but input.split_type is None: "
+            "each file is one record, so the strategy has no effect") in warning
+    assert "SplitType.LINE" in warning
+    other = new_stack()
+    batch(other, input=csv_input(other, split_type=SplitType.LINE), batch_strategy=strategy)
+    assert not [w for w in warnings_of(other) if "batch-strategy-split" in w]
 
 
 def test_fails_when_invocation_timeout_is_above_an_hour() -> None:

@@ -381,6 +381,9 @@ def test_an_adapter_rides_on_its_base_and_is_created_after_it() -> None:
     ({"compute": ComputeRequirements(min_memory_mb=1024)}, "drop compute"),
     ({"copy_scaling": CopyScaling(max_copies=2)}, "drop copy_scaling"),
     ({"model_data": None}, "an adapter needs its artifacts"),
+    # Found by a sweep: it was dropped from the template without a word.
+    ({"copy_count": 2}, "copy_count = 2: an adapter runs on its base component's copies: it has no copy count"),
+    ({"copy_count": 1}, "drop copy_count (set the copies on the base component)"),
 ])
 def test_adapter_rules(props: dict[str, Any], text: str) -> None:
     stack = new_stack()
@@ -389,6 +392,18 @@ def test_adapter_rules(props: dict[str, Any], text: str) -> None:
     error = refused(lambda: InferenceComponent(stack, "Adapter", endpoint=ep, base_component=base,
                                                **{"model_data": artifacts(stack, "a.tar.gz"), **props}))
     assert text in str(error), str(error)
+
+
+def test_an_adapter_of_an_adapter_is_a_warning() -> None:
+    stack = new_stack()
+    ep = endpoint(stack)
+    base = component(stack, ep, "Base")
+    first = InferenceComponent(stack, "First", endpoint=ep, base_component=base, model_data=artifacts(stack, "a.tar.gz"))
+    assert not [w for w in warnings_of(stack) if "component.adapter-base" in w]
+    InferenceComponent(stack, "Second", endpoint=ep, base_component=first, model_data=artifacts(stack, "b.tar.gz"))
+    (warning,) = [w for w in warnings_of(stack) if "component.adapter-base" in w]
+    assert "base_component = 'Test/First': is itself an adapter" in warning
+    assert "pass the component that hosts the foundation model" in warning
 
 
 def test_an_adapter_of_another_endpoints_component_is_refused() -> None:

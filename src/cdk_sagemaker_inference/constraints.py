@@ -566,9 +566,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "≤ 100 MB", "BC CreateTransformJobRequest.MaxPayloadInMB", maximum=100, unit="MB"),
     Constraint("batch.max-concurrent-transforms", _B, "max_concurrent_transforms", "≥ 0",
                "BC CreateTransformJobRequest.MaxConcurrentTransforms", minimum=0),
-    Constraint("batch.batch-strategy", _B, "batch_strategy",
-               "MultiRecord or SingleRecord, either needing split_type Line, RecordIO or TFRecord",
+    Constraint("batch.batch-strategy", _B, "batch_strategy", "MultiRecord or SingleRecord",
                "BC CreateTransformJobRequest.BatchStrategy", allowed=("MultiRecord", "SingleRecord")),
+    Constraint("batch.batch-strategy-split", _B, "batch_strategy",
+               "a batch strategy batches records only with split_type Line, RecordIO or TFRecord; without, each file "
+               "is one record and the strategy has no effect: a warning (SageMaker runs such jobs)",
+               "BC CreateTransformJobRequest.BatchStrategy (\"to enable the batch strategy, you must set the "
+               "SplitType property to Line, RecordIO, or TFRecord\")", severity=_W),
     Constraint("batch.split-type", _B, "split_type", "None, Line, RecordIO or TFRecord", "BC TransformInput.SplitType",
                allowed=("None", "Line", "RecordIO", "TFRecord")),
     Constraint("batch.compression", _B, "compression", "None or Gzip", "BC TransformInput.CompressionType",
@@ -676,6 +680,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "its base is a component on the same endpoint, created before it",
                "BC InferenceComponentSpecification.BaseInferenceComponentName, ComputeResourceRequirements "
                "(\"omit ... for an adapter\")"),
+    Constraint("component.adapter-base", _IC, "base_component",
+               "an adapter's base is a component that hosts a foundation model, not another adapter: a warning "
+               "(the documentation describes the base as hosting the model and holding the compute, and names no "
+               "error for an adapter of an adapter)",
+               "BC InferenceComponentSpecification.BaseInferenceComponentName", severity=_W),
     Constraint("component.compute-required", _IC, "compute",
                "a component that is not an adapter reserves compute (min_memory_mb at least)",
                "BC InferenceComponentComputeResourceRequirements.MinMemoryRequiredInMb (required); "

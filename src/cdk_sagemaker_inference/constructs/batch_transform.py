@@ -47,6 +47,7 @@ from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
+    batch_strategy_advice,
     check_s3_key,
     default_job_name_prefix,
     s3_key_advice,
@@ -439,6 +440,8 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         )
         if problems:
             raise ValidationError(self.node.path, "BatchTransformJob", problems)
+        with_notes(batch_strategy_advice(batch_strategy.value if batch_strategy is not None else None,
+                                         input.split_type.value), self)
 
         self.model = model
         """The model every run transforms with."""

@@ -503,7 +503,7 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         model_data: ModelData | None = None,
         environment: Mapping[str, str] | None = None,
         base_component: InferenceComponent | None = None,
-        copy_count: int = 1,
+        copy_count: int | None = None,
         copy_scaling: CopyScaling | None = None,
         model_data_download_timeout: Duration | None = None,
         container_startup_health_check_timeout: Duration | None = None,
@@ -522,7 +522,7 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         :param environment: the container's environment (≤ 16 variables, with ``image``). Default: none.
         :param base_component: makes this an adapter of that component (same endpoint). Default: none.
         :param copy_count: copies at the first deploy (≥ 0; 0 is warned about: users report the service
-            refusing it). Default: 1.
+            refusing it). Default: 1; an adapter has no copies of its own and refuses it.
         :param copy_scaling: autoscaling of the copies (and scale to zero). Default: none.
         :param model_data_download_timeout: 60–3600 s. Default: SageMaker's.
         :param container_startup_health_check_timeout: 60–3600 s. Default: SageMaker's.
@@ -546,6 +546,11 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         if environment is not None and base_component is not None:
             checks.fail("component.specification", "environment", "given", "an adapter has no environment of its own",
                         "drop environment")
+        if copy_count is not None and base_component is not None:  # it was dropped without a word (a sweep)
+            checks.fail("component.adapter", "copy_count", copy_count,
+                        "an adapter runs on its base component's copies: it has no copy count of its own",
+                        "drop copy_count (set the copies on the base component)")
+        copies = 1 if copy_count is None else copy_count
         rolling = None
         if deployment is not None:
             batch = (("COPY_COUNT", deployment.batch_copies) if deployment.batch_copies is not None else
@@ -571,7 +576,7 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
             compute=None if compute is None else ComputeSpec(
                 min_memory_mb=compute.min_memory_mb, max_memory_mb=compute.max_memory_mb,
                 cpu_cores=compute.cpu_cores, accelerator_devices=compute.accelerator_devices),
-            copy_count=copy_count,
+            copy_count=copies,
             copy_scaling=None if copy_scaling is None else CopyScalingSpec(
                 min_copies=copy_scaling.min_copies, max_copies=copy_scaling.max_copies,
                 targets=(("target_invocations_per_copy", copy_scaling.target_invocations_per_copy),
@@ -593,6 +598,13 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         adopt(self, scope)
         for problem in component_warnings(self.spec, endpoint.spec):
             annotate(self, problem)
+        if base_component is not None and base_component.spec.is_adapter:
+            nested = Checker()
+            nested.fail("component.adapter-base", "base_component", base_component.node.path,
+                        "is itself an adapter: an adapter tailors the foundation model its base hosts and uses the "
+                        "compute assigned to its base, and an adapter hosts no model and has no compute of its own",
+                        "pass the component that hosts the foundation model as base_component")
+            with_notes(nested.problems, self)
 
         self.endpoint = endpoint
         self._endpoint_ref = endpoint
@@ -634,7 +646,7 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
                     number_of_accelerator_devices_required=compute.accelerator_devices),
             ),
             runtime_config=None if base_component is not None else
-            sagemaker.CfnInferenceComponent.InferenceComponentRuntimeConfigProperty(copy_count=copy_count),
+            sagemaker.CfnInferenceComponent.InferenceComponentRuntimeConfigProperty(copy_count=copies),
         )
         if base_component is not None:  # named by a literal: the base must exist first (BaseInferenceComponentName)
             self.resource.node.add_dependency(base_component.resource)

@@ -108,6 +108,20 @@ def s3_key_advice(field: str, key: object) -> list[Problem]:
     return check.problems
 
 
+def batch_strategy_advice(batch_strategy: object, split_type: object) -> list[Problem]:
+    """A batch strategy without records to split (``batch.batch-strategy-split``): SageMaker runs it, each file
+    being one record (the API reference: "to enable the batch strategy, you must set the SplitType property"),
+    so a warning, not a refusal."""
+    check = Checker()
+    if batch_strategy in ("MultiRecord", "SingleRecord") and split_type == "None":
+        check.fail("batch.batch-strategy-split", "batch_strategy", batch_strategy,
+                   f"{batch_strategy} batches records, but input.split_type is None: each file is one record, so the "
+                   "strategy has no effect (a MultiRecord job with images or whole documents works this way)",
+                   "set input split_type to SplitType.LINE (CSV, JSON Lines), RECORD_IO or TF_RECORD to batch "
+                   "records, or drop batch_strategy")
+    return check.problems
+
+
 def validate_batch_transform(
     *,
     instance_type: object,
@@ -151,12 +165,8 @@ def validate_batch_transform(
     check.text("batch.content-types", "output.accept", accept)
     check.one_of("batch.assemble-with", "output.assemble_with", assemble_with)
     # -- batching
-    if (batch_strategy is not None and check.one_of("batch.batch-strategy", "batch_strategy", batch_strategy)
-            and split_type == "None"):
-        check.fail("batch.batch-strategy", "batch_strategy", batch_strategy,
-                   f"{batch_strategy} needs records to split, but input.split_type is None",
-                   "set input split_type to SplitType.LINE (CSV, JSON Lines), RECORD_IO or TF_RECORD, "
-                   "or drop batch_strategy")
+    if batch_strategy is not None:
+        check.one_of("batch.batch-strategy", "batch_strategy", batch_strategy)
     payload_ok = check.number("batch.max-payload", "max_payload_mb", max_payload_mb)
     concurrency_ok = check.number("batch.max-concurrent-transforms", "max_concurrent_transforms",
                                   max_concurrent_transforms)
