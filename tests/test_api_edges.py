@@ -685,3 +685,19 @@ def test_a_number_known_at_deploy_time_is_a_reference_in_an_alarms_description()
     descriptions = [json.dumps(a["AlarmDescription"]) for a in alarms]
     assert len(descriptions) == 2 and all('{"Ref": "Threshold"}' in d for d in descriptions), descriptions
     assert not any("e+289" in d for d in descriptions)
+
+
+def test_a_refused_construct_leaves_nothing_behind() -> None:
+    """Found by a sweep: a construct refused by its checks stayed in the tree, and the endpoint name it had
+    checked stayed taken, so the next construct with that name (or that id) was refused for a clash with a
+    construct that does not exist."""
+    stack = new_stack()
+    model = _model(stack)
+    with pytest.raises(ValidationError):
+        lib.ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=1500, max_concurrency=5,
+                               endpoint_name="shared")
+    assert stack.node.try_find_child("Endpoint") is None
+    lib.ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5,
+                           endpoint_name="shared")
+    resources = template_of(stack).to_json()["Resources"].values()
+    assert [r["Properties"]["EndpointName"] for r in resources if r["Type"] == "AWS::SageMaker::Endpoint"] == ["shared"]

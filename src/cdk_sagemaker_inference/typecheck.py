@@ -618,6 +618,10 @@ def checked(construct_type: str, *,
                 assert bound is not None
                 _raise_if_id_taken(error, bound.arguments["scope"], bound.arguments["construct_id"], construct_type)
                 raise
+            except ValidationError:
+                if is_construct_init and bound is not None:
+                    _detach(args[0], bound.arguments["scope"])
+                raise
 
         setattr(wrapper, _CHECKED, True)
         return typing.cast(F, wrapper)
@@ -728,6 +732,19 @@ def _check_id(problems: TypeChecks, construct_id: Any) -> bool:
                       "pass a literal string id")
         return False
     return True
+
+
+def _detach(construct: Any, scope: Any) -> None:
+    """Take a construct its own checks refused out of its scope, with what it had created under it: nothing of
+    it synthesizes, its id is free again, and the names it checked are not taken by it (a caller that catches
+    the ValidationError, such as a test or a notebook, goes on with the tree as it was). constructs' own
+    ``try_remove_child``; a construct refused before it joined the tree has nothing to remove."""
+    try:
+        child_id = construct.node.id
+    except Exception:  # refused before super().__init__: not in the tree
+        return
+    if scope.node.try_find_child(child_id) is construct:
+        scope.node.try_remove_child(child_id)
 
 
 _ID_TAKEN = re.compile(r"There is already a Construct with name '(.*)' in \S+ \[(.*)\]", re.DOTALL)

@@ -310,10 +310,12 @@ def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str,
     """
     stack = stack_of(construct)
     root = memo(stack, "root", lambda: stack.node.root)
-    taken: dict[str, list[tuple[str, Stack]]] = memo(root, f"{kind}-names", dict)
+    taken: dict[str, list[tuple[str, Stack, Construct]]] = memo(root, f"{kind}-names", dict)
     mine = _environment(stack)
     key = name.lower() if ignore_case else name
-    for other_path, other_stack in taken.get(key, []):
+    # A construct refused after its name was taken here is out of the tree (typecheck._detach): its name is free.
+    taken[key] = [entry for entry in taken.get(key, []) if _in_tree(entry[2])]
+    for other_path, other_stack, _ in taken[key]:
         theirs = _environment(other_stack)
         # A nested stack deploys with its top-level stack: the same account and Region, whatever the env says.
         if _deployed_with(other_stack) is _deployed_with(stack) or (mine is not None and mine == theirs):
@@ -328,7 +330,13 @@ def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str,
                 f"{field} {name!r} is also used by {other_path}; if both stacks deploy to the "
                 f"same account and Region, the second create fails. Pin the stacks' env, or use "
                 "distinct names.")
-    taken.setdefault(key, []).append((node_of(construct).path, stack))
+    taken[key].append((node_of(construct).path, stack, construct))
+
+
+def _in_tree(construct: Construct) -> bool:
+    """Whether ``construct`` is still its scope's child (not taken out after a refusal)."""
+    scope = construct.node.scope
+    return scope is None or scope.node.try_find_child(construct.node.id) is construct
 
 
 def _deployed_with(stack: Stack) -> Stack:
