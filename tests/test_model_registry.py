@@ -284,7 +284,8 @@ def test_a_token_registry_version_renders_and_version_zero_is_refused() -> None:
     arn = json.dumps(container_of(stack)["ModelPackageName"])
     assert "model-package/churn-model/" in arn and '{"Ref": "Version"}' in arn
     zero = new_stack()
-    error = refused(lambda: InferenceModel(zero, "Model", model_package=ModelPackage.from_registry_version("g", 0)))
+    error = refused(lambda: InferenceModel(zero, "Model", model_package=ModelPackage.from_registry_version_arn(
+        "arn:aws:sagemaker:us-east-1:111122223333:model-package/g/0")))
     assert "names version 0: registry versions start at 1" in str(error)
 
 
@@ -325,12 +326,28 @@ def test_two_endpoints_on_existing_configs_may_not_share_a_name() -> None:
 def test_an_empty_or_malformed_registry_account_or_region_is_refused(where: dict[str, str]) -> None:
     """Found by review: account="" rendered arn:…:sagemaker:::model-package/churn/3 (validation had checked a
     placeholder account instead of the empty one)."""
-    from aws_cdk import App, Environment, Stack
-
-    stack = Stack(App(), "S", env=Environment(account="111122223333", region="us-east-1"))
     with pytest.raises(ValidationError) as caught:
-        InferenceModel(stack, "M", model_package=ModelPackage.from_registry_version("churn", 3, **where))
-    assert "model.registry-version" in str(caught.value) and "does not match" in str(caught.value)
+        ModelPackage.from_registry_version("churn", 3, **where)
+    # Refused by the factory, naming its argument (found by a sweep: the model named model_package and showed an
+    # ARN with a placeholder account the user never wrote).
+    (field, value), = where.items()
+    assert caught.value.fields == (field,) and "ModelPackage.from_registry_version" in str(caught.value)
+    assert f"{field} = {value!r}: is not " in str(caught.value) and "rule model.registry-version" in str(caught.value)
+
+
+@pytest.mark.parametrize(("args", "field", "text"), [
+    (("", 3), "group_name", "is not 1–63 letters, digits and hyphens"),
+    (("churn_model", 3), "group_name", "is not 1–63 letters"),
+    (("a" * 64, 3), "group_name", "is not 1–63 letters"),
+    (("churn", 0), "version", "is not a version: registry versions are 1 to 999,999,999"),
+    (("churn", 1_000_000_000), "version", "is not a version"),
+])
+def test_a_registry_group_or_version_out_of_pattern_is_refused_by_the_factory(args: tuple[str, int], field: str,
+                                                                                text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ModelPackage.from_registry_version(*args)
+    assert caught.value.fields == (field,) and text in str(caught.value)
+    ModelPackage.from_registry_version("a" * 63, 999_999_999)  # the longest group, the highest version
 
 
 def test_removal_policy_snapshot_is_refused_with_the_policies_that_apply() -> None:
@@ -373,12 +390,14 @@ def test_without_an_inference_specification_the_main_one_runs() -> None:
 
 
 @pytest.mark.parametrize("name", ["gpu_small", "-gpu", "gpu-", "a" * 64, ""])
-def test_an_inference_specification_name_out_of_pattern_is_refused(name: str) -> None:
-    error = refused(lambda: InferenceModel(new_stack(), "Model", model_package=ModelPackage.from_registry_version_arn(
-        VERSION_ARN, inference_specification=name)))
+@pytest.mark.parametrize("factory", ["from_registry_version_arn", "from_registry_version", "from_marketplace"])
+def test_an_inference_specification_name_out_of_pattern_is_refused(name: str, factory: str) -> None:
+    arguments = {"from_registry_version_arn": (VERSION_ARN,), "from_registry_version": ("churn", 3),
+                 "from_marketplace": (MARKETPLACE_ARN,)}[factory]
+    error = refused(lambda: getattr(ModelPackage, factory)(*arguments, inference_specification=name))
     text = str(error)
-    assert error.fields == ("model_package.inference_specification",), text
-    assert "rule model.inference-specification" in text and "Test/Model" in text
+    assert error.fields == ("inference_specification",), text
+    assert "rule model.inference-specification" in text and f"ModelPackage.{factory}" in text
     assert "AdditionalInferenceSpecifications" in text  # the fix says where the names are
 
 

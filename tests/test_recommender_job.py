@@ -138,7 +138,8 @@ def test_a_default_job_needs_no_load_test_settings() -> None:
     ({"content_types": ["text/csv", "t" * 257]}, "recommender.content-types",
      "is 257 characters long: at most 256 are allowed"),
     # The package is checked as InferenceModel checks it (they used to pass and fail when the job ran).
-    ({"model_package": ModelPackage.from_registry_version("churn", 0)}, "model.registry-version",
+    ({"model_package": ModelPackage.from_registry_version_arn(
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/0")}, "model.registry-version",
      "names version 0: registry versions start at 1"),
     ({"model_package": ModelPackage.from_registry_version_arn(
         "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn")}, "model.registry-version",

@@ -21,6 +21,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
 from constructs import Construct
 
+from ..constraints import NAME_PATTERN
 from ..errors import Problem, ValidationError
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..instance_types import Accelerator
@@ -570,6 +571,8 @@ class ModelPackage:
         specifications to run (``InferenceSpecificationName``, 1–63 letters, digits and hyphens).
         Default: the version's main inference specification.
         """
+        _check_package_parts("ModelPackage.from_registry_version", group_name=group_name, version=version,
+                             account=account, region=region, inference_specification=inference_specification)
         return ModelPackage(source=ModelPackageSource.REGISTRY, arn=None, group_name=group_name, version=version,
                             account=account, region=region, artifact_bucket=artifact_bucket,
                             artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key,
@@ -587,6 +590,7 @@ class ModelPackage:
         The grants and ``inference_specification`` are those of :meth:`from_registry_version` (default
         none; the version's main inference specification).
         """
+        _check_package_parts("ModelPackage.from_registry_version_arn", inference_specification=inference_specification)
         return ModelPackage(source=ModelPackageSource.REGISTRY, arn=arn, artifact_bucket=artifact_bucket,
                             artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key,
                             inference_specification=inference_specification)
@@ -598,8 +602,35 @@ class ModelPackage:
         (``arn:aws:sagemaker:<region>:<seller account>:model-package/<name>``). The model needs
         ``network_isolation=True``. ``inference_specification``: one of the package's additional
         inference specifications (``InferenceSpecificationName``). Default: its main one."""
+        _check_package_parts("ModelPackage.from_marketplace", inference_specification=inference_specification)
         return ModelPackage(source=ModelPackageSource.MARKETPLACE, arn=arn,
                             inference_specification=inference_specification)
+
+
+def _check_package_parts(factory: str, *, group_name: object = None, version: object = None, account: object = None,
+                         region: object = None, inference_specification: object = None) -> None:
+    """A model package factory's literal arguments, each against its part of the version's ARN (the rows
+    ``model.registry-version`` and ``model.inference-specification``): refused by the factory, naming the argument,
+    rather than by the model, naming ``model_package`` and an ARN the user never wrote."""
+    check = Checker()
+    parts = (("group_name", group_name, NAME_PATTERN, "1–63 letters, digits and hyphens, starting and ending with a "
+              "letter or digit", "pass the model package group's name as the registry shows it (e.g. churn-model)"),
+             ("account", account, r"^[0-9]{12}$", "a 12-digit account id", "pass the registry's 12-digit account, or "
+              "omit it for the stack's"),
+             ("region", region, r"^[a-z0-9\-]{9,16}$", "a Region name such as us-east-1", "pass the registry's Region, "
+              "or omit it for the stack's"))
+    for field, value, pattern, allowed, fix in parts:
+        if isinstance(value, str) and not is_unresolved(value) and not re.fullmatch(pattern, value):
+            check.fail("model.registry-version", field, value, f"is not {allowed}", fix)
+    if (isinstance(version, int) and not isinstance(version, bool) and not is_unresolved(version)
+            and not 1 <= version <= 999_999_999):
+        check.fail("model.registry-version", "version", version, "is not a version: registry versions are 1 to "
+                   "999,999,999", "use the version number the registry gave (1, 2, …)")
+    check.text("model.inference-specification", "inference_specification", inference_specification,
+               fix="pass the Name of one of the version's AdditionalInferenceSpecifications (DescribeModelPackage), "
+               "or leave it out for the version's main inference specification")
+    if check.problems:
+        raise ValidationError("", factory, check.problems)
 
 
 @props_class
