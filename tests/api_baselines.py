@@ -332,7 +332,11 @@ BASELINES: dict[str, Baseline] = {
     "ModelPackage.from_registry_version_arn": lambda stack: (lib.ModelPackage.from_registry_version_arn, {
         "arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"}),
     "ModelPackage.from_marketplace": lambda stack: (lib.ModelPackage.from_marketplace, {
-        "arn": "arn:aws:sagemaker:us-east-1:865070037744:model-package/seller-model-1"}),
+        "arn": "arn:aws:sagemaker:us-east-1:865070037744:model-package/seller-model-1",
+        "inference_specification": "inf2"}),
+    "ModelPackage.from_unversioned": lambda stack: (lib.ModelPackage.from_unversioned, {
+        "name_or_arn": "churn-scorer", "artifact_bucket": s3.Bucket.from_bucket_name(stack, "Own", "own-artifacts"),
+        "artifact_prefix": "scorer/", "inference_specification": "cpu"}),
     "BatchTransformJob.grant_read_output": lambda stack: (
         _batch_job(stack).grant_read_output, {"grantee": _grantee(stack)}),
     "Endpoint.from_endpoint_arn": lambda stack: (

@@ -405,3 +405,53 @@ def test_an_inference_specification_of_the_wrong_type_names_the_factory() -> Non
     with pytest.raises(ValidationError) as caught:
         ModelPackage.from_registry_version_arn(VERSION_ARN, inference_specification=7)  # type: ignore[arg-type]
     assert "inference_specification" in str(caught.value) and "from_registry_version_arn" in str(caught.value)
+
+
+# ------------------------------------------------------------------ unversioned packages of your own (found by a sweep)
+UNVERSIONED_ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/churn-scorer"
+
+
+def test_an_unversioned_package_serves_without_marketplaces_rules() -> None:
+    """An unversioned model package (CreateModelPackage with a ModelPackageName, no group) could only be passed as
+    a Marketplace package, which needs network isolation and refuses serverless, async and shadow variants."""
+    stack = new_stack()
+    model = InferenceModel(stack, "Model", model_package=ModelPackage.from_unversioned(UNVERSIONED_ARN))
+    ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5)
+    AsyncEndpoint(stack, "Async", model=InferenceModel(stack, "AsyncModel", model_package=ModelPackage.from_unversioned(
+        UNVERSIONED_ARN)), instance_type=InstanceType.M5_LARGE)
+    assert container_of_model(stack, "Model") == {"ModelPackageName": UNVERSIONED_ARN}
+    assert cfn_lint_errors(template_of(stack).to_json()) == []
+
+
+def test_an_unversioned_package_by_name_is_in_the_stacks_account_and_region() -> None:
+    stack = new_stack(env=Environment(account="444455556666", region="eu-west-1"))
+    InferenceModel(stack, "Model", model_package=ModelPackage.from_unversioned("churn-scorer",
+                                                                               inference_specification="cpu"))
+    assert container_of(stack) == {
+        "ModelPackageName": "arn:aws:sagemaker:eu-west-1:444455556666:model-package/churn-scorer",
+        "InferenceSpecificationName": "cpu"}
+
+
+@pytest.mark.parametrize(("argument", "field", "text"), [
+    ("churn_scorer", "name_or_arn", "is not a model package name"),
+    ("-churn", "name_or_arn", "is not a model package name"),
+    ("a" * 64, "name_or_arn", "is not a model package name"),
+])
+def test_an_unversioned_package_name_out_of_pattern_is_refused_by_the_factory(argument: str, field: str,
+                                                                               text: str) -> None:
+    error = refused(lambda: ModelPackage.from_unversioned(argument))
+    assert error.fields == (field,) and text in str(error) and "ModelPackage.from_unversioned" in str(error)
+
+
+@pytest.mark.parametrize("arn", [f"{UNVERSIONED_ARN}/3", "arn:aws:sagemaker:us-east-1:111122223333:model/churn",
+                                 "arn:aws:sagemaker:us-east-1:1111:model-package/churn"])
+def test_an_unversioned_package_arn_of_another_shape_is_refused(arn: str) -> None:
+    error = refused(lambda: InferenceModel(new_stack(), "Model", model_package=ModelPackage.from_unversioned(arn)))
+    assert set(error.fields) == {"model_package"} and "rule model.unversioned-package" in str(error)
+    assert "ModelPackage.from_registry_version_arn" in str(error)  # where a versioned ARN goes
+
+
+def container_of_model(stack: Stack, construct_id: str) -> dict[str, Any]:
+    model = stack.node.find_child(construct_id)
+    resource = template_of(stack).to_json()["Resources"][stack.get_logical_id(model.node.default_child)]
+    return dict(resource["Properties"]["PrimaryContainer"])

@@ -445,6 +445,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "(model-registry-deploy: ModelPackageName is the model version ARN)",
                pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/"
                        r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]{1,9}$"),
+    Constraint("model.unversioned-package", _MO, "model_package (ModelPackage.from_unversioned)",
+               "an unversioned package's ARN: arn:aws…:sagemaker:<region>:<12-digit account>:model-package/<name>, "
+               "the name 1–63 letters, digits and hyphens",
+               "BC CreateModelPackageInput.ModelPackageName (\"required for unversioned models\"); BC "
+               "ContainerDefinition.ModelPackageName (VersionedArnOrName: the version is optional)",
+               pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/"
+                       r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
     Constraint("model.inference-specification", _MO, "model_package.inference_specification",
                "the name of one of the package version's inference specifications: 1–63 letters, digits and "
                "hyphens, starting and ending with a letter or digit",

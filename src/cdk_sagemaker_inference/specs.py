@@ -36,7 +36,7 @@ class ContainerSpec:
     """``MultiModelConfig.ModelCacheSetting`` (True: Enabled), if set."""
     marketplace: bool = False
     model_package_name: str | None = None
-    model_package_source: str | None = None  # "registry" | "marketplace"
+    model_package_source: str | None = None  # "registry" | "marketplace" | "unversioned"
     inference_specification: str | None = None
     """``InferenceSpecificationName``: which of the package's inference specifications, if not its main one."""
 

@@ -492,6 +492,8 @@ class ModelPackageSource(enum.Enum):
 
     REGISTRY = "registry"
     MARKETPLACE = "marketplace"
+    UNVERSIONED = "unversioned"
+    """A model package of your own that is not part of a model package group (``from_unversioned``)."""
 
 
 class ModelPackage:
@@ -501,7 +503,8 @@ class ModelPackage:
     async or shadow variants; network isolation required)."""
 
     def __init__(self, *, source: ModelPackageSource, arn: str | None, group_name: str | None = None,
-                 version: int | None = None, account: str | None = None, region: str | None = None,
+                 version: int | None = None, name: str | None = None, account: str | None = None,
+                 region: str | None = None,
                  artifact_bucket: s3.IBucket | None = None, artifact_prefix: str = "",
                  image_repositories: Sequence[ecr.IRepository] = (), kms_key: kms.IKey | None = None,
                  inference_specification: str | None = None) -> None:
@@ -510,7 +513,7 @@ class ModelPackage:
         self.inference_specification = inference_specification
         """The package's inference specification the model runs (``InferenceSpecificationName``); None: its main
         one."""
-        self._arn, self._group, self._version = arn, group_name, version
+        self._arn, self._group, self._version, self._name = arn, group_name, version, name
         self._account, self._region = account, region
         self._bucket, self._prefix = artifact_bucket, artifact_prefix
         self._repositories, self._key = tuple(image_repositories), kms_key
@@ -524,6 +527,8 @@ class ModelPackage:
         # None is the stack's (a placeholder here); an empty string stays empty and fails the ARN's pattern
         region = "us-east-1" if self._region is None else self._region
         account = "0" * 12 if self._account is None else self._account
+        if self._name is not None:  # an unversioned package by name, in the stack's account and Region
+            return f"arn:aws:sagemaker:{region}:{account}:model-package/{self._name}"
         version = "1" if is_unresolved(self._version) else self._version  # a token: known at deploy time
         return f"arn:aws:sagemaker:{region}:{account}:model-package/{self._group}/{version}"
 
@@ -548,6 +553,8 @@ class ModelPackage:
         if self._arn is not None:
             return self._arn
         stack = stack_of(scope)
+        if self._name is not None:
+            return stack.format_arn(service="sagemaker", resource="model-package", resource_name=self._name)
         version = (Tokenization.stringify_number(self._version) if self._version is not None and is_unresolved(self._version)
                    else self._version)
         return stack.format_arn(service="sagemaker", resource="model-package",
@@ -596,6 +603,27 @@ class ModelPackage:
                             inference_specification=inference_specification)
 
     @staticmethod
+    @checked("ModelPackage.from_unversioned")
+    def from_unversioned(name_or_arn: str, *, artifact_bucket: s3.IBucket | None = None, artifact_prefix: str = "",
+                         image_repositories: Sequence[ecr.IRepository] = (), kms_key: kms.IKey | None = None,
+                         inference_specification: str | None = None) -> ModelPackage:
+        """A model package of your own that is not part of a model package group (an *unversioned* package,
+        ``CreateModelPackage`` with a ``ModelPackageName``): by its name (in the stack's account and Region) or its
+        ARN, ``arn:aws:sagemaker:<region>:<account>:model-package/<name>``. Marketplace's rules do not apply (use
+        :meth:`from_marketplace` for a package you subscribed to).
+
+        The grants and ``inference_specification`` are those of :meth:`from_registry_version` (default none; the
+        package's main inference specification).
+        """
+        is_arn = isinstance(name_or_arn, str) and (name_or_arn.startswith("arn:") or is_unresolved(name_or_arn))
+        _check_package_parts("ModelPackage.from_unversioned", package_name=None if is_arn else name_or_arn,
+                             inference_specification=inference_specification)
+        return ModelPackage(source=ModelPackageSource.UNVERSIONED, arn=name_or_arn if is_arn else None,
+                            name=None if is_arn else name_or_arn, artifact_bucket=artifact_bucket,
+                            artifact_prefix=artifact_prefix, image_repositories=image_repositories, kms_key=kms_key,
+                            inference_specification=inference_specification)
+
+    @staticmethod
     @checked("ModelPackage.from_marketplace")
     def from_marketplace(arn: str, *, inference_specification: str | None = None) -> ModelPackage:
         """An AWS Marketplace model package you subscribed to, by its ARN
@@ -608,13 +636,17 @@ class ModelPackage:
 
 
 def _check_package_parts(factory: str, *, group_name: object = None, version: object = None, account: object = None,
-                         region: object = None, inference_specification: object = None) -> None:
+                         region: object = None, inference_specification: object = None,
+                         package_name: object = None) -> None:
     """A model package factory's literal arguments, each against its part of the version's ARN (the rows
     ``model.registry-version`` and ``model.inference-specification``): refused by the factory, naming the argument,
     rather than by the model, naming ``model_package`` and an ARN the user never wrote."""
     check = Checker()
     parts = (("group_name", group_name, NAME_PATTERN, "1–63 letters, digits and hyphens, starting and ending with a "
               "letter or digit", "pass the model package group's name as the registry shows it (e.g. churn-model)"),
+             ("name_or_arn", package_name, NAME_PATTERN, "a model package name (1–63 letters, digits and hyphens, "
+              "starting and ending with a letter or digit) or an ARN",
+              "pass the package's name, or its ARN arn:aws:sagemaker:<region>:<account>:model-package/<name>"),
              ("account", account, r"^[0-9]{12}$", "a 12-digit account id", "pass the registry's 12-digit account, or "
               "omit it for the stack's"),
              ("region", region, r"^[a-z0-9\-]{9,16}$", "a Region name such as us-east-1", "pass the registry's Region, "

@@ -318,10 +318,22 @@ def _image(session: Any, ref: Reference, env: tuple[str | None, str], stack: str
     return None
 
 
+def _readable_package(arn: str, env: tuple[str | None, str]) -> bool:
+    """Whether preflight describes the package: a registry version, or an unversioned package of the target
+    account (one of another account without a version is a Marketplace package: the subscription decides)."""
+    if not arn.startswith("arn:"):
+        return False
+    versioned = "/" in arn.split(":model-package/", 1)[-1]
+    parts = arn.split(":")
+    return versioned or (len(parts) > 4 and env[0] is not None and parts[4] == env[0])
+
+
 def _model_package(session: Any, ref: Reference, env: tuple[str | None, str], stack: str) -> Finding | None:
-    if not ref.value.startswith("arn:") or "/" not in ref.value.split(":model-package/", 1)[-1]:
-        return None  # a Marketplace package (no version): the subscription decides
+    if not _readable_package(ref.value, env):
+        return None
     described = session.client("sagemaker").describe_model_package(ModelPackageName=ref.value)
+    if "/" not in ref.value.split(":model-package/", 1)[-1]:
+        return None  # an unversioned package: it exists (no approval status to read)
     status = described.get("ModelApprovalStatus")
     if status != "Approved":
         return Finding(
@@ -338,8 +350,8 @@ def _inference_specification(session: Any, ref: Reference, env: tuple[str | None
     """The version has an additional inference specification of that name (``value``: package ARN, a space,
     the name; both literals, as ``references_of`` writes them)."""
     package, name = ref.value.rsplit(" ", 1)
-    if not package.startswith("arn:") or "/" not in package.split(":model-package/", 1)[-1]:
-        return None  # a Marketplace package (no version): not described, as for the package itself
+    if not _readable_package(package, env):
+        return None  # a Marketplace package: not described, as for the package itself
     described = session.client("sagemaker").describe_model_package(ModelPackageName=package)
     names = [spec.get("Name") for spec in described.get("AdditionalInferenceSpecifications") or []]
     if name in names:

@@ -150,6 +150,10 @@ def _check_model_package(check: Checker, field: str, container: ContainerSpec, n
                "or leave it out for the version's main inference specification")
     if container.model_package_source == "registry":
         check_registry_version(check, field, arn)
+    elif container.model_package_source == "unversioned":
+        check.text("model.unversioned-package", field, arn,
+                   fix="pass the package's ARN, arn:aws:sagemaker:<region>:<account>:model-package/<name> (a "
+                   "versioned package's ARN ends in /<version>: use ModelPackage.from_registry_version_arn)")
     else:
         check.text("model.model-package-arn", field, arn,
                    fix="pass the ARN of the package you subscribed to, "
