@@ -524,7 +524,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC AsyncInferenceNotificationConfig.IncludeInferenceResponseIn",
                allowed=("SUCCESS_NOTIFICATION_TOPIC", "ERROR_NOTIFICATION_TOPIC")),
     Constraint("async.no-marketplace", _A, "model.containers[]", "AWS Marketplace images are not supported",
-               "aws/sagemaker-python-sdk issue #3969"),
+               "the service's error, quoted in aws/sagemaker-python-sdk issue #3969: \"Marketplace images are not "
+               "supported when specifying an AsyncInferenceConfig\""),
     Constraint("async.runtime-limits", _A, "invocations",
                "payload up to 1 GB; InvocationTimeoutSeconds 1–3600 (default 900); RequestTTLSeconds 60–21600; "
                "inline body ≤ 128000 bytes", "DG:async-inference; BCR InvokeEndpointAsyncInput", severity=_D),
@@ -609,8 +610,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                severity=_W),
     Constraint("batch.environment", _B, "environment", "≤ 16 entries; each value ≤ 10240 characters",
                "BC TransformEnvironmentMap", maximum=16, max_length=10240),
-    Constraint("batch.filters", _B, "input_filter / output_filter", "JSONPath expressions ≤ 63 characters",
-               "BC DataProcessing.InputFilter/OutputFilter", max_length=63),
+    Constraint("batch.filters", _B, "input_filter / output_filter",
+               "JSONPath expressions (starting with '$', the default) of at most 63 characters",
+               "BC DataProcessing.InputFilter/OutputFilter (JsonPath, max 63; \"a JSONPath expression\", default $)",
+               max_length=63),
     Constraint("batch.join-source", _B, "join_source", "Input or None", "BC DataProcessing.JoinSource",
                allowed=("Input", "None")),
     Constraint("batch.join-csv", _B, "join_source",
@@ -894,7 +897,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "CloudWatch Events cron expressions)"),
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",
-               "aws-cdk alpha scalable-instance-count; DG:endpoint-auto-scaling"),
+               "DG:endpoint-auto-scaling-add-console (registering a variant, Application Auto Scaling checks \"you "
+               "aren't registering a variant with an instance that is a burstable performance instance such as T2\")"),
     Constraint("autoscaling.target-value", _AS, "autoscaling.target_* / custom_targets[].target_value",
                "a number > 0 (invocations per instance per minute, concurrent requests per model, utilization %)",
                "AAS TargetTrackingScalingPolicyConfiguration.TargetValue; DG:endpoint-auto-scaling-add-policy"),
