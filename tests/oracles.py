@@ -428,30 +428,35 @@ def realtime_rules(config: Mapping[str, Any], models: Mapping[str, Mapping[str, 
     return rules.problems
 
 
-def _size_refused(size: Mapping[str, Any], ranges: Sequence[tuple[int, int]] | None, low: float,
+def _size_refused(size: Mapping[str, Any], ranges: Sequence[tuple[int, float]] | None, low: float,
                   high: float) -> bool:
     """Whether a capacity size is outside ``low``–``high`` % of the instances: a percentage directly; an
     instance count at every count a variant can start an update at (``ranges``: per variant, its fewest and
-    most instances; None when one is unknown), tried one count at a time."""
+    most instances, math.inf for a maximum known at deploy time; None when one is unknown), tried one count at
+    a time (for no known maximum, up to the count where the share drops to ``high``)."""
     value = size.get("Value")
     if not isinstance(value, int) or not known(value):
         return False
     if size.get("Type") == "CAPACITY_PERCENT":
         return not low <= value <= high
     if size.get("Type") == "INSTANCE_COUNT" and ranges:
-        return any(not any(low <= 100.0 * value / n <= high for n in range(floor, ceiling + 1))
+        def tried(floor: int, ceiling: float) -> range:
+            last = int(ceiling) if ceiling != math.inf else max(floor, math.ceil(100 * value / high)) + 1
+            return range(floor, last + 1)
+
+        return any(not any(low <= 100.0 * value / n <= high for n in tried(floor, ceiling))
                    for floor, ceiling in ranges)
     return False
 
 
 def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
-                     instance_ranges: Sequence[tuple[int | None, int | None]] = ()) -> list[Problem]:
+                     instance_ranges: Sequence[tuple[int | None, float | None]] = ()) -> list[Problem]:
     """the constraint table, area "Migration and updates": deployment guardrails.
 
     ``instance_ranges``: per production variant, the fewest instances it runs on (initial count, or the
-    autoscaling minimum) and the most (the autoscaling maximum, else the initial count), None when unknown.
-    SageMaker checks a size in instances against the count when the update starts: refused when no count of
-    a variant's range fits.
+    autoscaling minimum; None when unknown) and the autoscaling maximum (None without autoscaling, math.inf
+    when known only at deploy time). SageMaker checks a size in instances against the count when the update
+    starts: refused when no count of a variant's range fits; an update never starts at 0 instances.
     """
     rules = _Rules()
     deployment = endpoint.get("DeploymentConfig")
@@ -463,10 +468,16 @@ def deployment_rules(endpoint: Mapping[str, Any], config: Mapping[str, Any],
     blue_green, rolling = deployment.get("BlueGreenUpdatePolicy"), deployment.get("RollingUpdatePolicy")
     if blue_green and rolling:
         rules.fail("DeploymentConfig", "blue/green or rolling, not both")
-    ranges: list[tuple[int, int]] | None = [
-        (f, max(f, c if c is not None else f)) for f, c in instance_ranges if f is not None and f >= 1]
-    if any(f is None for f, _ in instance_ranges) or not ranges:
-        ranges = None
+    ranges: list[tuple[int, float]] | None = []
+    for floor, ceiling in instance_ranges:
+        if floor is None or ranges is None:
+            ranges = None
+        elif ceiling is None:  # a fixed count
+            if floor >= 1:
+                ranges.append((floor, floor))
+        elif floor >= 0:  # autoscaled: from the minimum (1 after scale to zero) to the maximum
+            ranges.append((max(floor, 1), max(ceiling, floor, 1)))
+    ranges = ranges or None
     if isinstance(blue_green, Mapping):
         routing = blue_green.get("TrafficRoutingConfiguration") or {}
         kind = routing.get("Type")

@@ -701,3 +701,40 @@ def test_a_refused_construct_leaves_nothing_behind() -> None:
                            endpoint_name="shared")
     resources = template_of(stack).to_json()["Resources"].values()
     assert [r["Properties"]["EndpointName"] for r in resources if r["Type"] == "AWS::SageMaker::Endpoint"] == ["shared"]
+
+
+def test_an_endpoint_refused_after_it_registered_leaves_the_cost_notes() -> None:
+    """Found by review: a refusal raised once the endpoint existed (aws-cdk-lib's step-scaling intervals) left the
+    endpoint in the app's cost notes and quota sums, so the next endpoint with its id was counted twice."""
+    from aws_cdk import aws_applicationautoscaling as appscaling
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from cdk_sagemaker_inference.constructs._cost import endpoints_of_app
+
+    stack = new_stack()
+    model = _model(stack)
+    metric = cloudwatch.Metric(namespace="Orders", metric_name="QueueDepth")
+    bad_steps = lib.StepScaling(metric=metric, steps=[appscaling.ScalingInterval(change=1),
+                                                      appscaling.ScalingInterval(change=-1)])
+    with pytest.raises(ValidationError, match="aws-cdk-lib refuses the intervals"):
+        lib.RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=lib.InstanceType.M5_LARGE,
+                             autoscaling=lib.InstanceScaling(min_capacity=1, max_capacity=2, step_scaling=bad_steps))
+    lib.RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=lib.InstanceType.M5_LARGE)
+    assert [e.node.path for e in endpoints_of_app(stack.node.root)] == ["Test/Endpoint"]
+
+
+def test_a_rollback_alarm_of_another_app_is_refused_before_anything_is_created() -> None:
+    """Found by review: it was refused once the endpoint existed, after grants and cost registration."""
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    stack = new_stack()
+    elsewhere = new_stack()
+    alarm = cloudwatch.Alarm(elsewhere, "Alarm", metric=cloudwatch.Metric(namespace="N", metric_name="M"),
+                             threshold=1, evaluation_periods=1)
+    with pytest.raises(ValidationError) as caught:
+        lib.RealtimeEndpoint(stack, "Endpoint", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                             deployment=lib.DeploymentGuardrails.canary(percent=10, wait=Duration.minutes(5),
+                                                                         rollback_alarms=[alarm]))
+    assert caught.value.fields == ("deployment.rollback_alarms[0]",)
+    assert "rule props.same-app" in str(caught.value) and "belongs to another App" in str(caught.value)
+    assert stack.node.try_find_child("Endpoint") is None

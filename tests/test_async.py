@@ -1097,6 +1097,12 @@ def test_guardrails_rules_apply_to_async_endpoints() -> None:
     async_endpoint(stack, initial_instance_count=1, min_instances=1, max_instances=4, deployment=rolling)
     (warning,) = [w for w in warnings_of(stack) if "guardrails.size-some-counts" in w]
     assert "which holds only from 2 to 4 instances" in warning
+    # Scale to zero: an update starts at 1 instance or more, so a batch no count of 1–2 fits is refused (it was
+    # not checked at all, found by review).
+    error = refused(initial_instance_count=1, min_instances=0, max_instances=2,
+                    deployment=DeploymentGuardrails.rolling(batch_instances=5, wait=Duration.minutes(1)))
+    assert ("is 500% of the variant's 1 instance (1, the fewest an update starts at (the autoscaling minimum is 0)) "
+            "and 250% of its 2 instances (maximum): no count it can run at fits") in str(error)
     with pytest.raises(ValidationError, match="rollback alarms need deployment"):
         async_endpoint().add_rollback_alarm()
     stack = new_stack()

@@ -271,7 +271,7 @@ def test_a_model_component_names_the_model_and_needs_no_container() -> None:
      "is 75% of the component's 4 copies"),
     ({"copy_count": 2, "copy_scaling": CopyScaling(min_copies=2, max_copies=3),
       "deployment": ComponentRollingUpdate(batch_copies=2)}, "component.rolling-batch",
-     "is 100% of the component's 2 copies (its copy autoscaling minimum) and 66.7% of its 3 copies (maximum): no "
+     "is 100% of the component's 2 copies (its autoscaling minimum) and 66.7% of its 3 copies (maximum): no "
      "count it can run at fits: must be between 5% and 50%"),
     ({"deployment": ComponentRollingUpdate(batch_percent=50, wait=Duration.hours(2))}, "component.rolling-update",
      "between 0 and 3600"),
@@ -337,13 +337,19 @@ def test_a_batch_of_copies_that_fits_some_autoscaled_counts_is_a_warning() -> No
     component(stack, endpoint(stack), copy_count=2, copy_scaling=CopyScaling(min_copies=2, max_copies=8),
               deployment=ComponentRollingUpdate(batch_copies=2))
     (warning,) = [w for w in warnings_of(stack) if "component.rolling-batch-some-counts" in w]
-    assert ("deployment.maximum_batch = '2 copies': is 100% of 2 copies (the copy autoscaling minimum) and 25% of 8 "
-            "copies (the maximum): a batch must be 5–50% of the copies when the update starts, which holds only "
-            "from 4 to 8 copies") in warning and "batch_percent" in warning
+    assert ("deployment.maximum_batch = '2 copies': is 100% of the component's 2 copies (its autoscaling minimum) and "
+            "25% of 8 copies (the maximum): a batch must be 5–50% of the copies when the update starts, which holds "
+            "only from 4 to 8 copies") in warning and "batch_percent" in warning
     other = new_stack()
     component(other, endpoint(other), copy_count=4, copy_scaling=CopyScaling(min_copies=4, max_copies=8),
               deployment=ComponentRollingUpdate(batch_copies=2))
     assert not [w for w in warnings_of(other) if "rolling-batch-some-counts" in w]
+    # The range is the autoscaling one, whatever the first deploy's copy_count (the message named copy_count's 1
+    # as the autoscaling minimum, found by review).
+    third = new_stack()
+    error = refused(lambda: component(third, endpoint(third), copy_scaling=CopyScaling(min_copies=2, max_copies=4),
+                                      deployment=ComponentRollingUpdate(batch_copies=3)))
+    assert "is 150% of the component's 2 copies (its autoscaling minimum) and 75% of its 4 copies" in str(error)
 
 
 def test_rollback_alarms_render_and_more_than_ten_are_refused() -> None:
@@ -857,4 +863,20 @@ def test_a_rolling_batch_below_five_percent_asks_for_more() -> None:
     stack = new_stack()
     ep = endpoint(stack)
     error = refused(lambda: component(stack, ep, copy_count=40, deployment=ComponentRollingUpdate(batch_copies=1)))
-    assert "is 2.5% of the component's 40 copies" in str(error) and "replace at least 5% of the copies" in str(error)
+    assert "is 2.5% of the component's 40 copies (its copy count)" in str(error)
+    assert "replace a share of the copies per batch (batch_percent=...), or as at least 2 copies (5% of 40)" in str(error)
+
+
+def test_artifacts_that_fit_only_short_names_of_a_deploy_time_bucket_are_a_warning() -> None:
+    """Found by review: the inference component's artifact URL was the one location in a bucket named at deploy
+    time without the props.s3-unknown-bucket-length warning (InferenceModel's model data had it)."""
+    def warnings(key_length: int) -> list[str]:
+        stack = new_stack()
+        created = s3.Bucket(stack, "Artifacts")  # its name is a token
+        key = "k" * (key_length - len(".tar.gz")) + ".tar.gz"
+        component(stack, endpoint(stack), model_data=ModelData.from_bucket(created, key))
+        return [w for w in warnings_of(stack) if "props.s3-unknown-bucket-length" in w]
+
+    (warning,) = warnings(1024 - len("s3:///") - 10)
+    assert "model_data = " in warning and "only if the bucket's name has at most 10 characters" in warning
+    assert warnings(1024 - len("s3:///") - 63) == []

@@ -208,6 +208,20 @@ def test_a_dlc_reference_follows_ecr_rules(kwargs: dict[str, Any], field: str, r
     assert (problem.field, problem.constraint_id) == (field, rule) and "does not match" in problem.message
 
 
+def test_a_dlc_uri_beyond_255_characters_is_refused_by_the_factory() -> None:
+    """Found by review: the factory checked the tag (≤ 300) but not the URI it makes, so the model refused it later
+    and showed a placeholder account ('000000000000.dkr.ecr…') the user never gave."""
+    host = len("000000000000.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:")
+    ContainerImage.from_dlc("pytorch-inference", "x" * (255 - host))  # the longest that fits
+    with pytest.raises(ValidationError) as raised:
+        ContainerImage.from_dlc("pytorch-inference", "x" * (256 - host))
+    (problem,) = raised.value.problems
+    assert (problem.field, problem.constraint_id) == ("tag", "model.image")
+    assert "would be at least 256 characters: a model's image has at most 255" in problem.message
+    assert f"use a tag of at most {255 - host} characters" in problem.fix
+    assert "ContainerImage.from_dlc" in str(raised.value) and "000000000000" not in str(raised.value)
+
+
 @pytest.mark.parametrize("repository,tag", [("huggingface-pytorch-tgi-inference", "2.4.0-tgi3.0.1-gpu-py311-cu124"),
                                             ("sagemaker/tritonserver", "24.05-py3"), ("ab", "t" * 128)])
 def test_a_dlc_reference_within_ecr_rules_renders(repository: str, tag: str) -> None:

@@ -441,6 +441,7 @@ def test_an_unversioned_package_name_out_of_pattern_is_refused_by_the_factory(ar
                                                                                text: str) -> None:
     error = refused(lambda: ModelPackage.from_unversioned(argument))
     assert error.fields == (field,) and text in str(error) and "ModelPackage.from_unversioned" in str(error)
+    assert "rule model.unversioned-package" in str(error) and "allowed: an unversioned package's ARN" in str(error)
 
 
 @pytest.mark.parametrize("arn", [f"{UNVERSIONED_ARN}/3", "arn:aws:sagemaker:us-east-1:111122223333:model/churn",

@@ -772,7 +772,7 @@ def test_canary_in_instances_is_checked_against_the_fleet() -> None:
     error = refused(instance_count=4, deployment=canary(percent=None, instances=3))
     assert error.fields == ("deployment.canary_size",)
     assert ("deployment.canary_size = '3 instances': is 75% of the variant's 4 instances (its instance count): "
-            "must be between 1% and 50%" in str(error))
+            "must be at most 50%" in str(error))
     assert "run more instances (at least 6 for 3 instances)" in str(error)
 
 
@@ -803,14 +803,35 @@ def test_an_instance_size_no_autoscaled_count_fits_is_refused() -> None:
     assert error.fields == ("deployment.linear_step_size",)
     assert ("is 100% of the variant's 2 instances (its autoscaling minimum) and 66.7% of its 3 instances "
             "(maximum): no count it can run at fits: must be between 10% and 50%") in str(error)
-    assert "run more instances (at least 4 for 2 instances)" in str(error)
+    assert "give the linear step in percent, or raise the autoscaling maximum to at least 4" in str(error)
+
+
+def test_a_maximum_known_at_deploy_time_bounds_nothing() -> None:
+    """Found by review: a token autoscaling maximum counted as the minimum, so a size that fits at more
+    instances was refused (and its message called the minimum the instance count)."""
+    from aws_cdk import CfnParameter
+
+    stack = new_stack()
+    maximum = CfnParameter(stack, "Max", type="Number").value_as_number
+    realtime(stack, instance_count=2, autoscaling=InstanceScaling(
+        min_capacity=2, max_capacity=maximum, target_invocations_per_instance=100),
+        deployment=DeploymentGuardrails.linear(step_instances=2, wait=Duration.minutes(1)))
+    (warning,) = [w for w in warnings_of(stack) if "guardrails.size-some-counts" in w]
+    assert "(its autoscaling minimum) and less at more (the maximum is known only at deploy time)" in warning
+    assert "which holds only from 4 to 20 instances" in warning
+
+
+def test_a_canary_in_instances_has_no_lower_share() -> None:
+    """Found by review: the API reference asks only that a canary be at most 50% of the instances (1% is the least
+    of a percentage), so 1 instance of 150 is a canary SageMaker takes."""
+    realtime(instance_count=150, deployment=canary(percent=None, instances=1))
 
 
 def test_instance_sizes_are_checked_for_every_variant() -> None:
     stack = new_stack()
     error = refused(stack, variants=[variant(stack, "A", instance_count=8), variant(stack, "B", instance_count=2)],
                     deployment=canary(percent=None, instances=2))
-    assert "is 100% of variant 2's 2 instances (its instance count)" in str(error)
+    assert "is 100% of variant 'B''s 2 instances (its instance count)" in str(error)
 
 
 def test_fails_when_canary_gets_percent_and_instances() -> None:
@@ -934,8 +955,9 @@ def test_an_alarm_of_another_app_is_refused() -> None:
     endpoint = realtime(stack, deployment=canary())
     with pytest.raises(ValidationError) as caught:
         endpoint.add_rollback_alarm(_alarm(new_stack(), 0))
-    assert caught.value.fields == ("deployment.rollback_alarms",)
+    assert caught.value.fields == ("deployment.rollback_alarms[0]",)
     assert "belongs to another App: a template cannot reference it" in str(caught.value)
+    assert "rule props.same-app" in str(caught.value)
     assert "Alarm.from_alarm_arn" in str(caught.value)
 
 

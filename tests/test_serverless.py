@@ -506,9 +506,13 @@ def test_fails_when_local_model_data_is_missing(tmp_path: Any) -> None:
 
 
 def test_fails_when_a_dlc_image_uri_is_too_long() -> None:
-    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:  # refused by the factory, naming the tag
+        ContainerImage.from_dlc("pytorch-inference", "t" * 200)
+    assert "tag = " in str(caught.value) and "a model's image has at most 255" in str(caught.value)
+    stack = new_stack()  # a URI the factory cannot measure (the model's image is checked as the model sees it)
     with pytest.raises(ValidationError) as caught:
-        InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "t" * 200))
+        InferenceModel(stack, "Model", image=ContainerImage.from_uri(f"{'1' * 12}.dkr.ecr.us-east-1.amazonaws.com/"
+                                                                     f"{'r' * 200}:{'t' * 50}"))
     assert "image = " in str(caught.value) and "at most 255 are allowed" in str(caught.value)
 
 

@@ -846,12 +846,17 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "CFN UG DeletionPolicy attribute (Snapshot is supported only for EC2 volumes, ElastiCache, Neptune, "
                "RDS, Redshift and DocumentDB resources)"),
     Constraint("props.s3-unknown-bucket-length", _P, "S3 locations in a bucket named at deploy time",
-               "an S3 URI (async output and failure paths, data capture destinations, batch locations, model data "
-               "and the recommender's and benchmark's locations) whose bucket is named only at deploy time (created "
+               "an S3 URI (async output and failure paths, data capture destinations, batch locations, model data, "
+               "component artifacts, the recommender's and benchmark's locations) whose bucket is named only at "
+               "deploy time (created "
                "by the construct, or a token) fits its length limit with some bucket names and not with S3's "
                "longest (63 characters): a warning; refused only when no bucket name fits",
                "S3 bucket naming rules (3–63 characters); the locations' own limits (BC DestinationS3Uri, S3Uri, "
                "Url)", severity=_W),
+    Constraint("props.same-app", _P, "constructs passed in (rollback alarms)",
+               "a construct of the same App as the construct it is given to",
+               "aws-cdk-lib (a template cannot reference a construct of another App: the synth fails with "
+               "CannotReferenceAcrossApps)"),
     Constraint("props.int32", _P, "any whole-number prop (and a Duration that becomes an integer)",
                f"a whole number from {-(2**31)} to {2**31 - 1} (the API's integer type)",
                "BC/AAS shape type integer (a 32-bit signed integer in the AWS service models)",

@@ -734,6 +734,10 @@ def _check_id(problems: TypeChecks, construct_id: Any) -> bool:
     return True
 
 
+DETACH_HOOKS: list[Callable[[Any], None]] = []
+"""Called with a construct ``_detach`` took out of the tree: the library's registries (cost notes) forget it."""
+
+
 def _detach(construct: Any, scope: Any) -> None:
     """Take a construct its own checks refused out of its scope, with what it had created under it: nothing of
     it synthesizes, its id is free again, and the names it checked are not taken by it (a caller that catches
@@ -745,6 +749,8 @@ def _detach(construct: Any, scope: Any) -> None:
         return
     if scope.node.try_find_child(child_id) is construct:
         scope.node.try_remove_child(child_id)
+        for hook in DETACH_HOOKS:
+            hook(construct)
 
 
 _ID_TAKEN = re.compile(r"There is already a Construct with name '(.*)' in \S+ \[(.*)\]", re.DOTALL)

@@ -124,9 +124,12 @@ class Variant:
         given = self.scaling.min_capacity if self.scaling is not None else self.count
         return given if whole(given) else None
 
-    def ceiling(self) -> int | None:
-        given = self.scaling.max_capacity if self.scaling is not None else self.count
-        return given if whole(given) else None
+    def ceiling(self) -> float | None:
+        """The autoscaling maximum (math.inf when not a whole number: no known maximum); None without autoscaling."""
+        if self.scaling is None:
+            return None
+        given = self.scaling.max_capacity
+        return given if whole(given) else math.inf
 
 
 _scalings = field_of(

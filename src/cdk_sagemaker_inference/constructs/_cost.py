@@ -26,7 +26,8 @@ from ..cost.capacity import Capacity
 from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_prices
 from ..preflight.needs import Need, NeedTable, add_capacity
 from ..tokens import is_unresolved
-from ._memo import annotations_of, memo, path_of, stack_of
+from ..typecheck import DETACH_HOOKS
+from ._memo import annotations_of, memo, path_of, remembered, stack_of
 
 if TYPE_CHECKING:
     from .endpoint import EndpointBase
@@ -100,11 +101,25 @@ def register(endpoint: EndpointBase, root: IConstruct, stage: IConstruct) -> Non
     Per stage, not per app: aws-cdk-lib writes a Stage's assembly when it validates that stage (before the
     app's own validations run), so a note added by a validation on the app's root never reached the
     metadata of an endpoint inside a Stage (found by review)."""
-    endpoints_of_app(root).append(endpoint)
+    listed = endpoints_of_app(root)
+    listed.append(endpoint)
     staged: list[EndpointBase] = memo(stage, "cost-endpoints", list)
     if not staged:
         stage.node.add_validation(CostNotes(root, staged))
     staged.append(endpoint)
+    memo(endpoint, _LISTS, lambda: (listed, staged))
+
+
+_LISTS = "cost-lists"
+
+
+def _forget(construct: object) -> None:
+    """An endpoint refused after it registered (a late check) leaves the cost notes and quota sums."""
+    for listed in remembered(construct, _LISTS) or ():
+        listed[:] = [endpoint for endpoint in listed if endpoint is not construct]
+
+
+DETACH_HOOKS.append(_forget)
 
 
 @jsii.implements(IValidation)

@@ -88,6 +88,8 @@ def adopt_path(child: IConstruct, scope: IConstruct, construct_id: str) -> None:
     """Record the path of ``child``, just created as ``construct_id`` in ``scope``: the scope's path
     and the id (which constructs keeps as given, but for '/', which it replaces with '--'), so that
     reading it costs no round trip per construct."""
+    if "\n" in construct_id:  # recent constructs releases store it as '--' too (their address separator)
+        return  # asked of the node when needed
     memo(child, "path", lambda: "/".join(p for p in (path_of(scope), construct_id.replace("/", "--")) if p))
 
 

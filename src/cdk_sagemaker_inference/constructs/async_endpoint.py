@@ -376,7 +376,7 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         output_days = duration_in(check, "output_expiration", output_expiration, "days")
         # The instance counts an update can start at (guardrail sizes in instances are shares of that count).
         instance_floors = [min_instances if min_instances is not None else initial_instance_count]
-        instance_ceilings = [max_instances if min_instances is not None else initial_instance_count]
+        instance_ceilings = [max_instances if min_instances is not None else None]  # None: not autoscaled
         problems: list[Problem] = problems_of(
             check.problems,
             validate_prefix_lengths({
@@ -411,7 +411,7 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
                 instance_type=instance_type.name,
             ),
             guardrails_problems(deployment, production_variants=1, instance_floors=instance_floors,
-                                instance_ceilings=instance_ceilings) if deployment is not None else [],
+                                instance_ceilings=instance_ceilings, owner=self) if deployment is not None else [],
         )
         if problems:
             raise ValidationError(self.node.path, _CONSTRUCT, problems)

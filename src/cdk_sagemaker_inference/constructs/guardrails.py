@@ -260,23 +260,29 @@ def _capacity(types: TypeChecks, field_name: str, size: object) -> CapacitySpec 
 
 def guardrails_problems(guardrails: DeploymentGuardrails, *, production_variants: int,
                         instance_floors: Sequence[object], instance_ceilings: Sequence[object] = (),
-                        field_name: str = "deployment") -> list[Problem]:
-    """Type problems of ``guardrails`` plus the problems of :func:`validate_guardrails`."""
+                        variant_names: Sequence[object] = (), field_name: str = "deployment",
+                        owner: Construct | None = None) -> list[Problem]:
+    """Type problems of ``guardrails`` plus the problems of :func:`validate_guardrails` (``instance_ceilings``:
+    None for a variant without autoscaling, else its autoscaling maximum) and, with the endpoint as ``owner``,
+    rollback alarms of another App (checked here, before the endpoint creates anything)."""
     types, spec = _guardrails_spec(guardrails, field_name)
     if spec is None:
         return types
     return validate_guardrails(spec, production_variants=production_variants, instance_floors=instance_floors,
-                               instance_ceilings=instance_ceilings, field=field_name)
+                               instance_ceilings=instance_ceilings, variant_names=variant_names, field=field_name) + (
+        other_app_alarms(owner, guardrails.rollback_alarms, f"{field_name}.rollback_alarms")
+        if owner is not None else [])
 
 
 def guardrails_warnings(guardrails: DeploymentGuardrails, *, instance_floors: Sequence[object],
-                        instance_ceilings: Sequence[object], field_name: str = "deployment") -> list[Problem]:
+                        instance_ceilings: Sequence[object], variant_names: Sequence[object] = (),
+                        field_name: str = "deployment") -> list[Problem]:
     """:func:`guardrail_size_warnings` of ``guardrails`` (once :func:`guardrails_problems` found none)."""
     _, spec = _guardrails_spec(guardrails, field_name)
     if spec is None:
         return []
     return guardrail_size_warnings(spec, instance_floors=instance_floors, instance_ceilings=instance_ceilings,
-                                   field=field_name)
+                                   variant_names=variant_names, field=field_name)
 
 
 def _guardrails_spec(guardrails: DeploymentGuardrails, field_name: str) -> tuple[list[Problem], GuardrailsSpec | None]:
@@ -360,6 +366,21 @@ def _whole_seconds(duration: Duration | None) -> float | None:
     return duration.to_seconds() if duration is not None else None
 
 
+def other_app_alarms(owner: Construct, alarms: Sequence[Any], field: str, *, start: int = 0) -> list[Problem]:
+    """``props.same-app``: each alarm is a construct of ``owner``'s App (a template cannot reference another
+    App's; aws-cdk-lib fails the synth). Checked before the endpoint creates anything, and again for alarms
+    added later."""
+    check = TypeChecks()
+    root = owner.node.root
+    for index, alarm in enumerate(alarms):
+        if alarm.node.root is not root:
+            check.fail("props.same-app", f"{field}[{start + index}]", alarm.node.path,
+                       "belongs to another App: a template cannot reference it",
+                       "create the alarm in this App, or import it by ARN (cloudwatch.Alarm.from_alarm_arn(scope, "
+                       "id, arn))")
+    return list(check.problems)
+
+
 class RollbackAlarms:
     """The rollback alarms of an endpoint with ``deployment`` guardrails (real-time and async), and the
     rolling batch the quota needs count. The endpoint sets ``deployment``, ``resource`` and
@@ -385,13 +406,7 @@ class RollbackAlarms:
             check.required(f"{field}[{len(given) + index}]", alarm, cloudwatch.IAlarm)
         if not check.problems:  # an alarm listed again is the same alarm: the configuration lists it once
             alarms = [a for i, a in enumerate(alarms) if not any(a is b for b in (*given, *alarms[:i]))]
-            root = cast(Construct, self).node.root
-            for alarm in alarms:
-                if alarm.node.root is not root:
-                    check.fail("guardrails.rollback-alarms", field, alarm.node.path,
-                               "belongs to another App: a template cannot reference it",
-                               "create the alarm in this App, or import it by ARN "
-                               "(cloudwatch.Alarm.from_alarm_arn(scope, id, arn))")
+            check.problems.extend(other_app_alarms(cast(Construct, self), alarms, field, start=len(given)))
         if self.deployment is None:
             check.conflict("deployment", "rollback alarms need deployment=DeploymentGuardrails...(...)")
         total = len(given) + len(alarms)

@@ -21,7 +21,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
 from constructs import Construct
 
-from ..constraints import NAME_PATTERN
+from ..constraints import NAME_PATTERN, constraint
 from ..errors import Problem, ValidationError
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..instance_types import Accelerator
@@ -219,6 +219,17 @@ def _check_ecr_reference(factory: str, repository_name: str | None, tag: str, ac
                "pytorch-inference)")
     check.text("model.ecr-tag", "tag", tag, fix="pass the image's tag, e.g. 2.3.0-cpu-py311")
     check.text("model.ecr-account", "account_id", account_id, fix="pass the 12-digit registry account, or omit it")
+    literal = [v for v in (repository_name, tag) if isinstance(v, str) and not is_unresolved(v)]
+    if not check.problems and repository_name is not None and len(literal) == 2:
+        # The shortest URI the image can have (a 12-digit account in a 9-character Region) within CreateModel's 255.
+        shortest = f"{'0' * 12}.dkr.ecr.us-east-1.amazonaws.com/{repository_name}:{tag}"
+        limit = constraint("model.image").max_length or 255
+        if len(shortest) > limit:
+            check.fail("model.image", "tag", tag if len(tag) <= 60 else f"{tag[:40]}… ({len(tag)} characters)",
+                       f"the image URI <account>.dkr.ecr.<region>.amazonaws.com/{repository_name}:<tag> would be at "
+                       f"least {len(shortest)} characters: a model's image has at most {limit}",
+                       f"use a tag of at most {len(tag) - (len(shortest) - limit)} characters (or a shorter "
+                       "repository name)")
     if check.problems:
         raise ValidationError("", factory, check.problems)
 
@@ -498,9 +509,10 @@ class ModelPackageSource(enum.Enum):
 
 class ModelPackage:
     """A model package to create a model from, instead of an image: a **Model Registry version**
-    (``from_registry_version`` / ``from_registry_version_arn``) or an **AWS Marketplace** package
-    (``from_marketplace``). Only Marketplace packages carry Marketplace's exclusions (no serverless,
-    async or shadow variants; network isolation required)."""
+    (``from_registry_version`` / ``from_registry_version_arn``), an **unversioned** package of your own
+    (``from_unversioned``) or an **AWS Marketplace** package (``from_marketplace``). Only Marketplace
+    packages carry Marketplace's exclusions (no serverless, async or shadow variants; network isolation
+    required)."""
 
     def __init__(self, *, source: ModelPackageSource, arn: str | None, group_name: str | None = None,
                  version: int | None = None, name: str | None = None, account: str | None = None,
@@ -509,7 +521,7 @@ class ModelPackage:
                  image_repositories: Sequence[ecr.IRepository] = (), kms_key: kms.IKey | None = None,
                  inference_specification: str | None = None) -> None:
         self.source = source
-        """Registry version or Marketplace package."""
+        """Registry version, unversioned package or Marketplace package."""
         self.inference_specification = inference_specification
         """The package's inference specification the model runs (``InferenceSpecificationName``); None: its main
         one."""
@@ -653,7 +665,8 @@ def _check_package_parts(factory: str, *, group_name: object = None, version: ob
               "or omit it for the stack's"))
     for field, value, pattern, allowed, fix in parts:
         if isinstance(value, str) and not is_unresolved(value) and not re.fullmatch(pattern, value):
-            check.fail("model.registry-version", field, value, f"is not {allowed}", fix)
+            row = "model.unversioned-package" if field == "name_or_arn" else "model.registry-version"
+            check.fail(row, field, value, f"is not {allowed}", fix)
     if (isinstance(version, int) and not isinstance(version, bool) and not is_unresolved(version)
             and not 1 <= version <= 999_999_999):
         check.fail("model.registry-version", "version", version, "is not a version: registry versions are 1 to "

@@ -345,7 +345,8 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
             data_capture.problems() if data_capture is not None else [],
             guardrails_problems(deployment, production_variants=len(specs),
                                 instance_floors=[instance_floor(s) for s in specs],
-                                instance_ceilings=[instance_ceiling(s) for s in specs])
+                                instance_ceilings=[instance_ceiling(s) for s in specs],
+                                variant_names=[s.variant_name for s in specs], owner=self)
             if deployment is not None else [],
         )
         if problems:
@@ -366,7 +367,8 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
                 data_capture.warnings() if data_capture is not None else []) + (
                 guardrail_warnings(specs) + guardrails_warnings(
                     deployment, instance_floors=[instance_floor(s) for s in specs],
-                    instance_ceilings=[instance_ceiling(s) for s in specs]) if deployment is not None else []):
+                    instance_ceilings=[instance_ceiling(s) for s in specs],
+                    variant_names=[s.variant_name for s in specs]) if deployment is not None else []):
             annotate(self, problem)
 
         every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))

@@ -15,8 +15,8 @@ from ..constraints import constraint
 from ..errors import Problem
 from ..instance_types import InstanceResources, resources_of, resources_source
 from ..tokens import is_unresolved
-from .checks import Checker
-from .guardrails import reachable_fit
+from .checks import UNKNOWN_BUCKET_NAME, Checker, unknown_bucket_length
+from .guardrails import FleetRange, fleet_range, size_refusal, size_warning
 from .instances import check_inference_ami, check_instance_type, check_volume_size
 
 _MARGIN = 0.9
@@ -303,65 +303,45 @@ def _check_copy_scaling(check: Checker, scaling: CopyScalingSpec) -> None:
                        "load-test one copy and aim for about half of what it sustains")
 
 
-def _copy_range(spec: ComponentSpec) -> tuple[float, float] | None:
-    """The fewest and most copies a rolling update can start at: the copy count or a copy autoscaling minimum
-    ≥ 1 (a minimum of 0 is scale to zero, where no update runs), up to the autoscaling maximum."""
-    floors = [f for f in (_known(spec.copy_count),
-                          _known(spec.copy_scaling.min_copies) if spec.copy_scaling is not None else None)
-              if f is not None and f >= 1]
-    if not floors:
-        return None
-    floor = min(floors)
-    ceiling = _known(spec.copy_scaling.max_copies) if spec.copy_scaling is not None else None
-    return floor, ceiling if ceiling is not None and ceiling > floor else floor
+def _copy_range(spec: ComponentSpec) -> FleetRange | None:
+    """The copies a rolling update can start at: the copy count, or with copy autoscaling its minimum (from 1
+    when that is 0: no update runs at zero copies) to its maximum (none known: a token)."""
+    if spec.copy_scaling is not None:
+        return fleet_range("the component's", spec.copy_scaling.min_copies, spec.copy_scaling.max_copies,
+                           autoscaled=True, unit="copy")
+    return fleet_range("the component's", spec.copy_count, None, autoscaled=False, unit="copy")
 
 
-def _batch_copies(spec: ComponentSpec) -> float | None:
+def _batch_copies(spec: ComponentSpec) -> int | None:
     """A rolling update's maximum batch in copies (None when it is in percent, unknown or below 1)."""
     if spec.rolling is None or spec.rolling.batch is None or spec.rolling.batch[0] == "CAPACITY_PERCENT":
         return None
-    count = _known(spec.rolling.batch[1])
-    return count if count is not None and count >= 1 else None  # a count below 1 is component.rolling-update's
+    value = spec.rolling.batch[1]
+    if not isinstance(value, int) or isinstance(value, bool) or is_unresolved(value) or value < 1:
+        return None  # a count below 1 (or not whole) is component.rolling-update's
+    return value
 
 
-def _copies(n: float) -> str:
-    return f"{n:g} cop{'ies' if n != 1 else 'y'}"
-
-
-def _share(count: float, of: float) -> str:
-    share = 100 * count / of
-    return f"{share:.0f}" if share.is_integer() else f"{share:.1f}"
+_BATCH_PERCENT_FIX = "replace a share of the copies per batch (batch_percent=...)"
 
 
 def _check_rolling_batch(check: Checker, spec: ComponentSpec) -> None:
     """MaximumBatchSize is 5–50% of the copy count (botocore's documentation of the field): a percentage
-    directly; a number of copies against the copies the update starts at, refused only when no count from the
-    fewest to the most copies fits (``_rolling_batch_warning`` says when only some do)."""
+    directly; a number of copies against the copies the update starts at, refused only when no count it can
+    start at fits (``_rolling_batch_warning`` says when only some do)."""
     rolling = spec.rolling
     if rolling is None or rolling.batch is None:
         return
     unit, value = rolling.batch
     row = constraint("component.rolling-batch")
     low, high = row.minimum or 5, row.maximum or 50
-    field = "deployment.maximum_batch"
     if unit == "CAPACITY_PERCENT":
-        check.number(row.id, field, value, fix=f"use batch_percent={low:g} to {high:g}")
+        check.number(row.id, "deployment.maximum_batch", value, fix=f"use batch_percent={low:g} to {high:g}")
         return
     count, copies = _batch_copies(spec), _copy_range(spec)
-    if count is None or copies is None:
-        return
-    floor, ceiling = copies
-    if reachable_fit(count, floor, ceiling, low, high) is not None:
-        return
-    if floor == ceiling:
-        share = f"is {_share(count, floor)}% of the component's {_copies(floor)} (its copy count)"
-    else:
-        share = (f"is {_share(count, floor)}% of the component's {_copies(floor)} (its copy autoscaling minimum) "
-                 f"and {_share(count, ceiling)}% of its {_copies(ceiling)} (maximum): no count it can run at fits")
-    check.fail(row.id, field, _copies(count), f"{share}: must be between {low:g}% and {high:g}%",
-               (f"replace at most {high:g}% of the copies per batch (batch_percent=..., or fewer batch_copies), "
-                "or run more copies") if 100 * count / ceiling > high else
-               (f"replace at least {low:g}% of the copies per batch (batch_percent=..., or more batch_copies)"))
+    if count is not None and copies is not None:
+        size_refusal(check, row.id, "deployment.maximum_batch", "batch", count, copies, low, high,
+                     percent_fix=_BATCH_PERCENT_FIX)
 
 
 def _rolling_batch_warning(check: Checker, spec: ComponentSpec) -> None:
@@ -371,17 +351,8 @@ def _rolling_batch_warning(check: Checker, spec: ComponentSpec) -> None:
     if count is None or copies is None:
         return
     row = constraint("component.rolling-batch")
-    low, high = row.minimum or 5, row.maximum or 50
-    floor, ceiling = copies
-    fit = reachable_fit(count, floor, ceiling, low, high)
-    if fit is None or fit == (floor, ceiling):
-        return
-    check.fail("component.rolling-batch-some-counts", "deployment.maximum_batch", _copies(count),
-               f"is {_share(count, floor)}% of {_copies(floor)} (the copy autoscaling minimum) and "
-               f"{_share(count, ceiling)}% of {_copies(ceiling)} (the maximum): a batch must be {low:g}–{high:g}% of "
-               f"the copies when the update starts, which holds only from {fit[0]} to {_copies(fit[1])}",
-               "give the batch in percent (batch_percent=..., it follows the copy count), or accept that an update "
-               "started at another count fails and rolls back")
+    size_warning(check, "component.rolling-batch-some-counts", "deployment.maximum_batch", "batch", count, copies,
+                 row.minimum or 5, row.maximum or 50, percent_fix=_BATCH_PERCENT_FIX)
 
 
 def _check_rolling(check: Checker, rolling: RollingSpec) -> None:
@@ -416,6 +387,10 @@ def component_warnings(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> 
                    "reported to refuse it ('copy count an integer larger than 0')",
                    "start with copy_count=1; copy_scaling=CopyScaling(min_copies=0, ...) scales to zero afterwards")
     _rolling_batch_warning(check, spec)
+    placeholder = f"s3://{UNKNOWN_BUCKET_NAME}/"  # artifacts in a bucket named at deploy time
+    if isinstance(spec.artifact_url, str) and spec.artifact_url.startswith(placeholder):
+        unknown_bucket_length(check, "model_data", spec.artifact_url.removeprefix(placeholder),
+                              constraint("component.artifact").max_length or 1024, what="artifact URL")
     compute = spec.compute
     if compute is not None:
         low, high = _known(compute.min_memory_mb), _known(compute.max_memory_mb)

@@ -326,10 +326,9 @@ def instance_floor(variant: VariantSpec) -> object:
 
 
 def instance_ceiling(variant: VariantSpec) -> object:
-    """The most instances the variant can run on: its autoscaling maximum, else its initial count."""
-    if variant.scaling is not None:
-        return variant.scaling.max_capacity
-    return variant.instance_count
+    """The variant's autoscaling maximum (the most instances it can run on); None without autoscaling (it runs
+    on its initial count)."""
+    return variant.scaling.max_capacity if variant.scaling is not None else None
 
 
 __all__ = [
