@@ -176,6 +176,40 @@ def test_a_case_only_rename_of_the_construct_is_a_name_reuse_too() -> None:
     assert UnsafeChange.ENDPOINT_NAME_REUSED in changes(REALTIME, after)
 
 
+def _two(first: str | None, second: str | None, *, second_id: str = "Other") -> dict[str, Any]:
+    """Two fixed-name endpoints in one template (the second one left out when ``second`` is None)."""
+    out = template(variant(), kind="realtime", name=first)
+    if second is not None:
+        other = template(variant(), kind="realtime", name=second, logical_id=second_id)
+        out["Resources"][second_id] = other["Resources"][second_id]
+    return out
+
+
+@pytest.mark.parametrize(("before", "after", "case"), [
+    (template(variant(), kind="realtime", name="orders"), template(variant(), kind="realtime", name="Orders"),
+     "a case-only rename of the same endpoint (its replacement is created while 'orders' exists)"),
+    (_two("orders-a", "orders-b"), _two("orders-b", "orders-a"), "two endpoints swap names"),
+    (_two("orders-a", "orders-b"), _two("orders-b", None), "an endpoint takes the name of one removed in the deploy"),
+])
+def test_a_replaced_endpoint_taking_a_held_name_is_a_refused_reuse(before: dict[str, Any], after: dict[str, Any],
+                                                                  case: str) -> None:
+    """Found by a sweep: these were an acknowledgeable endpoint-name-changed (exit 0 once acknowledged), but
+    CloudFormation creates a replacement before it deletes or renames the endpoint holding the name, and
+    CreateEndpoint refuses a name that exists (case-insensitively)."""
+    found = find_unsafe_changes(before, after, stack="Svc")
+    reused = [f for f in found if f.change is UnsafeChange.ENDPOINT_NAME_REUSED]
+    assert reused and all(f.fails and not f.change.acknowledgeable for f in reused), case
+    assert "is held by Svc/" in reused[0].why and "compared case-insensitively" in reused[0].why, reused[0].why
+    # Acknowledging every name change does not make it pass.
+    acked = acknowledged(after, "endpoint-name-changed")
+    assert any(f.change is UnsafeChange.ENDPOINT_NAME_REUSED for f in find_unsafe_changes(before, acked))
+
+
+def test_a_rename_to_a_name_nobody_holds_stays_an_acknowledgeable_change() -> None:
+    after = _two("orders-c", "orders-b")
+    assert changes(_two("orders-a", "orders-b"), after) == [UnsafeChange.ENDPOINT_NAME_CHANGED]
+
+
 def test_construct_id_change_without_a_fixed_name_is_a_removal_only() -> None:
     before = template(variant(), kind="realtime")
     after = template(variant(), kind="realtime", logical_id="Renamed")

@@ -184,9 +184,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("migration.endpoint-removed", _M, "endpoint",
                "removing an endpoint deletes it: callers break", "CFN resource deletion"),
     Constraint("migration.endpoint-name-reused", _M, "endpoint_name",
-               "a fixed endpoint_name moved to a new logical id (a renamed construct, another stack of the same "
-               "account and Region) is created before the old endpoint is deleted, and CreateEndpoint refuses a "
-               "name that exists (compared case-insensitively)",
+               "an endpoint created or replaced in a deploy that takes a fixed endpoint_name an endpoint holds before "
+               "it (a name moved to a new logical id or another stack of the same account and Region, a case-only "
+               "rename, two endpoints swapping names, the name of one removed in the same deploy) is created before "
+               "the old endpoint is deleted or replaced, and CreateEndpoint refuses a name that exists (compared "
+               "case-insensitively)",
                "CFN resource replacement (create, then delete); BC CreateEndpoint (names unique per account and "
                "Region)"),
     Constraint("migration.scaled-fleet-reset", _M, "retain_scaled_capacity",

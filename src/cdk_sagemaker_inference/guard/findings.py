@@ -513,19 +513,27 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
     ``endpoint-name-reused`` (SageMaker refuses the new endpoint while the old one exists).
     """
     findings: list[Finding] = []
-    removed_names: dict[str, tuple[str, EndpointState]] = {}
-    added: list[tuple[str, EndpointState]] = []
+    # Endpoint names held before the deploy (CreateEndpoint compares them case-insensitively), and the endpoints
+    # the deploy creates: new logical ids, and endpoints replaced because their EndpointName changes.
+    held: dict[str, tuple[str, EndpointState]] = {}
+    created: list[tuple[str, EndpointState, EndpointState | None]] = []
     for stack, previous, new in pairs:
         before_all = endpoints_of(previous or {})
         after_all = endpoints_of(new or {})
+        for before in before_all.values():
+            if before.literal_name and before.kind != "inference-component":
+                held[before.literal_name.lower()] = (stack, before)
+        for logical_id, now in after_all.items():
+            prior = before_all.get(logical_id)
+            # Any change of a fixed EndpointName, case included, replaces the endpoint (it is create-only).
+            if now.literal_name and (prior is None or prior.endpoint_name != now.endpoint_name):
+                created.append((stack, now, prior))
         acknowledgments = acknowledgments_of(new or {})
         components_after = components_of(new or {})
         pending = [(before, after_all.get(logical_id), _changes) for logical_id, before in before_all.items()]
         pending += [(before, components_after.get(logical_id), _component_changes)
                     for logical_id, before in components_of(previous or {}).items()]
         for before, after, changes in pending:
-            if after is None and before.literal_name and before.kind != "inference-component":
-                removed_names[before.literal_name] = (stack, before)
             for item in changes(before, after, stack):
                 reason = next((a.reason for a in acknowledgments if a.covers(item, before, after)), None)
                 if reason is not None and item.change.acknowledgeable:
@@ -533,19 +541,22 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
                         findings.append(Finding(**{**asdict(item), "change": item.change, "acknowledged": reason}))
                     continue
                 findings.append(item)
-        added += [(stack, after) for logical_id, after in after_all.items() if logical_id not in before_all]
-    for stack, after in added:
-        reused = removed_names.get(after.literal_name or "")
+    for stack, after, prior in created:
+        reused = held.get((after.literal_name or "").lower())
         if reused is None:
             continue
         old_stack, before = reused
+        where = f"{old_stack + '/' if old_stack else ''}{before.logical_id}"
+        how = ("moves from " + where + f" to {after.logical_id}" if before.endpoint_name == after.endpoint_name
+               and prior is None else f"is held by {where} ({before.endpoint_name!r}; names are compared "
+               "case-insensitively) when " + ("the new endpoint" if prior is None else
+                                             f"{after.logical_id}'s replacement") + " is created")
         findings.append(_finding(
             UnsafeChange.ENDPOINT_NAME_REUSED, stack, after, after,
-            f"endpoint_name {after.endpoint_name!r} moves from {old_stack + '/' if old_stack else ''}"
-            f"{before.logical_id} to {after.logical_id}: CloudFormation creates the new endpoint before it deletes "
-            "the old one, and CreateEndpoint refuses a name that exists",
-            "keep the construct id (and stack) of the endpoint, or give the new endpoint a new endpoint_name "
-            "and remove the old one in a later deploy"))
+            f"endpoint_name {after.endpoint_name!r} {how}: CloudFormation creates (or replaces) an endpoint before "
+            "it deletes or replaces the old ones, and CreateEndpoint refuses a name that exists",
+            "keep each endpoint's name (and construct id and stack), or give the endpoint a name no endpoint holds "
+            "now and reuse the old name in a later deploy"))
     return findings
 
 
