@@ -418,6 +418,36 @@ def test_a_wrong_usage_file_is_exit_2_naming_the_field(usage: Any, text: str, as
 
 
 # -- the synth-time note and budgets -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("copies", "floor"), [
+    ({"copy_scaling": CopyScaling(min_copies=1, max_copies=4, target_concurrent_requests_per_copy=4)}, H),
+    ({"copy_count": 1}, H),
+    ({"copy_scaling": CopyScaling(min_copies=0, max_copies=4, target_concurrent_requests_per_copy=4)}, 0),
+])
+def test_managed_scaling_to_zero_keeps_an_instance_for_a_component_that_keeps_a_copy(
+        tmp_path: Path, copies: dict[str, Any], floor: float) -> None:
+    """Found by a sweep: the floor was 0 "(scales to zero)" whenever the managed minimum was 0, although instances
+    reach 0 only when every component's copies can. The note and the command agree."""
+    from aws_cdk import aws_s3 as s3
+
+    application = app(tmp_path, **{"cdk-sagemaker-inference:prices-file": str(OFFER)})
+    s = stack(application)
+    fleet = InferenceComponentEndpoint(s, "Fleet", instance_type=InstanceType.of("ml.g5.12xlarge"),
+                                       managed_scaling=ManagedInstanceScaling(min_instances=0, max_instances=3))
+    bucket = s3.Bucket.from_bucket_name(s, "B", "my-models")
+    image = ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1")
+    compute = ComputeRequirements(min_memory_mb=16384, accelerator_devices=1)
+    InferenceComponent(s, "Zero", endpoint=fleet, image=image, model_data=ModelData.from_bucket(bucket, "a.tar.gz"),
+                       compute=compute, copy_scaling=CopyScaling(min_copies=0, max_copies=2,
+                                                                 target_concurrent_requests_per_copy=4))
+    InferenceComponent(s, "Other", endpoint=fleet, image=image, model_data=ModelData.from_bucket(bucket, "b.tar.gz"),
+                       compute=compute, **copies)
+    row = rows_of(application)["Costs/Fleet"]
+    assert row.floor_instance_hours == floor
+    assert ("one instance stays: a component on it never scales to zero copies" in " ".join(row.drivers)) == bool(floor)
+    (note,) = [i for i in infos_of(s) if "cost.idle-floor" in i]
+    assert (f"idle floor {floor:,.0f} instance-hours a month" in note) if floor else ("idle floor 0" in note), note
+
+
 def _fixed(application: App) -> Stack:
     s = stack(application)
     _fixed_in(s)

@@ -204,6 +204,16 @@ class ComponentScheduling:
     mode). Default: none."""
 
 
+def _keeps_a_copy(component: InferenceComponent) -> bool:
+    """Whether ``component`` (not an adapter) keeps at least one copy, or an unknown number: its copy autoscaling
+    minimum, else its copy count (instances reach 0 only when every component's copies can)."""
+    spec = component.spec
+    if spec.is_adapter:
+        return False
+    least = known_int(spec.copy_scaling.min_copies if spec.copy_scaling is not None else spec.copy_count)
+    return least is None or least >= 1
+
+
 class InferenceComponentEndpoint(EndpointBase):
     """A real-time endpoint whose instances host :class:`InferenceComponent` s (many models, each with
     its own reservation and copies) instead of one model per variant.
@@ -352,7 +362,8 @@ class InferenceComponentEndpoint(EndpointBase):
         scaling = None if managed is None else ScalingRange(known_int(managed.min_instances),
                                                              known_int(managed.max_instances))
         return (instance_variant(self.variant_name, self.instance_type.name, known_int(self.spec.instance_count),
-                                 scaling=scaling, managed=True),)
+                                 scaling=scaling, managed=True,
+                                 keeps_a_copy=any(_keeps_a_copy(c) for c in self.components)),)
 
     def _cost_kind(self) -> str:
         return SHAPE

@@ -138,7 +138,8 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
     rolling_batch = None
     if isinstance(rolling, Mapping) and known_count(rolling.get("Value")) is not None:
         rolling_batch = (str(rolling.get("Type")), int(rolling["Value"]))
-    variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False)
+    keeps = kind == "inference-components" and _a_component_keeps_a_copy(resources, logical_id, name)
+    variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False, keeps_a_copy=keeps)
                 for v in objects_in(config.get("ProductionVariants"))]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
                  for v in objects_in(config.get("ShadowProductionVariants"))]
@@ -157,8 +158,47 @@ def update_extra(ceiling: int, rolling_batch: tuple[str, int] | None) -> int:
     return min(value, ceiling) if kind == "INSTANCE_COUNT" else math.ceil(ceiling * value / 100)
 
 
+_COPY_COUNT = "sagemaker:inference-component:DesiredCopyCount"
+_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+
+
+def _a_component_keeps_a_copy(resources: Mapping[str, Any], endpoint_id: str, endpoint_name: Any) -> bool:
+    """Whether a component (not an adapter) on the endpoint keeps at least one copy (or an unknown number):
+    its copy autoscaling minimum, else its copy count."""
+    for component_id, resource in resources.items():
+        if not isinstance(resource, Mapping) or resource.get("Type") != "AWS::SageMaker::InferenceComponent":
+            continue
+        props = as_object(resource.get("Properties"))
+        on = props.get("EndpointName")
+        if not (referenced_id(on) == endpoint_id if isinstance(on, Mapping) else on == endpoint_name and on):
+            continue
+        if "BaseInferenceComponentName" in as_object(props.get("Specification")):
+            continue  # an adapter runs on its base's copies
+        least = _component_min_copies(resources, component_id, props)
+        if least is None or least >= 1:
+            return True
+    return False
+
+
+def _component_min_copies(resources: Mapping[str, Any], component_id: str, props: Mapping[str, Any]) -> int | None:
+    name = props.get("InferenceComponentName")
+    for resource in resources.values():
+        if not isinstance(resource, Mapping) or resource.get("Type") != _TARGET:
+            continue
+        target = as_object(resource.get("Properties"))
+        if target.get("ScalableDimension") != _COPY_COUNT:
+            continue
+        resource_id = target.get("ResourceId")
+        pieces = as_object(resource_id).get("Fn::Join", [None, []])[1] if isinstance(resource_id, Mapping) else []
+        if (isinstance(name, str) and resource_id == f"inference-component/{name}") or any(
+                referenced_id(p) == component_id for p in pieces if isinstance(p, Mapping)):
+            return known_count(target.get("MinCapacity"))
+    return known_count(as_object(props.get("RuntimeConfig")).get("CopyCount"))
+
+
 def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRange],
-             provisioned_ranges: Mapping[str, ScalingRange], *, shadow: bool) -> VariantCapacity:
+             provisioned_ranges: Mapping[str, ScalingRange], *, shadow: bool,
+             keeps_a_copy: bool = False) -> VariantCapacity:
     name = str(variant.get("VariantName", ""))
     serverless = variant.get("ServerlessConfig")
     if isinstance(serverless, Mapping):
@@ -173,18 +213,23 @@ def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRa
     return instance_variant(name, instance_type if isinstance(instance_type, str) else None,
                             known_count(variant.get("InitialInstanceCount")),
                             scaling=managed_range or instance_ranges.get(name), managed=managed_range is not None,
-                            shadow=shadow)
+                            shadow=shadow, keeps_a_copy=keeps_a_copy and managed_range is not None)
 
 
 def instance_variant(name: str, instance_type: str | None, count: int | None, *, scaling: ScalingRange | None,
-                     managed: bool = False, shadow: bool = False) -> VariantCapacity:
+                     managed: bool = False, shadow: bool = False, keeps_a_copy: bool = False) -> VariantCapacity:
     """An instance-based variant: the initial count when nothing scales, else the scaling range (an
-    autoscaling target's, or ``ManagedInstanceScaling``'s with ``managed``). The constructs (synth-time
-    note) and the template reader (``cost``) both build their figures here."""
+    autoscaling target's, or ``ManagedInstanceScaling``'s with ``managed``). ``keeps_a_copy``: an inference
+    component on the endpoint never scales to zero copies, so managed scaling keeps one instance however low its
+    minimum (instances reach 0 only when every component's copies can). The constructs (synth-time note) and the
+    template reader (``cost``) both build their figures here."""
     label = f"{'shadow ' if shadow else ''}variant {name}"
     if scaling is not None:
         low, high = scaling.floor, scaling.ceiling
         driver = f"{label}: {'managed instance scaling' if managed else 'autoscaling'} {low}–{high} × {instance_type}"
+        if low == 0 and keeps_a_copy:
+            low = 1
+            driver += " (one instance stays: a component on it never scales to zero copies)"
     else:
         low = high = count
         driver = f"{label}: {count} × {instance_type}, always on"
