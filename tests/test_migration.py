@@ -242,6 +242,11 @@ def test_serverless_with_autoscaled_provisioned_concurrency_to_realtime_is_unver
     assert finding.change is UnsafeChange.SERVERLESS_SCALED_TO_INSTANCE
     assert finding.verdict.value == "unverified" and not finding.fails
     assert "[serverless-scaled-to-instance, unverified]" in finding.render()
+    # assert_safe_migration reports it as a warning and passes, as the guard command and the synth-time guard do.
+    from cdk_sagemaker_inference.testing import assert_safe_migration
+
+    with pytest.warns(UserWarning, match=r"serverless-scaled-to-instance, unverified"):
+        assert_safe_migration(before, REALTIME)
 
 
 # --------------------------------------------------------------------------- acknowledgments

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,7 +206,8 @@ def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None
         compared, nested stacks and stages included). No default.
     :param new: the template about to be deployed (same forms). No default.
     :raises AssertionError: with one paragraph per unsafe change: the endpoint, why SageMaker or
-        CloudFormation refuses it, and the way out.
+        CloudFormation refuses it, and the way out. A change the documentation leaves open
+        (``unverified``) is a ``UserWarning``, not a failure, as in the ``guard`` command.
     """
     guard = importlib.import_module("cdk_sagemaker_inference.guard")
     if all(isinstance(t, str | os.PathLike) and Path(t).is_dir() for t in (previous, new)):
@@ -217,7 +219,14 @@ def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None
         before, after = dict(_templates_of(previous)), dict(_templates_of(new))
         findings = [f for prefix in sorted(set(before) | set(after))  # each nested stack with its counterpart
                     for f in guard.find_unsafe_changes(before.get(prefix, {}), after.get(prefix, {}))]
-    if findings:
-        paragraphs = [str(f.render()) if hasattr(f, "render") else str(f) for f in findings]
-        raise AssertionError(f"{len(findings)} unsafe endpoint change{'s' if len(findings) != 1 else ''}:\n"
+    # As the guard command and the synth-time guard: a change the documentation leaves open (unverified) is
+    # reported, as a warning, and does not fail (found by a sweep: it failed here only).
+    failing = [f for f in findings if getattr(f, "fails", True)]
+    reported = [f for f in findings if not getattr(f, "fails", True)]
+    if reported:
+        warnings.warn("\n".join(str(f.render()) if hasattr(f, "render") else str(f) for f in reported),
+                      UserWarning, stacklevel=2)
+    if failing:
+        paragraphs = [str(f.render()) if hasattr(f, "render") else str(f) for f in failing]
+        raise AssertionError(f"{len(failing)} unsafe endpoint change{'s' if len(failing) != 1 else ''}:\n"
                              + "\n".join(paragraphs))
