@@ -131,6 +131,16 @@ def test_serverless_without_and_with_provisioned_concurrency(tmp_path: Path) -> 
     assert (scaled.variants[0]["floor_provisioned_concurrency"], scaled.variants[0]["ceiling_provisioned_concurrency"]
             ) == (1, 10)
     assert scaled.floor_usd_month == pytest.approx(1 * seconds * 0.00001)
+    # Found by a sweep: without the Region's per-request price, the provisioned floor (made of the provisioned price
+    # alone) was dropped as unpriced; the on-demand floor has no source then.
+    from dataclasses import replace
+
+    full = read_offer_file(OFFER)
+    no_requests = replace(full, regions={r: {u: p for u, p in uses.items() if u != "serverless"}
+                                         for r, uses in full.regions.items()})
+    rows = rows_of(application, no_requests)
+    assert rows["Costs/Warm"].floor_usd_month == pytest.approx(2 * seconds * 0.00001)
+    assert rows["Costs/OnDemand"].floor_usd_month is None
 
 
 def test_inference_components_use_the_managed_instance_range(tmp_path: Path) -> None:

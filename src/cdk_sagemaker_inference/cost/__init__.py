@@ -122,10 +122,11 @@ def _variant_usd(capacity: Capacity, variant: VariantCapacity, prices: PriceTabl
         # The ceiling is what the requests cost: without a usage file it is unknown (billed per request).
         requests = _serverless_requests(capacity, variant, prices, usage)
         high = None if high is None or requests is None else high + requests
-        # Priced only when the Region has prices for this memory size: the floor without provisioned
-        # concurrency is $0 whatever the price, but the row does not claim a source it does not have.
-        priced = prices.per_second(capacity.region, "serverless", variant.memory_mb) is not None and (
-            per_second is not None or not variant.ceiling_provisioned)
+        # Priced when the Region has the price the floor is made of: provisioned concurrency's when it is set
+        # (the request price only adds to a ceiling that needs a usage file), else the request price (the floor
+        # is then $0 whatever it is, but the row does not claim a source it does not have).
+        priced = (per_second is not None if variant.ceiling_provisioned else
+                  prices.per_second(capacity.region, "serverless", variant.memory_mb) is not None)
         return 0.0, 0.0, low, high, priced
     price = prices.hourly(capacity.region, _USE.get(capacity.kind, "hosting"), variant.instance_type)
     floor, ceiling = variant.floor_instance_hours, variant.ceiling_instance_hours
