@@ -490,7 +490,9 @@ def test_a_construct_in_an_odd_scope_or_with_an_odd_id_is_a_validation_error(nam
     cases = [("scope", None, "A"), ("scope", "Test", "A"), ("construct_id", stack, ""),
              ("construct_id", stack, None), ("construct_id", stack, 5), ("construct_id", stack, "Taken"),
              ("construct_id", other, "Sl/ash"), ("construct_id", third, "Line\nbreak"),
-             ("construct_id", third, "Line--break"), ("construct_id", stack, Fn.import_value("Id"))]
+             ("construct_id", stack, Fn.import_value("Id"))]
+    if Construct(app, f"Probe{next(IDS)}\nId").node.id.endswith("--Id"):  # recent constructs releases (not 10.5)
+        cases.append(("construct_id", third, "Line--break"))
     if name in _STACKLESS:  # an import that creates no resource: any construct may hold it
         create(app, f"InApp{next(IDS)}", **kwargs)
         create(stage, f"InStage{next(IDS)}", **kwargs)
