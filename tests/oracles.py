@@ -274,6 +274,11 @@ def model_rules(model: Mapping[str, Any]) -> list[Problem]:
                    "DG mkt-algo-model-internet-free")
     if len(hostnames) != len(set(hostnames)):
         rules.fail("Containers", "container hostnames are unique", "DG:multi-container-endpoints")
+    named = [(path, container.get("ContainerHostname") is not None) for path, container in containers]
+    if len(named) > 1 and mode != "Direct" and any(has for _, has in named) and not all(has for _, has in named):
+        first = next(path for path, has in named if not has)
+        rules.fail(f"{first}.ContainerHostname", "a pipeline's containers all have a ContainerHostname once one has",
+                   "BC ContainerDefinition.ContainerHostname")
     return rules.problems
 
 

@@ -344,6 +344,8 @@ def contract_rules(example: Example) -> list[Problem]:
             problems.append(Problem("InferenceExecutionConfig", "no Direct invocation", contract))
     if example.instance_type is None:
         problems.append(Problem("InstanceType", "instance_type is required", contract))
+    if example.initial_instance_count is None:  # the prop is an int (default 1): None given is refused
+        problems.append(Problem("InitialInstanceCount", "initial_instance_count is a whole number ≥ 1", contract))
     if not isinstance(example.create_topics, bool):
         problems.append(Problem("CreateTopics", "create_topics is a bool", contract))
     if isinstance(example.include, Wrong):

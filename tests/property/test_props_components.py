@@ -163,7 +163,8 @@ def expected_request(example: Example) -> dict[str, Any]:
     specification: dict[str, Any] = {"Container": container, "ComputeResourceRequirements": compute}
     if startup:
         specification["StartupParameters"] = startup
-    request = {"InferenceComponentName": example.component_name or "ic-component", "EndpointName": "e-endpoint",
+    name = "ic-component" if example.component_name is None else example.component_name  # '' is a name given
+    request = {"InferenceComponentName": name, "EndpointName": "e-endpoint",
                "VariantName": "AllTraffic", "Specification": specification,
                "RuntimeConfig": {"CopyCount": example.copy_count}}
     return fill_tokens(request, input_shape("CreateInferenceComponent"))  # type: ignore[no-any-return]

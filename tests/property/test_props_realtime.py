@@ -508,7 +508,7 @@ def scaling_rules(scaling: Scaling | None, path: str) -> list[Problem]:
     if whole(low) and whole(high) and low > high:
         problems.append(Problem(f"{path}.min_capacity", "min ≤ max"))
     if isinstance(target, bool) or not isinstance(target, (int, float)) or target <= 0:
-        problems.append(Problem(f"{path}.target", "a number > 0"))
+        problems.append(Problem(f"{path}.target_invocations_per_instance", "a number > 0"))
     if whole(low) and whole(high):
         problems += scalable_target_problems(low, high)
     return problems
