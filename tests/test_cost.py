@@ -205,7 +205,15 @@ def test_an_unscheduled_jobs_notes_go_once_the_usage_file_answers_them(tmp_path:
 @pytest.mark.parametrize(("expression", "runs"), [
     ("rate(1 day)", H / 24), ("rate(6 hours)", H / 6), ("rate(30 minutes)", H * 2), ("cron(0 2 * * ? *)", H / 24),
     ("cron(0 * * * ? *)", H), ("cron(0 2 ? * MON *)", H / (24 * 7)), ("cron(0 2 1 * ? *)", 1),
-    ("cron(0/5 2 * * ? *)", None), ("at(2026-01-01T00:00:00)", None)])
+    ("at(2026-01-01T00:00:00)", None),
+    # Lists, ranges and steps are counted (found by a sweep: common schedules were unknown).
+    ("cron(0/5 2 * * ? *)", 12 * H / 24), ("cron(0 8,20 ? * MON-FRI *)", 2 * 5 * H / (24 * 7)),
+    ("cron(0 8 ? * 2-6 *)", 5 * H / (24 * 7)), ("cron(0 0 1,15 * ? *)", 2), ("cron(0/15 * * * ? *)", 4 * H),
+    ("cron(0 0 1 1,4,7,10 ? *)", 4 / 12), ("cron(0 0 1 JAN-MAR ? *)", 3 / 12), ("cron(30 9-17/2 ? * * *)", 5 * H / 24),
+    # Not counted (never a guess): the last day, weekdays nearest, the n-th weekday, days not in every month, a year.
+    ("cron(0 0 L * ? *)", None), ("cron(0 0 15W * ? *)", None), ("cron(0 0 ? * 2#1 *)", None),
+    ("cron(0 0 30 * ? *)", None), ("cron(0 0 * * ? 2027)", None), ("cron(0 0/0 * * ? *)", None),
+    ("cron(0 25 * * ? *)", None)])
 def test_runs_per_month_of_a_schedule(expression: str, runs: float | None) -> None:
     assert runs_per_month(expression) == (pytest.approx(runs) if runs is not None else None)
 
@@ -711,7 +719,7 @@ def test_a_schedule_whose_runs_cannot_be_counted_asks_for_runs_per_month(tmp_pat
 
     application = app(tmp_path)
     s = stack(application)
-    _batch_job(s, "Stepped", schedule=events.Schedule.expression("cron(0/5 2 * * ? *)"))
+    _batch_job(s, "Stepped", schedule=events.Schedule.expression("cron(0 0 L * ? *)"))  # the last day: not counted
     ServerlessEndpoint(s, "OnDemand", model=cpu_model(s, "M2"), memory_size_mb=2048, max_concurrency=5)
     bare = rows_of(application)
     assert any("the schedule's expression cannot be counted" in n for n in bare["Costs/Stepped"].notes)

@@ -329,8 +329,8 @@ RUN_HOURS_NOTE = "hours per run: not in the template (no timeout on the run); gi
 """A batch job's note until a usage file gives ``run_hours`` (the row drops it then)."""
 RUNS_NOTE = "runs on demand (or on new input): runs per month come from a usage file"
 """An unscheduled batch job's note until a usage file gives ``runs_per_month`` (the row drops it then)."""
-RUNS_UNCOUNTED_NOTE = ("runs per month: the schedule's expression cannot be counted (e.g. a step or a one-time "
-                       "schedule); give runs_per_month in a usage file")
+RUNS_UNCOUNTED_NOTE = ("runs per month: the schedule's expression cannot be counted (e.g. the last day of the "
+                       "month, a day past the 28th, or a one-time schedule); give runs_per_month in a usage file")
 """A scheduled batch job's note when its runs a month cannot be read from the expression."""
 
 
@@ -357,9 +357,44 @@ _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _UNIT_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}
 
 
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")  # EventBridge numbers them 1–7
+
+
+def _cron_values(field: str, low: int, high: int, names: tuple[str, ...] = ()) -> set[int] | None:
+    """The values of one EventBridge cron field made of ``*``, numbers or names, ranges (``a-b``), lists and steps
+    (``*/n``, ``a/n``, ``a-b/n``); None for what is not counted here (``L``, ``W``, ``#``, ``?``)."""
+    def number(text: str) -> int | None:
+        if text.isdigit():
+            return int(text)
+        return names.index(text) + low if text in names else None
+
+    values: set[int] = set()
+    for part in field.upper().split(","):
+        step = 1
+        if "/" in part:
+            part, step_text = part.split("/", 1)
+            if not step_text.isdigit() or int(step_text) == 0:
+                return None
+            step = int(step_text)
+        if part == "*":
+            first, last = low, high
+        elif "-" in part:
+            a, b = part.split("-", 1)
+            first, last = number(a), number(b)  # type: ignore[assignment]
+        else:
+            first = number(part)  # type: ignore[assignment]
+            last = high if step != 1 else first  # 'a/n': from a, every n
+        if first is None or last is None or not low <= first <= last <= high:
+            return None
+        values.update(range(first, last + 1, step))
+    return values
+
+
 def runs_per_month(expression: str) -> float | None:
-    """Runs per 730-hour month of an EventBridge schedule: ``rate(...)`` exactly; ``cron(...)`` when every
-    field is a single value or ``*``/``?`` (e.g. ``cron(0 2 * * ? *)`` is daily: 730 / 24); else None."""
+    """Runs per 730-hour month of an EventBridge schedule: ``rate(...)`` exactly; ``cron(...)`` with numbers, names,
+    ranges, lists and steps (``cron(0 8,20 ? * MON-FRI *)`` is 2 runs on 5 days of each week); days of the month
+    past the 28th (not in every month), ``L``, ``W``, ``#`` and a year other than ``*``: None (never a guess)."""
     rate = _RATE.match(expression.strip())
     if rate:
         hours = int(rate.group(1)) * _UNIT_HOURS[rate.group(2).rstrip("s")]
@@ -367,6 +402,25 @@ def runs_per_month(expression: str) -> float | None:
     cron = re.match(r"^cron\((.+)\)$", expression.strip())
     if not cron:
         return None
+    fields = cron.group(1).split()
+    if len(fields) != 6 or fields[5] != "*":
+        return None
+    minute, hour, day, month, weekday, _ = fields
+    minutes, hours_of_day = _cron_values(minute, 0, 59), _cron_values(hour, 0, 23)
+    months = _cron_values(month, 1, 12, _MONTHS)
+    if minutes is None or hours_of_day is None or months is None:
+        return None
+    per_day = len(minutes) * len(hours_of_day)
+    days: float | None = None
+    if day in ("*", "?") and weekday in ("*", "?"):
+        days = HOURS_PER_MONTH / 24
+    elif day in ("*", "?"):
+        weekdays = _cron_values(weekday, 1, 7, _WEEKDAYS)
+        days = None if weekdays is None else HOURS_PER_MONTH / (24 * 7) * len(weekdays)
+    elif weekday in ("*", "?"):
+        month_days = _cron_values(day, 1, 31)
+        days = None if month_days is None or max(month_days) > 28 else float(len(month_days))
+    return None if days is None else per_day * days * len(months) / 12
     fields = cron.group(1).split()
     if len(fields) != 6:
         return None
