@@ -11,7 +11,7 @@ from ..tokens import is_unresolved
 
 __all__ = ["ScalingRange", "as_object", "construct_path", "known_count", "known_int", "objects_in", "referenced_id", "scaling_ranges"]
 
-_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
 
 def referenced_id(value: Any) -> str | None:
@@ -92,7 +92,7 @@ def scaling_ranges(resources: Mapping[str, Any], logical_id: str, endpoint_name:
     endpoint ``logical_id`` (by ``Fn::GetAtt``/``Ref`` in its ``ResourceId``, or by its fixed name)."""
     found: dict[str, ScalingRange] = {}
     for resource in resources.values():
-        if not isinstance(resource, Mapping) or resource.get("Type") != _TARGET:
+        if not isinstance(resource, Mapping) or resource.get("Type") != SCALABLE_TARGET:
             continue
         props = resource.get("Properties") or {}
         if props.get("ScalableDimension") != dimension:

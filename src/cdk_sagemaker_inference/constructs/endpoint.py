@@ -17,7 +17,7 @@ from ..guard.findings import METADATA_KEY
 from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved, lower_literals
-from ..typecheck import TypeChecks, checked
+from ..typecheck import DETACH_HOOKS, TypeChecks, checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
 from ._cost import register as register_cost_note
@@ -29,6 +29,7 @@ from ._memo import (
     memo,
     minutes,
     node_of,
+    remembered,
     stack_of,
     stage_of,
     with_literal_start,
@@ -313,9 +314,7 @@ def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str,
     taken: dict[str, list[tuple[str, Stack, Construct]]] = memo(root, f"{kind}-names", dict)
     mine = _environment(stack)
     key = name.lower() if ignore_case else name
-    # A construct refused after its name was taken here is out of the tree (typecheck._detach): its name is free.
-    taken[key] = [entry for entry in taken.get(key, []) if _in_tree(entry[2])]
-    for other_path, other_stack, _ in taken[key]:
+    for other_path, other_stack, _ in taken.get(key, []):
         theirs = _environment(other_stack)
         # A nested stack deploys with its top-level stack: the same account and Region, whatever the env says.
         if _deployed_with(other_stack) is _deployed_with(stack) or (mine is not None and mine == theirs):
@@ -330,13 +329,21 @@ def check_unique_name(construct: Construct, check: Any, name: str, *, kind: str,
                 f"{field} {name!r} is also used by {other_path}; if both stacks deploy to the "
                 f"same account and Region, the second create fails. Pin the stacks' env, or use "
                 "distinct names.")
-    taken[key].append((node_of(construct).path, stack, construct))
+    taken.setdefault(key, []).append((node_of(construct).path, stack, construct))
+    held: list[tuple[dict[str, list[tuple[str, Stack, Construct]]], str]] = memo(construct, _NAMES, list)
+    held.append((taken, key))
 
 
-def _in_tree(construct: Construct) -> bool:
-    """Whether ``construct`` is still its scope's child (not taken out after a refusal)."""
-    scope = construct.node.scope
-    return scope is None or scope.node.try_find_child(construct.node.id) is construct
+_NAMES = "names-taken"
+
+
+def _free_names(construct: object) -> None:
+    """A construct refused after it took a name here (``typecheck._detach``) frees it."""
+    for taken, key in remembered(construct, _NAMES) or ():
+        taken[key] = [entry for entry in taken[key] if entry[2] is not construct]
+
+
+DETACH_HOOKS.append(_free_names)
 
 
 def _deployed_with(stack: Stack) -> Stack:

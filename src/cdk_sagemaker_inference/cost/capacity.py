@@ -20,6 +20,7 @@ from typing import Any
 
 from ..assembly import StackTemplate
 from ..assembly.resources import (
+    SCALABLE_TARGET,
     ScalingRange,
     as_object,
     known_count,
@@ -159,7 +160,6 @@ def update_extra(ceiling: int, rolling_batch: tuple[str, int] | None) -> int:
 
 
 _COPY_COUNT = "sagemaker:inference-component:DesiredCopyCount"
-_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
 
 def _a_component_keeps_a_copy(resources: Mapping[str, Any], endpoint_id: str, endpoint_name: Any) -> bool:
@@ -183,7 +183,7 @@ def _a_component_keeps_a_copy(resources: Mapping[str, Any], endpoint_id: str, en
 def _component_min_copies(resources: Mapping[str, Any], component_id: str, props: Mapping[str, Any]) -> int | None:
     name = props.get("InferenceComponentName")
     for resource in resources.values():
-        if not isinstance(resource, Mapping) or resource.get("Type") != _TARGET:
+        if not isinstance(resource, Mapping) or resource.get("Type") != SCALABLE_TARGET:
             continue
         target = as_object(resource.get("Properties"))
         if target.get("ScalableDimension") != _COPY_COUNT:

@@ -48,7 +48,6 @@ METADATA_KEY = "cdk-sagemaker-inference"
 
 _ENDPOINT = "AWS::SageMaker::Endpoint"
 _CONFIG = "AWS::SageMaker::EndpointConfig"
-_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
 
 class Verdict(enum.Enum):

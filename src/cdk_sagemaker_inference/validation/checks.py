@@ -180,6 +180,12 @@ shortest name length, so no length check refuses a URI that some bucket makes fi
 so a message that shows the URI does not name a bucket the user never gave."""
 
 
+def key_in_unknown_bucket(url: object) -> str | None:
+    """The key of a validation URL whose bucket is the placeholder (named at deploy time), else None."""
+    placeholder = f"s3://{UNKNOWN_BUCKET_NAME}/"
+    return url.removeprefix(placeholder) if isinstance(url, str) and url.startswith(placeholder) else None
+
+
 BUCKET_NAME_MAX_LENGTH = 63
 """The longest S3 bucket name, and the longest CloudFormation generates for a bucket without a name."""
 

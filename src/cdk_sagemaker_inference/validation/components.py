@@ -15,7 +15,7 @@ from ..constraints import constraint
 from ..errors import Problem
 from ..instance_types import InstanceResources, resources_of, resources_source
 from ..tokens import is_unresolved
-from .checks import UNKNOWN_BUCKET_NAME, Checker, unknown_bucket_length
+from .checks import Checker, key_in_unknown_bucket, unknown_bucket_length
 from .guardrails import FleetRange, fleet_range, size_refusal, size_warning
 from .instances import check_inference_ami, check_instance_type, check_volume_size
 
@@ -340,7 +340,7 @@ def _check_rolling_batch(check: Checker, spec: ComponentSpec) -> None:
         return
     count, copies = _batch_copies(spec), _copy_range(spec)
     if count is not None and copies is not None:
-        size_refusal(check, row.id, "deployment.maximum_batch", "batch", count, copies, low, high,
+        size_refusal(check, row.id, "deployment.maximum_batch", count, copies, low, high,
                      percent_fix=_BATCH_PERCENT_FIX)
 
 
@@ -387,10 +387,8 @@ def component_warnings(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> 
                    "reported to refuse it ('copy count an integer larger than 0')",
                    "start with copy_count=1; copy_scaling=CopyScaling(min_copies=0, ...) scales to zero afterwards")
     _rolling_batch_warning(check, spec)
-    placeholder = f"s3://{UNKNOWN_BUCKET_NAME}/"  # artifacts in a bucket named at deploy time
-    if isinstance(spec.artifact_url, str) and spec.artifact_url.startswith(placeholder):
-        unknown_bucket_length(check, "model_data", spec.artifact_url.removeprefix(placeholder),
-                              constraint("component.artifact").max_length or 1024, what="artifact URL")
+    unknown_bucket_length(check, "model_data", key_in_unknown_bucket(spec.artifact_url),
+                          constraint("component.artifact").max_length or 1024, what="artifact URL")
     compute = spec.compute
     if compute is not None:
         low, high = _known(compute.min_memory_mb), _known(compute.max_memory_mb)

@@ -197,7 +197,7 @@ def _share(count: int, of: float) -> str:
     return f"{share:.0f}" if share.is_integer() else f"{share:.1f}"
 
 
-def size_refusal(check: Checker, constraint_id: str, field: str, what: str, count: int, fleet: FleetRange,
+def size_refusal(check: Checker, constraint_id: str, field: str, count: int, fleet: FleetRange,
                  low: float, high: float, *, percent_fix: str) -> bool:
     """Refuse (``constraint_id``) a size of ``count`` no count of ``fleet`` fits; True when refused."""
     if reachable_fit(count, fleet.floor, fleet.ceiling, low, high) is not None:
@@ -303,8 +303,7 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
         check.fail(constraint_id, field, None, f"a {kind} deployment needs a {what}",
                    f"give the {what} in percent (percent=...) or in instances (instances=...)")
         return
-    row = constraint(constraint_id)
-    low, high = row.minimum or 0, row.maximum or 100
+    _, _, low, high = _size_bounds(kind, size)  # a canary in instances has no lower share (see _size_bounds)
     if size.unit == CAPACITY_PERCENT:
         check.number(constraint_id, field, size.value,
                      fix=f"use a {what} of {low:g} to {high:g} percent of the variant's instances")
@@ -320,8 +319,7 @@ def _check_size(check: Checker, kind: str, size: CapacitySpec | None, field: str
         check.fail(constraint_id, field, size.value, "an instance count must be a whole number ≥ 1",
                    f"give the {what} as a whole number of instances ≥ 1, or in percent")
         return
-    _, _, low, high = _size_bounds(kind, size)
     for fleet in _fleets(instance_floors, instance_ceilings, variant_names):
-        if size_refusal(check, constraint_id, field, what, count, fleet, low, high,
+        if size_refusal(check, constraint_id, field, count, fleet, low, high,
                         percent_fix=f"give the {what} in percent"):
             return

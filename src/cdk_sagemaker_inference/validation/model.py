@@ -8,7 +8,7 @@ from ..constraints import constraint
 from ..errors import Problem
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
-from .checks import UNKNOWN_BUCKET_NAME, Checker, unknown_bucket_length
+from .checks import Checker, key_in_unknown_bucket, unknown_bucket_length
 
 _MAX_TOTAL_ENV_BYTES = 32 * 1024
 
@@ -168,13 +168,10 @@ def model_warnings(model: ModelSpec) -> list[Problem]:
     """Advice on a model: settings that have no effect where they are."""
     check = Checker()
     multi = len(model.containers) > 1
-    placeholder = f"s3://{UNKNOWN_BUCKET_NAME}/"  # a bucket named at deploy time (not a name S3 allows)
     for index, container in enumerate(model.containers):
         prefix = f"containers[{index}]." if multi else ""
-        url = container.model_data_url
-        if isinstance(url, str) and url.startswith(placeholder):
-            unknown_bucket_length(check, f"{prefix}model_data", url.removeprefix(placeholder),
-                                  constraint("model.model-data-url").max_length or 1024, what="model data URL")
+        unknown_bucket_length(check, f"{prefix}model_data", key_in_unknown_bucket(container.model_data_url),
+                              constraint("model.model-data-url").max_length or 1024, what="model data URL")
         if container.model_cache is not None and container.mode != "MultiModel":
             check.fail("model.multi-model-cache", f"{prefix}model_cache", container.model_cache,
                        "sets the model cache of a multi-model container (MultiModelConfig), and this container is "
