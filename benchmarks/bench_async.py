@@ -8,7 +8,6 @@ from typing import Any
 from aws_cdk import Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
@@ -16,18 +15,16 @@ from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     METADATA_KEY,
-    MODEL_ROLE_DESCRIPTION,
-    MODEL_ROLE_UNSCOPED,
     REPOSITORY,
-    SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
+    grant_policy,
     model_key,
+    model_role,
     model_role_statements,
     retained_endpoint,
-    role_policies,
 )
 
 
@@ -76,8 +73,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
     autoscaling_role = Token.as_string(AUTOSCALING_SERVICE_LINKED_ROLE)
     stack_name = stack.stack_name
     for i in range(first, first + count):
-        role = iam.CfnRole(stack, f"Model{i}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
-                           description=MODEL_ROLE_DESCRIPTION)
+        role = model_role(stack, f"Model{i}Role")
         bucket = s3.CfnBucket(
             stack, f"Endpoint{i}Bucket",
             bucket_encryption=s3.CfnBucket.BucketEncryptionProperty(server_side_encryption_configuration=[
@@ -111,14 +107,13 @@ def l1(stack: Stack, first: int, count: int) -> None:
              "Resource": [f"{bucket_arn}/failure/*", f"{bucket_arn}/output/*"]},
             {"Action": "sns:Publish", "Effect": "Allow", "Resource": [topics["Error"], topics["Success"]]},
         ]
-        policies = role_policies(stack, f"Model{i}Role", role.ref, statements, MODEL_ROLE_UNSCOPED)
+        policy = grant_policy(stack, f"Model{i}Role", role.ref, statements)
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i)}"),
         )
-        for policy in policies:
-            model.add_dependency(policy)
+        model.add_dependency(policy)
         config = sagemaker.CfnEndpointConfig(
             stack, f"Endpoint{i}Config",
             async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
@@ -134,8 +129,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 initial_instance_count=1, initial_variant_weight=1, instance_type="ml.m5.xlarge",
                 model_name=model.attr_model_name, variant_name="AllTraffic")],
         )
-        for policy in policies:
-            config.add_dependency(policy)
+        config.add_dependency(policy)
         endpoint = retained_endpoint(stack, f"Endpoint{i}", config.attr_endpoint_config_name)
         endpoint.add_metadata(METADATA_KEY, {"kind": "async"})
         endpoint_name = endpoint.attr_endpoint_name

@@ -1,6 +1,6 @@
 """Batch transform: a DLC model and a Step Functions state machine that runs the transform job
 (``createTransformJob.sync``) on CSV lines, with its output bucket, outcome topic, log group and
-least-privilege roles: 11 resources per job."""
+least-privilege roles: 12 resources per job."""
 
 from __future__ import annotations
 
@@ -17,18 +17,17 @@ from aws_cdk import aws_stepfunctions as sfn
 from bench_common import (
     ACCOUNT,
     BUCKET,
-    MODEL_ROLE_DESCRIPTION,
-    MODEL_ROLE_UNSCOPED,
     PARTITION,
     REGION,
     REPOSITORY,
-    SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
+    grant_policy,
     join,
     model_key,
+    model_role,
     model_role_statements,
     role_policies,
 )
@@ -176,8 +175,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
     partition = Aws.PARTITION
     for i in range(first, first + count):
         name_prefix, input_uri = prefix(i), f"s3://{RECORDS}/incoming/j{i}/"
-        role = iam.CfnRole(stack, f"Model{i}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
-                           description=MODEL_ROLE_DESCRIPTION)
+        role = model_role(stack, f"Model{i}Role")
         bucket = s3.CfnBucket(
             stack, f"Job{i}OutputBucket",
             bucket_encryption=s3.CfnBucket.BucketEncryptionProperty(server_side_encryption_configuration=[
@@ -201,14 +199,13 @@ def l1(stack: Stack, first: int, count: int) -> None:
         statements.append({"Action": ["s3:Abort*", "s3:PutObject", "s3:PutObjectLegalHold", "s3:PutObjectRetention",
                                       "s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
                            "Effect": "Allow", "Resource": f"{bucket_arn}/scored/{name_prefix}-*"})
-        policies = role_policies(stack, f"Model{i}Role", role.ref, statements, MODEL_ROLE_UNSCOPED)
+        policy = grant_policy(stack, f"Model{i}Role", role.ref, statements)
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i)}"),
         )
-        for policy in policies:
-            model.add_dependency(policy)
+        model.add_dependency(policy)
         topic = sns.CfnTopic(stack, f"Job{i}Topic", display_name="SageMaker batch transform outcome")
         topic_ref = topic.ref
         sns.CfnTopicPolicy(stack, f"Job{i}TopicPolicy", topics=[topic_ref], policy_document={

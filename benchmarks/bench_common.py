@@ -77,8 +77,9 @@ def stack_ranges(n: int, per_stack: int) -> Iterator[tuple[int, int, int]]:
 ALPHA_MODEL_DIFFERENCES = (
     "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
     "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
-    "the bucket), where the library writes two least-privilege policies (logs and metrics scoped to "
-    "SageMaker, S3 read on the model object only): one AWS::IAM::Policy less per model",
+    "the bucket), where the library's role has an inline least-privilege policy (logs and metrics scoped "
+    "to SageMaker, ecr:GetAuthorizationToken) and a default policy (ECR pull, S3 read on the model "
+    "object only): the same resources",
     "the model data URL is the object's https:// URL instead of s3://",
 )
 """What an alpha ``Model`` renders differently from an ``InferenceModel`` (every alpha kind has models)."""
@@ -168,16 +169,34 @@ def dlc_mapping(stack: Stack) -> None:
     CfnMapping(stack, DLC_MAPPING, mapping=dlc_accounts())
 
 
+def model_role(stack: Stack, name: str) -> iam.CfnRole:
+    """A model's execution role as the library writes it: its log groups and its statements on resource
+    ``*`` in an inline policy of the role (``MODEL_ROLE_INLINE``); the grants go to a policy beside it
+    (``grant_policy``)."""
+    return iam.CfnRole(stack, name, assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
+                       description=MODEL_ROLE_DESCRIPTION,
+                       policies=[iam.CfnRole.PolicyProperty(
+                           policy_name="SageMakerExecution",
+                           policy_document={"Statement": MODEL_ROLE_INLINE, "Version": "2012-10-17"})])
+
+
+MODEL_ROLE_INLINE: list[dict[str, Any]] = [
+    {"Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+     "Effect": "Allow",
+     "Resource": join("arn:", PARTITION, ":logs:", REGION, ":", ACCOUNT, ":log-group:/aws/sagemaker/*"),
+     "Sid": "EndpointLogs"},
+    {"Action": "cloudwatch:PutMetricData",
+     "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+     "Effect": "Allow", "Resource": "*", "Sid": "EndpointMetrics"},
+    {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*"},
+]
+"""The model role's inline policy (actions sorted, as aws-cdk-lib renders them with the
+``@aws-cdk/aws-iam:minimizePolicies`` flag)."""
+
+
 def model_role_statements(image_repository: str, bucket: str, key: str) -> list[dict[str, Any]]:
-    """The execution role's default policy the library writes for a DLC image and one model object
-    (actions sorted, as aws-cdk-lib renders them with the ``@aws-cdk/aws-iam:minimizePolicies`` flag);
-    its statements on resource ``*`` are in a policy of their own (``MODEL_ROLE_UNSCOPED``)."""
+    """The grants of a model's execution role for a DLC image and one model object, in its default policy."""
     return [
-        {"Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
-                    "logs:PutLogEvents"],
-         "Effect": "Allow",
-         "Resource": join("arn:", PARTITION, ":logs:", REGION, ":", ACCOUNT, ":log-group:/aws/sagemaker/*"),
-         "Sid": "EndpointLogs"},
         {"Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
          "Effect": "Allow",
          "Resource": join("arn:", PARTITION, ":ecr:", REGION, ":", DLC_ACCOUNT, f":repository/{image_repository}")},
@@ -187,23 +206,18 @@ def model_role_statements(image_repository: str, bucket: str, key: str) -> list[
     ]
 
 
-MODEL_ROLE_UNSCOPED: list[dict[str, Any]] = [
-    {"Action": "cloudwatch:PutMetricData",
-     "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
-     "Effect": "Allow", "Resource": "*", "Sid": "EndpointMetrics"},
-    {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*"},
-]
-"""The model role's statements on resource ``*`` (the library keeps them in a policy of their own)."""
+def grant_policy(stack: Stack, name: str, role_ref: str, statements: list[dict[str, Any]]) -> iam.CfnPolicy:
+    """A role's default policy (its grants), as aws-cdk-lib writes it."""
+    return iam.CfnPolicy(stack, f"{name}Policy", policy_name=f"{name}Policy", roles=[role_ref],
+                         policy_document={"Statement": statements, "Version": "2012-10-17"})
 
 
 def role_policies(stack: Stack, name: str, role_ref: str, statements: list[dict[str, Any]],
                   unscoped: list[dict[str, Any]]) -> tuple[iam.CfnPolicy, iam.CfnPolicy]:
-    """A role's two policies, as the library writes them: its scoped statements, then those on ``*``."""
-    def policy(suffix: str, body: list[dict[str, Any]]) -> iam.CfnPolicy:
-        return iam.CfnPolicy(stack, f"{name}{suffix}", policy_name=f"{name}{suffix}", roles=[role_ref],
-                             policy_document={"Statement": body, "Version": "2012-10-17"})
-
-    return policy("Policy", statements), policy("UnscopedActions", unscoped)
+    """A state machine role's two policies, as the library writes them: its grants, then those on ``*``."""
+    policy = grant_policy(stack, name, role_ref, statements)
+    return policy, iam.CfnPolicy(stack, f"{name}UnscopedActions", policy_name=f"{name}UnscopedActions",
+                                 roles=[role_ref], policy_document={"Statement": unscoped, "Version": "2012-10-17"})
 
 
 def dlc_image_uri(repository: str, tag: str) -> dict[str, Any]:

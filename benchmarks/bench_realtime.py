@@ -1,5 +1,5 @@
 """Real-time: an A/B test, two DLC models on two weighted ml.m5.large variants (90/10), each
-autoscaled on invocations per instance: 12 resources per endpoint."""
+autoscaled on invocations per instance: 12 resources per endpoint (each model: its role, default policy and model)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,15 @@ from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     METADATA_KEY,
-    MODEL_ROLE_DESCRIPTION,
-    MODEL_ROLE_UNSCOPED,
     REPOSITORY,
-    SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
+    grant_policy,
+    model_role,
     model_role_statements,
     retained_endpoint,
-    role_policies,
 )
 
 VARIANTS = (("Current", "A", 0.9, 6), ("Challenger", "B", 0.1, 4))
@@ -69,18 +67,15 @@ def l1(stack: Stack, first: int, count: int) -> None:
     for i in range(first, first + count):
         production_variants = []
         for name, suffix, weight, _ in VARIANTS:
-            role = iam.CfnRole(stack, f"Model{i}{suffix}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
-                               description=MODEL_ROLE_DESCRIPTION)
-            policies = role_policies(stack, f"Model{i}{suffix}Role", role.ref,
-                                     model_role_statements(REPOSITORY, BUCKET, model_key(i, suffix)),
-                                     MODEL_ROLE_UNSCOPED)
+            role = model_role(stack, f"Model{i}{suffix}Role")
+            policy = grant_policy(stack, f"Model{i}{suffix}Role", role.ref,
+                                  model_role_statements(REPOSITORY, BUCKET, model_key(i, suffix)))
             model = sagemaker.CfnModel(
                 stack, f"Model{i}{suffix}", execution_role_arn=role.attr_arn,
                 primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i, suffix)}"),
             )
-            for policy in policies:
-                model.add_dependency(policy)
+            model.add_dependency(policy)
             production_variants.append(sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 initial_instance_count=2, initial_variant_weight=weight, instance_type="ml.m5.large",
                 model_name=model.attr_model_name, variant_name=name))
@@ -151,5 +146,4 @@ KIND = Kind(
         "'ScalingRole' to the endpoint), so the second variant's scalable target and policy are "
         "aws-cdk-lib's L2",
     ),
-    alpha_type_delta={"AWS::IAM::Policy": -2},
 )

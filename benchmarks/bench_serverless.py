@@ -13,17 +13,15 @@ from bench_common import (
     AUTOSCALING_SERVICE_LINKED_ROLE,
     BUCKET,
     METADATA_KEY,
-    MODEL_ROLE_DESCRIPTION,
-    MODEL_ROLE_UNSCOPED,
     REPOSITORY,
-    SAGEMAKER_ASSUME_ROLE_POLICY,
     TAG,
     Kind,
     dlc_image_uri,
     dlc_mapping,
+    grant_policy,
     model_key,
+    model_role,
     model_role_statements,
-    role_policies,
 )
 
 
@@ -55,10 +53,8 @@ def l1(stack: Stack, first: int, count: int) -> None:
     autoscaling_role = Token.as_string(AUTOSCALING_SERVICE_LINKED_ROLE)
     stack_name = stack.stack_name
     for i in range(first, first + count):
-        role = iam.CfnRole(stack, f"Model{i}Role", assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
-                           description=MODEL_ROLE_DESCRIPTION)
-        policies = role_policies(stack, f"Model{i}Role", role.ref,
-                                 model_role_statements(REPOSITORY, BUCKET, model_key(i)), MODEL_ROLE_UNSCOPED)
+        role = model_role(stack, f"Model{i}Role")
+        policy = grant_policy(stack, f"Model{i}Role", role.ref, model_role_statements(REPOSITORY, BUCKET, model_key(i)))
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
@@ -66,8 +62,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
                 model_data_url=f"s3://{BUCKET}/{model_key(i)}",
             ),
         )
-        for policy in policies:
-            model.add_dependency(policy)
+        model.add_dependency(policy)
         config = sagemaker.CfnEndpointConfig(
             stack, f"Endpoint{i}Config",
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
@@ -132,5 +127,4 @@ KIND = Kind(
         "the module cannot scale provisioned concurrency: the scalable target and its policy are "
         "aws-cdk-lib's L2",
     ),
-    alpha_type_delta={"AWS::IAM::Policy": -1},
 )

@@ -7,8 +7,6 @@ aws-cdk's alpha module and to hand-written L1 each extra explains, and how much 
 off (the L2 objects, grants and scalable targets the constructs build call by call). Switches:
 
 * ``acks``: no cdk-nag acknowledgments (``acknowledge_all`` does nothing);
-* ``unscoped``: a library role's ``*`` statements go into its default policy (no ``UnscopedActions``
-  policy);
 * ``notes``: no synth-time notes (no cost note, no advice infos);
 * ``limits``: no stack-limit check;
 * ``checks``: no per-value type checks (``typecheck.check_value`` accepts everything; the binding of the
@@ -40,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SWITCHES = ("acks", "unscoped", "notes", "limits", "checks")
-CONFIGURATIONS = ("", "acks", "unscoped", "notes", "limits", "checks", "all")
+SWITCHES = ("acks", "notes", "limits", "checks")
+CONFIGURATIONS = ("", "acks", "notes", "limits", "checks", "all")
 
 
 def switch_off(switches: set[str]) -> None:
@@ -62,13 +60,8 @@ def switch_off(switches: set[str]) -> None:
             setattr(module, name, value)
 
     if "acks" in switches:
-        replace("acknowledge_all", lambda scope, findings: None)
-    if "unscoped" in switches:
-        def into_default_policy(role: Any, reason: str) -> None:
-            for statement in _base.remembered(role, _base._PENDING_UNSCOPED):
-                role.add_to_policy(statement)
-            _base.forget(role, _base._PENDING_UNSCOPED)
-        replace("create_pending_unscoped_policy", into_default_policy)
+        replace("acknowledge_all", lambda scope, findings, **options: None)
+        replace("acknowledge_execution_role", lambda role, findings: None)
     if "notes" in switches:
         annotate = _base.annotate
         replace("annotate", lambda scope, problem: None if problem.constraint_id in _base.ADVICE

@@ -28,22 +28,21 @@ class Findings:
 def check_template(template: dict[str, Any]) -> Findings:
     findings = Findings()
     resources: dict[str, Any] = template.get("Resources", {})
-    for logical_id, resource in resources.items():
-        if resource.get("Type") in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            sids = [s.get("Sid") for s in _statements(resource) if s.get("Sid")]
-            duplicates = sorted({s for s in sids if sids.count(s) > 1})
-            if duplicates:
-                findings.problems.append(f"{logical_id}: duplicate Sid {duplicates}")
-            for statement in _statements(resource):
-                for arn in _resources(statement):
-                    # A key that begins with '/' is a key S3 takes (the user was warned: batch.s3-key-characters);
-                    # an empty segment after the first is a prefix joined twice.
-                    key = arn.split(":s3:::", 1)[1].split("/", 1)[1] if ":s3:::" in arn and "/" in arn else ""
-                    if "//" in key.lstrip("/"):
-                        findings.problems.append(f"{logical_id}: S3 grant with an empty key segment: {arn}")
-                    # A key's '$' '*' '?' are written as IAM's ${$} ${*} ${?}: any other '${' is a policy variable.
-                    if re.search(r"\$\{(?![$*?]\})", key):
-                        findings.problems.append(f"{logical_id}: S3 grant with an IAM policy variable: {arn}")
+    for logical_id, statements, _ in policy_documents(resources):
+        sids = [s.get("Sid") for s in statements if s.get("Sid")]
+        duplicates = sorted({s for s in sids if sids.count(s) > 1})
+        if duplicates:
+            findings.problems.append(f"{logical_id}: duplicate Sid {duplicates}")
+        for statement in statements:
+            for arn in _resources(statement):
+                # A key that begins with '/' is a key S3 takes (the user was warned: batch.s3-key-characters);
+                # an empty segment after the first is a prefix joined twice.
+                key = arn.split(":s3:::", 1)[1].split("/", 1)[1] if ":s3:::" in arn and "/" in arn else ""
+                if "//" in key.lstrip("/"):
+                    findings.problems.append(f"{logical_id}: S3 grant with an empty key segment: {arn}")
+                # A key's '$' '*' '?' are written as IAM's ${$} ${*} ${?}: any other '${' is a policy variable.
+                if re.search(r"\$\{(?![$*?]\})", key):
+                    findings.problems.append(f"{logical_id}: S3 grant with an IAM policy variable: {arn}")
     for role_id, locations in _role_locations(resources):
         granted = list(_granted(resources, role_id))
         for action_prefix, url in locations:
@@ -59,9 +58,23 @@ def check_template(template: dict[str, Any]) -> Findings:
     return findings
 
 
-def _statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
-    statements = policy.get("Properties", {}).get("PolicyDocument", {}).get("Statement", [])
+def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    statements = document.get("Statement", [])
     return statements if isinstance(statements, list) else [statements]
+
+
+def policy_documents(resources: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]], list[Any]]]:
+    """(where, statements, roles it applies to as ``{"Ref": id}``) of every policy document: policy
+    resources and the inline policies of roles, users and groups (an execution role the library makes
+    holds its own statements inline)."""
+    for logical_id, resource in resources.items():
+        kind, props = resource.get("Type"), resource.get("Properties", {})
+        if kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            yield logical_id, _statements(props.get("PolicyDocument", {})), props.get("Roles", [])
+        elif kind in ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
+            for inline in props.get("Policies", []):
+                yield (f"{logical_id}.{inline.get('PolicyName')}", _statements(inline.get("PolicyDocument", {})),
+                       [{"Ref": logical_id}] if kind == "AWS::IAM::Role" else [])
 
 
 def _flat(value: Any) -> str | None:
@@ -87,13 +100,10 @@ def _resources(statement: dict[str, Any]) -> Iterator[str]:
 
 def _granted(resources: dict[str, Any], role_id: str) -> Iterator[tuple[list[str], str]]:
     """(actions, bucket/key pattern) of every S3 object grant in a policy attached to ``role_id``."""
-    for resource in resources.values():
-        if resource.get("Type") != "AWS::IAM::Policy":
-            continue
-        roles = resource.get("Properties", {}).get("Roles", [])
+    for _, statements, roles in policy_documents(resources):
         if {"Ref": role_id} not in roles:
             continue
-        for statement in _statements(resource):
+        for statement in statements:
             actions = statement.get("Action", [])
             actions = actions if isinstance(actions, list) else [actions]
             for arn in _resources(statement):

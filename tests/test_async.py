@@ -46,7 +46,7 @@ from helpers import (
 )
 from stacks.async_stack import AsyncStack
 from stacks.common import synthesizer
-from template_invariants import check_template
+from template_invariants import check_template, policy_documents
 
 IMAGE = ContainerImage.from_dlc("pytorch-inference", "2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker")
 SUCCESS = IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC
@@ -93,12 +93,9 @@ def s3_uri_of(bucket_ref: Any, prefix: str) -> dict[str, Any]:
 
 
 def statements_of(template: dict[str, Any], role_prefix: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for policy in resources_of(template, "AWS::IAM::Policy").values():
-        roles = policy["Properties"].get("Roles", [])
-        if any(r.get("Ref", "").startswith(role_prefix) for r in roles):
-            found.extend(policy["Properties"]["PolicyDocument"]["Statement"])
-    return found
+    """Every statement that applies to the roles ``role_prefix…``: their policies and their inline policies."""
+    return [statement for _, statements, roles in policy_documents(template["Resources"])
+            if any(r.get("Ref", "").startswith(role_prefix) for r in roles) for statement in statements]
 
 
 def flat(value: Any) -> str:

@@ -37,8 +37,9 @@ def test_quick_mode_prints_the_tables_and_the_machine_readable_lines() -> None:
     assert "ratio" in header and "node peak MiB" in header and "Python peak MiB" in header
     (row,) = [line for line in lines if line.startswith("| serverless | 1 | 1 |")]
     cells = [c.strip() for c in row.strip("|").split("|")]
-    # 8 resources per serverless endpoint: role, its two policies, model, config, endpoint, scaling x2
-    assert cells[3] == "8", row
+    # 7 resources per serverless endpoint: role (with its inline policy), its default policy, model, config,
+    # endpoint, scaling x2
+    assert cells[3] == "7", row
     # paired ratio (ratio of medians), paired CPU ratio, alpha seconds and library/alpha
     assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row
     assert re.fullmatch(r"\d+\.\d\d", cells[13]) and re.fullmatch(r"\d+\.\d\d", cells[14]), row
@@ -83,7 +84,7 @@ def test_what_if_switches_each_extra_off_and_prints_the_table() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "configuration" not in line]
     labels = [row.split("|")[1].strip() for row in rows]
-    assert labels == ["library", "library, acks off", "library, unscoped off", "library, notes off",
+    assert labels == ["library", "library, acks off", "library, notes off",
                       "library, limits off", "library, checks off", "library, all off", "alpha", "l1"]
     assert all(re.fullmatch(r"\d+\.\d", row.split("|")[2].strip()) for row in rows)
 

@@ -17,7 +17,7 @@ from aws_cdk import aws_s3 as s3
 import cdk_sagemaker_inference as lib
 from cdk_sagemaker_inference import ValidationError
 from helpers import new_app, new_stack, resources_of, template_of, warnings_of
-from template_invariants import check_template
+from template_invariants import check_template, policy_documents
 
 IMAGE = lib.ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1")
 ENV_US = Environment(account="123456789012", region="us-east-1")
@@ -436,9 +436,9 @@ def _batch_job(stack: Stack, **props: Any) -> lib.BatchTransformJob:
 
 @pytest.mark.parametrize("role_of", ["model role", "state machine role"])
 def test_a_wildcard_the_user_adds_to_a_library_role_is_still_reported(role_of: str) -> None:
-    """The library's own statements on resource "*" sit in each role's UnscopedActions policy, the only
-    place "Resource::*" is acknowledged: a "*" statement added later (to the default policy) is reported,
-    by cdk-nag 3 here and cdk-nag 2 in the compatibility venv."""
+    """The library's own statements on resource "*" sit in the model role's inline policy and the state
+    machine role's UnscopedActions policy, the only places "Resource::*" is acknowledged: a "*" statement
+    added later (to the default policy) is reported, by cdk-nag 3 here and cdk-nag 2 on the floor."""
     from aws_cdk import aws_iam as iam
 
     from helpers import nag_findings
@@ -457,21 +457,84 @@ def test_a_wildcard_the_user_adds_to_a_library_role_is_still_reported(role_of: s
 
 
 def test_the_library_keeps_its_unscoped_statements_apart_and_creates_them_first() -> None:
-    """Every statement on "*" of a library-made role is in its UnscopedActions policy; the model and the
-    state machine wait for that policy (SageMaker pulls the image, Step Functions checks log delivery)."""
+    """Every statement on "*" of a library-made role is apart from its grants: a model's execution role holds
+    them in its own inline policy (so they exist with the role), the state machine's role in its
+    UnscopedActions policy, which the state machine waits for (Step Functions checks log delivery); the
+    grants are in each role's default policy, which the model and the state machine wait for."""
     stack = new_stack()
     _batch_job(stack, log_kms_key=kms.Key(stack, "LogKey", enable_key_rotation=True))
     resources = template_of(stack).to_json()["Resources"]
+    holding_stars = {where for where, statements, _ in policy_documents(resources)
+                     if any(s["Resource"] == "*" for s in statements)}
+    model_role = next(k for k, b in resources.items() if b["Type"] == "AWS::IAM::Role" and k.startswith("ModelRole"))
     unscoped = {k for k in resources if "UnscopedActions" in k}
-    assert len(unscoped) == 2
-    for logical_id, body in resources.items():
-        if body["Type"] != "AWS::IAM::Policy":
-            continue
-        stars = [s for s in body["Properties"]["PolicyDocument"]["Statement"] if s["Resource"] == "*"]
-        assert (logical_id in unscoped) == bool(stars), logical_id
-    for kind in ("AWS::SageMaker::Model", "AWS::StepFunctions::StateMachine"):
+    assert len(unscoped) == 1
+    assert holding_stars == {f"{model_role}.SageMakerExecution", *unscoped}
+    for kind, waits_for in (("AWS::SageMaker::Model", "ModelRoleDefaultPolicy"),
+                            ("AWS::StepFunctions::StateMachine", "UnscopedActions")):
         depends = next(b for b in resources.values() if b["Type"] == kind)["DependsOn"]
-        assert len(unscoped & set(depends)) == 1, kind
+        assert any(waits_for in d for d in depends), (kind, depends)
+
+
+def _inline_statements(resources: dict[str, Any], role_prefix: str) -> list[dict[str, Any]]:
+    (role,) = [b for k, b in resources.items() if b["Type"] == "AWS::IAM::Role" and k.startswith(role_prefix)]
+    return [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def test_a_vpc_model_role_has_its_network_interface_statement_inline_and_nothing_else_on_star() -> None:
+    """The statements on "*" a model role needs are known when the role is created (the VPC, whether an image
+    comes from ECR): they are in the role resource itself, once, and no policy resource has one."""
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+    lib.InferenceModel(stack, "Model", vpc=vpc, image=lib.ContainerImage.from_uri("registry.example.com/team/m:1"))
+    lib.InferenceModel(stack, "Dlc", image=lib.ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"))
+    resources = template_of(stack).to_json()["Resources"]
+    on_star = {"Model": _inline_statements(resources, "ModelRole"), "Dlc": _inline_statements(resources, "DlcRole")}
+    sids_or_actions = {name: sorted(s.get("Sid") or s["Action"] for s in statements if s["Resource"] == "*")
+                       for name, statements in on_star.items()}
+    assert sids_or_actions == {"Model": ["EndpointMetrics", "VpcNetworkInterfaces"],  # from_uri: no ECR login
+                               "Dlc": ["EndpointMetrics", "ecr:GetAuthorizationToken"]}
+    assert not [where for where, statements, _ in policy_documents(resources)
+                if "." not in where and any(s["Resource"] == "*" for s in statements)]
+    # A from_uri model without data grants nothing: no default policy, and the model waits for nothing else.
+    assert "DependsOn" not in next(b for k, b in resources.items() if k.startswith("Model")
+                                   and b["Type"] == "AWS::SageMaker::Model")
+    assert check_template(template_of(stack).to_json()).problems == []
+
+
+def test_components_add_the_ecr_login_to_the_endpoint_role_once() -> None:
+    """A component endpoint's role is created before its components: the first component that pulls from ECR
+    adds ecr:GetAuthorizationToken to the role's inline policy, the second finds it there."""
+    stack = new_stack()
+    endpoint = lib.InferenceComponentEndpoint(stack, "Endpoint", instance_type=lib.InstanceType.of("ml.g5.12xlarge"))
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
+    for name in ("A", "B"):
+        lib.InferenceComponent(stack, name, endpoint=endpoint,
+                               image=lib.ContainerImage.from_dlc("pytorch-inference", "2.3.0-gpu-py311"),
+                               model_data=lib.ModelData.from_bucket(bucket, f"{name}/model.tar.gz"),
+                               compute=lib.ComputeRequirements(min_memory_mb=16384, accelerator_devices=1,
+                                                               cpu_cores=2))
+    resources = template_of(stack).to_json()["Resources"]
+    actions = [s["Action"] for s in _inline_statements(resources, "EndpointRole")]
+    assert actions.count("ecr:GetAuthorizationToken") == 1, actions
+    from helpers import nag_findings
+
+    assert nag_findings(stack) == []
+
+
+def test_grants_made_after_the_model_role_is_finished_keep_its_acknowledgments() -> None:
+    """A model that grants nothing (an image by URI, no data) has no default policy when it is finished; an
+    async endpoint's grants create it later. The role's standing acknowledgments (NIST's no-inline-policy, the
+    read grant's actions) cover it for cdk-nag 3 (they are on the role) and cdk-nag 2 (written again on it)."""
+    from helpers import nag_findings
+
+    stack = new_stack()
+    model = lib.InferenceModel(stack, "Model", image=lib.ContainerImage.from_uri("registry.example.com/team/m:1"))
+    lib.AsyncEndpoint(stack, "Async", model=model, instance_type=lib.InstanceType.M5_LARGE,
+                      initial_instance_count=1)
+    resources = template_of(stack).to_json()["Resources"]
+    assert any(k.startswith("ModelRoleDefaultPolicy") for k in resources)
+    assert [f for f in nag_findings(stack, packs=("AwsSolutions", "NIST")) if "/Model/Role/" in f] == []
 
 
 def test_the_batch_log_group_takes_a_key_and_the_key_lets_cloudwatch_logs_use_it() -> None:

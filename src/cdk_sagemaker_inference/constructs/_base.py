@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
 from ._lazy import lazy_module
-from ._memo import annotations_of, bucket_arn, forget, memo, node_of, remembered, stack_of
+from ._memo import annotations_of, bucket_arn, forget, memo, node_of, remembered, service_principal, stack_of
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -87,8 +87,14 @@ def acknowledge_nag_finding(scope: IConstruct, rule: str, *, reason: str, findin
     acknowledge_all(scope, [(rule, finding, reason)])
 
 
-def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
+def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]], *,
+                    standing: bool = False) -> None:
     """Acknowledge several ``(rule, finding, reason)`` on ``scope`` (and its children).
+
+    ``standing``: the acknowledgments also hold for resources created under ``scope`` later (a role's
+    default policy created by an endpoint's grants). cdk-nag 3 reads them from ``scope``'s metadata, so
+    they do; for cdk-nag 2 they are written again with every later ``acknowledge_all`` on ``scope``.
+    Default: False.
 
     This writes what ``Validations.of(scope).acknowledge(...)`` records and cdk-nag v3 reads: an
     entry under the documented metadata key ``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``
@@ -112,10 +118,24 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
     if key is not None:
         node_of(scope).add_metadata(key, entry)  # constructs records no stack trace by default
     if cdk_nag_major() == 2:
-        _suppress_for_cdk_nag_2(scope, findings)
+        earlier: list[tuple[str, str | None, str]] = remembered(scope, _STANDING) or []
+        _suppress_for_cdk_nag_2(scope, [*findings, *earlier])
+        if standing:
+            standing_findings: list[tuple[str, str | None, str]] = memo(scope, _STANDING, list)
+            standing_findings.extend(findings)
 
 
 _NAG2_METADATA = "cdk_nag"
+_STANDING = "standing-acknowledgments"
+
+
+def renew_standing_acknowledgments(scope: IConstruct) -> None:
+    """After grants created resources under ``scope`` (a role's default policy, created by a later grant):
+    where cdk-nag 2 is installed, write ``scope``'s standing acknowledgments on them too (cdk-nag 2 reads
+    suppressions from each resource only; cdk-nag 3 reads them from ``scope``, so nothing is needed)."""
+    standing: list[tuple[str, str | None, str]] | None = remembered(scope, _STANDING)
+    if standing:
+        _suppress_for_cdk_nag_2(scope, standing)
 
 
 def _suppress_for_cdk_nag_2(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
@@ -313,8 +333,9 @@ _LIBRARY_POLICIES = "library-policies"
 
 
 def remember_policies(role: iam.IRole, *policies: IDependable) -> None:
-    """Record the policies of a library-made role that will hold every grant (its default policy, which
-    exists from the start, and its unscoped policy): ``policies_of`` then answers without round trips."""
+    """Record the policies of a library-made role that hold every grant (its default policy, once it exists):
+    ``policies_of`` then answers without round trips."""
+    forget(role, _LIBRARY_POLICIES)
     memo(role, _LIBRARY_POLICIES, lambda: list(policies))
 
 
@@ -331,35 +352,61 @@ def is_library_role(grantee: iam.IGrantable) -> bool:
     was marked): the library may acknowledge findings of its own grants there, never on a role of the
     user's."""
     return isinstance(grantee, Construct) and any(remembered(grantee, key) is not None
-                                                  for key in (UNSCOPED_POLICY, _PENDING_UNSCOPED, _LIBRARY_ROLE))
+                                                  for key in (UNSCOPED_POLICY, _INLINE_DOCUMENT, _LIBRARY_ROLE))
 
 
-_PENDING_UNSCOPED = "pending-unscoped-statements"
+INLINE_POLICY = "SageMakerExecution"
+"""Name of the inline policy of a library-made execution role (its statements on ``*``, its log groups)."""
+
+_INLINE_DOCUMENT = "inline-policy-document"
+_INLINE_STATEMENTS = "inline-policy-statements"
+_ROLE_RESOURCE = "role-resource"
 
 
-def defer_unscoped_policy(role: iam.Role, statements: Sequence[iam.PolicyStatement]) -> None:
-    """Collect the ``*`` statements of a role the library is still building (``add_unscoped_statement``
-    appends to them) until ``create_pending_unscoped_policy``: the policy is then created with all of
-    them, one call instead of one per statement (each a jsii round trip)."""
-    memo(role, _PENDING_UNSCOPED, lambda: list(statements))
+def create_execution_role(scope: Construct, construct_id: str, *, description: str,
+                          statements: Sequence[iam.PolicyStatement]) -> iam.Role:
+    """A SageMaker execution role the library makes, with ``statements`` (what it needs on ``*`` and its log
+    groups) in an inline policy of the role resource itself (:data:`INLINE_POLICY`).
+
+    The role resource is the only place :func:`acknowledge_execution_role` acknowledges
+    ``AwsSolutions-IAM5[Resource::*]``: grants (aws-cdk-lib's and the user's alike) go to the role's default
+    policy, a resource of its own, so a ``*`` statement added later is still reported. The role holds them
+    inline rather than in a policy resource beside it: one resource and three jsii round trips less per
+    model (``benchmarks/synth_bench.py --profile realtime``), and SageMaker never sees the role without
+    them. Later statements on ``*`` (:func:`add_unscoped_statement`) are added to the same document.
+    """
+    document = iam.PolicyDocument(statements=list(statements))
+    role = iam.Role(scope, construct_id, assumed_by=service_principal("sagemaker.amazonaws.com"),
+                    description=description, inline_policies={INLINE_POLICY: document})
+    memo(role, _INLINE_DOCUMENT, lambda: document)
+    memo(role, _INLINE_STATEMENTS, lambda: list(statements))
+    return role
 
 
-def create_pending_unscoped_policy(role: iam.Role, reason: str) -> iam.Policy:
-    """The unscoped policy of ``role`` with the statements collected since ``defer_unscoped_policy``."""
-    pending: list[iam.PolicyStatement] = remembered(role, _PENDING_UNSCOPED)
-    policy = create_unscoped_policy(role, pending, reason)
-    forget(role, _PENDING_UNSCOPED)
-    return policy
+def role_resource(role: iam.Role) -> CfnResource | None:
+    """The ``AWS::IAM::Role`` resource of ``role`` (None under ``iam.Role.customize_roles``, which
+    synthesizes no role), read once."""
+    return memo(role, _ROLE_RESOURCE, lambda: typing.cast("CfnResource | None", node_of(role).default_child))
+
+
+def acknowledge_execution_role(role: iam.Role, findings: Sequence[tuple[str, str | None, str]]) -> None:
+    """Acknowledge ``findings`` on the role resource of a role from :func:`create_execution_role` only (its
+    inline policy), not on its default policy, where grants and the user's statements go."""
+    resource = role_resource(role)
+    if resource is not None:
+        acknowledge_all(resource, findings)
 
 
 def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:
-    """Grant ``statement`` (on resource ``*``): into the unscoped policy of a library-made role (or the
-    statements it will be created with), else (a role of the user's) where aws-cdk-lib's grants put
-    it, unacknowledged."""
-    pending = remembered(grantee, _PENDING_UNSCOPED)
-    if pending is not None:
-        if statement not in pending:
-            pending.append(statement)
+    """Grant ``statement`` (on resource ``*``): into the inline policy of a library-made execution role, or
+    the unscoped policy of another library-made role, else (a role of the user's) where aws-cdk-lib's grants
+    put it, unacknowledged."""
+    document = remembered(grantee, _INLINE_DOCUMENT)
+    if isinstance(document, iam.PolicyDocument):
+        held: list[iam.PolicyStatement] = remembered(grantee, _INLINE_STATEMENTS)
+        if statement not in held:  # the statements are created once per stack (shared objects)
+            document.add_statements(statement)
+            held.append(statement)
         return
     policy = remembered(grantee, UNSCOPED_POLICY)
     if isinstance(policy, iam.Policy):
@@ -370,13 +417,16 @@ def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStateme
 
 def policies_of(role: iam.IRole) -> list[IDependable]:
     """The policies the library's grants went into (``DefaultPolicy`` of a role, ``Policy`` of an import,
-    the unscoped policy of a library-made role)."""
+    the unscoped policy of a library-made role; an execution role's inline policy is part of the role)."""
     known = remembered(role, _LIBRARY_POLICIES)
-    if known is not None:
+    if known:
         return list(known)
+    execution_role = remembered(role, _INLINE_DOCUMENT) is not None
     found: list[IDependable] = []
-    for name in ("DefaultPolicy", "Policy", UNSCOPED_POLICY):
+    for name in ("DefaultPolicy",) if execution_role else ("DefaultPolicy", "Policy", UNSCOPED_POLICY):
         child = node_of(role).try_find_child(name)
         if child is not None:
             found.append(child)
+    if found and execution_role:  # its grants only ever go to its default policy, which stays
+        remember_policies(role, *found)
     return found

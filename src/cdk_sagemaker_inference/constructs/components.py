@@ -43,7 +43,14 @@ from ..validation.components import (
     validate_component_endpoint,
 )
 from ..validation.instances import volume_key_nvme_warning
-from ._base import RemovalPolicyMixin, annotate, policies_of, unique_child_id, with_notes
+from ._base import (
+    RemovalPolicyMixin,
+    annotate,
+    policies_of,
+    renew_standing_acknowledgments,
+    unique_child_id,
+    with_notes,
+)
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
@@ -63,7 +70,6 @@ from .model import (
     ModelData,
     _default_role,
     _finish_default_role,
-    _grant_vpc_access,
     bind_image,
     report_missing_asset,
     select_vpc_subnets,
@@ -308,7 +314,8 @@ class InferenceComponentEndpoint(EndpointBase):
         self.variant_name = variant_name
         self.components: list[InferenceComponent] = []
         """The components on this endpoint, in the order they were defined."""
-        self.role: iam.IRole = role or _default_role(self)
+        # Components pull their images with this role later (ecr:GetAuthorizationToken added then, once).
+        self.role: iam.IRole = role or _default_role(self, vpc=vpc is not None, pulls_from_ecr=False)
         """The execution role (``ExecutionRoleArn`` of the endpoint config)."""
         self.grant_principal: iam.IPrincipal = self.role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
@@ -320,8 +327,6 @@ class InferenceComponentEndpoint(EndpointBase):
                                   description=f"{self.node.path}: SageMaker inference components"),)
             vpc_config = sagemaker.CfnEndpointConfig.VpcConfigProperty(
                 subnets=selected.subnet_ids, security_group_ids=[sg.security_group_id for sg in self.security_groups])
-            if role is None:
-                _grant_vpc_access(self.role)
         if role is None:
             _finish_default_role(typing.cast(iam.Role, self.role))
         config = sagemaker.CfnEndpointConfig(
@@ -630,6 +635,7 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
                 artifact_url=model_data.bind(self, role) if model_data is not None else None,
                 environment=dict(environment) if environment else None,
             )
+            renew_standing_acknowledgments(role)  # the grants may have created the role's default policy
         startup = None
         if model_data_download_timeout is not None or container_startup_health_check_timeout is not None:
             startup = sagemaker.CfnInferenceComponent.InferenceComponentStartupParametersProperty(

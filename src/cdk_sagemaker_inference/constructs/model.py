@@ -35,9 +35,9 @@ from ..validation.model import model_warnings
 from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
+    acknowledge_execution_role,
     add_unscoped_statement,
-    create_pending_unscoped_policy,
-    defer_unscoped_policy,
+    create_execution_role,
     is_library_role,
     nag_objects,
     policies_of,
@@ -55,7 +55,6 @@ from ._memo import (
     object_key,
     objects_in,
     s3_url,
-    service_principal,
     stack_of,
     stack_singleton,
     with_literal_start,
@@ -136,6 +135,9 @@ class ContainerImage:
     Use ``from_ecr_repository`` (grants the pull), ``from_asset`` (built from a local
     Dockerfile at deploy time), ``from_dlc`` (an AWS Deep Learning Container) or ``from_uri``.
     """
+
+    pulls_from_ecr: bool = False
+    """True: the role needs ``ecr:GetAuthorizationToken`` to pull the image (ECR, an asset, a DLC)."""
 
     def __init__(self, *, description: str, accelerator: Accelerator | None, tag: str = "",
                  validation_uri: str | None = None) -> None:
@@ -235,6 +237,8 @@ def _check_ecr_reference(factory: str, repository_name: str | None, tag: str, ac
 
 
 class _EcrImage(ContainerImage):
+    pulls_from_ecr = True
+
     def __init__(self, repository: ecr.IRepository, tag: str, accelerator: Accelerator | None) -> None:
         super().__init__(description=f"{repository.node.path}:{tag}", accelerator=accelerator, tag=tag)
         self._repository, self._tag = repository, tag
@@ -245,6 +249,8 @@ class _EcrImage(ContainerImage):
 
 
 class _AssetImage(ContainerImage):
+    pulls_from_ecr = True
+
     def __init__(self, directory: str, accelerator: Accelerator, props: dict[str, Any]) -> None:
         # Validation sees the shortest URI the asset can have: the bootstrap repository of a 12-digit
         # account in us-east-1 and a 64-character hash tag (the description is for messages only).
@@ -317,6 +323,8 @@ def report_missing_asset(check: Checker, field: str, asset: object) -> None:
 
 
 class _DlcImage(ContainerImage):
+    pulls_from_ecr = True
+
     def __init__(self, name: str, tag: str, account: str | None, accelerator: Accelerator | None) -> None:
         # Validation sees the shortest URI this image can have (a 12-digit account in us-east-1),
         # so the 255-character limit is checked without ever refusing a URI that would fit.
@@ -394,10 +402,14 @@ def _grant_pull(repository: ecr.IRepository, grantee: iam.IGrantable) -> None:
     """``repository.grant_pull(grantee)``, with its ``ecr:GetAuthorizationToken`` (on ``*``: the action
     has no resource type) in the unscoped policy of a library-made role (``add_unscoped_statement``)."""
     repository.grant(grantee, *_PULL_ACTIONS)
-    stack = stack_of(repository)
-    # One statement per stack, shared by its roles' policies (as _default_statements explains).
-    add_unscoped_statement(grantee, memo(stack, "ecr-auth-token", lambda: iam.PolicyStatement(
-        actions=["ecr:GetAuthorizationToken"], resources=["*"])))
+    add_unscoped_statement(grantee, _ecr_auth_statement(stack_of(repository)))
+
+
+def _ecr_auth_statement(stack: Stack) -> iam.PolicyStatement:
+    """``ecr:GetAuthorizationToken`` on ``*``: one statement per stack, shared by its roles' policies (as
+    ``_default_statements`` explains)."""
+    return memo(stack, "ecr-auth-token", lambda: iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"],
+                                                                      resources=["*"]))
 
 
 @functools.cache
@@ -548,6 +560,11 @@ class ModelPackage:
     def marketplace(self) -> bool:
         """True for an AWS Marketplace package."""
         return self.source is ModelPackageSource.MARKETPLACE
+
+    @property
+    def pulls_from_ecr(self) -> bool:
+        """True: the role is granted the pull of ``image_repositories`` (and ``ecr:GetAuthorizationToken``)."""
+        return bool(self._repositories)
 
     def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
         """Grant ``grantee`` what the package's containers need, return the package ARN."""
@@ -828,7 +845,11 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         # last endpoint (models kept) is compared too (the context is read once per scope).
         if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
             register_guard(self)
-        self.role: iam.IRole = role or _default_role(self)
+        self.role: iam.IRole = role or _default_role(
+            self, vpc=vpc is not None,
+            pulls_from_ecr=any((d.image is not None and d.image.pulls_from_ecr)
+                               or (d.model_package is not None and d.model_package.pulls_from_ecr)
+                               for d in definitions))
         """The execution role SageMaker assumes."""
         self.grant_principal: iam.IPrincipal = self.role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
@@ -843,8 +864,6 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                 subnets=selected.subnet_ids,
                 security_group_ids=[sg.security_group_id for sg in self.security_groups],
             )
-            if role is None:
-                _grant_vpc_access(self.role)
         rendered = [self._render(i, d, f"containers[{i}]." if containers is not None else "")
                     for i, d in enumerate(definitions)]
         if role is None:
@@ -986,40 +1005,45 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
     )
 
 
-def _default_role(scope: Construct) -> iam.Role:
-    """A role with CloudWatch Logs and metrics only; image and data grants are added by bind(), and
-    ``_finish_default_role`` completes it once they are."""
-    role = iam.Role(scope, "Role", assumed_by=service_principal("sagemaker.amazonaws.com"),
-                    description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
+def _default_role(scope: Construct, *, vpc: bool, pulls_from_ecr: bool) -> iam.Role:
+    """A role with CloudWatch Logs and metrics (and, for ``vpc``, the network interfaces; for
+    ``pulls_from_ecr``, ECR's authorization token) in its inline policy; image and data grants are added by
+    bind() to its default policy, and ``_finish_default_role`` completes it once they are."""
+    stack = stack_of(scope)
+    role = create_execution_role(scope, "Role", statements=[
+        *_default_statements(stack),
+        *((_ecr_auth_statement(stack),) if pulls_from_ecr else ()),
+        *((_vpc_statement(stack),) if vpc else ())],
+        description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
     adopt(role, scope)  # its stack is the scope's: known without asking
-    logs, metrics = _default_statements(stack_of(scope))
-    role.add_to_policy(logs)  # creates the default policy (a bool back: one round trip, not three)
-    defer_unscoped_policy(role, [metrics])  # the binds add theirs: the policy is created once, complete
     return role
 
 
 def _finish_default_role(role: iam.Role) -> None:
-    """The default role's unscoped policy (with every ``*`` statement the binds added), the policies the
-    model depends on, and the role's acknowledgments (after its last policy exists: cdk-nag 2 reads
-    them from each resource under the role)."""
-    unscoped = create_pending_unscoped_policy(role, _UNSCOPED_REASON)
-    # No default policy under iam.Role.customize_roles (a role that only records its policies).
+    """The policy the model depends on (the default policy, once a bind granted something) and the role's
+    acknowledgments (after its last policy exists: cdk-nag 2 reads them from each resource under the role)."""
+    # No default policy without grants, or under iam.Role.customize_roles (a role that only records its policies).
     default_policy = node_of(role).try_find_child("DefaultPolicy")
-    remember_policies(role, *(p for p in (default_policy, unscoped) if p is not None))
+    if default_policy is not None:
+        remember_policies(role, default_policy)
     stack = stack_of(role)
-    # One call for every acknowledgment of the default role (each call is a jsii round trip). Resource
-    # "*" is acknowledged on the unscoped policy only, never here: a user's "*" statement stays reported.
-    read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
-    acknowledge_all(role, [
+    # One call per resource (each call is a jsii round trip). Resource "*" and the log groups are acknowledged
+    # on the role resource, whose inline policy only the library writes, never on the role's default policy:
+    # a user's "*" statement stays reported.
+    acknowledge_execution_role(role, [
+        ("AwsSolutions-IAM5", "Resource::*", _UNSCOPED_REASON),
         ("AwsSolutions-IAM5", _logs_finding(stack),
          "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time"),
+    ])
+    read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
+    acknowledge_all(role, [
         *(("AwsSolutions-IAM5", f"Action::{action}", read_grant)
           for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*")),
         ("NIST.800.53.R5-IAMNoInlinePolicy", None,
          "The role's permissions are inline policies scoped to this model's image, data, logs and its "
          "endpoint's locations: a customer-managed policy could be attached to other principals. Pass role= "
          "to use a role of your own"),
-    ])
+    ], standing=True)
 
 
 _UNSCOPED_REASON = ("cloudwatch:PutMetricData (scoped by a namespace condition), ecr:GetAuthorizationToken and "
@@ -1071,9 +1095,10 @@ def _colon_resource_name() -> Any:
     return ArnFormat.COLON_RESOURCE_NAME
 
 
-def _grant_vpc_access(role: iam.IRole) -> None:
-    """The ENI permissions SageMaker needs to place containers in a VPC (only grantable on ``*``)."""
-    add_unscoped_statement(role, iam.PolicyStatement(
+def _vpc_statement(stack: Stack) -> iam.PolicyStatement:
+    """The ENI permissions SageMaker needs to place containers in a VPC (only grantable on ``*``): one
+    statement per stack, shared by its roles' policies."""
+    return memo(stack, "vpc-statement", lambda: iam.PolicyStatement(
         sid="VpcNetworkInterfaces",
         actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
                  "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
