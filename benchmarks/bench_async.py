@@ -23,7 +23,6 @@ from bench_common import (
     grant_policy,
     model_key,
     model_role,
-    model_role_statements,
     retained_endpoint,
 )
 
@@ -73,7 +72,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
     autoscaling_role = Token.as_string(AUTOSCALING_SERVICE_LINKED_ROLE)
     stack_name = stack.stack_name
     for i in range(first, first + count):
-        role = model_role(stack, f"Model{i}Role")
+        role = model_role(stack, f"Model{i}Role", model_key(i))
         bucket = s3.CfnBucket(
             stack, f"Endpoint{i}Bucket",
             bucket_encryption=s3.CfnBucket.BucketEncryptionProperty(server_side_encryption_configuration=[
@@ -101,7 +100,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
             sns.CfnTopicPolicy(stack, f"Endpoint{i}{name}TopicPolicy", topics=[topic.ref],
                                policy_document=_tls_only_topic_policy(topic.ref))
         statements = [
-            *model_role_statements(REPOSITORY, BUCKET, model_key(i)),
             {"Action": "s3:GetObject", "Effect": "Allow", "Resource": f"{bucket_arn}/input/*"},
             {"Action": ["s3:AbortMultipartUpload", "s3:PutObject"], "Effect": "Allow",
              "Resource": [f"{bucket_arn}/failure/*", f"{bucket_arn}/output/*"]},
@@ -113,7 +111,6 @@ def l1(stack: Stack, first: int, count: int) -> None:
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i)}"),
         )
-        model.add_dependency(policy)
         config = sagemaker.CfnEndpointConfig(
             stack, f"Endpoint{i}Config",
             async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(

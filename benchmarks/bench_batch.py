@@ -28,7 +28,6 @@ from bench_common import (
     join,
     model_key,
     model_role,
-    model_role_statements,
     role_policies,
 )
 
@@ -175,7 +174,7 @@ def l1(stack: Stack, first: int, count: int) -> None:
     partition = Aws.PARTITION
     for i in range(first, first + count):
         name_prefix, input_uri = prefix(i), f"s3://{RECORDS}/incoming/j{i}/"
-        role = model_role(stack, f"Model{i}Role")
+        role = model_role(stack, f"Model{i}Role", model_key(i))
         bucket = s3.CfnBucket(
             stack, f"Job{i}OutputBucket",
             bucket_encryption=s3.CfnBucket.BucketEncryptionProperty(server_side_encryption_configuration=[
@@ -193,19 +192,20 @@ def l1(stack: Stack, first: int, count: int) -> None:
                            "Effect": "Deny", "Principal": {"AWS": "*"},
                            "Resource": [bucket_arn, f"{bucket_arn}/*"]}],
             "Version": "2012-10-17"})
-        statements = model_role_statements(REPOSITORY, BUCKET, model_key(i))
-        statements[-1]["Resource"] += [join("arn:", PARTITION, f":s3:::{RECORDS}"),
-                                       join("arn:", PARTITION, f":s3:::{RECORDS}/incoming/j{i}/*")]
-        statements.append({"Action": ["s3:Abort*", "s3:PutObject", "s3:PutObjectLegalHold", "s3:PutObjectRetention",
-                                      "s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
-                           "Effect": "Allow", "Resource": f"{bucket_arn}/scored/{name_prefix}-*"})
-        policy = grant_policy(stack, f"Model{i}Role", role.ref, statements)
+        statements = [
+            {"Action": ["s3:GetBucket*", "s3:GetObject*", "s3:List*"], "Effect": "Allow",
+             "Resource": [join("arn:", PARTITION, f":s3:::{RECORDS}"),
+                          join("arn:", PARTITION, f":s3:::{RECORDS}/incoming/j{i}/*")]},
+            {"Action": ["s3:Abort*", "s3:PutObject", "s3:PutObjectLegalHold", "s3:PutObjectRetention",
+                        "s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
+             "Effect": "Allow", "Resource": f"{bucket_arn}/scored/{name_prefix}-*"},
+        ]
+        grant_policy(stack, f"Model{i}Role", role.ref, statements)
         model = sagemaker.CfnModel(
             stack, f"Model{i}", execution_role_arn=role.attr_arn,
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i)}"),
         )
-        model.add_dependency(policy)
         topic = sns.CfnTopic(stack, f"Job{i}Topic", display_name="SageMaker batch transform outcome")
         topic_ref = topic.ref
         sns.CfnTopicPolicy(stack, f"Job{i}TopicPolicy", topics=[topic_ref], policy_document={

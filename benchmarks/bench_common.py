@@ -77,9 +77,9 @@ def stack_ranges(n: int, per_stack: int) -> Iterator[tuple[int, int, int]]:
 ALPHA_MODEL_DIFFERENCES = (
     "each model's role is the module's default: the managed policy AmazonSageMakerFullAccess and one "
     "default policy (ECR pull on the repository, ecr:GetAuthorizationToken, S3 read on every object of "
-    "the bucket), where the library's role has an inline least-privilege policy (logs and metrics scoped "
-    "to SageMaker, ecr:GetAuthorizationToken) and a default policy (ECR pull, S3 read on the model "
-    "object only): the same resources",
+    "the bucket), where the library's role has one inline least-privilege policy (logs and metrics scoped "
+    "to SageMaker, ecr:GetAuthorizationToken, ECR pull on the repository, S3 read on the model object "
+    "only): one AWS::IAM::Policy more per model in alpha's app",
     "the model data URL is the object's https:// URL instead of s3://",
 )
 """What an alpha ``Model`` renders differently from an ``InferenceModel`` (every alpha kind has models)."""
@@ -169,15 +169,17 @@ def dlc_mapping(stack: Stack) -> None:
     CfnMapping(stack, DLC_MAPPING, mapping=dlc_accounts())
 
 
-def model_role(stack: Stack, name: str) -> iam.CfnRole:
-    """A model's execution role as the library writes it: its log groups and its statements on resource
-    ``*`` in an inline policy of the role (``MODEL_ROLE_INLINE``); the grants go to a policy beside it
-    (``grant_policy``)."""
+def model_role(stack: Stack, name: str, key: str) -> iam.CfnRole:
+    """A model's execution role as the library writes it: its log groups, its statements on resource ``*``
+    and the pull of its DLC image and read of its model object ``key`` in an inline policy of the role;
+    an endpoint's later grants go to a policy beside it (``grant_policy``)."""
     return iam.CfnRole(stack, name, assume_role_policy_document=SAGEMAKER_ASSUME_ROLE_POLICY,
                        description=MODEL_ROLE_DESCRIPTION,
                        policies=[iam.CfnRole.PolicyProperty(
                            policy_name="SageMakerExecution",
-                           policy_document={"Statement": MODEL_ROLE_INLINE, "Version": "2012-10-17"})])
+                           policy_document={"Statement": [*MODEL_ROLE_INLINE,
+                                                          *model_role_statements(REPOSITORY, BUCKET, key)],
+                                            "Version": "2012-10-17"})])
 
 
 MODEL_ROLE_INLINE: list[dict[str, Any]] = [
@@ -195,7 +197,7 @@ MODEL_ROLE_INLINE: list[dict[str, Any]] = [
 
 
 def model_role_statements(image_repository: str, bucket: str, key: str) -> list[dict[str, Any]]:
-    """The grants of a model's execution role for a DLC image and one model object, in its default policy."""
+    """What a model's execution role needs for a DLC image and one model object (in its inline policy)."""
     return [
         {"Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
          "Effect": "Allow",

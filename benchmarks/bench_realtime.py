@@ -18,9 +18,7 @@ from bench_common import (
     Kind,
     dlc_image_uri,
     dlc_mapping,
-    grant_policy,
     model_role,
-    model_role_statements,
     retained_endpoint,
 )
 
@@ -67,15 +65,12 @@ def l1(stack: Stack, first: int, count: int) -> None:
     for i in range(first, first + count):
         production_variants = []
         for name, suffix, weight, _ in VARIANTS:
-            role = model_role(stack, f"Model{i}{suffix}Role")
-            policy = grant_policy(stack, f"Model{i}{suffix}Role", role.ref,
-                                  model_role_statements(REPOSITORY, BUCKET, model_key(i, suffix)))
+            role = model_role(stack, f"Model{i}{suffix}Role", model_key(i, suffix))
             model = sagemaker.CfnModel(
                 stack, f"Model{i}{suffix}", execution_role_arn=role.attr_arn,
                 primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                     image=image_uri, model_data_url=f"s3://{BUCKET}/{model_key(i, suffix)}"),
             )
-            model.add_dependency(policy)
             production_variants.append(sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 initial_instance_count=2, initial_variant_weight=weight, instance_type="ml.m5.large",
                 model_name=model.attr_model_name, variant_name=name))
@@ -146,4 +141,5 @@ KIND = Kind(
         "'ScalingRole' to the endpoint), so the second variant's scalable target and policy are "
         "aws-cdk-lib's L2",
     ),
+    alpha_type_delta={"AWS::IAM::Policy": 2},
 )

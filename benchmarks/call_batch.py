@@ -104,25 +104,31 @@ class Sides:
         self.principal = iam.ServicePrincipal("sagemaker.amazonaws.com")
 
     def setup(self, stack: Any) -> dict[str, Any]:
-        """What every model of a stack shares; the library's first model creates the per-stack imports."""
+        """What every model of a stack shares; the library's first model creates the per-stack values."""
+        from aws_cdk import aws_ecr as ecr
+        from aws_cdk import aws_iam as iam
         from aws_cdk import aws_s3 as s3
         from aws_cdk import aws_sagemaker_alpha as alpha
 
         import cdk_sagemaker_inference as lib
         from cdk_sagemaker_inference.constructs import model as library_model
-        from cdk_sagemaker_inference.constructs._memo import remembered
 
         bucket = s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
         first = lib.InferenceModel(stack, "First", image=lib.ContainerImage.from_dlc(REPOSITORY, TAG),
                                    model_data=lib.ModelData.from_bucket(bucket, "first/model.tar.gz"))
-        logs, metrics = library_model._default_statements(stack)
+        lib_image = lib.ContainerImage.from_dlc(REPOSITORY, TAG)
+        # The statements the library writes into every default role of the stack (its log groups, metrics,
+        # ECR login and this image's pull), as shared statement objects.
+        (pull,) = lib_image._inline_grant(stack).statements  # type: ignore[union-attr]
+        shared_json = [library_model._logs_statement(stack), library_model._METRICS, library_model._ECR_AUTH, pull]
         return {
-            "bucket": bucket, "first": first, "logs": logs, "metrics": metrics,
-            "repository": stack.node.find_child(f"SageMakerDlc--{REPOSITORY}"),
-            "auth": remembered(stack, "ecr-auth-token"),  # the pull grant's ecr:GetAuthorizationToken
+            "bucket": bucket, "bucket_arn": bucket.bucket_arn, "first": first,
+            "statements": [iam.PolicyStatement.from_json(statement) for statement in shared_json],
+            "repository": ecr.Repository.from_repository_attributes(stack, "DlcRepository", repository_name=REPOSITORY,
+                                                                   repository_arn=pull["Resource"]),
             "image_uri": first.resource.primary_container.image,  # type: ignore[union-attr]
             "spec": first.spec,
-            "lib_image": lib.ContainerImage.from_dlc(REPOSITORY, TAG),
+            "lib_image": lib_image,
             "alpha_image": alpha.ContainerImage.from_dlc(REPOSITORY, TAG),
         }
 
@@ -147,30 +153,32 @@ class Sides:
             list(model_warnings(shared["spec"]))
         batch = Batch()
         scope = batch.new("constructs.Construct", stack, f"M{i}")
-        inline = [shared["logs"], shared["metrics"], shared["auth"]]
+        logs, metrics, auth, pull = shared["statements"]
+        arn = shared["bucket_arn"]
         role_props: dict[str, Any] = {
             "assumedBy": self.principal,
             "description": "SageMaker model execution role (least privilege, cdk-sagemaker-inference)"}
-        if extras:  # the library's inline policy: the log groups and the statements on "*"
-            document = batch.new("aws-cdk-lib.aws_iam.PolicyDocument", {"statements": inline})
+        if extras:  # the library's inline policy: log groups, statements on "*", the image pull and the data read
+            read = batch.new("aws-cdk-lib.aws_iam.PolicyStatement", {
+                "actions": list(model._BUCKET_READ_ACTIONS), "resources": [arn, f"{arn}/{key(i)}"]})
+            document = batch.new("aws-cdk-lib.aws_iam.PolicyDocument",
+                                 {"statements": [logs, metrics, auth, pull, read]})
             role_props["inlinePolicies"] = {_base.INLINE_POLICY: document}
         role = batch.new("aws-cdk-lib.aws_iam.Role", scope, "Role", role_props)
-        if not extras:  # every statement in the default policy, as alpha's model has them
-            for statement in inline:
+        if extras:  # as many acknowledgment entries, on the same construct, as the library writes
+            batch.call(batch.get(batch.get(batch.get(role, "node"), "defaultChild"), "node"), "addMetadata",
+                       "acknowledged", {f"Annotation::rule{n}": "x" * 80 for n in range(6)})
+        else:  # every statement in the default policy, by aws-cdk-lib's grants, as alpha's model has them
+            for statement in (logs, metrics, auth):
                 batch.call(role, "addToPolicy", statement)
-        batch.call(shared["repository"], "grant", role, *model._PULL_ACTIONS)
-        batch.call(shared["bucket"], "grantRead", role, key(i))
-        if extras:
-            # As many acknowledgment entries, on the same constructs, as the library writes.
-            batch.call(batch.get(batch.get(batch.get(role, "node"), "defaultChild"), "node"), "addMetadata", "acknowledged",
-                       {f"Annotation::rule{n}": "x" * 80 for n in range(2)})
-            batch.call(batch.get(role, "node"), "addMetadata", "acknowledged",
-                       {f"Annotation::rule{n}": "x" * 80 for n in range(4)})
-        depends_on = [batch.call(batch.get(role, "node"), "tryFindChild", "DefaultPolicy")]
+            batch.call(shared["repository"], "grant", role, *model._PULL_ACTIONS)
+            batch.call(shared["bucket"], "grantRead", role, key(i))
         resource = batch.new("aws-cdk-lib.aws_sagemaker.CfnModel", scope, "Resource", {
             "executionRoleArn": batch.get(role, "roleArn"),
             "primaryContainer": {"image": shared["image_uri"], "modelDataUrl": f"s3://{BUCKET}/{key(i)}"}})
-        batch.call(batch.get(resource, "node"), "addDependency", *depends_on)
+        if not extras:
+            batch.call(batch.get(resource, "node"), "addDependency",
+                       batch.call(batch.get(role, "node"), "tryFindChild", "DefaultPolicy"))
         batch.get(resource, "attrModelName", keep=True)
         batch.run()
 

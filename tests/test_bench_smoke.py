@@ -37,9 +37,9 @@ def test_quick_mode_prints_the_tables_and_the_machine_readable_lines() -> None:
     assert "ratio" in header and "node peak MiB" in header and "Python peak MiB" in header
     (row,) = [line for line in lines if line.startswith("| serverless | 1 | 1 |")]
     cells = [c.strip() for c in row.strip("|").split("|")]
-    # 7 resources per serverless endpoint: role (with its inline policy), its default policy, model, config,
-    # endpoint, scaling x2
-    assert cells[3] == "7", row
+    # 6 resources per serverless endpoint: role (with its inline policy: logs, metrics, pull, read), model,
+    # config, endpoint, scaling x2
+    assert cells[3] == "6", row
     # paired ratio (ratio of medians), paired CPU ratio, alpha seconds and library/alpha
     assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", cells[7]) and re.fullmatch(r"\d+\.\d\d", cells[8]), row
     assert re.fullmatch(r"\d+\.\d\d", cells[13]) and re.fullmatch(r"\d+\.\d\d", cells[14]), row

@@ -71,10 +71,10 @@ def test_exactly_80_percent_does_not_warn() -> None:
 
 
 def test_the_limit_follows_aws_cdk_libs_context_value() -> None:
-    stack = new_stack(new_app(**{"@aws-cdk/core:stackResourceLimit": 6}))
+    stack = new_stack(new_app(**{"@aws-cdk/core:stackResourceLimit": 4}))  # the endpoint has 4
     endpoint_in(stack)
     found = limit_warnings(stack)
-    assert len(found) == 1 and "limit of 6 resources" in found[0]
+    assert len(found) == 1 and "limit of 4 resources" in found[0]
     off = new_stack(new_app(**{"@aws-cdk/core:stackResourceLimit": 0}))
     endpoint_in(off)
     handles(off, 450)

@@ -408,7 +408,7 @@ def test_apply_removal_policy_reaches_every_resource_the_construct_created(kind:
 
     own = [stack.resolve(stack.get_logical_id(c)) for c in construct.node.find_all() if isinstance(c, CfnResource)]
     resources = template_of(stack).to_json()["Resources"]
-    assert len(own) >= 3
+    assert len(own) >= 2  # a model: its role (with its inline policy) and the model
     assert {resources[logical_id].get("DeletionPolicy") for logical_id in own} == {"Retain"}
     others = [k for k in resources if k not in own]
     assert all(resources[k].get("DeletionPolicy") != "Retain" or resources[k]["Type"] == "AWS::S3::Bucket"
@@ -457,10 +457,9 @@ def test_a_wildcard_the_user_adds_to_a_library_role_is_still_reported(role_of: s
 
 
 def test_the_library_keeps_its_unscoped_statements_apart_and_creates_them_first() -> None:
-    """Every statement on "*" of a library-made role is apart from its grants: a model's execution role holds
-    them in its own inline policy (so they exist with the role), the state machine's role in its
-    UnscopedActions policy, which the state machine waits for (Step Functions checks log delivery); the
-    grants are in each role's default policy, which the model and the state machine wait for."""
+    """Every statement on "*" of a library-made role is apart from the grants made later: a model's execution
+    role holds them in its own inline policy (so they exist with the role), the state machine's role in its
+    UnscopedActions policy, which the state machine waits for (Step Functions checks log delivery)."""
     stack = new_stack()
     _batch_job(stack, log_kms_key=kms.Key(stack, "LogKey", enable_key_rotation=True))
     resources = template_of(stack).to_json()["Resources"]
@@ -470,10 +469,15 @@ def test_the_library_keeps_its_unscoped_statements_apart_and_creates_them_first(
     unscoped = {k for k in resources if "UnscopedActions" in k}
     assert len(unscoped) == 1
     assert holding_stars == {f"{model_role}.SageMakerExecution", *unscoped}
-    for kind, waits_for in (("AWS::SageMaker::Model", "ModelRoleDefaultPolicy"),
-                            ("AWS::StepFunctions::StateMachine", "UnscopedActions")):
-        depends = next(b for b in resources.values() if b["Type"] == kind)["DependsOn"]
-        assert any(waits_for in d for d in depends), (kind, depends)
+    depends = next(b for b in resources.values() if b["Type"] == "AWS::StepFunctions::StateMachine")["DependsOn"]
+    assert any("UnscopedActions" in d for d in depends), depends
+    # The model's data read is in its role's inline policy too (its image is a URI: nothing to grant): it
+    # waits for no policy resource (the job's grants on its role, in the default policy, are used when the
+    # job runs).
+    inline_actions = {a for s in _inline_statements(resources, "ModelRole") for a in
+                      ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert "s3:GetObject*" in inline_actions
+    assert "DependsOn" not in next(b for b in resources.values() if b["Type"] == "AWS::SageMaker::Model")
 
 
 def _inline_statements(resources: dict[str, Any], role_prefix: str) -> list[dict[str, Any]]:
@@ -500,6 +504,72 @@ def test_a_vpc_model_role_has_its_network_interface_statement_inline_and_nothing
     assert "DependsOn" not in next(b for k, b in resources.items() if k.startswith("Model")
                                    and b["Type"] == "AWS::SageMaker::Model")
     assert check_template(template_of(stack).to_json()).problems == []
+
+
+@pytest.mark.parametrize("mode", ["object", "multi-model prefix", "uncompressed prefix"])
+def test_the_grants_a_default_role_holds_inline_are_what_aws_cdk_libs_grants_write(mode: str) -> None:
+    """A default role holds the pull of a DLC image and the read of model data in an imported bucket in its own
+    inline policy, written by the library instead of aws-cdk-lib's grants (one resource and several jsii
+    calls less per model): the statements must be the ones aws-cdk-lib's grant and grant_read write for the
+    same repository, bucket and key (checked on every aws-cdk-lib release the tests run on), and the prefix's
+    cdk-nag finding is acknowledged on the role."""
+    from aws_cdk import aws_ecr as ecr
+    from aws_cdk.region_info import FactName
+
+    from helpers import nag_findings
+
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
+    image = lib.ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311")
+    if mode == "object":
+        data, pattern = lib.ModelData.from_bucket(bucket, "m/model.tar.gz"), "m/model.tar.gz"
+        props: dict[str, Any] = {"image": image, "model_data": data}
+    elif mode == "multi-model prefix":
+        data, pattern = lib.ModelData.from_bucket(bucket, "models/"), "models/*"
+        props = {"containers": [lib.ContainerDefinition(image=image, model_data=data,
+                                                        mode=lib.ContainerMode.MULTI_MODEL)]}
+    else:
+        data, pattern = lib.ModelData.from_uncompressed_prefix(bucket, "llm/"), "llm/*"
+        props = {"image": image, "model_data": data}
+    lib.InferenceModel(stack, "Model", **props)
+    # aws-cdk-lib's grants, for the same repository, bucket and key, on a role of the test's own.
+    theirs = iam.Role(stack, "Theirs", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+    repository = ecr.Repository.from_repository_attributes(
+        stack, "Repository", repository_name="pytorch-inference",
+        repository_arn=stack.format_arn(service="ecr", account=stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT),
+                                        resource="repository", resource_name="pytorch-inference"))
+    repository.grant(theirs, "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
+    bucket.grant_read(theirs, pattern)
+    resources = template_of(stack).to_json()["Resources"]
+    ours = [s for s in _inline_statements(resources, "ModelRole")
+            if s.get("Sid") not in ("EndpointLogs", "EndpointMetrics") and s["Resource"] != "*"]
+    (their_policy,) = [b for k, b in resources.items() if k.startswith("TheirsDefaultPolicy")]
+    assert ours == their_policy["Properties"]["PolicyDocument"]["Statement"]
+    assert not [k for k in resources if k.startswith("ModelRoleDefaultPolicy")]
+    assert [f for f in nag_findings(stack) if "/Model/" in f] == []
+
+
+@pytest.mark.parametrize("bucket_of", ["this app", "an imported bucket with a key"])
+def test_grants_aws_cdk_lib_must_write_stay_its_own(bucket_of: str) -> None:
+    """A bucket of this app (a grant may also change its policy) or with a KMS key (the grant also decrypts):
+    aws-cdk-lib's grant_read writes the role's default policy, as for any role, and the model waits for it."""
+    stack = new_stack()
+    if bucket_of == "this app":
+        bucket: s3.IBucket = s3.Bucket(stack, "Models", enforce_ssl=True)
+    else:
+        key = kms.Key(stack, "Key", enable_key_rotation=True)
+        bucket = s3.Bucket.from_bucket_attributes(stack, "Models", bucket_name="my-models", encryption_key=key)
+    lib.InferenceModel(stack, "Model", image=IMAGE, model_data=lib.ModelData.from_bucket(bucket, "m/model.tar.gz"))
+    resources = template_of(stack).to_json()["Resources"]
+    (policy_id,) = [k for k in resources if k.startswith("ModelRoleDefaultPolicy")]
+    text = json.dumps(resources[policy_id])
+    assert "s3:GetObject*" in text and ("kms:Decrypt" in text) == (bucket_of != "this app")
+    assert "s3:GetObject*" not in json.dumps(_inline_statements(resources, "ModelRole"))
+    model_body = next(b for b in resources.values() if b["Type"] == "AWS::SageMaker::Model")
+    assert model_body["DependsOn"] == [policy_id]
+    from helpers import nag_findings
+
+    assert [f for f in nag_findings(stack) if "/Model/" in f] == []
 
 
 def test_components_add_the_ecr_login_to_the_endpoint_role_once() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_cdk import CfnResource, RemovalPolicy, Stack
@@ -88,12 +88,16 @@ def acknowledge_nag_finding(scope: IConstruct, rule: str, *, reason: str, findin
 
 
 def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]], *,
-                    standing: bool = False) -> None:
+                    standing: bool = False, deferred: bool = False) -> None:
     """Acknowledge several ``(rule, finding, reason)`` on ``scope`` (and its children).
 
     ``standing``: the acknowledgments also hold for resources created under ``scope`` later (a role's
     default policy created by an endpoint's grants). cdk-nag 3 reads them from ``scope``'s metadata, so
-    they do; for cdk-nag 2 they are written again with every later ``acknowledge_all`` on ``scope``.
+    they do; for cdk-nag 2 they are written again with every later ``acknowledge_all`` on ``scope`` (and
+    :func:`renew_standing_acknowledgments`). Default: False.
+    ``deferred``: (standing ones) nothing under ``scope`` has them yet (a role without a default policy):
+    they are written with the next ``acknowledge_all`` on ``scope`` or :func:`renew_standing_acknowledgments`,
+    which the library calls after its own later grants; statements you add yourself are reported in full.
     Default: False.
 
     This writes what ``Validations.of(scope).acknowledge(...)`` records and cdk-nag v3 reads: an
@@ -110,6 +114,14 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
     ``NagSuppressions.add_resource_suppressions(scope, ..., apply_to_children=True)`` writes them: on
     every ``CfnResource`` under ``scope``, merged with what is there, each finding as ``applies_to``.
     """
+    if deferred:
+        deferred_findings: list[tuple[str, str | None, str]] = memo(scope, _DEFERRED, list)
+        deferred_findings.extend(findings)
+        return
+    waiting: list[tuple[str, str | None, str]] | None = remembered(scope, _DEFERRED)
+    if waiting:
+        forget(scope, _DEFERRED)
+        acknowledge_all(scope, waiting, standing=True)
     if not findings:
         return
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
@@ -127,15 +139,19 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
 
 _NAG2_METADATA = "cdk_nag"
 _STANDING = "standing-acknowledgments"
+_DEFERRED = "deferred-acknowledgments"
 
 
 def renew_standing_acknowledgments(scope: IConstruct) -> None:
-    """After grants created resources under ``scope`` (a role's default policy, created by a later grant):
-    where cdk-nag 2 is installed, write ``scope``'s standing acknowledgments on them too (cdk-nag 2 reads
-    suppressions from each resource only; cdk-nag 3 reads them from ``scope``, so nothing is needed)."""
-    standing: list[tuple[str, str | None, str]] | None = remembered(scope, _STANDING)
-    if standing:
-        _suppress_for_cdk_nag_2(scope, standing)
+    """After the library's grants created resources under ``scope`` (a role's default policy, created by a
+    later grant): write ``scope``'s deferred acknowledgments, and where cdk-nag 2 is installed its standing
+    ones on the new resources too (cdk-nag 2 reads suppressions from each resource only)."""
+    if remembered(scope, _DEFERRED):
+        acknowledge_all(scope, [])
+    elif cdk_nag_major() == 2:
+        standing: list[tuple[str, str | None, str]] | None = remembered(scope, _STANDING)
+        if standing:
+            _suppress_for_cdk_nag_2(scope, standing)
 
 
 def _suppress_for_cdk_nag_2(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
@@ -364,22 +380,24 @@ _ROLE_RESOURCE = "role-resource"
 
 
 def create_execution_role(scope: Construct, construct_id: str, *, description: str,
-                          statements: Sequence[iam.PolicyStatement]) -> iam.Role:
-    """A SageMaker execution role the library makes, with ``statements`` (what it needs on ``*`` and its log
-    groups) in an inline policy of the role resource itself (:data:`INLINE_POLICY`).
+                          statements: Sequence[Mapping[str, Any]], names: Mapping[str, Mapping[str, Any]]) -> iam.Role:
+    """A SageMaker execution role the library makes, with ``statements`` (IAM JSON: what it needs on ``*``,
+    its log groups, the grants known when it is created) in an inline policy of the role resource itself
+    (:data:`INLINE_POLICY`); ``names``: the statements among them that :func:`add_unscoped_statement` may be
+    asked to add again, by name.
 
     The role resource is the only place :func:`acknowledge_execution_role` acknowledges
-    ``AwsSolutions-IAM5[Resource::*]``: grants (aws-cdk-lib's and the user's alike) go to the role's default
-    policy, a resource of its own, so a ``*`` statement added later is still reported. The role holds them
-    inline rather than in a policy resource beside it: one resource and three jsii round trips less per
-    model (``benchmarks/synth_bench.py --profile realtime``), and SageMaker never sees the role without
-    them. Later statements on ``*`` (:func:`add_unscoped_statement`) are added to the same document.
+    ``AwsSolutions-IAM5[Resource::*]``: later grants (aws-cdk-lib's and the user's alike) go to the role's
+    default policy, a resource of its own, so a ``*`` statement added later is still reported. The role
+    holds them inline rather than in policy resources beside it: fewer resources and jsii round trips per
+    model (``benchmarks/synth_bench.py --profile realtime``), and SageMaker never sees the role without them.
+    Later statements on ``*`` are added to the same document.
     """
-    document = iam.PolicyDocument(statements=list(statements))
+    document = iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": list(statements)})
     role = iam.Role(scope, construct_id, assumed_by=service_principal("sagemaker.amazonaws.com"),
                     description=description, inline_policies={INLINE_POLICY: document})
     memo(role, _INLINE_DOCUMENT, lambda: document)
-    memo(role, _INLINE_STATEMENTS, lambda: list(statements))
+    memo(role, _INLINE_STATEMENTS, lambda: set(names))
     return role
 
 
@@ -397,22 +415,27 @@ def acknowledge_execution_role(role: iam.Role, findings: Sequence[tuple[str, str
         acknowledge_all(resource, findings)
 
 
-def add_unscoped_statement(grantee: iam.IGrantable, statement: iam.PolicyStatement) -> None:
-    """Grant ``statement`` (on resource ``*``): into the inline policy of a library-made execution role, or
-    the unscoped policy of another library-made role, else (a role of the user's) where aws-cdk-lib's grants
-    put it, unacknowledged."""
+def add_unscoped_statement(grantee: iam.IGrantable, name: str, statement: Mapping[str, Any]) -> None:
+    """Grant ``statement`` (IAM JSON, on resource ``*``; ``name`` tells it apart): into the inline policy of a
+    library-made execution role (once), or the unscoped policy of another library-made role, else (a role of
+    the user's) where aws-cdk-lib's grants put it, unacknowledged."""
     document = remembered(grantee, _INLINE_DOCUMENT)
-    if isinstance(document, iam.PolicyDocument):
-        held: list[iam.PolicyStatement] = remembered(grantee, _INLINE_STATEMENTS)
-        if statement not in held:  # the statements are created once per stack (shared objects)
-            document.add_statements(statement)
-            held.append(statement)
+    held: set[str] | None = remembered(grantee, _INLINE_STATEMENTS)
+    if held is not None and name in held:
+        return
+    # One statement object per stack and name, shared by the policies that hold it (a policy document only
+    # reads a statement, and freezes it when the template is written).
+    made = (memo(stack_of(grantee), ("unscoped-statement", name), lambda: iam.PolicyStatement.from_json(statement))
+            if isinstance(grantee, Construct) else iam.PolicyStatement.from_json(statement))
+    if isinstance(document, iam.PolicyDocument) and held is not None:
+        document.add_statements(made)
+        held.add(name)
         return
     policy = remembered(grantee, UNSCOPED_POLICY)
     if isinstance(policy, iam.Policy):
-        policy.add_statements(statement)
+        policy.add_statements(made)
     else:
-        grantee.grant_principal.add_to_principal_policy(statement)
+        grantee.grant_principal.add_to_principal_policy(made)
 
 
 def policies_of(role: iam.IRole) -> list[IDependable]:

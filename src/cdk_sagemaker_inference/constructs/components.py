@@ -328,7 +328,7 @@ class InferenceComponentEndpoint(EndpointBase):
             vpc_config = sagemaker.CfnEndpointConfig.VpcConfigProperty(
                 subnets=selected.subnet_ids, security_group_ids=[sg.security_group_id for sg in self.security_groups])
         if role is None:
-            _finish_default_role(typing.cast(iam.Role, self.role))
+            _finish_default_role(typing.cast(iam.Role, self.role), bound=False)  # components grant later
         config = sagemaker.CfnEndpointConfig(
             self, "Config",
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(

@@ -19,7 +19,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
-from constructs import Construct
+from constructs import Construct, IDependable
 
 from ..constraints import NAME_PATTERN, constraint
 from ..errors import Problem, ValidationError
@@ -47,6 +47,7 @@ from ._base import (
 from ._lazy import lazy_module
 from ._memo import (
     adopt,
+    bucket_arn,
     bucket_name,
     iam_literal,
     key_folder,
@@ -129,6 +130,17 @@ def _accelerator_from_tag(tag: str) -> Accelerator:
     return Accelerator.GPU
 
 
+@dataclass(frozen=True)
+class InlineGrant:
+    """What an image or model data needs of a library-made execution role, written into the role's own
+    inline policy when the role is created (see :meth:`ContainerImage._inline_grant`)."""
+
+    statements: tuple[dict[str, Any], ...]
+    """IAM policy statements, as JSON."""
+    findings: tuple[tuple[str, str | None, str], ...] = ()
+    """The cdk-nag findings (rule, finding, reason) they raise, acknowledged on the role resource."""
+
+
 class ContainerImage:
     """The inference image of a container.
 
@@ -155,9 +167,18 @@ class ContainerImage:
         """The image as the user named it (for messages)."""
         return self._description
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
-        """Create what the image needs in ``scope``, grant ``grantee`` the pull, return the URI."""
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
+        """Create what the image needs in ``scope``, grant ``grantee`` the pull, return the URI.
+
+        ``grantee`` None: the role has the pull already, from :meth:`_inline_grant`.
+        """
         raise NotImplementedError  # pragma: no cover - every factory returns a subclass
+
+    def _inline_grant(self, stack: Stack) -> InlineGrant | None:
+        """The pull, as statements a library-made role can hold from the start, when they are exactly what
+        ``bind`` would grant (then ``bind`` is called without a grantee); None: ``bind`` grants it.
+        Default: None."""
+        return None
 
     @staticmethod
     @checked("ContainerImage.from_ecr_repository")
@@ -243,8 +264,9 @@ class _EcrImage(ContainerImage):
         super().__init__(description=f"{repository.node.path}:{tag}", accelerator=accelerator, tag=tag)
         self._repository, self._tag = repository, tag
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
-        _grant_pull(self._repository, grantee)
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
+        if grantee is not None:
+            _grant_pull(self._repository, grantee)
         return self._repository.repository_uri_for_tag(self._tag)
 
 
@@ -268,9 +290,10 @@ class _AssetImage(ContainerImage):
             return self._directory, "no such directory (a local image asset)"
         return None if os.path.isfile(dockerfile) else (dockerfile, "no such Dockerfile in the image's directory")
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
         asset = ecr_assets.DockerImageAsset(scope, "ImageAsset", directory=self._directory, **self._props)
-        _grant_pull(asset.repository, grantee)
+        if grantee is not None:
+            _grant_pull(asset.repository, grantee)
         return asset.image_uri
 
 
@@ -334,9 +357,25 @@ class _DlcImage(ContainerImage):
                          tag=tag, validation_uri=shortest)
         self._name, self._tag, self._account = name, tag, account
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+    def _account_in(self, stack: Stack) -> str:
+        return self._account or memo(stack, FactName, lambda: _dlc_account(stack, f"{self._name}:{self._tag}"))
+
+    def _inline_grant(self, stack: Stack) -> InlineGrant:
+        # What aws-cdk-lib's grant on the imported repository writes (a principal statement: an imported
+        # repository has no policy of its own to change), written here so that a default role holds it from
+        # the start, without a default policy resource and its round trips (benchmarks/synth_bench.py).
+        account, name = self._account_in(stack), self._name
+        arn = memo(stack, ("dlc-repository-arn", account, name), lambda: stack.format_arn(
+            service="ecr", account=account, resource="repository", resource_name=name))
+        return InlineGrant(statements=({"Effect": "Allow", "Action": list(_PULL_ACTIONS), "Resource": arn},))
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
         stack = stack_of(scope)
-        account = self._account or memo(stack, FactName, lambda: _dlc_account(stack, f"{self._name}:{self._tag}"))
+        account = self._account_in(stack)
+        region, url_suffix = _region_and_url_suffix()
+        uri = f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
+        if grantee is None:  # the pull is in the role already (_inline_grant)
+            return uri
         name = self._name
 
         def import_repository(stack: Stack, construct_id: str) -> ecr.IRepository:
@@ -350,8 +389,7 @@ class _DlcImage(ContainerImage):
         repository = stack_singleton(stack, f"SageMakerDlc-{literal_account}-{name.replace('/', '-')}",
                                      import_repository)
         _grant_pull(repository, grantee)
-        region, url_suffix = _region_and_url_suffix()
-        return f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
+        return uri
 
 
 class UnknownDlcRegionError(Exception):
@@ -374,7 +412,7 @@ class UnknownDlcRegionError(Exception):
         return check.problems
 
 
-def bind_image(image: ContainerImage, scope: Construct, grantee: iam.IGrantable, *, owner: Construct,
+def bind_image(image: ContainerImage, scope: Construct, grantee: iam.IGrantable | None, *, owner: Construct,
                construct_type: str, field: str) -> str:
     """``image.bind(scope, grantee)``, with a DLC image's unknown Region reported as ``owner``'s problem on
     ``field`` (the model's or component's path, not the scope the image binds in)."""
@@ -382,6 +420,14 @@ def bind_image(image: ContainerImage, scope: Construct, grantee: iam.IGrantable,
         return image.bind(scope, grantee)
     except UnknownDlcRegionError as unknown:
         raise ValidationError(owner.node.path, construct_type, unknown.problems(field)) from None
+
+
+def _image_inline_grant(image: ContainerImage, stack: Stack, *, owner: Construct, field: str) -> InlineGrant | None:
+    """``image._inline_grant(stack)``, with a DLC image's unknown Region reported as in :func:`bind_image`."""
+    try:
+        return image._inline_grant(stack)
+    except UnknownDlcRegionError as unknown:
+        raise ValidationError(owner.node.path, "InferenceModel", unknown.problems(field)) from None
 
 
 def _dlc_account(stack: Stack, image: str) -> str:
@@ -402,14 +448,7 @@ def _grant_pull(repository: ecr.IRepository, grantee: iam.IGrantable) -> None:
     """``repository.grant_pull(grantee)``, with its ``ecr:GetAuthorizationToken`` (on ``*``: the action
     has no resource type) in the unscoped policy of a library-made role (``add_unscoped_statement``)."""
     repository.grant(grantee, *_PULL_ACTIONS)
-    add_unscoped_statement(grantee, _ecr_auth_statement(stack_of(repository)))
-
-
-def _ecr_auth_statement(stack: Stack) -> iam.PolicyStatement:
-    """``ecr:GetAuthorizationToken`` on ``*``: one statement per stack, shared by its roles' policies (as
-    ``_default_statements`` explains)."""
-    return memo(stack, "ecr-auth-token", lambda: iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"],
-                                                                      resources=["*"]))
+    add_unscoped_statement(grantee, ECR_AUTH, _ECR_AUTH)
 
 
 @functools.cache
@@ -423,7 +462,7 @@ class _UriImage(ContainerImage):
         super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else image_tag(uri))
         self._uri = uri
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable) -> str:
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
         return self._uri
 
 
@@ -438,13 +477,20 @@ class ModelData:
         self.accept_eula = accept_eula
         """True: the model's end-user license agreement is accepted (``ModelAccessConfig.AcceptEula``)."""
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None, *, prefix: bool = False) -> str:
         """Create what the data needs in ``scope``, grant ``grantee`` read, return the S3 URL.
 
         ``prefix``: the URL names a key prefix (a multi-model container's models), so the grant
-        covers every object under it. Default: False (one object).
+        covers every object under it. Default: False (one object). ``grantee`` None: the role has the
+        read already, from :meth:`_inline_grant`.
         """
         raise NotImplementedError  # pragma: no cover
+
+    def _inline_grant(self, stack: Stack, *, prefix: bool = False) -> InlineGrant | None:
+        """The read, as statements a library-made role can hold from the start, when they are exactly what
+        ``bind`` would grant (then ``bind`` is called without a grantee); None: ``bind`` grants it.
+        Default: None."""
+        return None
 
     @staticmethod
     @checked("ModelData.from_bucket")
@@ -477,16 +523,48 @@ class _BucketData(ModelData):
         super().__init__(validation_url=f"s3://{shown}/{key}", uncompressed=uncompressed, accept_eula=accept_eula)
         self._bucket, self._key = bucket, key
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
-        # One key for URL and grant: a folder's objects, a multi-model prefix's objects, or one object.
+    def _pattern(self, prefix: bool) -> tuple[str, bool]:
+        """The grant's key pattern (one key for URL and grant: a folder's objects, a multi-model prefix's
+        objects, or one object), and whether it is a prefix."""
         many = self.uncompressed or prefix
-        pattern = objects_in(self._key) if many else iam_literal(self._key)
-        self._bucket.grant_read(grantee, pattern)
-        if many and isinstance(grantee, Construct) and is_library_role(grantee):  # the prefix is the user's choice
-            acknowledge_all(grantee, [("AwsSolutions-IAM5", nag_objects(stack_of(scope), self._bucket, pattern),
-                                       "the model's data is every object under the prefix given to ModelData "
-                                       "(a multi-model container's models, or an uncompressed model's files)")])
+        return (objects_in(self._key) if many else iam_literal(self._key)), many
+
+    def _prefix_finding(self, stack: Stack, pattern: str) -> tuple[str, str | None, str]:
+        return ("AwsSolutions-IAM5", nag_objects(stack, self._bucket, pattern),
+                "the model's data is every object under the prefix given to ModelData (a multi-model "
+                "container's models, or an uncompressed model's files)")  # the prefix is the user's choice
+
+    def _inline_grant(self, stack: Stack, *, prefix: bool = False) -> InlineGrant | None:
+        # aws-cdk-lib's read grant on a bucket it imported (from_bucket_name, from_bucket_attributes: a jsii
+        # proxy of its own import class) without a key is one principal statement (an imported bucket has no
+        # policy of its own to change); a bucket of this app, a key or a bucket class of the user's goes
+        # through grant_read itself. Written here so that a default role holds it from the start, without a
+        # default policy resource and its round trips (benchmarks/synth_bench.py --profile).
+        bucket = self._bucket
+        kind = type(bucket)
+        if kind.__module__ != s3.__name__ or kind.__name__ not in _IMPORTED_BUCKET_PROXIES:
+            return None
+        if memo(bucket, "encryption_key", lambda: bucket.encryption_key) is not None:
+            return None
+        pattern, many = self._pattern(prefix)
+        arn = bucket_arn(bucket)
+        return InlineGrant(
+            statements=({"Effect": "Allow", "Action": list(_BUCKET_READ_ACTIONS), "Resource": [arn, f"{arn}/{pattern}"]},),
+            findings=(self._prefix_finding(stack, pattern),) if many else ())
+
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None, *, prefix: bool = False) -> str:
+        if grantee is not None:
+            pattern, many = self._pattern(prefix)
+            self._bucket.grant_read(grantee, pattern)
+            if many and isinstance(grantee, Construct) and is_library_role(grantee):
+                acknowledge_all(grantee, [self._prefix_finding(stack_of(scope), pattern)])
         return s3_url(self._bucket, self._key)
+
+
+_IMPORTED_BUCKET_PROXIES = ("_BucketBaseProxy", "_IBucketProxy")
+"""The Python classes jsii gives aws-cdk-lib's imported buckets (its ``Import`` class has no Python class)."""
+_BUCKET_READ_ACTIONS = ("s3:GetObject*", "s3:GetBucket*", "s3:List*")
+"""What aws-cdk-lib's ``grant_read`` grants on the bucket and its objects (aws-s3's perms.ts)."""
 
 
 class _AssetData(ModelData):
@@ -503,10 +581,10 @@ class _AssetData(ModelData):
         return self._path, ("not a regular file" if os.path.exists(self._path) else
                             "no such file or directory") + " (a local model.tar.gz asset)"
 
-    def bind(self, scope: Construct, grantee: iam.IGrantable, *, prefix: bool = False) -> str:
+    def bind(self, scope: Construct, grantee: iam.IGrantable | None, *, prefix: bool = False) -> str:
         asset = s3_assets.Asset(scope, "ModelDataAsset", path=self._path)
-        # Read on this one object, not the whole staging bucket (Asset.grant_read grants bucket/*).
-        asset.bucket.grant_read(grantee, asset.s3_object_key)
+        if grantee is not None:  # read on this one object, not the whole staging bucket (Asset.grant_read: bucket/*)
+            asset.bucket.grant_read(grantee, asset.s3_object_key)
         return asset.s3_object_url
 
 
@@ -845,11 +923,27 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         # last endpoint (models kept) is compared too (the context is read once per scope).
         if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
             register_guard(self)
+        # A default role holds what each image and model data need from the start where it can (_inline_grant);
+        # the others are granted by bind, into the role's default policy.
+        inline: dict[tuple[int, str], InlineGrant] = {}
+        if role is None:
+            stack = stack_of(self)
+            for index, definition in enumerate(definitions):
+                prefix = f"containers[{index}]." if containers is not None else ""
+                grants = (
+                    ("image", _image_inline_grant(definition.image, stack, owner=self, field=f"{prefix}image")
+                     if definition.image is not None else None),
+                    ("model_data", definition.model_data._inline_grant(
+                        stack, prefix=definition.mode is ContainerMode.MULTI_MODEL)
+                     if definition.model_data is not None else None))
+                inline.update(((index, part), grant) for part, grant in grants if grant is not None)
+        self._inline = inline
         self.role: iam.IRole = role or _default_role(
             self, vpc=vpc is not None,
             pulls_from_ecr=any((d.image is not None and d.image.pulls_from_ecr)
                                or (d.model_package is not None and d.model_package.pulls_from_ecr)
-                               for d in definitions))
+                               for d in definitions),
+            grants=list(inline.values()))
         """The execution role SageMaker assumes."""
         self.grant_principal: iam.IPrincipal = self.role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
@@ -866,8 +960,16 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             )
         rendered = [self._render(i, d, f"containers[{i}]." if containers is not None else "")
                     for i, d in enumerate(definitions)]
+        # What bind granted went into the role's default policy (the model waits for it); a default role
+        # whose every grant is inline has none, and nothing to look up.
+        bound = any(d.model_package is not None or d.repository_credentials_provider_arn
+                    or (d.image is not None and (i, "image") not in inline)
+                    or (d.model_data is not None and (i, "model_data") not in inline)
+                    for i, d in enumerate(definitions))
+        policies: list[IDependable] = []
         if role is None:
-            _finish_default_role(typing.cast(iam.Role, self.role))
+            policies = _finish_default_role(typing.cast(iam.Role, self.role), bound=bound,
+                                            findings=[f for grant in inline.values() for f in grant.findings])
         self.resource = sagemaker.CfnModel(
             self, "Resource",
             execution_role_arn=self.role.role_arn,
@@ -881,8 +983,9 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             enable_network_isolation=network_isolation or None,
         )
         # The role's policies must exist before SageMaker validates the model (it pulls the image);
-        # the role itself is already a dependency through ExecutionRoleArn.
-        policies = policies_of(self.role)
+        # the role itself (with its inline policy) is already a dependency through ExecutionRoleArn.
+        if role is not None:
+            policies = policies_of(self.role)
         if policies:
             self.resource.node.add_dependency(*policies)
         self.model_name: str = self.resource.attr_model_name
@@ -891,12 +994,14 @@ class InferenceModel(Construct, RemovalPolicyMixin):
     def _render(self, index: int, definition: ContainerDefinition,
                 prefix: str) -> sagemaker.CfnModel.ContainerDefinitionProperty:
         scope = Construct(self, f"Container{index}") if index else self
-        image_uri = bind_image(definition.image, scope, self.role, owner=self, construct_type="InferenceModel",
+        image_uri = bind_image(definition.image, scope, None if (index, "image") in self._inline else self.role,
+                               owner=self, construct_type="InferenceModel",
                                field=f"{prefix}image") if definition.image else None
         data_url: str | None = None
         source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
         if definition.model_data is not None:
-            url = definition.model_data.bind(scope, self.role, prefix=definition.mode is ContainerMode.MULTI_MODEL)
+            url = definition.model_data.bind(scope, None if (index, "model_data") in self._inline else self.role,
+                                             prefix=definition.mode is ContainerMode.MULTI_MODEL)
             if definition.model_data.uncompressed:
                 source = sagemaker.CfnModel.ModelDataSourceProperty(
                     s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
@@ -1005,74 +1110,83 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
     )
 
 
-def _default_role(scope: Construct, *, vpc: bool, pulls_from_ecr: bool) -> iam.Role:
+def _default_role(scope: Construct, *, vpc: bool, pulls_from_ecr: bool,
+                  grants: Sequence[InlineGrant] = ()) -> iam.Role:
     """A role with CloudWatch Logs and metrics (and, for ``vpc``, the network interfaces; for
-    ``pulls_from_ecr``, ECR's authorization token) in its inline policy; image and data grants are added by
-    bind() to its default policy, and ``_finish_default_role`` completes it once they are."""
+    ``pulls_from_ecr``, ECR's authorization token) and ``grants`` in its inline policy; the grants the
+    binds make go to its default policy, and ``_finish_default_role`` completes it once they are."""
     stack = stack_of(scope)
-    role = create_execution_role(scope, "Role", statements=[
-        *_default_statements(stack),
-        *((_ecr_auth_statement(stack),) if pulls_from_ecr else ()),
-        *((_vpc_statement(stack),) if vpc else ())],
-        description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)")
+    unscoped = {ECR_AUTH: _ECR_AUTH} if pulls_from_ecr else {}
+    if vpc:
+        unscoped[VPC_ACCESS] = _VPC_ACCESS
+    role = create_execution_role(
+        scope, "Role", description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)",
+        statements=[_logs_statement(stack), _METRICS, *unscoped.values(),
+                    *(statement for grant in grants for statement in grant.statements)],
+        names=unscoped)
     adopt(role, scope)  # its stack is the scope's: known without asking
     return role
 
 
-def _finish_default_role(role: iam.Role) -> None:
-    """The policy the model depends on (the default policy, once a bind granted something) and the role's
-    acknowledgments (after its last policy exists: cdk-nag 2 reads them from each resource under the role)."""
-    # No default policy without grants, or under iam.Role.customize_roles (a role that only records its policies).
-    default_policy = node_of(role).try_find_child("DefaultPolicy")
-    if default_policy is not None:
-        remember_policies(role, default_policy)
+def _finish_default_role(role: iam.Role, *, bound: bool,
+                         findings: Sequence[tuple[str, str | None, str]] = ()) -> list[IDependable]:
+    """The role's acknowledgments (the inline policy's ``findings`` among them), and the policy the model
+    depends on: the default policy when ``bound`` (a bind granted something; none under
+    ``iam.Role.customize_roles``, a role that only records its policies)."""
+    default_policy = node_of(role).try_find_child("DefaultPolicy") if bound else None
+    policies: list[IDependable] = [default_policy] if default_policy is not None else []
+    if policies:
+        remember_policies(role, *policies)
     stack = stack_of(role)
-    # One call per resource (each call is a jsii round trip). Resource "*" and the log groups are acknowledged
-    # on the role resource, whose inline policy only the library writes, never on the role's default policy:
-    # a user's "*" statement stays reported.
+    no_inline = ("NIST.800.53.R5-IAMNoInlinePolicy", None,
+                 "The role's permissions are inline policies scoped to this model's image, data, logs and its "
+                 "endpoint's locations: a customer-managed policy could be attached to other principals. Pass "
+                 "role= to use a role of your own")
+    read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
+    reads = [("AwsSolutions-IAM5", f"Action::{action}", read_grant) for action in _BUCKET_READ_ACTIONS]
+    # One call for the role resource: Resource "*" and the log groups are acknowledged there, on the inline
+    # policy only the library writes, never on the role's default policy, so a user's "*" statement there
+    # stays reported.
     acknowledge_execution_role(role, [
         ("AwsSolutions-IAM5", "Resource::*", _UNSCOPED_REASON),
         ("AwsSolutions-IAM5", _logs_finding(stack),
          "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time"),
-    ])
-    read_grant = "aws-cdk-lib's read grant, scoped to the model data bucket and object (or prefix)"
-    acknowledge_all(role, [
-        *(("AwsSolutions-IAM5", f"Action::{action}", read_grant)
-          for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*")),
-        ("NIST.800.53.R5-IAMNoInlinePolicy", None,
-         "The role's permissions are inline policies scoped to this model's image, data, logs and its "
-         "endpoint's locations: a customer-managed policy could be attached to other principals. Pass role= "
-         "to use a role of your own"),
-    ], standing=True)
+        no_inline, *reads, *findings])
+    # The library's grants into the default policy (now, or an endpoint's later): acknowledged on the role,
+    # when a default policy exists (or with the grant that creates it).
+    acknowledge_all(role, [*reads, no_inline], standing=True, deferred=not policies)
+    return policies
 
 
 _UNSCOPED_REASON = ("cloudwatch:PutMetricData (scoped by a namespace condition), ecr:GetAuthorizationToken and "
                     "the EC2 network-interface actions of a VPC support no resource-level permissions")
 
 
-def _default_statements(stack: Stack) -> tuple[iam.PolicyStatement, iam.PolicyStatement]:
-    """The logs and metrics statements of every default role of ``stack``.
+def _logs_statement(stack: Stack) -> dict[str, Any]:
+    """The log-group statement of every default role of ``stack`` (its ARN asked once per stack)."""
+    def create() -> dict[str, Any]:
+        arn = stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
+                               arn_format=_colon_resource_name())
+        return {"Sid": "EndpointLogs", "Effect": "Allow", "Resource": arn,
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                           "logs:DescribeLogStreams"]}
 
-    Created once per stack and shared by its roles: a policy document only reads a statement it
-    holds (and freezes it when the template is written), so two roles holding one statement render
-    the same JSON as two roles holding equal ones, without the two round trips each would cost.
-    """
-    def create() -> tuple[iam.PolicyStatement, iam.PolicyStatement]:
-        logs = iam.PolicyStatement(
-            sid="EndpointLogs",
-            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            resources=[stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
-                                        arn_format=_colon_resource_name())],
-        )
-        metrics = iam.PolicyStatement(
-            sid="EndpointMetrics",
-            actions=["cloudwatch:PutMetricData"],
-            resources=["*"],  # PutMetricData has no resource type: the namespace condition scopes it
-            conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
-        )
-        return logs, metrics
+    return memo(stack, "default-role-logs", create)
 
-    return memo(stack, "default-role-statements", create)
+
+_METRICS: dict[str, Any] = {
+    "Sid": "EndpointMetrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData",
+    "Resource": "*",  # PutMetricData has no resource type: the namespace condition scopes it
+    "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}}}
+ECR_AUTH = "ecr-auth"
+_ECR_AUTH: dict[str, Any] = {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+VPC_ACCESS = "vpc-access"
+_VPC_ACCESS: dict[str, Any] = {  # the ENI permissions SageMaker needs to place containers in a VPC (only on "*")
+    "Sid": "VpcNetworkInterfaces", "Effect": "Allow", "Resource": "*",
+    "Action": ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+               "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+               "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
+               "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"]}
 
 
 def _logs_finding(stack: Stack) -> str:
@@ -1093,16 +1207,3 @@ def _colon_resource_name() -> Any:
     from aws_cdk import ArnFormat
 
     return ArnFormat.COLON_RESOURCE_NAME
-
-
-def _vpc_statement(stack: Stack) -> iam.PolicyStatement:
-    """The ENI permissions SageMaker needs to place containers in a VPC (only grantable on ``*``): one
-    statement per stack, shared by its roles' policies."""
-    return memo(stack, "vpc-statement", lambda: iam.PolicyStatement(
-        sid="VpcNetworkInterfaces",
-        actions=["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
-                 "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
-                 "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
-                 "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
-        resources=["*"],
-    ))

@@ -386,12 +386,11 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
                                      ("EnableEnhancedMetrics", enhanced_metrics)) if v is not None}
         if metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
             config.add_property_override("MetricsConfig", metrics)
-        # A model's own resource already waits for its role's policies; an imported model has none.
-        own_roles = {id(v.model.role) for v in every if getattr(v.model, "resource", None) is not None}
+        # SageMaker writes captures as soon as the endpoint runs: the policies the capture grants went into
+        # exist first (a model's role may have had no default policy before them).
         for role in writers:
-            if id(role) not in own_roles:  # SageMaker writes captures as soon as the endpoint runs
-                for policy in policies_of(role):
-                    config.node.add_dependency(policy)
+            for policy in policies_of(role):
+                config.node.add_dependency(policy)
         retain = retain_scaled_capacity if retain_scaled_capacity is not None else any(
             v.autoscaling is not None for v in (*self.variants, *([shadow_variant] if shadow_variant else [])))
         self._create_endpoint(config, endpoint_name=endpoint_name,
