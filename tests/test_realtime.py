@@ -582,6 +582,19 @@ def test_data_capture_grants_every_model_role() -> None:
                for p in policies.values()) == 2
 
 
+def test_the_config_waits_for_the_capture_grants_on_its_own_models_roles() -> None:
+    """A default role holds its model's pull and read inline, so the model waits for no policy; the data
+    capture grants create the role's default policy afterwards, and SageMaker writes captures as soon as the
+    endpoint runs: the endpoint config waits for that policy."""
+    stack = new_stack()
+    endpoint = realtime(stack, data_capture=DataCapture(bucket=s3.Bucket.from_bucket_name(stack, "C", "capture")))
+    resources = template_of(endpoint.node.scope).to_json()["Resources"]
+    (policy_id,) = [k for k in resources if k.startswith("ModelRoleDefaultPolicy")]
+    config = next(b for b in resources.values() if b["Type"] == "AWS::SageMaker::EndpointConfig")
+    assert policy_id in config["DependsOn"]
+    assert "DependsOn" not in next(b for b in resources.values() if b["Type"] == "AWS::SageMaker::Model")
+
+
 @pytest.mark.parametrize("percentage", [0, 100])
 def test_accepts_sampling_at_the_edges(percentage: int) -> None:
     stack = new_stack()

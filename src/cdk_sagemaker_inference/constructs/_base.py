@@ -88,17 +88,13 @@ def acknowledge_nag_finding(scope: IConstruct, rule: str, *, reason: str, findin
 
 
 def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]], *,
-                    standing: bool = False, deferred: bool = False) -> None:
+                    standing: bool = False) -> None:
     """Acknowledge several ``(rule, finding, reason)`` on ``scope`` (and its children).
 
     ``standing``: the acknowledgments also hold for resources created under ``scope`` later (a role's
     default policy created by an endpoint's grants). cdk-nag 3 reads them from ``scope``'s metadata, so
     they do; for cdk-nag 2 they are written again with every later ``acknowledge_all`` on ``scope`` (and
     :func:`renew_standing_acknowledgments`). Default: False.
-    ``deferred``: (standing ones) nothing under ``scope`` has them yet (a role without a default policy):
-    they are written with the next ``acknowledge_all`` on ``scope`` or :func:`renew_standing_acknowledgments`,
-    which the library calls after its own later grants; statements you add yourself are reported in full.
-    Default: False.
 
     This writes what ``Validations.of(scope).acknowledge(...)`` records and cdk-nag v3 reads: an
     entry under the documented metadata key ``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``
@@ -114,14 +110,6 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
     ``NagSuppressions.add_resource_suppressions(scope, ..., apply_to_children=True)`` writes them: on
     every ``CfnResource`` under ``scope``, merged with what is there, each finding as ``applies_to``.
     """
-    if deferred:
-        deferred_findings: list[tuple[str, str | None, str]] = memo(scope, _DEFERRED, list)
-        deferred_findings.extend(findings)
-        return
-    waiting: list[tuple[str, str | None, str]] | None = remembered(scope, _DEFERRED)
-    if waiting:
-        forget(scope, _DEFERRED)
-        acknowledge_all(scope, waiting, standing=True)
     if not findings:
         return
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
@@ -139,16 +127,13 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
 
 _NAG2_METADATA = "cdk_nag"
 _STANDING = "standing-acknowledgments"
-_DEFERRED = "deferred-acknowledgments"
 
 
 def renew_standing_acknowledgments(scope: IConstruct) -> None:
-    """After the library's grants created resources under ``scope`` (a role's default policy, created by a
-    later grant): write ``scope``'s deferred acknowledgments, and where cdk-nag 2 is installed its standing
-    ones on the new resources too (cdk-nag 2 reads suppressions from each resource only)."""
-    if remembered(scope, _DEFERRED):
-        acknowledge_all(scope, [])
-    elif cdk_nag_major() == 2:
+    """After the library's grants may have created resources under ``scope`` (a role's default policy,
+    created by a later grant): where cdk-nag 2 is installed, write ``scope``'s standing acknowledgments on
+    them too (cdk-nag 2 reads suppressions from each resource only; cdk-nag 3 reads them from ``scope``)."""
+    if cdk_nag_major() == 2:
         standing: list[tuple[str, str | None, str]] | None = remembered(scope, _STANDING)
         if standing:
             _suppress_for_cdk_nag_2(scope, standing)
@@ -322,8 +307,13 @@ def role_for_grants(consumer: Construct, role: iam.IRole) -> iam.IRole:
         return role
     imported: dict[int, iam.IRole] = memo(consumer, "roles-for-grants", dict)
     if id(role) not in imported:
-        imported[id(role)] = iam.Role.from_role_arn(consumer, f"ModelRoleGrants{len(imported) or ''}",
-                                                    role.role_arn, mutable=True)
+        grants = iam.Role.from_role_arn(consumer, f"ModelRoleGrants{len(imported) or ''}", role.role_arn,
+                                        mutable=True)
+        acknowledge_all(grants, [("NIST.800.53.R5-IAMNoInlinePolicy", None,
+                                  "the grants an endpoint makes on a model role of another stack: a policy of the "
+                                  "endpoint's stack attached to that role, scoped to the endpoint's locations")],
+                        standing=True)
+        imported[id(role)] = grants
     return imported[id(role)]
 
 
@@ -409,10 +399,13 @@ def role_resource(role: iam.Role) -> CfnResource | None:
 
 def acknowledge_execution_role(role: iam.Role, findings: Sequence[tuple[str, str | None, str]]) -> None:
     """Acknowledge ``findings`` on the role resource of a role from :func:`create_execution_role` only (its
-    inline policy), not on its default policy, where grants and the user's statements go."""
+    inline policy), not on its default policy, where grants and the user's statements go. Under
+    ``iam.Role.customize_roles`` the role is not synthesized and its inline policy is a policy construct of
+    its own (recorded in the policy report, checked by cdk-nag): the findings are acknowledged there."""
     resource = role_resource(role)
-    if resource is not None:
-        acknowledge_all(resource, findings)
+    target = resource if resource is not None else node_of(role).try_find_child(INLINE_POLICY)
+    if target is not None:
+        acknowledge_all(target, findings)
 
 
 def add_unscoped_statement(grantee: iam.IGrantable, name: str, statement: Mapping[str, Any]) -> None:
@@ -428,9 +421,12 @@ def add_unscoped_statement(grantee: iam.IGrantable, name: str, statement: Mappin
     made = (memo(stack_of(grantee), ("unscoped-statement", name), lambda: iam.PolicyStatement.from_json(statement))
             if isinstance(grantee, Construct) else iam.PolicyStatement.from_json(statement))
     if isinstance(document, iam.PolicyDocument) and held is not None:
-        document.add_statements(made)
         held.add(name)
-        return
+        if role_resource(typing.cast(iam.Role, grantee)) is not None:
+            document.add_statements(made)
+            return
+        # Under iam.Role.customize_roles the role copied its inline policy when it was created: a later
+        # statement goes where the role records it (its policy report), as aws-cdk-lib's grants do.
     policy = remembered(grantee, UNSCOPED_POLICY)
     if isinstance(policy, iam.Policy):
         policy.add_statements(made)
@@ -444,12 +440,13 @@ def policies_of(role: iam.IRole) -> list[IDependable]:
     known = remembered(role, _LIBRARY_POLICIES)
     if known:
         return list(known)
-    execution_role = remembered(role, _INLINE_DOCUMENT) is not None
-    found: list[IDependable] = []
-    for name in ("DefaultPolicy",) if execution_role else ("DefaultPolicy", "Policy", UNSCOPED_POLICY):
-        child = node_of(role).try_find_child(name)
-        if child is not None:
-            found.append(child)
-    if found and execution_role:  # its grants only ever go to its default policy, which stays
-        remember_policies(role, *found)
-    return found
+    if remembered(role, _INLINE_DOCUMENT) is not None:
+        default_policy = node_of(role).try_find_child("DefaultPolicy")
+        if default_policy is None:
+            return []
+        remember_policies(role, default_policy)  # its grants only ever go to its default policy, which stays
+        return [default_policy]
+    # A role's default policy, a library role's unscoped policy, or the policy aws-cdk-lib's imported mutable
+    # role creates for grants ("Policy", or "Policy<unique id>" under the importedRoleStackSafeDefaultPolicyName
+    # flag): every policy construct under the role.
+    return [child for child in node_of(role).children if isinstance(child, iam.Policy)]

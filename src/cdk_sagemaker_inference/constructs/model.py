@@ -42,6 +42,7 @@ from ._base import (
     nag_objects,
     policies_of,
     remember_policies,
+    renew_standing_acknowledgments,
     with_notes,
 )
 from ._lazy import lazy_module
@@ -535,16 +536,23 @@ class _BucketData(ModelData):
                 "container's models, or an uncompressed model's files)")  # the prefix is the user's choice
 
     def _inline_grant(self, stack: Stack, *, prefix: bool = False) -> InlineGrant | None:
-        # aws-cdk-lib's read grant on a bucket it imported (from_bucket_name, from_bucket_attributes: a jsii
-        # proxy of its own import class) without a key is one principal statement (an imported bucket has no
-        # policy of its own to change); a bucket of this app, a key or a bucket class of the user's goes
-        # through grant_read itself. Written here so that a default role holds it from the start, without a
+        # aws-cdk-lib's read grant on a bucket it imported (from_bucket_name, from_bucket_arn,
+        # from_bucket_attributes: its Import class, which jsii gives Python as BucketBase's proxy) of the role's
+        # account, without a key, is one principal statement; a bucket of this app, a key, another account or
+        # a bucket class of the user's goes through grant_read itself. Written here so that a default role holds it from the start, without a
         # default policy resource and its round trips (benchmarks/synth_bench.py --profile).
         bucket = self._bucket
         kind = type(bucket)
-        if kind.__module__ != s3.__name__ or kind.__name__ not in _IMPORTED_BUCKET_PROXIES:
+        if kind.__module__ != s3.__name__ or kind.__name__ != "_BucketBaseProxy":
             return None
         if memo(bucket, "encryption_key", lambda: bucket.encryption_key) is not None:
+            return None
+        # grant_read adds to the bucket's policy too when the accounts differ (aws-iam's
+        # Grant.addToPrincipalOrResource: not the same literal account, or one of them a token).
+        theirs, ours = memo(bucket, "account", lambda: bucket.env.account), memo(stack, "account", lambda: stack.account)
+        same_account = (is_unresolved(theirs) and is_unresolved(ours)) or (
+            not is_unresolved(theirs) and not is_unresolved(ours) and theirs == ours)
+        if not same_account:
             return None
         pattern, many = self._pattern(prefix)
         arn = bucket_arn(bucket)
@@ -561,8 +569,6 @@ class _BucketData(ModelData):
         return s3_url(self._bucket, self._key)
 
 
-_IMPORTED_BUCKET_PROXIES = ("_BucketBaseProxy", "_IBucketProxy")
-"""The Python classes jsii gives aws-cdk-lib's imported buckets (its ``Import`` class has no Python class)."""
 _BUCKET_READ_ACTIONS = ("s3:GetObject*", "s3:GetBucket*", "s3:List*")
 """What aws-cdk-lib's ``grant_read`` grants on the bucket and its objects (aws-s3's perms.ts)."""
 
@@ -970,6 +976,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         if role is None:
             policies = _finish_default_role(typing.cast(iam.Role, self.role), bound=bound,
                                             findings=[f for grant in inline.values() for f in grant.findings])
+        else:  # another model's (or an endpoint's) role: the binds may have created its default policy
+            renew_standing_acknowledgments(role)
         self.resource = sagemaker.CfnModel(
             self, "Resource",
             execution_role_arn=self.role.role_arn,
@@ -1152,9 +1160,8 @@ def _finish_default_role(role: iam.Role, *, bound: bool,
         ("AwsSolutions-IAM5", _logs_finding(stack),
          "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time"),
         no_inline, *reads, *findings])
-    # The library's grants into the default policy (now, or an endpoint's later): acknowledged on the role,
-    # when a default policy exists (or with the grant that creates it).
-    acknowledge_all(role, [*reads, no_inline], standing=True, deferred=not policies)
+    # The library's grants into the default policy (now, or an endpoint's later): acknowledged on the role.
+    acknowledge_all(role, [*reads, no_inline], standing=True)
     return policies
 
 

@@ -38,6 +38,7 @@ from ._base import (
     create_topic,
     mark_library_role,
     nag_flatten,
+    renew_standing_acknowledgments,
     with_notes,
 )
 from ._memo import bucket_name, iam_literal, objects_in, stack_of, with_literal_start
@@ -231,6 +232,8 @@ class InferenceRecommenderJob(Construct):
                                    resource_arns=[payload_bucket.arn_for_objects(iam_literal(payload_key))])
         if job_role is None:  # after the grants: cdk-nag 2 reads acknowledgments on the policy they create
             self._acknowledge_job_role(self.job_role)
+        else:  # a role the library made for a model may have had no default policy before these grants
+            renew_standing_acknowledgments(job_role)
         self.topic: sns.ITopic = topic or create_topic(
             self, "Topic", master_key=topic_kms_key, display_name="SageMaker Inference Recommender outcome",
             unencrypted_reason="Outcome messages carry job names and error messages; pass topic_kms_key to "
@@ -388,6 +391,7 @@ class AIBenchmarkJob(Construct):
         # Writes under the prefix only (grant_put would add s3:Abort* too).
         iam.Grant.add_to_principal(grantee=role, actions=["s3:PutObject"], resource_arns=[
             output_bucket.arn_for_objects(objects_in(f"{prefix_path}/" if prefix_path else ""))])
+        renew_standing_acknowledgments(role)  # a role the library made for a model: its default policy may be new
         self.topic: sns.ITopic = topic or create_topic(
             self, "Topic", master_key=topic_kms_key, display_name="SageMaker AI benchmark outcome",
             unencrypted_reason="Outcome messages carry job names; pass topic_kms_key to encrypt the topic")
