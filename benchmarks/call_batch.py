@@ -165,9 +165,11 @@ class Sides:
                                  {"statements": [logs, metrics, auth, pull, read]})
             role_props["inlinePolicies"] = {_base.INLINE_POLICY: document}
         role = batch.new("aws-cdk-lib.aws_iam.Role", scope, "Role", role_props)
-        if extras:  # as many acknowledgment entries, on the same construct, as the library writes
-            batch.call(batch.get(batch.get(batch.get(role, "node"), "defaultChild"), "node"), "addMetadata",
+        if extras:  # as many acknowledgment entries, on the same constructs, as the library writes
+            role_node = batch.get(role, "node")
+            batch.call(batch.get(batch.get(role_node, "defaultChild"), "node"), "addMetadata",
                        "acknowledged", {f"Annotation::rule{n}": "x" * 80 for n in range(6)})
+            batch.call(role_node, "addMetadata", "acknowledged", {f"Annotation::rule{n}": "x" * 80 for n in range(4)})
         else:  # every statement in the default policy, by aws-cdk-lib's grants, as alpha's model has them
             for statement in (logs, metrics, auth):
                 batch.call(role, "addToPolicy", statement)
