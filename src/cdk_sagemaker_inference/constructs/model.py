@@ -539,8 +539,8 @@ class _BucketData(ModelData):
         # aws-cdk-lib's read grant on a bucket it imported (from_bucket_name, from_bucket_arn,
         # from_bucket_attributes: its Import class, which jsii gives Python as BucketBase's proxy) of the role's
         # account, without a key, is one principal statement; a bucket of this app, a key, another account or
-        # a bucket class of the user's goes through grant_read itself. Written here so that a default role holds it from the start, without a
-        # default policy resource and its round trips (benchmarks/synth_bench.py --profile).
+        # a bucket class of the user's goes through grant_read itself. Written here so that a default role holds
+        # it from the start, without a default policy resource and its round trips (synth_bench.py --profile).
         bucket = self._bucket
         kind = type(bucket)
         if kind.__module__ != s3.__name__ or kind.__name__ != "_BucketBaseProxy":
