@@ -580,11 +580,13 @@ def test_grants_aws_cdk_lib_must_write_stay_its_own(bucket_of: str) -> None:
     assert [f for f in nag_findings(stack) if "/Model/" in f] == []
 
 
+@pytest.mark.parametrize("consumer", ["model", "component endpoint", "recommender job"])
 @pytest.mark.parametrize("owner", ["model", "component endpoint"])
-def test_a_library_role_passed_to_another_model_stays_cdk_nag_clean(owner: str) -> None:
-    """A model given another construct's default role (role=a.role) grants into that role's default policy,
-    which may not exist before (found by review: four findings on it, the role-level acknowledgments had
-    been put off until a library grant that never came)."""
+def test_a_library_role_passed_to_another_construct_stays_cdk_nag_clean(owner: str, consumer: str) -> None:
+    """Every construct that takes a role (role=, job_role=) and is given a role the library made grants into
+    that role's default policy, which may not exist before (found by review for a model: four findings on it,
+    the role-level acknowledgments had been put off until a library grant that never came)."""
+    from api_baselines import _recommender_job
     from helpers import nag_findings
 
     stack = new_stack()
@@ -594,11 +596,22 @@ def test_a_library_role_passed_to_another_model_stays_cdk_nag_clean(owner: str) 
         role = lib.InferenceModel(stack, "A", image=dlc, model_data=lib.ModelData.from_bucket(bucket, "a/m.tar.gz")).role
     else:
         role = lib.InferenceComponentEndpoint(stack, "A", instance_type=lib.InstanceType.of("ml.g5.12xlarge")).role
-    lib.InferenceModel(stack, "B", image=dlc, model_data=lib.ModelData.from_bucket(bucket, "b/m.tar.gz"), role=role)
+    if consumer == "model":
+        lib.InferenceModel(stack, "B", image=dlc, model_data=lib.ModelData.from_bucket(bucket, "b/m.tar.gz"), role=role)
+    elif consumer == "component endpoint":
+        endpoint = lib.InferenceComponentEndpoint(stack, "B", instance_type=lib.InstanceType.of("ml.g5.12xlarge"),
+                                                  role=role)
+        lib.InferenceComponent(stack, "C", endpoint=endpoint, image=dlc,
+                               model_data=lib.ModelData.from_bucket(bucket, "c/m.tar.gz"),
+                               compute=lib.ComputeRequirements(min_memory_mb=16384, accelerator_devices=1, cpu_cores=2))
+    else:
+        job, props = _recommender_job(stack)
+        job(stack, "B", **props, job_role=role)
     resources = template_of(stack).to_json()["Resources"]
     (policy_id,) = [k for k in resources if k.startswith("ARoleDefaultPolicy")]
-    assert next(b for k, b in resources.items() if k.startswith("B") and b["Type"] == "AWS::SageMaker::Model")[
-        "DependsOn"] == [policy_id]
+    if consumer == "model":  # the model waits for the grants it needs to start
+        assert next(b for k, b in resources.items() if k.startswith("B") and b["Type"] == "AWS::SageMaker::Model")[
+            "DependsOn"] == [policy_id]
     assert [f for f in nag_findings(stack, packs=("AwsSolutions", "NIST")) if "/A/Role" in f] == []
 
 

@@ -354,9 +354,9 @@ def mark_library_role(role: iam.Role) -> None:
 
 
 def is_library_role(grantee: iam.IGrantable) -> bool:
-    """Whether ``grantee`` is a role the library made (it has an unscoped policy, or will have one, or
-    was marked): the library may acknowledge findings of its own grants there, never on a role of the
-    user's."""
+    """Whether ``grantee`` is a role the library made (an execution role with its inline policy, a role with
+    an unscoped policy, or one that was marked): the library may acknowledge findings of its own grants there,
+    never on a role of the user's."""
     return isinstance(grantee, Construct) and any(remembered(grantee, key) is not None
                                                   for key in (UNSCOPED_POLICY, _INLINE_DOCUMENT, _LIBRARY_ROLE))
 

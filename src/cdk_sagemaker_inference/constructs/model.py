@@ -447,7 +447,7 @@ _PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer"
 
 def _grant_pull(repository: ecr.IRepository, grantee: iam.IGrantable) -> None:
     """``repository.grant_pull(grantee)``, with its ``ecr:GetAuthorizationToken`` (on ``*``: the action
-    has no resource type) in the unscoped policy of a library-made role (``add_unscoped_statement``)."""
+    has no resource type) once in a library-made role's own policy for it (``add_unscoped_statement``)."""
     repository.grant(grantee, *_PULL_ACTIONS)
     add_unscoped_statement(grantee, ECR_AUTH, _ECR_AUTH)
 
