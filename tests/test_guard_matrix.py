@@ -22,7 +22,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 import cdk_sagemaker_inference as lib
+from cdk_sagemaker_inference.assembly import StackTemplate, read_assembly
 from cdk_sagemaker_inference.guard.cli import run
+from cdk_sagemaker_inference.guard.deployed import Deployed
 from cdk_sagemaker_inference.testing import assert_safe_migration
 from helpers import CDK_CONTEXT
 
@@ -227,3 +229,139 @@ def test_findings_name_a_nested_endpoint_by_its_construct_path(tmp_path: Path) -
                   include_acknowledged=False, json=True), out=out, err=io.StringIO())
     (finding,) = json.loads(out.getvalue())["findings"]
     assert (finding["stack"], finding["path"]) == ("Eu/Serving/Nested", "Eu/Serving/Nested/Orders")
+
+
+# ------------------------------------------------------------------ stacks the deploy does not update (found by review)
+def _guard(new: Path, baseline: Path | None, stacks: list[str] | None = None, fetch: Any = None) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(Namespace(assembly=str(new), baseline=str(baseline) if baseline else None, stacks=stacks,
+                         region=None, profile=None, include_acknowledged=False, json=False), out=out, err=err,
+               fetch=fetch)
+    return code, out.getvalue() + err.getvalue()
+
+
+_ENV = Environment(account="123456789012", region="us-east-1")
+
+
+def _stacks(directory: Path, layout: dict[str, tuple[str | None, bool]]) -> Path:
+    """An app of top-level stacks: construct id -> (stack_name, holds the endpoint ``orders``)."""
+    app = App(outdir=str(directory), context=CDK_CONTEXT)
+    for construct_id, (stack_name, holds) in layout.items():
+        stack = Stack(app, construct_id, stack_name=stack_name, env=_ENV,
+                      synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
+        _endpoint(stack, {"kind": "realtime" if holds else "none"})
+    app.synth()
+    return directory
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ({"Orders": (None, True)}, {"OrdersV2": (None, True)}),  # a new construct id: a new stack
+    ({"Orders": ("orders", True)}, {"Orders": ("orders-v2", True)}),  # only the stack_name changes
+], ids=["construct-id", "stack-name"])
+def test_a_renamed_stack_still_holds_its_endpoint_name(before: dict[str, tuple[str | None, bool]],
+                                                       after: dict[str, tuple[str | None, bool]],
+                                                       tmp_path: Path) -> None:
+    """`cdk deploy` never deletes the old stack, so its endpoint keeps the name and CreateEndpoint refuses the
+    new one: the guard said "not in the baseline ... no unsafe endpoint changes", exit 0."""
+    old, new = _stacks(tmp_path / "old", before), _stacks(tmp_path / "new", after)
+    code, text = _guard(new, old)
+    assert code == 1, text
+    assert "[endpoint-name-reused, refused] endpoint " in text and "cdk deploy never deletes a stack" in text
+    assert "left as they are (not in the new assembly, or not selected" in text
+    assert "`cdk destroy` the stack if it left the app" in text
+    assert _api(old, new)[0] == 1
+
+
+def test_a_stack_not_selected_still_holds_its_endpoint_names(tmp_path: Path) -> None:
+    """The endpoint moves from A to B; `guard --stack B` compared B alone and said safe (without --stack the
+    move was refused). A is not deployed by `cdk deploy B`: its endpoint keeps the name."""
+    old = _stacks(tmp_path / "old", {"A": (None, True), "B": (None, False)})
+    new = _stacks(tmp_path / "new", {"A": (None, False), "B": (None, True)})
+    code, text = _guard(new, old, ["B"])
+    assert code == 1, text
+    assert "endpoint-name-reused" in text and "left as they are" in text and ": A\n" in text
+    # Against the deployed stacks: the deployed version of A (same account and Region) is read as well.
+    deployed = {s.key.stack_name: s for s in read_assembly(old)}
+    read: list[str] = []
+
+    def fetch(stacks: list[StackTemplate], **_: Any) -> Deployed:
+        read.extend(s.display_name for s in stacks)
+        return Deployed(stacks=[deployed[s.key.stack_name] for s in stacks])
+
+    code, text = _guard(new, None, ["B"], fetch=fetch)
+    assert code == 1, text
+    assert read == ["B", "A"] and "endpoint-name-reused" in text
+    # A deployed A that cannot be read leaves the check incomplete (exit 2), and says why it was read.
+    code, text = _guard(new, None, ["B"], fetch=lambda stacks, **_: Deployed(
+        stacks=[deployed["B"]], unchecked=[("A", "AccessDenied")]))
+    assert code == 2, text
+    assert "could not check A: not selected, but read for the endpoint names it holds" in text
+
+
+def test_a_nested_stacks_construct_path_selects_its_top_level_stack(tmp_path: Path) -> None:
+    """`--stack Eu/Serving/Batch` (as the report names a nested stack) was "no stack named ...", exit 2."""
+    def synth(directory: Path, kind: str) -> Path:
+        app = App(outdir=str(directory), context={**CDK_CONTEXT, "aws:cdk:enable-path-metadata": True})
+        for stage, region in (("Eu", "eu-west-1"), ("Us", "us-east-1")):
+            serving = Stack(Stage(app, stage, env=Environment(account="123456789012", region=region)), "Serving",
+                            stack_name="serving", synthesizer=DefaultStackSynthesizer(
+                                generate_bootstrap_version_rule=False))
+            s3.Bucket(serving, "Marker", enforce_ssl=True)
+            _endpoint(NestedStack(serving, "Batch"), {"kind": kind, "name": f"{stage.lower()}-orders"})
+        app.synth()
+        return directory
+
+    old, new = synth(tmp_path / "old", "realtime"), synth(tmp_path / "new", "serverless")
+    code, text = _guard(new, old, ["Eu/Serving/Batch"])
+    assert code == 1, text
+    assert "compared 2 baseline stack(s): Eu/Serving, Eu/Serving/Batch" in text
+    assert "endpoint Eu/Serving/Batch/eu-orders" in text and "us-orders" not in text
+    code, text = _guard(new, old, ["Eu/Serving/Nope"])
+    assert code == 2 and "no stack named Eu/Serving/Nope" in text and "Eu/Serving/Batch" in text
+
+
+@pytest.mark.parametrize(("after", "words"), [("none", "endpoint-removed"), ("parent", "endpoint-name-reused")])
+def test_a_nested_stack_of_a_nested_stack_leaves_with_its_parent(after: str, words: str, tmp_path: Path) -> None:
+    """Parent/Outer/Inner held the endpoint; Outer removed (or the endpoint moved to Parent) was "safe": only a
+    nested stack whose direct parent was compared counted as deleted."""
+    def synth(directory: Path, shape: str) -> Path:
+        app = App(outdir=str(directory), context={**CDK_CONTEXT, "aws:cdk:enable-path-metadata": True})
+        parent = Stack(app, "Parent", env=_ENV, synthesizer=DefaultStackSynthesizer(
+            generate_bootstrap_version_rule=False))
+        s3.Bucket(parent, "Marker", enforce_ssl=True)
+        if shape == "deep":
+            _endpoint(NestedStack(NestedStack(parent, "Outer"), "Inner"), {"kind": "realtime"})
+        elif shape == "parent":
+            _endpoint(parent, {"kind": "realtime"})
+        app.synth()
+        return directory
+
+    old, new = synth(tmp_path / "old", "deep"), synth(tmp_path / "new", after)
+    code, text = _guard(new, old)
+    assert code == 1, text
+    assert "[endpoint-removed, unsafe] endpoint Parent/Outer/Inner/orders" in text
+    assert words in text and "left as they are" not in text
+    assert _api(old, new)[0] == 1
+
+
+def test_a_stack_not_selected_with_an_external_nested_template_does_not_stop_the_check(tmp_path: Path) -> None:
+    """`guard --stack S` was exit 2 because another stack holds a CfnStack with an external template_url."""
+    from aws_cdk import CfnStack
+
+    def synth(directory: Path, kind: str) -> Path:
+        app = App(outdir=str(directory), context=CDK_CONTEXT)
+        synthesizer = DefaultStackSynthesizer(generate_bootstrap_version_rule=False)
+        network = Stack(app, "Network", env=_ENV, synthesizer=synthesizer)
+        CfnStack(network, "Vendor", template_url="https://s3.amazonaws.com/vendor-templates/vpc.template")
+        _endpoint(Stack(app, "S", env=_ENV, synthesizer=synthesizer), {"kind": kind})
+        app.synth()
+        return directory
+
+    old, new = synth(tmp_path / "old", "realtime"), synth(tmp_path / "new", "serverless")
+    code, text = _guard(new, old, ["S"])
+    assert code == 1, text
+    assert "compared 1 baseline stack(s): S" in text and "instance-to-serverless" in text
+    for stacks in (["Network"], None):  # the stack that holds it cannot be compared whole
+        code, text = _guard(new, old, stacks)
+        assert code == 2, text
+        assert "nested stack Vendor of Network: its template is not a file asset of the assembly" in text

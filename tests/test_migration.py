@@ -349,7 +349,7 @@ def test_command_passes_on_safe_migration_with_json(tmp_path: Path) -> None:
     assert run(args(assembly=str(new), json=True), out=out, fetch=deployed({"Svc": SERVERLESS})) == EXIT_OK
     report = json.loads(out.getvalue())
     costs = report.pop("cost_changes")
-    assert report == {"stacks_compared": ["Svc"], "stacks_new": [], "stacks_unchecked": [],
+    assert report == {"stacks_compared": ["Svc"], "stacks_new": [], "stacks_kept": [], "stacks_unchecked": [],
                       "findings": [], "unsafe": [], "exit_code": 0}
     # What the move does to the bill, as `cost --baseline` says it: serverless has no idle floor, the real-time
     # endpoint's 2 instances run 730 hours each a month.

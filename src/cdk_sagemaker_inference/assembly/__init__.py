@@ -70,8 +70,13 @@ class StackTemplate:
             yield from child.walk()
 
 
-def read_assembly(directory: str | Path) -> list[StackTemplate]:
-    """The top-level stacks of a cloud assembly (stages included), each with its nested stacks."""
+def read_assembly(directory: str | Path, *, unreadable: list[tuple[str, str]] | None = None) -> list[StackTemplate]:
+    """The top-level stacks of a cloud assembly (stages included), each with its nested stacks.
+
+    A nested stack whose template is not in the assembly (a ``CfnStack`` with an external ``TemplateURL``)
+    raises :class:`AssemblyError`, unless ``unreadable`` is given: then that nested stack is left out, and
+    (the top-level stack's display name, the reason) is appended to ``unreadable``, so that a command may
+    refuse only the stacks it needs whole (``guard --stack`` of another stack)."""
     location = Path(directory)
     if not (location / "manifest.json").is_file():
         raise AssemblyError(f"{location} is not a cloud assembly (no manifest.json): run `cdk synth` first, "
@@ -100,8 +105,11 @@ def read_assembly(directory: str | Path) -> list[StackTemplate]:
         except Exception as error:
             raise AssemblyError(f"stack {getattr(artifact, 'id', '?')} of {location} cannot be read: "
                                 f"{_first_line(error)}") from error
+        problems: list[str] | None = [] if unreadable is not None else None
         stacks.append(StackTemplate(key=key, display_name=name, template=template, template_path=str(template_path),
-                                    lookup_role_arn=lookup, nested=_nested(key, name, template, assets)))
+                                    lookup_role_arn=lookup, nested=_nested(key, name, template, assets, problems)))
+        if unreadable is not None and problems:
+            unreadable += [(name, problem) for problem in problems]
     return stacks
 
 
@@ -110,15 +118,17 @@ def read_template_file(path: str | Path) -> Mapping[str, Any]:
     return _load(Path(path))
 
 
-def read_baseline(path: str | Path) -> list[StackTemplate] | Mapping[str, Any]:
-    """A baseline: the stacks of a cloud assembly directory, or the template of a single file."""
+def read_baseline(path: str | Path, *, unreadable: list[tuple[str, str]] | None = None
+                  ) -> list[StackTemplate] | Mapping[str, Any]:
+    """A baseline: the stacks of a cloud assembly directory, or the template of a single file
+    (``unreadable``: as in :func:`read_assembly`)."""
     location = Path(path)
     if location.is_file():
         return read_template_file(location)
     if not (location / "manifest.json").is_file():
         raise AssemblyError(f"the baseline {location} is neither a cloud assembly (no manifest.json) nor a template "
                             "file: give a previous cdk.out directory or a .template.json file")
-    return read_assembly(location)
+    return read_assembly(location, unreadable=unreadable)
 
 
 def nested_display_name(parent_name: str, logical_id: str, resource: Any) -> str:
@@ -220,7 +230,9 @@ def _asset_templates(directory: Path) -> dict[str, Path]:
 
 
 def _nested(parent: StackKey, parent_name: str, template: Mapping[str, Any],
-            assets: Mapping[str, Path]) -> tuple[StackTemplate, ...]:
+            assets: Mapping[str, Path], problems: list[str] | None = None) -> tuple[StackTemplate, ...]:
+    """The nested stacks of a template, recursively; ``problems`` (when given) collects the nested stacks
+    whose template is not in the assembly instead of raising."""
     children: list[StackTemplate] = []
     for logical_id, resource in (template.get("Resources") or {}).items():
         if resource.get("Type") != "AWS::CloudFormation::Stack":
@@ -229,11 +241,15 @@ def _nested(parent: StackKey, parent_name: str, template: Mapping[str, Any],
         match = _ASSET_URL.search(url.rstrip('"]}) '))
         path = assets.get(match.group(1)) if match else None
         if path is None:
-            raise AssemblyError(f"nested stack {logical_id} of {parent_name}: its template is not a file asset of "
-                                "the assembly, so it cannot be compared")
+            problem = (f"nested stack {logical_id} of {parent_name}: its template is not a file asset of the "
+                       "assembly, so it cannot be compared")
+            if problems is None:
+                raise AssemblyError(problem)
+            problems.append(problem)
+            continue
         child_template = _load(path)
         key = StackKey(parent.stack_name, parent.account, parent.region, (*parent.nested, str(logical_id)))
         name = nested_display_name(parent_name, str(logical_id), resource)
         children.append(StackTemplate(key=key, display_name=name, template=child_template, template_path=str(path),
-                                      nested=_nested(key, name, child_template, assets)))
+                                      nested=_nested(key, name, child_template, assets, problems)))
     return tuple(children)

@@ -12,6 +12,11 @@ bootstrap lookup role assumed when the credentials are for another account. A st
 deployed yet is a first deploy. --baseline compares with a previous cloud assembly (or one
 template file, for an app of one stack) instead.
 
+A stack the deploy does not update keeps its endpoints and their names: a baseline stack that is not
+in the new assembly (renamed, a new stack_name) or not selected with --stack, and, against the
+deployed stacks, the deployed versions of the app's unselected stacks of a selected stack's account
+and Region. A new endpoint under one of those names is refused (endpoint-name-reused).
+
 Exit codes: 0 nothing unsafe, 1 an unsafe change (the report says which, why and the way out),
 2 the check could not run or could not compare a stack (no credentials, an unreadable assembly,
 a role that cannot be assumed): the guard never answers "safe" for what it did not compare.
@@ -43,7 +48,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--baseline", help="compare with this cloud assembly directory (or, for an app of one "
                         "stack, this template file) instead of the deployed stacks")
     parser.add_argument("--stack", action="append", dest="stacks",
-                        help="only these stacks: stack name or construct path (repeatable)")
+                        help="only these stacks: stack name or construct path (repeatable); a nested stack's "
+                        "path selects its top-level stack, which deploys it. The endpoint names the other stacks "
+                        "hold still count: a selected stack may not take one")
     parser.add_argument("--region", help="the Region of environment-agnostic stacks (default: the configured "
                         "one); a stack with a Region in the assembly is read there")
     parser.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
@@ -62,8 +69,13 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        new = _select(read_assembly(args.assembly), args.stacks)
-        comparison, previous = _compare(args, new, fetch or deployed_stacks)
+        unreadable: list[tuple[str, str]] = []
+        stacks = read_assembly(args.assembly, unreadable=unreadable)
+        new = _select(stacks, args.stacks)
+        _refuse_unreadable(unreadable, new, stacks)
+        selected = {id(s) for s in new}
+        comparison, previous = _compare(args, new, [s for s in stacks if id(s) not in selected],
+                                        fetch or deployed_stacks)
     except (AssemblyError, GuardSetupError) as error:
         return could_not(error, command="guard", what="check", as_json=args.json, out=out, err=err)
     try:  # information beside the verdicts: it never changes the guard's answer
@@ -80,30 +92,59 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
 
 
 def _select(stacks: list[StackTemplate], wanted: list[str] | None) -> list[StackTemplate]:
+    """The top-level stacks ``wanted`` names: by stack name or construct path; a nested stack's construct path
+    (as the report names it) selects its top-level stack, which deploys it."""
     if not wanted:
         return stacks
-    names = {s.key.stack_name for s in stacks} | {s.display_name for s in stacks}
+    names = {name for top in stacks for s in top.walk() for name in (s.key.stack_name, s.display_name)}
     unknown = sorted(set(wanted) - names)
     if unknown:
         raise AssemblyError(f"no stack named {', '.join(unknown)} in the assembly "
-                            f"(stacks: {', '.join(sorted(s.display_name for s in stacks))})")
-    return [s for s in stacks if s.key.stack_name in wanted or s.display_name in wanted]
+                            f"(stacks: {', '.join(sorted(s.display_name for top in stacks for s in top.walk()))}): "
+                            "give a stack name or a construct path from this list")
+    return [top for top in stacks
+            if any(s.key.stack_name in wanted or s.display_name in wanted for s in top.walk())]
 
 
-def _compare(args: argparse.Namespace, new: list[StackTemplate],
+def _refuse_unreadable(unreadable: list[tuple[str, str]], selected: list[StackTemplate],
+                       stacks: list[StackTemplate]) -> None:
+    """Raise for a nested stack that cannot be read in ``stacks`` (the assembly or the baseline) when it
+    belongs to a selected stack: that stack cannot be compared whole. One of an unselected stack is left
+    out (the stack is only read for the endpoint names it holds)."""
+    by_name = {s.display_name: s for s in stacks}
+    for name, problem in unreadable:
+        stack = by_name.get(name)
+        if stack is None or any(stack.key.matches(s.key) for s in selected):
+            raise AssemblyError(problem)
+
+
+def _compare(args: argparse.Namespace, new: list[StackTemplate], others: list[StackTemplate],
              fetch: Callable[..., Deployed]) -> tuple[Comparison, list[StackTemplate]]:
-    """The comparison, and the previous stacks it compared with (for the cost change lines)."""
+    """The comparison, and the previous stacks it compared with (for the cost change lines).
+
+    ``others``: the assembly's stacks not selected with --stack. The deploy leaves them as they are, so the
+    endpoint names their deployed versions hold stay taken: a baseline has them all; against the deployed
+    stacks, those in a selected stack's account and Region are read too (the same session, read-only).
+    """
     if args.baseline:
         check_baseline(args.baseline, args.assembly)
-        baseline = read_baseline(args.baseline)
+        unreadable: list[tuple[str, str]] = []
+        baseline = read_baseline(args.baseline, unreadable=unreadable)
         if isinstance(baseline, list):
+            _refuse_unreadable(unreadable, new, baseline)
             return compare_stacks(baseline, new, include_acknowledged=args.include_acknowledged), baseline
         stacks = [s for top in new for s in top.walk()]
         previous = [StackTemplate(key=stacks[0].key, display_name=stacks[0].display_name, template=baseline)
                     ] if len(stacks) == 1 else []
         return compare_with_template(baseline, new, include_acknowledged=args.include_acknowledged), previous
-    deployed = fetch(new, region=args.region, profile=args.profile)
-    return compare_stacks(deployed.stacks, new, unchecked=deployed.unchecked,
+    environments = {(s.key.account, s.key.region) for s in new}
+    neighbours = [s for s in others if (s.key.account, s.key.region) in environments]
+    deployed = fetch([*new, *neighbours], region=args.region, profile=args.profile)
+    neighbour_names = {s.display_name for s in neighbours}
+    unchecked = [(name, reason if name not in neighbour_names else
+                  f"not selected, but read for the endpoint names it holds (a selected stack must not reuse one): "
+                  f"{reason}") for name, reason in deployed.unchecked]
+    return compare_stacks(deployed.stacks, new, unchecked=unchecked,
                           include_acknowledged=args.include_acknowledged), list(deployed.stacks)
 
 
@@ -113,6 +154,9 @@ def _print(comparison: Comparison, out: TextIO, against: str) -> None:
     if comparison.first_deploy:
         new = "not deployed yet" if against == "deployed" else "not in the baseline"
         print(f"{new} (nothing to compare): {', '.join(comparison.first_deploy)}", file=out)
+    if comparison.kept:
+        print(f"left as they are (not in the new assembly, or not selected: not compared, the endpoint names they "
+              f"hold stay taken): {', '.join(comparison.kept)}", file=out)
     for stack, reason in comparison.unchecked:
         print(f"could not check {stack}: {reason}", file=out)
     if comparison.findings or not comparison.unchecked:  # "no unsafe changes" only when every stack was read

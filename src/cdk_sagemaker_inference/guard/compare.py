@@ -4,6 +4,13 @@ Stacks are matched by :class:`~cdk_sagemaker_inference.assembly.StackKey` (stack
 Region and, for nested stacks, the logical ids from the top-level stack), never by file name, so
 custom ``stack_name``\\ s, stages and nested stacks are all compared. The stacks of one account and
 Region are compared together, so an endpoint name that moves between them is caught.
+
+What the deploy does to a previous stack that no new stack matches decides whether its endpoint names
+stay taken: a nested stack whose top-level stack is still in the app leaves with its parent's update
+(at any depth), so its endpoints are deleted (``endpoint-removed``); a top-level stack that is not in
+the new assembly (renamed, a new ``stack_name``, removed from the app) or not selected (``--stack``),
+and its nested stacks, are *kept*: ``cdk deploy`` neither updates nor deletes them, so every endpoint
+name they hold stays taken and an endpoint created under one of them is ``endpoint-name-reused``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,10 @@ class Comparison:
     """Stacks compared with their previous template (display names)."""
     first_deploy: list[str] = field(default_factory=list)
     """Stacks with no previous template: nothing to compare (a first deploy)."""
+    kept: list[str] = field(default_factory=list)
+    """Previous stacks this deploy leaves as they are (not in the new assembly, or not selected): not
+    compared, but the endpoint names they hold stay taken (display names, with the stack name where it
+    differs)."""
     unchecked: list[tuple[str, str]] = field(default_factory=list)
     """(stack, reason) of stacks that could not be compared: the check is incomplete."""
 
@@ -43,6 +54,7 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         """The JSON report (``--json``)."""
         return {"stacks_compared": self.compared, "stacks_new": self.first_deploy,
+                "stacks_kept": self.kept,
                 "stacks_unchecked": [{"stack": s, "reason": r} for s, r in self.unchecked],
                 "findings": [f.to_json() for f in self.findings],
                 "unsafe": [f.to_json() for f in self.findings if f.fails],
@@ -51,12 +63,18 @@ class Comparison:
 
 def compare_stacks(previous: Sequence[StackTemplate], new: Sequence[StackTemplate], *,
                    unchecked: Sequence[tuple[str, str]] = (), include_acknowledged: bool = False) -> Comparison:
-    """Compare every stack of ``new`` (nested ones too) with the matching stack of ``previous``."""
+    """Compare every stack of ``new`` (nested ones too) with the matching stack of ``previous``.
+
+    Every previous stack counts for the endpoint names of its account and Region: one that no new stack
+    matches is deleted with its top-level stack's update (a nested stack that left its parent, at any
+    depth), or else kept as it is (see the module's docstring), its names still taken.
+    """
     result = Comparison(unchecked=list(unchecked))
     unchecked_names = {name for name, _ in unchecked}
     previous_all = [s for top in previous for s in top.walk()]
     groups: dict[tuple[str | None, str | None], list[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]]]
     groups = defaultdict(list)
+    kept: dict[tuple[str | None, str | None], list[tuple[str, Mapping[str, Any]]]] = defaultdict(list)
     matched: set[int] = set()
     for top in new:
         if top.display_name in unchecked_names:
@@ -70,15 +88,29 @@ def compare_stacks(previous: Sequence[StackTemplate], new: Sequence[StackTemplat
             matched.add(id(old))
             result.compared.append(stack.display_name)
             groups[_environment(stack.key)].append((stack.display_name, old.template, stack.template))
-    # A nested stack that left its parent is deleted with the parent's update: its endpoints too.
-    compared_parents = {p.key for top in previous for p in top.walk() if id(p) in matched}
-    for old in previous_all:
-        parent = StackKey(old.key.stack_name, old.key.account, old.key.region, old.key.nested[:-1])
-        if old.key.nested and id(old) not in matched and parent in compared_parents:
-            groups[_environment(old.key)].append((old.display_name, old.template, None))
-    for pairs in groups.values():
-        result.findings += compare_pairs(pairs, include_acknowledged=include_acknowledged)
+    for top in previous:
+        for old in top.walk():
+            if id(old) in matched:
+                continue
+            if id(top) in matched:
+                # Its top-level stack is updated and no longer holds it: it leaves with the update of the
+                # deepest stack still in the app, and its endpoints are deleted.
+                groups[_environment(old.key)].append((old.display_name, old.template, None))
+            else:  # not deployed by this deploy: it stays, and so do its endpoints' names
+                result.kept.append(_kept_name(old))
+                kept[_environment(old.key)].append((_kept_name(old), old.template))
+    for environment in [*groups, *(e for e in kept if e not in groups)]:
+        result.findings += compare_pairs(groups.get(environment, []), kept=kept.get(environment, ()),
+                                         include_acknowledged=include_acknowledged)
     return result
+
+
+def _kept_name(stack: StackTemplate) -> str:
+    """A kept stack as messages name it: its construct path, and its stack name where that differs (a
+    stack renamed with ``stack_name`` keeps its construct path)."""
+    if stack.key.nested or stack.display_name == stack.key.stack_name:
+        return stack.display_name
+    return f"{stack.display_name} (deployed as {stack.key.stack_name})"
 
 
 def compare_with_template(previous: Mapping[str, Any], new: Sequence[StackTemplate], *,

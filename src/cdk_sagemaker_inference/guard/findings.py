@@ -504,17 +504,27 @@ def find_unsafe_changes(previous: Mapping[str, Any], new: Mapping[str, Any], *, 
 
 
 def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]], *,
-                  include_acknowledged: bool = False) -> list[Finding]:
+                  include_acknowledged: bool = False,
+                  kept: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> list[Finding]:
     """Compare the (name, previous, new) templates of the stacks of one account and Region.
 
     ``previous`` None: the stack is not deployed yet; ``new`` None: the stack leaves the app. A fixed
     endpoint name that leaves one logical id and appears at another, in any of these stacks, is
-    ``endpoint-name-reused`` (SageMaker refuses the new endpoint while the old one exists).
+    ``endpoint-name-reused`` (SageMaker refuses the new endpoint while the old one exists). ``kept``:
+    the (name, template) of deployed stacks of the same account and Region that the deploy leaves as
+    they are (renamed or removed from the app, or not selected): nothing of theirs is compared, but
+    the endpoint names they hold stay taken.
     """
     findings: list[Finding] = []
     # Endpoint names held before the deploy (CreateEndpoint compares them case-insensitively), and the endpoints
     # the deploy creates: new logical ids, and endpoints replaced because their EndpointName changes.
     held: dict[str, tuple[str, EndpointState]] = {}
+    kept_names: set[str] = set()
+    for stack, template in kept:
+        for before in endpoints_of(template).values():
+            if before.literal_name and before.kind != "inference-component":
+                held[before.literal_name.lower()] = (stack, before)
+                kept_names.add(before.literal_name.lower())
     created: list[tuple[str, EndpointState, EndpointState | None]] = []
     for stack, previous, new in pairs:
         before_all = endpoints_of(previous or {})
@@ -522,6 +532,7 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
         for before in before_all.values():
             if before.literal_name and before.kind != "inference-component":
                 held[before.literal_name.lower()] = (stack, before)
+                kept_names.discard(before.literal_name.lower())
         for logical_id, now in after_all.items():
             prior = before_all.get(logical_id)
             # Any change of a fixed EndpointName, case included, replaces the endpoint (it is create-only).
@@ -545,6 +556,19 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
         if reused is None:
             continue
         old_stack, before = reused
+        if (after.literal_name or "").lower() in kept_names:
+            findings.append(_finding(
+                UnsafeChange.ENDPOINT_NAME_REUSED, stack, after, after,
+                f"endpoint_name {after.endpoint_name!r} is held by endpoint {before.logical_id} of stack {old_stack} "
+                f"({before.endpoint_name!r}; names are compared case-insensitively), which this deploy leaves as it "
+                "is: the stack is no longer in the app under that name (a new construct id or stack_name makes a "
+                "new stack), or it is not selected, and cdk deploy never deletes a stack, so the endpoint keeps its "
+                "name and CreateEndpoint refuses it",
+                "keep the endpoint where it is (the same stack construct id, stack_name and endpoint construct id), "
+                "or free the name first (remove the endpoint from that stack and deploy it, or `cdk destroy` the "
+                "stack if it left the app) and create the endpoint under the name in a later deploy, or give the new "
+                "endpoint a name no endpoint holds now"))
+            continue
         where = f"{old_stack + '/' if old_stack else ''}{before.logical_id}"
         how = ("moves from " + where + f" to {after.logical_id}" if before.endpoint_name == after.endpoint_name
                and prior is None else f"is held by {where} ({before.endpoint_name!r}; names are compared "
