@@ -39,6 +39,8 @@ from cdk_sagemaker_inference.typecheck import (
     FRACTIONAL_DURATIONS,
     LITERAL_DURATIONS,
     METRIC_TEXT,
+    TypeChecks,
+    check_value,
     duration_unit,
     is_checked,
 )
@@ -725,6 +727,40 @@ def test_an_endpoint_refused_after_it_registered_leaves_the_cost_notes() -> None
     assert [e.node.path for e in endpoints_of_app(stack.node.root)] == ["Test/Endpoint"]
 
 
+@pytest.mark.parametrize("steps", [
+    pytest.param([(None, 30, -1), (20, None, 1)], id="overlapping"),
+    pytest.param([(None, None, 1), (None, None, -1)], id="unbounded"),
+])
+def test_an_endpoint_refused_for_its_step_intervals_leaves_the_app_as_it_was(
+        steps: list[tuple[float | None, float | None, int]]) -> None:
+    """Found by review: aws-cdk-lib's step-scaling interval rules refused the endpoint only once it existed, after
+    the data-capture grant on its model's role, so the role kept a statement for an endpoint that is not there
+    (and the field was not prefixed for a variant of ``variants=``). The rules are now asked while the props are
+    checked: the app synthesizes to what it was before the call."""
+    from aws_cdk import aws_cloudwatch as cloudwatch
+    from aws_cdk import aws_s3 as s3
+
+    def app(refused: bool) -> dict[str, Any]:
+        stack = new_stack()
+        model = _model(stack)
+        bucket = s3.Bucket(stack, "Captures", enforce_ssl=True)
+        if refused:
+            metric = cloudwatch.Metric(namespace="Orders", metric_name="QueueDepth")
+            scaling = lib.InstanceScaling(min_capacity=1, max_capacity=3, step_scaling=lib.StepScaling(
+                metric=metric, steps=[appscaling.ScalingInterval(lower=low, upper=high, change=change)
+                                      for low, high, change in steps]))
+            with pytest.raises(ValidationError) as caught:
+                lib.RealtimeEndpoint(stack, "Endpoint", variants=[lib.ProductionVariant(
+                    variant_name="AllTraffic", model=model, instance_type=lib.InstanceType.M5_LARGE, autoscaling=scaling)],
+                    data_capture=lib.DataCapture(bucket=bucket))
+            assert caught.value.fields == ("variants[0].autoscaling.step_scaling.steps",)
+            assert "aws-cdk-lib refuses the intervals" in str(caught.value)
+            assert "rule autoscaling.step-intervals" in str(caught.value)
+        return template_of(stack).to_json()
+
+    assert app(refused=True) == app(refused=False)
+
+
 def test_a_rollback_alarm_of_another_app_is_refused_before_anything_is_created() -> None:
     """Found by review: it was refused once the endpoint existed, after grants and cost registration."""
     from aws_cdk import aws_cloudwatch as cloudwatch
@@ -740,3 +776,27 @@ def test_a_rollback_alarm_of_another_app_is_refused_before_anything_is_created()
     assert caught.value.fields == ("deployment.rollback_alarms[0]",)
     assert "rule props.same-app" in str(caught.value) and "belongs to another App" in str(caught.value)
     assert stack.node.try_find_child("Endpoint") is None
+
+
+def test_a_text_where_a_value_class_is_expected_is_told_how_to_make_one() -> None:
+    """Found by review: ``instance_type="ml.m5.large"`` was told "pass InstanceType", which says what, not how.
+    Every public class of the package with factories (``of``, ``from_*``) is named with them when a text (or
+    another wrong value) is given where it is expected; a name given as text is shown in the call."""
+    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:
+        lib.RealtimeEndpoint(stack, "Endpoint", model=_model(stack), instance_type="ml.m5.large")
+    error = caught.value
+    assert "fix: pass InstanceType.of('ml.m5.large')" in str(error)
+    classes = [getattr(lib, name) for name in lib.__all__ if isinstance(getattr(lib, name), type)]
+    with_factories = {cls: sorted(name for name, member in vars(cls).items() if isinstance(member, (classmethod, staticmethod))
+                                  and (name == "of" or name.startswith("from_"))) for cls in classes}
+    with_factories = {cls: names for cls, names in with_factories.items() if names}
+    assert {"InstanceType", "ContainerImage", "ModelData", "ModelPackage"} <= {c.__name__ for c in with_factories}
+    for cls, names in with_factories.items():
+        for given in ("text", 7):
+            problems = TypeChecks()
+            assert not check_value(problems, "field", given, cls)
+            [problem] = problems.problems
+            hint = (f"{cls.__name__}.of({given!r})" if "of" in names and isinstance(given, str)
+                    else ", ".join(f"{cls.__name__}.{name}(...)" for name in names))
+            assert hint in problem.fix, (cls, problem.fix)

@@ -287,6 +287,18 @@ def test_a_metrics_frequency_outside_the_documented_values_is_refused() -> None:
     assert "rule realtime.metrics-frequency" in text and "10, 30, 60, 120, 180, 240, 300" in text
 
 
+def test_a_metrics_frequency_known_at_deploy_time_is_rendered_as_its_reference() -> None:
+    """Found by review: a token frequency (its encoding is a whole float) was converted to an int, which is no
+    longer a token, and refused with the encoding's digits as the value. The other durations take tokens."""
+    from aws_cdk import Duration, Fn, Token
+
+    stack = new_stack()
+    RealtimeEndpoint(stack, "Endpoint", variants=[one_variant(stack)],
+                     metrics_publish_frequency=Duration.seconds(Token.as_number(Fn.import_value("frequency"))))
+    [config] = resources_of(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()
+    assert config["Properties"]["MetricsConfig"] == {"MetricPublishFrequencyInSeconds": {"Fn::ImportValue": "frequency"}}
+
+
 def test_no_metrics_config_by_default() -> None:
     stack = new_stack()
     RealtimeEndpoint(stack, "Endpoint", variants=[one_variant(stack)])

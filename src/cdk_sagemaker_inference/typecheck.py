@@ -195,7 +195,7 @@ def check_value(types_: TypeChecks, field: str, value: Any, hint: Any) -> bool:
     if not isinstance(hint, type):
         return True  # a TypeVar or a typing construct this API does not use: nothing to check
     if not is_instance(value, hint):
-        return _wrong(types_, field, value, _type_name(hint))
+        return _wrong(types_, field, value, _type_name(hint), _made_by(hint, value))
     if getattr(hint, "__jsii_type__", None) == "aws-cdk-lib.Duration":
         return check_duration(types_, field, value)
     if hint is datetime.datetime and value.tzinfo is None:
@@ -446,7 +446,8 @@ def _check_union(types_: TypeChecks, field: str, value: Any, members: tuple[Any,
     for candidate in candidates:
         if isinstance(candidate, type) and is_instance(value, candidate):
             return check_value(types_, field, value, candidate)
-    return _wrong(types_, field, value, " or ".join(_type_name(m) for m in candidates))
+    made_by = next((f for f in (_made_by(m, value) for m in candidates) if f), None)
+    return _wrong(types_, field, value, " or ".join(_type_name(m) for m in candidates), made_by)
 
 
 def _check_sequence(types_: TypeChecks, field: str, value: Any, args: tuple[Any, ...]) -> bool:
@@ -495,9 +496,25 @@ def _expected(hint: Any) -> str:
     return _type_name(hint)
 
 
-def _wrong(types_: TypeChecks, field: str, value: Any, expected: str) -> bool:
-    types_.fail("props.type", field, value, f"must be {expected}, got {type(value).__name__}", f"pass {expected}")
+def _wrong(types_: TypeChecks, field: str, value: Any, expected: str, made_by: str | None = None) -> bool:
+    types_.fail("props.type", field, value, f"must be {expected}, got {type(value).__name__}",
+                f"pass {made_by or expected}")
     return False
+
+
+def _made_by(hint: Any, value: Any) -> str | None:
+    """How to make a ``hint`` (a class of this package) from what was given: ``InstanceType.of('ml.m5.large')``
+    for a name given as text, else the class's factories (``ModelData.from_bucket``, ...). None for a class
+    without factories, or another package's class (aws-cdk-lib's messages name its own)."""
+    if not isinstance(hint, type) or not hint.__module__.startswith(__package__ or "cdk_sagemaker_inference"):
+        return None
+    factories = sorted(name for name, member in vars(hint).items()
+                       if isinstance(member, (classmethod, staticmethod)) and (name == "of" or name.startswith("from_")))
+    if not factories:
+        return None
+    if isinstance(value, str) and "of" in factories:
+        return f"{hint.__name__}.of({value!r})"
+    return f"a {hint.__name__} made by " + ", ".join(f"{hint.__name__}.{name}(...)" for name in factories)
 
 
 _MISSING = object()

@@ -10,7 +10,10 @@ Every example ends in exactly one of:
 
 Anything else is a failure: any other exception (a bug, raised at once so hypothesis shrinks
 it), a rejection of a configuration the oracles accept (a false refusal), an acceptance of one
-they reject, or a ``ValidationError`` that names none of the offending fields.
+they reject, a ``ValidationError`` that names none of the offending fields, or a rejection that
+left something behind: the app, synthesized after the refusal, must be what the same example
+builds without the construct under test (template and synth-time notes), so a grant on a model's
+role, a registration or a note made before a late refusal is found by every generated example.
 """
 
 from __future__ import annotations
@@ -33,6 +36,25 @@ from cdk_sagemaker_inference import ValidationError
 from oracles import Problem, api_problems
 
 LIBRARY_ROOT = "cdk_sagemaker_inference"
+
+
+_BUILT: list[tuple[App, Stack]] = []
+
+
+def building(app: App, stack: Stack) -> None:
+    """Called by an example's build once its app and stack exist, before the construct under test: the
+    harness synthesizes that app again when the construct refuses."""
+    _BUILT[:] = [(app, stack)]
+
+
+def _synthesized(app: App, stack: Stack) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    """The stack's template and its synth-time notes (path, level, text; without stack traces)."""
+    artifact = app.synth().get_stack_artifact(stack.artifact_id)
+    notes = sorted((path, entry.type, json.dumps(entry.data, sort_keys=True, default=str))
+                   for path, entries in artifact.manifest.metadata.items() for entry in entries
+                   if entry.type in ("aws:cdk:info", "aws:cdk:warning", "aws:cdk:error")) \
+        if artifact.manifest.metadata else []
+    return artifact.template, notes
 
 
 class LibraryBugError(AssertionError):
@@ -89,6 +111,7 @@ class Run:
     false_refusals: list[str] = field(default_factory=list)
     false_acceptances: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
+    left_behind: list[str] = field(default_factory=list)
     template_problems: list[str] = field(default_factory=list)
     classes: dict[str, int] = field(default_factory=dict)
     tokens: int = 0
@@ -103,8 +126,12 @@ class Run:
     def check(self, description: str, oracle: Verdict, build: Callable[[], tuple[App, Stack]],
               template_rules: Callable[[list[Request]], list[Problem]], *, has_tokens: bool = False,
               has_wrong_types: bool = False, allow_unknown_instance_type: bool = False) -> str:
-        """Build the example, compare with the oracle; returns "accepted" or "rejected"."""
+        """Build the example, compare with the oracle; returns "accepted" or "rejected".
+
+        ``build()`` builds the example; ``build(without_construct=True)`` the same app without the construct under
+        test (what a refusal must leave), and it calls :func:`building` before the construct."""
         self.examples += 1
+        _BUILT.clear()  # a refusal before the build reached building() has no app to compare
         for name in value_classes(description):
             event(f"class: {name}")  # hypothesis statistics; the report below lists the counts too
             self.classes[name] = self.classes.get(name, 0) + 1
@@ -123,6 +150,7 @@ class Run:
                 self.false_refusals.append(f"{description}\n    library: {error}")
             elif not names_a_flagged_field(error, oracle.props):
                 self.unnamed.append(f"{description}\n    oracle: {oracle}\n    library fields: {error.fields}")
+            self._check_nothing_left(description, build)
             return "rejected"
         except TypeError as error:
             if has_wrong_types and _raised_by_library(error) and field_words(str(error)) & oracle.props:
@@ -156,6 +184,34 @@ class Run:
         self.seconds["check"] += time.perf_counter() - started
         return "accepted"
 
+    def _check_nothing_left(self, description: str, build: Callable[..., tuple[App, Stack]]) -> None:
+        """The refused example's app synthesizes to what the example builds without the construct under test."""
+        if not _BUILT:
+            return  # refused before its app existed
+        app, stack = _BUILT.pop()
+        started = time.perf_counter()
+        try:
+            try:
+                expected = _synthesized(*build(without_construct=True))
+            except ValidationError:
+                return  # refused by a value built before the construct (a prop class): the construct never ran
+            except Exception as error:  # e.g. a stack with no resource left, which template validation refuses
+                expected = ({"synth failed": str(error).splitlines()[0]}, [])
+            try:
+                left = _synthesized(app, stack)
+            except Exception as error:
+                left = ({"synth failed": str(error).splitlines()[0]}, [])
+            if left != expected:
+                added = sorted(set(left[0].get("Resources", {})) ^ set(expected[0].get("Resources", {})))
+                changed = sorted(k for k, v in left[0].get("Resources", {}).items()
+                                 if k in expected[0].get("Resources", {}) and expected[0]["Resources"][k] != v)
+                notes = sorted(set(left[1]) ^ set(expected[1]))
+                sections = sorted(k for k in set(left[0]) | set(expected[0]) if left[0].get(k) != expected[0].get(k))
+                self.left_behind.append(f"{description}\n    template sections differing: {sections}; resources added or "
+                                        f"missing: {added}; changed: {changed}; notes differing: {notes[:3]}")
+        finally:
+            self.seconds["check"] += time.perf_counter() - started
+
     def _bug(self, message: str, error: BaseException) -> str:
         """Raise at once (hypothesis shrinks it), or with PROPERTY_COLLECT_BUGS=1 collect and go on."""
         if os.environ.get("PROPERTY_COLLECT_BUGS") == "1":
@@ -180,6 +236,8 @@ class Run:
             "false refusals (library rejects what the oracles accept)": self.false_refusals,
             "false acceptances (library accepts what the oracles reject)": self.false_acceptances,
             "ValidationErrors naming none of the offending fields": self.unnamed,
+            "refusals that left something behind (the app differs from the example without the construct)":
+                self.left_behind,
             "other exceptions (bugs)": self.bugs,
             "accepted templates that fail botocore, the service model, the cross-field rules or cfn-lint":
                 self.template_problems,
@@ -200,6 +258,7 @@ class Run:
             "false_refusals": len(self.false_refusals),
             "false_acceptances": len(self.false_acceptances),
             "unnamed_fields": len(self.unnamed),
+            "left_behind": len(self.left_behind),
             "template_problems": len(self.template_problems),
             "classes": dict(sorted(self.classes.items())),
             "with_tokens": self.tokens,

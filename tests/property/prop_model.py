@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,12 +48,18 @@ class Tok:
     type: str = "String"  # or "Number"
 
     def build(self, stack: Stack) -> Any:
-        number = next(_TOKEN_IDS)
+        number = next_id(stack)
         parameter = CfnParameter(stack, f"Token{number}", type=self.type)
         return parameter.value_as_number if self.type == "Number" else parameter.value_as_string
 
 
-_TOKEN_IDS = itertools.count()
+_IDS: weakref.WeakKeyDictionary[Stack, itertools.count[int]] = weakref.WeakKeyDictionary()
+
+
+def next_id(stack: Stack) -> int:
+    """A number for a construct id, counted per stack: an example built twice (the harness builds a refused one
+    again without the construct under test) gets the same ids, so the two templates compare."""
+    return next(_IDS.setdefault(stack, itertools.count()))
 
 
 def value(stack: Stack, given: Any) -> Any:
@@ -151,7 +158,7 @@ class Image:
         if self.factory == "dlc":
             return ContainerImage.from_dlc(self.name, self.tag, accelerator=accelerator)
         if self.factory == "ecr":
-            repository = ecr.Repository.from_repository_name(stack, f"Repo{next(_TOKEN_IDS)}", self.name)
+            repository = ecr.Repository.from_repository_name(stack, f"Repo{next_id(stack)}", self.name)
             return ContainerImage.from_ecr_repository(repository, self.tag, accelerator=accelerator)
         if self.factory == "token":
             return ContainerImage.from_uri(Tok().build(stack))
@@ -205,7 +212,7 @@ class Data:
     key: Any = "models/model.tar.gz"
 
     def build(self, stack: Stack) -> ModelData:
-        suffix = next(_TOKEN_IDS)
+        suffix = next_id(stack)
         if self.factory == "created":
             bucket: s3.IBucket = s3.Bucket(stack, f"ModelBucket{suffix}", enforce_ssl=True)
         elif self.factory == "token-bucket":

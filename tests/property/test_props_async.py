@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from prop_common import (
     variant_names,
     whole,
 )
-from prop_harness import Run, Verdict, models_by_name, only, verdict
+from prop_harness import Run, Verdict, building, models_by_name, only, verdict
 from prop_model import (
     Model,
     Tok,
@@ -190,7 +191,7 @@ def async_examples(draw: st.DrawFn) -> Example:
 # --------------------------------------------------------------------------- building
 
 
-def build(example: Example) -> tuple[Any, Any]:
+def build(example: Example, *, without_construct: bool = False) -> tuple[Any, Any]:
     app = new_app()
     stack = new_stack(app)
     model = example.model.build(stack) if isinstance(example.model, Model) else plain(example.model)
@@ -237,6 +238,9 @@ def build(example: Example) -> tuple[Any, Any]:
                       target_backlog_per_instance=plain(scaling.target),
                       scale_in_cooldown=build_duration(stack, scaling.scale_in),
                       scale_from_zero_cooldown=build_duration(stack, scaling.scale_from_zero))
+    building(app, stack)
+    if without_construct:
+        return app, stack
     AsyncEndpoint(stack, "Endpoint", **kwargs)
     return app, stack
 
@@ -447,7 +451,7 @@ def test_async_endpoint_refuses_cleanly_or_synthesizes_what_sagemaker_accepts(pr
     @given(async_examples())
     def check(example: Example) -> None:
         allow = example.allow_unknown and isinstance(example.instance_type, Type)
-        run.check(repr(example), oracle(example), lambda: build(example), template_rules,
+        run.check(repr(example), oracle(example), partial(build, example), template_rules,
                   has_tokens=example.has_tokens(), has_wrong_types=example.has_wrong_types(),
                   allow_unknown_instance_type=allow)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from prop_cfn import ACCOUNT, KEY_ID, REGION
 from prop_common import api_duration, build_duration, durations, whole
-from prop_harness import Run, Verdict, models_by_name, only, verdict
+from prop_harness import Run, Verdict, building, models_by_name, only, verdict
 from prop_model import (
     Model,
     Tok,
@@ -205,7 +206,7 @@ def batch_examples(draw: st.DrawFn) -> Example:
 # --------------------------------------------------------------------------- building
 
 
-def build(example: Example) -> tuple[Any, Any]:
+def build(example: Example, *, without_construct: bool = False) -> tuple[Any, Any]:
     app = new_app()
     stack = new_stack(app)
     model = example.model.build(stack) if isinstance(example.model, Model) else plain(example.model)
@@ -258,6 +259,9 @@ def build(example: Example) -> tuple[Any, Any]:
         kwargs["topic"] = sns.Topic.from_topic_arn(stack, "Topic", f"arn:aws:sns:{REGION}:{ACCOUNT}:outcomes")
     if example.topic_kms:
         kwargs["topic_kms_key"] = kms.Key.from_key_arn(stack, "TopicKey", KEY_ARN)
+    building(app, stack)
+    if without_construct:
+        return app, stack
     BatchTransformJob(stack, "Job", **kwargs)
     return app, stack
 
@@ -471,7 +475,7 @@ def test_batch_transform_job_refuses_cleanly_or_synthesizes_what_sagemaker_accep
     @settings(max_examples=examples("BatchTransformJob"))
     @given(batch_examples())
     def check(example: Example) -> None:
-        run.check(repr(example), oracle(example), lambda: build(example), template_rules,
+        run.check(repr(example), oracle(example), partial(build, example), template_rules,
                   has_tokens=example.has_tokens(), has_wrong_types=example.has_wrong_types(),
                   allow_unknown_instance_type=example.allow_unknown)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_s3 as s3
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from prop_harness import Run, Verdict, only, verdict
+from prop_harness import Run, Verdict, building, only, verdict
 from prop_model import Tok, Wrong, clean_examples, field_of, fill_tokens, plain, value
 from prop_settings import examples
 
@@ -120,7 +121,7 @@ def _seconds(given: Any) -> Any:
     return given if given is None or isinstance(given, Wrong) else Duration.seconds(given)
 
 
-def build(example: Example) -> tuple[Any, Any]:
+def build(example: Example, *, without_construct: bool = False) -> tuple[Any, Any]:
     app = new_app()
     stack = new_stack(app)
     fleet = InferenceComponentEndpoint(stack, "Fleet", instance_type=InstanceType.of(example.instance_type))
@@ -130,8 +131,8 @@ def build(example: Example) -> tuple[Any, Any]:
         scaling = CopyScaling(min_copies=plain(example.scaling.min_copies),
                               max_copies=plain(example.scaling.max_copies),
                               target_concurrent_requests_per_copy=plain(example.scaling.target))
-    InferenceComponent(
-        stack, "Component", endpoint=fleet, image=ContainerImage.from_uri(IMAGE),
+    props = dict(  # every value (token parameters included) made before the construct under test
+        endpoint=fleet, image=ContainerImage.from_uri(IMAGE),
         model_data=ModelData.from_bucket(bucket, "llm/model.tar.gz"), environment=plain(example.environment),
         compute=ComputeRequirements(
             cpu_cores=value(stack, plain(example.cpu_cores)),
@@ -142,6 +143,10 @@ def build(example: Example) -> tuple[Any, Any]:
         model_data_download_timeout=plain(_seconds(example.download_timeout)),
         container_startup_health_check_timeout=_seconds(example.health_timeout),
         component_name=value(stack, plain(example.component_name)))
+    building(app, stack)
+    if without_construct:
+        return app, stack
+    InferenceComponent(stack, "Component", **props)
     return app, stack
 
 
@@ -299,7 +304,7 @@ def test_inference_component_refuses_cleanly_or_synthesizes_what_sagemaker_accep
     @settings(max_examples=examples("InferenceComponent"))
     @given(component_examples())
     def check(example: Example) -> None:
-        run.check(repr(example), oracle(example), lambda: build(example), template_rules,
+        run.check(repr(example), oracle(example), partial(build, example), template_rules,
                   has_tokens=example.has_tokens(), has_wrong_types=example.has_wrong_types())
 
     check()
@@ -323,8 +328,8 @@ def test_known_good_and_bad_examples(property_report: Path) -> None:
     assert oracle(good).accepts, str(oracle(good))
     assert not oracle(bad).accepts
     run = Run("InferenceComponent-smoke", property_report / "smoke")
-    assert run.check(repr(good), oracle(good), lambda: build(good), template_rules) == "accepted"
-    assert run.check(repr(bad), oracle(bad), lambda: build(bad), template_rules) == "rejected"
+    assert run.check(repr(good), oracle(good), partial(build, good), template_rules) == "accepted"
+    assert run.check(repr(bad), oracle(bad), partial(build, bad), template_rules) == "rejected"
     run._pending.clear()
     assert run.false_refusals == [] and run.unnamed == [] and run.template_problems == []
 
@@ -340,5 +345,5 @@ def test_each_reservation_alone_agrees_with_the_fit_oracle(property_report: Path
         for field, values in grid.items():
             for asked in values:
                 example = Example(instance_type=instance_type, **{**base, field: asked})
-                run.check(repr(example), oracle(example), lambda example=example: build(example), template_rules)
+                run.check(repr(example), oracle(example), partial(build, example), template_rules)
     run.finish()

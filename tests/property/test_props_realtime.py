@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -26,7 +28,7 @@ from prop_common import (
     scalable_target_problems,
     whole,
 )
-from prop_harness import Run, Verdict, models_by_name, only, verdict
+from prop_harness import Run, Verdict, building, models_by_name, only, verdict
 from prop_model import (
     Model,
     Tok,
@@ -49,6 +51,7 @@ from cdk_sagemaker_inference import (
     ProductionVariant,
     RealtimeEndpoint,
     RoutingStrategy,
+    StepScaling,
 )
 from helpers import new_app, new_stack
 from oracles import Problem, api_problems, deployment_rules, input_shape, model_rules, realtime_rules
@@ -56,11 +59,30 @@ from oracles import Problem, api_problems, deployment_rules, input_shape, model_
 KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{KEY_ID}"
 
 
+STEP_SETS: dict[str, tuple[tuple[tuple[float | None, float | None, int], ...], str | None]] = {
+    # name: ((lower, upper, change), ...), and what is wrong with them (None: aws-cdk-lib builds the alarms).
+    "in-and-out": (((None, 10, -1), (50, None, 2)), None),
+    "three-steps": (((None, 5, -1), (50, None, 1), (80, None, 3)), None),
+    "overlapping": (((None, 30, -1), (20, None, 1)), "intervals that overlap: no bounds can be determined"),
+    "unbounded": (((None, None, 1), (None, None, -1)), "intervals without a lower or upper bound"),
+    "single": (((50, None, 1),), "fewer than 2 intervals"),
+}
+"""Step-scaling interval sets with what aws-cdk-lib's StepScalingPolicy (the row's source) makes of them."""
+
+
 @dataclass(frozen=True)
 class Scaling:
     min_capacity: Any
     max_capacity: Any
     target: Any = 100.0
+    steps: str | None = None  # a STEP_SETS name
+
+    def step_scaling(self) -> StepScaling | None:
+        if self.steps is None:
+            return None
+        return StepScaling(metric=cloudwatch.Metric(namespace="Orders", metric_name="QueueDepth"),
+                           steps=[appscaling.ScalingInterval(lower=lower, upper=upper, change=change)
+                                  for lower, upper, change in STEP_SETS[self.steps][0]])
 
 
 @dataclass(frozen=True)
@@ -95,7 +117,8 @@ class Variant:
         if self.scaling is not None:
             kwargs["autoscaling"] = InstanceScaling(min_capacity=plain(self.scaling.min_capacity),
                                                     max_capacity=plain(self.scaling.max_capacity),
-                                                    target_invocations_per_instance=plain(self.scaling.target))
+                                                    target_invocations_per_instance=plain(self.scaling.target),
+                                                    step_scaling=self.scaling.step_scaling())
         if self.accelerator_type is not None:
             kwargs["accelerator_type"] = self.accelerator_type
         if self.managed_scaling is not None:
@@ -135,7 +158,9 @@ class Variant:
 _scalings = field_of(
     st.none(),
     st.integers(1, 3).flatmap(lambda low: st.builds(Scaling, st.just(low), st.integers(low, 6),
-                                                    st.sampled_from((100.0, 1, 0.5)))),
+                                                    st.sampled_from((100.0, 1, 0.5)),
+                                                    st.none() | st.sampled_from(("in-and-out", "three-steps")))),
+    st.builds(Scaling, st.just(1), st.just(3), st.just(100.0), st.sampled_from(tuple(STEP_SETS))),
     st.builds(Scaling, st.sampled_from((0, 1, 5, Wrong("1"))), st.sampled_from((1, 4, Wrong(4.0))),
               st.sampled_from((100.0, 0, -5.0, Wrong("100")))),
     weight=4,
@@ -340,7 +365,7 @@ def realtime_examples(draw: st.DrawFn) -> Example:
 # --------------------------------------------------------------------------- building
 
 
-def build(example: Example) -> tuple[Any, Any]:
+def build(example: Example, *, without_construct: bool = False) -> tuple[Any, Any]:
     app = new_app()
     stack = new_stack(app)
     kwargs: dict[str, Any] = {"endpoint_name": value(stack, plain(example.endpoint_name)),
@@ -367,6 +392,9 @@ def build(example: Example) -> tuple[Any, Any]:
         kwargs["kms_key"] = kms.Key.from_key_arn(stack, "Key", KEY_ARN)
     if example.deployment is not None:
         kwargs["deployment"] = example.deployment.build(stack)
+    building(app, stack)
+    if without_construct:
+        return app, stack
     RealtimeEndpoint(stack, "Endpoint", **kwargs)
     return app, stack
 
@@ -411,7 +439,7 @@ def expected_requests(example: Example) -> dict[str, dict[str, Any]]:
 
 _PROPS = (
     ("Autoscaling", {"autoscaling", "min_capacity", "max_capacity", "target_invocations_per_instance",
-                     "instance_type"}),
+                     "instance_type", "step_scaling", "steps"}),
     ("ScalableTarget", {"autoscaling", "min_capacity", "max_capacity"}),
     ("DataCaptureConfig", {"data_capture"}), ("KmsKeyId", {"kms_key"}),
     # The DeploymentGuardrails factories check their own arguments and name them (wait=, percent=, ...).
@@ -511,6 +539,8 @@ def scaling_rules(scaling: Scaling | None, path: str) -> list[Problem]:
         problems.append(Problem(f"{path}.target_invocations_per_instance", "a number > 0"))
     if whole(low) and whole(high):
         problems += scalable_target_problems(low, high)
+    if scaling.steps is not None and STEP_SETS[scaling.steps][1] is not None:
+        problems.append(Problem(f"{path}.step_scaling", str(STEP_SETS[scaling.steps][1])))
     return problems
 
 
@@ -559,7 +589,7 @@ def test_realtime_endpoint_refuses_cleanly_or_synthesizes_what_sagemaker_accepts
     @settings(max_examples=examples("RealtimeEndpoint"))
     @given(realtime_examples())
     def check(example: Example) -> None:
-        run.check(repr(example), oracle(example), lambda: build(example), template_rules,
+        run.check(repr(example), oracle(example), partial(build, example), template_rules,
                   has_tokens=example.has_tokens(), has_wrong_types=example.has_wrong_types(),
                   allow_unknown_instance_type=example.allow_unknown)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from prop_harness import Run, Verdict, models_by_name, only, verdict
+from prop_harness import Run, Verdict, building, models_by_name, only, verdict
 from prop_model import (
     Model,
     Tok,
@@ -100,7 +101,7 @@ def serverless_examples(draw: st.DrawFn) -> Example:
 # --------------------------------------------------------------------------- building
 
 
-def build(example: Example) -> tuple[Any, Any]:
+def build(example: Example, *, without_construct: bool = False) -> tuple[Any, Any]:
     app = new_app()
     stack = new_stack(app)
     model = example.model.build(stack) if isinstance(example.model, Model) else plain(example.model)
@@ -118,6 +119,9 @@ def build(example: Example) -> tuple[Any, Any]:
         "endpoint_name": value(stack, plain(example.endpoint_name)),
         "variant_name": plain(example.variant_name),
     }
+    building(app, stack)
+    if without_construct:
+        return app, stack
     ServerlessEndpoint(stack, "Endpoint", **kwargs)
     return app, stack
 
@@ -222,7 +226,7 @@ def test_serverless_endpoint_refuses_cleanly_or_synthesizes_what_sagemaker_accep
     @settings(max_examples=examples("ServerlessEndpoint"))
     @given(serverless_examples())
     def check(example: Example) -> None:
-        run.check(repr(example), oracle(example), lambda: build(example), template_rules,
+        run.check(repr(example), oracle(example), partial(build, example), template_rules,
                   has_tokens=example.has_tokens(), has_wrong_types=example.has_wrong_types())
 
     check()
@@ -237,9 +241,9 @@ def test_known_good_example_is_accepted(property_report: Path) -> None:
                       max_concurrency=10)
     assert oracle(example).accepts, str(oracle(example))
     run = Run("ServerlessEndpoint-smoke", property_report / "smoke")
-    assert run.check(repr(example), oracle(example), lambda: build(example), template_rules) == "accepted"
+    assert run.check(repr(example), oracle(example), partial(build, example), template_rules) == "accepted"
     assert run.check("bad memory", oracle(replace(example, memory_size_mb=1500)),
-                     lambda: build(replace(example, memory_size_mb=1500)), template_rules) == "rejected"
+                     partial(build, replace(example, memory_size_mb=1500)), template_rules) == "rejected"
     for description, template in run._pending:
         assert known(description)
         assert template["Resources"]

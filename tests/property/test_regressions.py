@@ -146,3 +146,35 @@ def test_canary_in_instances_with_a_zero_instance_floor_is_a_validation_error(fl
         RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.M5_LARGE,
                          deployment=DeploymentGuardrails.canary(instances=1, wait=Duration.minutes(5)), **props)
     assert {"instance_count", "autoscaling.min_capacity"} & set(caught.value.fields)
+
+
+@pytest.mark.parametrize("leaves", [False, True])
+def test_the_harness_finds_a_refusal_that_leaves_something_behind(tmp_path: Any, leaves: bool) -> None:
+    """The property harness synthesizes a refused example's app again and compares it with the example built
+    without the construct under test: a resource (or a grant, a note) made before a late refusal is reported."""
+    from aws_cdk import CfnWaitConditionHandle
+    from prop_harness import Run, building, verdict
+
+    from cdk_sagemaker_inference import ServerlessEndpoint
+    from helpers import new_app
+    from oracles import Problem
+
+    def build(*, without_construct: bool = False) -> Any:
+        app = new_app()
+        stack = new_stack(app)
+        model = InferenceModel(stack, "Model", image=_image())
+        building(app, stack)
+        if without_construct:
+            return app, stack
+        if leaves:  # what a construct refused after it created something outside itself would leave
+            CfnWaitConditionHandle(stack, "LeftBehind")
+        ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=1500, max_concurrency=5)
+        return app, stack
+
+    run = Run("Probe", tmp_path)
+    oracle = verdict([Problem("ProductionVariants[0].ServerlessConfig.MemorySizeInMB", "a tier")],
+                     lambda _: {"memory_size_mb"})
+    assert run.check("memory 1500", oracle, build, lambda _: []) == "rejected"
+    assert len(run.left_behind) == (1 if leaves else 0)
+    if leaves:
+        assert "LeftBehind" in run.left_behind[0]

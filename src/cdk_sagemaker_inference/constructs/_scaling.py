@@ -62,3 +62,33 @@ def _import_service_linked_role(stack: Stack, construct_id: str) -> iam.IRole:
     """Application Auto Scaling's service-linked role for SageMaker, imported (immutable) in ``stack``."""
     arn = stack.format_arn(service="iam", region="", resource="role", resource_name=_SERVICE_LINKED_ROLE)
     return iam.Role.from_role_arn(stack, construct_id, arn, mutable=False)
+
+
+_SCRATCH: list[Stack] = []
+
+
+def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: object,
+                           adjustment_type: appscaling.AdjustmentType) -> str | None:
+    """aws-cdk-lib's refusal of step-scaling ``steps`` (bounds it cannot determine, overlaps), or None.
+
+    Asked of aws-cdk-lib's own ``scale_on_metric`` on a scalable target in a scratch stack that is never
+    synthesized (its interval rules are not exported, and writing them again here could drift from them): so an
+    endpoint learns of the refusal while it checks its props, before it grants anything on a model's role or
+    registers anything — a refusal then leaves the app as it was. Only step-scaling configurations pay for it.
+    """
+    if not _SCRATCH:
+        from aws_cdk import App
+
+        _SCRATCH.append(Stack(App(), "StepIntervals"))
+    scratch = _SCRATCH[0]
+    target = appscaling.ScalableTarget(
+        scratch, f"Target{len(scratch.node.children)}", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+        resource_id="endpoint/scratch/variant/scratch", scalable_dimension=INSTANCE_COUNT, min_capacity=1,
+        max_capacity=2, role=iam.Role.from_role_arn(scratch, f"Role{len(scratch.node.children)}",
+                                                     "arn:aws:iam::123456789012:role/scratch", mutable=False))
+    try:
+        target.scale_on_metric("StepScaling", metric=metric, scaling_steps=steps,  # type: ignore[arg-type]
+                               adjustment_type=adjustment_type)
+    except RuntimeError as error:
+        return str(error).splitlines()[0].removeprefix("Error: ")
+    return None

@@ -34,7 +34,7 @@ from ._base import annotate, policies_of, role_for_grants, unique_child_id, with
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import with_literal_start
-from ._scaling import INSTANCE_COUNT, variant_scalable_target
+from ._scaling import INSTANCE_COUNT, step_intervals_refusal, variant_scalable_target
 from .data_capture import DataCapture
 from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
 from .guardrails import (
@@ -332,12 +332,14 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
         checks = TypeChecks()
         self._check_endpoint_name(checks, endpoint_name)
         frequency = seconds_of(checks, "metrics_publish_frequency", metrics_publish_frequency)
-        if isinstance(frequency, float) and frequency.is_integer():
-            frequency = int(frequency)
+        if isinstance(frequency, float) and frequency.is_integer() and not is_unresolved(frequency):
+            frequency = int(frequency)  # a token's encoding is a float too: converted, it would no longer be one
         checks.one_of("realtime.metrics-frequency", "metrics_publish_frequency", frequency,
                       fix="use Duration.seconds(n) with n one of 10, 30, 60, 120, 180, 240, 300")
         specs = [_variant_spec(self, prefix, v, checks) for prefix, v in chosen]
         shadow_spec = _variant_spec(self, "shadow_variant.", shadow_variant, checks) if shadow_variant else None
+        for prefix, variant in (*chosen, *((("shadow_variant.", shadow_variant),) if shadow_variant else ())):
+            _check_step_intervals(checks, prefix, variant)
         problems = problems_of(
             checks.problems,
             validate_variants(specs, known_types=known_realtime_types(),
@@ -439,18 +441,10 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
                                          custom_metric=custom_target.metric, **cooldowns)
         step = scaling.step_scaling
         if step is not None:
-            try:
-                target.scale_on_metric("StepScaling", metric=step.metric, scaling_steps=list(step.steps),
-                                       adjustment_type=step.adjustment_type, cooldown=step.cooldown,
-                                       evaluation_periods=step.evaluation_periods)
-            except RuntimeError as error:  # aws-cdk-lib's interval rules (bounds, overlaps): the same refusal, named
-                check = TypeChecks()
-                reason = str(error).splitlines()[0].removeprefix("Error: ")
-                check.fail("autoscaling.step-intervals", "autoscaling.step_scaling.steps", len(step.steps),
-                           f"variant {variant_name!r}: aws-cdk-lib refuses the intervals: {reason}",
-                           "give intervals that each have a lower and/or upper bound and do not overlap, "
-                           "e.g. ScalingInterval(upper=10, change=-1), ScalingInterval(lower=100, change=2)")
-                check.raise_if_any(self, "RealtimeEndpoint")
+            # aws-cdk-lib's interval rules were asked while the props were checked (_check_step_intervals)
+            target.scale_on_metric("StepScaling", metric=step.metric, scaling_steps=list(step.steps),
+                                   adjustment_type=step.adjustment_type, cooldown=step.cooldown,
+                                   evaluation_periods=step.evaluation_periods)
         for index, scheduled in enumerate(scaling.schedules):
             target.scale_on_schedule(
                 f"Schedule{index}", schedule=scheduled.schedule, min_capacity=scheduled.min_capacity,
@@ -669,6 +663,20 @@ def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, che
                                  if scaling.step_scaling is not None else None),
         ),
     )
+
+
+def _check_step_intervals(checks: TypeChecks, prefix: str, variant: ProductionVariant) -> None:
+    """aws-cdk-lib's rules for step-scaling intervals (bounds it can determine, no overlap), asked before anything
+    is created (:func:`step_intervals_refusal`). Fewer than 2 intervals is the row's own check."""
+    step = variant.autoscaling.step_scaling if variant.autoscaling is not None else None
+    if step is None or len(step.steps) < 2:
+        return
+    reason = step_intervals_refusal(list(step.steps), step.metric, step.adjustment_type)
+    if reason is not None:
+        checks.fail("autoscaling.step-intervals", f"{prefix}autoscaling.step_scaling.steps", len(step.steps),
+                    f"variant {variant.variant_name!r}: aws-cdk-lib refuses the intervals: {reason}",
+                    "give intervals that each have a lower and/or upper bound and do not overlap, "
+                    "e.g. ScalingInterval(upper=10, change=-1), ScalingInterval(lower=100, change=2)")
 
 
 def _period_seconds(metric: cloudwatch.IMetric) -> float | None:
