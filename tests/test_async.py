@@ -615,6 +615,23 @@ def test_fails_when_a_topic_arn_is_not_an_sns_topic_arn() -> None:
     assert "async.notification-topics" in text
 
 
+@pytest.mark.parametrize("arn", ["arn:aws:sns:us-east-1:123456789012:results:3f1c2a9e-subscription-id",
+                                 "arn:aws:sns:us-east-1:123456789012:orders results"])
+def test_fails_when_a_topic_arn_names_more_than_a_topic(arn: str) -> None:
+    """Found by review: the pattern took anything after the account (a subscription ARN passed by mistake);
+    botocore's SnsTopicArn and the CloudFormation schema take a topic name of letters, digits, '_', '.', '-'."""
+    stack = new_stack()
+    error = refused(stack=stack, success_topic=sns.Topic.from_topic_arn(stack, "Bad", arn))
+    assert error.fields == ("success_topic",)
+    assert f"success_topic = {arn!r}: does not match" in str(error) and "async.notification-topics" in str(error)
+
+
+def test_a_fifo_topic_of_another_partition_is_accepted() -> None:
+    stack = new_stack()
+    topic = sns.Topic.from_topic_arn(stack, "Ok", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:Results_v2.fifo")
+    async_endpoint(stack=stack, success_topic=topic)
+
+
 @pytest.mark.parametrize("include,missing", [(ERROR, "error_topic"), (SUCCESS, "success_topic")])
 def test_fails_when_included_response_has_no_topic(include: IncludeInferenceResponseIn, missing: str) -> None:
     error = refused(create_topics=False, include_inference_response_in=[include])

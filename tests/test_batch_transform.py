@@ -300,6 +300,18 @@ def test_fails_when_data_type_is_a_string() -> None:
 
 
 @pytest.mark.parametrize("field", ["content_type", "accept"])
+def test_fails_when_a_content_type_holds_a_line_break(field: str) -> None:
+    """Found by review: only the length was checked; botocore's ContentType / Accept pattern is '.*', which no
+    line terminator matches (the reading the library applies to every other botocore '.*' pattern)."""
+    stack = new_stack()
+    kwargs: dict[str, Any] = ({"input": csv_input(stack, content_type="text/csv\n")} if field == "content_type"
+                              else {"output": BatchTransformOutput(accept="text/csv\r\n")})
+    error = refused(stack=stack, **kwargs)
+    assert error.fields == (("input." if field == "content_type" else "output.") + field,)
+    assert "does not match .*" in str(error) and "no line break" in str(error) and "batch.content-types" in str(error)
+
+
+@pytest.mark.parametrize("field", ["content_type", "accept"])
 def test_fails_when_content_types_are_too_long(field: str) -> None:
     stack = new_stack()
     long_type = "application/" + "x" * 250
@@ -1009,6 +1021,11 @@ def test_accepts_schedule_expressions(expression: str) -> None:
     ("cron(0 2 * * * *)", "exactly one of day-of-month (3rd field) and day-of-week (5th field) must be '?'"),
     ("cron(0 2 * *)", "a cron expression has 6 fields"),
     ("at(2030-01-01T02:00:00)", "is not one of rate(...) or cron(...)"),
+    # Found by review: '$' let a trailing line break through, '\\d' took other scripts' digits, and the cron
+    # fields were split on any whitespace (cfn-lint E3027 refuses all three).
+    ("rate(5 minutes)\n", "is not a valid rate expression"),
+    ("rate(\uff15 minutes)", "is not a valid rate expression"),
+    ("cron(0\t12 * * ? *)", "a cron expression has 6 fields"),
     *_CRON_REFUSED,
 ])
 def test_fails_when_schedule_is_invalid(expression: str, message: str) -> None:
@@ -1020,6 +1037,16 @@ def test_fails_when_schedule_is_invalid(expression: str, message: str) -> None:
 def test_scheduler_accepts_one_time_schedules() -> None:
     assert validate_schedule_expression("at(2030-01-01T02:00:00)", scheduler=True) == []
     assert validate_schedule_expression("at(2030-01-01T02:00:00)", scheduler=False)
+
+
+@pytest.mark.parametrize("expression", ["at(2030-13-45T99:99:99)", "at(2030-02-30T02:00:00)", "at(2030-01-01T02:00:00)\n",
+                                        "at(2030-1-1T2:00:00)"])
+def test_a_one_time_schedule_is_a_real_date_and_time(expression: str) -> None:
+    """Found by review: at() was checked for the shape of its digits only (month 13, hour 99, a trailing line break)."""
+    error = refused(schedule=scheduler.ScheduleExpression.expression(expression))
+    assert error.fields == ("schedule",)
+    assert f"schedule = {expression!r}: is not at(yyyy-mm-ddThh:mm:ss) with a real date and time" in str(error)
+    assert "batch.schedule" in str(error)
 
 
 def test_fails_when_schedule_is_a_string() -> None:

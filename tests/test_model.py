@@ -241,6 +241,23 @@ def test_an_ecr_repository_image_needs_a_tag() -> None:
     InferenceModel(stack, "Model", image=ContainerImage.from_ecr_repository(repository, "v1"))
 
 
+def test_a_digest_given_as_the_tag_pins_the_image_with_an_at_sign() -> None:
+    """Found by review: ``from_ecr_repository(repository, "sha256:<hex>")`` rendered ``<uri>:sha256:<hex>``, which is
+    neither of the forms CreateModel takes (registry/repository[:tag] or registry/repository[@digest]); a digest is
+    now rendered with '@', as aws-cdk-lib's ``repository_uri_for_tag_or_digest`` does (and the DLC factory too)."""
+    from aws_cdk import aws_ecr as ecr
+
+    digest = "sha256:" + "a" * 64
+    stack = new_stack()
+    repository = ecr.Repository.from_repository_name(stack, "Repo", "team/model")
+    InferenceModel(stack, "Ecr", image=ContainerImage.from_ecr_repository(repository, digest))
+    InferenceModel(stack, "Dlc", image=ContainerImage.from_dlc("pytorch-inference", digest, account_id="763104351884"))
+    images = [json.dumps(r["Properties"]["PrimaryContainer"]["Image"])
+              for r in template_of(stack).to_json()["Resources"].values() if r["Type"] == "AWS::SageMaker::Model"]
+    assert len(images) == 2 and all(f"/team/model@{digest}" in i or f"/pytorch-inference@{digest}" in i for i in images)
+    assert not any(f":{digest}" in i for i in images), images
+
+
 @pytest.mark.parametrize(("uri", "ok"), [
     ("123456789012.dkr.ecr.us-east-1.amazonaws.com/model:", False),
     ("123456789012.dkr.ecr.us-east-1.amazonaws.com/model@", False),

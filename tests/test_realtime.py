@@ -1385,3 +1385,41 @@ def test_a_scheduled_capacity_cron_is_checked_field_by_field() -> None:
             endpoint(new_stack(), schedule)
         assert "rule autoscaling.schedule" in str(caught.value) and text in str(caught.value), str(caught.value)
         assert caught.value.fields == ("autoscaling.schedules[0].schedule",)
+
+
+@pytest.mark.parametrize("expression", ["rate(5 minutes)", "rate(1 hours)", "rate(1 hour)", "at(2030-01-31T02:00:00)",
+                                        "cron(0 8 ? * MON-FRI *)"])
+def test_a_scheduled_capacity_rate_or_one_time_schedule_is_accepted(expression: str) -> None:
+    """Application Auto Scaling documents the units of a rate as minute | minutes | hour | hours | day | days, without
+    EventBridge's singular-for-1 rule: ``rate(1 hours)`` is not refused here."""
+    stack = new_stack()
+    RealtimeEndpoint(stack, "Endpoint", model=model_in(stack), instance_type=InstanceType.M5_LARGE,
+                     autoscaling=InstanceScaling(min_capacity=1, max_capacity=3, target_invocations_per_instance=100,
+                                                 schedules=[ScheduledCapacity(
+                                                     schedule=appscaling.Schedule.expression(expression),
+                                                     min_capacity=2)]))
+    [target] = resources_of(template_of(stack).to_json(), "AWS::ApplicationAutoScaling::ScalableTarget").values()
+    assert [a["Schedule"] for a in target["Properties"]["ScheduledActions"]] == [expression]
+
+
+@pytest.mark.parametrize("expression,text", [
+    ("rate(0 hours)", "the rate must be at least 1"),
+    ("rate(\uff15 minutes)", "is not a valid rate expression"),
+    ("rate(5 minutes)\n", "is not a valid rate expression"),
+    ("every day", "is not one of rate(...), cron(...) or at(...)"),
+    ("at(2030-13-45T99:99:99)", "is not at(yyyy-mm-ddThh:mm:ss) with a real date and time"),
+    ("cron(0\t12 * * ? *)", "a cron expression has 6 fields"),
+])
+def test_a_scheduled_capacity_rate_or_one_time_schedule_is_checked(expression: str, text: str) -> None:
+    """Found by review: only cron() schedules were checked; a rate of 0, plain text or month 13 in at() synthesized
+    scheduled actions that Application Auto Scaling refuses (PutScheduledAction.Schedule)."""
+    stack = new_stack()
+    with pytest.raises(ValidationError) as caught:
+        RealtimeEndpoint(stack, "Endpoint", model=model_in(stack), instance_type=InstanceType.M5_LARGE,
+                         autoscaling=InstanceScaling(min_capacity=1, max_capacity=3, target_invocations_per_instance=100,
+                                                     schedules=[ScheduledCapacity(
+                                                         schedule=appscaling.Schedule.expression(expression),
+                                                         min_capacity=2)]))
+    assert caught.value.fields == ("autoscaling.schedules[0].schedule",)
+    assert f"autoscaling.schedules[0].schedule = {expression!r}: {text}" in str(caught.value)
+    assert "rule autoscaling.schedule" in str(caught.value)

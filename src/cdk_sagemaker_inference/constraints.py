@@ -219,8 +219,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("recommender.payload-url", _IR, "payload_bucket / payload_key",
                "the sample payload's URI, s3://<bucket>/<payload_key>, at most 1024 characters",
                "BC RecommendationJobPayloadConfig.SamplePayloadUrl (shape S3Uri, max 1024)", max_length=1024),
-    Constraint("recommender.content-types", _IR, "content_types", "each at most 256 characters",
-               "BC RecommendationJobSupportedContentType (max 256)", max_length=256),
+    Constraint("recommender.content-types", _IR, "content_types", "each at most 256 characters on one line",
+               "BC RecommendationJobSupportedContentType (pattern .*, max 256)", max_length=256, pattern=r".*"),
     Constraint("recommender.endpoint-configurations", _IR, "instance_types",
                "at most 10 endpoint configurations; no burstable ml.t2 types",
                "BC RecommendationJobInputConfig.EndpointConfigurations (max 10); DG:inference-recommender-troubleshooting",
@@ -518,8 +518,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("async.max-concurrent-invocations", _A, "max_concurrent_invocations_per_instance",
                "1–1000 (unset: SageMaker chooses)", "BC AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance",
                minimum=1, maximum=1000),
-    Constraint("async.notification-topics", _A, "success_topic / error_topic", "SNS topic ARNs",
-               "BC AsyncInferenceNotificationConfig", pattern=r"^arn:aws[a-z\-]*:sns:[a-z0-9\-]+:[0-9]{12}:.+$"),
+    Constraint("async.notification-topics", _A, "success_topic / error_topic",
+               "SNS topic ARNs: arn:<partition>:sns:<Region>:<12-digit account>:<topic name of letters, digits, "
+               "'_', '.', '-'>, ≤ 2048 characters",
+               "BC AsyncInferenceNotificationConfig (SnsTopicArn)",
+               pattern=r"^arn:aws[a-z\-]*:sns:[a-z0-9\-]*:[0-9]{12}:[a-zA-Z0-9_.-]+$", max_length=2048),
     Constraint("async.include-response", _A, "include_inference_response_in",
                "a subset of SUCCESS_NOTIFICATION_TOPIC, ERROR_NOTIFICATION_TOPIC, each needing its topic; "
                "responses are included only when ≤ 128 KB",
@@ -593,8 +596,9 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "BC TransformOutput.S3OutputPath", pattern=S3_URI_PATTERN, max_length=1024),
     Constraint("batch.assemble-with", _B, "assemble_with", "None or Line", "BC TransformOutput.AssembleWith",
                allowed=("None", "Line")),
-    Constraint("batch.content-types", _B, "content_type / accept", "≤ 256 characters",
-               "BC TransformInput.ContentType; BC TransformOutput.Accept", max_length=256),
+    Constraint("batch.content-types", _B, "content_type / accept", "≤ 256 characters on one line (no line break)",
+               "BC TransformInput.ContentType; BC TransformOutput.Accept (pattern .*, max 256)", max_length=256,
+               pattern=r".*"),
     Constraint("batch.invocation-timeout", _B, "invocation_timeout", "1–3600 seconds (default 600)",
                "BC ModelClientConfig.InvocationsTimeoutInSeconds", minimum=1, maximum=3600, unit="s"),
     Constraint("batch.invocation-retries", _B, "invocation_max_retries", "0–3 (default 3)",
@@ -897,10 +901,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "threshold, which the library converts to microseconds)",
                "aws-cdk-lib token encoding (Token.as_number, Duration.to_seconds of a token)"),
     Constraint("autoscaling.schedule", _AS, "autoscaling.schedules[].schedule",
-               "a cron() schedule has 6 fields, exactly one of day-of-month / day-of-week '?', and each field's "
-               "values and wildcards (as EventBridge cron expressions)",
-               "AAS PutScheduledAction.Schedule (cron(fields): [Minutes] [Hours] [Day_of_Month] [Month] "
-               "[Day_of_Week] [Year]); aws-cdk-lib aws_applicationautoscaling CronOptions (refers to the "
+               "at(yyyy-mm-ddThh:mm:ss) with a real date and time, rate(n unit) with a whole n ≥ 1 and unit "
+               "minute(s), hour(s) or day(s), or cron() with 6 space-separated fields, exactly one of day-of-month "
+               "/ day-of-week '?', and each field's values and wildcards (as EventBridge cron expressions)",
+               "AAS PutScheduledAction.Schedule (at(yyyy-mm-ddThh:mm:ss); rate(value unit), value a positive "
+               "integer, unit minute | minutes | hour | hours | day | days; cron(fields): [Minutes] [Hours] "
+               "[Day_of_Month] [Month] [Day_of_Week] [Year]); aws-cdk-lib aws_applicationautoscaling CronOptions (refers to the "
                "CloudWatch Events cron expressions)"),
     Constraint("autoscaling.no-burstable", _AS, "instance_type",
                "autoscaling is not supported on burstable ml.t* instance types",

@@ -187,6 +187,7 @@ class ContainerImage:
                             accelerator: Accelerator | None = None) -> ContainerImage:
         """An image in an ECR repository of this account; the model's role may pull it.
 
+        ``tag`` default: ``latest``; a digest ``sha256:<hex>`` pins the image (rendered ``<uri>@sha256:<hex>``).
         ``accelerator`` default: guessed from the tag (``gpu``, ``cu121``, ``neuron``, …).
         """
         _check_ecr_reference("ContainerImage.from_ecr_repository", None, tag, None)
@@ -210,6 +211,7 @@ class ContainerImage:
                  accelerator: Accelerator | None = None) -> ContainerImage:
         """An AWS Deep Learning Container, e.g. ``from_dlc("pytorch-inference", "2.3.0-cpu-py311")``.
 
+        ``tag``: the image's tag, or a digest ``sha256:<hex>`` (rendered ``<uri>@sha256:<hex>``); no default.
         ``account_id`` default: the DLC account of the stack's Region (aws-cdk-lib's regional
         fact). ``accelerator`` default: guessed from the tag. The role may pull that repository.
         """
@@ -258,6 +260,11 @@ def _check_ecr_reference(factory: str, repository_name: str | None, tag: str, ac
         raise ValidationError("", factory, check.problems)
 
 
+def _tag_or_digest(tag: str) -> str:
+    """``:<tag>``, or ``@sha256:<hex>`` for a digest given as the tag (``repository_uri_for_tag_or_digest``'s rule)."""
+    return f"@{tag}" if isinstance(tag, str) and tag.startswith("sha256:") else f":{tag}"
+
+
 class _EcrImage(ContainerImage):
     pulls_from_ecr = True
 
@@ -268,7 +275,9 @@ class _EcrImage(ContainerImage):
     def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
         if grantee is not None:
             _grant_pull(self._repository, grantee)
-        return self._repository.repository_uri_for_tag(self._tag)
+        # A tag given as 'sha256:<hex>' is a digest: <uri>@sha256:<hex> (aws-cdk-lib's convention, as its ECS
+        # images; CreateModel takes registry/repository[:tag] or registry/repository[@digest], not <uri>:sha256:…).
+        return self._repository.repository_uri_for_tag_or_digest(self._tag)
 
 
 class _AssetImage(ContainerImage):
@@ -374,7 +383,7 @@ class _DlcImage(ContainerImage):
         stack = stack_of(scope)
         account = self._account_in(stack)
         region, url_suffix = _region_and_url_suffix()
-        uri = f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}:{self._tag}"
+        uri = f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}{_tag_or_digest(self._tag)}"
         if grantee is None:  # the pull is in the role already (_inline_grant)
             return uri
         name = self._name

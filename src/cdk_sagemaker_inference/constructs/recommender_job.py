@@ -165,7 +165,8 @@ class InferenceRecommenderJob(Construct):
                      what="sample payload", warnings=lengths)
         with_notes(lengths.problems, self)
         for index, content_type in enumerate(content_types):
-            check.text("recommender.content-types", f"content_types[{index}]", content_type)
+            check.text("recommender.content-types", f"content_types[{index}]", content_type,
+                       fix="use a media type of at most 256 characters on one line, e.g. text/csv (no line break)")
         if isinstance(payload_key, str) and not is_unresolved(payload_key) and not payload_key.endswith(".tar.gz"):
             check.fail("recommender.payload", "payload_key", payload_key, "is not a .tar.gz archive",
                        "archive the sample request files into one .tar.gz and pass its key")

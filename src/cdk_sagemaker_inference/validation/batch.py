@@ -22,7 +22,7 @@ from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker
 from .instances import check_instance_type
-from .schedules import check_cron
+from .schedules import check_schedule
 
 JOB_NAME_MAX_LENGTH = 63
 """TransformJobName: at most 63 characters."""
@@ -34,8 +34,6 @@ S3_AVOID_CHARACTERS = "\\{}^%`[]\"'<>~#|"
 """Characters the S3 user guide advises against in keys; several also break intrinsic strings."""
 JSON_CONTENT_TYPES = ("application/json", "application/jsonlines", "application/x-jsonlines")
 CSV_CONTENT_TYPES = ("text/csv",)
-_EVENTS_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_AT = re.compile(r"^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$")
 
 
 def job_name_for(prefix: str, digest: str) -> str:
@@ -161,8 +159,9 @@ def validate_batch_transform(
     check.one_of("batch.s3-data-type", "input.data_type", data_type)
     check.one_of("batch.compression", "input.compression", compression)
     check.one_of("batch.split-type", "input.split_type", split_type)
-    check.text("batch.content-types", "input.content_type", content_type)
-    check.text("batch.content-types", "output.accept", accept)
+    for field, media_type in (("input.content_type", content_type), ("output.accept", accept)):
+        check.text("batch.content-types", field, media_type,
+                   fix="use a media type of at most 256 characters on one line, e.g. text/csv (no line break)")
     check.one_of("batch.assemble-with", "output.assemble_with", assemble_with)
     # -- batching
     if batch_strategy is not None:
@@ -269,30 +268,7 @@ def validate_schedule_expression(expression: object, *, scheduler: bool) -> list
         check.fail("batch.schedule", field, expression, f"must be a string, got {type(expression).__name__}",
                    "build it with events.Schedule or scheduler.ScheduleExpression")
         return check.problems
-    kinds = "rate(...), cron(...) or at(...)" if scheduler else "rate(...) or cron(...)"
-    if expression.startswith("rate("):
-        match = _EVENTS_RATE.match(expression)
-        if not match:
-            check.fail("batch.schedule", field, expression, "is not a valid rate expression",
-                       "use rate(<n> minute|minutes|hour|hours|day|days), e.g. Schedule.rate(Duration.hours(1))")
-        else:
-            count, unit = int(match.group(1)), match.group(2)
-            singular = unit.rstrip("s")
-            right = singular if count == 1 else singular + "s"
-            if count < 1:
-                check.fail("batch.schedule", field, expression, "the rate must be at least 1",
-                           f"use rate(1 {singular}) or more")
-            elif unit != right:
-                check.fail("batch.schedule", field, expression,
-                           "a rate of 1 takes a singular unit, larger rates a plural one",
-                           f"write rate({count} {right})")
-    elif expression.startswith("cron(") and expression.endswith(")"):
-        check_cron(check, "batch.schedule", field, expression)
-    elif scheduler and _AT.match(expression):
-        pass
-    else:
-        check.fail("batch.schedule", field, expression, f"is not one of {kinds}",
-                   "build it with Schedule.rate(...) or Schedule.cron(...)")
+    check_schedule(check, "batch.schedule", field, expression, at=scheduler, rate_unit_agrees=True)
     return check.problems
 
 

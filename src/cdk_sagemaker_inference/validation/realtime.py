@@ -24,7 +24,7 @@ from .instances import (
     inference_ami_cuda_warning,
     volume_key_nvme_warning,
 )
-from .schedules import check_cron
+from .schedules import check_schedule
 
 _MIME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
 """botocore's ``CsvContentType``/``JsonContentType`` pattern (CloudFormation's ``CaptureContentTypeHeader``
@@ -194,8 +194,9 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
                            1 if scaling.step_evaluation_periods is None else scaling.step_evaluation_periods,
                            scaling.step_period_seconds, period_field=f"{field}.step_scaling.metric")
     for index, expression in enumerate(scaling.schedule_expressions):
-        if isinstance(expression, str) and not is_unresolved(expression) and expression.startswith("cron("):
-            check_cron(check, "autoscaling.schedule", f"{field}.schedules[{index}].schedule", expression)
+        if isinstance(expression, str) and not is_unresolved(expression):
+            check_schedule(check, "autoscaling.schedule", f"{field}.schedules[{index}].schedule", expression,
+                           at=True, rate_unit_agrees=False)
     for index, (s_low, s_high) in enumerate(scaling.schedules):
         where = f"{field}.schedules[{index}]"
         if s_low is None and s_high is None:

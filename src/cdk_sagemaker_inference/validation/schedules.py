@@ -1,13 +1,61 @@
-"""Schedule expressions: the cron syntax of EventBridge rules, EventBridge Scheduler and Application Auto
+"""Schedule expressions: rate(), at() and cron() of EventBridge rules, EventBridge Scheduler and Application Auto
 Scaling scheduled actions (one syntax, so one check for batch schedules and autoscaling schedules)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from .checks import Checker
 
-__all__ = ["check_cron"]
+__all__ = ["check_cron", "check_schedule"]
+
+_RATE = re.compile(r"rate\(([0-9]+) (minute|minutes|hour|hours|day|days)\)")
+_AT = re.compile(r"at\(([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\)")
+
+
+def check_schedule(check: Checker, constraint_id: str, field: str, expression: str, *, at: bool,
+                   rate_unit_agrees: bool) -> bool:
+    """A literal schedule expression: ``rate(n unit)`` with a positive whole n (ASCII digits) and minute(s), hour(s)
+    or day(s); ``at(yyyy-mm-ddThh:mm:ss)`` (a real date and time) where ``at``; ``cron(...)`` (:func:`check_cron`).
+    ``rate_unit_agrees``: EventBridge's rule that a rate of 1 takes the singular unit and a larger one the plural
+    (Application Auto Scaling documents the units without it). Matched as a whole: a trailing line break or
+    a tab is not part of any of them. True when it passed."""
+    kinds = "rate(...), cron(...) or at(...)" if at else "rate(...) or cron(...)"
+    if expression.startswith("rate("):
+        match = _RATE.fullmatch(expression)
+        if match is None:
+            check.fail(constraint_id, field, expression, "is not a valid rate expression",
+                       "use rate(<n> minute|minutes|hour|hours|day|days) with a whole n ≥ 1, "
+                       "e.g. Schedule.rate(Duration.hours(1))")
+            return False
+        count, unit = int(match.group(1)), match.group(2)
+        singular = unit.rstrip("s")
+        right = singular if count == 1 else singular + "s"
+        if count < 1:
+            check.fail(constraint_id, field, expression, "the rate must be at least 1", f"use rate(1 {singular}) or more")
+            return False
+        if rate_unit_agrees and unit != right:
+            check.fail(constraint_id, field, expression, "a rate of 1 takes a singular unit, larger rates a plural one",
+                       f"write rate({count} {right})")
+            return False
+        return True
+    if expression.startswith("cron(") and expression.endswith(")"):
+        return check_cron(check, constraint_id, field, expression)
+    if at and expression.startswith("at("):
+        match = _AT.fullmatch(expression)
+        try:
+            if match is None:
+                raise ValueError(expression)
+            datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S")
+        except ValueError:
+            check.fail(constraint_id, field, expression, "is not at(yyyy-mm-ddThh:mm:ss) with a real date and time",
+                       "e.g. at(2030-01-31T02:00:00), or build it with Schedule.at(datetime)")
+            return False
+        return True
+    check.fail(constraint_id, field, expression, f"is not one of {kinds}",
+               "build it with Schedule.rate(...) or Schedule.cron(...)" + (" or Schedule.at(...)" if at else ""))
+    return False
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -65,7 +113,8 @@ def _cron_field_problem(text: str, low: int, high: int, names: tuple[str, ...], 
 def check_cron(check: Checker, constraint_id: str, field: str, expression: str) -> bool:
     """A ``cron(...)`` expression of EventBridge, EventBridge Scheduler or Application Auto Scaling: six fields,
     exactly one of day-of-month and day-of-week '?', every field's values and wildcards. True when it passed."""
-    fields = expression.removeprefix("cron(").removesuffix(")").split()
+    # Fields are separated by spaces (EventBridge User Guide): a tab or a line break is not a separator.
+    fields = re.split(" +", expression.removeprefix("cron(").removesuffix(")").strip(" "))
     if len(fields) != 6:
         check.fail(constraint_id, field, expression,
                    f"a cron expression has 6 fields (minutes hours day-of-month month day-of-week year), "
