@@ -137,7 +137,7 @@ def test_a_default_job_needs_no_load_test_settings() -> None:
      "the sample payload s3://my-payloads/… would be 1025 characters long: at most 1024 are allowed"),
     ({"content_types": ["text/csv", "t" * 257]}, "recommender.content-types",
      "is 257 characters long: at most 256 are allowed"),
-    ({"content_types": ["text/csv\n"]}, "recommender.content-types", "content_types[0] = 'text/csv\\n': does not match .*"),
+    ({"content_types": ["text/csv\n"]}, "recommender.content-types", "content_types[0] = 'text/csv\\n': does not match ^.*$"),
     # The package is checked as InferenceModel checks it (they used to pass and fail when the job ran).
     ({"model_package": ModelPackage.from_registry_version_arn(
         "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/0")}, "model.registry-version",

@@ -79,7 +79,10 @@ def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: obje
     if not _SCRATCH:
         from aws_cdk import App
 
-        _SCRATCH.append(Stack(App(), "StepIntervals"))
+        # Never synthesized: under the CDK CLI (CDK_OUTDIR set) an App asks to synthesize itself into the user's
+        # cloud assembly when node is about to exit, unless auto_synth=False (the jsii host exits before that
+        # fires today, which nothing promises).
+        _SCRATCH.append(Stack(App(auto_synth=False), "StepIntervals"))
     scratch = _SCRATCH[0]
     target = appscaling.ScalableTarget(
         scratch, f"Target{len(scratch.node.children)}", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
