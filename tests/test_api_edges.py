@@ -800,3 +800,54 @@ def test_a_text_where_a_value_class_is_expected_is_told_how_to_make_one() -> Non
             hint = (f"{cls.__name__}.of({given!r})" if "of" in names and isinstance(given, str)
                     else ", ".join(f"{cls.__name__}.{name}(...)" for name in names))
             assert hint in problem.fix, (cls, problem.fix)
+
+
+def _lazy_number(value: float) -> Any:
+    import jsii
+    from aws_cdk import IStableNumberProducer, Lazy
+
+    @jsii.implements(IStableNumberProducer)
+    class Produce:
+        def produce(self) -> float:
+            return value
+
+    return Lazy.number(Produce())
+
+
+@pytest.mark.parametrize(("memory", "refused"), [(5000, True), (2048, False)])
+def test_a_value_known_at_synth_is_checked_at_synth(memory: int, refused: bool) -> None:
+    """Found by review: ``Lazy.number(...)`` is a token when the construct is created, so its checks skipped it,
+    and it resolved to 5000 in the template (a memory size SageMaker refuses). A check a token skipped is made
+    again at synth with the token's value; one known only at deploy time (a parameter) stays unchecked."""
+    stack = new_stack()
+    model = _model(stack)
+    lib.ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=_lazy_number(memory), max_concurrency=5)
+    parameter = CfnParameter(stack, "Memory", type="Number").value_as_number
+    lib.ServerlessEndpoint(stack, "Deployed", model=model, memory_size_mb=parameter, max_concurrency=5)
+    if not refused:
+        config = [r for r in template_of(stack).to_json()["Resources"].values()
+                  if r["Type"] == "AWS::SageMaker::EndpointConfig"]
+        assert [c["Properties"]["ProductionVariants"][0]["ServerlessConfig"]["MemorySizeInMB"] for c in config] == [
+            2048, {"Ref": "Memory"}]
+        return
+    with pytest.raises(RuntimeError) as caught:
+        template_of(stack)
+    text = str(caught.value)
+    assert "[Test/Endpoint] memory_size_mb = 5000: 5000 is not allowed: must be one of 1024, 2048" in text
+    assert "rule serverless.memory" in text and "(the token given for memory_size_mb resolves to 5000 at synth)" in text
+    assert "Test/Deployed" not in text
+
+
+def test_a_construct_given_no_token_adds_no_synth_time_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The synth-time checks cost nothing where there is nothing to check again (no validation is added)."""
+    import cdk_sagemaker_inference.constructs._synth_checks as synth_checks
+
+    added: list[tuple[str, list[str]]] = []
+    real = synth_checks.check_at_synth
+    monkeypatch.setattr(synth_checks, "check_at_synth", lambda construct, deferred: (
+        added.append((construct.node.path, [c.field for c in deferred])), real(construct, deferred)))
+    stack = new_stack()
+    lib.ServerlessEndpoint(stack, "Endpoint", model=_model(stack), memory_size_mb=2048, max_concurrency=5)
+    lib.ServerlessEndpoint(stack, "Lazy", model=_model(stack, "LazyModel"), memory_size_mb=_lazy_number(2048),
+                           max_concurrency=5)
+    assert added == [("Test/Lazy", ["memory_size_mb"])]

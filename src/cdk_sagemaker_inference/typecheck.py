@@ -630,7 +630,17 @@ def checked(construct_type: str, *,
             if not creates_construct:
                 return function(*args, **kwargs)
             try:
-                return function(*args, **kwargs)
+                if not is_construct_init:
+                    return function(*args, **kwargs)
+                from .validation.checks import deferring
+
+                with deferring() as deferred:  # the checks its tokens skipped, made again at synth
+                    function(*args, **kwargs)
+                if deferred:
+                    from .constructs._synth_checks import check_at_synth
+
+                    check_at_synth(args[0], deferred)
+                return None
             except RuntimeError as error:  # jsii raises constructs' errors as RuntimeError
                 assert bound is not None
                 _raise_if_id_taken(error, bound.arguments["scope"], bound.arguments["construct_id"], construct_type)

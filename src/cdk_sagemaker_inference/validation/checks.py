@@ -1,14 +1,19 @@
 """Small pure checks that turn a value and a constraint row into problems.
 
 Each check reads its limits from the constraint table, so the number in the message is the
-number that was checked. Unresolved CDK tokens are skipped: their value is known only at
-deploy time.
+number that was checked. An unresolved CDK token is skipped when the construct is created; while a
+construct is being created (:func:`deferring`) the check is also recorded, so that a token aws-cdk-lib
+resolves to a literal at synth (``Lazy.number(...)``, ``Lazy.string(...)``) is checked then
+(``constructs/_synth_checks.py``); one known only at deploy time (a parameter, an attribute) stays unchecked.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import re
-from collections.abc import Iterable, Sized
+from collections.abc import Iterable, Iterator, Sized
 from typing import Any
 
 from ..constraints import Constraint, constraint
@@ -20,6 +25,38 @@ def _fmt(number: float | None) -> str:
     if number is None:
         return "?"
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+@dataclasses.dataclass(frozen=True)
+class DeferredCheck:
+    """A check a token skipped: ``Checker().<method>(constraint_id, field, <resolved value>, **options)``."""
+
+    method: str
+    constraint_id: str
+    field: str
+    value: Any
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+_DEFERRED: contextvars.ContextVar[list[DeferredCheck] | None] = contextvars.ContextVar("deferred_checks", default=None)
+
+
+@contextlib.contextmanager
+def deferring() -> Iterator[list[DeferredCheck]]:
+    """Record, while the block runs, the checks tokens skipped (one construct's creation; a construct created
+    inside it records its own)."""
+    recorded: list[DeferredCheck] = []
+    token = _DEFERRED.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _DEFERRED.reset(token)
+
+
+def _defer(method: str, constraint_id: str, field: str, value: Any, **options: Any) -> None:
+    recorded = _DEFERRED.get()
+    if recorded is not None:
+        recorded.append(DeferredCheck(method, constraint_id, field, value, options))
 
 
 class Checker:
@@ -57,7 +94,10 @@ class Checker:
         maximum: float | None = None,
     ) -> bool:
         """Check a number's type and range (limits default to the row's). True when it passed."""
-        if value is None or is_unresolved(value):
+        if value is None:
+            return True
+        if is_unresolved(value):
+            _defer("number", constraint_id, field, value, fix=fix, integer=integer, minimum=minimum, maximum=maximum)
             return True
         row = constraint(constraint_id)
         low = row.minimum if minimum is None else minimum
@@ -85,6 +125,7 @@ class Checker:
         row = constraint(constraint_id)
         choices = tuple(allowed if allowed is not None else (row.allowed or ()))
         if is_unresolved(value):
+            _defer("one_of", constraint_id, field, value, fix=fix, allowed=choices)
             return self._token_start(constraint_id, field, value, [str(c) for c in choices], fix)
         if isinstance(value, bool) or value not in choices:
             shown = ", ".join(str(c) for c in choices)
@@ -102,6 +143,7 @@ class Checker:
             return True
         row = constraint(constraint_id)
         if is_unresolved(value):
+            _defer("text", constraint_id, field, value, fix=fix, pattern=pattern)
             required = pattern_prefix(row.pattern) if pattern and row.pattern else ""
             return (self._token_start(constraint_id, field, value, [required] if required else [], fix)
                     and (not pattern or self._token_literals(constraint_id, field, value, fix)))
