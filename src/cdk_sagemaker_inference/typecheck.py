@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ValidationError
 from .tokens import is_unresolved
-from .validation.checks import Checker
+from .validation.checks import Checker, defer
 
 if TYPE_CHECKING:
     from constructs import IConstruct
@@ -102,6 +102,11 @@ def jsii_interfaces(value: Any) -> set[str] | None:
 
 class TypeChecks(Checker):
     """Wrong Python types become problems of the one ValidationError, never a jsii traceback."""
+
+    def typed_number(self, constraint_id: str, field: str, value: Any, *, integer: bool) -> bool:
+        """:func:`check_number` as a check method (``constraint_id`` unused: the check names its rows), so that a
+        number token's check can be made again at synth."""
+        return check_number(self, field, value, integer=integer)
 
     def optional(self, field: str, value: Any, expected: Any) -> bool:
         """``value`` is None or of type ``expected``."""
@@ -220,7 +225,10 @@ def check_number(types_: TypeChecks, field: str, value: Any, *, integer: bool) -
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _wrong(types_, field, value, kind)
     if is_unresolved(value):
-        return True  # a number token (CfnParameter.value_as_number, Token.as_number): the template carries it
+        # A number token (CfnParameter.value_as_number, Token.as_number): the template carries it. One known at synth
+        # (Lazy.number) is checked then (the same check, with its value).
+        defer(TypeChecks, "typed_number", "props.type", field, value, integer=integer)
+        return True
     if (isinstance(value, float) and not math.isfinite(value)) or (
             not integer and isinstance(value, int) and abs(value) > sys.float_info.max):  # no double holds it
         shown = repr(value) if isinstance(value, float) else f"a {value.bit_length()}-bit integer"
@@ -595,6 +603,19 @@ def checked(construct_type: str, *,
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not is_construct_init:
+                return checked_call(*args, **kwargs)
+            from .validation.checks import deferring
+
+            with deferring() as deferred:  # the checks its tokens skipped (its props' and its own), made again at synth
+                checked_call(*args, **kwargs)
+            if deferred:
+                from .constructs._synth_checks import check_at_synth
+
+                check_at_synth(args[0], deferred)
+            return None
+
+        def checked_call(*args: Any, **kwargs: Any) -> Any:
             problems = TypeChecks()
             try:
                 bound = signature.bind(*args, **kwargs)
@@ -630,17 +651,7 @@ def checked(construct_type: str, *,
             if not creates_construct:
                 return function(*args, **kwargs)
             try:
-                if not is_construct_init:
-                    return function(*args, **kwargs)
-                from .validation.checks import deferring
-
-                with deferring() as deferred:  # the checks its tokens skipped, made again at synth
-                    function(*args, **kwargs)
-                if deferred:
-                    from .constructs._synth_checks import check_at_synth
-
-                    check_at_synth(args[0], deferred)
-                return None
+                return function(*args, **kwargs)
             except RuntimeError as error:  # jsii raises constructs' errors as RuntimeError
                 assert bound is not None
                 _raise_if_id_taken(error, bound.arguments["scope"], bound.arguments["construct_id"], construct_type)

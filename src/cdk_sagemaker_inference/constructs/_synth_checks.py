@@ -20,7 +20,7 @@ import jsii
 from constructs import IConstruct, IValidation
 
 from ..tokens import is_unresolved
-from ..validation.checks import Checker, DeferredCheck
+from ..validation.checks import DeferredCheck
 from ._memo import node_of, stack_of
 
 
@@ -54,7 +54,7 @@ class _SynthChecks:
                 continue
             if not _literal(value):
                 continue  # known only at deploy time
-            checker = Checker()
+            checker = check.kind()
             getattr(checker, check.method)(check.constraint_id, check.field, value, **check.options)
             # aws-cdk-lib prefixes each failure with the construct's path.
             failures += [f"{problem.render()}\n     (the token given for {check.field} resolves to {value!r} at synth)"

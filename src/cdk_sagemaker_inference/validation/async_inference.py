@@ -179,15 +179,9 @@ def validate_async_scaling(
         check.fail("async.scale-to-zero", "min_instances", min_instances,
                    f"is greater than max_instances ({max_instances})",
                    f"lower min_instances to {max_instances} or less, or raise max_instances")
-    target = target_backlog_per_instance
-    if target is not None and not is_unresolved(target):
-        if isinstance(target, bool) or not isinstance(target, (int, float)):
-            check.fail("async.autoscaling-settings", "target_backlog_per_instance", target,
-                       f"must be a number, got {type(target).__name__}", "pass a number > 0, e.g. 5")
-        elif not math.isfinite(target) or target <= 0:
-            check.fail("async.autoscaling-settings", "target_backlog_per_instance", target,
-                       f"{target} is out of range: must be greater than 0",
-                       "use the number of queued requests one instance should have, e.g. 5")
+    check.positive("async.autoscaling-settings", "target_backlog_per_instance", target_backlog_per_instance,
+                   out_of_range="{value} is out of range: must be greater than 0", type_fix="pass a number > 0, e.g. 5",
+                   fix="use the number of queued requests one instance should have, e.g. 5")
     for field, seconds in cooldowns.items():
         _check_whole(check, "async.autoscaling-settings", field, seconds, minimum=0, unit="seconds",
                      fix="use Duration.seconds(n) or Duration.minutes(n) with whole seconds ≥ 0")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import math
 import re
 from collections.abc import Iterable, Iterator, Sized
 from typing import Any
@@ -29,8 +30,9 @@ def _fmt(number: float | None) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class DeferredCheck:
-    """A check a token skipped: ``Checker().<method>(constraint_id, field, <resolved value>, **options)``."""
+    """A check a token skipped: ``kind().<method>(constraint_id, field, <resolved value>, **options)``."""
 
+    kind: type[Checker]
     method: str
     constraint_id: str
     field: str
@@ -53,10 +55,11 @@ def deferring() -> Iterator[list[DeferredCheck]]:
         _DEFERRED.reset(token)
 
 
-def _defer(method: str, constraint_id: str, field: str, value: Any, **options: Any) -> None:
+def defer(kind: type[Checker], method: str, constraint_id: str, field: str, value: Any, **options: Any) -> None:
+    """Record ``kind().<method>(constraint_id, field, value, **options)`` for synth (while :func:`deferring`)."""
     recorded = _DEFERRED.get()
     if recorded is not None:
-        recorded.append(DeferredCheck(method, constraint_id, field, value, options))
+        recorded.append(DeferredCheck(kind, method, constraint_id, field, value, options))
 
 
 class Checker:
@@ -97,7 +100,7 @@ class Checker:
         if value is None:
             return True
         if is_unresolved(value):
-            _defer("number", constraint_id, field, value, fix=fix, integer=integer, minimum=minimum, maximum=maximum)
+            defer(type(self), "number", constraint_id, field, value, fix=fix, integer=integer, minimum=minimum, maximum=maximum)
             return True
         row = constraint(constraint_id)
         low = row.minimum if minimum is None else minimum
@@ -116,6 +119,24 @@ class Checker:
             return False
         return True
 
+    def positive(self, constraint_id: str, field: str, value: Any, *, fix: str, type_fix: str | None = None,
+                 out_of_range: str = "{value} is not > 0") -> bool:
+        """Check a number > 0 (a target value: the row's rule). ``out_of_range`` words the message
+        (``{value}`` is the value given). True when it passed."""
+        if value is None:
+            return True
+        if is_unresolved(value):
+            defer(type(self), "positive", constraint_id, field, value, fix=fix, type_fix=type_fix,
+                  out_of_range=out_of_range)
+            return True
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(constraint_id, field, value, f"must be a number, got {type(value).__name__}", type_fix or fix)
+            return False
+        if not math.isfinite(value) or value <= 0:
+            self.fail(constraint_id, field, value, out_of_range.format(value=value), fix)
+            return False
+        return True
+
     def one_of(self, constraint_id: str, field: str, value: Any, *, fix: str | None = None,
                allowed: Iterable[Any] | None = None) -> bool:
         """Check that ``value`` is in the row's allowed set (or ``allowed``); a token string whose literal
@@ -125,7 +146,7 @@ class Checker:
         row = constraint(constraint_id)
         choices = tuple(allowed if allowed is not None else (row.allowed or ()))
         if is_unresolved(value):
-            _defer("one_of", constraint_id, field, value, fix=fix, allowed=choices)
+            defer(type(self), "one_of", constraint_id, field, value, fix=fix, allowed=choices)
             return self._token_start(constraint_id, field, value, [str(c) for c in choices], fix)
         if isinstance(value, bool) or value not in choices:
             shown = ", ".join(str(c) for c in choices)
@@ -143,7 +164,7 @@ class Checker:
             return True
         row = constraint(constraint_id)
         if is_unresolved(value):
-            _defer("text", constraint_id, field, value, fix=fix, pattern=pattern)
+            defer(type(self), "text", constraint_id, field, value, fix=fix, pattern=pattern)
             required = pattern_prefix(row.pattern) if pattern and row.pattern else ""
             return (self._token_start(constraint_id, field, value, [required] if required else [], fix)
                     and (not pattern or self._token_literals(constraint_id, field, value, fix)))

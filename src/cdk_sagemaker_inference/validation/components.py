@@ -297,10 +297,8 @@ def _check_copy_scaling(check: Checker, scaling: CopyScalingSpec) -> None:
         check.fail("component.copy-scaling", "copy_scaling.min_copies", scaling.min_copies,
                    f"is greater than max_copies ({high:g})", "make min_copies ≤ max_copies")
     for field, target in scaling.targets:
-        value = _known(target)
-        if value is not None and value <= 0:
-            check.fail("autoscaling.target-value", f"copy_scaling.{field}", target, f"{value:g} is not > 0",
-                       "load-test one copy and aim for about half of what it sustains")
+        check.positive("autoscaling.target-value", f"copy_scaling.{field}", target, out_of_range="{value:g} is not > 0",
+                       fix="load-test one copy and aim for about half of what it sustains")
 
 
 def _copy_range(spec: ComponentSpec) -> FleetRange | None:

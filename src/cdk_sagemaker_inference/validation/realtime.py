@@ -166,16 +166,10 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
                    f"is greater than max_capacity ({high})", "make min_capacity ≤ max_capacity")
     targets = (("target_invocations_per_instance", scaling.target_invocations_per_instance), *scaling.targets)
     for name, target in targets:
-        if target is None or is_unresolved(target):
-            continue
-        if isinstance(target, bool) or not isinstance(target, (int, float)):
-            check.fail("autoscaling.target-value", f"{field}.{name}", target,
-                       f"must be a number, got {type(target).__name__}",
-                       "pass the value of the metric to aim for, e.g. 100 invocations per instance per minute")
-        elif target <= 0:
-            check.fail("autoscaling.target-value", f"{field}.{name}", target,
-                       f"{target} is not > 0", "load-test one instance and aim for about half of what it sustains "
-                       "(for utilization: a percentage such as 70)")
+        check.positive("autoscaling.target-value", f"{field}.{name}", target,
+                       fix="load-test one instance and aim for about half of what it sustains "
+                       "(for utilization: a percentage such as 70)",
+                       type_fix="pass the value of the metric to aim for, e.g. 100 invocations per instance per minute")
     if scaling.step_intervals is not None and scaling.step_intervals < 2:
         check.fail("autoscaling.step-intervals", f"{field}.step_scaling.steps", scaling.step_intervals,
                    f"has {scaling.step_intervals} interval(s)",
