@@ -727,3 +727,72 @@ def test_a_schedule_whose_runs_cannot_be_counted_asks_for_runs_per_month(tmp_pat
                                         "Costs/OnDemand": Usage(requests_per_month=1000)})
     assert not any("usage file" in n for n in given["Costs/Stepped"].notes)
     assert any("needs requests_per_month and mean_duration_ms" in n for n in given["Costs/OnDemand"].notes)
+
+
+# ------------------------------------------------------------ --baseline pairs stacks as guard does (found by review)
+@pytest.mark.parametrize(("before", "after"), [(("Orders", None), ("OrdersV2", None)),
+                                               (("Orders", "orders"), ("Orders", "orders-v2"))],
+                         ids=["construct-id", "stack-name"])
+def test_baseline_keeps_the_bill_of_a_stack_the_deploy_leaves(before: tuple[str, str | None],
+                                                              after: tuple[str, str | None], tmp_path: Path) -> None:
+    """`cost --baseline` matched rows by construct path: a new stack_name was "no change", a new construct id a
+    saving (730 → 0 and 0 → 730), though cdk deploy never deletes the old stack and guard's `cost:` lines said
+    otherwise. Both now pair stacks by the guard's rule: the new endpoint adds its cost, the old one keeps its."""
+    from cdk_sagemaker_inference.guard.cli import run as guard
+
+    def build(construct_id: str, stack_name: str | None, out: str) -> Path:
+        application = app(tmp_path / out)
+        s = Stack(application, construct_id, stack_name=stack_name, env=ENV)
+        RealtimeEndpoint(s, "Endpoint", model=cpu_model(s), endpoint_name="orders", instance_type=InstanceType.M5_LARGE,
+                         instance_count=1)
+        return Path(application.synth().directory)
+
+    old, new = build(*before, "before"), build(*after, "after")
+    code, text = cost(str(new), "--baseline", str(old), "--prices", str(OFFER))
+    assert code == 0, text
+    assert f"{after[0]}/Endpoint: idle floor 0 → 730 instance-hours (≈ $0.00 → $730.00/month); ceiling 0 → 730" in text
+    kept = "Orders" if before[1] is None else "Orders (deployed as orders)"
+    assert (f"Orders/Endpoint (stack {kept}): unchanged, idle floor 730 instance-hours (≈ $730.00/month); ceiling 730: "
+            "this deploy leaves the stack as it is") in text and "keeps billing" in text
+    assert "730 → 0" not in text
+    code, text = cost(str(new), "--baseline", str(old), "--prices", str(OFFER), "--json")
+    changes = json.loads(text)["changes"]
+    assert [(c["stack"], c["floor_instance_hours"], c.get("kept", False)) for c in changes] == [
+        (after[0], {"before": 0.0, "after": 730.0}, False), (kept, {"before": 730.0, "after": 730.0}, True)]
+    out = io.StringIO()  # guard's cost lines are the same lines (without --prices: the package's prices)
+    guard(Namespace(assembly=str(new), baseline=str(old), stacks=None, region=None, profile=None,
+                    include_acknowledged=False, json=True), out=out, err=io.StringIO())
+    code, text = cost(str(new), "--baseline", str(old), "--json")
+    assert json.loads(out.getvalue())["cost_changes"] == json.loads(text)["changes"]
+
+
+# ----------------------------------------------------- a nested stack with an external template (found by review)
+def test_a_nested_stack_with_an_external_template_is_listed_not_estimated(tmp_path: Path) -> None:
+    """One CfnStack with an external template_url made `cost` exit 2 for the whole app."""
+    from aws_cdk import CfnStack
+
+    def build(out: str, endpoint: bool, count: int = 1) -> Path:
+        application = app(tmp_path / out)
+        network = stack(application, "Network")
+        CfnStack(network, "Vendor", template_url="https://s3.amazonaws.com/vendor-templates/vpc.template")
+        if endpoint:
+            s = stack(application, "Serving")
+            RealtimeEndpoint(s, "Endpoint", model=cpu_model(s), instance_type=InstanceType.M5_LARGE,
+                             instance_count=count)
+        return Path(application.synth().directory)
+
+    assembly = build("app", endpoint=True)
+    code, text = cost(str(assembly), "--prices", str(OFFER))
+    assert code == 0, text
+    assert "Serving/Endpoint" in text and "not estimated: Network/Vendor: its template is not a file asset" in text
+    code, text = cost(str(assembly), "--json")
+    report = json.loads(text)
+    assert code == 0 and [r["path"] for r in report["rows"]] == ["Serving/Endpoint"]
+    assert [n["stack"] for n in report["not_estimated"]] == ["Network/Vendor"]
+    code, text = cost(str(build("after", endpoint=True, count=2)), "--baseline", str(assembly))
+    assert code == 0, text
+    assert "Serving/Endpoint: idle floor 730 → 1,460 instance-hours" in text
+    assert "not estimated in the baseline: Network/Vendor" in text
+    code, text = cost(str(build("nothing", endpoint=False)))  # nothing read, something not read: not "$0"
+    assert code == 2 and "could not estimate: no endpoint or batch job could be estimated" in text, text
+    assert "Network/Vendor is not" in text

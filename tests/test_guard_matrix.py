@@ -365,3 +365,85 @@ def test_a_stack_not_selected_with_an_external_nested_template_does_not_stop_the
         code, text = _guard(new, old, stacks)
         assert code == 2, text
         assert "nested stack Vendor of Network: its template is not a file asset of the assembly" in text
+
+
+# ------------------------------------------------------------------ a model of the parent stack (found by review)
+@pytest.mark.parametrize("layout", ["same", "nested", "nested-twice"])
+def test_a_nested_endpoint_of_a_parent_model_is_replaced_with_the_model(layout: str, tmp_path: Path) -> None:
+    """New model data replaces the model under a new name; a nested stack's config that names it through the
+    nested stack's parameter (``referencetoParent...ModelName``) is replaced with it, and the update resets the
+    autoscaled fleet. With the model in the parent stack the guard said "no unsafe endpoint changes", exit 0
+    (the nested template reads the same), while the same change in one stack was scaled-fleet-reset."""
+    def synth(directory: Path, version: int) -> Path:
+        app = App(outdir=str(directory), context={**CDK_CONTEXT, "aws:cdk:enable-path-metadata": True})
+        parent = Stack(app, "Parent", env=_ENV, synthesizer=DefaultStackSynthesizer(
+            generate_bootstrap_version_rule=False))
+        host: Construct = parent
+        if layout != "same":
+            host = NestedStack(parent, "Serving")
+        if layout == "nested-twice":
+            host = NestedStack(host, "Inner")
+        bucket = s3.Bucket.from_bucket_name(parent, "Models", "my-models")
+        model = lib.InferenceModel(parent, "Model", image=lib.ContainerImage.from_uri(IMAGE),
+                                   model_data=lib.ModelData.from_bucket(bucket, f"m/model-{version}.tar.gz"))
+        lib.RealtimeEndpoint(host, "Orders", model=model, endpoint_name="orders", instance_count=2,
+                             instance_type=lib.InstanceType.M5_LARGE, retain_scaled_capacity=False,
+                             autoscaling=lib.InstanceScaling(min_capacity=2, max_capacity=4,
+                                                             target_invocations_per_instance=100))
+        app.synth()
+        return directory
+
+    old, same, new = synth(tmp_path / "old", 1), synth(tmp_path / "same", 1), synth(tmp_path / "new", 2)
+    code, text = _guard(new, old)
+    assert code == 1, text
+    assert "[scaled-fleet-reset, unsafe] endpoint Parent/" in text and "orders (Orders" in text
+    assert _cli(old, new) == (1, "scaled-fleet-reset")
+    assert _api(old, new)[0] == 1
+    assert _guard(same, old)[0] == 0  # the same model: no update
+
+
+# ------------------------------------------------- acknowledging an endpoint of a nested stack that leaves (found by review)
+@pytest.mark.parametrize(("removed", "holder"), [("Outer", "Parent"), ("Inner", "Outer"), ("Inner", "Parent")])
+def test_an_endpoint_of_a_nested_stack_that_leaves_is_acknowledged_in_a_stack_that_stays(
+        removed: str, holder: str, tmp_path: Path) -> None:
+    """The finding said "acknowledgeable: yes", but an acknowledgment could only be read from the nested stack's
+    own new template, which leaves the app with it: none was ever honoured. Now the nearest stack still in the
+    app (or the top-level stack) records it, and the finding says which stack and how."""
+    def synth(directory: Path, shape: str, acknowledge: bool = False) -> Path:
+        app = App(outdir=str(directory), context={**CDK_CONTEXT, "aws:cdk:enable-path-metadata": True})
+        parent = Stack(app, "Parent", env=_ENV, synthesizer=DefaultStackSynthesizer(
+            generate_bootstrap_version_rule=False))
+        s3.Bucket(parent, "Marker", enforce_ssl=True)
+        stacks: dict[str, Construct] = {"Parent": parent}
+        if shape != "without-outer":
+            stacks["Outer"] = NestedStack(parent, "Outer")
+            s3.Bucket(stacks["Outer"], "Marker", enforce_ssl=True)
+        if shape == "deep":
+            _endpoint(NestedStack(stacks["Outer"], "Inner"), {"kind": "realtime"})
+        if acknowledge:
+            lib.acknowledge_unsafe_change("OrdersA9B65338", lib.UnsafeChange.ENDPOINT_REMOVED, scope=stacks[holder],
+                                          endpoint_name="orders", reason="retired with its nested stack")
+        app.synth()
+        return directory
+
+    shape = "without-outer" if removed == "Outer" else "without-inner"
+    old = synth(tmp_path / "old", "deep")
+    logical_id = next(iter(lib.guard.endpoints_of(json.loads(next(
+        p for p in old.glob("*.nested.template.json") if "Inner" in p.name).read_text()))))
+    assert logical_id == "OrdersA9B65338"
+    code, text = _guard(synth(tmp_path / "new", shape), old)
+    assert code == 1, text
+    assert "[endpoint-removed, unsafe] endpoint Parent/Outer/Inner/orders (OrdersA9B65338)" in text
+    nearest = "Parent" if removed == "Outer" else "Parent/Outer"
+    assert (f"acknowledgeable: yes, when intended, in stack {nearest} (the template of Parent/Outer/Inner leaves the "
+            f"app with it): acknowledge_unsafe_change('OrdersA9B65338', UnsafeChange.ENDPOINT_REMOVED, "
+            f"scope=<a construct of {nearest}>, endpoint_name='orders', reason=...)") in text
+    acknowledged = synth(tmp_path / "acknowledged", shape, acknowledge=True)
+    code, text = _guard(acknowledged, old)
+    assert code == 0, text
+    assert _api(old, acknowledged)[0] == 0
+    out = io.StringIO()
+    run(Namespace(assembly=str(acknowledged), baseline=str(old), stacks=None, region=None, profile=None,
+                  include_acknowledged=True, json=True), out=out, err=io.StringIO())
+    (finding,) = json.loads(out.getvalue())["findings"]
+    assert finding["acknowledged"] == "retired with its nested stack" and not finding["fails"]

@@ -62,6 +62,9 @@ class StackTemplate:
     lookup_role_arn: str | None = None
     """The CDK bootstrap lookup role of the stack's environment (``${AWS::Partition}`` left as is)."""
     nested: tuple[StackTemplate, ...] = field(default=(), repr=False)
+    unreadable: tuple[str, ...] = ()
+    """Logical ids of this template's nested stacks whose template is not in the assembly (read with
+    ``unreadable=``): left out of ``nested``, so what they hold is not known."""
 
     def walk(self) -> Iterator[StackTemplate]:
         """This stack and its nested stacks, depth first."""
@@ -106,8 +109,9 @@ def read_assembly(directory: str | Path, *, unreadable: list[tuple[str, str]] | 
             raise AssemblyError(f"stack {getattr(artifact, 'id', '?')} of {location} cannot be read: "
                                 f"{_first_line(error)}") from error
         problems: list[str] | None = [] if unreadable is not None else None
+        nested, missing = _nested(key, name, template, assets, problems)
         stacks.append(StackTemplate(key=key, display_name=name, template=template, template_path=str(template_path),
-                                    lookup_role_arn=lookup, nested=_nested(key, name, template, assets, problems)))
+                                    lookup_role_arn=lookup, nested=nested, unreadable=missing))
         if unreadable is not None and problems:
             unreadable += [(name, problem) for problem in problems]
     return stacks
@@ -230,10 +234,12 @@ def _asset_templates(directory: Path) -> dict[str, Path]:
 
 
 def _nested(parent: StackKey, parent_name: str, template: Mapping[str, Any],
-            assets: Mapping[str, Path], problems: list[str] | None = None) -> tuple[StackTemplate, ...]:
-    """The nested stacks of a template, recursively; ``problems`` (when given) collects the nested stacks
-    whose template is not in the assembly instead of raising."""
+            assets: Mapping[str, Path], problems: list[str] | None = None
+            ) -> tuple[tuple[StackTemplate, ...], tuple[str, ...]]:
+    """The nested stacks of a template, recursively, and the logical ids of those whose template is not in the
+    assembly: ``problems`` (when given) collects why instead of raising."""
     children: list[StackTemplate] = []
+    missing: list[str] = []
     for logical_id, resource in (template.get("Resources") or {}).items():
         if resource.get("Type") != "AWS::CloudFormation::Stack":
             continue
@@ -246,10 +252,12 @@ def _nested(parent: StackKey, parent_name: str, template: Mapping[str, Any],
             if problems is None:
                 raise AssemblyError(problem)
             problems.append(problem)
+            missing.append(str(logical_id))
             continue
         child_template = _load(path)
         key = StackKey(parent.stack_name, parent.account, parent.region, (*parent.nested, str(logical_id)))
         name = nested_display_name(parent_name, str(logical_id), resource)
+        nested, unread = _nested(key, name, child_template, assets, problems)
         children.append(StackTemplate(key=key, display_name=name, template=child_template, template_path=str(path),
-                                      nested=_nested(key, name, child_template, assets, problems)))
-    return tuple(children)
+                                      nested=nested, unreadable=unread))
+    return tuple(children), tuple(missing)

@@ -2,7 +2,8 @@
 (exact) and list prices where a dated price is known (``unknown`` otherwise).
 
 ``estimate(stacks, prices)`` gives one :class:`CostRow` per endpoint and batch transform job; the
-``cost`` command prints them, and ``--baseline`` the change. Figures: 730 hours per month (the AWS
+``cost`` command prints them, and ``--baseline`` the change (:func:`cost_changes`, with the guard's
+pairing of stacks). Figures: 730 hours per month (the AWS
 Pricing Calculator's), on-demand list prices, no Savings Plans, no free tier, no data transfer, no
 storage.
 """
@@ -274,25 +275,31 @@ def usage_sentences(usage: Mapping[str, Any]) -> list[str]:
 
 def changes_between(before: Sequence[CostRow], after: Sequence[CostRow]) -> list[dict[str, Any]]:
     """Per construct path whose floor or ceiling changes: both figures, and a sentence such as
-    ``RealtimeStack/Endpoint: idle floor 0 → 1,460 instance-hours (≈ $0.00 → $1,460.00/month); ceiling …``."""
+    ``RealtimeStack/Endpoint: idle floor 0 → 1,460 instance-hours (≈ $0.00 → $1,460.00/month); ceiling …``.
+    (Rows of one stack before and after; :func:`cost_changes` pairs the stacks of two readings.)"""
     old = {r.path: r for r in before}
     new = {r.path: r for r in after}
-    changes: list[dict[str, Any]] = []
-    for path in sorted(old.keys() | new.keys()):
-        first, second = old.get(path), new.get(path)
-        pairs = {key: (getattr(first, key) if first else 0.0, getattr(second, key) if second else 0.0)
-                 for key in ("floor_instance_hours", "ceiling_instance_hours", "floor_usd_month", "ceiling_usd_month")}
-        if all(a == b for a, b in pairs.values()):
-            continue
-        hours = pairs["floor_instance_hours"]
-        money = pairs["floor_usd_month"]
-        usd = ("" if money[1] is None or money[0] is None else
-               f" (≈ {figure(money[0], money=True)} → {figure(money[1], money=True)}/month)")
-        ceiling = pairs["ceiling_instance_hours"]
-        text = (f"{path}: idle floor {figure(hours[0])} → {figure(hours[1])} instance-hours{usd}; ceiling "
-                f"{figure(ceiling[0])} → {figure(ceiling[1])}")
-        changes.append({"path": path, **{k: {"before": a, "after": b} for k, (a, b) in pairs.items()}, "text": text})
-    return changes
+    return [change for path in sorted(old.keys() | new.keys())
+            if (change := _change(path, old.get(path), new.get(path))) is not None]
+
+
+_FIGURES = ("floor_instance_hours", "ceiling_instance_hours", "floor_usd_month", "ceiling_usd_month")
+
+
+def _change(path: str, first: CostRow | None, second: CostRow | None, *, always: bool = False
+            ) -> dict[str, Any] | None:
+    """The change of one row (None: no figure changes, unless ``always``)."""
+    pairs = {key: (getattr(first, key) if first else 0.0, getattr(second, key) if second else 0.0) for key in _FIGURES}
+    if not always and all(a == b for a, b in pairs.values()):
+        return None
+    hours = pairs["floor_instance_hours"]
+    money = pairs["floor_usd_month"]
+    usd = ("" if money[1] is None or money[0] is None else
+           f" (≈ {figure(money[0], money=True)} → {figure(money[1], money=True)}/month)")
+    ceiling = pairs["ceiling_instance_hours"]
+    text = (f"{path}: idle floor {figure(hours[0])} → {figure(hours[1])} instance-hours{usd}; ceiling "
+            f"{figure(ceiling[0])} → {figure(ceiling[1])}")
+    return {"path": path, **{k: {"before": a, "after": b} for k, (a, b) in pairs.items()}, "text": text}
 
 
 def figure(value: float | None, *, money: bool = False) -> str:
@@ -303,11 +310,45 @@ def figure(value: float | None, *, money: bool = False) -> str:
 
 
 def cost_changes(previous: Sequence[StackTemplate], new: Sequence[StackTemplate],
-                 prices: PriceTable | None = None) -> list[dict[str, Any]]:
-    """What a change does to the figures: the rows of ``new`` against those of the matching stacks of
-    ``previous`` (an endpoint new to the app starts from 0). The guard prints these beside its verdicts."""
+                 prices: PriceTable | None = None, *, region: str | None = None,
+                 usage: Mapping[str, Usage] | None = None) -> list[dict[str, Any]]:
+    """What a deploy of ``new`` over ``previous`` does to the figures, the stacks paired as the guard pairs them
+    (:func:`~cdk_sagemaker_inference.guard.compare.match_stacks`: stack name, account, Region, nested logical
+    ids): an endpoint new to a stack starts from 0; one whose stack leaves with its top-level stack's update
+    goes to 0; a stack the deploy leaves as it is (renamed, a new ``stack_name``, not selected) keeps its
+    endpoints and their bill, said on a line of its own (``kept``). ``guard`` prints these beside its
+    verdicts, ``cost --baseline`` under its table."""
+    from ..guard.compare import kept_name, match_stacks
     from .prices import shipped_prices
 
     table = prices or shipped_prices()
-    matched = [old for old in previous if any(old.key.matches(stack.key) for stack in new)]
-    return changes_between(estimate(matched, table), estimate(new, table))
+
+    def rows(stack: StackTemplate) -> dict[str, CostRow]:  # one stack's rows, by path within the stack
+        prefix = f"{stack.display_name}/"
+        return {row.path.removeprefix(prefix): row for row in estimate(
+            [dataclasses.replace(stack, nested=())], table, region=region, usage=usage)}
+
+    match = match_stacks(previous, new)
+    changes: list[dict[str, Any]] = []
+    for old, stack in match.pairs:
+        first, second = rows(old) if old is not None else {}, rows(stack)
+        for key in sorted(first.keys() | second.keys()):
+            change = _change((second.get(key) or first[key]).path, first.get(key), second.get(key))
+            if change is not None:
+                changes.append({**change, "stack": stack.display_name})
+    for old in match.leaving:
+        for row in rows(old).values():
+            change = _change(row.path, row, None)
+            if change is not None:
+                changes.append({**change, "stack": old.display_name})
+    for old in match.kept:
+        for row in rows(old).values():
+            change = _change(row.path, row, row, always=True) or {}
+            usd = ("" if row.floor_usd_month is None else f" (≈ {figure(row.floor_usd_month, money=True)}/month)")
+            change["text"] = (
+                f"{row.path} (stack {kept_name(old)}): unchanged, idle floor {figure(row.floor_instance_hours)} "
+                f"instance-hours{usd}; ceiling {figure(row.ceiling_instance_hours)}: this deploy leaves the stack as it "
+                "is (no longer in the app under that stack name, or not selected) and cdk deploy never deletes a "
+                "stack, so the endpoint stays deployed and keeps billing until the stack is destroyed")
+            changes.append({**change, "stack": kept_name(old), "kept": True})
+    return changes

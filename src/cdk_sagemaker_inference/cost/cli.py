@@ -15,7 +15,16 @@ mean_duration_ms, payload_kb, throughput_per_instance, instance_type, serverless
 run_hours) adds what the traffic implies: serverless compute, data processed, the real-time fleet the
 traffic needs, the break-even between serverless and real-time, and a batch job's instance-hours.
 
-Exit codes: 0 the estimate (unknown prices included), 2 could not read the assembly, prices or usage.
+--baseline pairs the stacks as guard does (stack name, account, Region, nested stacks' logical ids), so
+its lines are guard's "cost:" lines: a stack the deploy leaves as it is (a new construct id or
+stack_name makes a new stack; cdk deploy never deletes the old one) keeps its endpoints and their bill.
+
+A nested stack whose template is not in the assembly (a CfnStack with an external template_url) is
+listed as "not estimated" with the reason; the other stacks are estimated.
+
+Exit codes: 0 the estimate (unknown prices and stacks not estimated included), 2 could not read the
+assembly, prices or usage, or nothing could be estimated (no endpoint or job read, and a nested stack
+not read).
 """
 
 from __future__ import annotations
@@ -28,10 +37,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..assembly import AssemblyError, check_baseline, read_assembly, read_baseline
+from ..assembly import AssemblyError, StackTemplate, check_baseline, read_assembly, read_baseline
 from ..assembly.reports import EXIT_COULD_NOT, could_not, write_json
 from ..preflight.needs import Need, app_needs
-from . import CostRow, Usage, changes_between, estimate, figure, usage_sentences
+from . import CostRow, Usage, cost_changes, estimate, figure, usage_sentences
 from .prices import PriceError, PriceTable, read_offer_file, shipped_prices
 
 EXIT_OK, EXIT_ERROR = 0, EXIT_COULD_NOT
@@ -97,22 +106,29 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         for path in args.prices:
             prices = prices.merged(read_offer_file(path))
         usage = read_usage(args.usage) if args.usage else None
-        stacks = read_assembly(args.directory or args.assembly)
+        stacks = read_assembly(args.directory or args.assembly, unreadable=[])
         rows = estimate(stacks, prices, region=args.region, usage=usage)
+        not_estimated = unread_nested(stacks)
         needs = app_needs(stacks)
         for need in needs:
             need.region = need.region or args.region
-        before = None
+        changes = None
+        baseline_not_estimated: list[tuple[str, str]] = []
         if args.baseline:
             check_baseline(args.baseline, args.directory or args.assembly)
-            previous = read_baseline(args.baseline)
+            previous = read_baseline(args.baseline, unreadable=[])
             if not isinstance(previous, list):
                 raise AssemblyError(f"--baseline {args.baseline} is a template file: cost compares two cloud "
                                     "assemblies (give the previous cdk.out directory)")
-            before = estimate(previous, prices, region=args.region, usage=usage)
+            baseline_not_estimated = unread_nested(previous)
+            # The guard's pairing of stacks (its "cost:" lines are these), not construct paths.
+            changes = cost_changes(previous, stacks, prices, region=args.region, usage=usage)
     except (AssemblyError, PriceError, UsageError) as error:
         return could_not(error, command="cost", what="estimate", as_json=args.json, out=out, err=err)
-    changes = changes_between(before, rows) if before is not None else None
+    if not_estimated and not rows:
+        return could_not(AssemblyError("no endpoint or batch job could be estimated, and " + "; ".join(
+            f"{stack} is not: {reason}" for stack, reason in not_estimated)), command="cost", what="estimate",
+            as_json=args.json, out=out, err=err)
     # A usage entry that names no endpoint or job of the app (a typo, a renamed construct) is said, not dropped.
     unmatched = sorted(set(usage or {}) - {row.path for row in rows})
     for path in unmatched:
@@ -121,17 +137,33 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     if args.json:
         report: dict[str, Any] = {
             "hours_per_month": 730, "price_source": prices.source, "rows": [r.to_json() for r in rows],
-            "quota_needs": [n.to_json() for n in needs], "usage_unmatched": unmatched}
+            "quota_needs": [n.to_json() for n in needs], "usage_unmatched": unmatched,
+            "not_estimated": [{"stack": stack, "reason": reason} for stack, reason in not_estimated]}
         if changes is not None:
             report["changes"] = changes
+            report["baseline_not_estimated"] = [{"stack": stack, "reason": reason}
+                                                for stack, reason in baseline_not_estimated]
         write_json(out, report)
     else:
         out.write(render_table(rows, prices))
+        for stack, reason in not_estimated:
+            print(f"not estimated: {stack}: {reason}", file=out)
+        for stack, reason in baseline_not_estimated:
+            print(f"not estimated in the baseline: {stack}: {reason}", file=out)
         out.write(render_usage(rows))
         out.write(render_needs(needs))
         for line in changes or []:
             print(line["text"], file=out)
     return EXIT_OK
+
+
+def unread_nested(stacks: list[StackTemplate]) -> list[tuple[str, str]]:
+    """(nested stack, reason) of every nested stack whose template is not in the assembly: what it holds is not
+    estimated (read with ``read_assembly(..., unreadable=...)``, which leaves them out)."""
+    return [(f"{stack.display_name}/{logical_id}",
+             "its template is not a file asset of the assembly (a CfnStack with an external template_url): the "
+             "endpoints and batch jobs it holds are not counted; estimate that template's own app, if it is one")
+            for top in stacks for stack in top.walk() for logical_id in stack.unreadable]
 
 
 def render_usage(rows: list[CostRow]) -> str:

@@ -79,7 +79,8 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     except (AssemblyError, GuardSetupError) as error:
         return could_not(error, command="guard", what="check", as_json=args.json, out=out, err=err)
     try:  # information beside the verdicts: it never changes the guard's answer
-        costs = cost_changes(previous, [s for s in new if s.display_name not in dict(comparison.unchecked)])
+        costs = cost_changes(previous, [s for s in new if s.display_name not in dict(comparison.unchecked)],
+                             region=args.region)  # as `cost --baseline --region` counts them
     except Exception as error:
         costs = [{"text": f"cost changes not computed: {type(error).__name__}: {error}"}]
     if args.json:

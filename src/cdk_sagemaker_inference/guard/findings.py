@@ -28,7 +28,8 @@ change                         verdict     why
 
 Serverless → instance-based without autoscaling (the documented one-way migration) is safe and never
 reported. "unsafe" changes can be acknowledged in the new template (``acknowledge_unsafe_change``),
-bound to the names they were given for; "unverified" changes are reported, never called safe, and do
+bound to the names they were given for (the endpoints of a nested stack that leaves the app: in the
+template of a stack still in the app that held it, see ``compare_pairs``); "unverified" changes are reported, never called safe, and do
 not fail the check.
 """
 
@@ -37,7 +38,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..assembly.resources import as_object, construct_path, objects_in, referenced_id, scaling_ranges
@@ -184,11 +185,23 @@ class Finding:
     path: str | None = None
     """The endpoint's construct path (the new template's, else the previous one's), where the template
     records it (``cdk synth`` does)."""
+    acknowledge_in: str | None = None
+    """Where an acknowledgment of it is read when that is not ``stack``: a nested stack that leaves the app
+    takes its template with it, so the stack still in the app that held it (its nearest ancestor there, or
+    its top-level stack) records the acknowledgment."""
 
     @property
     def verdict(self) -> Verdict:
         """Refused, unsafe or unverified."""
         return self.change.verdict
+
+    @property
+    def endpoint_name_given(self) -> str | None:
+        """``endpoint-removed``: the removed endpoint's fixed name (an acknowledgment names it), else None."""
+        suffix = f" ({self.logical_id})"
+        if self.change is UnsafeChange.ENDPOINT_REMOVED and self.endpoint.endswith(suffix):
+            return self.endpoint[: -len(suffix)]
+        return None
 
     @property
     def fails(self) -> bool:
@@ -205,7 +218,13 @@ class Finding:
                 f"    why: {self.why}\n"
                 f"    way out: {self.way_out}\n"
                 f"    rule {self.rule} (source: {self.source})")
-        if self.change.acknowledgeable and not self.acknowledged:
+        if self.change.acknowledgeable and not self.acknowledged and self.acknowledge_in:
+            text += (f"\n    acknowledgeable: yes, when intended, in stack {self.acknowledge_in} (the template of "
+                     f"{self.stack} leaves the app with it): acknowledge_unsafe_change('{self.logical_id}', "
+                     f"UnsafeChange.{self.change.name}, scope=<a construct of {self.acknowledge_in}>, "
+                     + (f"endpoint_name='{self.endpoint_name_given}', " if self.endpoint_name_given else "")
+                     + "reason=...)")
+        elif self.change.acknowledgeable and not self.acknowledged:
             text += "\n    acknowledgeable: yes, with acknowledge_unsafe_change(...) when intended"
         elif self.verdict is Verdict.REFUSED:
             text += "\n    acknowledgeable: no (refused at deploy)"
@@ -316,6 +335,47 @@ def _expanded(value: Any, resources: Mapping[str, Any]) -> Any:
     if isinstance(value, list):
         return [_expanded(v, resources) for v in value]
     return value
+
+
+def models_passed(parent: Mapping[str, Any], logical_id: str, passed: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parameters that the nested stack resource ``logical_id`` of the ``parent`` template gives a model of
+    the parent (``Ref``/``Fn::GetAtt``), or a parameter ``passed`` to the parent from a model in turn: parameter
+    -> the model as :func:`_expanded` reads it (``{"Model": its properties}``)."""
+    resources: Mapping[str, Any] = as_object(parent.get("Resources"))
+    resource = as_object(resources.get(logical_id))
+    found: dict[str, Any] = {}
+    for name, value in as_object(as_object(resource.get("Properties")).get("Parameters")).items():
+        referenced = referenced_id(value)
+        if referenced is None:
+            continue
+        if passed and referenced in passed and isinstance(value, Mapping) and "Ref" in value:
+            found[str(name)] = passed[referenced]
+            continue
+        target = as_object(resources.get(referenced))
+        if target.get("Type") == "AWS::SageMaker::Model":
+            found[str(name)] = {"Model": target.get("Properties") or {}}
+    return found
+
+
+def with_passed_models(template: Mapping[str, Any], passed: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``template`` with each ``Ref`` of a parameter in ``passed`` (see :func:`models_passed`) in its endpoint
+    configs read as the model the parent passes: the config then changes with the model, as it does with a
+    model of its own template."""
+    def replaced(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            if set(value) == {"Ref"} and isinstance(value["Ref"], str) and value["Ref"] in passed:
+                return passed[value["Ref"]]
+            return {k: replaced(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [replaced(v) for v in value]
+        return value
+
+    resources = as_object(template.get("Resources"))
+    if not passed or not any(as_object(r).get("Type") == _CONFIG for r in resources.values()):
+        return template
+    return {**template, "Resources": {
+        logical_id: replaced(resource) if as_object(resource).get("Type") == _CONFIG else resource
+        for logical_id, resource in resources.items()}}
 
 
 def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
@@ -505,7 +565,9 @@ def find_unsafe_changes(previous: Mapping[str, Any], new: Mapping[str, Any], *, 
 
 def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]], *,
                   include_acknowledged: bool = False,
-                  kept: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> list[Finding]:
+                  kept: Sequence[tuple[str, Mapping[str, Any]]] = (),
+                  acknowledged_in: Mapping[str, Sequence[tuple[str, Mapping[str, Any]]]] | None = None,
+                  ) -> list[Finding]:
     """Compare the (name, previous, new) templates of the stacks of one account and Region.
 
     ``previous`` None: the stack is not deployed yet; ``new`` None: the stack leaves the app. A fixed
@@ -513,7 +575,9 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
     ``endpoint-name-reused`` (SageMaker refuses the new endpoint while the old one exists). ``kept``:
     the (name, template) of deployed stacks of the same account and Region that the deploy leaves as
     they are (renamed or removed from the app, or not selected): nothing of theirs is compared, but
-    the endpoint names they hold stay taken.
+    the endpoint names they hold stay taken. ``acknowledged_in``: name of a stack that leaves the app (``new``
+    None) -> the (name, new template) of the stacks still in the app that record acknowledgments for it (a
+    nested stack's nearest ancestor still in the app and its top-level stack): its own template is gone.
     """
     findings: list[Finding] = []
     # Endpoint names held before the deploy (CreateEndpoint compares them case-insensitively), and the endpoints
@@ -539,12 +603,18 @@ def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[s
             if now.literal_name and (prior is None or prior.endpoint_name != now.endpoint_name):
                 created.append((stack, now, prior))
         acknowledgments = acknowledgments_of(new or {})
+        holders = (acknowledged_in or {}).get(stack, ()) if new is None else ()
+        for _, holder in holders:
+            acknowledgments += acknowledgments_of(holder)
         components_after = components_of(new or {})
         pending = [(before, after_all.get(logical_id), _changes) for logical_id, before in before_all.items()]
         pending += [(before, components_after.get(logical_id), _component_changes)
                     for logical_id, before in components_of(previous or {}).items()]
         for before, after, changes in pending:
             for item in changes(before, after, stack):
+                if holders and item.change.acknowledgeable:
+                    item = replace(item, acknowledge_in=holders[0][0], way_out=(
+                        f"{item.way_out}, in stack {holders[0][0]}: the template of {stack} leaves the app"))
                 reason = next((a.reason for a in acknowledgments if a.covers(item, before, after)), None)
                 if reason is not None and item.change.acknowledgeable:
                     if include_acknowledged:
