@@ -156,6 +156,8 @@ def _component_endpoint_props(stack: Stack) -> dict[str, Any]:
         "routing_strategy": lib.RoutingStrategy.LEAST_OUTSTANDING_REQUESTS, "variant_name": "Shared",
         "network_isolation": True, "vpc": vpc, "kms_key": kms.Key(stack, "VolumeKey", enable_key_rotation=True),
         "volume_size_gb": 100, "inference_ami_version": "al2-ami-sagemaker-inference-gpu-2",
+        "container_startup_health_check_timeout": Duration.minutes(10),
+        "metrics_publish_frequency": Duration.seconds(30), "enhanced_metrics": True,
     }
 
 

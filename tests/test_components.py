@@ -89,6 +89,43 @@ def test_the_variant_has_no_model_and_the_role_vpc_isolation_go_on_the_config() 
     assert "Fn::GetAtt" in config["Properties"]["ExecutionRoleArn"]
 
 
+def test_the_variants_startup_timeout_and_metrics_config_render() -> None:
+    """Found by review (aws-samples/sagemaker-genai-hosting-examples, inference components with
+    ContainerStartupHealthCheckTimeoutInSeconds 600 on the variant and MetricsConfig with enhanced metrics every
+    10 s): the endpoint had no prop for either, as a real-time endpoint has."""
+    stack = new_stack()
+    ep = endpoint(stack, instance_type="ml.g6.12xlarge", instance_count=2,
+                  container_startup_health_check_timeout=Duration.minutes(10),
+                  metrics_publish_frequency=Duration.seconds(10), enhanced_metrics=True)
+    component(stack, ep)
+    template = template_of(stack).to_json()
+    config = next(iter(resources_in(template, "AWS::SageMaker::EndpointConfig").values()))["Properties"]
+    assert config["ProductionVariants"][0]["ContainerStartupHealthCheckTimeoutInSeconds"] == 600
+    assert config["MetricsConfig"] == {"MetricPublishFrequencyInSeconds": 10, "EnableEnhancedMetrics": True}
+    assert cfn_lint_errors(template) == []
+
+
+def test_no_metrics_config_or_startup_timeout_by_default() -> None:
+    stack = new_stack()
+    endpoint(stack)
+    config = next(iter(resources_in(template_of(stack).to_json(), "AWS::SageMaker::EndpointConfig").values()))
+    assert "MetricsConfig" not in config["Properties"]
+    assert "ContainerStartupHealthCheckTimeoutInSeconds" not in config["Properties"]["ProductionVariants"][0]
+
+
+@pytest.mark.parametrize(("props", "field", "rule", "text"), [
+    ({"container_startup_health_check_timeout": Duration.seconds(30)}, "container_startup_health_check_timeout",
+     "realtime.startup-health-timeout", "30 s is out of range: must be between 60 and 3600 s"),
+    ({"metrics_publish_frequency": Duration.seconds(45)}, "metrics_publish_frequency", "realtime.metrics-frequency",
+     "45 is not allowed: must be one of 10, 30, 60, 120, 180, 240, 300"),
+])
+def test_the_variants_startup_timeout_and_metrics_frequency_are_checked(props: dict[str, Any], field: str, rule: str,
+                                                                        text: str) -> None:
+    error = refused(lambda: endpoint(new_stack(), **props))
+    assert error.fields == (field,)
+    assert f"rule {rule}" in str(error) and text in str(error), str(error)
+
+
 def test_the_endpoint_stamps_its_shape_for_the_guard() -> None:
     stack = new_stack()
     endpoint(stack)

@@ -60,7 +60,9 @@ from .endpoint import (
     EndpointBase,
     EndpointKind,
     IEndpoint,
+    add_metrics_config,
     check_unique_name,
+    metrics_frequency,
     problems_of,
 )
 from .guardrails import _whole_seconds, seconds_of
@@ -252,6 +254,9 @@ class InferenceComponentEndpoint(EndpointBase):
         volume_size_gb: int | None = None,
         inference_ami_version: str | None = None,
         endpoint_name: str | None = None,
+        container_startup_health_check_timeout: Duration | None = None,
+        metrics_publish_frequency: Duration | None = None,
+        enhanced_metrics: bool | None = None,
         allow_unknown_instance_type: bool = False,
     ) -> None:
         """Define an endpoint for inference components.
@@ -274,6 +279,14 @@ class InferenceComponentEndpoint(EndpointBase):
         :param inference_ami_version: the instances' AMI (see ``ProductionVariant.inference_ami_version``).
             Default: SageMaker's default AMI for the type.
         :param endpoint_name: the endpoint's physical name. Default: chosen by CloudFormation.
+        :param container_startup_health_check_timeout: the variant's ``/ping`` timeout, 60–3600 s
+            (``ProductionVariant.ContainerStartupHealthCheckTimeoutInSeconds``; each component also has its own,
+            ``InferenceComponent(container_startup_health_check_timeout=...)``). Default: SageMaker's.
+        :param metrics_publish_frequency: how often the endpoint publishes its utilization metrics to CloudWatch
+            (``MetricsConfig.MetricPublishFrequencyInSeconds``): 10, 30, 60, 120, 180, 240 or 300 seconds.
+            Default: SageMaker's (60 s).
+        :param enhanced_metrics: utilization and invocation metrics per instance and per component container
+            (``MetricsConfig.EnableEnhancedMetrics``). Default: SageMaker's (off).
         :param allow_unknown_instance_type: accept a type the package's data does not list. Default: False.
         """
         super().__init__(scope, construct_id)
@@ -284,6 +297,10 @@ class InferenceComponentEndpoint(EndpointBase):
                     checks.fail("vpc.needs-vpc", field, given, f"{field} needs vpc", f"pass vpc=... as well, or drop "
                                 f"{field}")
         self._check_endpoint_name(checks, endpoint_name)
+        frequency = metrics_frequency(checks, metrics_publish_frequency)
+        checks.number("realtime.startup-health-timeout", "container_startup_health_check_timeout",
+                      seconds_of(checks, "container_startup_health_check_timeout", container_startup_health_check_timeout),
+                      fix="use Duration.seconds(60) to Duration.hours(1)")
         managed = managed_scaling
         # In minutes, the field's unit: the type check refused a fraction of a minute and a token in another
         # unit, so a Duration.minutes(token) renders as its token.
@@ -337,6 +354,8 @@ class InferenceComponentEndpoint(EndpointBase):
                 initial_instance_count=instance_count,
                 volume_size_in_gb=volume_size_gb,
                 inference_ami_version=inference_ami_version,
+                container_startup_health_check_timeout_in_seconds=_whole_seconds(
+                    container_startup_health_check_timeout),
                 routing_config=sagemaker.CfnEndpointConfig.RoutingConfigProperty(
                     routing_strategy=routing_strategy.value) if routing_strategy is not None else None,
                 managed_instance_scaling=sagemaker.CfnEndpointConfig.ManagedInstanceScalingProperty(
@@ -348,6 +367,7 @@ class InferenceComponentEndpoint(EndpointBase):
             enable_network_isolation=network_isolation or None,
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
+        add_metrics_config(config, frequency, enhanced_metrics)
         scale_in = {key: value for key, value in (
             ("Strategy", managed.scale_in_strategy.value if managed and managed.scale_in_strategy else None),
             ("CooldownInMinutes", cooldown), ("MaximumStepSize", managed.scale_in_max_step if managed else None))

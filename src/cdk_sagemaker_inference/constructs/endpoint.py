@@ -369,3 +369,24 @@ def _environment(stack: Stack) -> tuple[str, str] | None:
 def problems_of(*groups: list[Problem]) -> list[Problem]:
     """Concatenate problem lists, keeping order."""
     return [p for group in groups for p in group]
+
+
+def metrics_frequency(checks: TypeChecks, duration: object) -> object:
+    """``metrics_publish_frequency`` in whole seconds, checked against ``realtime.metrics-frequency`` (a real-time or
+    inference-component endpoint's ``MetricsConfig``)."""
+    from .guardrails import seconds_of  # guardrails imports this module
+
+    frequency = seconds_of(checks, "metrics_publish_frequency", duration)
+    if isinstance(frequency, float) and frequency.is_integer() and not is_unresolved(frequency):
+        frequency = int(frequency)  # a token's encoding is a float too: converted, it would no longer be one
+    checks.one_of("realtime.metrics-frequency", "metrics_publish_frequency", frequency,
+                  fix="use Duration.seconds(n) with n one of 10, 30, 60, 120, 180, 240, 300")
+    return frequency
+
+
+def add_metrics_config(config: sagemaker.CfnEndpointConfig, frequency: object, enhanced_metrics: bool | None) -> None:
+    """``MetricsConfig`` of ``config`` (none when neither is given)."""
+    metrics = {k: v for k, v in (("MetricPublishFrequencyInSeconds", frequency),
+                                 ("EnableEnhancedMetrics", enhanced_metrics)) if v is not None}
+    if metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
+        config.add_property_override("MetricsConfig", metrics)

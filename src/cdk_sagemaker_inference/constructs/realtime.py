@@ -36,7 +36,14 @@ from ._lazy import lazy_module
 from ._memo import with_literal_start
 from ._scaling import INSTANCE_COUNT, step_intervals_refusal, variant_scalable_target
 from .data_capture import DataCapture
-from .endpoint import DEFAULT_VARIANT_NAME, EndpointBase, EndpointKind, problems_of
+from .endpoint import (
+    DEFAULT_VARIANT_NAME,
+    EndpointBase,
+    EndpointKind,
+    add_metrics_config,
+    metrics_frequency,
+    problems_of,
+)
 from .guardrails import (
     DeploymentGuardrails,
     RollbackAlarms,
@@ -331,11 +338,7 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
 
         checks = TypeChecks()
         self._check_endpoint_name(checks, endpoint_name)
-        frequency = seconds_of(checks, "metrics_publish_frequency", metrics_publish_frequency)
-        if isinstance(frequency, float) and frequency.is_integer() and not is_unresolved(frequency):
-            frequency = int(frequency)  # a token's encoding is a float too: converted, it would no longer be one
-        checks.one_of("realtime.metrics-frequency", "metrics_publish_frequency", frequency,
-                      fix="use Duration.seconds(n) with n one of 10, 30, 60, 120, 180, 240, 300")
+        frequency = metrics_frequency(checks, metrics_publish_frequency)
         specs = [_variant_spec(self, prefix, v, checks) for prefix, v in chosen]
         shadow_spec = _variant_spec(self, "shadow_variant.", shadow_variant, checks) if shadow_variant else None
         for prefix, variant in (*chosen, *((("shadow_variant.", shadow_variant),) if shadow_variant else ())):
@@ -384,10 +387,7 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
             data_capture_config=capture,
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
-        metrics = {k: v for k, v in (("MetricPublishFrequencyInSeconds", frequency),
-                                     ("EnableEnhancedMetrics", enhanced_metrics)) if v is not None}
-        if metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
-            config.add_property_override("MetricsConfig", metrics)
+        add_metrics_config(config, frequency, enhanced_metrics)
         # SageMaker writes captures as soon as the endpoint runs: the policies the capture grants went into
         # exist first (a model's role may have had no default policy before them).
         for role in writers:
