@@ -447,3 +447,40 @@ def test_an_endpoint_of_a_nested_stack_that_leaves_is_acknowledged_in_a_stack_th
                   include_acknowledged=True, json=True), out=out, err=io.StringIO())
     (finding,) = json.loads(out.getvalue())["findings"]
     assert finding["acknowledged"] == "retired with its nested stack" and not finding["fails"]
+
+
+def _environments(directory: Path, layout: dict[str, tuple[Environment | None, bool]]) -> Path:
+    """An app of top-level stacks: construct id -> (env or None for environment-agnostic, holds ``orders``)."""
+    app = App(outdir=str(directory), context=CDK_CONTEXT)
+    for construct_id, (env, holds) in layout.items():
+        stack = Stack(app, construct_id, env=env, synthesizer=DefaultStackSynthesizer(
+            generate_bootstrap_version_rule=False))
+        _endpoint(stack, {"kind": "realtime" if holds else "none"})
+    app.synth()
+    return directory
+
+
+_OTHER_ACCOUNT = Environment(account="210987654321", region="us-east-1")
+
+
+@pytest.mark.parametrize(("before", "after", "reported"), [
+    ({"Pinned": (_ENV, True), "Agnostic": (None, False)}, {"Pinned": (_ENV, False), "Agnostic": (None, True)}, True),
+    ({"Pinned": (_ENV, False), "Agnostic": (None, True)}, {"Pinned": (_ENV, True), "Agnostic": (None, False)}, True),
+    # Both pinned to different accounts: two environments, no shared name.
+    ({"Pinned": (_ENV, True), "Other": (_OTHER_ACCOUNT, False)},
+     {"Pinned": (_ENV, False), "Other": (_OTHER_ACCOUNT, True)}, False),
+], ids=["pinned-to-agnostic", "agnostic-to-pinned", "two-accounts"])
+def test_a_name_moving_between_an_agnostic_and_a_pinned_stack_is_reported_unverified(
+        before: dict[str, tuple[Environment | None, bool]], after: dict[str, tuple[Environment | None, bool]],
+        reported: bool, tmp_path: Path) -> None:
+    """Found by review: an endpoint name moving between a stack without an account or Region and a pinned one
+    passed silently (names were compared per environment only); both may deploy to one account and Region,
+    where CreateEndpoint refuses the name. The guard cannot tell, so it says so (unverified, not failing)."""
+    old, new = _environments(tmp_path / "old", before), _environments(tmp_path / "new", after)
+    code, text = _guard(new, old)
+    # The one failing finding is the removal from the old stack (acknowledgeable); the unverified one never fails.
+    assert code == 1 and "1 failing" in text and "[endpoint-removed, unsafe]" in text, text
+    assert ("[endpoint-name-maybe-reused, unverified]" in text) is reported, text
+    if reported:
+        assert "so the guard cannot tell whether they are one account and Region" in text
+        assert "pin the account and Region of both stacks" in text

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..assembly import AssemblyError, StackKey, StackTemplate
-from .findings import Finding, compare_pairs, models_passed, with_passed_models
+from .findings import Finding, compare_pairs, cross_environment_names, models_passed, with_passed_models
 
 
 @dataclass
@@ -159,6 +159,7 @@ def compare_stacks(previous: Sequence[StackTemplate], new: Sequence[StackTemplat
     for environment in [*groups, *(e for e in kept if e not in groups)]:
         result.findings += compare_pairs(groups.get(environment, []), kept=kept.get(environment, ()),
                                          include_acknowledged=include_acknowledged, acknowledged_in=acknowledged_in)
+    result.findings += cross_environment_names(groups, kept)
     return result
 
 

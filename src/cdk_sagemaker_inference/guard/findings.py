@@ -77,6 +77,7 @@ class UnsafeChange(enum.Enum):
     ENDPOINT_SHAPE_CHANGED = "endpoint-shape-changed"
     COMPONENT_REMOVED = "component-removed"
     COMPONENT_MOVED = "component-moved"
+    ENDPOINT_NAME_MAYBE_REUSED = "endpoint-name-maybe-reused"
 
     @property
     def verdict(self) -> Verdict:
@@ -102,6 +103,7 @@ _VERDICTS = {
     UnsafeChange.ENDPOINT_SHAPE_CHANGED: Verdict.UNVERIFIED,
     UnsafeChange.COMPONENT_REMOVED: Verdict.UNSAFE,
     UnsafeChange.COMPONENT_MOVED: Verdict.UNVERIFIED,
+    UnsafeChange.ENDPOINT_NAME_MAYBE_REUSED: Verdict.UNVERIFIED,
 }
 
 _RULES = {
@@ -117,6 +119,7 @@ _RULES = {
     UnsafeChange.ENDPOINT_SHAPE_CHANGED: "migration.component-shape",
     UnsafeChange.COMPONENT_REMOVED: "migration.component-removed",
     UnsafeChange.COMPONENT_MOVED: "migration.component-moved",
+    UnsafeChange.ENDPOINT_NAME_MAYBE_REUSED: "migration.unverified",
 }
 
 
@@ -561,6 +564,63 @@ def find_unsafe_changes(previous: Mapping[str, Any], new: Mapping[str, Any], *, 
     ``include_acknowledged``; refusals by SageMaker itself cannot be acknowledged.
     """
     return compare_pairs([(stack, previous, new)], include_acknowledged=include_acknowledged)
+
+
+Environment = tuple[str | None, str | None]
+"""(account, Region) of a stack; None where the stack is environment-agnostic."""
+
+
+def cross_environment_names(
+        groups: Mapping[Environment, Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]]],
+        kept: Mapping[Environment, Sequence[tuple[str, Mapping[str, Any]]]]) -> list[Finding]:
+    """``endpoint-name-maybe-reused`` (unverified): a fixed endpoint name new to the stacks of one environment
+    that an endpoint of another environment holds before the deploy, where one of the two is environment-
+    agnostic (its account or Region is the deploying credentials'), so they may be one account and Region.
+    ``groups``/``kept``: what :func:`compare_pairs` gets, per environment."""
+    def held(environment: Environment, index: int) -> dict[str, tuple[str, EndpointState]]:
+        names: dict[str, tuple[str, EndpointState]] = {}
+        for stack, *templates in groups.get(environment, ()):
+            for state in endpoints_of(templates[index] or {}).values():
+                if state.literal_name and state.kind != "inference-component":
+                    names[state.literal_name] = (stack, state)
+        for stack, template in kept.get(environment, ()):
+            for state in endpoints_of(template).values():
+                if state.literal_name and state.kind != "inference-component":
+                    names[state.literal_name] = (stack, state)
+        return names
+
+    def may_coincide(one: Environment, other: Environment) -> bool:
+        return one != other and None in (*one, *other) and all(
+            a is None or b is None or a == b for a, b in zip(one, other, strict=True))
+
+    def shown(environment: Environment) -> str:
+        account, region = environment
+        return (f"account {account or 'of the deploying credentials'}, "
+                f"Region {region or 'of the deploying credentials'}")
+
+    environments = {*groups, *kept}
+    before = {e: held(e, 0) for e in environments}
+    after = {e: held(e, 1) for e in environments}
+    findings: list[Finding] = []
+    for environment in sorted(environments, key=str):
+        for name, (stack, state) in sorted(after[environment].items()):
+            if name in before[environment]:
+                continue
+            for other in sorted(environments, key=str):
+                if not may_coincide(environment, other) or name not in before[other]:
+                    continue
+                old_stack, old = before[other][name]
+                findings.append(_finding(
+                    UnsafeChange.ENDPOINT_NAME_MAYBE_REUSED, stack, state, state,
+                    f"endpoint_name {state.endpoint_name!r} is held by endpoint {old.logical_id} of stack {old_stack} "
+                    f"({shown(other)}) and is new in stack {stack} ({shown(environment)}): a stack without an "
+                    "account or Region deploys to the deploying credentials', so the guard cannot tell whether they "
+                    "are one account and Region; if they are, CreateEndpoint refuses the name while the other "
+                    "endpoint holds it",
+                    "pin the account and Region of both stacks (env=Environment(...)) so the guard can compare them, "
+                    "or give the new endpoint a name no endpoint holds"))
+                break
+    return findings
 
 
 def compare_pairs(pairs: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]], *,
