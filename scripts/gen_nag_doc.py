@@ -23,6 +23,7 @@ os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.g
 
 from readme_sections import replace_between, write_or_check  # noqa: E402
 
+from cdk_sagemaker_inference.constructs._base import COMPLIANCE_PACKS  # noqa: E402
 from helpers import nag_findings, new_app, new_stack  # noqa: E402
 from nag_configs import CLOSABLE, CONFIGURATIONS, OPEN  # noqa: E402
 
@@ -65,8 +66,16 @@ def collect() -> tuple[list[tuple[str, str, int, list[str]]], dict[tuple[str, st
             rows.append((construct, config, len(aws), nist))
             for key, _detail in _acknowledged(scopes).items():
                 rule, reason = key.split("|", 1)
-                acknowledged.setdefault((rule, reason), set()).add(construct)
+                acknowledged.setdefault((_one_row(rule), reason), set()).add(construct)
     return rows, acknowledged
+
+
+def _one_row(rule: str) -> str:
+    """A compliance rule the library acknowledges in every pack that has it (cdk-nag's packs share rules): one row."""
+    pack, _, name = rule.partition("-")
+    if pack in COMPLIANCE_PACKS:
+        return f"{name} (NIST 800-53 R5 and R4, HIPAA Security, PCI DSS 3.2.1)"
+    return rule
 
 
 def _short(rule: str) -> str:
@@ -84,6 +93,12 @@ def render() -> str:
              "the objects under `output_prefix`) on your role, where you acknowledge it: "
              "`acknowledge_nag_finding(role, \"AwsSolutions-IAM5\", finding=\"Resource::arn:<AWS::Partition>:s3:::"
              "<bucket>/<prefix>*\", reason=...)` (cdk-nag writes a `${` or `}` of the prefix as `<` or `>`).", "",
+             "The other compliance packs run the same rules under their own names: with NIST 800-53 R4, HIPAA "
+             "Security and PCI DSS 3.2.1 a construct has the NIST 800-53 R5 findings below (what the library "
+             "acknowledges there it acknowledges in every pack), and R4's `S3BucketDefaultLockEnabled` on a bucket "
+             "`AsyncEndpoint` or `BatchTransformJob` creates (pass your own `bucket=` with S3 Object Lock); the "
+             "Serverless pack's `EventBusDLQ` on a `BatchTransformJob`'s rules closes with `dead_letter_queue=` "
+             "(`tests/test_nag_full.py` and `tests/test_batch_transform.py` check both).", "",
              "| construct | configuration | AwsSolutions: unacknowledged findings | NIST 800-53 R5 findings |",
              "|---|---|---|---|"]
     for construct, config, aws, nist in rows:

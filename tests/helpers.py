@@ -92,7 +92,9 @@ def nag_findings(scope: IConstruct, packs: Iterable[str] = ("AwsSolutions",)) ->
     """Unacknowledged cdk-nag findings (v3 API) under ``scope``: ``rule at construct-path``."""
     import cdk_nag
 
-    checks = {"AwsSolutions": cdk_nag.AwsSolutionsChecks, "NIST": cdk_nag.NIST80053R5Checks}
+    checks = {"AwsSolutions": cdk_nag.AwsSolutionsChecks, "NIST": cdk_nag.NIST80053R5Checks,
+              "NIST4": cdk_nag.NIST80053R4Checks, "HIPAA": cdk_nag.HIPAASecurityChecks,
+              "PCI": cdk_nag.PCIDSS321Checks, "Serverless": cdk_nag.ServerlessChecks}
     if not hasattr(cdk_nag.AwsSolutionsChecks(), "validate_scope"):
         return _nag2_findings(scope, [checks[pack] for pack in packs])
     found: list[str] = []
@@ -116,14 +118,16 @@ def _nag2_findings(scope: IConstruct, packs: list[Any]) -> list[str]:
     from aws_cdk import Aspects, Stack
     from aws_cdk.assertions import Annotations, Match
 
-    stacks = [c for c in scope.node.find_all() if isinstance(c, Stack)] or [Stack.of(scope)]
+    # A nested stack is no artifact of its own: its annotations are in its parent's.
+    stacks = [c for c in scope.node.find_all() if isinstance(c, Stack) and not c.nested] or [Stack.of(scope)]
     for pack in packs:
         Aspects.of(scope).add(pack())
     found: list[str] = []
     for stack in stacks:
         annotations = Annotations.from_stack(stack)
         for level in (annotations.find_error, annotations.find_warning):
-            for message in level("*", Match.string_like_regexp(r"^(AwsSolutions|NIST\.800\.53\.R5)-")):
+            for message in level("*", Match.string_like_regexp(
+                    r"^(AwsSolutions|NIST\.800\.53\.R[45]|HIPAA\.Security|PCI\.DSS\.321|Serverless)-")):
                 # "AwsSolutions-IAM5[Resource::*]: The IAM entity ..." at "/Stack/Path": as v3 names them
                 rule = str(message.entry.data).split(": ", 1)[0]
                 found.append(f"{rule} at {message.id.lstrip('/')}")

@@ -342,6 +342,15 @@ CLOSABLE: dict[str, dict[str, str]] = {
 }
 """NIST findings a user closes with an option: rule → construct → the option."""
 
+CLOSABLE_IN_OTHER_PACKS: dict[str, dict[str, str]] = {
+    "NIST.800.53.R4-S3BucketDefaultLockEnabled": {
+        "AsyncEndpoint": "your own `bucket=` with S3 Object Lock (the created bucket holds transient payloads)",
+        "BatchTransformJob": "your own input and output `bucket=` with S3 Object Lock",
+    },
+}
+"""Findings of the other compliance packs (NIST 800-53 R4, HIPAA Security, PCI DSS 3.2.1) that NIST 800-53 R5 does
+not have, closable with an option (the packs' shared rules are the NIST R5 ones above, acknowledged alike)."""
+
 OPEN: dict[str, dict[str, str]] = {
     "NIST.800.53.R5-IAMNoInlinePolicy": {
         "AIBenchmarkJob": "on the role you pass: the job grants it write on the results (objects under "

@@ -1515,3 +1515,48 @@ def test_a_literal_dollar_brace_in_a_key_synthesizes_with_template_validation() 
     other = batch(plain)
     plain.node.root.synth()  # type: ignore[attr-defined]
     assert "E1029" not in json.dumps([e.data for e in other.state_machine.node.metadata])
+
+
+@pytest.mark.parametrize("trigger", ["rule", "scheduler", "new-input"])
+def test_an_undelivered_start_goes_to_the_dead_letter_queue(trigger: str) -> None:
+    """Found by review: cdk-nag's Serverless-EventBusDLQ reported the job's EventBridge rules and no option closed
+    it (an undelivered start of the state machine was dropped). ``dead_letter_queue=`` is every target's
+    DeadLetterConfig, and the queue lets the service send to it."""
+    from aws_cdk import aws_sqs as sqs
+
+    from helpers import nag_findings
+
+    stack = new_stack()
+    queue = sqs.Queue(stack, "Undelivered", enforce_ssl=True)
+    given: dict[str, Any] = {
+        "rule": {"schedule": events.Schedule.rate(Duration.days(1))},
+        "scheduler": {"schedule": scheduler.ScheduleExpression.rate(Duration.days(1))},
+        "new-input": {"on_new_input": NewInputTrigger(key_suffix=".csv")},
+    }[trigger]
+    job = batch(stack, dead_letter_queue=queue, **given)
+    template = template_of(stack).to_json()
+    queue_arn = {"Fn::GetAtt": [stack.get_logical_id(queue.node.default_child), "Arn"]}
+    if trigger == "scheduler":
+        [schedule] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Scheduler::Schedule"]
+        assert schedule["Properties"]["Target"]["DeadLetterConfig"] == {"Arn": queue_arn}
+    else:
+        [rule] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+        assert rule["Properties"]["Targets"][0]["DeadLetterConfig"] == {"Arn": queue_arn}
+        assert not [f for f in nag_findings(job, packs=("Serverless",)) if "EventBusDLQ" in f]
+    if trigger == "scheduler":  # the schedule's role sends to the queue
+        statements = [st for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Policy"
+                      for st in r["Properties"]["PolicyDocument"]["Statement"]]
+        assert any(st["Action"] == "sqs:SendMessage" and st["Resource"] == queue_arn for st in statements), statements
+    else:  # EventBridge sends with the queue's resource policy
+        [policy] = [r for r in template["Resources"].values() if r["Type"] == "AWS::SQS::QueuePolicy"]
+        assert any(st.get("Principal") == {"Service": "events.amazonaws.com"}
+                   for st in policy["Properties"]["PolicyDocument"]["Statement"])
+
+
+def test_without_a_dead_letter_queue_cdk_nag_reports_the_rules() -> None:
+    from helpers import nag_findings
+
+    job = batch(schedule=events.Schedule.rate(Duration.days(1)), on_new_input=NewInputTrigger(key_suffix=".csv"))
+    assert sorted(f for f in nag_findings(job, packs=("Serverless",)) if "EventBusDLQ" in f) == [
+        "Serverless-EventBusDLQ at Test/Batch/NewInputRule/Resource",
+        "Serverless-EventBusDLQ at Test/Batch/ScheduleRule/Resource"]

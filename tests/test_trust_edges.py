@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -877,3 +878,49 @@ def test_a_location_in_a_bucket_named_at_deploy_time_fits_the_shortest_bucket_na
     _token_bucket_location(kind, fits)
     with pytest.raises(ValidationError, match=f"{limit + 1}|at most {limit}"):
         _token_bucket_location(kind, fits + 1)
+
+
+def _plugin_or_aspect_findings(app: Any, stacks: list[Stack]) -> list[str]:
+    """AwsSolutions findings as cdk-nag reports them where users run it: cdk-nag 3 as aws-cdk-lib's validation plugin on
+    the synthesized templates (references resolved), cdk-nag 2 as aspects (``helpers.nag_findings``)."""
+    import aws_cdk
+    import cdk_nag
+
+    from helpers import nag_findings
+
+    if not hasattr(aws_cdk, "Validations"):
+        return sorted({f for stack in stacks for f in nag_findings(stack)})
+    aws_cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
+    try:
+        app.synth()
+    except RuntimeError as error:
+        return re.findall(r"Acknowledge with '([^']+)'", str(error))
+    return []
+
+
+@pytest.mark.parametrize("layout", ["another-stack", "parent-of-a-nested-stack", "strong-references"])
+def test_grants_on_a_bucket_of_another_stack_are_acknowledged_as_the_template_names_it(layout: str) -> None:
+    """Found by review: the library acknowledged its grants on a bucket as ``<Bucket.Arn>/<prefix>``, resolved when the
+    construct was created; in the synthesized template a bucket of another stack is an export's ``Fn::ImportValue``, a
+    weak reference's ``Fn::GetStackOutput`` (cdk.json's default) or a nested stack's parameter, so cdk-nag 3 reported
+    the grants (and its validation plugin failed the synth). They are acknowledged again at synth as they render."""
+    from aws_cdk import NestedStack
+
+    from helpers import acknowledge_nag, new_app
+
+    app = new_app(**({"@aws-cdk/core:defaultCrossStackReferences": "strong"} if layout == "strong-references" else {}))
+    data = new_stack(app, "Data", env=ENV_US)
+    serving: Stack = (NestedStack(data, "Serving") if layout == "parent-of-a-nested-stack"
+                      else new_stack(app, "Serving", env=ENV_US))
+    buckets = {name: s3.Bucket(data, name, enforce_ssl=True) for name in ("Weights", "Capture", "Payloads", "Records")}
+    acknowledge_nag(data, "AwsSolutions-S1", "the test's own buckets: server access logs are not what is tested")
+    weights = lib.InferenceModel(serving, "Llm", image=IMAGE,
+                                 model_data=lib.ModelData.from_uncompressed_prefix(buckets["Weights"], "llama/"))
+    lib.RealtimeEndpoint(serving, "Endpoint", model=weights, instance_type=lib.InstanceType.M5_LARGE, instance_count=2,
+                         data_capture=lib.DataCapture(bucket=buckets["Capture"], prefix="capture"))
+    lib.AsyncEndpoint(serving, "Async", model=model(serving, "AsyncModel"), instance_type=lib.InstanceType.M5_LARGE,
+                      bucket=buckets["Payloads"])
+    lib.BatchTransformJob(serving, "Job", model=model(serving, "JobModel"), instance_type=lib.InstanceType.of("ml.m5.xlarge"),
+                          input=lib.BatchTransformInput.from_prefix(buckets["Records"], "incoming/"))
+    # A nested stack's annotations are in its parent's artifact.
+    assert _plugin_or_aspect_findings(app, [data] if isinstance(serving, NestedStack) else [data, serving]) == []

@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import json
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import jsii
 from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct, IConstruct, IDependable
+from constructs import Construct, IConstruct, IDependable, IValidation
 
 from .._compat import VALIDATIONS, acknowledged_rules_metadata_key, cdk_nag_major
 from ..errors import Problem
@@ -112,6 +113,8 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
     """
     if not findings:
         return
+    _acknowledge_at_synth(scope, findings)
+    findings = list(_in_every_compliance_pack(findings))
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
              for rule, finding, reason in findings}
     key = _acknowledged_rules_key()
@@ -123,6 +126,30 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
         if standing:
             standing_findings: list[tuple[str, str | None, str]] = memo(scope, _STANDING, list)
             standing_findings.extend(findings)
+
+
+COMPLIANCE_PACKS = ("NIST.800.53.R5", "NIST.800.53.R4", "HIPAA.Security", "PCI.DSS.321")
+"""cdk-nag's compliance packs (its ``packName`` s). They run the same rule functions under their own prefix: a
+rule acknowledged in one, for a reason about what the rule checks, is acknowledged in every pack that has it."""
+
+_SHARED_RULES = frozenset({"IAMNoInlinePolicy", "SageMakerEndpointConfigurationKMSKeyConfigured"})
+"""The compliance rules the library acknowledges; every pack of :data:`COMPLIANCE_PACKS` has each (cdk-nag 2 and 3:
+``lib/packs/*.js``)."""
+
+
+def _in_every_compliance_pack(findings: Sequence[tuple[str, str | None, str]]
+                              ) -> Iterable[tuple[str, str | None, str]]:
+    """``findings``, with a compliance rule of :data:`_SHARED_RULES` repeated for every pack (found by review: the
+    NIST acknowledgment left the identical HIPAA and PCI findings open, with nothing a user could do)."""
+    seen: set[tuple[str, str | None]] = set()
+    for rule, finding, reason in findings:
+        pack, _, name = rule.partition("-")
+        rules = [f"{other}-{name}" for other in COMPLIANCE_PACKS] if pack in COMPLIANCE_PACKS and name in \
+            _SHARED_RULES else [rule]
+        for each in rules:
+            if (each, finding) not in seen:
+                seen.add((each, finding))
+                yield each, finding, reason
 
 
 _NAG2_METADATA = "cdk_nag"
@@ -191,11 +218,60 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
 
     An object ARN is ``<bucket ARN>/<pattern>`` and aws-cdk-lib joins tokens with an empty
     delimiter, so it renders as the bucket ARN's rendering followed by ``/<pattern>``: the bucket's
-    part is resolved once per bucket and stack.
+    part is resolved once per bucket and stack. A bucket of another stack renders in ``stack``'s template
+    as the reference aws-cdk-lib makes for it when the app is synthesized (an export's ``Fn::ImportValue``,
+    a weak reference's ``Fn::GetStackOutput``, a nested stack's parameter): the finding is then a
+    :class:`_CrossStackFinding`, which :func:`acknowledge_all` acknowledges again at synth as it renders then.
     """
-    arn = memo(bucket, ("nag-arn", stack), lambda: nag_flatten(stack.resolve(bucket_arn(bucket))))
-    # A literal pattern is flattened too: cdk-nag writes its '${' and '}' (IAM's ${*}, a key's braces) as '<' '>'.
-    return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern) if is_unresolved(pattern) else pattern)}"
+    def render() -> str:
+        arn = nag_flatten(stack.resolve(bucket_arn(bucket)))
+        # A literal pattern is flattened too: cdk-nag writes its '${' and '}' (IAM's ${*}, a key's braces) as '<' '>'.
+        return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern) if is_unresolved(pattern) else pattern)}"
+
+    finding = memo(bucket, ("nag-objects", stack, pattern), render)
+    if isinstance(bucket, Construct) and stack_of(bucket) is not stack:
+        return _CrossStackFinding(finding, render)
+    return finding
+
+
+class _CrossStackFinding(str):
+    """A finding whose resource is a reference to another stack: as it renders when the construct is created (what
+    cdk-nag 2 sees, in the aspects that run before references are resolved), and ``render()`` at synth (what
+    cdk-nag 3 sees in the synthesized template)."""
+
+    render: Callable[[], str]
+
+    def __new__(cls, text: str, render: Callable[[], str]) -> _CrossStackFinding:
+        made = super().__new__(cls, text)
+        made.render = render
+        return made
+
+
+@jsii.implements(IValidation)
+class _SynthTimeAcknowledgments:
+    """Acknowledges, once references are resolved (node validations run after aws-cdk-lib prepares the app),
+    the cross-stack findings of a scope as the synthesized template names them."""
+
+    def __init__(self, scope: IConstruct) -> None:
+        self._scope = scope
+        self.findings: list[tuple[str, _CrossStackFinding, str]] = []
+
+    def validate(self) -> list[str]:
+        late = [(rule, now, reason) for rule, finding, reason in self.findings if (now := finding.render()) != finding]
+        if late:
+            acknowledge_all(self._scope, late)
+        return []
+
+
+def _acknowledge_at_synth(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
+    cross = [(rule, finding, reason) for rule, finding, reason in findings if isinstance(finding, _CrossStackFinding)]
+    if not cross:
+        return
+    def register() -> _SynthTimeAcknowledgments:
+        validation = _SynthTimeAcknowledgments(scope)
+        node_of(scope).add_validation(validation)
+        return validation
+    memo(scope, _SynthTimeAcknowledgments, register).findings.extend(cross)
 
 
 def _texts(value: object) -> Iterable[str]:

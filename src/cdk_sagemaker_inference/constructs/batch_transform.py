@@ -22,7 +22,7 @@ import enum
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import jsii
 from aws_cdk import Annotations, ArnFormat, Duration, Stack
@@ -73,9 +73,16 @@ from ._base import (
     with_notes,
 )
 from ._environment import environment_problems
+from ._lazy import lazy_module
 from ._memo import bucket_name, iam_literal, memo, minutes, objects_in, seconds, stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
+
+# Only dead_letter_queue uses it: imported on first use (see _lazy).
+if TYPE_CHECKING:
+    from aws_cdk import aws_sqs as sqs
+else:
+    sqs = lazy_module("aws_cdk.aws_sqs")
 
 __all__ = [
     "AssembleWith",
@@ -326,6 +333,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         job_name_prefix: str | None = None,
         schedule: events.Schedule | scheduler.ScheduleExpression | None = None,
         on_new_input: NewInputTrigger | None = None,
+        dead_letter_queue: sqs.IQueue | None = None,
         topic: sns.ITopic | None = None,
         topic_kms_key: kms.IKey | None = None,
         alarm_on_failure: bool = False,
@@ -366,6 +374,10 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
             ``aws_scheduler.ScheduleExpression`` (EventBridge Scheduler, with time zones).
             Default: no schedule.
         :param on_new_input: run when input arrives (see :class:`NewInputTrigger`). Default: no.
+        :param dead_letter_queue: where EventBridge (``schedule``, ``on_new_input``) or EventBridge Scheduler puts
+            a start of the state machine it could not deliver after its retries (the targets' ``DeadLetterConfig``;
+            aws-cdk-lib lets the service send to a queue of this stack). Default: none (an undelivered start is
+            dropped: cdk-nag's ``Serverless-EventBusDLQ`` reports the rules).
         :param topic: where outcomes are published. Default: a topic created with TLS enforced
             (encrypted with ``topic_kms_key`` when given).
         :param topic_kms_key: key of the created topic. Default: none. Not with ``topic``.
@@ -487,16 +499,18 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         if isinstance(schedule, scheduler.ScheduleExpression):
             self.schedule = scheduler.Schedule(
                 self, "Schedule", schedule=schedule,
-                target=scheduler_targets.StepFunctionsStartExecution(self.state_machine),
+                target=scheduler_targets.StepFunctionsStartExecution(self.state_machine,
+                                                                      dead_letter_queue=dead_letter_queue),
                 description=f"Runs the batch transform {self.node.path}")
         elif schedule is not None:
             self.schedule_rule = events.Rule(
-                self, "ScheduleRule", schedule=schedule, targets=[events_targets.SfnStateMachine(self.state_machine)],
+                self, "ScheduleRule", schedule=schedule,
+                targets=[events_targets.SfnStateMachine(self.state_machine, dead_letter_queue=dead_letter_queue)],
                 description=f"Runs the batch transform {self.node.path}")
         self.new_input_rule: events.Rule | None = None
         """The EventBridge rule of ``on_new_input`` (None otherwise)."""
         if on_new_input is not None:
-            self.new_input_rule = self._on_new_input(on_new_input)
+            self.new_input_rule = self._on_new_input(on_new_input, dead_letter_queue)
         self.failure_alarm: cloudwatch.Alarm | None = None
         """Alarm on failed executions (with ``alarm_on_failure=True``); add actions to it."""
         if alarm_on_failure:
@@ -811,7 +825,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         ])
 
     # -- triggers ------------------------------------------------------------------------------------
-    def _on_new_input(self, trigger: NewInputTrigger) -> events.Rule:
+    def _on_new_input(self, trigger: NewInputTrigger, dead_letter_queue: sqs.IQueue | None) -> events.Rule:
         bucket = self.input.bucket
         detail: dict[str, Any] = {"bucket": {"name": [bucket_name(bucket)]}}
         target_input: events.RuleTargetInput | None = None
@@ -832,7 +846,8 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
             self, "NewInputRule",
             description=f"Runs the batch transform {self.node.path} when input arrives",
             event_pattern=events.EventPattern(source=["aws.s3"], detail_type=["Object Created"], detail=detail),
-            targets=[events_targets.SfnStateMachine(self.state_machine, input=target_input)],
+            targets=[events_targets.SfnStateMachine(self.state_machine, input=target_input,
+                                                    dead_letter_queue=dead_letter_queue)],
         )
         if isinstance(bucket, s3.Bucket):
             self.node.add_validation(_EventBridgeEnabled(self, bucket))
