@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, DefaultStackSynthesizer, Environment, NestedStack, Stack, Stage
+from aws_cdk import App, DefaultStackSynthesizer, Environment, NestedStack, Stack, Stage, Tags
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -68,11 +68,29 @@ def _endpoint(scope: Construct, spec: dict[str, Any]) -> None:
                                max_concurrency=5, **scaled)
     elif kind == "async":
         lib.AsyncEndpoint(scope, construct_id, model=model, endpoint_name=name, instance_type=lib.InstanceType.M5_LARGE)
+    elif kind == "components":
+        endpoint = lib.InferenceComponentEndpoint(scope, construct_id, endpoint_name=name, instance_count=2,
+                                                  instance_type=lib.InstanceType.M5_LARGE)
+        lib.InferenceComponent(scope, "Component", endpoint=endpoint, image=lib.ContainerImage.from_uri(IMAGE),
+                               model_data=lib.ModelData.from_bucket(bucket, "m/model.tar.gz"),
+                               compute=lib.ComputeRequirements(min_memory_mb=1024, cpu_cores=1))
     else:
         scaling = lib.InstanceScaling(min_capacity=2, max_capacity=4, target_invocations_per_instance=100) \
             if spec.get("autoscaled") else None
+        if spec.get("tagged"):
+            Tags.of(model).add("owner", "ml-team")
+        kept = {} if spec.get("retain", True) else {"retain_scaled_capacity": False}
+        if "variants" in spec or "shadow_type" in spec:
+            def variant(variant_name: str, instance_type: str = "ml.m5.large") -> lib.ProductionVariant:
+                return lib.ProductionVariant(variant_name=variant_name, model=model, instance_count=2,
+                                             instance_type=lib.InstanceType.of(instance_type), autoscaling=scaling)
+            shadow = variant("Shadow", spec["shadow_type"]) if "shadow_type" in spec else None
+            lib.RealtimeEndpoint(scope, construct_id, endpoint_name=name, shadow_variant=shadow, **kept,
+                                 variants=[variant(v) for v in spec.get("variants", ["AllTraffic"])])
+            return
         lib.RealtimeEndpoint(scope, construct_id, model=model, endpoint_name=name, instance_count=2,
-                             instance_type=lib.InstanceType.of(spec.get("type", "ml.m5.large")), autoscaling=scaling)
+                             instance_type=lib.InstanceType.of(spec.get("type", "ml.m5.large")), autoscaling=scaling,
+                             **kept)
 
 
 # (name, before, after, expected exit code / verdict words)
@@ -90,6 +108,15 @@ CHANGES: list[tuple[str, dict[str, Any], dict[str, Any], int, str]] = [
      "endpoint-name-changed"),
     ("construct id renamed", {"kind": "realtime"}, {"kind": "realtime", "id": "Renamed"}, 1, "endpoint-name-reused"),
     ("endpoint removed", {"kind": "realtime"}, {"kind": "none"}, 1, "endpoint-removed"),
+    # Found by review: a tag is updated in place (no new config, no fleet reset); an autoscaled variant removed
+    # or a shadow variant's type changed is refused; a shape change is unverified whatever the kinds.
+    ("tags on a reset fleet", {"kind": "realtime", "autoscaled": True, "retain": False},
+     {"kind": "realtime", "autoscaled": True, "retain": False, "tagged": True}, 0, "safe"),
+    ("autoscaled variant removed", {"kind": "realtime", "autoscaled": True, "variants": ["A", "B"]},
+     {"kind": "realtime", "autoscaled": True, "variants": ["A"]}, 1, "autoscaled-variant-removed"),
+    ("autoscaled shadow type", {"kind": "realtime", "autoscaled": True, "shadow_type": "ml.m5.large"},
+     {"kind": "realtime", "autoscaled": True, "shadow_type": "ml.m5.xlarge"}, 1, "autoscaled-instance-type"),
+    ("serverless -> components", {"kind": "serverless"}, {"kind": "components"}, 0, "endpoint-shape-changed"),
 ]
 LAYOUTS = ["plain", "custom-name", "stage", "nested", "two-stacks", "eu-west-1"]
 
@@ -145,6 +172,10 @@ def test_transition(layout: str, change: str, before: dict[str, Any], after: dic
                                                            plugin_text[-600:])
     if expected:
         assert words in cli_findings and words in api_text and words in plugin_text
+    elif words != "safe":  # unverified: reported, failing none (the plugin's warning reaches stderr late)
+        assert words in cli_findings, (layout, change, cli_findings)
+    else:
+        assert cli_findings == "", (layout, change, cli_findings)
 
 
 def test_a_single_template_baseline_is_ambiguous_for_a_multi_stack_app(tmp_path: Path) -> None:

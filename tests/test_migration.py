@@ -458,3 +458,191 @@ def test_a_fleet_reset_can_be_acknowledged() -> None:
     assert changes(before, after) == []
     [found] = find_unsafe_changes(before, after, include_acknowledged=True)
     assert found.acknowledged == "night-time deploy at low traffic" and not found.fails
+
+
+# ------------------------------------------------------------------ what replaces a config: tags do not (D1)
+def _tagged(tpl: dict[str, Any], *logical_ids: str) -> dict[str, Any]:
+    tagged = copy.deepcopy(tpl)
+    for logical_id in logical_ids:
+        tagged["Resources"][logical_id]["Properties"]["Tags"] = [{"Key": "owner", "Value": "ml-team"}]
+    return tagged
+
+
+@pytest.mark.parametrize("tagged", [("Model",), ("Config",), ("Model", "Config")], ids=["model", "config", "both"])
+def test_a_tag_is_updated_in_place_so_it_never_resets_an_autoscaled_fleet(tagged: tuple[str, ...]) -> None:
+    """Tags are not create-only on AWS::SageMaker::Model or EndpointConfig: CloudFormation updates them in place,
+    the config keeps its name and the endpoint is not updated (found by review: reported scaled-fleet-reset)."""
+    before = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",), retain=False)
+    before["Resources"]["Model"]["Properties"] = {"PrimaryContainer": {"Image": "img:1"}}
+    assert changes(before, _tagged(before, *tagged)) == []
+    # A create-only property of the model still replaces it, the config with it, and resets the fleet.
+    new_model = _tagged(before, *tagged)
+    new_model["Resources"]["Model"]["Properties"]["PrimaryContainer"] = {"Image": "img:2"}
+    assert changes(before, new_model) == [UnsafeChange.SCALED_FLEET_RESET]
+
+
+def test_what_is_updated_in_place_is_what_the_cloudformation_schemas_say() -> None:
+    """UPDATED_IN_PLACE is each schema's properties minus createOnlyProperties and readOnlyProperties."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    from cdk_sagemaker_inference.guard.findings import UPDATED_IN_PLACE
+
+    assert set(UPDATED_IN_PLACE) == {"AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig"}
+    for resource_type, in_place in UPDATED_IN_PLACE.items():
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+        fixed = {p.removeprefix("/properties/") for p in
+                 [*schema.get("createOnlyProperties", []), *schema.get("readOnlyProperties", [])]}
+        assert in_place == set(schema["properties"]) - fixed, resource_type
+
+
+# ------------------------------------------------------------------ an autoscaled variant removed (D2)
+def test_removing_an_autoscaled_variant_is_refused_and_names_its_source() -> None:
+    """migration.autoscaled-variant-removed, failing: DG:endpoint-scaling-update, deregister first (found by
+    review: it passed)."""
+    before = template(variant("A"), variant("B"), kind="realtime", name="orders", autoscaled=("A", "B"))
+    after = template(variant("A"), kind="realtime", name="orders", autoscaled=("A",))
+    (finding,) = find_unsafe_changes(before, after, stack="Svc")
+    assert finding.change is UnsafeChange.AUTOSCALED_VARIANT_REMOVED and finding.fails
+    assert finding.verdict.value == "refused" and not finding.change.acknowledgeable
+    assert finding.rule == "migration.autoscaled-variant-removed"
+    assert finding.source.startswith("DG:endpoint-scaling-update")
+    assert "variant B is registered with Application Auto Scaling" in finding.why
+    assert "deregistered before an update that removes the variant" in finding.why
+    assert "deploy once without autoscaling on that variant" in finding.way_out
+    text = finding.render()
+    assert "[autoscaled-variant-removed, refused]" in text and "DG:endpoint-scaling-update" in text
+    assert "acknowledgeable: no" in text
+
+
+def test_renaming_an_autoscaled_variant_is_a_removal_too() -> None:
+    before = template(variant("A"), variant("B"), kind="realtime", name="orders", autoscaled=("A", "B"))
+    after = template(variant("A"), variant("C"), kind="realtime", name="orders", autoscaled=("A", "C"))
+    assert changes(before, after) == [UnsafeChange.AUTOSCALED_VARIANT_REMOVED]
+
+
+def test_removing_a_variant_without_autoscaling_is_safe() -> None:
+    """migration.autoscaled-variant-removed, passing: the way out (autoscaling off first) then the removal."""
+    before = template(variant("A"), variant("B"), kind="realtime", name="orders", autoscaled=("A",))
+    after = template(variant("A"), kind="realtime", name="orders", autoscaled=("A",))
+    assert changes(before, after) == []
+    scaled = template(variant("A"), variant("B"), kind="realtime", name="orders", autoscaled=("A", "B"))
+    assert changes(scaled, before) == []  # first deploy of the way out: B's target is deregistered, B stays
+
+
+def test_an_acknowledgment_does_not_let_an_autoscaled_variant_removal_pass() -> None:
+    before = template(variant("A"), variant("B"), kind="realtime", name="orders", autoscaled=("A", "B"))
+    after = acknowledged(template(variant("A"), kind="realtime", name="orders", autoscaled=("A",)),
+                         "autoscaled-variant-removed")
+    assert changes(before, after) == [UnsafeChange.AUTOSCALED_VARIANT_REMOVED]
+
+
+# ------------------------------------------------------------------ shadow variants (D4)
+def _with_shadow(tpl: dict[str, Any], shadow: dict[str, Any], *, scaled: bool = True) -> dict[str, Any]:
+    out = copy.deepcopy(tpl)
+    out["Resources"]["Config"]["Properties"]["ShadowProductionVariants"] = [shadow]
+    if scaled:
+        out["Resources"]["ShadowTarget"] = {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "ServiceNamespace": "sagemaker",
+            "MinCapacity": 2, "MaxCapacity": 6,
+            "ResourceId": {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Endpoint", "EndpointName"]},
+                                             f"/variant/{shadow['VariantName']}"]]}}}
+    return out
+
+
+def test_an_autoscaled_shadow_variants_instance_type_change_is_refused() -> None:
+    """The developer guide: an update that changes the instance type of any autoscaled model fails (found by
+    review: the shadow variants were not read)."""
+    retained = template(variant(), kind="realtime", name="orders", retain=True)
+    before = _with_shadow(retained, variant("Shadow"))
+    after = _with_shadow(retained, variant("Shadow", instance_type="ml.m5.xlarge"))
+    (finding,) = find_unsafe_changes(before, after, stack="Svc")
+    assert finding.change is UnsafeChange.AUTOSCALED_INSTANCE_TYPE and finding.fails
+    assert "shadow variant Shadow is registered" in finding.why and "ml.m5.large -> ml.m5.xlarge" in finding.why
+    assert endpoints_of(after)["Endpoint"].variants["Shadow"].shadow
+
+
+def test_a_shadow_variants_count_and_fleet_reset_are_seen() -> None:
+    retained = template(variant(), kind="realtime", name="orders", retain=True)
+    before = _with_shadow(retained, variant("Shadow"))
+    after = _with_shadow(retained, variant("Shadow") | {"InitialInstanceCount": 4})
+    (finding,) = find_unsafe_changes(before, after)
+    assert finding.change is UnsafeChange.RETAINED_COUNT_CHANGE and "Shadow (shadow) (2 -> 4)" in finding.why
+    reset = template(variant(), kind="realtime", name="orders", retain=False)
+    before = _with_shadow(reset, variant("Shadow"))
+    after = _with_shadow(reset, variant("Shadow") | {"ModelDataDownloadTimeoutInSeconds": 600})
+    (finding,) = find_unsafe_changes(before, after)
+    assert finding.change is UnsafeChange.SCALED_FLEET_RESET and "Shadow (shadow)" in finding.why
+
+
+def test_removing_an_autoscaled_shadow_variant_is_refused() -> None:
+    before = _with_shadow(REALTIME, variant("Shadow"))
+    assert changes(before, REALTIME) == [UnsafeChange.AUTOSCALED_VARIANT_REMOVED]
+    assert changes(_with_shadow(REALTIME, variant("Shadow"), scaled=False), REALTIME) == []
+
+
+# ------------------------------------------------------------------ the shape, whatever the kinds (D5)
+def _components_endpoint(name: str = "orders") -> dict[str, Any]:
+    """An inference-component endpoint and one component on it."""
+    return {"Resources": {
+        "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {
+            "ExecutionRoleArn": "arn:aws:iam::123456789012:role/r",
+            "ProductionVariants": [{"VariantName": "AllTraffic", "InstanceType": "ml.m5.large",
+                                    "InitialInstanceCount": 2}]}},
+        "Endpoint": {"Type": "AWS::SageMaker::Endpoint", "Properties": {
+            "EndpointName": name, "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}}},
+        "Component": {"Type": "AWS::SageMaker::InferenceComponent", "Properties": {
+            "EndpointName": {"Fn::GetAtt": ["Endpoint", "EndpointName"]}, "VariantName": "AllTraffic",
+            "Specification": {"ComputeResourceRequirements": {"MinMemoryRequiredInMb": 1024}}}}}}
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    (SERVERLESS, _components_endpoint(), [UnsafeChange.ENDPOINT_SHAPE_CHANGED]),
+    (_components_endpoint(), ASYNC, [UnsafeChange.ENDPOINT_SHAPE_CHANGED, UnsafeChange.COMPONENT_REMOVED]),
+    (ASYNC, _components_endpoint(), [UnsafeChange.ASYNC_REMOVED, UnsafeChange.ENDPOINT_SHAPE_CHANGED]),
+    (_components_endpoint(), SERVERLESS, [UnsafeChange.INSTANCE_TO_SERVERLESS, UnsafeChange.ENDPOINT_SHAPE_CHANGED,
+                                          UnsafeChange.COMPONENT_REMOVED]),
+], ids=["serverless->components", "components->async", "async->components", "components->serverless"])
+def test_a_shape_change_is_unverified_whatever_the_kinds(before: dict[str, Any], after: dict[str, Any],
+                                                         expected: list[UnsafeChange]) -> None:
+    """Found by review: the rule held only when both kinds were realtime (serverless -> components passed)."""
+    assert changes(before, after) == expected
+    shape = next(f for f in find_unsafe_changes(before, after) if f.change is UnsafeChange.ENDPOINT_SHAPE_CHANGED)
+    assert shape.verdict.value == "unverified" and not shape.fails and shape.rule == "migration.component-shape"
+
+
+# ------------------------------------------------------------------ normalised templates (D3)
+RAW_URL = "s3://cdk-hnb659fds-assets-123456789012-us-east-1/" + "ab" * 32 + ".tar.gz"
+NORMALISED_URL = "s3://cdk-<qualifier>-assets-123456789012-us-east-1/<asset-hash>.tar.gz"
+
+
+def _model_data(url: str, **endpoint: Any) -> dict[str, Any]:
+    tpl = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",), retain=False, **endpoint)
+    tpl["Resources"]["Model"]["Properties"] = {"PrimaryContainer": {"Image": "img:1", "ModelDataUrl": url}}
+    return tpl
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (_model_data(RAW_URL), _model_data(NORMALISED_URL)),
+    (_model_data(NORMALISED_URL), _model_data(RAW_URL)),
+    (_model_data(NORMALISED_URL), _model_data(NORMALISED_URL)),
+], ids=["raw->normalised", "normalised->raw", "normalised->normalised"])
+def test_a_placeholder_of_a_normalised_template_is_unknown_never_safe_never_unsafe(
+        before: dict[str, Any], after: dict[str, Any]) -> None:
+    """A normalised template cannot tell new model data from the same: the fleet reset that depends on it is
+    unverified (found by review: a false scaled-fleet-reset raw vs normalised, and a real one hidden between two
+    normalised templates)."""
+    (finding,) = find_unsafe_changes(before, after)
+    assert finding.change is UnsafeChange.SCALED_FLEET_RESET
+    assert finding.verdict.value == "unverified" and not finding.fails
+    assert finding.unverified and "normalised" in finding.unverified
+    assert "[scaled-fleet-reset, unverified]" in finding.render() and finding.to_json()["verdict"] == "unverified"
+
+
+def test_a_change_a_placeholder_does_not_hide_is_still_known() -> None:
+    after = _model_data(NORMALISED_URL)
+    after["Resources"]["Model"]["Properties"]["PrimaryContainer"]["Image"] = "img:2"
+    (finding,) = find_unsafe_changes(_model_data(RAW_URL), after)
+    assert finding.change is UnsafeChange.SCALED_FLEET_RESET and finding.fails and finding.unverified is None
+    # Raw templates compare exactly, as the guard command reads them.
+    assert changes(_model_data(RAW_URL), _model_data(RAW_URL)) == []
+    assert changes(_model_data(RAW_URL), _model_data(RAW_URL.replace("ab", "cd"))) == [UnsafeChange.SCALED_FLEET_RESET]

@@ -411,3 +411,56 @@ def test_odd_resources_in_a_template_dict_are_read_not_crashed_on() -> None:
                                                "Properties": {"EndpointConfigName": "c"}}}}
     [endpoint] = endpoints_of(template)
     assert endpoint.kind == "unknown"
+
+
+# --------------------------------------------------------------------------- normalised templates in the guard
+def _asset_release(directory: Path, data: Path) -> tuple[Stack, Path]:
+    """An autoscaled endpoint that resets on update, its model data an asset; synthesized as `cdk synth` does."""
+    from cdk_sagemaker_inference import InstanceScaling
+
+    app = App(outdir=str(directory), context=CDK_CONTEXT)
+    stack = Stack(app, "Svc", synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
+    model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
+                           model_data=ModelData.from_asset(str(data)))
+    RealtimeEndpoint(stack, "Endpoint", model=model, endpoint_name="scoring", instance_type=InstanceType.M5_LARGE,
+                     instance_count=2, retain_scaled_capacity=False,
+                     autoscaling=InstanceScaling(min_capacity=2, max_capacity=6, target_invocations_per_instance=100))
+    app.synth()
+    return stack, directory / "Svc.template.json"
+
+
+@pytest.fixture
+def releases(tmp_path: Path) -> dict[str, tuple[Stack, Path]]:
+    (tmp_path / "a.tar.gz").write_bytes(b"model a")
+    (tmp_path / "b.tar.gz").write_bytes(b"model b")
+    return {"before": _asset_release(tmp_path / "before", tmp_path / "a.tar.gz"),
+            "same": _asset_release(tmp_path / "same", tmp_path / "a.tar.gz"),
+            "new-data": _asset_release(tmp_path / "new-data", tmp_path / "b.tar.gz")}
+
+
+def test_the_readme_pattern_a_cdk_synth_baseline_and_the_stack_sees_new_model_data(
+        releases: dict[str, tuple[Stack, Path]], recwarn: pytest.WarningsRecorder) -> None:
+    """As the README: the committed `cdk synth` template of the release against the Stack, both with their
+    asset hashes: the same app passes without a word, new model data is the fleet reset the guard command
+    reports."""
+    baseline = releases["before"][1]
+    assert_safe_migration(baseline, releases["same"][0])
+    assert not [w for w in recwarn if "unverified" in str(w.message)]
+    with pytest.raises(AssertionError, match=r"scaled-fleet-reset, unsafe"):
+        assert_safe_migration(baseline, releases["new-data"][0])
+
+
+@pytest.mark.parametrize(("previous", "new"), [
+    ("raw", "same"),  # a committed cdk synth template against sagemaker_template(stack): no change at all
+    ("normalised", "new-data"),  # a committed snapshot against sagemaker_template(stack): new model data
+    ("raw", "new-data"),
+], ids=["raw-vs-normalised-unchanged", "normalised-vs-normalised-new-data", "raw-vs-normalised-new-data"])
+def test_a_normalised_template_makes_an_asset_dependent_change_unverified_never_safe_never_unsafe(
+        releases: dict[str, tuple[Stack, Path]], previous: str, new: str) -> None:
+    """Found by review: raw vs normalised reported a false scaled-fleet-reset, and two normalised templates hid
+    new model data. A placeholder cannot say whether the asset changed: the helper warns (unverified)."""
+    baseline: Any = releases["before"][1]
+    if previous == "normalised":
+        baseline = normalise_template(baseline)
+    with pytest.warns(UserWarning, match=r"(?s)scaled-fleet-reset, unverified.*normalised for snapshots"):
+        assert_safe_migration(baseline, normalise_template(releases[new][0]))

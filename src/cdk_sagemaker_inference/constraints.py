@@ -181,6 +181,12 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("migration.autoscaled-instance-type", _M, "instance_type",
                "the instance type of a variant registered with Application Auto Scaling cannot change in an update",
                "DG:endpoint-scaling-update"),
+    Constraint("migration.autoscaled-variant-removed", _M, "variants",
+               "a variant registered with Application Auto Scaling (production or shadow) cannot be removed or "
+               "renamed in an update: its scalable target must be deregistered first, and CloudFormation deletes "
+               "the old ScalableTarget only after the endpoint update",
+               "DG:endpoint-scaling-update (deregister before removing a production variant that has auto scaling "
+               "configured)"),
     Constraint("migration.endpoint-removed", _M, "endpoint",
                "removing an endpoint deletes it: callers break", "CFN resource deletion"),
     Constraint("migration.endpoint-name-reused", _M, "endpoint_name",

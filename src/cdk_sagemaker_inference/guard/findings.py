@@ -12,6 +12,10 @@ change                         verdict     why
 ``instance-to-serverless``     refused     SageMaker rejects UpdateEndpoint to a serverless config
 ``async-removed``              refused     SageMaker rejects removing AsyncInferenceConfig
 ``autoscaled-instance-type``   refused     an autoscaled variant's instance type cannot change in an update
+``autoscaled-variant-``        refused     an update that removes (or renames) a variant registered with
+``removed``                                Application Auto Scaling: the scalable target must be
+                                           deregistered first, and CloudFormation deletes it only after
+                                           the endpoint update
 ``endpoint-name-reused``       refused     the new endpoint is created before the old one is deleted, and
                                            CreateEndpoint refuses a name that exists
 ``endpoint-name-changed``      unsafe      EndpointName is create-only: a replacement, callers break
@@ -24,7 +28,16 @@ change                         verdict     why
 ``serverless-scaled-to-``      unverified  a serverless variant whose provisioned concurrency is autoscaled
 ``instance``                               becomes instance-based: no documentation says whether
                                            SageMaker accepts the update while the target is registered
+``endpoint-shape-changed``     unverified  the endpoint moves between the model-based and the inference-
+                                           component shape in place (whatever its kinds before and after)
 =============================  ==========  ============================================================
+
+Variants are production and shadow variants alike (``ProductionVariants`` and ``ShadowProductionVariants``).
+An endpoint config is updated (an ``UpdateEndpoint``) when what makes CloudFormation replace it changes: its
+create-only properties, with those of the models it names (see :data:`UPDATED_IN_PLACE`); a tag is not.
+A template normalised for snapshots (asset hashes and the bootstrap qualifier replaced by placeholders, see
+:func:`masked`) cannot tell whether an asset changed: a finding that depends on it is reported unverified
+(``Finding.unverified`` says why), never called safe and never failing.
 
 Serverless → instance-based without autoscaling (the documented one-way migration) is safe and never
 reported. "unsafe" changes can be acknowledged in the new template (``acknowledge_unsafe_change``),
@@ -37,6 +50,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -49,6 +63,56 @@ METADATA_KEY = "cdk-sagemaker-inference"
 
 _ENDPOINT = "AWS::SageMaker::Endpoint"
 _CONFIG = "AWS::SageMaker::EndpointConfig"
+_MODEL = "AWS::SageMaker::Model"
+
+UPDATED_IN_PLACE: Mapping[str, frozenset[str]] = {
+    # The properties CloudFormation updates without replacing the resource: those of the resource schema that
+    # are neither createOnlyProperties nor readOnlyProperties (CFN schemas as cfn-lint 1.58 ships them,
+    # providers/us_east_1/aws-sagemaker-model.json and aws-sagemaker-endpointconfig.json; the tests compare
+    # this table with them). Every other property is create-only: a new value replaces the resource under a
+    # new name, and the endpoint that names the config is updated. A property missing from the table counts
+    # as create-only, so one added to the schema later is never taken as updated in place.
+    _MODEL: frozenset({"Tags"}),
+    _CONFIG: frozenset({"Tags"}),
+}
+
+ASSET_HASH_PLACEHOLDER = "<asset-hash>"
+"""What :func:`~cdk_sagemaker_inference.testing.templates.normalise_template` writes for an asset hash."""
+QUALIFIER_PLACEHOLDER = "<qualifier>"
+"""What it writes for the bootstrap qualifier in asset bucket and container-asset repository names."""
+ASSET_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+QUALIFIED_ASSETS = re.compile(r"cdk-[a-z0-9]+-(assets|container-assets)-")
+
+
+def masked(text: str) -> str:
+    """``text`` with every asset hash and bootstrap qualifier replaced by its placeholder (the normalisation
+    of snapshot templates, :func:`~cdk_sagemaker_inference.testing.templates.normalise_template`)."""
+    return QUALIFIED_ASSETS.sub(rf"cdk-{QUALIFIER_PLACEHOLDER}-\1-", ASSET_HASH.sub(ASSET_HASH_PLACEHOLDER, text))
+
+
+def is_normalised(text: str) -> bool:
+    """Whether ``text`` (a template, or a part of one, as JSON) holds a placeholder of the normalisation."""
+    return ASSET_HASH_PLACEHOLDER in text or f"cdk-{QUALIFIER_PLACEHOLDER}-" in text
+
+
+def _same(before: str, after: str) -> bool | None:
+    """Whether two canonical JSON texts are the same: None when only a placeholder of a normalised template
+    can tell (a placeholder compared with anything, itself included, may stand for another asset)."""
+    if not (is_normalised(before) or is_normalised(after)):
+        return before == after
+    return False if masked(before) != masked(after) else None
+
+
+_UNKNOWN_ASSETS = ("the template is normalised for snapshots (asset hashes or the bootstrap qualifier replaced "
+                   "by placeholders), so whether an asset (model data, a container image) changed cannot be "
+                   "told: compare the templates `cdk synth` writes (a Stack, or a cdk.out template or "
+                   "directory) for a verdict")
+
+
+def replacing_properties(resource_type: str, properties: Any) -> dict[str, Any]:
+    """The properties of a resource whose change replaces it (all but :data:`UPDATED_IN_PLACE`)."""
+    skipped = UPDATED_IN_PLACE.get(resource_type, frozenset())
+    return {str(k): v for k, v in as_object(properties).items() if k not in skipped}
 
 
 class Verdict(enum.Enum):
@@ -68,6 +132,7 @@ class UnsafeChange(enum.Enum):
     INSTANCE_TO_SERVERLESS = "instance-to-serverless"
     ASYNC_REMOVED = "async-removed"
     AUTOSCALED_INSTANCE_TYPE = "autoscaled-instance-type"
+    AUTOSCALED_VARIANT_REMOVED = "autoscaled-variant-removed"
     ENDPOINT_NAME_REUSED = "endpoint-name-reused"
     ENDPOINT_NAME_CHANGED = "endpoint-name-changed"
     ENDPOINT_REMOVED = "endpoint-removed"
@@ -94,6 +159,7 @@ _VERDICTS = {
     UnsafeChange.INSTANCE_TO_SERVERLESS: Verdict.REFUSED,
     UnsafeChange.ASYNC_REMOVED: Verdict.REFUSED,
     UnsafeChange.AUTOSCALED_INSTANCE_TYPE: Verdict.REFUSED,
+    UnsafeChange.AUTOSCALED_VARIANT_REMOVED: Verdict.REFUSED,
     UnsafeChange.ENDPOINT_NAME_REUSED: Verdict.REFUSED,
     UnsafeChange.ENDPOINT_NAME_CHANGED: Verdict.UNSAFE,
     UnsafeChange.ENDPOINT_REMOVED: Verdict.UNSAFE,
@@ -110,6 +176,7 @@ _RULES = {
     UnsafeChange.INSTANCE_TO_SERVERLESS: "migration.instance-to-serverless",
     UnsafeChange.ASYNC_REMOVED: "migration.async-removed",
     UnsafeChange.AUTOSCALED_INSTANCE_TYPE: "migration.autoscaled-instance-type",
+    UnsafeChange.AUTOSCALED_VARIANT_REMOVED: "migration.autoscaled-variant-removed",
     UnsafeChange.ENDPOINT_NAME_REUSED: "migration.endpoint-name-reused",
     UnsafeChange.ENDPOINT_NAME_CHANGED: "migration.endpoint-name",
     UnsafeChange.ENDPOINT_REMOVED: "migration.endpoint-removed",
@@ -131,6 +198,13 @@ class VariantState:
     instance_type: Any = None
     serverless: bool = False
     initial_count: Any = None
+    shadow: bool = False
+    """A shadow variant (``ShadowProductionVariants``): it runs and scales as a production variant does."""
+
+    @property
+    def label(self) -> str:
+        """``variant <name>`` or ``shadow variant <name>`` (for messages)."""
+        return f"{'shadow variant' if self.shadow else 'variant'} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -149,7 +223,9 @@ class EndpointState:
     retains_counts: bool = False
     """RetainAllVariantProperties without DesiredInstanceCount in ExcludeRetainedVariantProperties."""
     config: str = ""
-    """The endpoint config's properties as canonical JSON: a different one is an UpdateEndpoint."""
+    """What makes CloudFormation replace the endpoint config, as canonical JSON: its properties but those
+    updated in place (tags), each model it names read as the model's own (see :func:`_expanded`). A different
+    one is a new config, so an UpdateEndpoint."""
     shape: str = "model"
     """``model`` (each variant names a model) or ``inference-components`` (no model, an execution role on
     the config: the components bring the models)."""
@@ -192,11 +268,14 @@ class Finding:
     """Where an acknowledgment of it is read when that is not ``stack``: a nested stack that leaves the app
     takes its template with it, so the stack still in the app that held it (its nearest ancestor there, or
     its top-level stack) records the acknowledgment."""
+    unverified: str | None = None
+    """Why the guard cannot tell whether the change happens (a template normalised for snapshots): the finding
+    is then unverified, whatever its change's verdict, reported and not failing."""
 
     @property
     def verdict(self) -> Verdict:
-        """Refused, unsafe or unverified."""
-        return self.change.verdict
+        """Refused, unsafe or unverified (always unverified when :attr:`unverified` says why)."""
+        return Verdict.UNVERIFIED if self.unverified else self.change.verdict
 
     @property
     def endpoint_name_given(self) -> str | None:
@@ -219,6 +298,7 @@ class Finding:
                 f"{self.kind_before} -> {after}\n"
                 + (f"    construct: {self.path}\n" if self.path else "") +
                 f"    why: {self.why}\n"
+                + (f"    unverified: {self.unverified}\n" if self.unverified else "") +
                 f"    way out: {self.way_out}\n"
                 f"    rule {self.rule} (source: {self.source})")
         if self.change.acknowledgeable and not self.acknowledged and self.acknowledge_in:
@@ -309,13 +389,15 @@ def _component_changes(before: EndpointState, after: EndpointState | None, stack
             "the inference component is no longer in the template: CloudFormation deletes it, and callers that "
             "pass its InferenceComponentName fail",
             "keep the construct (same id), or acknowledge the deletion with acknowledge_unsafe_change(...)")]
-    if before.config != after.config:
-        return [_finding(
+    same = _same(before.config, after.config)
+    if not same:
+        finding = _finding(
             UnsafeChange.COMPONENT_MOVED, stack, before, after,
             "its endpoint, variant or name changes: the CloudFormation schema marks no property create-only, and "
             "UpdateInferenceComponent takes none of these fields, so whether the component is moved, renamed, "
             "replaced or refused is not documented",
-            "to be sure: define a new component (new construct id and name), move callers, then remove the old one")]
+            "to be sure: define a new component (new construct id and name), move callers, then remove the old one")
+        return [finding if same is False else replace(finding, unverified=_UNKNOWN_ASSETS)]
     return []
 
 
@@ -326,13 +408,14 @@ def _registered(resources: Mapping[str, Any], logical_id: str, endpoint_name: An
 
 def _expanded(value: Any, resources: Mapping[str, Any]) -> Any:
     """``value`` with each Ref/GetAtt of an ``AWS::SageMaker::Model`` of the template replaced by the
-    model's properties: every model property is create-only, so a new image, data or environment
-    replaces the model and with it the config that names it by ``Fn::GetAtt``, though the config's own
-    properties read the same. (Other references stay: a role updated in place keeps its ARN.)"""
+    model's create-only properties (all but :data:`UPDATED_IN_PLACE`, its tags): a new image, data or
+    environment replaces the model and with it the config that names it by ``Fn::GetAtt``, though the
+    config's own properties read the same; a new tag is updated in place. (Other references stay: a role
+    updated in place keeps its ARN.)"""
     referenced = referenced_id(value)
     target = resources.get(referenced) if referenced is not None else None
-    if isinstance(target, Mapping) and target.get("Type") == "AWS::SageMaker::Model":
-        return {"Model": target.get("Properties") or {}}
+    if isinstance(target, Mapping) and target.get("Type") == _MODEL:
+        return {"Model": replacing_properties(_MODEL, target.get("Properties"))}
     if isinstance(value, Mapping):
         return {k: _expanded(v, resources) for k, v in value.items()}
     if isinstance(value, list):
@@ -355,8 +438,8 @@ def models_passed(parent: Mapping[str, Any], logical_id: str, passed: Mapping[st
             found[str(name)] = passed[referenced]
             continue
         target = as_object(resources.get(referenced))
-        if target.get("Type") == "AWS::SageMaker::Model":
-            found[str(name)] = {"Model": target.get("Properties") or {}}
+        if target.get("Type") == _MODEL:
+            found[str(name)] = {"Model": replacing_properties(_MODEL, target.get("Properties"))}
     return found
 
 
@@ -396,11 +479,13 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
         kind = config_kind(config_props) or metadata.get("kind") or "unknown"
         is_async = "AsyncInferenceConfig" in (config_props or {})
         variants: dict[str, VariantState] = {}
-        for variant in objects_in((config_props or {}).get("ProductionVariants")):
-            variant_name = str(variant.get("VariantName", ""))
-            variants[variant_name] = VariantState(name=variant_name, instance_type=variant.get("InstanceType"),
-                                                  serverless="ServerlessConfig" in variant,
-                                                  initial_count=variant.get("InitialInstanceCount"))
+        for key, shadow in (("ProductionVariants", False), ("ShadowProductionVariants", True)):
+            for variant in objects_in((config_props or {}).get(key)):
+                variant_name = str(variant.get("VariantName", ""))
+                variants[variant_name] = VariantState(
+                    name=variant_name, instance_type=variant.get("InstanceType"),
+                    serverless="ServerlessConfig" in variant, initial_count=variant.get("InitialInstanceCount"),
+                    shadow=shadow)
         endpoint_name = props.get("EndpointName")
         excluded = {e.get("VariantPropertyType") for e in objects_in(props.get("ExcludeRetainedVariantProperties"))
                     if isinstance(e.get("VariantPropertyType"), str)}
@@ -413,7 +498,8 @@ def endpoints_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:
                                                     "sagemaker:variant:DesiredProvisionedConcurrency"),
             is_async=is_async,
             retains_counts=props.get("RetainAllVariantProperties") is True and "DesiredInstanceCount" not in excluded,
-            config=json.dumps(_expanded(config_props, resources), sort_keys=True, default=str),
+            config=json.dumps(None if config_props is None else _expanded(
+                replacing_properties(_CONFIG, config_props), resources), sort_keys=True, default=str),
             shape=config_shape(config_props) if config_props is not None else str(metadata.get("shape", "model")),
         )
     return found
@@ -499,19 +585,31 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
             UnsafeChange.ASYNC_REMOVED, stack, before, after,
             "SageMaker rejects removing AsyncInferenceConfig from an endpoint "
             "(\"The AsyncInferenceConfig parameter cannot be removed from this endpoint\")", _NEW_ID))
-    for variant in sorted(before.autoscaled_variants):
+    for variant in sorted(before.autoscaled_variants | before.scaled_concurrency_variants):
         old, new_variant = before.variants.get(variant), after.variants.get(variant)
-        if old is None or new_variant is None or old.instance_type == new_variant.instance_type:
+        if old is None:
+            continue
+        if new_variant is None:
+            found.append(_finding(
+                UnsafeChange.AUTOSCALED_VARIANT_REMOVED, stack, before, after,
+                f"{old.label} is registered with Application Auto Scaling and the new endpoint config has no "
+                f"variant of that name (removed or renamed): the scalable target must be deregistered before "
+                "an update that removes the variant, and CloudFormation deletes the old ScalableTarget only in "
+                "its cleanup, after the endpoint update",
+                "deploy once without autoscaling on that variant (deregisters the target), then remove or "
+                "rename the variant in a later deploy (or define the new variants as a new endpoint)"))
+            continue
+        if variant not in before.autoscaled_variants or old.instance_type == new_variant.instance_type:
             continue
         if new_variant.serverless:
             continue  # reported as instance-to-serverless
         found.append(_finding(
             UnsafeChange.AUTOSCALED_INSTANCE_TYPE, stack, before, after,
-            f"variant {variant} is registered with Application Auto Scaling: an update that changes its "
+            f"{old.label} is registered with Application Auto Scaling: an update that changes its "
             f"instance type ({old.instance_type} -> {new_variant.instance_type}) fails",
             "deploy without autoscaling on that variant first, then change the instance type, then "
             "re-enable autoscaling (or use a new variant name)"))
-    if before.kind == after.kind == "realtime" and before.shape != after.shape:
+    if before.shape != after.shape:  # whatever the kinds: serverless and async endpoints are model-based
         found.append(_finding(
             UnsafeChange.ENDPOINT_SHAPE_CHANGED, stack, before, after,
             f"the endpoint changes from the {before.shape}-based to the {after.shape}-based shape in place: the "
@@ -531,19 +629,23 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
 
 def _capacity_changes(before: EndpointState, after: EndpointState, stack: str) -> list[Finding]:
     """An update that resets an autoscaled fleet, or a count change that retention keeps from applying."""
-    if before.config == after.config or before.kind == "serverless" or after.kind == "serverless":
+    same = _same(before.config, after.config)
+    if same or before.kind == "serverless" or after.kind == "serverless":
         return []  # no UpdateEndpoint (same config), or no instance counts to keep
     kept = [v for v in sorted(before.autoscaled_variants & after.autoscaled_variants) if v in after.variants]
     if kept and not after.retains_counts:
-        return [_finding(
+        reset = _finding(
             UnsafeChange.SCALED_FLEET_RESET, stack, before, after,
-            f"the endpoint config changes and the endpoint does not retain variant properties: autoscaled "
-            f"variant(s) {', '.join(kept)} restart at their initial instance count, whatever they scaled to",
+            ("the endpoint config changes" if same is False else "if the endpoint config changes (a new asset)")
+            + " and the endpoint does not retain variant properties: autoscaled variant(s) "
+            f"{', '.join(_shown(after.variants[v]) for v in kept)} restart at their initial instance count, "
+            "whatever they scaled to",
             "keep retain_scaled_capacity at its default (True for autoscaled endpoints), or acknowledge the "
-            "reset with acknowledge_unsafe_change(...)")]
+            "reset with acknowledge_unsafe_change(...)")
+        return [reset if same is False else replace(reset, unverified=_UNKNOWN_ASSETS)]
     if not after.retains_counts:  # the update's own RetainAllVariantProperties decides
         return []
-    changed = [f"{name} ({old.initial_count} -> {after.variants[name].initial_count})"
+    changed = [f"{_shown(old)} ({old.initial_count} -> {after.variants[name].initial_count})"
                for name, old in sorted(before.variants.items())
                if name in after.variants and old.initial_count != after.variants[name].initial_count]
     if not changed:
@@ -554,6 +656,11 @@ def _capacity_changes(before: EndpointState, after: EndpointState, stack: str) -
         "applied: each variant keeps the count it runs with",
         "change the autoscaling min/max instead (Application Auto Scaling moves the count), or deploy once with "
         "retain_scaled_capacity=False to apply the new count, or acknowledge with acknowledge_unsafe_change(...)")]
+
+
+def _shown(variant: VariantState) -> str:
+    """A variant's name in a list of variants, ``(shadow)`` after a shadow variant's."""
+    return f"{variant.name} (shadow)" if variant.shadow else variant.name
 
 
 def find_unsafe_changes(previous: Mapping[str, Any], new: Mapping[str, Any], *, stack: str = "",

@@ -196,10 +196,13 @@ def assert_safe_migration(previous: TemplateSource, new: TemplateSource) -> None
 
     Runs the migration guard (:mod:`cdk_sagemaker_inference.guard`):
     instance-based → serverless, async removed, the instance type of an autoscaled variant
-    changed, an endpoint renamed (replaced) or removed. A typical ``previous`` is the committed
-    template of what is deployed (``cdk.out/<Stack>.template.json`` of the last release, or the
-    syrupy JSON snapshot file of the stack, which holds the normalised template and, for a stack with
-    nested stacks, theirs).
+    changed or an autoscaled variant removed, an endpoint renamed (replaced) or removed, an autoscaled
+    fleet reset by an update. A typical ``previous`` is the committed template of what is deployed
+    (``cdk.out/<Stack>.template.json`` of the last release), and ``new`` the ``Stack``: both as ``cdk synth``
+    writes them, so the guard sees what CloudFormation sees. A normalised template (the ``sagemaker_template``
+    fixture, or a syrupy JSON snapshot file, which also holds a stack's nested stacks' templates) has its asset
+    hashes replaced by placeholders: it cannot tell new model data from the same, so a change that depends on
+    an asset is reported as unverified (a warning saying so), never passed as safe and never failed.
 
     :param previous: the template deployed now (dict, ``Stack``, assertions ``Template`` or a
         JSON file path), or a cloud assembly directory (then ``new`` is one too, and every stack is

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
+
+from ..guard.findings import ASSET_HASH_PLACEHOLDER, QUALIFIER_PLACEHOLDER, masked
 
 # What the helpers accept as a template: a template ``dict``, a CDK ``Stack``, an
 # ``aws_cdk.assertions.Template``, or the path of a template JSON file (for example a ``cdk.out``
@@ -30,18 +31,15 @@ else:
 __all__ = ["ASSET_HASH_PLACEHOLDER", "NESTED_TEMPLATES_KEY", "QUALIFIER_PLACEHOLDER", "TemplateSource",
            "nested_templates", "normalise_template", "template_dict"]
 
-ASSET_HASH_PLACEHOLDER = "<asset-hash>"
-"""What every 64-hex-digit asset hash becomes."""
-QUALIFIER_PLACEHOLDER = "<qualifier>"
-"""What the bootstrap qualifier in asset bucket and container-asset repository names becomes."""
+# ASSET_HASH_PLACEHOLDER (what every 64-hex-digit asset hash becomes) and QUALIFIER_PLACEHOLDER (what the
+# bootstrap qualifier in asset bucket and container-asset repository names becomes) are the guard's
+# (cdk_sagemaker_inference.guard.findings), which reads a normalised template's placeholders as unknown.
 
 NESTED_TEMPLATES_KEY = "NestedStackTemplates"
 """Where :func:`normalise_template` puts a Stack's nested stacks' templates (by path below the stack): a
 nested stack resource holds only the asset URL of its template, so without them a snapshot would not
 change when an endpoint in a nested stack does."""
 
-_HASH = re.compile(r"\b[0-9a-f]{64}\b")
-_QUALIFIED_ASSETS = re.compile(r"cdk-[a-z0-9]+-(assets|container-assets)-")
 _BOOTSTRAP_PARAMETER = "BootstrapVersion"
 _BOOTSTRAP_RULE = "CheckBootstrapVersion"
 _CDK_METADATA_RESOURCE = "CDKMetadata"
@@ -142,10 +140,7 @@ def _normalised(template: dict[str, Any], drop_bootstrap_version: bool, drop_cdk
     if drop_cdk_metadata:
         _drop(template, "Resources", _CDK_METADATA_RESOURCE)
         _drop(template, "Conditions", _CDK_METADATA_CONDITION)
-    text = json.dumps(template, sort_keys=True)
-    text = _HASH.sub(ASSET_HASH_PLACEHOLDER, text)
-    text = _QUALIFIED_ASSETS.sub(rf"cdk-{QUALIFIER_PLACEHOLDER}-\1-", text)
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(masked(json.dumps(template, sort_keys=True)))  # type: ignore[no-any-return]
 
 
 def _drop(template: dict[str, Any], section: str, key: str) -> None:
