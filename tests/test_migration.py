@@ -646,3 +646,24 @@ def test_a_change_a_placeholder_does_not_hide_is_still_known() -> None:
     # Raw templates compare exactly, as the guard command reads them.
     assert changes(_model_data(RAW_URL), _model_data(RAW_URL)) == []
     assert changes(_model_data(RAW_URL), _model_data(RAW_URL.replace("ab", "cd"))) == [UnsafeChange.SCALED_FLEET_RESET]
+
+
+_AUTOSCALED = template(variant(), kind="realtime", name="orders", autoscaled=("AllTraffic",))
+
+
+@pytest.mark.parametrize(("before", "after", "what"), [
+    (_AUTOSCALED, template(variant(instance_type="ml.m5.xlarge"), kind="realtime", name="orders-v2",
+                           autoscaled=("AllTraffic",)), "an autoscaled variant's new instance type"),
+    (_AUTOSCALED, template(variant("Main"), kind="realtime", name="orders-v2", autoscaled=("Main",)),
+     "an autoscaled variant renamed"),
+    (_AUTOSCALED, template(variant(serverless=True), kind="serverless", name="orders-v2"), "instance-based to serverless"),
+    (ASYNC, template(variant(), kind="realtime", name="orders-v2"), "async configuration removed"),
+])
+def test_a_replaced_endpoint_is_no_update_and_only_its_replacement_is_reported(before: dict[str, Any],
+                                                                             after: dict[str, Any], what: str) -> None:
+    """Found by review: with a new endpoint_name CloudFormation replaces the endpoint (EndpointName is its only
+    create-only property) and no UpdateEndpoint runs, yet the update rules were checked too: a new instance type of
+    an autoscaled variant was refused, and a refusal cannot be acknowledged. Only the replacement is reported."""
+    findings = find_unsafe_changes(before, after, stack="Svc")
+    assert [f.change for f in findings] == [UnsafeChange.ENDPOINT_NAME_CHANGED], what
+    assert findings[0].verdict.value == "unsafe" and "replaces the endpoint" in findings[0].why

@@ -567,6 +567,16 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
             UnsafeChange.ENDPOINT_REMOVED, stack, before, None,
             "the endpoint is no longer in the template: CloudFormation deletes it and its callers break",
             "keep the construct (same id), or acknowledge the deletion with acknowledge_unsafe_change(...)")]
+    if json.dumps(before.endpoint_name, sort_keys=True) != json.dumps(after.endpoint_name, sort_keys=True):
+        # EndpointName is the endpoint's only create-only property: CloudFormation creates a new endpoint with the
+        # new config and deletes the old one, and no UpdateEndpoint runs, so none of the update rules applies
+        # (found by review: an autoscaled variant's new instance type was refused, with no way to acknowledge it).
+        return [_finding(
+            UnsafeChange.ENDPOINT_NAME_CHANGED, stack, before, after,
+            f"EndpointName is create-only ({before.endpoint_name!r} -> {after.endpoint_name!r}): "
+            "CloudFormation replaces the endpoint and callers using the old name break",
+            "keep endpoint_name as it was, or acknowledge the replacement with "
+            "acknowledge_unsafe_change(endpoint, ENDPOINT_NAME_CHANGED, previous_name=..., reason=...)")]
     found: list[Finding] = []
     if before.kind != "serverless" and after.kind == "serverless":
         found.append(_finding(
@@ -617,13 +627,6 @@ def _changes(before: EndpointState, after: EndpointState | None, stack: str) -> 
             "to be sure: create the new shape as a new endpoint (new construct id and endpoint_name), move callers, "
             "then remove the old one"))
     found += _capacity_changes(before, after, stack)
-    if json.dumps(before.endpoint_name, sort_keys=True) != json.dumps(after.endpoint_name, sort_keys=True):
-        found.append(_finding(
-            UnsafeChange.ENDPOINT_NAME_CHANGED, stack, before, after,
-            f"EndpointName is create-only ({before.endpoint_name!r} -> {after.endpoint_name!r}): "
-            "CloudFormation replaces the endpoint and callers using the old name break",
-            "keep endpoint_name as it was, or acknowledge the replacement with "
-            "acknowledge_unsafe_change(endpoint, ENDPOINT_NAME_CHANGED, previous_name=..., reason=...)"))
     return found
 
 
