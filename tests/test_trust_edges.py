@@ -924,3 +924,19 @@ def test_grants_on_a_bucket_of_another_stack_are_acknowledged_as_the_template_na
                           input=lib.BatchTransformInput.from_prefix(buckets["Records"], "incoming/"))
     # A nested stack's annotations are in its parent's artifact.
     assert _plugin_or_aspect_findings(app, [data] if isinstance(serving, NestedStack) else [data, serving]) == []
+
+
+@pytest.mark.parametrize("references", ["weak", "strong"])
+def test_grants_on_a_model_role_of_another_stack_lint_clean_with_either_kind_of_reference(references: str) -> None:
+    """Found by review: with weak cross-stack references (cdk.json's default, ``Fn::GetStackOutput``) the imported
+    model role's name was split out of its ARN, and Fn::Split does not take Fn::GetStackOutput (cfn-lint E1017). A role
+    of the app is imported by its name there; strong references keep the ARN import (an export already deployed)."""
+    from helpers import cfn_lint_errors, new_app
+
+    app = new_app(**{"@aws-cdk/core:defaultCrossStackReferences": references})
+    models, endpoints = new_stack(app, "Models", env=ENV_US), new_stack(app, "Endpoints", env=ENV_US)
+    lib.AsyncEndpoint(endpoints, "E", model=model(models), instance_type=lib.InstanceType.M5_LARGE)
+    template = app.synth().get_stack_artifact(endpoints.artifact_id).template
+    (policy,) = [r for logical_id, r in resources_of(template, "AWS::IAM::Policy").items() if "ModelRoleGrants" in logical_id]
+    assert cfn_lint_errors(template) == []
+    assert ("Fn::Split" in json.dumps(policy["Properties"]["Roles"])) is (references == "strong")

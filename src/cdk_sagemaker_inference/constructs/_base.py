@@ -383,14 +383,25 @@ def role_for_grants(consumer: Construct, role: iam.IRole) -> iam.IRole:
         return role
     imported: dict[int, iam.IRole] = memo(consumer, "roles-for-grants", dict)
     if id(role) not in imported:
-        grants = iam.Role.from_role_arn(consumer, f"ModelRoleGrants{len(imported) or ''}", role.role_arn,
-                                        mutable=True)
+        construct_id = f"ModelRoleGrants{len(imported) or ''}"
+        if isinstance(role, iam.Role) and node_of(consumer).try_get_context(_CROSS_STACK_REFERENCES) == "weak":
+            # A weak reference is an Fn::GetStackOutput, which CloudFormation's Fn::Split does not list among the
+            # functions it takes (cfn-lint E1017): from_role_arn splits the ARN for the role's name, so a role of
+            # this app (this account: the environment checks) is imported by its name. Strong references keep the
+            # ARN import, whose export an app already deployed depends on.
+            grants = iam.Role.from_role_name(consumer, construct_id, role.role_name, mutable=True)
+        else:
+            grants = iam.Role.from_role_arn(consumer, construct_id, role.role_arn, mutable=True)
         acknowledge_all(grants, [("NIST.800.53.R5-IAMNoInlinePolicy", None,
                                   "the grants an endpoint makes on a model role of another stack: a policy of the "
                                   "endpoint's stack attached to that role, scoped to the endpoint's locations")],
                         standing=True)
         imported[id(role)] = grants
     return imported[id(role)]
+
+
+_CROSS_STACK_REFERENCES = "@aws-cdk/core:defaultCrossStackReferences"
+"""aws-cdk-lib's feature flag for how a reference to another stack renders ("weak": Fn::GetStackOutput)."""
 
 
 UNSCOPED_POLICY = "UnscopedActions"
