@@ -926,7 +926,7 @@ def test_grants_on_a_bucket_of_another_stack_are_acknowledged_as_the_template_na
     assert _plugin_or_aspect_findings(app, [data] if isinstance(serving, NestedStack) else [data, serving]) == []
 
 
-@pytest.mark.parametrize("references", ["weak", "strong"])
+@pytest.mark.parametrize("references", ["weak", "both", "strong"])
 def test_grants_on_a_model_role_of_another_stack_lint_clean_with_either_kind_of_reference(references: str) -> None:
     """Found by review: with weak cross-stack references (cdk.json's default, ``Fn::GetStackOutput``) the imported
     model role's name was split out of its ARN, and Fn::Split does not take Fn::GetStackOutput (cfn-lint E1017). A role
@@ -940,3 +940,9 @@ def test_grants_on_a_model_role_of_another_stack_lint_clean_with_either_kind_of_
     (policy,) = [r for logical_id, r in resources_of(template, "AWS::IAM::Policy").items() if "ModelRoleGrants" in logical_id]
     assert cfn_lint_errors(template) == []
     assert ("Fn::Split" in json.dumps(policy["Properties"]["Roles"])) is (references == "strong")
+    # Where exports are made (strong, both), the role ARN's export stays: a consumer deployed with it keeps working.
+    models_template = app.synth().get_stack_artifact(models.artifact_id).template
+    arn_exports = [o for o in models_template.get("Outputs", {}).values()
+                   if "Export" in o and "Arn" in json.dumps(o["Value"]) and "ModelRole" in json.dumps(o["Value"])]
+    if references != "weak":
+        assert len(arn_exports) == 1, models_template.get("Outputs")

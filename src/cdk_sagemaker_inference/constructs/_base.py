@@ -223,14 +223,13 @@ def nag_objects(stack: Stack, bucket: s3.IBucket, pattern: str) -> str:
     a weak reference's ``Fn::GetStackOutput``, a nested stack's parameter): the finding is then a
     :class:`_CrossStackFinding`, which :func:`acknowledge_all` acknowledges again at synth as it renders then.
     """
-    def render() -> str:
-        arn = nag_flatten(stack.resolve(bucket_arn(bucket)))
-        # A literal pattern is flattened too: cdk-nag writes its '${' and '}' (IAM's ${*}, a key's braces) as '<' '>'.
-        return f"Resource::{arn}/{nag_flatten(stack.resolve(pattern) if is_unresolved(pattern) else pattern)}"
-
-    finding = memo(bucket, ("nag-objects", stack, pattern), render)
-    if isinstance(bucket, Construct) and stack_of(bucket) is not stack:
-        return _CrossStackFinding(finding, render)
+    # A literal pattern is flattened too: cdk-nag writes its '${' and '}' (IAM's ${*}, a key's braces) as '<' '>'.
+    objects = nag_flatten(stack.resolve(pattern) if is_unresolved(pattern) else pattern)
+    arn = memo(bucket, ("nag-arn", stack), lambda: nag_flatten(stack.resolve(bucket_arn(bucket))))
+    finding = f"Resource::{arn}/{objects}"
+    # Only a reference can be to another stack (an imported bucket's ARN is literal text): asked of node only then.
+    if "<" in arn and isinstance(bucket, Construct) and stack_of(bucket) is not stack:
+        return _CrossStackFinding(finding, lambda: f"Resource::{nag_flatten(stack.resolve(bucket_arn(bucket)))}/{objects}")
     return finding
 
 
@@ -384,12 +383,17 @@ def role_for_grants(consumer: Construct, role: iam.IRole) -> iam.IRole:
     imported: dict[int, iam.IRole] = memo(consumer, "roles-for-grants", dict)
     if id(role) not in imported:
         construct_id = f"ModelRoleGrants{len(imported) or ''}"
-        if isinstance(role, iam.Role) and node_of(consumer).try_get_context(_CROSS_STACK_REFERENCES) == "weak":
-            # A weak reference is an Fn::GetStackOutput, which CloudFormation's Fn::Split does not list among the
-            # functions it takes (cfn-lint E1017): from_role_arn splits the ARN for the role's name, so a role of
-            # this app (this account: the environment checks) is imported by its name. Strong references keep the
-            # ARN import, whose export an app already deployed depends on.
+        references = node_of(consumer).try_get_context(_CROSS_STACK_REFERENCES)
+        if isinstance(role, iam.Role) and references in ("weak", "both"):
+            # A weak reference ("both": weak, while the exports stay) is an Fn::GetStackOutput, which
+            # CloudFormation's Fn::Split does not list among the functions it takes (cfn-lint E1017):
+            # from_role_arn splits the ARN for the role's name, so a role of this app (this account: the
+            # environment checks) is imported by its name. Strong references keep the ARN import, whose export an
+            # app already deployed depends on; under "both" that export is kept too (exported explicitly, under
+            # the name aws-cdk-lib gives it), so a consumer deployed with it does not block the role's stack.
             grants = iam.Role.from_role_name(consumer, construct_id, role.role_name, mutable=True)
+            if references == "both":
+                stack_of(role).export_value(role.role_arn)
         else:
             grants = iam.Role.from_role_arn(consumer, construct_id, role.role_arn, mutable=True)
         acknowledge_all(grants, [("NIST.800.53.R5-IAMNoInlinePolicy", None,

@@ -74,7 +74,8 @@ def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: obje
     Asked of aws-cdk-lib's own ``scale_on_metric`` on a scalable target in a scratch stack that is never
     synthesized (its interval rules are not exported, and writing them again here could drift from them): so an
     endpoint learns of the refusal while it checks its props, before it grants anything on a model's role or
-    registers anything — a refusal then leaves the app as it was. Only step-scaling configurations pay for it.
+    registers anything — a refusal then leaves the app as it was. Only step-scaling configurations pay for it, and
+    the scratch target is removed again, so the scratch stack does not grow.
     """
     if not _SCRATCH:
         from aws_cdk import App
@@ -82,16 +83,23 @@ def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: obje
         # Never synthesized: under the CDK CLI (CDK_OUTDIR set) an App asks to synthesize itself into the user's
         # cloud assembly when node is about to exit, unless auto_synth=False (the jsii host exits before that
         # fires today, which nothing promises).
-        _SCRATCH.append(Stack(App(auto_synth=False), "StepIntervals"))
+        scratch = Stack(App(auto_synth=False), "StepIntervals")
+        _SCRATCH.append(scratch)
+        _SCRATCH_ROLE.append(iam.Role.from_role_arn(scratch, "Role", "arn:aws:iam::123456789012:role/scratch",
+                                                    mutable=False))
     scratch = _SCRATCH[0]
     target = appscaling.ScalableTarget(
-        scratch, f"Target{len(scratch.node.children)}", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+        scratch, "Target", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
         resource_id="endpoint/scratch/variant/scratch", scalable_dimension=INSTANCE_COUNT, min_capacity=1,
-        max_capacity=2, role=iam.Role.from_role_arn(scratch, f"Role{len(scratch.node.children)}",
-                                                     "arn:aws:iam::123456789012:role/scratch", mutable=False))
+        max_capacity=2, role=_SCRATCH_ROLE[0])
     try:
         target.scale_on_metric("StepScaling", metric=metric, scaling_steps=steps,  # type: ignore[arg-type]
                                adjustment_type=adjustment_type)
     except RuntimeError as error:
         return str(error).splitlines()[0].removeprefix("Error: ")
+    finally:
+        scratch.node.try_remove_child("Target")
     return None
+
+
+_SCRATCH_ROLE: list[iam.IRole] = []

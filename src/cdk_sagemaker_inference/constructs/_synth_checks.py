@@ -7,7 +7,9 @@ synthesized, and that literal goes into the template unchecked. A construct whos
 checks (:func:`~cdk_sagemaker_inference.validation.checks.deferring`) gets one validation (``node.add_validation``):
 at synth it resolves each skipped value and, where it is now a literal, runs the same check; a broken rule
 fails the synth with the construct path, the field and the message the construct would have raised.
-Constructs given no token pay nothing.
+Constructs given no token pay nothing. Only the checks of one value are recorded (``Checker.number``,
+``positive``, ``one_of``, ``text`` and the props' number types); a rule between two props skips a token without
+recording it.
 """
 
 from __future__ import annotations

@@ -59,6 +59,7 @@ from ._base import (
 )
 from ._environment import environment_problems
 from ._memo import (
+    adopt,
     arn_for_objects,
     days,
     key_folder,
@@ -564,6 +565,7 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             server_access_logs_bucket=logs_bucket,
             server_access_logs_prefix=logs_prefix,
         )
+        adopt(created, self)  # in this construct's stack: asked of node never (nag_objects, grants)
         if logs_bucket is None:
             acknowledge(created, "AwsSolutions-S1", None,
                         "The bucket holds transient async inference payloads and results, written and read by "

@@ -74,7 +74,7 @@ from ._base import (
 )
 from ._environment import environment_problems
 from ._lazy import lazy_module
-from ._memo import bucket_name, iam_literal, memo, minutes, objects_in, seconds, stack_of
+from ._memo import adopt, bucket_name, iam_literal, memo, minutes, objects_in, seconds, stack_of
 from .endpoint import problems_of
 from .model import InferenceModel
 
@@ -578,6 +578,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
             server_access_logs_bucket=output.server_access_logs_bucket,
             server_access_logs_prefix=output.server_access_logs_prefix,
         )
+        adopt(bucket, self)  # in this construct's stack: asked of node never (nag_objects, grants)
         if output.server_access_logs_bucket is None:
             acknowledge(bucket, "AwsSolutions-S1", None,
                         "Batch transform results are written by the model's role and read by roles granted "
