@@ -841,17 +841,19 @@ def test_a_value_known_at_synth_is_checked_at_synth(memory: int, refused: bool) 
 def test_a_construct_given_no_token_adds_no_synth_time_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """The synth-time checks cost nothing where there is nothing to check again (no validation is added)."""
     import cdk_sagemaker_inference.constructs._synth_checks as synth_checks
+    from cdk_sagemaker_inference.validation.checks import DeferredValidation
 
     added: list[tuple[str, list[str]]] = []
     real = synth_checks.check_at_synth
     monkeypatch.setattr(synth_checks, "check_at_synth", lambda construct, deferred: (
-        added.append((construct.node.path, [c.field for c in deferred])), real(construct, deferred)))
+        added.append((construct.node.path, [c.function.__name__ if isinstance(c, DeferredValidation) else c.field
+                                            for c in deferred])), real(construct, deferred)))
     stack = new_stack()
     lib.ServerlessEndpoint(stack, "Endpoint", model=_model(stack), memory_size_mb=2048, max_concurrency=5)
     lib.ServerlessEndpoint(stack, "Lazy", model=_model(stack, "LazyModel"), memory_size_mb=_lazy_number(2048),
                            max_concurrency=5)
-    # Its type check and its row's check, both made again at synth.
-    assert [(path, set(fields)) for path, fields in added] == [("Test/Lazy", {"memory_size_mb"})]
+    # Its type check and its row's check, and the validator of its rules between props, all made again at synth.
+    assert [(path, set(fields)) for path, fields in added] == [("Test/Lazy", {"memory_size_mb", "validate_serverless"})]
 
 
 def _numbers(field: str, value: Any, depth: int = 0) -> Iterator[tuple[str, Callable[[Any], Any]]]:
@@ -885,24 +887,24 @@ def test_every_number_a_construct_refuses_is_refused_when_it_comes_from_a_lazy_v
     baseline (top-level props and their dataclasses), a literal the construct refuses is given as
     ``Lazy.number(...)`` instead: it must be refused when the construct is created or when the app is
     synthesized, naming the field. (Found by review: four target values and a recommender stopping condition
-    were checked by code of their own that skipped tokens without recording the check for synth.)"""
+    were checked by code of their own that skipped tokens without recording the check for synth; then the rules
+    between two props — provisioned ≤ max concurrency, min ≤ max capacity, a component's fit on its fleet — which
+    the validators now make again at synth with the tokens' values.)"""
     function, kwargs = BASELINES[name](new_stack())
     fields = [path for key, given in kwargs.items() for path, _ in _numbers(key, given)]
     walked, failures = 0, []
-    for field in fields:
-        refused = None
-        for candidate in (-1, 0, 0.5, 10**7):
-            stack, function, given = _with_number(name, field, candidate)
-            try:
-                _call(function, given, stack)
-            except ValidationError as error:
-                if any(f == field or f.startswith((f"{field}.", f"{field}[")) for f in error.fields):
-                    refused = (candidate, error.fields)
-                    break
-        if refused is None:
-            continue  # no literal of these is refused for this field
+    # Every candidate the construct refuses as a literal: out of range, a fraction, and values a rule between two
+    # props refuses (3 and 100 above a maximum, a concurrency, a fleet's resources).
+    for field, candidate in ((f, c) for f in fields for c in (-1, 0, 0.5, 10**7, 3, 100)):
+        stack, function, given = _with_number(name, field, candidate)
+        try:
+            _call(function, given, stack)
+            continue
+        except ValidationError as error:
+            if not any(f == field or f.startswith((f"{field}.", f"{field}[")) for f in error.fields):
+                continue
+            named = error.fields
         walked += 1
-        candidate, named = refused
         stack, function, given = _with_number(name, field, _lazy_number(candidate))
         try:
             _call(function, given, stack)

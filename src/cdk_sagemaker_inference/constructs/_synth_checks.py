@@ -7,26 +7,29 @@ synthesized, and that literal goes into the template unchecked. A construct whos
 checks (:func:`~cdk_sagemaker_inference.validation.checks.deferring`) gets one validation (``node.add_validation``):
 at synth it resolves each skipped value and, where it is now a literal, runs the same check; a broken rule
 fails the synth with the construct path, the field and the message the construct would have raised.
-Constructs given no token pay nothing. Only the checks of one value are recorded (``Checker.number``,
-``positive``, ``one_of``, ``text`` and the props' number types); a rule between two props skips a token without
-recording it.
+Constructs given no token pay nothing. The checks of one value are recorded (``Checker.number``, ``positive``,
+``one_of``, ``text`` and the props' number types), and so is every call of a validator
+(:func:`~cdk_sagemaker_inference.validation.checks.revalidated`) that got a token, for its rules between two
+values, which skip a token without recording it: the validator is called again with the resolved values.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import jsii
+from aws_cdk import Stack
 from constructs import IConstruct, IValidation
 
 from ..tokens import is_unresolved
-from ..validation.checks import DeferredCheck
+from ..validation.checks import Deferred, DeferredValidation, holds_token
 from ._memo import node_of, stack_of
 
 
-def check_at_synth(construct: IConstruct, deferred: Sequence[DeferredCheck]) -> None:
+def check_at_synth(construct: IConstruct, deferred: Sequence[Deferred]) -> None:
     """Run ``deferred`` again at synth for ``construct`` (nothing when there is none)."""
     if deferred:
         node_of(construct).add_validation(_SynthChecks(construct, list(deferred)))
@@ -41,15 +44,49 @@ def _literal(value: Any) -> bool:
     return isinstance(value, str) and not is_unresolved(value)
 
 
+def _resolved(stack: Stack, value: Any, depth: int = 0) -> Any:
+    """``value`` with every token that resolves to a literal replaced by it (plain values, lists, tuples, dicts and
+    dataclasses of them; anything else as it is)."""
+    if depth > 6:
+        return value
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        if not is_unresolved(value):
+            return value
+        try:
+            now = stack.resolve(value)
+        except RuntimeError:
+            return value
+        return now if _literal(now) else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolved(stack, item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return {key: _resolved(stack, item, depth + 1) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and holds_token(value):
+        try:
+            return dataclasses.replace(value, **{f.name: _resolved(stack, getattr(value, f.name), depth + 1)
+                                                 for f in dataclasses.fields(value) if f.init})
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
 @jsii.implements(IValidation)
 class _SynthChecks:
-    def __init__(self, construct: IConstruct, deferred: list[DeferredCheck]) -> None:
+    def __init__(self, construct: IConstruct, deferred: list[Deferred]) -> None:
         self._construct, self._deferred = construct, deferred
 
     def validate(self) -> list[str]:
         stack = stack_of(self._construct)
-        failures: list[str] = []
-        for check in self._deferred:
+        found: list[tuple[str, str]] = []
+        # The recorded checks of one value first: their note names the field and the value.
+        for check in sorted(self._deferred, key=lambda c: isinstance(c, DeferredValidation)):
+            if isinstance(check, DeferredValidation):
+                # The validator again, with the tokens known now. It found nothing when the construct was created,
+                # so whatever it finds now comes from a token's value (the problems of one value are the same text
+                # as the recorded checks' and are listed once below).
+                problems = check.function(*_resolved(stack, check.args), **_resolved(stack, check.kwargs))
+                found += [(problem.render(), "a token given resolves to a literal at synth") for problem in problems]
+                continue
             try:
                 value = stack.resolve(check.value)
             except RuntimeError:  # a value only another stage or stack can resolve: aws-cdk-lib says so itself
@@ -58,7 +95,11 @@ class _SynthChecks:
                 continue  # known only at deploy time
             checker = check.kind()
             getattr(checker, check.method)(check.constraint_id, check.field, value, **check.options)
-            # aws-cdk-lib prefixes each failure with the construct's path.
-            failures += [f"{problem.render()}\n     (the token given for {check.field} resolves to {value!r} at synth)"
-                         for problem in checker.problems]
-        return failures
+            found += [(problem.render(), f"the token given for {check.field} resolves to {value!r} at synth")
+                      for problem in checker.problems]
+        # One line per problem (the recorded check's note first); aws-cdk-lib prefixes each with the construct's path.
+        noted: dict[str, str] = {}
+        for text, note in found:
+            noted.setdefault(text, note)
+        return [f"{text}\n     ({note})" for text, note in noted.items()]
+

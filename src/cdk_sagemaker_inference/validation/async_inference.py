@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import Problem
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
-from .checks import Checker
+from .checks import Checker, revalidated
 from .instances import check_autoscaling_instance_type
 
 __all__ = [
@@ -49,6 +49,7 @@ class LocationSpec:
     """The S3 URI rendered into the endpoint config (a placeholder stands for a token bucket name)."""
 
 
+@revalidated
 def validate_async_inference(
     *,
     output_path: object,
@@ -107,6 +108,7 @@ _MAX_KEY_BYTES = 1024
 """An S3 object key: at most 1,024 bytes of UTF-8 (S3 User Guide, object keys)."""
 
 
+@revalidated
 def validate_prefix_lengths(prefixes: Mapping[str, str]) -> list[Problem]:
     """Each location's prefix (by the prop that set it) leaves room for an object key under it (a refusal,
     unlike the overlap advice)."""
@@ -122,6 +124,7 @@ def validate_prefix_lengths(prefixes: Mapping[str, str]) -> list[Problem]:
     return check.problems
 
 
+@revalidated
 def validate_async_locations(locations: Sequence[LocationSpec]) -> list[Problem]:
     """Each location has a prefix, and locations in one bucket do not overlap."""
     check = Checker()
@@ -151,6 +154,7 @@ def _overlaps(first: str, second: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
+@revalidated
 def validate_async_scaling(
     *,
     min_instances: object,
@@ -189,6 +193,7 @@ def validate_async_scaling(
     return check.problems
 
 
+@revalidated
 def validate_expiration(field: str, days: object, *, bucket_created: bool) -> list[Problem]:
     """A lifecycle expiration (in days) of the construct's own bucket."""
     check = Checker()
@@ -216,6 +221,7 @@ def async_warnings(*, instance_type: object, autoscaled: bool) -> list[Problem]:
     return check.problems
 
 
+@revalidated
 def validate_async_model(model: ModelSpec) -> list[Problem]:
     """Problems of a model that an async endpoint cannot run."""
     check = Checker()

@@ -20,7 +20,7 @@ from ..constraints import ENV_KEY_PATTERN, constraint
 from ..errors import Problem
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
-from .checks import Checker
+from .checks import Checker, revalidated
 from .instances import check_instance_type
 from .schedules import check_schedule
 
@@ -120,6 +120,7 @@ def batch_strategy_advice(batch_strategy: object, split_type: object) -> list[Pr
     return check.problems
 
 
+@revalidated
 def validate_batch_transform(
     *,
     instance_type: object,
@@ -245,6 +246,7 @@ def _known_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and not is_unresolved(value)
 
 
+@revalidated
 def validate_batch_model(model: ModelSpec) -> list[Problem]:
     """Problems of a model that batch transform cannot run."""
     check = Checker()
@@ -258,6 +260,7 @@ def validate_batch_model(model: ModelSpec) -> list[Problem]:
     return check.problems
 
 
+@revalidated
 def validate_schedule_expression(expression: object, *, scheduler: bool) -> list[Problem]:
     """An EventBridge rule (``scheduler=False``) or EventBridge Scheduler schedule expression."""
     check = Checker()
@@ -272,6 +275,7 @@ def validate_schedule_expression(expression: object, *, scheduler: bool) -> list
     return check.problems
 
 
+@revalidated
 def validate_new_input_trigger(
     *,
     input_bucket: object,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import math
 import re
-from collections.abc import Iterable, Iterator, Sized
-from typing import Any
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sized
+from typing import Any, TypeVar
 
 from ..constraints import Constraint, constraint
 from ..errors import Problem
@@ -40,19 +42,64 @@ class DeferredCheck:
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
-_DEFERRED: contextvars.ContextVar[list[DeferredCheck] | None] = contextvars.ContextVar("deferred_checks", default=None)
+@dataclasses.dataclass(frozen=True)
+class DeferredValidation:
+    """A validator (:func:`revalidated`) called with a token among its arguments: called again at synth with the
+    tokens that then resolve to literals replaced by them, for its rules between values (``a ≤ b``), which skip a
+    token without recording a check."""
+
+    function: Callable[..., list[Problem]]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+Deferred = DeferredCheck | DeferredValidation
+
+_DEFERRED: contextvars.ContextVar[list[Deferred] | None] = contextvars.ContextVar("deferred_checks", default=None)
 
 
 @contextlib.contextmanager
-def deferring() -> Iterator[list[DeferredCheck]]:
+def deferring() -> Iterator[list[Deferred]]:
     """Record, while the block runs, the checks tokens skipped (one construct's creation; a construct created
     inside it records its own)."""
-    recorded: list[DeferredCheck] = []
+    recorded: list[Deferred] = []
     token = _DEFERRED.set(recorded)
     try:
         yield recorded
     finally:
         _DEFERRED.reset(token)
+
+
+F = TypeVar("F", bound=Callable[..., list[Problem]])
+
+
+def revalidated(function: F) -> F:
+    """A pure validator (plain values in, problems out) whose call is made again at synth when one of its arguments
+    holds a token while a construct is created (:func:`deferring`): its rules between two values skip a token
+    without recording anything, and a Lazy value resolves to a literal at synth."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> list[Problem]:
+        recorded = _DEFERRED.get()
+        if recorded is not None and holds_token((args, kwargs)):
+            recorded.append(DeferredValidation(function, args, dict(kwargs)))
+        return function(*args, **kwargs)
+
+    return typing.cast(F, wrapper)
+
+
+def holds_token(value: Any, depth: int = 0) -> bool:
+    """Whether a plain value (strings, numbers, lists, tuples, dicts, dataclasses of them) holds a token."""
+    if depth > 6:
+        return False
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return is_unresolved(value)
+    if isinstance(value, (list, tuple)):
+        return any(holds_token(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return any(holds_token(item, depth + 1) for item in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(holds_token(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return False
 
 
 def defer(kind: type[Checker], method: str, constraint_id: str, field: str, value: Any, **options: Any) -> None:

@@ -15,7 +15,7 @@ from ..constraints import constraint
 from ..errors import Problem
 from ..instance_types import InstanceResources, resources_of, resources_source
 from ..tokens import is_unresolved
-from .checks import Checker, key_in_unknown_bucket, unknown_bucket_length
+from .checks import Checker, key_in_unknown_bucket, revalidated, unknown_bucket_length
 from .guardrails import FleetRange, fleet_range, size_refusal, size_warning
 from .instances import check_inference_ami, check_instance_type, check_volume_size
 
@@ -120,6 +120,7 @@ class ComponentSpec:
         return _known(self.copy_count)
 
 
+@revalidated
 def validate_component_endpoint(spec: ComponentEndpointSpec, *, known_types: Collection[str],
                                 allow_unknown_instance_type: bool = False) -> list[Problem]:
     """Problems of the endpoint side (instance type and count, managed instance scaling)."""
@@ -174,6 +175,7 @@ def component_endpoint_warnings(spec: ComponentEndpointSpec) -> list[Problem]:
     return check.problems
 
 
+@revalidated
 def validate_component(spec: ComponentSpec, endpoint: ComponentEndpointSpec) -> list[Problem]:
     """Problems of one component: the specification, its reservation (and whether it can ever fit one
     instance of the endpoint's type), copies, copy autoscaling, startup, rolling update, scheduling."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..constraints import constraint
 from ..errors import Problem
 from ..tokens import is_unresolved
-from .checks import Checker
+from .checks import Checker, revalidated
 
 INSTANCE_COUNT = "INSTANCE_COUNT"
 CAPACITY_PERCENT = "CAPACITY_PERCENT"
@@ -56,6 +56,7 @@ def _known_int(value: object) -> int | None:
     return None
 
 
+@revalidated
 def validate_guardrails(spec: GuardrailsSpec, *, production_variants: int,
                         instance_floors: Sequence[object] = (), instance_ceilings: Sequence[object] = (),
                         variant_names: Sequence[object] = (), field: str = "deployment") -> list[Problem]:

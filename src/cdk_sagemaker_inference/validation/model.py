@@ -8,11 +8,12 @@ from ..constraints import constraint
 from ..errors import Problem
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
-from .checks import Checker, key_in_unknown_bucket, unknown_bucket_length
+from .checks import Checker, key_in_unknown_bucket, revalidated, unknown_bucket_length
 
 _MAX_TOTAL_ENV_BYTES = 32 * 1024
 
 
+@revalidated
 def validate_model(model: ModelSpec) -> list[Problem]:
     """Problems of a model definition on its own."""
     check = Checker()

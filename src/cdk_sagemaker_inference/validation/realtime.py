@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .alarms import check_alarm_window
-from .checks import Checker
+from .checks import Checker, revalidated
 from .instances import (
     check_autoscaling_instance_type,
     check_inference_ami,
@@ -91,6 +91,7 @@ def _known_int(value: object) -> int | None:
     return None
 
 
+@revalidated
 def validate_variants(variants: Sequence[VariantSpec], *, known_types: Collection[str],
                       allow_unknown_instance_type: bool = False, shadow: VariantSpec | None = None,
                       field: str = "variants") -> list[Problem]:
@@ -230,6 +231,7 @@ def _check_shadow(check: Checker, variants: Sequence[VariantSpec], shadow: Varia
                        "or drop shadow_variant (compare with weighted production variants instead)")
 
 
+@revalidated
 def validate_data_capture(spec: DataCaptureSpec, *, field: str = "data_capture") -> list[Problem]:
     """Problems of a data capture configuration."""
     check = Checker()

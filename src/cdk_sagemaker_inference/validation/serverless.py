@@ -9,11 +9,12 @@ from ..errors import Problem
 from ..instance_types import Accelerator
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
-from .checks import Checker
+from .checks import Checker, revalidated
 
 _USE_REALTIME = "use RealtimeEndpoint (instance-based) for this model"
 
 
+@revalidated
 def validate_serverless(
     *,
     memory_size_mb: object,
@@ -114,6 +115,7 @@ def serverless_model_warnings(model: ModelSpec) -> list[Problem]:
     return check.problems
 
 
+@revalidated
 def validate_serverless_model(model: ModelSpec) -> list[Problem]:
     """Problems of a model that a serverless endpoint cannot run (the feature exclusions)."""
     check = Checker()
