@@ -481,6 +481,18 @@ def test_every_endpoint_notes_its_floor_as_the_cost_command_computes_it(tmp_path
     assert "≈ $1,460.00 to $2,190.00 a month" in notes[0]
 
 
+def test_the_note_of_an_environment_agnostic_endpoint_says_how_to_price_it(tmp_path: Path) -> None:
+    """Found by review: it said "no list price known for this Region and type" of a stack without a Region, whose
+    type has a price; the command says to pass --region, and so does the note now."""
+    application = app(tmp_path, **{"cdk-sagemaker-inference:prices-file": str(OFFER)})
+    agnostic = Stack(application, "Agnostic")
+    _fixed_in(agnostic)
+    [note] = [i for i in infos_of(agnostic) if "cost.idle-floor" in i]
+    assert "USD unknown (the stack has no Region: `cdk-sagemaker-inference cost --region <Region>` prices it)" in note
+    pinned = [i for i in infos_of(_fixed(app(tmp_path / "pinned"))) if "cost.idle-floor" in i]
+    assert "no Region" not in pinned[0]
+
+
 def test_the_note_and_the_command_agree_on_the_example_app(assembly: Path) -> None:
     from aws_cdk import cx_api
 

@@ -191,9 +191,10 @@ def _app_needs(endpoints: list[EndpointBase]) -> list[Need]:
 
 def summary(row: CostRow) -> str:
     """One line: idle floor and ceiling, instance-hours and USD a month, and what drives them."""
+    unknown = ("the stack has no Region: `cdk-sagemaker-inference cost --region <Region>` prices it" if row.region is None
+               else "no list price known for this Region and type")
     usd = (f"; ≈ {figure(row.floor_usd_month, money=True)} to {figure(row.ceiling_usd_month, money=True)} a month at "
-           f"on-demand list prices ({row.price_source})" if row.price_source else
-           "; USD unknown (no list price known for this Region and type)")
+           f"on-demand list prices ({row.price_source})" if row.price_source else f"; USD unknown ({unknown})")
     return (f"idle floor {figure(row.floor_instance_hours)} instance-hours a month, ceiling "
             f"{figure(row.ceiling_instance_hours)} (730 hours a month){usd}. {'; '.join(row.drivers)}. "
             "`cdk-sagemaker-inference cost` shows the whole app.")
