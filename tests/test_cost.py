@@ -808,3 +808,31 @@ def test_a_nested_stack_with_an_external_template_is_listed_not_estimated(tmp_pa
     code, text = cost(str(build("nothing", endpoint=False)))  # nothing read, something not read: not "$0"
     assert code == 2 and "could not estimate: no endpoint or batch job could be estimated" in text, text
     assert "Network/Vendor is not" in text
+
+
+@pytest.mark.parametrize(("managed_min", "copies", "gpus", "floor_instances"), [
+    (0, {"copy_count": 3}, 4, 3),  # 3 copies × 4 GPUs on 4-GPU instances: 3 instances, not 1
+    (1, {"copy_scaling": CopyScaling(min_copies=2, max_copies=4, target_concurrent_requests_per_copy=4)}, 4, 2),
+    (1, {"copy_count": 3}, 1, 1),  # 3 one-GPU copies fit one instance: the managed minimum holds
+])
+def test_the_floor_holds_the_instances_the_fewest_copies_need(tmp_path: Path, managed_min: int, copies: dict[str, Any],
+                                                            gpus: int, floor_instances: int) -> None:
+    """Found by review: a component that keeps copies raised a floor of 0 only to 1, whatever its copies need (three
+    4-GPU copies need three 4-GPU instances). The floor is the fewest instances that hold the fewest copies (per
+    resource: the copies' total over one instance's), in the note and the command alike."""
+    from aws_cdk import aws_s3 as s3
+
+    application = app(tmp_path, **{"cdk-sagemaker-inference:prices-file": str(OFFER)})
+    s = stack(application)
+    fleet = InferenceComponentEndpoint(s, "Fleet", instance_type=InstanceType.of("ml.g5.12xlarge"), instance_count=2,
+                                       managed_scaling=ManagedInstanceScaling(min_instances=managed_min, max_instances=4))
+    image = ContainerImage.from_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1")
+    InferenceComponent(s, "Llm", endpoint=fleet, image=image,
+                       model_data=ModelData.from_bucket(s3.Bucket.from_bucket_name(s, "B", "my-models"), "a.tar.gz"),
+                       compute=ComputeRequirements(min_memory_mb=16384, accelerator_devices=gpus, cpu_cores=4), **copies)
+    row = rows_of(application)["Costs/Fleet"]
+    assert row.floor_instance_hours == floor_instances * H
+    (note,) = [i for i in infos_of(s) if "cost.idle-floor" in i]
+    assert f"idle floor {floor_instances * H:,.0f} instance-hours a month" in note, note
+    if floor_instances > 1 and floor_instances > managed_min:
+        assert f"({floor_instances} instances stay: the components' fewest copies need them)" in " ".join(row.drivers)

@@ -22,7 +22,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..assembly.resources import ScalingRange, known_int
-from ..cost.capacity import VariantCapacity, instance_variant
+from ..cost.capacity import CopyDemand, VariantCapacity, instance_variant, kept_instances
 from ..errors import ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, lower_literals
@@ -212,14 +212,21 @@ class ComponentScheduling:
     mode). Default: none."""
 
 
-def _keeps_a_copy(component: InferenceComponent) -> bool:
-    """Whether ``component`` (not an adapter) keeps at least one copy, or an unknown number: its copy autoscaling
-    minimum, else its copy count (instances reach 0 only when every component's copies can)."""
+def _copy_demand(component: InferenceComponent) -> CopyDemand | None:
+    """The fewest copies ``component`` keeps (its copy autoscaling minimum, else its copy count; None: unknown) and
+    what one copy reserves; None for an adapter (it runs on its base's copies)."""
     spec = component.spec
     if spec.is_adapter:
-        return False
-    least = known_int(spec.copy_scaling.min_copies if spec.copy_scaling is not None else spec.copy_count)
-    return least is None or least >= 1
+        return None
+    compute = spec.compute
+
+    def known(value: object) -> float:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            not is_unresolved(value) else 0.0
+
+    return CopyDemand(known_int(spec.copy_scaling.min_copies if spec.copy_scaling is not None else spec.copy_count),
+                      *((known(compute.accelerator_devices), known(compute.cpu_cores), known(compute.min_memory_mb))
+                        if compute is not None else ()))
 
 
 class InferenceComponentEndpoint(EndpointBase):
@@ -387,8 +394,9 @@ class InferenceComponentEndpoint(EndpointBase):
         scaling = None if managed is None else ScalingRange(known_int(managed.min_instances),
                                                              known_int(managed.max_instances))
         return (instance_variant(self.variant_name, self.instance_type.name, known_int(self.spec.instance_count),
-                                 scaling=scaling, managed=True,
-                                 keeps_a_copy=any(_keeps_a_copy(c) for c in self.components)),)
+                                 scaling=scaling, managed=True, kept_instances=kept_instances(
+                                     self.instance_type.name, [d for c in self.components
+                                                               if (d := _copy_demand(c)) is not None])),)
 
     def _cost_kind(self) -> str:
         return SHAPE

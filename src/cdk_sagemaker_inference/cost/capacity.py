@@ -30,8 +30,8 @@ from ..assembly.resources import (
 )
 from ..guard.findings import METADATA_KEY, config_kind, config_shape, linked_config_id
 
-__all__ = ["HOURS_PER_MONTH", "Capacity", "VariantCapacity", "capacities_of", "instance_variant", "runs_per_month",
-           "serverless_variant", "update_extra"]
+__all__ = ["HOURS_PER_MONTH", "Capacity", "CopyDemand", "VariantCapacity", "capacities_of", "instance_variant",
+           "kept_instances", "runs_per_month", "serverless_variant", "update_extra"]
 
 HOURS_PER_MONTH = 730
 """Hours in a month, as the AWS Pricing Calculator counts them (8,760 hours a year / 12)."""
@@ -139,8 +139,8 @@ def _endpoint(stack: StackTemplate, resources: Mapping[str, Any], logical_id: st
     rolling_batch = None
     if isinstance(rolling, Mapping) and known_count(rolling.get("Value")) is not None:
         rolling_batch = (str(rolling.get("Type")), int(rolling["Value"]))
-    keeps = kind == "inference-components" and _a_component_keeps_a_copy(resources, logical_id, name)
-    variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False, keeps_a_copy=keeps)
+    demands = _component_demands(resources, logical_id, name) if kind == "inference-components" else []
+    variants = [_variant(v, instance_ranges, provisioned_ranges, shadow=False, demands=demands)
                 for v in objects_in(config.get("ProductionVariants"))]
     variants += [_variant(v, instance_ranges, provisioned_ranges, shadow=True)
                  for v in objects_in(config.get("ShadowProductionVariants"))]
@@ -162,9 +162,10 @@ def update_extra(ceiling: int, rolling_batch: tuple[str, int] | None) -> int:
 _COPY_COUNT = "sagemaker:inference-component:DesiredCopyCount"
 
 
-def _a_component_keeps_a_copy(resources: Mapping[str, Any], endpoint_id: str, endpoint_name: Any) -> bool:
-    """Whether a component (not an adapter) on the endpoint keeps at least one copy (or an unknown number):
-    its copy autoscaling minimum, else its copy count."""
+def _component_demands(resources: Mapping[str, Any], endpoint_id: str, endpoint_name: Any) -> list[CopyDemand]:
+    """The fewest copies of each component (not an adapter) on the endpoint — its copy autoscaling minimum, else its
+    copy count — with what one copy reserves (``ComputeResourceRequirements``)."""
+    demands: list[CopyDemand] = []
     for component_id, resource in resources.items():
         if not isinstance(resource, Mapping) or resource.get("Type") != "AWS::SageMaker::InferenceComponent":
             continue
@@ -172,12 +173,15 @@ def _a_component_keeps_a_copy(resources: Mapping[str, Any], endpoint_id: str, en
         on = props.get("EndpointName")
         if not (referenced_id(on) == endpoint_id if isinstance(on, Mapping) else on == endpoint_name and on):
             continue
-        if "BaseInferenceComponentName" in as_object(props.get("Specification")):
+        specification = as_object(props.get("Specification"))
+        if "BaseInferenceComponentName" in specification:
             continue  # an adapter runs on its base's copies
-        least = _component_min_copies(resources, component_id, props)
-        if least is None or least >= 1:
-            return True
-    return False
+        compute = as_object(specification.get("ComputeResourceRequirements"))
+        demands.append(CopyDemand(_component_min_copies(resources, component_id, props),
+                                  *(float(known_count(compute.get(key)) or 0) for key in (
+                                      "NumberOfAcceleratorDevicesRequired", "NumberOfCpuCoresRequired",
+                                      "MinMemoryRequiredInMb"))))
+    return demands
 
 
 def _component_min_copies(resources: Mapping[str, Any], component_id: str, props: Mapping[str, Any]) -> int | None:
@@ -198,7 +202,7 @@ def _component_min_copies(resources: Mapping[str, Any], component_id: str, props
 
 def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRange],
              provisioned_ranges: Mapping[str, ScalingRange], *, shadow: bool,
-             keeps_a_copy: bool = False) -> VariantCapacity:
+             demands: list[CopyDemand] | None = None) -> VariantCapacity:
     name = str(variant.get("VariantName", ""))
     serverless = variant.get("ServerlessConfig")
     if isinstance(serverless, Mapping):
@@ -213,29 +217,58 @@ def _variant(variant: Mapping[str, Any], instance_ranges: Mapping[str, ScalingRa
     return instance_variant(name, instance_type if isinstance(instance_type, str) else None,
                             known_count(variant.get("InitialInstanceCount")),
                             scaling=managed_range or instance_ranges.get(name), managed=managed_range is not None,
-                            shadow=shadow, keeps_a_copy=keeps_a_copy and managed_range is not None)
+                            shadow=shadow, kept_instances=kept_instances(
+                                instance_type if isinstance(instance_type, str) else None, demands or [])
+                            if managed_range is not None else 0)
 
 
 def instance_variant(name: str, instance_type: str | None, count: int | None, *, scaling: ScalingRange | None,
-                     managed: bool = False, shadow: bool = False, keeps_a_copy: bool = False) -> VariantCapacity:
+                     managed: bool = False, shadow: bool = False, kept_instances: int = 0) -> VariantCapacity:
     """An instance-based variant: the initial count when nothing scales, else the scaling range (an
-    autoscaling target's, or ``ManagedInstanceScaling``'s with ``managed``). ``keeps_a_copy``: an inference
-    component on the endpoint never scales to zero copies, so managed scaling keeps one instance however low its
-    minimum (instances reach 0 only when every component's copies can). The constructs (synth-time note) and the
-    template reader (``cost``) both build their figures here."""
+    autoscaling target's, or ``ManagedInstanceScaling``'s with ``managed``). ``kept_instances``: the fewest instances
+    the inference components' fewest copies need (:func:`kept_instances`), which managed scaling keeps however low
+    its minimum. The constructs (synth-time note) and the template reader (``cost``) both build their figures here."""
     label = f"{'shadow ' if shadow else ''}variant {name}"
     if scaling is not None:
         low, high = scaling.floor, scaling.ceiling
         driver = f"{label}: {'managed instance scaling' if managed else 'autoscaling'} {low}–{high} × {instance_type}"
-        if low == 0 and keeps_a_copy:
-            low = 1
-            driver += " (one instance stays: a component on it never scales to zero copies)"
+        if low is not None and kept_instances > low:
+            low = kept_instances if high is None else min(kept_instances, high)
+            driver += (" (one instance stays: a component on it never scales to zero copies)" if low == 1 else
+                       f" ({low} instances stay: the components' fewest copies need them)")
     else:
         low = high = count
         driver = f"{label}: {count} × {instance_type}, always on"
     if low == 0:
         driver += " (scales to zero)"
     return VariantCapacity(name, instance_type, low, high, shadow, drivers=(driver,))
+
+
+@dataclass(frozen=True)
+class CopyDemand:
+    """An inference component's fewest copies (None: unknown) and what one copy reserves."""
+
+    copies: int | None
+    accelerators: float = 0.0
+    cpus: float = 0.0
+    memory_mb: float = 0.0
+
+
+def kept_instances(instance_type: str | None, demands: list[CopyDemand]) -> int:
+    """The fewest instances that hold the components' fewest copies: 0 when none keeps a copy, else at least 1 and,
+    per resource (accelerators, vCPUs, memory), the copies' total over one instance's — a lower bound (the copies
+    must also pack). Unknown copies or an instance type without resource data: 1."""
+    if not any(d.copies is None or d.copies >= 1 for d in demands):
+        return 0
+    from ..instance_types import resources_of
+
+    have = resources_of(instance_type) if isinstance(instance_type, str) else None
+    if have is None or any(d.copies is None for d in demands):
+        return 1
+    one = (float(max(have.accelerators, have.neuron_cores or 0)), float(have.vcpu), float(have.memory_mib))
+    total = (sum((d.copies or 0) * d.accelerators for d in demands), sum((d.copies or 0) * d.cpus for d in demands),
+             sum((d.copies or 0) * d.memory_mb for d in demands))
+    return max(1, max((math.ceil(t / o) for t, o in zip(total, one, strict=True) if o > 0 and t > 0), default=1))
 
 
 def serverless_variant(name: str, memory_mb: int | None, provisioned: int | None, scaling: ScalingRange | None, *,
