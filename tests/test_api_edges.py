@@ -330,7 +330,8 @@ def test_a_misspelt_or_missing_prop_is_a_validation_error_with_the_closest_name(
                                max_concurrency=5)
     text = str(caught.value)
     assert "memory_size = 2048: is not a prop of this construct" in text and "did you mean 'memory_size_mb'?" in text
-    assert "memory_size_mb = None: memory_size_mb is required" in text
+    assert "memory_size_mb = None: is required" in text
+    assert "fix: pass memory_size_mb=... (int): it has no default" in text
 
 
 def _props_classes() -> list[str]:

@@ -145,9 +145,10 @@ class TypeChecks(Checker):
                   "pass a dict of names to string values")
         return False
 
-    def conflict(self, field: str, message: str) -> None:
-        """Record props that are missing or cannot be combined."""
-        self.fail("props.required", field, None, message, message)
+    def conflict(self, field: str, message: str, fix: str | None = None) -> None:
+        """Record props that are missing or cannot be combined (``fix``: how to; default: the message, which then
+        says what to do)."""
+        self.fail("props.required", field, None, message, fix or message)
 
     def raise_if_any(self, where: str | IConstruct, construct_type: str) -> None:
         """Raise the collected problems (if any) as one ValidationError.
@@ -727,7 +728,9 @@ def _binding_problem(problems: TypeChecks, signature: inspect.Signature, args: t
     for name in missing:
         if name in positional[:len(args)]:
             continue
-        problems.conflict(name, f"{name} is required")
+        annotation = signature.parameters[name].annotation
+        kind = "" if annotation is inspect.Parameter.empty else f" ({getattr(annotation, '__name__', annotation)})"
+        problems.fail("props.required", name, None, "is required", f"pass {name}=...{kind}: it has no default")
     if not problems.problems:
         problems.fail("props.type", "arguments", None, str(error), "pass the props by keyword, as documented")
 

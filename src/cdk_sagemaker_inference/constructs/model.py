@@ -902,7 +902,9 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             types.conflict("containers", "pass either containers=[...] or image/model_data/environment/model_package, "
                            "not both")
         if containers is None and image is None and model_package is None:
-            types.conflict("image", "a model needs an image (or a model_package, or containers=[...])")
+            types.conflict("image", "a model needs an image (or a model_package, or containers=[...])",
+                           "pass image=ContainerImage.from_dlc(...) (or from_ecr_repository, from_asset, from_uri), "
+                           "model_package=ModelPackage..., or containers=[ContainerDefinition(...)]")
         for field, asset in (("image", image), ("model_data", model_data),
                              *((f"containers[{i}].{name}", getattr(c, name)) for i, c in enumerate(containers or ())
                                if isinstance(c, ContainerDefinition) for name in ("image", "model_data"))):
