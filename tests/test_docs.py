@@ -25,6 +25,8 @@ from constructs import Construct
 import cdk_sagemaker_inference
 
 PACKAGE = cdk_sagemaker_inference.__name__
+from cdk_sagemaker_inference.typecheck import is_checked  # noqa: E402
+
 MODULES = [PACKAGE, f"{PACKAGE}.testing", f"{PACKAGE}.advisor", f"{PACKAGE}.cli", f"{PACKAGE}.client"]
 """Modules whose ``__all__`` is public API (the root re-exports the constructs)."""
 
@@ -273,3 +275,63 @@ def test_the_group_reader_sees_a_forgotten_name(monkeypatch: Any) -> None:
     monkeypatch.setattr(cdk_sagemaker_inference, "__doc__", doc.replace("``RealtimeEndpoint``, ", ""))
     assert "RealtimeEndpoint" not in _root_groups()["Constructs"]
     assert "ServerlessEndpoint" in _root_groups()["Constructs"]
+
+
+def _field_docs(cls: type) -> dict[str, str | None]:
+    """A dataclass's attribute docstrings (the string literal after each annotated field), base classes first."""
+    import ast
+    import textwrap
+
+    docs: dict[str, str | None] = {}
+    for klass in reversed(cls.__mro__):
+        if not klass.__module__.startswith(PACKAGE):
+            continue
+        body = ast.parse(textwrap.dedent(inspect.getsource(klass))).body[0].body  # type: ignore[attr-defined]
+        for index, node in enumerate(body):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                following = body[index + 1] if index + 1 < len(body) else None
+                docs[node.target.id] = (following.value.value if isinstance(following, ast.Expr) and isinstance(
+                    following.value, ast.Constant) and isinstance(following.value.value, str) else None)
+    return docs
+
+
+def undocumented_fields(modules: list[str]) -> list[str]:
+    """One line per field of a public props dataclass whose docstring does not state its default."""
+    import dataclasses
+
+    missing: list[str] = []
+    done: set[int] = set()
+    for module_name in modules:
+        for name, obj in _public(importlib.import_module(module_name)):
+            # Props classes (``props_class``: users build them to pass to a construct), not results (Finding, Problem).
+            if not (inspect.isclass(obj) and dataclasses.is_dataclass(obj) and is_checked(obj)) or id(obj) in done:
+                continue
+            done.add(id(obj))
+            docs = _field_docs(obj)
+            for field in dataclasses.fields(obj):
+                if not field.init:
+                    continue
+                text = docs.get(field.name)
+                if text is None:
+                    missing.append(f"{name}.{field.name}: no docstring")
+                elif not SAYS_DEFAULT.search(text):
+                    missing.append(f"{name}.{field.name}: does not state the default ('Default: ...' or 'No default')")
+    return missing
+
+
+def test_every_props_field_states_its_default() -> None:
+    """Found by review: required fields (ProvisionedConcurrencyScaling.min_capacity, AsyncS3Location.bucket, ...) did
+    not say they have no default; constructors were checked (above), their props classes were not."""
+    missing = undocumented_fields(MODULES)
+    assert missing == [], "props fields without a documented default:\n  " + "\n  ".join(missing)
+
+
+def test_the_fields_are_checked() -> None:
+    """The check above sees the props classes' fields (a wrong filter would make it pass on nothing)."""
+    import dataclasses
+
+    import cdk_sagemaker_inference as lib
+
+    assert "min_capacity" in _field_docs(lib.ProvisionedConcurrencyScaling)
+    assert dataclasses.is_dataclass(lib.ProvisionedConcurrencyScaling) and is_checked(lib.ProvisionedConcurrencyScaling)
+    assert not is_checked(lib.Finding)

@@ -115,9 +115,9 @@ class AsyncS3Location:
     """An S3 location of an async endpoint: a bucket and a key prefix (without leading/trailing ``/``)."""
 
     bucket: s3.IBucket
-    """The bucket."""
+    """The bucket. No default."""
     prefix: str
-    """The key prefix, e.g. ``"input"``: objects live under ``<prefix>/``."""
+    """The key prefix, e.g. ``"input"``: objects live under ``<prefix>/``. No default."""
 
     @property
     def s3_uri(self) -> str:

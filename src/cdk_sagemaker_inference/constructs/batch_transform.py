@@ -167,7 +167,7 @@ class BatchTransformInput:
     """Where the records are and how to read them. Use :meth:`from_prefix` or :meth:`from_manifest`."""
 
     bucket: s3.IBucket
-    """The input bucket (the model's role gets read access to the input location)."""
+    """The input bucket (the model's role gets read access to the input location). No default."""
     key: str = ""
     """The key prefix (``S3_PREFIX``) or the manifest's key (``MANIFEST_FILE``). Default: ``""``
     (the whole bucket)."""
@@ -262,7 +262,7 @@ class BatchDataCapture:
     """Capture the job's inputs and outputs for Model Monitor (``DataCaptureConfig``)."""
 
     bucket: s3.IBucket
-    """Where captured data goes (the model's role may write under ``prefix``)."""
+    """Where captured data goes (the model's role may write under ``prefix``). No default."""
     prefix: str = ""
     """Key prefix; a ``/`` is appended when missing. Default: ``""``."""
     kms_key: kms.IKey | None = None

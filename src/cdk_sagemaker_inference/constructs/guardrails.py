@@ -68,9 +68,9 @@ class CapacitySize:
     """A share of a variant's fleet: ``CapacitySize.percent(10)`` or ``CapacitySize.instances(2)``."""
 
     unit: CapacityUnit
-    """Percent of the variant's instances, or a number of instances."""
+    """Percent of the variant's instances, or a number of instances. No default."""
     value: int
-    """The percentage or the instance count."""
+    """The percentage or the instance count. No default."""
 
     @staticmethod
     @checked("CapacitySize.percent")

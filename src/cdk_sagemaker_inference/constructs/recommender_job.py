@@ -62,11 +62,11 @@ class LoadPhase:
     """One phase of an Advanced job's traffic pattern (``TrafficPattern.Phases``)."""
 
     initial_users: int
-    """Concurrent users at the start of the phase, 1–3 (API_Phase)."""
+    """Concurrent users at the start of the phase, 1–3 (API_Phase). No default."""
     spawn_rate: int
-    """Users added per minute (≥ 0)."""
+    """Users added per minute (≥ 0). No default."""
     duration: Duration
-    """120–3600 s for custom load tests (API_Phase); all phases together within the job duration."""
+    """120–3600 s for custom load tests (API_Phase); all phases together within the job duration. No default."""
 
 
 @props_class
@@ -75,11 +75,11 @@ class LoadStairs:
     """A stairs traffic pattern (``TrafficPattern.Stairs``): users added in equal steps."""
 
     duration: Duration
-    """How long the whole pattern runs (≥ 1 s)."""
+    """How long the whole pattern runs (≥ 1 s). No default."""
     number_of_steps: int
-    """How many steps (≥ 1)."""
+    """How many steps (≥ 1). No default."""
     users_per_step: int
-    """Users added at each step, 1–3 (API Stairs.UsersPerStep)."""
+    """Users added at each step, 1–3 (API Stairs.UsersPerStep). No default."""
 
 
 class InferenceRecommenderJob(Construct):

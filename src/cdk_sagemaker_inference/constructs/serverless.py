@@ -50,9 +50,9 @@ class ProvisionedConcurrencyScaling:
     """Target tracking of provisioned concurrency (``sagemaker:variant:DesiredProvisionedConcurrency``)."""
 
     min_capacity: int
-    """Lowest provisioned concurrency (≥ 1)."""
+    """Lowest provisioned concurrency (≥ 1). No default."""
     max_capacity: int
-    """Highest provisioned concurrency (≤ the endpoint's ``max_concurrency``)."""
+    """Highest provisioned concurrency (≤ the endpoint's ``max_concurrency``). No default."""
     target_utilization: float = 0.7
     """Target of SageMakerVariantProvisionedConcurrencyUtilization (0–1). Default: 0.7."""
     scale_in_cooldown: Duration | None = None
