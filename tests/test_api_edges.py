@@ -919,3 +919,21 @@ def test_every_number_a_construct_refuses_is_refused_when_it_comes_from_a_lazy_v
             continue
         failures.append(f"{field} = Lazy({candidate}): synthesized (the literal is refused naming {named})")
     assert failures == [], f"{name}: {len(failures)} of {walked}:\n" + "\n".join(failures)
+
+
+def test_advice_a_validator_returns_stays_advice_when_it_runs_again_at_synth() -> None:
+    """Found by the fuzz profile: a validator called again at synth (another prop was a token) returned its advice —
+    an empty output prefix, a warning row (async.distinct-locations) — and the synth failed on it. Only refusals the
+    tokens' values cause fail the synth; the advice stays the construct's warning."""
+    from aws_cdk import aws_s3 as s3
+
+    from helpers import warnings_of
+
+    stack = new_stack()
+    token = CfnParameter(stack, "InputPrefix", type="String").value_as_string
+    lib.AsyncEndpoint(stack, "Endpoint", model=_model(stack), instance_type=lib.InstanceType.M5_LARGE,
+                      bucket=s3.Bucket.from_bucket_name(stack, "Async", "my-async"), input_prefix=token,
+                      output_location=lib.AsyncS3Location(
+                          bucket=s3.Bucket.from_bucket_name(stack, "Results", "their-results"), prefix=""))
+    template_of(stack)  # used to fail: "output_location.prefix = '': is empty ..." as a synth error
+    assert any("output_location.prefix = '': is empty" in w for w in warnings_of(stack))

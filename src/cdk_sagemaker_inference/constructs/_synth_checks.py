@@ -24,6 +24,7 @@ import jsii
 from aws_cdk import Stack
 from constructs import IConstruct, IValidation
 
+from ..constraints import Severity, constraint
 from ..tokens import is_unresolved
 from ..validation.checks import Deferred, DeferredValidation, holds_token
 from ._memo import node_of, stack_of
@@ -81,11 +82,15 @@ class _SynthChecks:
         # The recorded checks of one value first: their note names the field and the value.
         for check in sorted(self._deferred, key=lambda c: isinstance(c, DeferredValidation)):
             if isinstance(check, DeferredValidation):
-                # The validator again, with the tokens known now. It found nothing when the construct was created,
-                # so whatever it finds now comes from a token's value (the problems of one value are the same text
-                # as the recorded checks' and are listed once below).
+                # The validator again, with the tokens known now: what it finds now and did not when the construct
+                # was created comes from a token's value. Only refusals fail the synth: a validator also returns
+                # advice (a warning row), which the construct notes (found by the fuzz profile: an empty output
+                # prefix, a warning, failed the synth once another prop was a token). The problems of one value are
+                # the same text as the recorded checks' and are listed once below.
                 problems = check.function(*_resolved(stack, check.args), **_resolved(stack, check.kwargs))
-                found += [(problem.render(), "a token given resolves to a literal at synth") for problem in problems]
+                found += [(problem.render(), "a token given resolves to a literal at synth") for problem in problems
+                          if problem.render() not in check.initial
+                          and constraint(problem.constraint_id).severity is Severity.ERROR]
                 continue
             try:
                 value = stack.resolve(check.value)
@@ -96,7 +101,7 @@ class _SynthChecks:
             checker = check.kind()
             getattr(checker, check.method)(check.constraint_id, check.field, value, **check.options)
             found += [(problem.render(), f"the token given for {check.field} resolves to {value!r} at synth")
-                      for problem in checker.problems]
+                      for problem in checker.problems if constraint(problem.constraint_id).severity is Severity.ERROR]
         # One line per problem (the recorded check's note first); aws-cdk-lib prefixes each with the construct's path.
         noted: dict[str, str] = {}
         for text, note in found:

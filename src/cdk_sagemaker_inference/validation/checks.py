@@ -51,6 +51,8 @@ class DeferredValidation:
     function: Callable[..., list[Problem]]
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
+    initial: frozenset[str] = frozenset()
+    """The problems (rendered) it found when the construct was created: the construct raised or noted those."""
 
 
 Deferred = DeferredCheck | DeferredValidation
@@ -79,10 +81,11 @@ def revalidated(function: F) -> F:
     without recording anything, and a Lazy value resolves to a literal at synth."""
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> list[Problem]:
+        found = function(*args, **kwargs)
         recorded = _DEFERRED.get()
         if recorded is not None and holds_token((args, kwargs)):
-            recorded.append(DeferredValidation(function, args, dict(kwargs)))
-        return function(*args, **kwargs)
+            recorded.append(DeferredValidation(function, args, dict(kwargs), frozenset(p.render() for p in found)))
+        return found
 
     return typing.cast(F, wrapper)
 
