@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from aws_cdk import Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
@@ -64,7 +66,16 @@ def _import_service_linked_role(stack: Stack, construct_id: str) -> iam.IRole:
     return iam.Role.from_role_arn(stack, construct_id, arn, mutable=False)
 
 
-_SCRATCH: list[Stack] = []
+@functools.cache
+def _scratch() -> tuple[Stack, iam.IRole]:
+    """The scratch stack of :func:`step_intervals_refusal` and the role its targets take, made once per process."""
+    from aws_cdk import App
+
+    # Never synthesized: under the CDK CLI (CDK_OUTDIR set) an App asks to synthesize itself into the user's cloud
+    # assembly when node is about to exit, unless auto_synth=False (the jsii host exits before that fires today,
+    # which nothing promises).
+    scratch = Stack(App(auto_synth=False), "StepIntervals")
+    return scratch, iam.Role.from_role_arn(scratch, "Role", "arn:aws:iam::123456789012:role/scratch", mutable=False)
 
 
 def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: object,
@@ -77,21 +88,11 @@ def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: obje
     registers anything — a refusal then leaves the app as it was. Only step-scaling configurations pay for it, and
     the scratch target is removed again, so the scratch stack does not grow.
     """
-    if not _SCRATCH:
-        from aws_cdk import App
-
-        # Never synthesized: under the CDK CLI (CDK_OUTDIR set) an App asks to synthesize itself into the user's
-        # cloud assembly when node is about to exit, unless auto_synth=False (the jsii host exits before that
-        # fires today, which nothing promises).
-        scratch = Stack(App(auto_synth=False), "StepIntervals")
-        _SCRATCH.append(scratch)
-        _SCRATCH_ROLE.append(iam.Role.from_role_arn(scratch, "Role", "arn:aws:iam::123456789012:role/scratch",
-                                                    mutable=False))
-    scratch = _SCRATCH[0]
+    scratch, role = _scratch()
     target = appscaling.ScalableTarget(
         scratch, "Target", service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
         resource_id="endpoint/scratch/variant/scratch", scalable_dimension=INSTANCE_COUNT, min_capacity=1,
-        max_capacity=2, role=_SCRATCH_ROLE[0])
+        max_capacity=2, role=role)
     try:
         target.scale_on_metric("StepScaling", metric=metric, scaling_steps=steps,  # type: ignore[arg-type]
                                adjustment_type=adjustment_type)
@@ -100,6 +101,3 @@ def step_intervals_refusal(steps: list[appscaling.ScalingInterval], metric: obje
     finally:
         scratch.node.try_remove_child("Target")
     return None
-
-
-_SCRATCH_ROLE: list[iam.IRole] = []

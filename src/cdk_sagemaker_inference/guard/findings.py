@@ -688,16 +688,10 @@ def cross_environment_names(
     agnostic (its account or Region is the deploying credentials'), so they may be one account and Region.
     ``groups``/``kept``: what :func:`compare_pairs` gets, per environment."""
     def held(environment: Environment, index: int) -> dict[str, tuple[str, EndpointState]]:
-        names: dict[str, tuple[str, EndpointState]] = {}
-        for stack, *templates in groups.get(environment, ()):
-            for state in endpoints_of(templates[index] or {}).values():
-                if state.literal_name and state.kind != "inference-component":
-                    names[state.literal_name] = (stack, state)
-        for stack, template in kept.get(environment, ()):
-            for state in endpoints_of(template).values():
-                if state.literal_name and state.kind != "inference-component":
-                    names[state.literal_name] = (stack, state)
-        return names
+        templates = [(stack, pair[index]) for stack, *pair in groups.get(environment, ())]
+        return {state.literal_name: (stack, state) for stack, template in [*templates, *kept.get(environment, ())]
+                for state in endpoints_of(template or {}).values()
+                if state.literal_name and state.kind != "inference-component"}
 
     def may_coincide(one: Environment, other: Environment) -> bool:
         return one != other and None in (*one, *other) and all(
