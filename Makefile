@@ -22,7 +22,7 @@ COMPAT_TESTS := tests/test_compat.py tests/test_api_edges.py tests/test_trust_ed
 	tests/test_components.py tests/test_cost.py tests/test_preflight.py tests/test_recommend.py \
 	tests/test_recommender_job.py
 
-.PHONY: setup test compat pythons unit lint typecheck synth demo bench fuzz dist docs clean
+.PHONY: setup test compat pythons unit lint typecheck synth demo bench fuzz dist docs clean kernel
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -35,6 +35,16 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The node side of the library's batched aws-cdk-lib calls (kernel/, compiled by the pinned jsii compiler
+# from package.json). The tarball is committed, so installing the package needs no TypeScript toolchain;
+# tests/test_kernel.py builds kernel/ again and fails when the committed tarball is not what it builds.
+KERNEL_TGZ := src/cdk_sagemaker_inference/_jsii/cdk-sagemaker-inference-kernel@1.0.0.jsii.tgz
+kernel: node_modules/.installed
+	cd kernel && jsii --silence-warnings=reserved-word
+	rm -rf build/kernel && mkdir -p build/kernel
+	cd kernel && npm pack --silent --pack-destination $(CURDIR)/build/kernel > /dev/null
+	mv build/kernel/cdk-sagemaker-inference-kernel-1.0.0.tgz $(KERNEL_TGZ)
 
 # The compatibility venv installs (network and unpacking) while ruff and mypy run.
 test: setup

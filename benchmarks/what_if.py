@@ -61,7 +61,7 @@ def switch_off(switches: set[str]) -> None:
 
     if "acks" in switches:
         replace("acknowledge_all", lambda scope, findings, **options: None)
-        replace("acknowledge_execution_role", lambda role, findings: None)
+        replace("acknowledge_execution_role", lambda role, findings, **options: None)
     if "notes" in switches:
         annotate = _base.annotate
         replace("annotate", lambda scope, problem: None if problem.constraint_id in _base.ADVICE

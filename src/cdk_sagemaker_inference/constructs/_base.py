@@ -19,8 +19,19 @@ from .._compat import VALIDATIONS, acknowledged_rules_metadata_key, cdk_nag_majo
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
+from ._batch import Batch, Ref
 from ._lazy import lazy_module
-from ._memo import annotations_of, bucket_arn, forget, memo, node_of, remembered, service_principal, stack_of
+from ._memo import (
+    adopt,
+    annotations_of,
+    bucket_arn,
+    forget,
+    memo,
+    node_of,
+    remembered,
+    service_principal,
+    stack_of,
+)
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -62,9 +73,11 @@ def topic_key(topic: sns.ITopic) -> kms.IKey | None:
 _TOPIC_KEY = "master_key"
 
 
-def acknowledge(scope: IConstruct, rule: str, finding: str | None, reason: str) -> None:
-    """Acknowledge a cdk-nag finding on ``scope`` (and its children), with the reason."""
-    acknowledge_all(scope, [(rule, finding, reason)])
+def acknowledge(scope: IConstruct | Ref, rule: str, finding: str | None, reason: str, *,
+                batch: Batch | None = None) -> None:
+    """Acknowledge a cdk-nag finding on ``scope`` (and its children), with the reason (``batch``: see
+    :func:`acknowledge_all`)."""
+    acknowledge_all(scope, [(rule, finding, reason)], batch=batch)
 
 
 @checked("acknowledge_nag_finding")
@@ -88,14 +101,17 @@ def acknowledge_nag_finding(scope: IConstruct, rule: str, *, reason: str, findin
     acknowledge_all(scope, [(rule, finding, reason)])
 
 
-def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]], *,
-                    standing: bool = False) -> None:
+def acknowledge_all(scope: IConstruct | Ref, findings: Sequence[tuple[str, str | None, str]], *,
+                    standing: bool = False, batch: Batch | None = None) -> None:
     """Acknowledge several ``(rule, finding, reason)`` on ``scope`` (and its children).
 
     ``standing``: the acknowledgments also hold for resources created under ``scope`` later (a role's
     default policy created by an endpoint's grants). cdk-nag 3 reads them from ``scope``'s metadata, so
     they do; for cdk-nag 2 they are written again with every later ``acknowledge_all`` on ``scope`` (and
     :func:`renew_standing_acknowledgments`). Default: False.
+
+    ``batch``: queue the metadata write there (``scope`` may then be a result of the batch, absent: nothing is
+    written). Default: written at once.
 
     This writes what ``Validations.of(scope).acknowledge(...)`` records and cdk-nag v3 reads: an
     entry under the documented metadata key ``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``
@@ -113,14 +129,23 @@ def acknowledge_all(scope: IConstruct, findings: Sequence[tuple[str, str | None,
     """
     if not findings:
         return
+    if any(isinstance(finding, _CrossStackFinding) for _, finding, _ in findings) or cdk_nag_major() == 2:
+        # Both need the construct itself: what is queued before is made first.
+        scope = scope.value if isinstance(scope, Ref) else scope
+        if scope is None:
+            return
     _acknowledge_at_synth(scope, findings)
     findings = list(_in_every_compliance_pack(findings))
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
              for rule, finding, reason in findings}
     key = _acknowledged_rules_key()
     if key is not None:
-        node_of(scope).add_metadata(key, entry)  # constructs records no stack trace by default
+        if batch is not None:  # constructs records no stack trace by default
+            batch.call(batch.of(scope, "node?"), "addMetadata", key, entry, optional=True)
+        else:
+            node_of(typing.cast(IConstruct, scope)).add_metadata(key, entry)
     if cdk_nag_major() == 2:
+        assert not isinstance(scope, Ref)
         earlier: list[tuple[str, str | None, str]] = remembered(scope, _STANDING) or []
         _suppress_for_cdk_nag_2(scope, [*findings, *earlier])
         if standing:
@@ -262,7 +287,9 @@ class _SynthTimeAcknowledgments:
         return []
 
 
-def _acknowledge_at_synth(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
+def _acknowledge_at_synth(scope: IConstruct | Ref, findings: Sequence[tuple[str, str | None, str]]) -> None:
+    if isinstance(scope, Ref):  # no cross-stack finding (acknowledge_all)
+        return
     cross = [(rule, finding, reason) for rule, finding, reason in findings if isinstance(finding, _CrossStackFinding)]
     if not cross:
         return
@@ -461,7 +488,8 @@ _ROLE_RESOURCE = "role-resource"
 
 
 def create_execution_role(scope: Construct, construct_id: str, *, description: str,
-                          statements: Sequence[Mapping[str, Any]], names: Mapping[str, Mapping[str, Any]]) -> iam.Role:
+                          statements: Sequence[Mapping[str, Any]], names: Mapping[str, Mapping[str, Any]],
+                          batch: Batch) -> Ref:
     """A SageMaker execution role the library makes, with ``statements`` (IAM JSON: what it needs on ``*``,
     its log groups, the grants known when it is created) in an inline policy of the role resource itself
     (:data:`INLINE_POLICY`); ``names``: the statements among them that :func:`add_unscoped_statement` may be
@@ -473,12 +501,23 @@ def create_execution_role(scope: Construct, construct_id: str, *, description: s
     holds them inline rather than in policy resources beside it: fewer resources and jsii round trips per
     model (``benchmarks/synth_bench.py --profile realtime``), and SageMaker never sees the role without them.
     Later statements on ``*`` are added to the same document.
+
+    Queued in ``batch``, with the role's resource (``role_resource`` knows it once the batch has run): the role
+    is the batch's result.
     """
-    document = iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": list(statements)})
-    role = iam.Role(scope, construct_id, assumed_by=service_principal("sagemaker.amazonaws.com"),
-                    description=description, inline_policies={INLINE_POLICY: document})
-    memo(role, _INLINE_DOCUMENT, lambda: document)
-    memo(role, _INLINE_STATEMENTS, lambda: set(names))
+    document = batch.static(iam.PolicyDocument, "fromJson", {"Version": "2012-10-17", "Statement": list(statements)})
+    role = batch.new(iam.Role, scope, construct_id, props=iam.RoleProps,
+                     assumed_by=service_principal("sagemaker.amazonaws.com"), description=description,
+                     inline_policies={INLINE_POLICY: document})
+    resource = batch.get(role.attr("node", "defaultChild?"))
+
+    def remember() -> None:
+        made = role.value
+        memo(made, _INLINE_DOCUMENT, lambda: document.value)
+        memo(made, _INLINE_STATEMENTS, lambda: set(names))
+        memo(made, _ROLE_RESOURCE, lambda: resource.value)
+        adopt(made, scope)  # its stack is the scope's: known without asking
+    batch.after(remember)
     return role
 
 
@@ -488,15 +527,22 @@ def role_resource(role: iam.Role) -> CfnResource | None:
     return memo(role, _ROLE_RESOURCE, lambda: typing.cast("CfnResource | None", node_of(role).default_child))
 
 
-def acknowledge_execution_role(role: iam.Role, findings: Sequence[tuple[str, str | None, str]]) -> None:
+def acknowledge_execution_role(role: Ref, findings: Sequence[tuple[str, str | None, str]], *, batch: Batch) -> None:
     """Acknowledge ``findings`` on the role resource of a role from :func:`create_execution_role` only (its
     inline policy), not on its default policy, where grants and the user's statements go. Under
     ``iam.Role.customize_roles`` the role is not synthesized and its inline policy is a policy construct of
-    its own (recorded in the policy report, checked by cdk-nag): the findings are acknowledged there."""
-    resource = role_resource(role)
-    target = resource if resource is not None else node_of(role).try_find_child(INLINE_POLICY)
-    if target is not None:
-        acknowledge_all(target, findings)
+    its own (recorded in the policy report, checked by cdk-nag): the findings are acknowledged there.
+    ``role``: a role :func:`create_execution_role` queued in ``batch``, where the acknowledgments are queued too."""
+    if cdk_nag_major() == 2:  # reads the resources' metadata: the role is made first
+        made = typing.cast(iam.Role, role.value)
+        resource = role_resource(made)
+        target = resource if resource is not None else node_of(made).try_find_child(INLINE_POLICY)
+        if target is not None:
+            acknowledge_all(target, findings)
+        return
+    # One of the two exists: the role resource, or (under customize_roles, no resource) the policy construct.
+    acknowledge_all(role.attr("node", "defaultChild?"), findings, batch=batch)
+    acknowledge_all(batch.call(batch.of(role, "node"), "tryFindChild", INLINE_POLICY), findings, batch=batch)
 
 
 def add_unscoped_statement(grantee: iam.IGrantable, name: str, statement: Mapping[str, Any]) -> None:

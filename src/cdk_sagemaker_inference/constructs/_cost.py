@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import jsii
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from constructs import IConstruct, IValidation
 
 from ..cost import CostRow, figure, row_of
@@ -27,6 +27,7 @@ from ..cost.prices import PriceError, PriceTable, read_offer_file, shipped_price
 from ..preflight.needs import Need, NeedTable, add_capacity
 from ..tokens import is_unresolved
 from ..typecheck import DETACH_HOOKS
+from ._batch import Batch
 from ._memo import annotations_of, memo, path_of, remembered, stack_of
 
 if TYPE_CHECKING:
@@ -135,12 +136,12 @@ class CostNotes:
         # The whole app's needs (stages may share an account and Region), counted once for every stage.
         endpoints = endpoints_of_app(self._root)  # a later synth of a grown app counts the new endpoints too
         needs = memo(self._root, ("app-needs", len(endpoints)), lambda: _app_needs(endpoints))
+        batch = Batch()  # every endpoint's note: one jsii round trip
         for endpoint in self._endpoints:
             facts = _facts(stack_of(endpoint))
-            annotations = annotations_of(endpoint)
             prices = facts.prices
             if isinstance(prices, str):
-                annotations.add_warning_v2(f"cdk-sagemaker-inference:{_PRICES}", prices)
+                annotations_of(endpoint).add_warning_v2(f"cdk-sagemaker-inference:{_PRICES}", prices)
                 prices = shipped_prices()
             path = path_of(endpoint)
             row = row_of(Capacity(facts.name, path, endpoint._cost_kind(), facts.region,
@@ -148,8 +149,11 @@ class CostNotes:
             lines = [f"[cdk-sagemaker-inference:{_NOTE}] {summary(row)}"]
             lines += [f"[cdk-sagemaker-inference:{_QUOTA}] the app {need.describe()}: `cdk-sagemaker-inference "
                       "preflight` compares it with the account's quota" for need in needs if path in need.paths]
-            annotations.add_info("\n".join(lines))
+            batch.call(batch.static(Annotations, "of", endpoint), "addInfo", "\n".join(lines))
+            if any(limit is not None for _, limit in facts.budgets):
+                batch.run()  # a budget's notes follow the endpoint's note
             failures += _budget(endpoint, path, facts, row)
+        batch.run()
         return sorted(set(failures))  # a context value that is not a number: said once, not per endpoint
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._batch import Batch, Ref
 from ._memo import stack_of, stack_singleton
 from .endpoint import EndpointBase
 
@@ -30,27 +32,33 @@ def variant_scalable_target(
     dimension: str,
     min_capacity: int,
     max_capacity: int,
-) -> appscaling.ScalableTarget:
+    batch: Batch,
+) -> Ref:
     """A scalable target on ``endpoint/<name>/variant/<variant>``.
 
     It uses Application Auto Scaling's service-linked role for SageMaker (created by the service
     on first use), not a new role without permissions, which is what ``ScalableTarget`` would
     create by default. Its resource ID names the endpoint through ``Fn::GetAtt``, so CloudFormation
     registers the target (and its policies, which ``Ref`` it) after the endpoint exists and removes
-    them before the endpoint: no ``DependsOn`` is needed.
+    them before the endpoint: no ``DependsOn`` is needed. Queued in ``batch``.
     """
-    return sagemaker_scalable_target(scope, construct_id, resource_id=f"endpoint/{endpoint.endpoint_name}/variant/"
-                                     f"{variant_name}", dimension=dimension, min_capacity=min_capacity,
-                                     max_capacity=max_capacity)
+    return batch.new(appscaling.ScalableTarget, scope, construct_id, props=appscaling.ScalableTargetProps, **_target_props(
+        scope, resource_id=f"endpoint/{endpoint.endpoint_name}/variant/{variant_name}", dimension=dimension,
+        min_capacity=min_capacity, max_capacity=max_capacity))
 
 
 def sagemaker_scalable_target(scope: Construct, construct_id: str, *, resource_id: str, dimension: str,
                               min_capacity: int, max_capacity: int) -> appscaling.ScalableTarget:
     """A SageMaker scalable target (a variant, or ``inference-component/<name>``) on Application Auto
     Scaling's service-linked role (see :func:`variant_scalable_target`)."""
+    return appscaling.ScalableTarget(scope, construct_id, **_target_props(
+        scope, resource_id=resource_id, dimension=dimension, min_capacity=min_capacity, max_capacity=max_capacity))
+
+
+def _target_props(scope: Construct, *, resource_id: str, dimension: str, min_capacity: int,
+                  max_capacity: int) -> dict[str, Any]:
     role = stack_singleton(stack_of(scope), "SageMakerAutoScalingServiceLinkedRole", _import_service_linked_role)
-    return appscaling.ScalableTarget(
-        scope, construct_id,
+    return dict(
         service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
         resource_id=resource_id,
         scalable_dimension=dimension,

@@ -57,6 +57,7 @@ from ._base import (
     topic_key,
     with_notes,
 )
+from ._batch import Batch
 from ._environment import environment_problems
 from ._memo import (
     adopt,
@@ -621,33 +622,35 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
     def _autoscale(self, *, min_instances: int, max_instances: int, target_backlog_per_instance: float,
                    scale_in_cooldown: Duration, scale_out_cooldown: Duration,
                    scale_from_zero_cooldown: Duration) -> None:
+        batch = Batch()  # the target, its policies and the wake-up alarm: one jsii round trip (see _batch)
         target = variant_scalable_target(
             self, "ScalableTarget", endpoint=self, variant_name=self.variant_name,
-            dimension=INSTANCE_COUNT, min_capacity=min_instances, max_capacity=max_instances,
+            dimension=INSTANCE_COUNT, min_capacity=min_instances, max_capacity=max_instances, batch=batch,
         )
-        self.scalable_target = target
-        self.backlog_scaling_policy = target.scale_to_track_metric(
-            "BacklogPerInstanceTracking",
+        tracking = batch.call(
+            target, "scaleToTrackMetric", "BacklogPerInstanceTracking",
+            props=appscaling.BasicTargetTrackingScalingPolicyProps,
             target_value=target_backlog_per_instance,
             custom_metric=self.metric_approximate_backlog_size_per_instance(),
             scale_in_cooldown=scale_in_cooldown,
             scale_out_cooldown=scale_out_cooldown,
         )
         if min_instances != 0 and not is_unresolved(min_instances):
-            return  # (a floor known only at deploy time gets the wake-up policy: idle while instances run)
+            batch.run()  # (a floor known only at deploy time gets the wake-up policy: idle while instances run)
+            self.scalable_target, self.backlog_scaling_policy = target.value, tracking.value
+            return
         # Target tracking alone starts from zero only once the backlog passes the target; the step
         # policy adds the first instance as soon as a request waits without capacity.
-        step = appscaling.StepScalingAction(
-            target, "ScaleOutFromZero",
+        step = batch.new(
+            appscaling.StepScalingAction, target, "ScaleOutFromZero", props=appscaling.StepScalingActionProps,
             scaling_target=target,
             adjustment_type=appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
             cooldown=scale_from_zero_cooldown,
             metric_aggregation_type=appscaling.MetricAggregationType.AVERAGE,
         )
-        step.add_adjustment(adjustment=1, lower_bound=0)
-        self.scale_from_zero_policy = step
-        alarm = cloudwatch.Alarm(
-            self, "HasBacklogWithoutCapacityAlarm",
+        batch.call(step, "addAdjustment", props=appscaling.AdjustmentTier, adjustment=1, lower_bound=0)
+        alarm = batch.new(
+            cloudwatch.Alarm, self, "HasBacklogWithoutCapacityAlarm", props=cloudwatch.AlarmProps,
             metric=self.metric_has_backlog_without_capacity(period=minutes(1)),
             threshold=1,
             evaluation_periods=2,
@@ -657,8 +660,11 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             alarm_description="Requests wait while the async endpoint has no instance: add one "
                               "(SageMaker scale-from-zero recipe)",
         )
-        alarm.add_alarm_action(cloudwatch_actions.ApplicationScalingAction(step))
-        self.has_backlog_without_capacity_alarm = alarm
+        batch.call(alarm, "addAlarmAction", batch.new(cloudwatch_actions.ApplicationScalingAction, step))
+        batch.run()
+        self.scalable_target, self.backlog_scaling_policy = target.value, tracking.value
+        self.scale_from_zero_policy = step.value
+        self.has_backlog_without_capacity_alarm = alarm.value
 
     # -- grants ------------------------------------------------------------------------------
     @checked("AsyncEndpoint.grant_invoke")

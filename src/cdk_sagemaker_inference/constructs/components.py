@@ -51,6 +51,7 @@ from ._base import (
     unique_child_id,
     with_notes,
 )
+from ._batch import Batch
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
@@ -339,7 +340,13 @@ class InferenceComponentEndpoint(EndpointBase):
         self.components: list[InferenceComponent] = []
         """The components on this endpoint, in the order they were defined."""
         # Components pull their images with this role later (ecr:GetAuthorizationToken added then, once).
-        self.role: iam.IRole = role or _default_role(self, vpc=vpc is not None, pulls_from_ecr=False)
+        if role is None:  # the role and its acknowledgments in one jsii round trip (see _batch)
+            batch = Batch()
+            default_role = _default_role(self, batch=batch, vpc=vpc is not None, pulls_from_ecr=False)
+            _finish_default_role(default_role, self, batch=batch, bound=False)  # components grant later
+            batch.run()
+            role = typing.cast(iam.IRole, default_role.value)
+        self.role: iam.IRole = role
         """The execution role (``ExecutionRoleArn`` of the endpoint config)."""
         self.grant_principal: iam.IPrincipal = self.role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
@@ -351,8 +358,6 @@ class InferenceComponentEndpoint(EndpointBase):
                                   description=f"{self.node.path}: SageMaker inference components"),)
             vpc_config = sagemaker.CfnEndpointConfig.VpcConfigProperty(
                 subnets=selected.subnet_ids, security_group_ids=[sg.security_group_id for sg in self.security_groups])
-        if role is None:
-            _finish_default_role(typing.cast(iam.Role, self.role), bound=False)  # components grant later
         config = sagemaker.CfnEndpointConfig(
             self, "Config",
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
@@ -20,6 +21,7 @@ from ..tokens import is_unresolved, lower_literals
 from ..typecheck import DETACH_HOOKS, TypeChecks, checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
+from ._batch import Batch, Ref
 from ._cost import register as register_cost_note
 from ._lazy import lazy_module
 from ._memo import (
@@ -245,13 +247,16 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
             check_unique_endpoint_name(self, check, endpoint_name)
 
 
-    def _create_endpoint(self, config: sagemaker.CfnEndpointConfig, *, endpoint_name: str | None,
+    def _create_endpoint(self, config: sagemaker.CfnEndpointConfig | Ref, *, endpoint_name: str | None,
                          deployment_config: Any = None, metadata: Mapping[str, Any] | None = None,
-                         retain_counts: bool = False) -> None:
-        self.endpoint_config = config
-        endpoint = sagemaker.CfnEndpoint(
-            self, "Resource",
-            endpoint_config_name=config.attr_endpoint_config_name,
+                         retain_counts: bool = False, batch: Batch | None = None) -> None:
+        """The endpoint on ``config``, queued in ``batch`` (where ``config`` may be queued too), which runs: the
+        config, the endpoint and what is queued with them take one jsii round trip (see _batch)."""
+        batch = batch or Batch()
+        endpoint = batch.new(
+            sagemaker.CfnEndpoint, self, "Resource", props=sagemaker.CfnEndpointProps,
+            endpoint_config_name=(config.attr("attrEndpointConfigName") if isinstance(config, Ref)
+                                  else config.attr_endpoint_config_name),
             endpoint_name=endpoint_name,
             deployment_config=deployment_config,
             # An update keeps each variant's running instance count (what autoscaling set); weights and
@@ -261,9 +266,12 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
                 sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=kind)
                 for kind in _NOT_RETAINED] if retain_counts else None,
         )
-        endpoint.add_metadata(METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
-        self.resource = endpoint
-        self.endpoint_name = endpoint.attr_endpoint_name
+        batch.call(endpoint, "addMetadata", METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
+        name = batch.get(endpoint.attr("attrEndpointName"))
+        batch.run()
+        self.endpoint_config: sagemaker.CfnEndpointConfig = config.value if isinstance(config, Ref) else config
+        self.resource: sagemaker.CfnEndpoint = endpoint.value
+        self.endpoint_name = typing.cast(str, name.value)
         stack = stack_of(self)  # at synth: the idle floor note, quota needs and the app's budget (one validation)
         register_cost_note(self, memo(stack, "root", lambda: stack.node.root), stage_of(stack))
 
@@ -384,9 +392,14 @@ def metrics_frequency(checks: TypeChecks, duration: object) -> object:
     return frequency
 
 
-def add_metrics_config(config: sagemaker.CfnEndpointConfig, frequency: object, enhanced_metrics: bool | None) -> None:
-    """``MetricsConfig`` of ``config`` (none when neither is given)."""
+def add_metrics_config(config: sagemaker.CfnEndpointConfig | Ref, frequency: object, enhanced_metrics: bool | None,
+                       batch: Batch | None = None) -> None:
+    """``MetricsConfig`` of ``config`` (none when neither is given); queued in ``batch`` if given."""
     metrics = {k: v for k, v in (("MetricPublishFrequencyInSeconds", frequency),
                                  ("EnableEnhancedMetrics", enhanced_metrics)) if v is not None}
-    if metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
-        config.add_property_override("MetricsConfig", metrics)
+    if not metrics:  # aws-cdk-lib's CfnEndpointConfig has no MetricsConfig prop yet (CloudFormation has)
+        return
+    if batch is not None:
+        batch.call(config, "addPropertyOverride", "MetricsConfig", metrics)
+    else:
+        typing.cast(sagemaker.CfnEndpointConfig, config).add_property_override("MetricsConfig", metrics)

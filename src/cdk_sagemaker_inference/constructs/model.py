@@ -45,6 +45,7 @@ from ._base import (
     renew_standing_acknowledgments,
     with_notes,
 )
+from ._batch import Batch, Ref
 from ._lazy import lazy_module
 from ._memo import (
     adopt,
@@ -955,14 +956,19 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                      if definition.model_data is not None else None))
                 inline.update(((index, part), grant) for part, grant in grants if grant is not None)
         self._inline = inline
-        self.role: iam.IRole = role or _default_role(
-            self, vpc=vpc is not None,
+        # The default role, its acknowledgments and the model are made in one jsii round trip (see _batch);
+        # what binds an image or model data, or makes a security group, runs after what is queued before it.
+        batch = Batch()
+        default_role = None if role is not None else _default_role(
+            self, batch=batch, vpc=vpc is not None,
             pulls_from_ecr=any((d.image is not None and d.image.pulls_from_ecr)
                                or (d.model_package is not None and d.model_package.pulls_from_ecr)
                                for d in definitions),
             grants=list(inline.values()))
-        """The execution role SageMaker assumes."""
-        self.grant_principal: iam.IPrincipal = self.role
+        self._batch = batch
+        self._default_role = default_role
+        if role is not None:
+            self.role = role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
         vpc_config: sagemaker.CfnModel.VpcConfigProperty | None = None
         if vpc is not None and selected is not None:
@@ -975,6 +981,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                 subnets=selected.subnet_ids,
                 security_group_ids=[sg.security_group_id for sg in self.security_groups],
             )
+        batch.run()  # a bind may create constructs (assets, imports, grants): after the role, as before
         rendered = [self._render(i, d, f"containers[{i}]." if containers is not None else "")
                     for i, d in enumerate(definitions)]
         # What bind granted went into the role's default policy (the model waits for it); a default role
@@ -984,14 +991,14 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                     or (d.model_data is not None and (i, "model_data") not in inline)
                     for i, d in enumerate(definitions))
         policies: list[IDependable] = []
-        if role is None:
-            policies = _finish_default_role(typing.cast(iam.Role, self.role), bound=bound,
+        if default_role is not None:
+            policies = _finish_default_role(default_role, self, batch=batch, bound=bound,
                                             findings=[f for grant in inline.values() for f in grant.findings])
         else:  # another model's (or an endpoint's) role: the binds may have created its default policy
-            renew_standing_acknowledgments(role)
-        self.resource = sagemaker.CfnModel(
-            self, "Resource",
-            execution_role_arn=self.role.role_arn,
+            renew_standing_acknowledgments(self.role)
+        resource = batch.new(
+            sagemaker.CfnModel, self, "Resource", props=sagemaker.CfnModelProps,
+            execution_role_arn=default_role.attr("roleArn") if default_role is not None else self.role.role_arn,
             primary_container=rendered[0] if len(rendered) == 1 else None,
             containers=rendered if len(rendered) > 1 else None,
             inference_execution_config=(
@@ -1006,20 +1013,36 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         if role is not None:
             policies = policies_of(self.role)
         if policies:
-            self.resource.node.add_dependency(*policies)
-        self.model_name: str = self.resource.attr_model_name
+            batch.call(batch.of(resource, "node"), "addDependency", *policies)
+        model_name = batch.get(resource.attr("attrModelName"))
+        batch.run()
+        if default_role is not None:
+            self.role = default_role.value
+        self.grant_principal: iam.IPrincipal = self.role
+        self.resource: sagemaker.CfnModel = resource.value
+        self.model_name: str = model_name.value
         """The model's name (chosen by CloudFormation)."""
+        del self._batch, self._default_role
+
+    role: iam.IRole
+    """The execution role SageMaker assumes."""
+
+    def _execution_role(self) -> iam.IRole:
+        """The execution role while the model is being made (the default role is made first if it is queued)."""
+        return typing.cast(iam.IRole, self._default_role.value) if self._default_role is not None else self.role
 
     def _render(self, index: int, definition: ContainerDefinition,
                 prefix: str) -> sagemaker.CfnModel.ContainerDefinitionProperty:
         scope = Construct(self, f"Container{index}") if index else self
-        image_uri = bind_image(definition.image, scope, None if (index, "image") in self._inline else self.role,
+        image_uri = bind_image(definition.image, scope,
+                               None if (index, "image") in self._inline else self._execution_role(),
                                owner=self, construct_type="InferenceModel",
                                field=f"{prefix}image") if definition.image else None
         data_url: str | None = None
         source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
         if definition.model_data is not None:
-            url = definition.model_data.bind(scope, None if (index, "model_data") in self._inline else self.role,
+            url = definition.model_data.bind(scope, None if (index, "model_data") in self._inline
+                                             else self._execution_role(),
                                              prefix=definition.mode is ContainerMode.MULTI_MODEL)
             if definition.model_data.uncompressed:
                 source = sagemaker.CfnModel.ModelDataSourceProperty(
@@ -1031,7 +1054,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                 data_url = url
         credentials = definition.repository_credentials_provider_arn
         if credentials:  # SageMaker calls it with the execution role (the developer guide's private-registry page)
-            self.role.add_to_principal_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
+            self._execution_role().add_to_principal_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
                                                                   resources=[credentials]))
         return sagemaker.CfnModel.ContainerDefinitionProperty(
             image=image_uri,
@@ -1050,7 +1073,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             multi_model_config=sagemaker.CfnModel.MultiModelConfigProperty(
                 model_cache_setting="Enabled" if definition.model_cache else "Disabled")
             if definition.model_cache is not None else None,
-            model_package_name=definition.model_package.bind(scope, self.role) if definition.model_package else None,
+            model_package_name=(definition.model_package.bind(scope, self._execution_role())
+                                if definition.model_package else None),
             inference_specification_name=(definition.model_package.inference_specification
                                           if definition.model_package else None),
         )
@@ -1129,11 +1153,11 @@ def _container_spec(scope: Construct, definition: ContainerDefinition) -> Contai
     )
 
 
-def _default_role(scope: Construct, *, vpc: bool, pulls_from_ecr: bool,
-                  grants: Sequence[InlineGrant] = ()) -> iam.Role:
+def _default_role(scope: Construct, *, batch: Batch, vpc: bool, pulls_from_ecr: bool,
+                  grants: Sequence[InlineGrant] = ()) -> Ref:
     """A role with CloudWatch Logs and metrics (and, for ``vpc``, the network interfaces; for
-    ``pulls_from_ecr``, ECR's authorization token) and ``grants`` in its inline policy; the grants the
-    binds make go to its default policy, and ``_finish_default_role`` completes it once they are."""
+    ``pulls_from_ecr``, ECR's authorization token) and ``grants`` in its inline policy, queued in ``batch``; the
+    grants the binds make go to its default policy, and ``_finish_default_role`` completes it once they are."""
     stack = stack_of(scope)
     unscoped = {ECR_AUTH: _ECR_AUTH} if pulls_from_ecr else {}
     if vpc:
@@ -1142,21 +1166,21 @@ def _default_role(scope: Construct, *, vpc: bool, pulls_from_ecr: bool,
         scope, "Role", description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)",
         statements=[_logs_statement(stack), _METRICS, *unscoped.values(),
                     *(statement for grant in grants for statement in grant.statements)],
-        names=unscoped)
-    adopt(role, scope)  # its stack is the scope's: known without asking
+        names=unscoped, batch=batch)
     return role
 
 
-def _finish_default_role(role: iam.Role, *, bound: bool,
+def _finish_default_role(role: Ref, scope: Construct, *, batch: Batch, bound: bool,
                          findings: Sequence[tuple[str, str | None, str]] = ()) -> list[IDependable]:
-    """The role's acknowledgments (the inline policy's ``findings`` among them), and the policy the model
-    depends on: the default policy when ``bound`` (a bind granted something; none under
-    ``iam.Role.customize_roles``, a role that only records its policies)."""
-    default_policy = node_of(role).try_find_child("DefaultPolicy") if bound else None
+    """The acknowledgments of ``role`` (made in ``scope`` by :func:`_default_role`; the inline policy's
+    ``findings`` among them), queued in ``batch``, and the policy the model depends on: the default policy when
+    ``bound`` (a bind granted something; none under ``iam.Role.customize_roles``, a role that only records its
+    policies)."""
+    default_policy = node_of(role.value).try_find_child("DefaultPolicy") if bound else None
     policies: list[IDependable] = [default_policy] if default_policy is not None else []
     if policies:
-        remember_policies(role, *policies)
-    stack = stack_of(role)
+        remember_policies(role.value, *policies)
+    stack = stack_of(scope)
     no_inline = ("NIST.800.53.R5-IAMNoInlinePolicy", None,
                  "The role's permissions are inline policies scoped to this model's image, data, logs and its "
                  "endpoint's locations: a customer-managed policy could be attached to other principals. Pass "
@@ -1170,9 +1194,9 @@ def _finish_default_role(role: iam.Role, *, bound: bool,
         ("AwsSolutions-IAM5", "Resource::*", _UNSCOPED_REASON),
         ("AwsSolutions-IAM5", _logs_finding(stack),
          "SageMaker names endpoint log groups /aws/sagemaker/Endpoints/<name> at run time"),
-        no_inline, *reads, *findings])
+        no_inline, *reads, *findings], batch=batch)
     # The library's grants into the default policy (now, or an endpoint's later): acknowledged on the role.
-    acknowledge_all(role, [*reads, no_inline], standing=True)
+    acknowledge_all(role, [*reads, no_inline], standing=True, batch=batch)
     return policies
 
 

@@ -31,6 +31,7 @@ from ..validation.realtime import (
     validate_variants,
 )
 from ._base import annotate, policies_of, role_for_grants, unique_child_id, with_notes
+from ._batch import Batch, Ref
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import with_literal_start
@@ -380,32 +381,37 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
         # Grants on a model role of another stack go into a policy of this stack (role_for_grants).
         writers = _distinct_roles(role_for_grants(self, v.model.role) for v in every) if data_capture else []
         capture = data_capture.bind(self, writers) if data_capture is not None else None
-        config = sagemaker.CfnEndpointConfig(
-            self, "Config",
+        # The config, what it depends on and the endpoint: one jsii round trip (see _batch).
+        batch = Batch()
+        config = batch.new(
+            sagemaker.CfnEndpointConfig, self, "Config", props=sagemaker.CfnEndpointConfigProps,
             production_variants=[_render_variant(v) for v in self.variants],
             shadow_production_variants=[_render_variant(shadow_variant)] if shadow_variant else None,
             data_capture_config=capture,
             kms_key_id=kms_key.key_arn if kms_key is not None else None,
         )
-        add_metrics_config(config, frequency, enhanced_metrics)
+        add_metrics_config(config, frequency, enhanced_metrics, batch)
         # SageMaker writes captures as soon as the endpoint runs: the policies the capture grants went into
         # exist first (a model's role may have had no default policy before them).
         for role in writers:
             for policy in policies_of(role):
-                config.node.add_dependency(policy)
+                batch.call(batch.of(config, "node"), "addDependency", policy)
         retain = retain_scaled_capacity if retain_scaled_capacity is not None else any(
             v.autoscaling is not None for v in (*self.variants, *([shadow_variant] if shadow_variant else [])))
         self._create_endpoint(config, endpoint_name=endpoint_name,
                               deployment_config=render_deployment_config(deployment) if deployment else None,
-                              retain_counts=retain)
+                              retain_counts=retain, batch=batch)
         if deployment is not None and deployment.rollback_alarms:
             self.add_rollback_alarm(*deployment.rollback_alarms)
 
         self.scalable_targets: dict[str, appscaling.ScalableTarget] = {}
         """Application Auto Scaling targets by variant name (autoscaled variants only)."""
-        for variant in every:
-            if variant.autoscaling is not None:
-                self.scalable_targets[variant.variant_name] = self._autoscale(variant.variant_name, variant.autoscaling)
+        batch = Batch()  # every target and its policies: one jsii round trip
+        targets = {variant.variant_name: self._autoscale(variant.variant_name, variant.autoscaling, batch)
+                   for variant in every if variant.autoscaling is not None}
+        batch.run()
+        for variant_name, target in targets.items():
+            self.scalable_targets[variant_name] = target.value
 
     # -- autoscaling ---------------------------------------------------------------------------
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
@@ -414,11 +420,14 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
         return tuple(instance_variant(v.variant_name, v.instance_type.name, known_int(v.instance_count),
                                       scaling=_range_of(v.autoscaling), shadow=shadow) for v, shadow in every)
 
-    def _autoscale(self, variant_name: str, scaling: InstanceScaling) -> appscaling.ScalableTarget:
+    def _autoscale(self, variant_name: str, scaling: InstanceScaling, batch: Batch) -> Ref:
+        """The scalable target of ``variant_name`` and its policies, queued in ``batch``."""
         target = variant_scalable_target(
             self, f"{self._id_part(variant_name)}Scaling", endpoint=self, variant_name=variant_name,
             dimension=INSTANCE_COUNT, min_capacity=scaling.min_capacity, max_capacity=scaling.max_capacity,
+            batch=batch,
         )
+        tracking = appscaling.BasicTargetTrackingScalingPolicyProps
         cooldowns: dict[str, Any] = {"scale_in_cooldown": scaling.scale_in_cooldown,
                                      "scale_out_cooldown": scaling.scale_out_cooldown,
                                      "disable_scale_in": scaling.disable_scale_in or None}
@@ -429,25 +438,27 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
                 ("ConcurrentRequestsPerModel", scaling.target_concurrent_requests_per_model,
                  predefined.SAGEMAKER_VARIANT_CONCURRENT_REQUESTS_PER_MODEL_HIGH_RESOLUTION)):
             if value is not None:
-                target.scale_to_track_metric(policy_id, target_value=value, predefined_metric=metric, **cooldowns)
+                batch.call(target, "scaleToTrackMetric", policy_id, props=tracking, target_value=value,
+                           predefined_metric=metric, **cooldowns)
         for policy_id, value, custom in (
                 ("CpuUtilization", scaling.target_cpu_utilization, self.metric_cpu_utilization),
                 ("GpuUtilization", scaling.target_gpu_utilization, self.metric_gpu_utilization)):
             if value is not None:
-                target.scale_to_track_metric(policy_id, target_value=value,
-                                             custom_metric=custom(variant_name=variant_name), **cooldowns)
+                batch.call(target, "scaleToTrackMetric", policy_id, props=tracking, target_value=value,
+                           custom_metric=custom(variant_name=variant_name), **cooldowns)
         for index, custom_target in enumerate(scaling.custom_targets):
-            target.scale_to_track_metric(f"CustomMetric{index}", target_value=custom_target.target_value,
-                                         custom_metric=custom_target.metric, **cooldowns)
+            batch.call(target, "scaleToTrackMetric", f"CustomMetric{index}", props=tracking,
+                       target_value=custom_target.target_value, custom_metric=custom_target.metric, **cooldowns)
         step = scaling.step_scaling
         if step is not None:
             # aws-cdk-lib's interval rules were asked while the props were checked (_check_step_intervals)
-            target.scale_on_metric("StepScaling", metric=step.metric, scaling_steps=list(step.steps),
-                                   adjustment_type=step.adjustment_type, cooldown=step.cooldown,
-                                   evaluation_periods=step.evaluation_periods)
+            batch.call(target, "scaleOnMetric", "StepScaling", props=appscaling.BasicStepScalingPolicyProps,
+                       metric=step.metric, scaling_steps=list(step.steps), adjustment_type=step.adjustment_type,
+                       cooldown=step.cooldown, evaluation_periods=step.evaluation_periods)
         for index, scheduled in enumerate(scaling.schedules):
-            target.scale_on_schedule(
-                f"Schedule{index}", schedule=scheduled.schedule, min_capacity=scheduled.min_capacity,
+            batch.call(
+                target, "scaleOnSchedule", f"Schedule{index}", props=appscaling.ScalingSchedule,
+                schedule=scheduled.schedule, min_capacity=scheduled.min_capacity,
                 max_capacity=scheduled.max_capacity, time_zone=scheduled.time_zone,
                 start_time=scheduled.start_time, end_time=scheduled.end_time,
             )

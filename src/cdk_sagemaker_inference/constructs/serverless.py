@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from ..validation.serverless import (
     validate_serverless_model,
 )
 from ._base import acknowledge, with_notes
+from ._batch import Batch
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import memo, stack_of, stage_of, with_literal_start
@@ -138,8 +140,10 @@ class ServerlessEndpoint(EndpointBase):
         self.memory_size_mb = memory_size_mb
         self.max_concurrency = max_concurrency
         self.variant_name = variant_name
-        config = sagemaker.CfnEndpointConfig(
-            self, "Config",
+        # The config, its acknowledgment and the endpoint: one jsii round trip (see _batch).
+        batch = Batch()
+        config = batch.new(
+            sagemaker.CfnEndpointConfig, self, "Config", props=sagemaker.CfnEndpointConfigProps,
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 variant_name=variant_name,
                 model_name=model.model_name,
@@ -153,10 +157,10 @@ class ServerlessEndpoint(EndpointBase):
         acknowledge(config, "NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured", None,
                     "KmsKeyId encrypts the storage volume of the ML compute instances behind an endpoint; a "
                     "serverless endpoint has no instances of yours (SageMaker manages its compute), so "
-                    "ServerlessEndpoint has no kms_key")
+                    "ServerlessEndpoint has no kms_key", batch=batch)
         self._capacity = (provisioned_concurrency, None if scaling is None else
                           ScalingRange(known_int(scaling.min_capacity), known_int(scaling.max_capacity)))
-        self._create_endpoint(config, endpoint_name=endpoint_name)
+        self._create_endpoint(config, endpoint_name=endpoint_name, batch=batch)
         self.scalable_target: appscaling.ScalableTarget | None = None
         if scaling is not None:
             self.scalable_target = self._autoscale(scaling)
@@ -168,19 +172,22 @@ class ServerlessEndpoint(EndpointBase):
                                    max_concurrency=known_int(self.max_concurrency)),)
 
     def _autoscale(self, scaling: ProvisionedConcurrencyScaling) -> appscaling.ScalableTarget:
+        batch = Batch()  # the target and its policy: one jsii round trip
         target = variant_scalable_target(
             self, "ProvisionedConcurrencyTarget", endpoint=self, variant_name=self.variant_name,
             dimension=PROVISIONED_CONCURRENCY, min_capacity=scaling.min_capacity,
-            max_capacity=scaling.max_capacity,
+            max_capacity=scaling.max_capacity, batch=batch,
         )
-        target.scale_to_track_metric(
-            "ProvisionedConcurrencyUtilization",
+        batch.call(
+            target, "scaleToTrackMetric", "ProvisionedConcurrencyUtilization",
+            props=appscaling.BasicTargetTrackingScalingPolicyProps,
             target_value=scaling.target_utilization,
             predefined_metric=appscaling.PredefinedMetric.SAGEMAKER_VARIANT_PROVISIONED_CONCURRENCY_UTILIZATION,
             scale_in_cooldown=scaling.scale_in_cooldown,
             scale_out_cooldown=scaling.scale_out_cooldown,
         )
-        return target
+        batch.run()
+        return typing.cast(appscaling.ScalableTarget, target.value)
 
     # -- metrics (AWS/SageMaker, EndpointName + VariantName) ---------------------------------
     def _variant_metric(self, name: str, statistic: str, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:

@@ -1,0 +1,116 @@
+// The node side of cdk_sagemaker_inference.constructs._batch (see its docstring for why it exists).
+// Every aws-cdk-lib call made here is one the Python side would otherwise make through jsii itself,
+// with the same arguments, in the same order: the templates are the same either way.
+declare const require: (id: string) => any;
+
+const types: Record<string, any> = {};
+
+/** The class (or enum) named by a jsii fully qualified name, e.g. `aws-cdk-lib.aws_iam.Role`. */
+function typeNamed(fqn: string): any {
+  let found = types[fqn];
+  if (found === undefined) {
+    const [assembly, ...path] = fqn.split('.');
+    found = require(assembly);
+    for (const name of path) {
+      found = found?.[name];
+    }
+    if (found === undefined) {
+      throw new Error(`cdk-sagemaker-inference-kernel: no type ${fqn}`);
+    }
+    types[fqn] = found;
+  }
+  return found;
+}
+
+/** Walks `path` from `value`: each step a property name; a step ending in '?' may be absent. */
+function walk(value: any, path: string[] | undefined): any {
+  for (const step of path ?? []) {
+    const optional = step.endsWith('?');
+    const name = optional ? step.slice(0, -1) : step;
+    if (value === undefined || value === null) {
+      if (optional) return undefined;
+      throw new Error(`cdk-sagemaker-inference-kernel: cannot read ${name} of ${value}`);
+    }
+    value = value[name];
+    if (value === undefined && !optional) {
+      throw new Error(`cdk-sagemaker-inference-kernel: no property ${name}`);
+    }
+  }
+  return value;
+}
+
+/**
+ * Replaces the placeholders in `value`: `{"$r": i, "$p": path}` is the result of operation `i`
+ * (then `path`), `{"$o": object, "$p": path}` a property path of an object. Objects that are not
+ * plain (constructs, tokens' owners, durations) are passed as they are.
+ */
+function resolve(value: any, results: any[]): any {
+  if (Array.isArray(value)) {
+    return value.map((item) => resolve(item, results));
+  }
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) {
+    return value;
+  }
+  if ('$r' in value) {
+    return walk(results[value.$r], value.$p);
+  }
+  if ('$o' in value) {
+    return walk(value.$o, value.$p);
+  }
+  const plain: Record<string, any> = {};
+  for (const [key, item] of Object.entries(value)) {
+    plain[key] = resolve(item, results);
+  }
+  return plain;
+}
+
+/** Runs a list of aws-cdk-lib calls in one jsii round trip. */
+export class Batch {
+  /**
+   * Runs `operations` in order and returns the results of those listed in `wanted`.
+   *
+   * Each operation is a list: `["new", fqn, args]` (a constructor), `["call", target, method, args]`
+   * (`"call?"`: nothing when the target is absent),
+   * `["static", fqn, method, args]`, `["get", value]` (a placeholder's value) or `["concat", parts]`
+   * (strings joined). Arguments may hold placeholders (see `resolve`). A failing operation stops
+   * the run with its error: the operations before it have been made, as they would have been one
+   * call at a time.
+   *
+   * @param operations the calls
+   * @param wanted the indexes of the results to return
+   */
+  public static run(operations: any[], wanted: number[]): any[] {
+    const results: any[] = [];
+    for (const operation of operations) {
+      results.push(Batch.runOne(operation, results));
+    }
+    return wanted.map((index) => results[index] ?? null);
+  }
+
+  private static runOne(operation: any[], results: any[]): any {
+    switch (operation[0]) {
+      case 'new': {
+        const Type = typeNamed(operation[1]);
+        return new Type(...resolve(operation[2], results));
+      }
+      case 'call':
+      case 'call?': {
+        const target = resolve(operation[1], results);
+        if ((target === undefined || target === null) && operation[0] === 'call?') {
+          return undefined;
+        }
+        return target[operation[2]](...resolve(operation[3], results));
+      }
+      case 'static':
+        return typeNamed(operation[1])[operation[2]](...resolve(operation[3], results));
+      case 'get':
+        return resolve(operation[1], results);
+      case 'concat':
+        return resolve(operation[1], results).join('');
+      default:
+        throw new Error(`cdk-sagemaker-inference-kernel: unknown operation ${operation[0]}`);
+    }
+  }
+
+  private constructor() {}
+}

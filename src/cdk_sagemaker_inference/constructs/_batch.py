@@ -1,0 +1,200 @@
+"""Several aws-cdk-lib calls in one jsii round trip.
+
+Every constructor call, method call and property read on an aws-cdk-lib object crosses from Python
+into the node process of the jsii kernel and back: about a quarter of a millisecond each, most of
+an endpoint's construction time (``benchmarks/synth_bench.py --profile <kind>`` counts them by call
+site). jsii has no way to send several calls at once, so the library ships a small jsii module of
+its own (``kernel/``, built with the jsii compiler into ``_jsii/``) whose one static method,
+``Batch.run``, makes a list of calls in node and returns their results. The Python binding below is
+written by hand, the way jsii-pacmak writes one (an assembly loaded from the package's ``_jsii``, a
+class with ``JSIIMeta`` and a static member): pacmak would generate a separate package for one
+method.
+
+A :class:`Batch` queues operations and returns a :class:`Ref` for each result; a ``Ref`` is an
+argument of later operations (node resolves it) and its :attr:`Ref.value` is the Python object once
+the batch has run. Reading ``value`` runs the batch first, so code that needs a result before the
+end of a construct gets it (one round trip more, never a wrong answer). The calls are the ones the
+Python code would make itself, with the same arguments, in the same order: the template is the
+same either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import aws_cdk  # noqa: F401  (aws-cdk-lib is loaded into the kernel before the module that requires it)
+import jsii
+
+_ASSEMBLY_NAME = "cdk-sagemaker-inference-kernel"
+_ASSEMBLY_VERSION = "1.0.0"
+_PENDING = object()
+
+
+@functools.cache
+def _load() -> None:
+    """Load the kernel module into the jsii kernel (once per process, when the first batch runs)."""
+    jsii.JSIIAssembly.load(_ASSEMBLY_NAME, _ASSEMBLY_VERSION, "cdk_sagemaker_inference",
+                           f"{_ASSEMBLY_NAME}@{_ASSEMBLY_VERSION}.jsii.tgz")
+
+
+class _Kernel(metaclass=jsii.JSIIMeta, jsii_type=f"{_ASSEMBLY_NAME}.Batch"):
+    """The binding of ``Batch`` in ``kernel/ts/index.ts``."""
+
+    @jsii.member(jsii_name="run")
+    @classmethod
+    def run(cls, operations: list[Any], wanted: list[int]) -> list[Any]:
+        _load()
+        return typing.cast("list[Any]", jsii.sinvoke(cls, "run", [operations, wanted]))
+
+
+def _keep_identity(value: Any) -> None:
+    """Register an object node returned in jsii's reference map, as jsii registers one Python creates.
+
+    jsii gives an object made in node a new Python proxy each time it is returned (``node.find_child``,
+    ``node.children``, an aspect's visit) unless one is registered for it: what the library made with a batch
+    keeps one proxy, as it did when Python made it (``endpoint.resource is endpoint.node.find_child("Resource")``,
+    and the library's memos keyed by object). ``register_reference`` is what jsii's own ``create`` calls.
+    """
+    reference = getattr(value, "__jsii_ref__", None)
+    if reference is not None and getattr(reference, "ref", None) is not None:
+        jsii._reference_map.register_reference(value)
+
+
+class Ref:
+    """The result of an operation of a :class:`Batch` (with ``path``: a property path from it, in jsii names)."""
+
+    __slots__ = ("_batch", "_index", "_path")
+
+    def __init__(self, batch: Batch, index: int, path: tuple[str, ...] = ()) -> None:
+        self._batch = batch
+        self._index = index
+        self._path = path
+
+    def attr(self, *path: str) -> Ref:
+        """The property ``path`` of this result (jsii names, e.g. ``"node", "defaultChild?"``: a step ending
+        in '?' may be absent)."""
+        return Ref(self._batch, self._index, self._path + path)
+
+    @property
+    def value(self) -> Any:
+        """The Python value (runs the batch first if it has not run)."""
+        if self._path:
+            return self._batch.get(self).value
+        return self._batch.result(self._index)
+
+
+def _props(props: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` (Python names of the jsii struct ``props``) under their jsii names; None values left out, as
+    aws-cdk-lib's Python bindings leave out an omitted keyword argument."""
+    mapping: Mapping[str, str] = props.__jsii_name_mapping__  # type: ignore[attr-defined]
+    unknown = set(values) - set(mapping)
+    if unknown:
+        raise TypeError(f"{props.__name__} has no field {', '.join(sorted(unknown))}")
+    return {mapping[name]: value for name, value in values.items() if value is not None}
+
+
+class Batch:
+    """aws-cdk-lib calls queued and made in one jsii round trip by :meth:`run` (or by a ``Ref``'s ``value``)."""
+
+    def __init__(self) -> None:
+        self._operations: list[list[Any]] = []
+        self._first = 0  # the index of the first queued operation (the ones before it have run)
+        self._results: list[Any] = []
+        self._after: list[Callable[[], None]] = []
+
+    @property
+    def pending(self) -> bool:
+        """Whether calls are queued."""
+        return bool(self._operations)
+
+    def after(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the calls queued so far have been made (at once if none are queued)."""
+        if self._operations:
+            self._after.append(callback)
+        else:
+            callback()
+
+    def _queue(self, operation: list[Any]) -> Ref:
+        self._operations.append(operation)
+        return Ref(self, self._first + len(self._operations) - 1)
+
+    def new(self, cls: type, *args: Any, props: type | None = None, **values: Any) -> Ref:
+        """``cls(*args, **values)``; ``props``: the jsii struct of the keyword arguments (their jsii names)."""
+        wired = [self._wire(a) for a in args]
+        if props is not None:
+            wired.append(self._wire(_props(props, values)))
+        elif values:
+            raise TypeError("keyword arguments need props=<the struct class that names them>")
+        return self._queue(["new", cls.__jsii_type__, wired])  # type: ignore[attr-defined]
+
+    def call(self, target: Any, method: str, *args: Any, props: type | None = None, optional: bool = False,
+             **values: Any) -> Ref:
+        """``target.<method>(*args, **values)`` (``method``: its jsii name); ``props`` as in :meth:`new`;
+        ``optional``: nothing (a None result) when ``target`` is absent. Default: False."""
+        wired = [self._wire(a) for a in args]
+        if props is not None:
+            wired.append(self._wire(_props(props, values)))
+        elif values:
+            raise TypeError("keyword arguments need props=<the struct class that names them>")
+        return self._queue(["call?" if optional else "call", self._wire(target), method, wired])
+
+    def static(self, cls: type, method: str, *args: Any) -> Ref:
+        """The static method ``cls.<method>(*args)`` (``method``: its jsii name)."""
+        return self._queue(["static", cls.__jsii_type__, method,  # type: ignore[attr-defined]
+                            [self._wire(a) for a in args]])
+
+    def get(self, value: Ref) -> Ref:
+        """``value`` (a property path of a result) as a result of its own."""
+        return self._queue(["get", self._wire(value)])
+
+    def concat(self, *parts: Any) -> Ref:
+        """The strings ``parts`` (texts and results) joined."""
+        return self._queue(["concat", [self._wire(p) for p in parts]])
+
+    def of(self, target: Any, *path: str) -> Any:
+        """The property ``path`` of ``target`` (an object or a result) as an argument (jsii names)."""
+        return target.attr(*path) if isinstance(target, Ref) else {"$o": target, "$p": list(path)}
+
+    def _wire(self, value: Any) -> Any:
+        if isinstance(value, Ref):
+            if value._batch is not self:
+                value = value.value if not value._path else value._batch.get(value).value
+                return value
+            if value._index >= self._first:  # queued: node resolves it
+                wired: dict[str, Any] = {"$r": value._index - self._first}
+                if value._path:
+                    wired["$p"] = list(value._path)
+                return wired
+            ran = self._results[value._index]
+            return {"$o": ran, "$p": list(value._path)} if value._path else ran
+        if isinstance(value, (list, tuple)):
+            return [self._wire(v) for v in value]
+        if isinstance(value, dict):
+            if "$o" in value:  # from of(): already wired
+                return value
+            return {k: self._wire(v) for k, v in value.items()}
+        return value
+
+    def run(self) -> None:
+        """Make the queued calls (one round trip); nothing when none are queued."""
+        operations, self._operations = self._operations, []
+        if not operations:
+            return
+        self._results.extend([_PENDING] * len(operations))
+        first, self._first = self._first, self._first + len(operations)
+        results = _Kernel.run(operations, list(range(len(operations))))
+        for made in results:
+            _keep_identity(made)
+        self._results[first:] = results
+        callbacks, self._after = self._after, []
+        for callback in callbacks:
+            callback()
+
+    def result(self, index: int) -> Any:
+        """The Python value of operation ``index`` (runs the batch first if it is queued)."""
+        if index >= self._first:
+            self.run()
+        return self._results[index]
