@@ -4,18 +4,29 @@ Python ``Batch`` that drives it."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from cdk_sagemaker_inference.constructs._batch import _ASSEMBLY_NAME, _ASSEMBLY_VERSION, Batch
+from cdk_sagemaker_inference import RepositoryAccessMode
+from cdk_sagemaker_inference.constructs._batch import (
+    _ASSEMBLY_NAME,
+    _ASSEMBLY_VERSION,
+    Batch,
+    immediate_calls,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "cdk_sagemaker_inference" / "_jsii" / f"{_ASSEMBLY_NAME}@{_ASSEMBLY_VERSION}.jsii.tgz"
@@ -121,3 +132,80 @@ def test_keyword_arguments_are_named_by_their_struct() -> None:
         batch.new(iam.Role, stack, "Role", props=iam.RoleProps, asumed_by=iam.AccountRootPrincipal())
     with pytest.raises(TypeError, match="props="):
         batch.new(iam.Role, stack, "Role", assumed_by=iam.AccountRootPrincipal())
+
+
+# -- batched builds make what call-by-call builds make, in the same order ----------------------------------------
+def _extra_models(stack: cdk.Stack, tmp: Path) -> None:
+    """Models whose binds create constructs, or read the role, between what a model batches."""
+    from cdk_sagemaker_inference import (
+        ContainerDefinition,
+        ContainerImage,
+        InferenceModel,
+        ModelData,
+        ModelPackage,
+    )
+
+    (tmp / "Dockerfile").write_text("FROM scratch\n")
+    (tmp / "model.tar.gz").write_bytes(b"")
+    bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
+    dlc = ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311")
+    InferenceModel(stack, "Assets", image=ContainerImage.from_asset(str(tmp)),
+                   model_data=ModelData.from_asset(str(tmp / "model.tar.gz")))
+    InferenceModel(stack, "Pipeline", containers=[
+        ContainerDefinition(image=dlc, model_data=ModelData.from_bucket(bucket, "a/model.tar.gz")),
+        ContainerDefinition(image=ContainerImage.from_ecr_repository(
+            ecr.Repository.from_repository_name(stack, "Repo", "mine"), "v1"))])
+    InferenceModel(stack, "Package", model_package=ModelPackage.from_registry_version("churn", 3))
+    InferenceModel(stack, "Credentials", containers=[ContainerDefinition(
+        image=ContainerImage.from_uri("registry.example.com/team/model:1"),
+        repository_access_mode=RepositoryAccessMode.VPC,
+        repository_credentials_provider_arn="arn:aws:lambda:us-east-1:123456789012:function:creds")],
+        vpc=ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-1", availability_zones=["us-east-1a"],
+                                        private_subnet_ids=["subnet-1"]))
+
+
+def _customized_roles(stack: cdk.Stack, tmp: Path) -> None:
+    from cdk_sagemaker_inference import ContainerImage, InferenceModel, ServerlessEndpoint
+
+    iam.Role.customize_roles(stack, use_precreated_roles={"S/Model/Role": "platform-sagemaker-role"})
+    model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"))
+    ServerlessEndpoint(stack, "Endpoint", model=model, memory_size_mb=2048, max_concurrency=5)
+
+
+def _corpus() -> dict[str, Callable[[cdk.Stack, Path], object]]:
+    from nag_configs import CONFIGURATIONS
+
+    def configuration(build: Callable[[cdk.Stack], object]) -> Callable[[cdk.Stack, Path], object]:
+        return lambda stack, tmp: build(stack)
+
+    corpus: dict[str, Callable[[cdk.Stack, Path], object]] = {
+        f"{construct} {name}": configuration(build)
+        for construct, configs in CONFIGURATIONS.items() for name, build in configs.items()}
+    corpus["models whose binds create constructs"] = _extra_models
+    corpus["customized roles"] = _customized_roles
+    return corpus
+
+
+def _built(build: Callable[[cdk.Stack, Path], object], tmp: Path) -> tuple[list[str], str, str]:
+    app = cdk.App(context={"aws:cdk:enable-path-metadata": True})
+    stack = cdk.Stack(app, "S", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    build(stack, tmp)
+    artifact = app.synth().get_stack_artifact(stack.artifact_id)
+    metadata = {path: [(e.type, str(e.data)) for e in entries if e.type != "aws:cdk:logicalId"]
+                for path, entries in (artifact.manifest.metadata or {}).items()}
+    return [c.node.path for c in app.node.find_all()], json.dumps(artifact.template), json.dumps(metadata)
+
+
+@pytest.mark.parametrize("name", sorted(_corpus()))
+def test_a_batched_build_makes_what_a_call_by_call_build_makes_in_the_same_order(name: str, tmp_path: Path) -> None:
+    """Every queued call made at once (``immediate_calls``) gives the order the code reads: the batched build must
+    give the same construct tree (in order), template text and synth-time notes. A direct call made while calls
+    are queued before it (a construct created before the queued ones that come first) fails here."""
+    build = _corpus()[name]
+    batched = _built(build, tmp_path)
+    with immediate_calls():
+        immediate = _built(build, tmp_path)
+    assert batched[0] == immediate[0], next(f"{a} / {b}" for a, b in zip(batched[0], immediate[0], strict=False)
+                                            if a != b)
+    assert batched[1] == immediate[1]
+    assert batched[2] == immediate[2]

@@ -2,8 +2,12 @@
 // Every aws-cdk-lib call made here is one the Python side would otherwise make through jsii itself,
 // with the same arguments, in the same order: the templates are the same either way.
 declare const require: (id: string) => any;
+declare const structuredClone: <T>(value: T) => T;
 
 const types: Record<string, any> = {};
+
+/** Values sent once (`["const", id, value]`) and named by id later (`{"$c": id}`); each use gets a copy. */
+const constants: Record<number, any> = {};
 
 /** The class (or enum) named by a jsii fully qualified name, e.g. `aws-cdk-lib.aws_iam.Role`. */
 function typeNamed(fqn: string): any {
@@ -57,6 +61,12 @@ function resolve(value: any, results: any[]): any {
   if ('$o' in value) {
     return walk(value.$o, value.$p);
   }
+  if ('$c' in value) {
+    if (!(value.$c in constants)) {
+      throw new Error(`cdk-sagemaker-inference-kernel: no constant ${value.$c}`);
+    }
+    return structuredClone(constants[value.$c]);
+  }
   const plain: Record<string, any> = {};
   for (const [key, item] of Object.entries(value)) {
     plain[key] = resolve(item, results);
@@ -71,8 +81,8 @@ export class Batch {
    *
    * Each operation is a list: `["new", fqn, args]` (a constructor), `["call", target, method, args]`
    * (`"call?"`: nothing when the target is absent),
-   * `["static", fqn, method, args]`, `["get", value]` (a placeholder's value) or `["concat", parts]`
-   * (strings joined). Arguments may hold placeholders (see `resolve`). A failing operation stops
+   * `["static", fqn, method, args]`, `["get", value]` (a placeholder's value), `["concat", parts]`
+   * (strings joined) or `["const", id, value]` (a value later operations name as `{"$c": id}`). Arguments may hold placeholders (see `resolve`). A failing operation stops
    * the run with its error: the operations before it have been made, as they would have been one
    * call at a time.
    *
@@ -107,6 +117,9 @@ export class Batch {
         return resolve(operation[1], results);
       case 'concat':
         return resolve(operation[1], results).join('');
+      case 'const':
+        constants[operation[1]] = resolve(operation[2], results);
+        return undefined;
       default:
         throw new Error(`cdk-sagemaker-inference-kernel: unknown operation ${operation[0]}`);
     }

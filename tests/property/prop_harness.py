@@ -33,6 +33,7 @@ from hypothesis import event
 from prop_cfn import Request, cfn_lint_errors, sagemaker_requests
 
 from cdk_sagemaker_inference import ValidationError
+from cdk_sagemaker_inference.constructs._batch import immediate_calls
 from oracles import Problem, api_problems
 
 LIBRARY_ROOT = "cdk_sagemaker_inference"
@@ -112,6 +113,7 @@ class Run:
     false_acceptances: list[str] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
     left_behind: list[str] = field(default_factory=list)
+    batch_order: list[str] = field(default_factory=list)
     template_problems: list[str] = field(default_factory=list)
     classes: dict[str, int] = field(default_factory=dict)
     tokens: int = 0
@@ -181,8 +183,22 @@ class Run:
         if problems:
             self.template_problems.append(f"{description}\n    " + "\n    ".join(problems))
         self._pending.append((description, template))
+        self._check_batch_order(description, app, template, build)
         self.seconds["check"] += time.perf_counter() - started
         return "accepted"
+
+    def _check_batch_order(self, description: str, app: App, template: dict[str, Any],
+                           build: Callable[..., tuple[App, Stack]]) -> None:
+        """The example built with every batched jsii call made at once (``immediate_calls``) has the same construct
+        tree, in the same order, and the same template text: batching changed nothing but the round trips."""
+        with immediate_calls():
+            other_app, other_stack = build()
+        other = other_app.synth().get_stack_artifact(other_stack.artifact_id).template
+        tree = [c.node.path for c in app.node.find_all()]
+        other_tree = [c.node.path for c in other_app.node.find_all()]
+        if tree != other_tree or json.dumps(template) != json.dumps(other):
+            first = next((f"{a} / {b}" for a, b in zip(tree, other_tree, strict=False) if a != b), "(templates)")
+            self.batch_order.append(f"{description}\n    batched / immediate: first difference {first}")
 
     def _check_nothing_left(self, description: str, build: Callable[..., tuple[App, Stack]]) -> None:
         """The refused example's app synthesizes to what the example builds without the construct under test."""
@@ -238,6 +254,8 @@ class Run:
             "ValidationErrors naming none of the offending fields": self.unnamed,
             "refusals that left something behind (the app differs from the example without the construct)":
                 self.left_behind,
+            "accepted examples whose batched build differs from the call-by-call one (tree order or template)":
+                self.batch_order,
             "other exceptions (bugs)": self.bugs,
             "accepted templates that fail botocore, the service model, the cross-field rules or cfn-lint":
                 self.template_problems,
@@ -259,6 +277,7 @@ class Run:
             "false_acceptances": len(self.false_acceptances),
             "unnamed_fields": len(self.unnamed),
             "left_behind": len(self.left_behind),
+            "batch_order_differences": len(self.batch_order),
             "template_problems": len(self.template_problems),
             "classes": dict(sorted(self.classes.items())),
             "with_tokens": self.tokens,

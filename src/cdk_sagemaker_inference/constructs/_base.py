@@ -141,7 +141,7 @@ def acknowledge_all(scope: IConstruct | Ref, findings: Sequence[tuple[str, str |
     key = _acknowledged_rules_key()
     if key is not None:
         if batch is not None:  # constructs records no stack trace by default
-            batch.call(batch.of(scope, "node?"), "addMetadata", key, entry, optional=True)
+            batch.call(batch.of(scope, "node?"), "addMetadata", key, batch.constant(entry), optional=True)
         else:
             node_of(typing.cast(IConstruct, scope)).add_metadata(key, entry)
     if cdk_nag_major() == 2:

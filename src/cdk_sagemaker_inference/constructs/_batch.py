@@ -20,9 +20,12 @@ same either way.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
+import json
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import aws_cdk  # noqa: F401  (aws-cdk-lib is loaded into the kernel before the module that requires it)
@@ -31,6 +34,22 @@ import jsii
 _ASSEMBLY_NAME = "cdk-sagemaker-inference-kernel"
 _ASSEMBLY_VERSION = "1.0.0"
 _PENDING = object()
+_CONSTANTS: dict[str, int] = {}
+"""The plain values node holds (:meth:`Batch.constant`), by their JSON text: one kernel per process."""
+_IDS = itertools.count()
+_IMMEDIATE = [False]
+
+
+@contextlib.contextmanager
+def immediate_calls() -> Iterator[None]:
+    """Within: every queued call is made at once (a batch of one), in the order the code reads. The tests
+    build apps both ways and compare templates and construct trees: what a batch defers must not change the
+    order of what is made (a call made directly while calls are queued before it would)."""
+    _IMMEDIATE[0] = True
+    try:
+        yield
+    finally:
+        _IMMEDIATE[0] = False
 
 
 @functools.cache
@@ -104,6 +123,7 @@ class Batch:
         self._first = 0  # the index of the first queued operation (the ones before it have run)
         self._results: list[Any] = []
         self._after: list[Callable[[], None]] = []
+        self._constants: dict[str, int] = {}
 
     @property
     def pending(self) -> bool:
@@ -119,7 +139,10 @@ class Batch:
 
     def _queue(self, operation: list[Any]) -> Ref:
         self._operations.append(operation)
-        return Ref(self, self._first + len(self._operations) - 1)
+        ref = Ref(self, self._first + len(self._operations) - 1)
+        if _IMMEDIATE[0]:
+            self.run()
+        return ref
 
     def new(self, cls: type, *args: Any, props: type | None = None, **values: Any) -> Ref:
         """``cls(*args, **values)``; ``props``: the jsii struct of the keyword arguments (their jsii names)."""
@@ -154,6 +177,17 @@ class Batch:
         """The strings ``parts`` (texts and results) joined."""
         return self._queue(["concat", [self._wire(p) for p in parts]])
 
+    def constant(self, value: Any) -> dict[str, int]:
+        """``value`` (plain JSON: texts, numbers, lists, mappings) as an argument that is sent to node once per
+        process; each use is a copy. For values many constructs pass alike (an acknowledgment's reasons): the
+        serialization of a value costs on both sides of every round trip that carries it."""
+        text = json.dumps(value, sort_keys=True)
+        ident = _CONSTANTS.get(text, self._constants.get(text))
+        if ident is None:
+            ident = self._constants[text] = next(_IDS)
+            self._queue(["const", ident, value])
+        return {"$c": ident}
+
     def of(self, target: Any, *path: str) -> Any:
         """The property ``path`` of ``target`` (an object or a result) as an argument (jsii names)."""
         return target.attr(*path) if isinstance(target, Ref) else {"$o": target, "$p": list(path)}
@@ -169,11 +203,12 @@ class Batch:
                     wired["$p"] = list(value._path)
                 return wired
             ran = self._results[value._index]
-            return {"$o": ran, "$p": list(value._path)} if value._path else ran
+            # (jsii drops a mapping's null entries: an absent result stays None, not a path from nothing.)
+            return {"$o": ran, "$p": list(value._path)} if value._path and ran is not None else ran
         if isinstance(value, (list, tuple)):
             return [self._wire(v) for v in value]
         if isinstance(value, dict):
-            if "$o" in value:  # from of(): already wired
+            if "$o" in value or "$c" in value:  # from of() or constant(): already wired
                 return value
             return {k: self._wire(v) for k, v in value.items()}
         return value
@@ -181,11 +216,13 @@ class Batch:
     def run(self) -> None:
         """Make the queued calls (one round trip); nothing when none are queued."""
         operations, self._operations = self._operations, []
+        constants, self._constants = self._constants, {}
         if not operations:
             return
         self._results.extend([_PENDING] * len(operations))
         first, self._first = self._first, self._first + len(operations)
         results = _Kernel.run(operations, list(range(len(operations))))
+        _CONSTANTS.update(constants)  # (after a failure, a value is sent again: node may not have it)
         for made in results:
             _keep_identity(made)
         self._results[first:] = results

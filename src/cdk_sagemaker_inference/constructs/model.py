@@ -153,6 +153,9 @@ class ContainerImage:
     pulls_from_ecr: bool = False
     """True: the role needs ``ecr:GetAuthorizationToken`` to pull the image (ECR, an asset, a DLC)."""
 
+    _binds_in_scope = True
+    """Whether :meth:`bind` may create constructs in its scope (an asset); False: it creates none there."""
+
     def __init__(self, *, description: str, accelerator: Accelerator | None, tag: str = "",
                  validation_uri: str | None = None) -> None:
         self._description = description
@@ -268,6 +271,7 @@ def _tag_or_digest(tag: str) -> str:
 
 class _EcrImage(ContainerImage):
     pulls_from_ecr = True
+    _binds_in_scope = False
 
     def __init__(self, repository: ecr.IRepository, tag: str, accelerator: Accelerator | None) -> None:
         super().__init__(description=f"{repository.node.path}:{tag}", accelerator=accelerator, tag=tag)
@@ -357,6 +361,7 @@ def report_missing_asset(check: Checker, field: str, asset: object) -> None:
 
 
 class _DlcImage(ContainerImage):
+    _binds_in_scope = False
     pulls_from_ecr = True
 
     def __init__(self, name: str, tag: str, account: str | None, accelerator: Accelerator | None) -> None:
@@ -469,6 +474,8 @@ def _region_and_url_suffix() -> tuple[str, str]:
 
 
 class _UriImage(ContainerImage):
+    _binds_in_scope = False
+
     def __init__(self, uri: str, accelerator: Accelerator | None) -> None:
         super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else image_tag(uri))
         self._uri = uri
@@ -479,6 +486,9 @@ class _UriImage(ContainerImage):
 
 class ModelData:
     """Where the model artifacts are: ``from_bucket``, ``from_asset`` or ``from_uncompressed_prefix``."""
+
+    _binds_in_scope = True
+    """Whether :meth:`bind` may create constructs in its scope (an asset); False: it creates none there."""
 
     def __init__(self, *, validation_url: str, uncompressed: bool, accept_eula: bool = False) -> None:
         self.validation_url = validation_url
@@ -528,6 +538,8 @@ class ModelData:
 
 
 class _BucketData(ModelData):
+    _binds_in_scope = False
+
     def __init__(self, bucket: s3.IBucket, key: str, *, uncompressed: bool, accept_eula: bool = False) -> None:
         name = bucket_name(bucket)
         shown = UNKNOWN_BUCKET_NAME if is_unresolved(name) else name
@@ -972,6 +984,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
         vpc_config: sagemaker.CfnModel.VpcConfigProperty | None = None
         if vpc is not None and selected is not None:
+            batch.run()  # the role before the security group, as the construct tree had them
             self.security_groups = tuple(security_groups) if security_groups else (
                 ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc,
                                   description=f"{self.node.path}: SageMaker model containers",
@@ -981,7 +994,10 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                 subnets=selected.subnet_ids,
                 security_group_ids=[sg.security_group_id for sg in self.security_groups],
             )
-        batch.run()  # a bind may create constructs (assets, imports, grants): after the role, as before
+        if len(definitions) > 1 or any(part is not None and part._binds_in_scope
+                                       for d in definitions for part in (d.image, d.model_data)):
+            batch.run()  # a bind creates constructs in the model (an asset; a container's scope): after the role
+        # (A bind that grants the role reads it first, which makes what is queued: _execution_role.)
         rendered = [self._render(i, d, f"containers[{i}]." if containers is not None else "")
                     for i, d in enumerate(definitions)]
         # What bind granted went into the role's default policy (the model waits for it); a default role
@@ -1164,7 +1180,7 @@ def _default_role(scope: Construct, *, batch: Batch, vpc: bool, pulls_from_ecr: 
         unscoped[VPC_ACCESS] = _VPC_ACCESS
     role = create_execution_role(
         scope, "Role", description="SageMaker model execution role (least privilege, cdk-sagemaker-inference)",
-        statements=[_logs_statement(stack), _METRICS, *unscoped.values(),
+        statements=[*(batch.constant(shared) for shared in (_logs_statement(stack), _METRICS, *unscoped.values())),
                     *(statement for grant in grants for statement in grant.statements)],
         names=unscoped, batch=batch)
     return role
