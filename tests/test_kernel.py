@@ -209,3 +209,29 @@ def test_a_batched_build_makes_what_a_call_by_call_build_makes_in_the_same_order
                                             if a != b)
     assert batched[1] == immediate[1]
     assert batched[2] == immediate[2]
+
+
+def test_a_metric_made_while_the_endpoint_is_queued_names_the_endpoint() -> None:
+    """A real-time endpoint queues its scaling with the endpoint; a CPU-utilization target's metric is made in
+    between and must name the endpoint (found by the README example: an empty EndpointName dimension)."""
+    from cdk_sagemaker_inference import (
+        ContainerImage,
+        InferenceModel,
+        InstanceScaling,
+        InstanceType,
+        ProductionVariant,
+        RealtimeEndpoint,
+    )
+
+    app, stack = _stack()
+    model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"))
+    endpoint = RealtimeEndpoint(stack, "Endpoint", variants=[ProductionVariant(
+        variant_name="AllTraffic", model=model, instance_type=InstanceType.of("ml.m5.large"),
+        autoscaling=InstanceScaling(min_capacity=1, max_capacity=2, target_cpu_utilization=50))])
+    policies = [r for r in app.synth().get_stack_by_name("S").template["Resources"].values()
+                if r["Type"] == "AWS::ApplicationAutoScaling::ScalingPolicy"]
+    (policy,) = policies
+    dimensions = policy["Properties"]["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"][
+        "Dimensions"]
+    assert {"Name": "EndpointName", "Value": {"Fn::GetAtt": [stack.get_logical_id(endpoint.resource),
+                                                             "EndpointName"]}} in dimensions

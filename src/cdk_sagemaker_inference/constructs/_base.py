@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jsii
-from aws_cdk import CfnResource, RemovalPolicy, Stack
+from aws_cdk import Annotations, CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct, IDependable, IValidation
@@ -336,13 +336,19 @@ ADVICE = frozenset({"migration.autoscaled-instance-type", "component.fit-unknown
 ``cdk synth --strict``, which fails on warnings, passes a normal autoscaled configuration)."""
 
 
-def annotate(scope: IConstruct, problem: Problem) -> None:
+def annotate(scope: IConstruct, problem: Problem, batch: Batch | None = None) -> None:
     """A synth-time note for ``problem``: info for :data:`ADVICE` rows, otherwise a warning with the id
-    ``cdk-sagemaker-inference:<rule>`` (acknowledge one with ``Annotations.of(scope).acknowledge_warning``)."""
-    if problem.constraint_id in ADVICE:
-        annotations_of(scope).add_info(f"[cdk-sagemaker-inference:{problem.constraint_id}] {problem.render()}")
+    ``cdk-sagemaker-inference:<rule>`` (acknowledge one with ``Annotations.of(scope).acknowledge_warning``);
+    queued in ``batch`` if given."""
+    info = problem.constraint_id in ADVICE
+    args: tuple[str, ...] = ((f"[cdk-sagemaker-inference:{problem.constraint_id}] {problem.render()}",) if info
+                             else (f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render()))
+    if batch is not None:
+        batch.call(batch.static(Annotations, "of", scope), "addInfo" if info else "addWarningV2", *args)
+    elif info:
+        annotations_of(scope).add_info(*args)
     else:
-        annotations_of(scope).add_warning_v2(f"cdk-sagemaker-inference:{problem.constraint_id}", problem.render())
+        annotations_of(scope).add_warning_v2(*args)
 
 
 T = TypeVar("T", bound=IConstruct)

@@ -42,9 +42,12 @@ def variant_scalable_target(
     registers the target (and its policies, which ``Ref`` it) after the endpoint exists and removes
     them before the endpoint: no ``DependsOn`` is needed. Queued in ``batch``.
     """
-    return batch.new(appscaling.ScalableTarget, scope, construct_id, props=appscaling.ScalableTargetProps, **_target_props(
-        scope, resource_id=f"endpoint/{endpoint.endpoint_name}/variant/{variant_name}", dimension=dimension,
-        min_capacity=min_capacity, max_capacity=max_capacity))
+    name = endpoint._endpoint_name_for(batch)
+    resource_id = (batch.concat("endpoint/", name, f"/variant/{variant_name}") if isinstance(name, Ref)
+                   else f"endpoint/{name}/variant/{variant_name}")
+    return batch.new(appscaling.ScalableTarget, scope, construct_id, props=appscaling.ScalableTargetProps,
+                     **_target_props(scope, resource_id=resource_id, dimension=dimension, min_capacity=min_capacity,
+                                     max_capacity=max_capacity))
 
 
 def sagemaker_scalable_target(scope: Construct, construct_id: str, *, resource_id: str, dimension: str,
@@ -55,7 +58,7 @@ def sagemaker_scalable_target(scope: Construct, construct_id: str, *, resource_i
         scope, resource_id=resource_id, dimension=dimension, min_capacity=min_capacity, max_capacity=max_capacity))
 
 
-def _target_props(scope: Construct, *, resource_id: str, dimension: str, min_capacity: int,
+def _target_props(scope: Construct, *, resource_id: str | Ref, dimension: str, min_capacity: int,
                   max_capacity: int) -> dict[str, Any]:
     role = stack_singleton(stack_of(scope), "SageMakerAutoScalingServiceLinkedRole", _import_service_linked_role)
     return dict(

@@ -230,6 +230,37 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
     (``Resource``, the logical ID that stays the same when an endpoint changes kind)."""
 
     kind: EndpointKind
+    _pending_name: Ref | None = None
+    _endpoint_config: sagemaker.CfnEndpointConfig
+    _resource: sagemaker.CfnEndpoint
+    _endpoint_name: str
+
+    def _settle(self) -> None:
+        """Make what :meth:`_create_endpoint` queued, if it is still queued (its results are read)."""
+        if self._pending_name is not None:
+            self._pending_name.value  # noqa: B018  (reading it runs the batch, whose callback sets the results)
+
+    @property
+    def endpoint_config(self) -> sagemaker.CfnEndpointConfig:
+        """The endpoint config (``Config``)."""
+        self._settle()
+        return self._endpoint_config
+
+    @property
+    def resource(self) -> sagemaker.CfnEndpoint:
+        """The endpoint (``Resource``)."""
+        self._settle()
+        return self._resource
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name (its ``Fn::GetAtt EndpointName``)."""
+        self._settle()
+        return self._endpoint_name
+
+    @endpoint_name.setter
+    def endpoint_name(self, value: str) -> None:
+        self._endpoint_name = value
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -249,9 +280,11 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
 
     def _create_endpoint(self, config: sagemaker.CfnEndpointConfig | Ref, *, endpoint_name: str | None,
                          deployment_config: Any = None, metadata: Mapping[str, Any] | None = None,
-                         retain_counts: bool = False, batch: Batch | None = None) -> None:
+                         retain_counts: bool = False, batch: Batch | None = None, run: bool = True) -> None:
         """The endpoint on ``config``, queued in ``batch`` (where ``config`` may be queued too), which runs: the
-        config, the endpoint and what is queued with them take one jsii round trip (see _batch)."""
+        config, the endpoint and what is queued with them take one jsii round trip (see _batch). ``run=False``: the
+        caller runs it, after queuing what follows (a scalable target names the endpoint by
+        :meth:`_endpoint_name_for`); ``resource`` and ``endpoint_name`` are set once it has run."""
         batch = batch or Batch()
         endpoint = batch.new(
             sagemaker.CfnEndpoint, self, "Resource", props=sagemaker.CfnEndpointProps,
@@ -268,12 +301,23 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         )
         batch.call(endpoint, "addMetadata", METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})
         name = batch.get(endpoint.attr("attrEndpointName"))
-        batch.run()
-        self.endpoint_config: sagemaker.CfnEndpointConfig = config.value if isinstance(config, Ref) else config
-        self.resource: sagemaker.CfnEndpoint = endpoint.value
-        self.endpoint_name = typing.cast(str, name.value)
+        self._pending_name: Ref | None = name
+
+        def made() -> None:
+            self._pending_name = None
+            self._endpoint_config = config.value if isinstance(config, Ref) else config
+            self._resource = endpoint.value
+            self._endpoint_name = typing.cast(str, name.value)
+        batch.after(made)
+        if run:
+            batch.run()
         stack = stack_of(self)  # at synth: the idle floor note, quota needs and the app's budget (one validation)
         register_cost_note(self, memo(stack, "root", lambda: stack.node.root), stage_of(stack))
+
+    def _endpoint_name_for(self, batch: Batch) -> str | Ref:
+        """The endpoint's name as an argument of ``batch``: a result still queued, or the name."""
+        pending: Ref | None = getattr(self, "_pending_name", None)
+        return pending if pending is not None else self.endpoint_name
 
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
         """The variants' capacities (floor and ceiling), for the synth-time cost note."""

@@ -369,20 +369,22 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
         self.deployment = deployment
         self._endpoint_name_literal = endpoint_name if isinstance(endpoint_name, str) and not is_unresolved(
             endpoint_name) else None
+        # The notes, the config, what it depends on, the endpoint and its scaling: one jsii round trip (see _batch).
+        batch = Batch()
         for problem in realtime_warnings(specs, kms_key=kms_key is not None, shadow=shadow_spec) + (
                 data_capture.warnings() if data_capture is not None else []) + (
                 guardrail_warnings(specs) + guardrails_warnings(
                     deployment, instance_floors=[instance_floor(s) for s in specs],
                     instance_ceilings=[instance_ceiling(s) for s in specs],
                     variant_names=[s.variant_name for s in specs]) if deployment is not None else []):
-            annotate(self, problem)
+            annotate(self, problem, batch)
 
         every = (*self.variants, *((shadow_variant,) if shadow_variant else ()))
         # Grants on a model role of another stack go into a policy of this stack (role_for_grants).
+        if data_capture is not None:
+            batch.run()  # the notes before what the capture's binding writes
         writers = _distinct_roles(role_for_grants(self, v.model.role) for v in every) if data_capture else []
         capture = data_capture.bind(self, writers) if data_capture is not None else None
-        # The config, what it depends on and the endpoint: one jsii round trip (see _batch).
-        batch = Batch()
         config = batch.new(
             sagemaker.CfnEndpointConfig, self, "Config", props=sagemaker.CfnEndpointConfigProps,
             production_variants=[_render_variant(v) for v in self.variants],
@@ -400,13 +402,14 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
             v.autoscaling is not None for v in (*self.variants, *([shadow_variant] if shadow_variant else [])))
         self._create_endpoint(config, endpoint_name=endpoint_name,
                               deployment_config=render_deployment_config(deployment) if deployment else None,
-                              retain_counts=retain, batch=batch)
+                              retain_counts=retain, batch=batch, run=False)
         if deployment is not None and deployment.rollback_alarms:
+            batch.run()
             self.add_rollback_alarm(*deployment.rollback_alarms)
 
         self.scalable_targets: dict[str, appscaling.ScalableTarget] = {}
         """Application Auto Scaling targets by variant name (autoscaled variants only)."""
-        batch = Batch()  # every target and its policies: one jsii round trip
+        # Every target and its policies, with the endpoint: one jsii round trip.
         targets = {variant.variant_name: self._autoscale(variant.variant_name, variant.autoscaling, batch)
                    for variant in every if variant.autoscaling is not None}
         batch.run()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import typing
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,7 @@ from ..validation.serverless import (
     validate_serverless_model,
 )
 from ._base import acknowledge, with_notes
-from ._batch import Batch
+from ._batch import Batch, Ref
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import memo, stack_of, stage_of, with_literal_start
@@ -160,10 +159,10 @@ class ServerlessEndpoint(EndpointBase):
                     "ServerlessEndpoint has no kms_key", batch=batch)
         self._capacity = (provisioned_concurrency, None if scaling is None else
                           ScalingRange(known_int(scaling.min_capacity), known_int(scaling.max_capacity)))
-        self._create_endpoint(config, endpoint_name=endpoint_name, batch=batch)
-        self.scalable_target: appscaling.ScalableTarget | None = None
-        if scaling is not None:
-            self.scalable_target = self._autoscale(scaling)
+        self._create_endpoint(config, endpoint_name=endpoint_name, batch=batch, run=False)
+        scalable = self._autoscale(scaling, batch) if scaling is not None else None
+        batch.run()
+        self.scalable_target: appscaling.ScalableTarget | None = scalable.value if scalable is not None else None
         _QuotaTracker.of(self).register(self)
 
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
@@ -171,8 +170,8 @@ class ServerlessEndpoint(EndpointBase):
         return (serverless_variant(self.variant_name, known_int(self.memory_size_mb), known_int(provisioned), scaling,
                                    max_concurrency=known_int(self.max_concurrency)),)
 
-    def _autoscale(self, scaling: ProvisionedConcurrencyScaling) -> appscaling.ScalableTarget:
-        batch = Batch()  # the target and its policy: one jsii round trip
+    def _autoscale(self, scaling: ProvisionedConcurrencyScaling, batch: Batch) -> Ref:
+        """The scalable target of the provisioned concurrency and its policy, queued in ``batch``."""
         target = variant_scalable_target(
             self, "ProvisionedConcurrencyTarget", endpoint=self, variant_name=self.variant_name,
             dimension=PROVISIONED_CONCURRENCY, min_capacity=scaling.min_capacity,
@@ -186,8 +185,7 @@ class ServerlessEndpoint(EndpointBase):
             scale_in_cooldown=scaling.scale_in_cooldown,
             scale_out_cooldown=scaling.scale_out_cooldown,
         )
-        batch.run()
-        return typing.cast(appscaling.ScalableTarget, target.value)
+        return target
 
     # -- metrics (AWS/SageMaker, EndpointName + VariantName) ---------------------------------
     def _variant_metric(self, name: str, statistic: str, namespace: str = "AWS/SageMaker") -> cloudwatch.Metric:
