@@ -30,6 +30,7 @@ import re
 import sys
 import types
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -288,6 +289,21 @@ def _leaf(field: str) -> str:
     return _names(field)[-1]
 
 
+_AMOUNTS: weakref.WeakKeyDictionary[Any, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
+def duration_amount(duration: Any, unit: str) -> float:
+    """``duration.to_<unit>(integral=False)``, asked of aws-cdk-lib once per Duration and unit (a Duration never
+    changes; the checks and the constructs read the same one several times). Raises what aws-cdk-lib raises (a
+    token in another unit: RuntimeError), remembering nothing then."""
+    amounts = _AMOUNTS.get(duration)
+    if amounts is None:
+        amounts = _AMOUNTS[duration] = {}
+    if unit not in amounts:
+        amounts[unit] = getattr(duration, f"to_{unit}")(integral=False)
+    return amounts[unit]
+
+
 def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
     """A Duration the template can carry in the unit of its field (whole seconds for all but
     :data:`FRACTIONAL_DURATIONS`), asked of aws-cdk-lib in one call.
@@ -304,7 +320,7 @@ def check_duration(types_: TypeChecks, field: str, value: Any) -> bool:
     unit = duration_unit(field)
     factory = "millis" if unit == "milliseconds" else unit
     try:
-        amount = getattr(value, f"to_{unit}")(integral=False)
+        amount = duration_amount(value, unit)
     except RuntimeError:  # a token in another unit (jsii raises aws-cdk-lib's errors as RuntimeError)
         amount = None
     if amount is None or is_unresolved(amount):
@@ -419,8 +435,7 @@ def duration_in(types_: TypeChecks, field: str, duration: Any, unit: str) -> flo
     if duration is None:
         return None
     try:
-        amount: float = getattr(duration, f"to_{unit}")(integral=False)
-        return amount
+        return duration_amount(duration, unit)
     except RuntimeError:  # jsii raises aws-cdk-lib's errors as RuntimeError
         types_.fail("props.token", field, duration.to_string(),
                     f"is a Duration of a token that cannot be converted to {unit} at synth",

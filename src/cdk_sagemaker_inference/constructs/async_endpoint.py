@@ -24,7 +24,7 @@ from ..cost.capacity import VariantCapacity, instance_variant
 from ..errors import Problem, ValidationError
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, shown_number
-from ..typecheck import TypeChecks, checked, duration_in, props_class
+from ..typecheck import TypeChecks, checked, duration_amount, duration_in, props_class
 from ..validation.alarms import check_alarm
 from ..validation.async_inference import (
     LocationSpec,
@@ -453,8 +453,10 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
                 error_topic=self.error_topic.topic_arn if self.error_topic else None,
                 include_inference_response_in=include or None,
             )
-        config = sagemaker.CfnEndpointConfig(
-            self, "Config",
+        # The config, what it depends on and the endpoint: one jsii round trip (see _batch).
+        batch = Batch()
+        config = batch.new(
+            sagemaker.CfnEndpointConfig, self, "Config", props=sagemaker.CfnEndpointConfigProps,
             production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 variant_name=variant_name,
                 model_name=model.model_name,
@@ -487,12 +489,13 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         if role is not model.role:  # grants went into a policy of this stack (role_for_grants)
             policies += policies_of(role)
         for policy in policies:
-            config.node.add_dependency(policy)
+            batch.call(batch.of(config, "node"), "addDependency", policy)
         self._capacity = (initial_instance_count, None if min_instances is None else
                           ScalingRange(known_int(min_instances), known_int(max_instances)))
         self._create_endpoint(config, endpoint_name=endpoint_name, retain_counts=(
             retain_scaled_capacity if retain_scaled_capacity is not None else min_instances is not None),
-            deployment_config=render_deployment_config(deployment) if deployment is not None else None)
+            deployment_config=render_deployment_config(deployment) if deployment is not None else None,
+            batch=batch)
         if deployment is not None and deployment.rollback_alarms:
             self.add_rollback_alarm(*deployment.rollback_alarms)
 
@@ -767,7 +770,7 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         types, advice = TypeChecks(), []
         seconds: float = 1800
         if types.optional("max_age", max_age, Duration):
-            seconds = max_age.to_seconds(integral=False) if max_age is not None else seconds
+            seconds = duration_amount(max_age, "seconds") if max_age is not None else seconds
             advice = check_alarm(types, threshold=seconds, evaluation_periods=evaluation_periods, comparison=">",
                                  period_seconds=_ALARM_PERIOD_SECONDS, threshold_field="max_age")
         self._check_alarm_id(types, construct_id)  # every problem in one error
@@ -852,7 +855,7 @@ def _normalise(prefix: str) -> str:
 
 
 def _seconds(duration: Duration | None) -> float | None:
-    return None if duration is None else duration.to_seconds(integral=False)
+    return None if duration is None else duration_amount(duration, "seconds")
 
 
 def _whole(seconds: float | None) -> float | int | None:

@@ -44,7 +44,7 @@ from ..errors import ValidationError
 from ..instance_types import InstanceType, has_local_nvme, known_transform_types
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved, lower_literals
-from ..typecheck import TypeChecks, checked, props_class
+from ..typecheck import TypeChecks, checked, duration_amount, props_class
 from ..validation.batch import (
     JOB_NAME_HASH_LENGTH,
     batch_strategy_advice,
@@ -894,7 +894,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
 def _seconds(duration: Duration | None) -> object:
     if duration is None:
         return None
-    seconds = duration.to_seconds(integral=False)
+    seconds = duration_amount(duration, "seconds")
     if isinstance(seconds, float) and seconds.is_integer() and not is_unresolved(seconds):
         return int(seconds)
     return seconds
