@@ -621,9 +621,12 @@ def checked(construct_type: str, *,
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not is_construct_init:
                 return checked_call(*args, **kwargs)
+            from .constructs._batch import construct_batch
             from .validation.checks import deferring
 
-            with deferring() as deferred:  # the checks its tokens skipped (its props' and its own), made again at synth
+            # deferring: the checks its tokens skipped (its props' and its own), made again at synth;
+            # construct_batch: its acknowledgments, written in one jsii round trip when it returns.
+            with deferring() as deferred, construct_batch():
                 checked_call(*args, **kwargs)
             if deferred:
                 from .constructs._synth_checks import check_at_synth

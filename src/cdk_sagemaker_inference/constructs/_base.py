@@ -19,7 +19,7 @@ from .._compat import VALIDATIONS, acknowledged_rules_metadata_key, cdk_nag_majo
 from ..errors import Problem
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked
-from ._batch import Batch, Ref
+from ._batch import Batch, Ref, ambient
 from ._lazy import lazy_module
 from ._memo import (
     adopt,
@@ -111,7 +111,8 @@ def acknowledge_all(scope: IConstruct | Ref, findings: Sequence[tuple[str, str |
     :func:`renew_standing_acknowledgments`). Default: False.
 
     ``batch``: queue the metadata write there (``scope`` may then be a result of the batch, absent: nothing is
-    written). Default: written at once.
+    written). Default: the batch of the construct being created (:func:`ambient`: the entry is written when its
+    constructor returns; the order of metadata of another key does not matter), else at once.
 
     This writes what ``Validations.of(scope).acknowledge(...)`` records and cdk-nag v3 reads: an
     entry under the documented metadata key ``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``
@@ -139,6 +140,7 @@ def acknowledge_all(scope: IConstruct | Ref, findings: Sequence[tuple[str, str |
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
              for rule, finding, reason in findings}
     key = _acknowledged_rules_key()
+    batch = batch if batch is not None else ambient()
     if key is not None:
         if batch is not None:  # constructs records no stack trace by default
             batch.call(batch.of(scope, "node?"), "addMetadata", key, batch.constant(entry), optional=True)

@@ -38,6 +38,27 @@ _CONSTANTS: dict[str, int] = {}
 """The plain values node holds (:meth:`Batch.constant`), by their JSON text: one kernel per process."""
 _IDS = itertools.count()
 _IMMEDIATE = [False]
+_AMBIENT: list[Batch] = []
+
+
+@contextlib.contextmanager
+def construct_batch() -> Iterator[Batch]:
+    """A batch for the construct being created (the library's constructors run in one): what it queues is made
+    when the constructor returns (not when it raises: a refusal leaves it unmade). For calls whose order
+    relative to other calls does not matter (a cdk-nag acknowledgment, a metadata entry of its own key):
+    :func:`ambient` finds it."""
+    batch = Batch()
+    _AMBIENT.append(batch)
+    try:
+        yield batch
+    finally:
+        _AMBIENT.pop()
+    batch.run()
+
+
+def ambient() -> Batch | None:
+    """The batch of the innermost construct being created, if any (see :func:`construct_batch`)."""
+    return _AMBIENT[-1] if _AMBIENT else None
 
 
 @contextlib.contextmanager

@@ -72,6 +72,7 @@ from ._base import (
     topic_key,
     with_notes,
 )
+from ._batch import Batch, Ref
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, bucket_name, iam_literal, memo, minutes, objects_in, seconds, stack_of
@@ -479,11 +480,15 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
             processing=data_processing, data_capture=data_capture, capture_prefix=capture_prefix)
         self.log_group = self._create_log_group(log_retention, log_kms_key)
         """The state machine's execution log (level ALL, with execution data)."""
-        self.state_machine = sfn.StateMachine(
-            self, "Resource",
-            definition_body=sfn.DefinitionBody.from_chainable(self._definition(parameters)),
+        # The states and the state machine: one jsii round trip (see _batch).
+        batch = Batch()
+        state_machine = batch.new(
+            sfn.StateMachine, self, "Resource", props=sfn.StateMachineProps,
+            definition_body=batch.static(sfn.DefinitionBody, "fromChainable", self._definition(parameters, batch)),
             comment=f"Runs SageMaker batch transform jobs {prefix}-* (cdk-sagemaker-inference)",
         )
+        batch.run()
+        self.state_machine: sfn.StateMachine = state_machine.value
         """The state machine: start it to run a transform job."""
         acknowledge_literal_placeholders(self.state_machine, parameters, self.input.key, self.input.readable_prefix,
                                          self.output_prefix)
@@ -598,7 +603,7 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
     def _enable_logs_and_tracing(self) -> None:
         enable_logs_and_tracing(self.state_machine, self.log_group)
 
-    def _job_expressions(self) -> tuple[str, str]:
+    def _job_expressions(self, batch: Batch) -> tuple[str | Ref, str | Ref]:
         """The ``NameJob`` expressions: the job name and the output location of a run.
 
         A prefix with a character the ASL reserves in intrinsic literals (' { } \\) is an argument of
@@ -606,35 +611,39 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         any other prefix stays readable in the template. The bucket's name needs no escaping ([a-z0-9.-])."""
         jp = sfn.JsonPath
         digest = _run_digest()
-        name = jp.format(f"{self.job_name_prefix}-{{}}", digest)
+        name = batch.static(jp, "format", f"{self.job_name_prefix}-{{}}", digest)
         bucket = bucket_name(self.output_bucket)
         base = f"s3://{bucket}/{self.output_prefix}"
         if not self._per_run_prefix:
             return name, base  # a plain JSON string: nothing is parsed
         if _INTRINSIC_RESERVED & set(self.output_prefix):
-            return name, jp.format("s3://{}/{}{}-{}/", bucket, _intrinsic_literal(self.output_prefix),
-                                   self.job_name_prefix, digest)
-        return name, jp.format(f"{base}{self.job_name_prefix}-{{}}/", digest)
+            return name, batch.static(jp, "format", "s3://{}/{}{}-{}/", bucket, _intrinsic_literal(self.output_prefix),
+                                      self.job_name_prefix, digest)
+        return name, batch.static(jp, "format", f"{base}{self.job_name_prefix}-{{}}/", digest)
 
-    def _definition(self, parameters: Mapping[str, Any]) -> sfn.IChainable:
-        name, location = self._job_expressions()
-        name_job = sfn.Pass(self, "NameJob", parameters={"name": name, "outputLocation": location},
-                            result_path="$.job",
-                            comment="Job name <prefix>-<MD5 of execution ARN and start time>; its output location")
+    def _definition(self, parameters: Mapping[str, Any], batch: Batch) -> Ref:
+        """The states of a run, queued in ``batch``: the chain that starts with ``NameJob``."""
+        name, location = self._job_expressions(batch)
+        name_job = batch.new(sfn.Pass, self, "NameJob", props=sfn.PassProps,
+                             parameters={"name": name, "outputLocation": location}, result_path="$.job",
+                             comment="Job name <prefix>-<MD5 of execution ARN and start time>; its output location")
         allowed = f"s3://{bucket_name(self.input.bucket)}/{self.input.readable_prefix}"
         given = f"$.{INPUT_URI_FIELD}"
-        select = sfn.Choice(self, "SelectInput", comment=f"An execution input {INPUT_URI_FIELD} under {allowed} "
-                            "replaces the configured input location for this run")
-        use_given = sfn.Pass(self, "UseGivenInput", input_path=given, result_path="$.job.inputUri")
-        use_configured = sfn.Pass(self, "UseConfiguredInput", result=sfn.Result.from_string(self.input_uri),
-                                  result_path="$.job.inputUri")
-        reject = sfn.Pass(self, "RejectInput", parameters={
+        select = batch.new(sfn.Choice, self, "SelectInput", props=sfn.ChoiceProps,
+                           comment=f"An execution input {INPUT_URI_FIELD} under {allowed} replaces the configured "
+                           "input location for this run")
+        use_given = batch.new(sfn.Pass, self, "UseGivenInput", props=sfn.PassProps, input_path=given,
+                              result_path="$.job.inputUri")
+        use_configured = batch.new(sfn.Pass, self, "UseConfiguredInput", props=sfn.PassProps,
+                                   result=batch.static(sfn.Result, "fromString", self.input_uri),
+                                   result_path="$.job.inputUri")
+        reject = batch.new(sfn.Pass, self, "RejectInput", props=sfn.PassProps, parameters={
             "job": {"name": _at("$.job.name"), "outputLocation": _at("$.job.outputLocation"),
                     "inputUri": _at(given)},
             "error": {"Error": "InvalidInputUri",
                       "Cause": f"The execution input's {INPUT_URI_FIELD} must be a string that starts with {allowed}"},
         })
-        transform = sfn.CustomState(self, "TransformJob", state_json={
+        transform = batch.new(sfn.CustomState, self, "TransformJob", props=sfn.CustomStateProps, state_json={
             "Type": "Task",
             "Resource": f"arn:{_partition(stack_of(self))}:states:::{TRANSFORM_RESOURCE}",
             "Parameters": dict(parameters),
@@ -645,39 +654,41 @@ class BatchTransformJob(Construct, RemovalPolicyMixin):
         # SageMaker's throttling errors reach Step Functions as the generic AmazonSageMakerException
         # (ThrottlingException is not a modelled SageMaker error); a full instance quota as
         # ResourceLimitExceededException. Both are worth a few retries; anything else is caught.
-        transform.add_retry(errors=["SageMaker.AmazonSageMakerException", "SageMaker.ThrottlingException"],
-                            interval=seconds(5),
-                            max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
-        transform.add_retry(errors=["SageMaker.ResourceLimitExceededException"], interval=seconds(60),
-                            max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
+        batch.call(transform, "addRetry", props=sfn.RetryProps,
+                   errors=["SageMaker.AmazonSageMakerException", "SageMaker.ThrottlingException"],
+                   interval=seconds(5), max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
+        batch.call(transform, "addRetry", props=sfn.RetryProps, errors=["SageMaker.ResourceLimitExceededException"],
+                   interval=seconds(60), max_attempts=5, backoff_rate=2, jitter_strategy=sfn.JitterType.FULL)
         (success_subject, success_message), (failure_subject, failure_message) = _outcome_messages()
-        notify_success = tasks.SnsPublish(
-            self, "NotifySuccess", topic=self.topic, subject=success_subject, message=success_message,
+        notify_success = batch.new(
+            tasks.SnsPublish, self, "NotifySuccess", props=tasks.SnsPublishProps, topic=self.topic,
+            subject=success_subject, message=success_message,
             message_attributes={"status": tasks.MessageAttribute(value="Succeeded")},
             result_path=_constant("DISCARD"),
         )
-        notify_failure = tasks.SnsPublish(
-            self, "NotifyFailure", topic=self.topic, subject=failure_subject, message=failure_message,
+        notify_failure = batch.new(
+            tasks.SnsPublish, self, "NotifyFailure", props=tasks.SnsPublishProps, topic=self.topic,
+            subject=failure_subject, message=failure_message,
             message_attributes={"status": tasks.MessageAttribute(value="Failed")},
             result_path=_constant("DISCARD"),
         )
         for publish in (notify_success, notify_failure):
-            publish.add_retry(errors=[_constant("TASKS_FAILED")], interval=seconds(2), max_attempts=3,
-                              backoff_rate=2)
+            batch.call(publish, "addRetry", props=sfn.RetryProps, errors=[_constant("TASKS_FAILED")],
+                       interval=seconds(2), max_attempts=3, backoff_rate=2)
         # A Fail state may not raise an error named States.* (a caught States.TaskFailed is one):
         # the execution's error is the caught one, prefixed with BatchTransform.
-        failed = sfn.Fail(self, "Failed", error_path=_failed_error_path(), cause_path="$.error.Cause")
-        transform.add_catch(notify_failure, errors=[_constant("ALL")], result_path="$.error")
-        select.when(sfn.Condition.and_(_given_present(),
-                                       sfn.Condition.string_matches(given, _wildcard(allowed) + "*")), use_given)
-        select.when(_given_present(), reject)
-        select.otherwise(use_configured)
-        use_given.next(transform)
-        use_configured.next(transform)
-        reject.next(notify_failure)
-        transform.next(notify_success)
-        notify_failure.next(failed)
-        return name_job.next(select)
+        failed = batch.new(sfn.Fail, self, "Failed", props=sfn.FailProps, error_path=_failed_error_path(),
+                           cause_path="$.error.Cause")
+        batch.call(transform, "addCatch", notify_failure, props=sfn.CatchProps, errors=[_constant("ALL")],
+                   result_path="$.error")
+        batch.call(select, "when", batch.static(sfn.Condition, "and", _given_present(), batch.static(
+            sfn.Condition, "stringMatches", given, _wildcard(allowed) + "*")), use_given)
+        batch.call(select, "when", _given_present(), reject)
+        batch.call(select, "otherwise", use_configured)
+        for state, following in ((use_given, transform), (use_configured, transform), (reject, notify_failure),
+                                 (transform, notify_success), (notify_failure, failed)):
+            batch.call(state, "next", following)
+        return batch.call(name_job, "next", select)
 
     def _transform_parameters(self, *, instance_type: str, instance_count: int, volume_kms_key: kms.IKey | None,
                               output: BatchTransformOutput, batch_strategy: BatchStrategy | None,
