@@ -87,18 +87,3 @@ def test_what_if_switches_each_extra_off_and_prints_the_table() -> None:
     assert labels == ["library", "library, acks off", "library, notes off",
                       "library, limits off", "library, checks off", "library, all off", "alpha", "l1"]
     assert all(re.fullmatch(r"\d+\.\d", row.split("|")[2].strip()) for row in rows)
-
-
-def test_call_batch_finds_what_it_copies_from_the_library() -> None:
-    """benchmarks/call_batch.py rebuilds the library's model from its internals (the per-stack statements, the
-    DLC repository import, the pull grant's token statement): a renamed internal fails here, not in a benchmark run
-    (which needs npm and the jsii compiler, so never runs in the tests)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from aws_cdk import App, Stack
-    from call_batch import Sides
-
-    stack = Stack(App(), "Models")
-    shared = Sides().setup(stack)
-    assert {k for k, v in shared.items() if v is None} == set()
-    assert shared["repository"].repository_name == "pytorch-inference"
-    assert shared["spec"].containers[0].model_data_url == "s3://bench-models/first/model.tar.gz"
