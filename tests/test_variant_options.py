@@ -363,3 +363,27 @@ def test_a_math_expression_as_a_custom_target_is_a_validation_error() -> None:
     error = refused(lambda: scaled({"custom_targets": [MetricTarget(metric=expression, target_value=5)]}))
     assert "autoscaling.custom_targets[0].metric = 'MathExpression'" in str(error)
     assert "rule autoscaling.custom-metric" in str(error)
+
+
+def test_a_custom_target_with_a_percentile_statistic_is_a_validation_error() -> None:
+    """Found by review: statistic="p99" on a custom target's metric escaped as aws-cdk-lib's raw CannotStatistic
+    error (Application Auto Scaling's MetricStatistic has no extended statistics); Sum, and "avg" (which
+    aws-cdk-lib reads as Average), synthesize."""
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from cdk_sagemaker_inference import MetricTarget
+
+    def target(statistic: str) -> list[MetricTarget]:
+        return [MetricTarget(metric=cloudwatch.Metric(namespace="Orders", metric_name="Depth", statistic=statistic),
+                             target_value=5)]
+
+    error = refused(lambda: scaled({"custom_targets": target("p99")}))
+    text = str(error)
+    assert "autoscaling.custom_targets[0].metric.statistic = 'p99'" in text
+    assert "must be one of Average, Minimum, Maximum, SampleCount, Sum" in text
+    assert "rule autoscaling.custom-metric-statistic" in text and "scale on steps" in text
+    for accepted, rendered in (("Sum", "Sum"), ("avg", "Average")):
+        (policy,) = [p for name, p in policies_of(scaled({"custom_targets": target(accepted)})).items()
+                     if "CustomMetric0" in name]
+        spec = policy["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]
+        assert spec["Statistic"] == rendered

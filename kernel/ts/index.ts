@@ -6,8 +6,17 @@ declare const structuredClone: <T>(value: T) => T;
 
 const types: Record<string, any> = {};
 
-/** Values sent once (`["const", id, value]`) and named by id later (`{"$c": id}`); each use gets a copy. */
+/** Values sent once (`["const", id, value]`) and named by id later (`{"$batch:c": id}`); each use gets a copy. */
 const constants: Record<number, any> = {};
+
+/** The results of the operations the last run made (all of them, or those before the one that failed). */
+let lastResults: any[] = [];
+
+/** The placeholder keys (namespaced: a plain object of the user's data is never taken for one). */
+const RESULT = '$batch:r';
+const OBJECT = '$batch:o';
+const PATH = '$batch:p';
+const CONSTANT = '$batch:c';
 
 /** The class (or enum) named by a jsii fully qualified name, e.g. `aws-cdk-lib.aws_iam.Role`. */
 function typeNamed(fqn: string): any {
@@ -44,9 +53,10 @@ function walk(value: any, path: string[] | undefined): any {
 }
 
 /**
- * Replaces the placeholders in `value`: `{"$r": i, "$p": path}` is the result of operation `i`
- * (then `path`), `{"$o": object, "$p": path}` a property path of an object. Objects that are not
- * plain (constructs, tokens' owners, durations) are passed as they are.
+ * Replaces the placeholders in `value`: `{"$batch:r": i, "$batch:p": path}` is the result of operation
+ * `i` (then `path`), `{"$batch:o": object, "$batch:p": path}` a property path of an object,
+ * `{"$batch:c": id}` a copy of a constant. Objects that are not plain (constructs, durations) are
+ * passed as they are.
  */
 function resolve(value: any, results: any[]): any {
   if (Array.isArray(value)) {
@@ -55,17 +65,17 @@ function resolve(value: any, results: any[]): any {
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) {
     return value;
   }
-  if ('$r' in value) {
-    return walk(results[value.$r], value.$p);
+  if (RESULT in value) {
+    return walk(results[value[RESULT]], value[PATH]);
   }
-  if ('$o' in value) {
-    return walk(value.$o, value.$p);
+  if (OBJECT in value) {
+    return walk(value[OBJECT], value[PATH]);
   }
-  if ('$c' in value) {
-    if (!(value.$c in constants)) {
-      throw new Error(`cdk-sagemaker-inference-kernel: no constant ${value.$c}`);
+  if (CONSTANT in value) {
+    if (!(value[CONSTANT] in constants)) {
+      throw new Error(`cdk-sagemaker-inference-kernel: no constant ${value[CONSTANT]}`);
     }
-    return structuredClone(constants[value.$c]);
+    return structuredClone(constants[value[CONSTANT]]);
   }
   const plain: Record<string, any> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -80,21 +90,27 @@ export class Batch {
    * Runs `operations` in order and returns the results of those listed in `wanted`.
    *
    * Each operation is a list: `["new", fqn, args]` (a constructor), `["call", target, method, args]`
-   * (`"call?"`: nothing when the target is absent),
-   * `["static", fqn, method, args]`, `["get", value]` (a placeholder's value), `["concat", parts]`
-   * (strings joined) or `["const", id, value]` (a value later operations name as `{"$c": id}`). Arguments may hold placeholders (see `resolve`). A failing operation stops
-   * the run with its error: the operations before it have been made, as they would have been one
-   * call at a time.
+   * (`"call?"`: nothing when the target is absent), `["static", fqn, method, args]`, `["get", value]`
+   * (a placeholder's value), `["concat", parts]` (strings joined) or `["const", id, value]` (a value
+   * later operations name as `{"$batch:c": id}`). Arguments may hold placeholders (see `resolve`). A
+   * failing operation stops the run with its error: the operations before it have been made, as they
+   * would have been one call at a time, and `made` returns their results.
    *
    * @param operations the calls
    * @param wanted the indexes of the results to return
    */
   public static run(operations: any[], wanted: number[]): any[] {
     const results: any[] = [];
+    lastResults = results;
     for (const operation of operations) {
       results.push(Batch.runOne(operation, results));
     }
     return wanted.map((index) => results[index] ?? null);
+  }
+
+  /** The results of the operations the last run made, in order (after a failure: those before it). */
+  public static made(): any[] {
+    return lastResults.map((result) => result ?? null);
   }
 
   private static runOne(operation: any[], results: any[]): any {

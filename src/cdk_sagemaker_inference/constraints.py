@@ -929,6 +929,11 @@ CONSTRAINTS: tuple[Constraint, ...] = (
                "one CloudWatch Metric (a math expression is not a target-tracking custom metric here)",
                "aws-cdk-lib aws_applicationautoscaling TargetTrackingScalingPolicy (customMetric: a Metric); AAS "
                "CustomizedMetricSpecification"),
+    Constraint("autoscaling.custom-metric-statistic", _AS, "autoscaling.custom_targets[].metric (statistic)",
+               "Average, Minimum, Maximum, SampleCount or Sum (no percentile or other extended statistic)",
+               "botocore application-autoscaling CustomizedMetricSpecification.Statistic (enum MetricStatistic); "
+               "aws-cdk-lib TargetTrackingScalingPolicy",
+               allowed=("Average", "Minimum", "Maximum", "SampleCount", "Sum")),
     Constraint("autoscaling.no-policy", _AS, "autoscaling",
                "a scalable target with no scaling policy and no scheduled action never changes the capacity",
                "AAS RegisterScalableTarget (capacity changes only through scaling policies and scheduled actions)",

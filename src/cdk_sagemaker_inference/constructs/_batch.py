@@ -33,7 +33,7 @@ import jsii
 
 _ASSEMBLY_NAME = "cdk-sagemaker-inference-kernel"
 _ASSEMBLY_VERSION = "1.0.0"
-_PENDING = object()
+_RUNNING = object()
 _CONSTANTS: dict[str, int] = {}
 """The plain values node holds (:meth:`Batch.constant`), by their JSON text: one kernel per process."""
 _IDS = itertools.count()
@@ -88,6 +88,27 @@ class _Kernel(metaclass=jsii.JSIIMeta, jsii_type=f"{_ASSEMBLY_NAME}.Batch"):
     def run(cls, operations: list[Any], wanted: list[int]) -> list[Any]:
         _load()
         return typing.cast("list[Any]", jsii.sinvoke(cls, "run", [operations, wanted]))
+
+    @jsii.member(jsii_name="made")
+    @classmethod
+    def made(cls) -> list[Any]:
+        return typing.cast("list[Any]", jsii.sinvoke(cls, "made", []))
+
+
+_RESULT, _OBJECT, _PATH, _CONSTANT = "$batch:r", "$batch:o", "$batch:p", "$batch:c"
+"""The placeholder keys ``kernel/ts/index.ts`` resolves (namespaced: no mapping of the user's data is one)."""
+
+
+class NotMadeError(RuntimeError):
+    """A result of a call that was not made: an earlier call of its batch failed (with ``cause``), or its batch is
+    running (a callback from node reads it)."""
+
+
+class _NotMade:
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException | None) -> None:
+        self.error = error
 
 
 def _keep_identity(value: Any) -> None:
@@ -152,7 +173,8 @@ class Batch:
         return bool(self._operations)
 
     def after(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once the calls queued so far have been made (at once if none are queued)."""
+        """Call ``callback`` once the calls queued so far have been made (at once if none are queued; after a
+        failed run, with what was made: reading a result that was not made raises :class:`NotMadeError`)."""
         if self._operations:
             self._after.append(callback)
         else:
@@ -207,11 +229,11 @@ class Batch:
         if ident is None:
             ident = self._constants[text] = next(_IDS)
             self._queue(["const", ident, value])
-        return {"$c": ident}
+        return {_CONSTANT: ident}
 
     def of(self, target: Any, *path: str) -> Any:
         """The property ``path`` of ``target`` (an object or a result) as an argument (jsii names)."""
-        return target.attr(*path) if isinstance(target, Ref) else {"$o": target, "$p": list(path)}
+        return target.attr(*path) if isinstance(target, Ref) else {_OBJECT: target, _PATH: list(path)}
 
     def _wire(self, value: Any) -> Any:
         if isinstance(value, Ref):
@@ -219,17 +241,17 @@ class Batch:
                 value = value.value if not value._path else value._batch.get(value).value
                 return value
             if value._index >= self._first:  # queued: node resolves it
-                wired: dict[str, Any] = {"$r": value._index - self._first}
+                wired: dict[str, Any] = {_RESULT: value._index - self._first}
                 if value._path:
-                    wired["$p"] = list(value._path)
+                    wired[_PATH] = list(value._path)
                 return wired
-            ran = self._results[value._index]
+            ran = self.result(value._index)
             # (jsii drops a mapping's null entries: an absent result stays None, not a path from nothing.)
-            return {"$o": ran, "$p": list(value._path)} if value._path and ran is not None else ran
+            return {_OBJECT: ran, _PATH: list(value._path)} if value._path and ran is not None else ran
         if isinstance(value, (list, tuple)):
             return [self._wire(v) for v in value]
         if isinstance(value, dict):
-            if "$o" in value or "$c" in value:  # from of() or constant(): already wired
+            if _OBJECT in value or _CONSTANT in value:  # from of() or constant(): already wired
                 return value
             return {k: self._wire(v) for k, v in value.items()}
         return value
@@ -240,14 +262,26 @@ class Batch:
         constants, self._constants = self._constants, {}
         if not operations:
             return
-        self._results.extend([_PENDING] * len(operations))
+        self._results.extend([_RUNNING] * len(operations))
         first, self._first = self._first, self._first + len(operations)
-        results = _Kernel.run(operations, list(range(len(operations))))
-        _CONSTANTS.update(constants)  # (after a failure, a value is sent again: node may not have it)
-        for made in results:
-            _keep_identity(made)
-        self._results[first:] = results
         callbacks, self._after = self._after, []
+        try:
+            results = _Kernel.run(operations, list(range(len(operations))))
+        except RuntimeError as error:  # (jsii raises aws-cdk-lib's errors as RuntimeError, as for a direct call)
+            # What was made before the failing call is kept, as it would have been call by call; what was not
+            # says so when read. The callbacks record what was made (one reading a result not made stops).
+            made = _Kernel.made()
+            self._results[first:] = [*made, *([_NotMade(error)] * (len(operations) - len(made)))]
+            for value in made:
+                _keep_identity(value)
+            for callback in callbacks:
+                with contextlib.suppress(NotMadeError):
+                    callback()
+            raise
+        _CONSTANTS.update(constants)  # (after a failure, a value is sent again: node may not have it)
+        for made_value in results:
+            _keep_identity(made_value)
+        self._results[first:] = results
         for callback in callbacks:
             callback()
 
@@ -255,4 +289,9 @@ class Batch:
         """The Python value of operation ``index`` (runs the batch first if it is queued)."""
         if index >= self._first:
             self.run()
-        return self._results[index]
+        value = self._results[index]
+        if isinstance(value, _NotMade):
+            raise NotMadeError(f"not made: an earlier call of its batch failed ({value.error})") from value.error
+        if value is _RUNNING:
+            raise NotMadeError("not made yet: its batch is running (read from a callback of one of its calls)")
+        return value

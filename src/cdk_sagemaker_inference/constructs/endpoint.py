@@ -246,11 +246,19 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         self._settle()
         return self._endpoint_config
 
+    @endpoint_config.setter
+    def endpoint_config(self, value: sagemaker.CfnEndpointConfig) -> None:
+        self._endpoint_config = value
+
     @property
     def resource(self) -> sagemaker.CfnEndpoint:
         """The endpoint (``Resource``)."""
         self._settle()
         return self._resource
+
+    @resource.setter
+    def resource(self, value: sagemaker.CfnEndpoint) -> None:
+        self._resource = value
 
     @property
     def endpoint_name(self) -> str:
@@ -303,11 +311,10 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
         name = batch.get(endpoint.attr("attrEndpointName"))
         self._pending_name: Ref | None = name
 
-        def made() -> None:
-            self._pending_name = None
-            self._endpoint_config = config.value if isinstance(config, Ref) else config
-            self._resource = endpoint.value
-            self._endpoint_name = typing.cast(str, name.value)
+        def made() -> None:  # (a value not made raises: the endpoint then says so when read)
+            made_config = config.value if isinstance(config, Ref) else config
+            self._resource, self._endpoint_name = endpoint.value, typing.cast(str, name.value)
+            self._endpoint_config, self._pending_name = made_config, None
         batch.after(made)
         if run:
             batch.run()

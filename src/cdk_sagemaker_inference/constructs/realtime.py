@@ -671,6 +671,8 @@ def _variant_spec(scope: Construct, prefix: str, variant: ProductionVariant, che
                        for i, t in enumerate(scaling.custom_targets))),
             step_intervals=(len(scaling.step_scaling.steps) if scaling.step_scaling is not None else None),
             custom_metric_kinds=tuple(type(t.metric).__name__ for t in scaling.custom_targets),
+            custom_metric_statistics=tuple(t.metric.statistic if isinstance(t.metric, cloudwatch.Metric) else None
+                                           for t in scaling.custom_targets),
             step_evaluation_periods=(scaling.step_scaling.evaluation_periods
                                      if scaling.step_scaling is not None else None),
             step_period_seconds=(_period_seconds(scaling.step_scaling.metric)

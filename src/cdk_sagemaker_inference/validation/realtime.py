@@ -48,6 +48,8 @@ class ScalingSpec:
     """Number of step-scaling intervals (None: no step scaling)."""
     custom_metric_kinds: tuple[str, ...] = ()
     """The class name of each custom target's metric (``Metric``, ``MathExpression``)."""
+    custom_metric_statistics: tuple[object, ...] = ()
+    """The statistic of each custom target's metric (as aws-cdk-lib normalises it; None: not a Metric)."""
     step_evaluation_periods: object = None
     step_period_seconds: float | None = None
     """The step-scaling metric's period (its alarms' period); None when unknown at synth."""
@@ -181,6 +183,10 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
             check.fail("autoscaling.custom-metric", f"{field}.custom_targets[{index}].metric", kind,
                        "target tracking on a custom metric takes one CloudWatch Metric, not a math expression",
                        "pass a cloudwatch.Metric (namespace, metric_name, dimensions_map, statistic)")
+    for index, statistic in enumerate(scaling.custom_metric_statistics):
+        check.one_of("autoscaling.custom-metric-statistic", f"{field}.custom_targets[{index}].metric.statistic",
+                     statistic, fix="target tracking takes Average, Minimum, Maximum, SampleCount or Sum; for a percentile, "
+                     "scale on steps (step_scaling) or publish the percentile as a metric of its own")
     if scaling.step_evaluation_periods is not None:
         check.number("autoscaling.step-intervals", f"{field}.step_scaling.evaluation_periods",
                      scaling.step_evaluation_periods, minimum=1, fix="evaluate at least 1 period")
