@@ -64,8 +64,8 @@ def switch_off(switches: set[str]) -> None:
         replace("acknowledge_execution_role", lambda role, findings, **options: None)
     if "notes" in switches:
         annotate = _base.annotate
-        replace("annotate", lambda scope, problem: None if problem.constraint_id in _base.ADVICE
-                else annotate(scope, problem))
+        replace("annotate", lambda scope, problem, batch=None: None if problem.constraint_id in _base.ADVICE
+                else annotate(scope, problem, batch))
         _cost.CostNotes.validate = lambda self: []  # type: ignore[method-assign]
     if "limits" in switches:
         replace("watch_stack_limits", lambda stack: None)

@@ -76,14 +76,16 @@ def test_without_the_bench_extra_it_says_what_to_install(monkeypatch: pytest.Mon
 
 def test_what_if_switches_each_extra_off_and_prints_the_table() -> None:
     """`benchmarks/what_if.py` (the cost of each of the library's extras): every switch still finds the
-    internal it replaces (a rename stops the run), and the table has one row per configuration."""
+    internal it replaces (a rename or a new argument stops the run: the real-time endpoint's notes take a batch),
+    and each kind's table has one row per configuration."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "what_if.py"), "--kinds", "serverless", "--n", "1", "--reps", "1"],
+        [sys.executable, str(ROOT / "benchmarks" / "what_if.py"), "--kinds", "serverless,realtime", "--n", "1",
+         "--reps", "1"],
         capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "configuration" not in line]
     labels = [row.split("|")[1].strip() for row in rows]
-    assert labels == ["library", "library, acks off", "library, notes off",
-                      "library, limits off", "library, checks off", "library, all off", "alpha", "l1"]
+    assert labels == 2 * ["library", "library, acks off", "library, notes off",
+                          "library, limits off", "library, checks off", "library, all off", "alpha", "l1"]
     assert all(re.fullmatch(r"\d+\.\d", row.split("|")[2].strip()) for row in rows)
