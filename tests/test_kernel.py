@@ -21,7 +21,15 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from cdk_sagemaker_inference import RepositoryAccessMode
+from cdk_sagemaker_inference import (
+    ContainerImage,
+    InferenceModel,
+    InstanceScaling,
+    InstanceType,
+    ProductionVariant,
+    RealtimeEndpoint,
+    RepositoryAccessMode,
+)
 from cdk_sagemaker_inference.constructs._batch import (
     _ASSEMBLY_NAME,
     _ASSEMBLY_VERSION,
@@ -166,7 +174,7 @@ def _extra_models(stack: cdk.Stack, tmp: Path) -> None:
 
 
 def _customized_roles(stack: cdk.Stack, tmp: Path) -> None:
-    from cdk_sagemaker_inference import ContainerImage, InferenceModel, ServerlessEndpoint
+    from cdk_sagemaker_inference import ServerlessEndpoint
 
     iam.Role.customize_roles(stack, use_precreated_roles={"S/Model/Role": "platform-sagemaker-role"})
     model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"))
@@ -222,14 +230,6 @@ def test_a_batched_build_makes_what_a_call_by_call_build_makes_in_the_same_order
 def test_a_metric_made_while_the_endpoint_is_queued_names_the_endpoint() -> None:
     """A real-time endpoint queues its scaling with the endpoint; a CPU-utilization target's metric is made in
     between and must name the endpoint (found by the README example: an empty EndpointName dimension)."""
-    from cdk_sagemaker_inference import (
-        ContainerImage,
-        InferenceModel,
-        InstanceScaling,
-        InstanceType,
-        ProductionVariant,
-        RealtimeEndpoint,
-    )
 
     app, stack = _stack()
     model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"))
@@ -274,14 +274,6 @@ def test_an_endpoint_whose_batch_fails_after_the_endpoint_keeps_what_was_made(mo
     """An aws-cdk-lib error late in an endpoint's batch (after the endpoint, in its scaling) leaves, caught, the
     endpoint as call by call did: its resource, config and name are the objects made (found by review: they raised
     AttributeError and the name was empty)."""
-    from cdk_sagemaker_inference import (
-        ContainerImage,
-        InferenceModel,
-        InstanceScaling,
-        InstanceType,
-        ProductionVariant,
-        RealtimeEndpoint,
-    )
 
     original = RealtimeEndpoint._autoscale
 
@@ -307,7 +299,6 @@ def test_an_endpoint_whose_batch_fails_after_the_endpoint_keeps_what_was_made(mo
 def test_the_execution_role_has_its_resource_or_its_inline_policy_construct_never_both() -> None:
     """acknowledge_execution_role writes on both (in one batch, without asking which exists): one of them must be
     absent, with and without iam.Role.customize_roles."""
-    from cdk_sagemaker_inference import ContainerImage, InferenceModel
 
     for customized in (False, True):
         _, stack = _stack()
