@@ -30,6 +30,7 @@ from typing import Any
 
 import aws_cdk  # noqa: F401  (aws-cdk-lib is loaded into the kernel before the module that requires it)
 import jsii
+import jsii.errors
 
 _ASSEMBLY_NAME = "cdk-sagemaker-inference-kernel"
 _ASSEMBLY_VERSION = "1.0.0"
@@ -237,9 +238,8 @@ class Batch:
 
     def _wire(self, value: Any) -> Any:
         if isinstance(value, Ref):
-            if value._batch is not self:
-                value = value.value if not value._path else value._batch.get(value).value
-                return value
+            if value._batch is not self:  # a result of another batch: its value (that batch runs first)
+                return value.value
             if value._index >= self._first:  # queued: node resolves it
                 wired: dict[str, Any] = {_RESULT: value._index - self._first}
                 if value._path:
@@ -267,7 +267,8 @@ class Batch:
         callbacks, self._after = self._after, []
         try:
             results = _Kernel.run(operations, list(range(len(operations))))
-        except RuntimeError as error:  # (jsii raises aws-cdk-lib's errors as RuntimeError, as for a direct call)
+        except (RuntimeError, jsii.errors.JSIIError) as error:  # (aws-cdk-lib's errors are RuntimeError, as for a
+            # direct call; JSIIError: the kernel's own faults)
             # What was made before the failing call is kept, as it would have been call by call; what was not
             # says so when read. The callbacks record what was made (one reading a result not made stops).
             made = _Kernel.made()

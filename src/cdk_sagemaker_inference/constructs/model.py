@@ -977,7 +977,6 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                                or (d.model_package is not None and d.model_package.pulls_from_ecr)
                                for d in definitions),
             grants=list(inline.values()))
-        self._batch = batch
         self._default_role = default_role
         if role is not None:
             self.role = role
@@ -1038,7 +1037,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         self.resource: sagemaker.CfnModel = resource.value
         self.model_name: str = model_name.value
         """The model's name (chosen by CloudFormation)."""
-        del self._batch, self._default_role
+        del self._default_role
 
     role: iam.IRole
     """The execution role SageMaker assumes."""
