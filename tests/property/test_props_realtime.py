@@ -48,6 +48,7 @@ from cdk_sagemaker_inference import (
     DataCapture,
     DeploymentGuardrails,
     InstanceScaling,
+    MetricTarget,
     ProductionVariant,
     RealtimeEndpoint,
     RoutingStrategy,
@@ -69,6 +70,12 @@ STEP_SETS: dict[str, tuple[tuple[tuple[float | None, float | None, int], ...], s
 }
 """Step-scaling interval sets with what aws-cdk-lib's StepScalingPolicy (the row's source) makes of them."""
 
+STATISTICS = ("Average", "Sum", "SampleCount", "Maximum", "avg", "p99", "tm90", "IQM")
+"""Statistics of a custom target's metric: the API's, an alias aws-cdk-lib expands, extended ones."""
+CDK_STATISTIC_NAMES = {"avg": "Average", "average": "Average", "sum": "Sum", "min": "Minimum", "minimum": "Minimum",
+                       "max": "Maximum", "maximum": "Maximum", "n": "SampleCount", "samplecount": "SampleCount"}
+"""What aws-cdk-lib's ``Metric`` writes for the statistic names its ``Stats`` documents in any case."""
+
 
 @dataclass(frozen=True)
 class Scaling:
@@ -76,6 +83,13 @@ class Scaling:
     max_capacity: Any
     target: Any = 100.0
     steps: str | None = None  # a STEP_SETS name
+    statistic: str | None = None  # a custom target's metric statistic (None: no custom target)
+
+    def custom_targets(self) -> list[MetricTarget]:
+        if self.statistic is None:
+            return []
+        return [MetricTarget(metric=cloudwatch.Metric(namespace="Orders", metric_name="Depth", statistic=self.statistic),
+                             target_value=5)]
 
     def step_scaling(self) -> StepScaling | None:
         if self.steps is None:
@@ -118,7 +132,8 @@ class Variant:
             kwargs["autoscaling"] = InstanceScaling(min_capacity=plain(self.scaling.min_capacity),
                                                     max_capacity=plain(self.scaling.max_capacity),
                                                     target_invocations_per_instance=plain(self.scaling.target),
-                                                    step_scaling=self.scaling.step_scaling())
+                                                    step_scaling=self.scaling.step_scaling(),
+                                                    custom_targets=self.scaling.custom_targets())
         if self.accelerator_type is not None:
             kwargs["accelerator_type"] = self.accelerator_type
         if self.managed_scaling is not None:
@@ -156,7 +171,9 @@ class Variant:
 
 
 _scalings = field_of(
-    st.none(),
+    # A custom target's statistic in the clean branch too: an extended one (p99) must be refused when it is the
+    # only thing wrong (elsewhere another field's refusal comes first), which clean examples give.
+    st.none() | st.builds(Scaling, st.just(1), st.just(3), st.just(100.0), st.none(), st.sampled_from(STATISTICS)),
     st.integers(1, 3).flatmap(lambda low: st.builds(Scaling, st.just(low), st.integers(low, 6),
                                                     st.sampled_from((100.0, 1, 0.5)),
                                                     st.none() | st.sampled_from(("in-and-out", "three-steps")))),
@@ -541,6 +558,14 @@ def scaling_rules(scaling: Scaling | None, path: str) -> list[Problem]:
         problems += scalable_target_problems(low, high)
     if scaling.steps is not None and STEP_SETS[scaling.steps][1] is not None:
         problems.append(Problem(f"{path}.step_scaling", str(STEP_SETS[scaling.steps][1])))
+    if scaling.statistic is not None:  # the target-tracking policy Application Auto Scaling is asked for
+        statistic = CDK_STATISTIC_NAMES.get(scaling.statistic.lower(), scaling.statistic)
+        request = {"PolicyName": "p", "ServiceNamespace": "sagemaker", "ResourceId": "endpoint/e/variant/v",
+                   "ScalableDimension": "sagemaker:variant:DesiredInstanceCount", "PolicyType": "TargetTrackingScaling",
+                   "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 5.0, "CustomizedMetricSpecification": {
+                       "MetricName": "Depth", "Namespace": "Orders", "Statistic": statistic}}}
+        problems += [Problem(f"{path}.statistic", found.rule, found.source)
+                     for found in api_problems("PutScalingPolicy", request, service="application-autoscaling")]
     return problems
 
 

@@ -135,7 +135,8 @@ def acknowledge_all(scope: IConstruct | Ref, findings: Sequence[tuple[str, str |
         scope = scope.value if isinstance(scope, Ref) else scope
         if scope is None:
             return
-    _acknowledge_at_synth(scope, findings)
+    if not isinstance(scope, Ref):  # (a result of a batch has no cross-stack finding: resolved above)
+        _acknowledge_at_synth(scope, findings)
     findings = list(_in_every_compliance_pack(findings))
     entry = {f"{_ANNOTATION_NAMESPACE}{rule}[{finding}]" if finding else f"{_ANNOTATION_NAMESPACE}{rule}": reason
              for rule, finding, reason in findings}
@@ -289,9 +290,7 @@ class _SynthTimeAcknowledgments:
         return []
 
 
-def _acknowledge_at_synth(scope: IConstruct | Ref, findings: Sequence[tuple[str, str | None, str]]) -> None:
-    if isinstance(scope, Ref):  # no cross-stack finding (acknowledge_all)
-        return
+def _acknowledge_at_synth(scope: IConstruct, findings: Sequence[tuple[str, str | None, str]]) -> None:
     cross = [(rule, finding, reason) for rule, finding, reason in findings if isinstance(finding, _CrossStackFinding)]
     if not cross:
         return
