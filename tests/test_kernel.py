@@ -34,6 +34,7 @@ from cdk_sagemaker_inference.constructs._batch import (
     _ASSEMBLY_NAME,
     _ASSEMBLY_VERSION,
     Batch,
+    NotMadeError,
     immediate_calls,
 )
 
@@ -108,6 +109,26 @@ def test_a_result_is_an_argument_after_its_batch_ran_and_value_runs_the_batch() 
     path = batch.get(child.attr("node", "path"))
     assert path.value == "S/Scope/Child"
     assert scope.attr("node", "id").value == "Scope"  # a path of a result that ran: one more get
+
+
+def test_a_local_result_stays_in_node_and_count_applies_a_static_predicate_there() -> None:
+    _, stack = _stack()
+    for i in range(3):
+        cdk.CfnResource(stack, f"Handle{i}", type="AWS::CloudFormation::WaitConditionHandle")
+    Construct(stack, "Plain")
+    batch = Batch()
+    found = batch.call(batch.of(stack, "node"), "findAll", local=True)
+    resources = batch.count(found, cdk.CfnResource, "isCfnResource")
+    stacks = batch.count(found, cdk.Stack, "isStack")
+    assert (resources.value, stacks.value) == (3, 1)
+    with pytest.raises(NotMadeError, match="kept in node"):
+        found.value  # noqa: B018  (never sent back)
+    with immediate_calls():  # call by call, the list is sent back and passed again: the same counts
+        batch = Batch()
+        found = batch.call(batch.of(stack, "node"), "findAll", local=True)
+        assert batch.count(found, cdk.CfnResource, "isCfnResource").value == 3
+        assert len(found.value) == 5  # the stack, the three handles and the construct
+        assert batch.count(found, cdk.Stack, "isStack").value == 1
 
 
 def test_an_optional_call_on_an_absent_target_does_nothing_and_after_runs_once_made() -> None:

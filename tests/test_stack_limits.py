@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aws_cdk import CfnResource, NestedStack, Stack
 from aws_cdk import aws_s3 as s3
 
@@ -20,10 +21,12 @@ from cdk_sagemaker_inference.stack_limits import (
     RESOURCE_WARNING,
     SIZE_WARNING,
     StackLimitsPlugin,
+    _count_in_python,
     count_resources,
     watch_stack_limits,
 )
 from helpers import new_app, new_stack, template_of, warnings_of
+from nag_configs import CONFIGURATIONS
 
 
 def endpoint_in(stack: Stack, construct_id: str = "Endpoint") -> ServerlessEndpoint:
@@ -99,6 +102,19 @@ def test_resources_of_a_nested_stack_count_for_the_nested_template_only() -> Non
     assert count_resources(stack) == own + 1  # the endpoint's and the nested stack's AWS::CloudFormation::Stack
     assert count_resources(nested) == 450
     assert limit_warnings(stack) == []
+
+
+@pytest.mark.parametrize("name", sorted(f"{kind} {config}" for kind, configs in CONFIGURATIONS.items() for config in configs))
+def test_the_count_made_in_node_is_the_templates_resources(name: str) -> None:
+    # count_resources counts in node (findAll and CfnResource.isCfnResource, kept there): for every nag
+    # configuration it is what the template holds and what counting construct by construct in Python finds.
+    kind, config = name.split(" ", 1)
+    stack = new_stack()
+    CONFIGURATIONS[kind][config](stack)
+    counted = count_resources(stack)
+    assert counted == _count_in_python(stack)
+    resources = template_of(stack).to_json()["Resources"]
+    assert counted == sum(1 for r in resources.values() if r["Type"] != "AWS::CDK::Metadata") > 0
 
 
 def test_a_template_past_800_kb_is_reported_as_a_warning_naming_the_limit() -> None:

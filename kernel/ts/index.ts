@@ -91,8 +91,9 @@ export class Batch {
    *
    * Each operation is a list: `["new", fqn, args]` (a constructor), `["call", target, method, args]`
    * (`"call?"`: nothing when the target is absent), `["static", fqn, method, args]`, `["get", value]`
-   * (a placeholder's value), `["concat", parts]` (strings joined) or `["const", id, value]` (a value
-   * later operations name as `{"$batch:c": id}`). Arguments may hold placeholders (see `resolve`). A
+   * (a placeholder's value), `["concat", parts]` (strings joined), `["count", list, fqn, method]` (how
+   * many elements of `list` the static predicate `fqn.method` holds for, e.g. `CfnResource.isCfnResource`)
+   * or `["const", id, value]` (a value later operations name as `{"$batch:c": id}`). Arguments may hold placeholders (see `resolve`). A
    * failing operation stops the run with its error: the operations before it have been made, as they
    * would have been one call at a time, and `made` returns their results.
    *
@@ -133,6 +134,10 @@ export class Batch {
         return resolve(operation[1], results);
       case 'concat':
         return resolve(operation[1], results).join('');
+      case 'count': {
+        const Type = typeNamed(operation[2]);
+        return resolve(operation[1], results).filter((item: any) => Type[operation[3]](item)).length;
+      }
       case 'const':
         constants[operation[1]] = resolve(operation[2], results);
         return undefined;

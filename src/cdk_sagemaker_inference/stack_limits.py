@@ -9,10 +9,10 @@ passes 80% of either limit, naming the limit, so that users split stacks before 
 How it is measured (cheap and exact, once per stack per synth, nothing per construct):
 
 * **Resources** (``cdk-sagemaker-inference:stack-resource-limit``, an annotation warning on the
-  stack): a validation (``node.add_validation``) counts the stack's ``CfnResource`` s at synth:
-  one ``node.find_all()`` call into aws-cdk-lib, then ``isinstance`` checks in Python (no round
-  trip per construct); resources of nested stacks belong to their own template and are not
-  counted. The limit is the context value ``@aws-cdk/core:stackResourceLimit`` when set (0 turns
+  stack): a validation (``node.add_validation``) counts the stack's ``CfnResource`` s at synth, in
+  node (``node.find_all()`` and aws-cdk-lib's ``CfnResource.isCfnResource`` in one batch: the
+  constructs are never sent to Python); resources of nested stacks belong to their own template
+  and are not counted (a stack holding nested stacks is counted in Python, construct by construct). The limit is the context value ``@aws-cdk/core:stackResourceLimit`` when set (0 turns
   the check off, as it does aws-cdk-lib's own), else 500.
 * **Template size** (``cdk-sagemaker-inference:stack-template-size``, a warning in the synth's
   validation report): the size is only known once the template is rendered, after the
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import typing
 import weakref
 from pathlib import Path
 from typing import Any
@@ -115,15 +116,38 @@ def template_validation_enabled() -> bool:
 
 def resource_limit(stack: Stack) -> int:
     """The resource limit in force for ``stack`` (aws-cdk-lib's context value, else 500)."""
-    value = stack.node.try_get_context(RESOURCE_LIMIT_CONTEXT)
+    return _limit(stack.node.try_get_context(RESOURCE_LIMIT_CONTEXT))
+
+
+def _limit(value: object) -> int:
     try:
-        return int(value) if value is not None else RESOURCE_LIMIT
+        return int(value) if value is not None else RESOURCE_LIMIT  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return RESOURCE_LIMIT
 
 
 def count_resources(stack: Stack) -> int:
     """The ``CfnResource`` s that ``stack``'s own template will hold (nested stacks excluded)."""
+    return _limit_and_count(stack)[1]
+
+
+def _limit_and_count(stack: Stack) -> tuple[int, int]:
+    """:func:`resource_limit` and :func:`count_resources`, counted in node: one round trip, no proxy per construct."""
+    from .constructs._batch import Batch
+
+    batch = Batch()
+    node = batch.of(stack, "node")
+    limit = batch.call(node, "tryGetContext", RESOURCE_LIMIT_CONTEXT)
+    found = batch.call(node, "findAll", local=True)
+    resources, stacks = batch.count(found, CfnResource, "isCfnResource"), batch.count(found, Stack, "isStack")
+    batch.run()
+    # The stack itself is the only stack found unless it holds nested stacks (their resources are theirs).
+    count = typing.cast(int, resources.value) if stacks.value == 1 else _count_in_python(stack)
+    return _limit(limit.value), count
+
+
+def _count_in_python(stack: Stack) -> int:
+    """:func:`count_resources` for a stack holding nested stacks (their resources are theirs)."""
     found = stack.node.find_all()
     nested: set[int] = set()
     for construct in found:
@@ -141,10 +165,9 @@ class _ResourceCount:
 
     def validate(self) -> list[str]:
         stack = self._stack
-        limit = resource_limit(stack)
+        limit, count = _limit_and_count(stack)
         if limit <= 0:
             return []
-        count = count_resources(stack)
         if count > WARN_FRACTION * limit:
             verb = "exceeds" if count > limit else "has passed 80% of"
             Annotations.of(stack).add_warning_v2(

@@ -35,6 +35,7 @@ import jsii.errors
 _ASSEMBLY_NAME = "cdk-sagemaker-inference-kernel"
 _ASSEMBLY_VERSION = "1.0.0"
 _RUNNING = object()
+_LOCAL = object()
 _CONSTANTS: dict[str, int] = {}
 """The plain values node holds (:meth:`Batch.constant`), by their JSON text: one kernel per process."""
 _IDS = itertools.count()
@@ -167,6 +168,7 @@ class Batch:
         self._results: list[Any] = []
         self._after: list[Callable[[], None]] = []
         self._constants: dict[str, int] = {}
+        self._local: set[int] = set()  # queued operations whose results stay in node (indexes in the queue)
 
     @property
     def pending(self) -> bool:
@@ -181,8 +183,10 @@ class Batch:
         else:
             callback()
 
-    def _queue(self, operation: list[Any]) -> Ref:
+    def _queue(self, operation: list[Any], *, local: bool = False) -> Ref:
         self._operations.append(operation)
+        if local and not _IMMEDIATE[0]:  # (call by call, a local result is sent back: later calls pass it)
+            self._local.add(len(self._operations) - 1)
         ref = Ref(self, self._first + len(self._operations) - 1)
         if _IMMEDIATE[0]:
             self.run()
@@ -198,15 +202,17 @@ class Batch:
         return self._queue(["new", cls.__jsii_type__, wired])  # type: ignore[attr-defined]
 
     def call(self, target: Any, method: str, *args: Any, props: type | None = None, optional: bool = False,
-             **values: Any) -> Ref:
+             local: bool = False, **values: Any) -> Ref:
         """``target.<method>(*args, **values)`` (``method``: its jsii name); ``props`` as in :meth:`new`;
-        ``optional``: nothing (a None result) when ``target`` is absent. Default: False."""
+        ``optional``: nothing (a None result) when ``target`` is absent. Default: False. ``local``: the result
+        stays in node, an argument of later calls only (a list of every construct of a stack, which would cost
+        a Python proxy per element to send back); reading its ``value`` raises. Default: False."""
         wired = [self._wire(a) for a in args]
         if props is not None:
             wired.append(self._wire(_props(props, values)))
         elif values:
             raise TypeError("keyword arguments need props=<the struct class that names them>")
-        return self._queue(["call?" if optional else "call", self._wire(target), method, wired])
+        return self._queue(["call?" if optional else "call", self._wire(target), method, wired], local=local)
 
     def static(self, cls: type, method: str, *args: Any) -> Ref:
         """The static method ``cls.<method>(*args)`` (``method``: its jsii name)."""
@@ -216,6 +222,11 @@ class Batch:
     def get(self, value: Ref) -> Ref:
         """``value`` (a property path of a result) as a result of its own."""
         return self._queue(["get", self._wire(value)])
+
+    def count(self, items: Ref, cls: type, predicate: str) -> Ref:
+        """How many elements of ``items`` (a list result) the static method ``cls.<predicate>`` (its jsii name, e.g.
+        ``CfnResource``, ``"isCfnResource"``) holds for: counted in node, so the elements are never sent to Python."""
+        return self._queue(["count", self._wire(items), cls.__jsii_type__, predicate])  # type: ignore[attr-defined]
 
     def concat(self, *parts: Any) -> Ref:
         """The strings ``parts`` (texts and results) joined."""
@@ -260,13 +271,18 @@ class Batch:
         """Make the queued calls (one round trip); nothing when none are queued."""
         operations, self._operations = self._operations, []
         constants, self._constants = self._constants, {}
+        local, self._local = self._local, set()
         if not operations:
             return
         self._results.extend([_RUNNING] * len(operations))
         first, self._first = self._first, self._first + len(operations)
         callbacks, self._after = self._after, []
         try:
-            results = _Kernel.run(operations, list(range(len(operations))))
+            wanted = [index for index in range(len(operations)) if index not in local]
+            results = _Kernel.run(operations, wanted)
+            if local:  # (in order: the wanted results, a marker where one stayed in node)
+                sent = iter(results)
+                results = [_LOCAL if index in local else next(sent) for index in range(len(operations))]
         except (RuntimeError, jsii.errors.JSIIError) as error:  # (aws-cdk-lib's errors are RuntimeError, as for a
             # direct call; JSIIError: the kernel's own faults)
             # What was made before the failing call is kept, as it would have been call by call; what was not
@@ -295,4 +311,6 @@ class Batch:
             raise NotMadeError(f"not made: an earlier call of its batch failed ({value.error})") from value.error
         if value is _RUNNING:
             raise NotMadeError("not made yet: its batch is running (read from a callback of one of its calls)")
+        if value is _LOCAL:
+            raise NotMadeError("kept in node (a local result): an argument of later calls only")
         return value

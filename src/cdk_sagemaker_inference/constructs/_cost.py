@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jsii
 from aws_cdk import Annotations, Stack
@@ -28,7 +28,7 @@ from ..preflight.needs import Need, NeedTable, add_capacity
 from ..tokens import is_unresolved
 from ..typecheck import DETACH_HOOKS
 from ._batch import Batch
-from ._memo import annotations_of, memo, path_of, remembered, stack_of
+from ._memo import annotations_of, memo, path_of, remembered, stack_environment, stack_of
 
 if TYPE_CHECKING:
     from .endpoint import EndpointBase
@@ -49,9 +49,9 @@ def endpoints_of_app(root: IConstruct) -> list[EndpointBase]:
     return memo(root, "endpoints", new)
 
 
-def _prices(stack: Stack) -> PriceTable | str:
-    """The package's prices with the context's offer file on top (a message when the file is unreadable)."""
-    path = stack.node.try_get_context(PRICES_FILE_CONTEXT)
+def _prices(path: object) -> PriceTable | str:
+    """The package's prices with the offer file ``path`` (the context value, if any) on top (a message when the file
+    is unreadable)."""
     table = shipped_prices()
     if not path:
         return table
@@ -61,8 +61,8 @@ def _prices(stack: Stack) -> PriceTable | str:
         return f"context {PRICES_FILE_CONTEXT}: {error}"
 
 
-def _number_context(stack: Stack, key: str) -> float | str | None:
-    value = stack.node.try_get_context(key)
+def _number_context(key: str, value: Any) -> float | str | None:
+    """The context value ``value`` of ``key`` as a number ≥ 0 (None when unset, a message when it is not one)."""
     if value is None:
         return None
     try:
@@ -86,13 +86,22 @@ class _StackFacts:
 
 def _facts(stack: Stack) -> _StackFacts:
     def read() -> _StackFacts:
-        account, region = stack.account, stack.region
-        return _StackFacts(stack.stack_name, None if is_unresolved(account) else account,
-                           None if is_unresolved(region) else region, _prices(stack),
-                           tuple((key, _number_context(stack, key)) for key in (MAX_FLOOR_HOURS_CONTEXT,
-                                                                                MAX_FLOOR_USD_CONTEXT)),
-                           str(stack.node.try_get_context(BUDGET_ACTION_CONTEXT) or "warn").lower())
+        batch = Batch()  # the stack's name, environment and context values: one round trip per stack
+        name = batch.get(batch.of(stack, "stackName"))
+        node = batch.of(stack, "node")
+        context = {key: batch.call(node, "tryGetContext", key) for key in _CONTEXT_KEYS}
+        batch.run()
+        account, region = stack_environment(stack)
+        return _StackFacts(name.value, None if is_unresolved(account) else account,
+                           None if is_unresolved(region) else region,
+                           _prices(context[PRICES_FILE_CONTEXT].value),
+                           tuple((key, _number_context(key, context[key].value)) for key in (MAX_FLOOR_HOURS_CONTEXT,
+                                                                                             MAX_FLOOR_USD_CONTEXT)),
+                           str(context[BUDGET_ACTION_CONTEXT].value or "warn").lower())
     return memo(stack, _StackFacts, read)
+
+
+_CONTEXT_KEYS = (PRICES_FILE_CONTEXT, MAX_FLOOR_HOURS_CONTEXT, MAX_FLOOR_USD_CONTEXT, BUDGET_ACTION_CONTEXT)
 
 
 def register(endpoint: EndpointBase, root: IConstruct, stage: IConstruct) -> None:

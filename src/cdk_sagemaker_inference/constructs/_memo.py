@@ -118,6 +118,20 @@ def stage_of(stack: Stack) -> IConstruct:
     return memo(stack, "stage", lambda: Stage.of(stack) or stack.node.root)
 
 
+def stack_environment(stack: Stack) -> tuple[str, str]:
+    """``(stack.account, stack.region)`` (tokens in an environment-agnostic stack), asked in one round trip per
+    stack."""
+    def read() -> tuple[str, str]:
+        from ._batch import Batch
+
+        batch = Batch()
+        account, region = batch.get(batch.of(stack, "account")), batch.get(batch.of(stack, "region"))
+        batch.run()
+        return account.value, region.value
+
+    return memo(stack, "environment", read)
+
+
 def stack_of(scope: IConstruct) -> Stack:
     """``Stack.of(scope)``, asked of node at most once per scope (and once per chain of adopted scopes)."""
     entries = _entries(scope)

@@ -28,7 +28,7 @@ from ._base import acknowledge, with_notes
 from ._batch import Batch, Ref
 from ._environment import environment_problems
 from ._lazy import lazy_module
-from ._memo import memo, stack_of, stage_of, with_literal_start
+from ._memo import memo, stack_environment, stack_of, stage_of, with_literal_start
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
 from .endpoint import EndpointBase, EndpointKind, problems_of
 from .model import InferenceModel
@@ -257,11 +257,13 @@ class _QuotaTracker:
         groups: dict[tuple[str, str], list[ServerlessEndpoint]] = defaultdict(list)
         for endpoint in self._endpoints:
             groups[_environment_of(stack_of(endpoint))].append(endpoint)
-        context = stage.node.try_get_context
-        concurrency_quota = _int_context(context(QUOTA_CONCURRENCY_CONTEXT),
+        batch = Batch()  # both context values: one round trip
+        node = batch.of(stage, "node")
+        concurrency, count = (batch.call(node, "tryGetContext", key)
+                              for key in (QUOTA_CONCURRENCY_CONTEXT, QUOTA_ENDPOINTS_CONTEXT))
+        concurrency_quota = _int_context(concurrency.value,
                                          int(constraint("serverless.quota-concurrency").maximum or 200))
-        endpoint_quota = _int_context(context(QUOTA_ENDPOINTS_CONTEXT),
-                                      int(constraint("serverless.quota-endpoints").maximum or 50))
+        endpoint_quota = _int_context(count.value, int(constraint("serverless.quota-endpoints").maximum or 50))
         for (account, region), endpoints in groups.items():
             if stage_of(stack_of(endpoints[-1])) is not stage:
                 continue
@@ -288,7 +290,7 @@ class _QuotaTracker:
 def _environment_of(stack: Stack) -> tuple[str, str]:
     """The stack's account and Region as the quota message names them (asked once per stack)."""
     def describe() -> tuple[str, str]:
-        account, region = stack.account, stack.region
+        account, region = stack_environment(stack)
         return ("(account of the deploying credentials)" if is_unresolved(account) else account,
                 "(Region of the deploying credentials)" if is_unresolved(region) else region)
 
