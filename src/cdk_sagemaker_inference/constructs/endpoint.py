@@ -21,7 +21,7 @@ from ..tokens import is_unresolved, lower_literals
 from ..typecheck import DETACH_HOOKS, TypeChecks, checked
 from ..validation.checks import Checker
 from ._base import RemovalPolicyMixin
-from ._batch import Batch, Ref
+from ._batch import Batch, Ref, struct
 from ._cost import register as register_cost_note
 from ._lazy import lazy_module
 from ._memo import (
@@ -304,7 +304,7 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
             # data capture are excluded from retention, so their changes apply (UpdateEndpoint).
             retain_all_variant_properties=True if retain_counts else None,
             exclude_retained_variant_properties=[
-                sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=kind)
+                struct(sagemaker.CfnEndpoint.VariantPropertyProperty, variant_property_type=kind)
                 for kind in _NOT_RETAINED] if retain_counts else None,
         )
         batch.call(endpoint, "addMetadata", METADATA_KEY, {"kind": self.kind.value, **(metadata or {})})

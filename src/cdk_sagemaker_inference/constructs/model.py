@@ -45,7 +45,7 @@ from ._base import (
     renew_standing_acknowledgments,
     with_notes,
 )
-from ._batch import Batch, Ref
+from ._batch import Batch, Ref, struct
 from ._lazy import lazy_module
 from ._memo import (
     adopt,
@@ -1047,23 +1047,25 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         return typing.cast(iam.IRole, self._default_role.value) if self._default_role is not None else self.role
 
     def _render(self, index: int, definition: ContainerDefinition,
-                prefix: str) -> sagemaker.CfnModel.ContainerDefinitionProperty:
+                prefix: str) -> dict[str, Any]:
         scope = Construct(self, f"Container{index}") if index else self
         image_uri = bind_image(definition.image, scope,
                                None if (index, "image") in self._inline else self._execution_role(),
                                owner=self, construct_type="InferenceModel",
                                field=f"{prefix}image") if definition.image else None
         data_url: str | None = None
-        source: sagemaker.CfnModel.ModelDataSourceProperty | None = None
+        source: dict[str, Any] | None = None
         if definition.model_data is not None:
             url = definition.model_data.bind(scope, None if (index, "model_data") in self._inline
                                              else self._execution_role(),
                                              prefix=definition.mode is ContainerMode.MULTI_MODEL)
             if definition.model_data.uncompressed:
-                source = sagemaker.CfnModel.ModelDataSourceProperty(
-                    s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
+                source = struct(
+                    sagemaker.CfnModel.ModelDataSourceProperty,
+                    s3_data_source=struct(
+                        sagemaker.CfnModel.S3DataSourceProperty,
                         s3_uri=url, s3_data_type="S3Prefix", compression_type="None",
-                        model_access_config=sagemaker.CfnModel.ModelAccessConfigProperty(accept_eula=True)
+                        model_access_config=struct(sagemaker.CfnModel.ModelAccessConfigProperty, accept_eula=True)
                         if definition.model_data.accept_eula else None))
             else:
                 data_url = url
@@ -1071,7 +1073,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         if credentials:  # SageMaker calls it with the execution role (the developer guide's private-registry page)
             self._execution_role().add_to_principal_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
                                                                   resources=[credentials]))
-        return sagemaker.CfnModel.ContainerDefinitionProperty(
+        return struct(
+            sagemaker.CfnModel.ContainerDefinitionProperty,
             image=image_uri,
             model_data_url=data_url,
             model_data_source=source,
@@ -1079,13 +1082,15 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             mode=definition.mode.value if definition.mode is not ContainerMode.SINGLE_MODEL else None,
             container_hostname=definition.container_hostname,
             image_config=(
-                sagemaker.CfnModel.ImageConfigProperty(
-                    repository_access_mode=definition.repository_access_mode.value,
-                    repository_auth_config=sagemaker.CfnModel.RepositoryAuthConfigProperty(
-                        repository_credentials_provider_arn=credentials) if credentials else None)
+                struct(sagemaker.CfnModel.ImageConfigProperty,
+                       repository_access_mode=definition.repository_access_mode.value,
+                       repository_auth_config=struct(sagemaker.CfnModel.RepositoryAuthConfigProperty,
+                                                     repository_credentials_provider_arn=credentials)
+                       if credentials else None)
                 if definition.repository_access_mode is not RepositoryAccessMode.PLATFORM else None
             ),
-            multi_model_config=sagemaker.CfnModel.MultiModelConfigProperty(
+            multi_model_config=struct(
+                sagemaker.CfnModel.MultiModelConfigProperty,
                 model_cache_setting="Enabled" if definition.model_cache else "Disabled")
             if definition.model_cache is not None else None,
             model_package_name=(definition.model_package.bind(scope, self._execution_role())

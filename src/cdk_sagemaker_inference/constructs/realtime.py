@@ -31,7 +31,7 @@ from ..validation.realtime import (
     validate_variants,
 )
 from ._base import annotate, policies_of, role_for_grants, unique_child_id, with_notes
-from ._batch import Batch, Ref
+from ._batch import Batch, Ref, struct
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import with_literal_start
@@ -707,8 +707,9 @@ def _period_seconds(metric: cloudwatch.IMetric) -> float | None:
         return None
 
 
-def _render_variant(variant: ProductionVariant) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
-    return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+def _render_variant(variant: ProductionVariant) -> dict[str, Any]:
+    return struct(
+        sagemaker.CfnEndpointConfig.ProductionVariantProperty,
         variant_name=variant.variant_name,
         model_name=variant.model.model_name,
         instance_type=variant.instance_type.name,
@@ -718,11 +719,12 @@ def _render_variant(variant: ProductionVariant) -> sagemaker.CfnEndpointConfig.P
         model_data_download_timeout_in_seconds=_whole_seconds(variant.model_data_download_timeout),
         container_startup_health_check_timeout_in_seconds=_whole_seconds(
             variant.container_startup_health_check_timeout),
-        routing_config=sagemaker.CfnEndpointConfig.RoutingConfigProperty(
-            routing_strategy=variant.routing_strategy.value) if variant.routing_strategy is not None else None,
+        routing_config=struct(sagemaker.CfnEndpointConfig.RoutingConfigProperty,
+                              routing_strategy=variant.routing_strategy.value) if variant.routing_strategy is not None else None,
         inference_ami_version=variant.inference_ami_version,
         enable_ssm_access=variant.enable_ssm_access,
-        capacity_reservation_config=sagemaker.CfnEndpointConfig.CapacityReservationConfigProperty(
+        capacity_reservation_config=struct(
+            sagemaker.CfnEndpointConfig.CapacityReservationConfigProperty,
             capacity_reservation_preference="capacity-reservations-only",
             ml_reservation_arn=variant.capacity_reservation_arn) if variant.capacity_reservation_arn else None,
     )

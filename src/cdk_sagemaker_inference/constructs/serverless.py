@@ -25,7 +25,7 @@ from ..validation.serverless import (
     validate_serverless_model,
 )
 from ._base import acknowledge, with_notes
-from ._batch import Batch, Ref
+from ._batch import Batch, Ref, struct
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import memo, stack_environment, stack_of, stage_of, with_literal_start
@@ -143,10 +143,12 @@ class ServerlessEndpoint(EndpointBase):
         batch = Batch()
         config = batch.new(
             sagemaker.CfnEndpointConfig, self, "Config", props=sagemaker.CfnEndpointConfigProps,
-            production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+            production_variants=[struct(
+                sagemaker.CfnEndpointConfig.ProductionVariantProperty,
                 variant_name=variant_name,
                 model_name=model.model_name,
-                serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
+                serverless_config=struct(
+                    sagemaker.CfnEndpointConfig.ServerlessConfigProperty,
                     memory_size_in_mb=memory_size_mb,
                     max_concurrency=max_concurrency,
                     provisioned_concurrency=provisioned_concurrency,
