@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from aws_cdk import Annotations, Duration, Stack, Stage
+from aws_cdk import Annotations, Duration, Stack, Stage, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct, Node
@@ -130,6 +130,44 @@ def stack_environment(stack: Stack) -> tuple[str, str]:
         return account.value, region.value
 
     return memo(stack, "environment", read)
+
+
+def settled(stack: Stack, value: str) -> str:
+    """``value`` (a string holding tokens, e.g. an ARN from ``stack.format_arn``) as one token of what it resolves
+    to in ``stack``, resolved once per stack; unchanged when it refers to a resource or parameter.
+
+    aws-cdk-lib resolves a string with tokens inside by splitting it and joining the parts again, at every
+    resolution of the template (three per synth: references, template, tree), for every resource that holds it:
+    a log-group ARN in every model role's policy, an image URI in every model. Resolved once, the same value
+    is a plain intrinsic that resolves by walking it (about 0.2 ms a real-time endpoint at synth,
+    ``benchmarks/l2_cost.py``-style repeated synths). Only values made of pseudo parameters (``Ref`` of
+    ``AWS::*``), ``Fn::Join`` and ``Fn::FindInMap`` (the stack's regional-fact mappings) are settled, and only
+    for use in ``stack``: a reference to a resource or parameter keeps its token, so aws-cdk-lib still sees it
+    (cross-stack references, dependencies). The template is the same either way."""
+    if not is_unresolved(value):
+        return value
+
+    def settle() -> str:
+        resolved = stack.resolve(value)
+        if isinstance(resolved, str):
+            return resolved
+        return Token.as_string(resolved) if _self_contained(resolved) else value
+
+    return memo(stack, ("settled", value), settle)
+
+
+def _self_contained(value: Any) -> bool:
+    """Whether a resolved value is made of literals, pseudo parameters, ``Fn::Join`` and ``Fn::FindInMap`` only."""
+    if isinstance(value, (str, int, float)):
+        return True
+    if isinstance(value, list):
+        return all(_self_contained(item) for item in value)
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, argument),) = value.items()
+        if key == "Ref":
+            return isinstance(argument, str) and argument.startswith("AWS::")
+        return key in ("Fn::Join", "Fn::FindInMap") and _self_contained(argument)
+    return False
 
 
 def stack_of(scope: IConstruct) -> Stack:
