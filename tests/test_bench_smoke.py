@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -89,3 +90,35 @@ def test_what_if_switches_each_extra_off_and_prints_the_table() -> None:
     assert labels == 2 * ["library", "library, acks off", "library, notes off",
                           "library, limits off", "library, checks off", "library, all off", "alpha", "l1"]
     assert all(re.fullmatch(r"\d+\.\d", row.split("|")[2].strip()) for row in rows)
+
+
+def test_l2_cost_checks_each_pair_renders_the_same_resources_and_prints_the_table() -> None:
+    """`benchmarks/l2_cost.py` (what each kept L2 costs against the L1 it renders): both sides of every pair
+    synthesize the same resources (the script stops otherwise), and the table has a row per pair."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "l2_cost.py"), "--n", "2", "--reps", "1"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "kept L2" not in line]
+    assert [row.split("|")[1].strip().split(":")[0] for row in rows] == ["model execution role", "variant autoscaling"]
+    assert all(re.fullmatch(r"[+-]\d+", row.split("|")[4].strip()) for row in rows)
+
+
+def test_l2_cost_stops_when_a_pair_renders_different_resources(monkeypatch: pytest.MonkeyPatch) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import l2_cost
+
+    monkeypatch.setattr(l2_cost, "_DIMENSION", "sagemaker:variant:DesiredProvisionedConcurrency")
+    real = l2_cost.scaling_l1
+
+    def other_dimension(stack: Any, i: int, batch: Any) -> None:  # the L1 side keeps the instance count
+        monkeypatch.setattr(l2_cost, "_DIMENSION", "sagemaker:variant:DesiredInstanceCount")
+        try:
+            real(stack, i, batch)
+        finally:
+            monkeypatch.setattr(l2_cost, "_DIMENSION", "sagemaker:variant:DesiredProvisionedConcurrency")
+
+    monkeypatch.setitem(l2_cost.PAIRS, "scaling", (l2_cost.scaling_l2, other_dimension, "scaling"))
+    with pytest.raises(SystemExit, match="render different resources"):
+        l2_cost.check_same_resources("scaling")
