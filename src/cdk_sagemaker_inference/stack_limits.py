@@ -12,8 +12,9 @@ How it is measured (cheap and exact, once per stack per synth, nothing per const
   stack): a validation (``node.add_validation``) counts the stack's ``CfnResource`` s at synth, in
   node (``node.find_all()`` and aws-cdk-lib's ``CfnResource.isCfnResource`` in one batch: the
   constructs are never sent to Python); resources of nested stacks belong to their own template
-  and are not counted (a stack holding nested stacks is counted in Python, construct by construct). The limit is the context value ``@aws-cdk/core:stackResourceLimit`` when set (0 turns
-  the check off, as it does aws-cdk-lib's own), else 500.
+  and are not counted (a stack holding nested stacks is counted in Python, construct by construct).
+  The limit is the context value ``@aws-cdk/core:stackResourceLimit`` when set (0 turns the check
+  off, as it does aws-cdk-lib's own), else 500.
 * **Template size** (``cdk-sagemaker-inference:stack-template-size``, a warning in the synth's
   validation report): the size is only known once the template is rendered, after the
   validation phase (estimating it earlier would mean resolving every resource a second time,
@@ -119,9 +120,9 @@ def resource_limit(stack: Stack) -> int:
     return _limit(stack.node.try_get_context(RESOURCE_LIMIT_CONTEXT))
 
 
-def _limit(value: object) -> int:
+def _limit(value: Any) -> int:
     try:
-        return int(value) if value is not None else RESOURCE_LIMIT  # type: ignore[call-overload]
+        return int(value) if value is not None else RESOURCE_LIMIT
     except (TypeError, ValueError):
         return RESOURCE_LIMIT
 
