@@ -15,6 +15,7 @@ import cdk_sagemaker_inference as lib
 from cdk_sagemaker_inference._compat import (
     FAILING_PLUGINS_FAIL_SYNTH_SINCE,
     VALIDATIONS_SINCE,
+    _distribution_version,
     cdk_version,
     failing_plugins_fail_synth,
     has_validations,
@@ -89,3 +90,18 @@ def test_the_python_classifiers_are_the_versions_a_test_runs_on() -> None:
     floor = project["requires-python"].removeprefix(">=")
     assert classified == {floor, *others.group(1).split()}
     assert f"{sys.version_info.major}.{sys.version_info.minor}" in classified
+
+
+@pytest.mark.parametrize(("package", "distribution"), [("aws_cdk", "aws-cdk-lib"), ("cdk_nag", "cdk-nag"),
+                                                        ("constructs", "constructs")])
+def test_versions_read_from_the_jsii_packages_are_the_installed_distributions(package: str, distribution: str) -> None:
+    from importlib import metadata
+
+    assert _distribution_version(package, distribution) == metadata.version(distribution)
+
+
+def test_a_package_without_a_jsii_tarball_falls_back_to_its_metadata_and_a_missing_one_is_none() -> None:
+    from importlib import metadata
+
+    assert _distribution_version("pytest", "pytest") == metadata.version("pytest")
+    assert _distribution_version("no_such_package_here", "no-such-package-here") is None

