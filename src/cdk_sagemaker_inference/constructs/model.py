@@ -51,6 +51,7 @@ from ._memo import (
     adopt,
     bucket_arn,
     bucket_name,
+    fixed_token,
     iam_literal,
     key_folder,
     memo,
@@ -452,7 +453,7 @@ def _dlc_account(stack: Stack, image: str) -> str:
     literal in an env-pinned stack, else a lookup in a mapping of the Regions aws-cdk-lib knows, which the
     preflight command compares with the target Region)."""
     try:
-        return stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
+        return fixed_token(stack, stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT))
     except RuntimeError:  # RegionFactNotFound: a literal Region aws-cdk-lib's region-info has no account for
         raise UnknownDlcRegionError(stack.region, image) from None
 
