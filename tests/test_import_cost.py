@@ -118,3 +118,22 @@ def test_a_prop_that_needs_a_lazy_module_loads_it_and_is_still_checked() -> None
                           check=False)  # not run(): it must fail
     assert done.returncode != 0
     assert "ValidationError" in done.stderr and "vpc" in done.stderr and "IVpc" in done.stderr, done.stderr[-2000:]
+
+
+def test_the_validation_package_lists_and_loads_its_rules_on_first_use() -> None:
+    """`cdk_sagemaker_inference.validation` loads a rule module when one of its names is first read; `dir()` and
+    `__all__` list them all the same, and each name resolves."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import json, sys
+            import cdk_sagemaker_inference.validation as validation
+            before = sorted(m for m in sys.modules if m.startswith("cdk_sagemaker_inference.validation."))
+            listed = set(validation.__all__) <= set(dir(validation))
+            resolved = all(callable(getattr(validation, name)) for name in validation.__all__)
+            print(json.dumps([before, listed, resolved]))
+        """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    before, listed, resolved = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "cdk_sagemaker_inference.validation.batch" not in before
+    assert "cdk_sagemaker_inference.validation.realtime" not in before
+    assert listed and resolved

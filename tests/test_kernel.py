@@ -127,8 +127,16 @@ def test_a_local_result_stays_in_node_and_count_applies_a_static_predicate_there
         batch = Batch()
         found = batch.call(batch.of(stack, "node"), "findAll", local=True)
         assert batch.count(found, cdk.CfnResource, "isCfnResource").value == 3
-        assert len(found.value) == 5  # the stack, the three handles and the construct
         assert batch.count(found, cdk.Stack, "isStack").value == 1
+        with pytest.raises(NotMadeError, match="kept in node"):  # not readable either: code that reads it fails
+            found.value  # noqa: B018  (in the tests too)
+    batch = Batch()  # after a failing call: what was made is kept, a local result stays unreadable
+    found = batch.call(batch.of(stack, "node"), "findAll", local=True)
+    batch.new(Construct, stack, "Plain")  # already there: fails
+    with pytest.raises(RuntimeError, match="There is already a Construct with name 'Plain'"):
+        batch.run()
+    with pytest.raises(NotMadeError, match="kept in node"):
+        found.value  # noqa: B018
 
 
 def test_an_optional_call_on_an_absent_target_does_nothing_and_after_runs_once_made() -> None:

@@ -129,11 +129,13 @@ def _limit(value: Any) -> int:
 
 def count_resources(stack: Stack) -> int:
     """The ``CfnResource`` s that ``stack``'s own template will hold (nested stacks excluded)."""
-    return _limit_and_count(stack)[1]
+    return _limit_and_count(stack, even_when_off=True)[1]
 
 
-def _limit_and_count(stack: Stack) -> tuple[int, int]:
-    """:func:`resource_limit` and :func:`count_resources`, counted in node: one round trip, no proxy per construct."""
+def _limit_and_count(stack: Stack, *, even_when_off: bool = False) -> tuple[int, int]:
+    """:func:`resource_limit` and :func:`count_resources`, counted in node: one round trip, no proxy per construct.
+    A stack holding nested stacks is counted construct by construct, unless the limit is 0 (the check off) and
+    not ``even_when_off`` (then the count is 0)."""
     from .constructs._batch import Batch
 
     batch = Batch()
@@ -142,9 +144,11 @@ def _limit_and_count(stack: Stack) -> tuple[int, int]:
     found = batch.call(node, "findAll", local=True)
     resources, stacks = batch.count(found, CfnResource, "isCfnResource"), batch.count(found, Stack, "isStack")
     batch.run()
-    # The stack itself is the only stack found unless it holds nested stacks (their resources are theirs).
-    count = typing.cast(int, resources.value) if stacks.value == 1 else _count_in_python(stack)
-    return _limit(limit.value), count
+    limit_value = _limit(limit.value)
+    if stacks.value == 1:  # the stack itself is the only stack found unless it holds nested stacks
+        return limit_value, typing.cast(int, resources.value)
+    # Nested stacks' resources are theirs: counted construct by construct, unless the check is off.
+    return limit_value, _count_in_python(stack) if limit_value > 0 or even_when_off else 0
 
 
 def _count_in_python(stack: Stack) -> int:

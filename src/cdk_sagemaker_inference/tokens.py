@@ -43,11 +43,6 @@ def literal_prefix(value: str) -> str:
 _TOKEN_TEXT = re.compile(r"[$#]\{Token\[[^\]]*\]\}")
 
 
-def token_texts(value: str) -> list[str]:
-    """The encoded tokens in a string, in order: ``["${Token[A]}"]`` for ``"my-${Token[A]}-x"``."""
-    return _TOKEN_TEXT.findall(value)
-
-
 def literal_parts(value: str) -> list[str]:
     """The literal text of a token string around its tokens: ``["my-", "-x"]`` for ``"my-${Token[A]}-x"``
     (the first part is before the first token, the last after the last one; either may be empty)."""

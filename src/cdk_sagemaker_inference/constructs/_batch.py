@@ -163,8 +163,7 @@ def struct(cls: type, **values: Any) -> dict[str, Any]:
     """The jsii struct ``cls`` (e.g. ``CfnEndpointConfig.ProductionVariantProperty``) as the plain mapping node
     receives for it (its jsii field names; None values left out), for an argument of a :class:`Batch` call only.
 
-    The struct class itself checks every field with typeguard when it is built (about 0.15 ms for an endpoint's
-    structs) and is sent field by field; the library's own checks have validated the values already, and aws-cdk-lib's L1
+    The struct class itself checks every field with typeguard when it is built and is sent field by field; the library's own checks have validated the values already, and aws-cdk-lib's L1
     validators check the mapping at synth as they check the struct. A misspelt field is a TypeError."""
     return _props(cls, values)
 
@@ -179,6 +178,7 @@ class Batch:
         self._after: list[Callable[[], None]] = []
         self._constants: dict[str, int] = {}
         self._local: set[int] = set()  # queued operations whose results stay in node (indexes in the queue)
+        self._sent_local: set[int] = set()  # local results sent back all the same (call by call): not readable
 
     @property
     def pending(self) -> bool:
@@ -195,9 +195,11 @@ class Batch:
 
     def _queue(self, operation: list[Any], *, local: bool = False) -> Ref:
         self._operations.append(operation)
-        if local and not _IMMEDIATE[0]:  # (call by call, a local result is sent back: later calls pass it)
-            self._local.add(len(self._operations) - 1)
         ref = Ref(self, self._first + len(self._operations) - 1)
+        if local and _IMMEDIATE[0]:  # call by call, a local result is sent back (later calls pass it): not readable
+            self._sent_local.add(ref._index)
+        elif local:
+            self._local.add(len(self._operations) - 1)
         if _IMMEDIATE[0]:
             self.run()
         return ref
@@ -266,7 +268,7 @@ class Batch:
                 if value._path:
                     wired[_PATH] = list(value._path)
                 return wired
-            ran = self.result(value._index)
+            ran = self._made(value._index)
             # (jsii drops a mapping's null entries: an absent result stays None, not a path from nothing.)
             return {_OBJECT: ran, _PATH: list(value._path)} if value._path and ran is not None else ran
         if isinstance(value, (list, tuple)):
@@ -297,7 +299,7 @@ class Batch:
             # direct call; JSIIError: the kernel's own faults)
             # What was made before the failing call is kept, as it would have been call by call; what was not
             # says so when read. The callbacks record what was made (one reading a result not made stops).
-            made = _Kernel.made()
+            made = [_LOCAL if index in local else value for index, value in enumerate(_Kernel.made())]
             self._results[first:] = [*made, *([_NotMade(error)] * (len(operations) - len(made)))]
             for value in made:
                 _keep_identity(value)
@@ -314,6 +316,12 @@ class Batch:
 
     def result(self, index: int) -> Any:
         """The Python value of operation ``index`` (runs the batch first if it is queued)."""
+        if index in self._sent_local:
+            raise NotMadeError("kept in node (a local result): an argument of later calls only")
+        return self._made(index)
+
+    def _made(self, index: int) -> Any:
+        """:meth:`result`, a local result sent back call by call included (for wiring it into a later call)."""
         if index >= self._first:
             self.run()
         value = self._results[index]

@@ -26,12 +26,12 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from aws_cdk import Annotations, Aws, Duration, Stack, Stage, Token
+from aws_cdk import Annotations, Duration, Stack, Stage
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct, Node
 
-from ..tokens import is_unresolved, literal_prefix, token_texts
+from ..tokens import is_unresolved, literal_prefix
 from ._batch import Batch
 
 T = TypeVar("T")
@@ -129,73 +129,6 @@ def stack_environment(stack: Stack) -> tuple[str, str]:
         return account.value, region.value
 
     return memo(stack, "environment", read)
-
-
-def settled(stack: Stack, value: str) -> str:
-    """``value`` (a string holding tokens, e.g. an ARN from ``stack.format_arn``) as one token of what it resolves
-    to in ``stack``, resolved once per stack; unchanged unless every token in it is fixed.
-
-    aws-cdk-lib resolves a string with tokens inside by splitting it and joining the parts again, at every
-    resolution of the template (three per synth: references, template, tree), for every resource that holds it:
-    a log-group ARN in every model role's policy, an image URI in every model. Resolved once, the same value
-    is a plain intrinsic that resolves by walking it (repeated synths of 100 real-time endpoints: about 25 ms
-    less each). Settled only when each token is fixed, a value nothing can change before synth: a pseudo
-    parameter (``Aws.PARTITION``, …) or a regional fact the library asked of ``stack`` (:func:`fixed_token`);
-    never a user's token (a Lazy may produce another value later), a reference to a resource or a parameter
-    (aws-cdk-lib must still see it: cross-stack references, dependencies). What it resolves to must also be made
-    of pseudo parameters, ``Fn::Join`` and ``Fn::FindInMap`` only; the settled value is for use in ``stack`` (a
-    regional fact names the stack's own mapping). The template is the same either way."""
-    if not is_unresolved(value):
-        return value
-    fixed = _pseudo_parameters() | _fixed_tokens(stack)
-    if not all(text in fixed for text in token_texts(value)):
-        return value
-
-    def settle() -> str:
-        resolved = stack.resolve(value)
-        if isinstance(resolved, str):
-            return resolved
-        return Token.as_string(resolved) if _self_contained(resolved) else value
-
-    return memo(stack, ("settled", value), settle)
-
-
-_FIXED_TOKENS = "fixed-tokens"
-
-
-def fixed_token(stack: Stack, value: str) -> str:
-    """Record ``value`` (a token the library made in ``stack`` from fixed parts, e.g. ``stack.regional_fact``) as
-    fixed for :func:`settled`; returns it."""
-    if is_unresolved(value):
-        _fixed_tokens(stack).update(token_texts(value))
-    return value
-
-
-def _fixed_tokens(stack: Stack) -> set[str]:
-    def new() -> set[str]:
-        return set()
-
-    return memo(stack, _FIXED_TOKENS, new)
-
-
-@functools.cache
-def _pseudo_parameters() -> frozenset[str]:
-    """The pseudo parameters' token strings (``Aws.ACCOUNT_ID``, …): constants, the same in every stack."""
-    return frozenset((Aws.ACCOUNT_ID, Aws.REGION, Aws.PARTITION, Aws.URL_SUFFIX))
-
-
-def _self_contained(value: Any) -> bool:
-    """Whether a resolved value is made of literals, pseudo parameters, ``Fn::Join`` and ``Fn::FindInMap`` only."""
-    if isinstance(value, (str, int, float)):
-        return True
-    if isinstance(value, list):
-        return all(_self_contained(item) for item in value)
-    if isinstance(value, dict) and len(value) == 1:
-        ((key, argument),) = value.items()
-        if key == "Ref":
-            return isinstance(argument, str) and argument.startswith("AWS::")
-        return key in ("Fn::Join", "Fn::FindInMap") and _self_contained(argument)
-    return False
 
 
 def stack_of(scope: IConstruct) -> Stack:

@@ -51,7 +51,6 @@ from ._memo import (
     adopt,
     bucket_arn,
     bucket_name,
-    fixed_token,
     iam_literal,
     key_folder,
     memo,
@@ -59,7 +58,6 @@ from ._memo import (
     object_key,
     objects_in,
     s3_url,
-    settled,
     stack_of,
     stack_singleton,
     with_literal_start,
@@ -383,15 +381,15 @@ class _DlcImage(ContainerImage):
         # repository has no policy of its own to change), written here so that a default role holds it from
         # the start, without a default policy resource and its round trips (benchmarks/synth_bench.py).
         account, name = self._account_in(stack), self._name
-        arn = memo(stack, ("dlc-repository-arn", account, name), lambda: settled(stack, stack.format_arn(
-            service="ecr", account=account, resource="repository", resource_name=name)))
+        arn = memo(stack, ("dlc-repository-arn", account, name), lambda: stack.format_arn(
+            service="ecr", account=account, resource="repository", resource_name=name))
         return InlineGrant(statements=({"Effect": "Allow", "Action": list(_PULL_ACTIONS), "Resource": arn},))
 
     def bind(self, scope: Construct, grantee: iam.IGrantable | None) -> str:
         stack = stack_of(scope)
         account = self._account_in(stack)
         region, url_suffix = _region_and_url_suffix()
-        uri = settled(stack, f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}{_tag_or_digest(self._tag)}")
+        uri = f"{account}.dkr.ecr.{region}.{url_suffix}/{self._name}{_tag_or_digest(self._tag)}"
         if grantee is None:  # the pull is in the role already (_inline_grant)
             return uri
         name = self._name
@@ -453,7 +451,7 @@ def _dlc_account(stack: Stack, image: str) -> str:
     literal in an env-pinned stack, else a lookup in a mapping of the Regions aws-cdk-lib knows, which the
     preflight command compares with the target Region)."""
     try:
-        return fixed_token(stack, stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT))
+        return stack.regional_fact(FactName.DLC_REPOSITORY_ACCOUNT)
     except RuntimeError:  # RegionFactNotFound: a literal Region aws-cdk-lib's region-info has no account for
         raise UnknownDlcRegionError(stack.region, image) from None
 
@@ -579,7 +577,7 @@ class _BucketData(ModelData):
         if not same_account:
             return None
         pattern, many = self._pattern(prefix)
-        arn = settled(stack, bucket_arn(bucket))
+        arn = bucket_arn(bucket)
         return InlineGrant(
             statements=({"Effect": "Allow", "Action": list(_BUCKET_READ_ACTIONS), "Resource": [arn, f"{arn}/{pattern}"]},),
             findings=(self._prefix_finding(stack, pattern),) if many else ())
@@ -1229,8 +1227,8 @@ _UNSCOPED_REASON = ("cloudwatch:PutMetricData (scoped by a namespace condition),
 def _logs_statement(stack: Stack) -> dict[str, Any]:
     """The log-group statement of every default role of ``stack`` (its ARN asked once per stack)."""
     def create() -> dict[str, Any]:
-        arn = settled(stack, stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
-                                              arn_format=_colon_resource_name()))
+        arn = stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*",
+                               arn_format=_colon_resource_name())
         return {"Sid": "EndpointLogs", "Effect": "Allow", "Resource": arn,
                 "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
                            "logs:DescribeLogStreams"]}
