@@ -36,6 +36,7 @@ _ASSEMBLY_NAME = "cdk-sagemaker-inference-kernel"
 _ASSEMBLY_VERSION = "1.0.0"
 _RUNNING = object()
 _LOCAL = object()
+_KEPT_IN_NODE = "kept in node (a local result): an argument of later calls only"
 _CONSTANTS: dict[str, int] = {}
 """The plain values node holds (:meth:`Batch.constant`), by their JSON text: one kernel per process."""
 _IDS = itertools.count()
@@ -163,8 +164,9 @@ def struct(cls: type, **values: Any) -> dict[str, Any]:
     """The jsii struct ``cls`` (e.g. ``CfnEndpointConfig.ProductionVariantProperty``) as the plain mapping node
     receives for it (its jsii field names; None values left out), for an argument of a :class:`Batch` call only.
 
-    The struct class itself checks every field with typeguard when it is built and is sent field by field; the library's own checks have validated the values already, and aws-cdk-lib's L1
-    validators check the mapping at synth as they check the struct. A misspelt field is a TypeError."""
+    The struct class itself checks every field with typeguard when it is built and is sent field by field; the
+    library's own checks have validated the values already, and aws-cdk-lib's L1 validators check the mapping at
+    synth as they check the struct. A misspelt field is a TypeError."""
     return _props(cls, values)
 
 
@@ -317,7 +319,7 @@ class Batch:
     def result(self, index: int) -> Any:
         """The Python value of operation ``index`` (runs the batch first if it is queued)."""
         if index in self._sent_local:
-            raise NotMadeError("kept in node (a local result): an argument of later calls only")
+            raise NotMadeError(_KEPT_IN_NODE)
         return self._made(index)
 
     def _made(self, index: int) -> Any:
@@ -330,5 +332,5 @@ class Batch:
         if value is _RUNNING:
             raise NotMadeError("not made yet: its batch is running (read from a callback of one of its calls)")
         if value is _LOCAL:
-            raise NotMadeError("kept in node (a local result): an argument of later calls only")
+            raise NotMadeError(_KEPT_IN_NODE)
         return value

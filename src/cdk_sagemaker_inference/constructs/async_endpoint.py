@@ -57,7 +57,7 @@ from ._base import (
     topic_key,
     with_notes,
 )
-from ._batch import Batch
+from ._batch import Batch, struct
 from ._environment import environment_problems
 from ._memo import (
     adopt,
@@ -446,9 +446,10 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         self._grant_execution_role(role)
 
         # -- endpoint config and endpoint ----------------------------------------------------
-        notification: sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty | None = None
+        notification: dict[str, Any] | None = None
         if self.success_topic or self.error_topic:
-            notification = sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty(
+            notification = struct(
+                sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty,
                 success_topic=self.success_topic.topic_arn if self.success_topic else None,
                 error_topic=self.error_topic.topic_arn if self.error_topic else None,
                 include_inference_response_in=include or None,
@@ -457,7 +458,8 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         batch = Batch()
         config = batch.new(
             sagemaker.CfnEndpointConfig, self, "Config", props=sagemaker.CfnEndpointConfigProps,
-            production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+            production_variants=[struct(
+                sagemaker.CfnEndpointConfig.ProductionVariantProperty,
                 variant_name=variant_name,
                 model_name=model.model_name,
                 instance_type=instance_type.name,
@@ -470,16 +472,18 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
                 volume_size_in_gb=volume_size_gb,
             )],
             kms_key_id=volume_kms_key.key_arn if volume_kms_key is not None else None,
-            async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
-                output_config=sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty(
+            async_inference_config=struct(
+                sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty,
+                output_config=struct(
+                    sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty,
                     s3_output_path=self.output_location.s3_uri,
                     s3_failure_path=self.failure_location.s3_uri,
                     kms_key_id=kms_key.key_arn if kms_key is not None else None,
                     notification_config=notification,
                 ),
                 client_config=(
-                    sagemaker.CfnEndpointConfig.AsyncInferenceClientConfigProperty(
-                        max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance)
+                    struct(sagemaker.CfnEndpointConfig.AsyncInferenceClientConfigProperty,
+                           max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance)
                     if max_concurrent_invocations_per_instance is not None else None
                 ),
             ),

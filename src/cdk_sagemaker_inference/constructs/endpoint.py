@@ -323,8 +323,7 @@ class EndpointBase(Construct, _EndpointMetrics, RemovalPolicyMixin):
 
     def _endpoint_name_for(self, batch: Batch) -> str | Ref:
         """The endpoint's name as an argument of ``batch``: a result still queued, or the name."""
-        pending: Ref | None = getattr(self, "_pending_name", None)
-        return pending if pending is not None else self.endpoint_name
+        return self._pending_name if self._pending_name is not None else self.endpoint_name
 
     def _capacity_variants(self) -> tuple[VariantCapacity, ...]:
         """The variants' capacities (floor and ceiling), for the synth-time cost note."""

@@ -981,7 +981,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         if role is not None:
             self.role = role
         self.security_groups: tuple[ec2.ISecurityGroup, ...] = ()
-        vpc_config: sagemaker.CfnModel.VpcConfigProperty | None = None
+        vpc_config: dict[str, Any] | None = None
         if vpc is not None and selected is not None:
             batch.run()  # the role before the security group, as the construct tree had them
             self.security_groups = tuple(security_groups) if security_groups else (
@@ -989,7 +989,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
                                   description=f"{self.node.path}: SageMaker model containers",
                                   allow_all_outbound=True),
             )
-            vpc_config = sagemaker.CfnModel.VpcConfigProperty(
+            vpc_config = struct(
+                sagemaker.CfnModel.VpcConfigProperty,
                 subnets=selected.subnet_ids,
                 security_group_ids=[sg.security_group_id for sg in self.security_groups],
             )
@@ -1017,7 +1018,7 @@ class InferenceModel(Construct, RemovalPolicyMixin):
             primary_container=rendered[0] if len(rendered) == 1 else None,
             containers=rendered if len(rendered) > 1 else None,
             inference_execution_config=(
-                sagemaker.CfnModel.InferenceExecutionConfigProperty(mode=inference_execution_mode.value)
+                struct(sagemaker.CfnModel.InferenceExecutionConfigProperty, mode=inference_execution_mode.value)
                 if inference_execution_mode is not None else None
             ),
             vpc_config=vpc_config,
