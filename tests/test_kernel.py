@@ -163,6 +163,89 @@ def test_a_failing_call_raises_its_error_and_the_calls_before_it_were_made() -> 
     assert stack.node.try_find_child("Same") is not None
 
 
+VALUES: list[tuple[str, object]] = [
+    ("text with a token", "arn:${Token[AWS.Partition.1]}:x"), ("whole number", 3), ("big number", 2**53),
+    ("float", 2.5), ("negative zero", -0.0), ("true", True), ("false", False), ("empty text", ""),
+    ("unicode", "modèle ✓ \u2028"), ("list", [1, "a", [True, {"k": "v"}]]), ("tuple", ("a", 1)),
+    ("mapping with None", {"kept": 1, "dropped": None, "nested": {"x": None, "y": [None, 2]}}),
+    ("empty mapping", {}), ("empty list", []),
+]
+
+
+@pytest.mark.parametrize(("label", "value"), VALUES, ids=[label for label, _ in VALUES])
+def test_a_plain_value_reaches_node_as_jsii_sends_it_and_comes_back_alike(label: str, value: object) -> None:
+    """The calls go to node as JSON text (objects beside it) and plain results come back as JSON text: what node
+    receives and what Python reads back are what jsii's own serializers make of the value, call by call."""
+    _, stack = _stack()
+    # jsii's own serializers, both ways (jsii itself cannot send a tuple: a batch sends it as a list, as before)
+    stack.node.set_context("direct", list(value) if isinstance(value, tuple) else value)
+    batch = Batch()
+    batch.call(batch.of(stack, "node"), "setContext", "batched", value)
+    read = batch.call(batch.of(stack, "node"), "tryGetContext", "batched")
+    batch.run()
+    assert read.value == stack.node.try_get_context("direct") == stack.node.try_get_context("batched")
+    assert type(read.value) is type(stack.node.try_get_context("direct"))
+
+
+def test_objects_enums_and_structs_go_beside_the_text_and_keep_their_identity() -> None:
+    _, stack = _stack()
+    duration = cdk.Duration.hours(2)
+    batch = Batch()
+    batch.call(batch.of(stack, "node"), "setContext", "objects", [duration, {"d": duration}])
+    statement = batch.new(iam.PolicyStatement, props=iam.PolicyStatementProps, effect=iam.Effect.DENY,
+                          actions=["s3:GetObject"], resources=["*"], conditions={"Bool": {"aws:SecureTransport": "false"}})
+    role = batch.new(iam.Role, stack, "Role", props=iam.RoleProps, assumed_by=iam.ServicePrincipal(
+        "sagemaker.amazonaws.com", conditions=None), max_session_duration=duration)
+    batch.call(role, "addToPolicy", statement)
+    seconds = batch.call(duration, "toSeconds")
+    both = batch.call(batch.of(stack, "node"), "tryGetContext", "absent")
+    nodes = batch.get(batch.of(stack, "node", "children"))
+    batch.run()
+    assert seconds.value == 7200 and both.value is None
+    assert statement.value.effect == iam.Effect.DENY and role.value.node.id == "Role"
+    assert stack.node.find_child("Role") is role.value  # one proxy, as for an object Python made
+    stored = stack.node.try_get_context("objects")
+    assert stored[0].to_seconds() == 7200 and stored[1]["d"].to_seconds() == 7200
+    assert [child.node.id for child in nodes.value] == ["Role"]  # a list result: an object of its own
+    policy = role.value.node.find_child("DefaultPolicy").node.default_child
+    statements = stack.resolve(policy.policy_document)["Statement"]
+    assert statements[0]["Effect"] == "Deny" and statements[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_a_none_argument_is_an_absent_one_as_jsii_sends_it() -> None:
+    """Token.asString(value, options = {}) reads options.displayHint: a None sent as null would fail there."""
+    _, stack = _stack()
+    batch = Batch()
+    token = batch.static(cdk.Token, "asString", {"Ref": "Thing"}, None)
+    batch.run()
+    assert stack.resolve(token.value) == stack.resolve(cdk.Token.as_string({"Ref": "Thing"})) == {"Ref": "Thing"}
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_number_is_refused_before_anything_is_sent(number: float) -> None:
+    """jsii cannot carry one either: its kernel stops on it."""
+    _, stack = _stack()
+    batch = Batch()
+    batch.new(Construct, stack, "First")
+    batch.call(batch.of(stack, "node"), "setContext", "k", {"deep": [number]})
+    with pytest.raises(ValueError, match="a non-finite number cannot be passed to aws-cdk-lib"):
+        batch.run()
+    assert stack.node.try_find_child("First") is None and batch.pending  # nothing was sent
+    stack.node.set_context("after", 1)  # the kernel still runs
+    assert stack.node.try_get_context("after") == 1
+
+
+def test_a_mapping_key_node_would_take_for_the_prototype_is_refused_as_jsii_refuses_it() -> None:
+    _, stack = _stack()
+    with pytest.raises(RuntimeError, match="__proto__"):
+        stack.node.set_context("direct", {"__proto__": {"polluted": True}})
+    batch = Batch()
+    batch.call(batch.of(stack, "node"), "setContext", "batched", {"__proto__": {"polluted": True}})
+    with pytest.raises(RuntimeError, match="__proto__"):
+        batch.run()
+    assert stack.node.try_get_context("batched") is None
+
+
 def test_keyword_arguments_are_named_by_their_struct() -> None:
     _, stack = _stack()
     batch = Batch()

@@ -17,6 +17,40 @@ const RESULT = '$batch:r';
 const OBJECT = '$batch:o';
 const PATH = '$batch:p';
 const CONSTANT = '$batch:c';
+const HELD = '$batch:h';
+
+/**
+ * The operations of `runText`: `text` parsed, each `{"$batch:h": i}` replaced by `held[i]`, and a null
+ * made undefined (left out of an object), as jsii's own deserializer makes it.
+ */
+function decode(value: any, held: any[]): any {
+  if (value === null) {
+    return undefined;
+  }
+  if (typeof value !== 'object') {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => decode(item, held));
+  }
+  if (HELD in value) {
+    if (!(value[HELD] in held)) {
+      throw new Error(`cdk-sagemaker-inference-kernel: no held value ${value[HELD]}`);
+    }
+    return held[value[HELD]];
+  }
+  const plain: Record<string, any> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') {
+      throw new Error(`cdk-sagemaker-inference-kernel: key ${key} is not supported in maps`);
+    }
+    const item = decode(value[key], held);
+    if (item !== undefined) {
+      plain[key] = item;
+    }
+  }
+  return plain;
+}
 
 /** The class (or enum) named by a jsii fully qualified name, e.g. `aws-cdk-lib.aws_iam.Role`. */
 function typeNamed(fqn: string): any {
@@ -100,13 +134,36 @@ export class Batch {
    * @param operations the calls
    * @param wanted the indexes of the results to return
    */
-  public static run(operations: any[], wanted: number[]): any[] {
+  private static runAll(operations: any[], wanted: number[]): any[] {
     const results: any[] = [];
     lastResults = results;
     for (const operation of operations) {
       results.push(Batch.runOne(operation, results));
     }
     return wanted.map((index) => results[index] ?? null);
+  }
+
+  /**
+   * `runAll` with the operations as JSON text: the values that are not plain JSON (objects, enums, structs) are
+   * in `held`, named in the text as `{"$batch:h": i}`. jsii (de)serializes a value typed `any` value by
+   * value, at a cost per value; a string is one value. The results come back the same way: the first
+   * element is the JSON text of the wanted results, in which each result that is not a string, number,
+   * boolean or null is `{"$batch:h": i}`, the element `i` of the returned list.
+   *
+   * @param text the calls, as JSON
+   * @param held the values the text names by index
+   * @param wanted the indexes of the results to return
+   */
+  public static runText(text: string, held: any[], wanted: number[]): any[] {
+    const objects: any[] = [];
+    const results = Batch.runAll(decode(JSON.parse(text), held), wanted).map((result) => {
+      if (result === null || ['string', 'number', 'boolean'].includes(typeof result)) {
+        return result;
+      }
+      objects.push(result);
+      return { [HELD]: objects.length };
+    });
+    return [JSON.stringify(results), ...objects];
   }
 
   /** The results of the operations the last run made, in order (after a failure: those before it). */

@@ -5,7 +5,8 @@ into the node process of the jsii kernel and back: about a quarter of a millisec
 an endpoint's construction time (``benchmarks/synth_bench.py --profile <kind>`` counts them by call
 site). jsii has no way to send several calls at once, so the library ships a small jsii module of
 its own (``kernel/``, built with the jsii compiler into ``_jsii/``) whose one static method,
-``Batch.run``, makes a list of calls in node and returns their results. The Python binding below is
+``Batch.runText``, makes a list of calls in node and returns their results (the calls as JSON text, see
+:func:`_encode`). The Python binding below is
 written by hand, the way jsii-pacmak writes one (an assembly loaded from the package's ``_jsii``, a
 class with ``JSIIMeta`` and a static member): pacmak would generate a separate package for one
 method.
@@ -86,11 +87,11 @@ def _load() -> None:
 class _Kernel(metaclass=jsii.JSIIMeta, jsii_type=f"{_ASSEMBLY_NAME}.Batch"):
     """The binding of ``Batch`` in ``kernel/ts/index.ts``."""
 
-    @jsii.member(jsii_name="run")
+    @jsii.member(jsii_name="runText")
     @classmethod
-    def run(cls, operations: list[Any], wanted: list[int]) -> list[Any]:
+    def run_text(cls, text: str, held: list[Any], wanted: list[int]) -> list[Any]:
         _load()
-        return typing.cast("list[Any]", jsii.sinvoke(cls, "run", [operations, wanted]))
+        return typing.cast("list[Any]", jsii.sinvoke(cls, "runText", [text, held, wanted]))
 
     @jsii.member(jsii_name="made")
     @classmethod
@@ -98,8 +99,42 @@ class _Kernel(metaclass=jsii.JSIIMeta, jsii_type=f"{_ASSEMBLY_NAME}.Batch"):
         return typing.cast("list[Any]", jsii.sinvoke(cls, "made", []))
 
 
-_RESULT, _OBJECT, _PATH, _CONSTANT = "$batch:r", "$batch:o", "$batch:p", "$batch:c"
+_RESULT, _OBJECT, _PATH, _CONSTANT, _HELD = "$batch:r", "$batch:o", "$batch:p", "$batch:c", "$batch:h"
 """The placeholder keys ``kernel/ts/index.ts`` resolves (namespaced: no mapping of the user's data is one)."""
+
+
+def _encode(operations: list[list[Any]]) -> tuple[str, list[Any]]:
+    """``operations`` as JSON text, with the values that are not plain JSON (jsii objects, enums, structs) held
+    aside and named in the text by index (``{"$batch:h": i}``), each sent by jsii as it sends any argument.
+
+    jsii's serializers handle a value typed ``any`` value by value on both sides (node formats each value's type
+    description for an error message it may never show); for a list of operations that is most of what a batch
+    costs in node, and one string is one value. json writes tuples as lists and leaves a value it cannot write to
+    ``default``; node makes a null undefined (left out of an object), as jsii's own deserializer does. A
+    non-finite number is refused here: it is not JSON, and jsii cannot carry it either (its kernel stops)."""
+    held: list[Any] = []
+    index: dict[int, int] = {}
+
+    def hold(value: Any) -> dict[str, int]:
+        position = index.get(id(value))
+        if position is None:
+            position = index[id(value)] = len(held)
+            held.append(value)
+        return {_HELD: position}
+
+    try:
+        return json.dumps(operations, default=hold, allow_nan=False, separators=(",", ":")), held
+    except ValueError as error:
+        raise ValueError(f"cdk-sagemaker-inference: a non-finite number cannot be passed to aws-cdk-lib ({error})"
+                         ) from error
+
+
+def _send(text: str, held: list[Any], wanted: list[int]) -> list[Any]:
+    """Run the operations ``text`` (see :func:`_encode`) in node and return the ``wanted`` results: strings,
+    numbers, booleans and None come back in a JSON text, the objects one by one after it."""
+    sent, *objects = _Kernel.run_text(text, held, wanted)
+    # (A result that is not a string, number, boolean or None is {"$batch:h": i}: the i-th object after the text.)
+    return [objects[result[_HELD] - 1] if isinstance(result, dict) else result for result in json.loads(sent)]
 
 
 class NotMadeError(RuntimeError):
@@ -282,7 +317,11 @@ class Batch:
         return value
 
     def run(self) -> None:
-        """Make the queued calls (one round trip); nothing when none are queued."""
+        """Make the queued calls (one round trip); nothing when none are queued. A non-finite number among
+        the arguments is a ValueError, and nothing is sent."""
+        if not self._operations:
+            return
+        text, held = _encode(self._operations)
         operations, self._operations = self._operations, []
         constants, self._constants = self._constants, {}
         local, self._local = self._local, set()
@@ -293,7 +332,7 @@ class Batch:
         callbacks, self._after = self._after, []
         try:
             wanted = [index for index in range(len(operations)) if index not in local]
-            results = _Kernel.run(operations, wanted)
+            results = _send(text, held, wanted)
             if local:  # (in order: the wanted results, a marker where one stayed in node)
                 sent = iter(results)
                 results = [_LOCAL if index in local else next(sent) for index in range(len(operations))]
