@@ -53,6 +53,7 @@ NOT_LOADED = (
     "aws_cdk.aws_ecr_assets",  # only ContainerImage.from_asset
     "aws_cdk.aws_s3_assets",  # only ModelData.from_asset
     "aws_cdk.aws_kms",  # only kms_key props
+    "difflib",  # only for a "did you mean" in a message
     "aws_cdk.aws_sns",  # only async endpoints and jobs
     "aws_cdk.aws_stepfunctions",  # only jobs
     "aws_cdk.aws_logs",
@@ -92,9 +93,10 @@ def loaded(build: str, model_extra: str = "") -> set[str]:
 
 
 NOT_LOADED_BY = {  # the rules of the other kinds (cdk_sagemaker_inference.validation loads a module on first use)
-    "serverless": ("cdk_sagemaker_inference.validation.realtime", "cdk_sagemaker_inference.validation.guardrails",
+    # aws_ecr: a repository of your own, or a grant through the imported repository (an inference component's)
+    "serverless": ("aws_cdk.aws_ecr", "cdk_sagemaker_inference.validation.realtime", "cdk_sagemaker_inference.validation.guardrails",
                    "cdk_sagemaker_inference.validation.async_inference", "cdk_sagemaker_inference.validation.batch"),
-    "realtime": ("cdk_sagemaker_inference.validation.serverless", "cdk_sagemaker_inference.validation.async_inference",
+    "realtime": ("aws_cdk.aws_ecr", "cdk_sagemaker_inference.validation.serverless", "cdk_sagemaker_inference.validation.async_inference",
                  "cdk_sagemaker_inference.validation.batch"),
     "components": ("cdk_sagemaker_inference.validation.serverless", "cdk_sagemaker_inference.validation.batch"),
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import inspect
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aws_cdk import Aws, Fn, Stack, Tokenization
-from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
@@ -78,11 +76,13 @@ __all__ = [
 # Submodules only some props use, imported on first use (see _lazy).
 if TYPE_CHECKING:
     from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_ecr as ecr
     from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_s3_assets as s3_assets
 else:
     ec2 = lazy_module("aws_cdk.aws_ec2")
+    ecr = lazy_module("aws_cdk.aws_ecr")  # a repository of your own, a DLC or Marketplace image's grant
     ecr_assets = lazy_module("aws_cdk.aws_ecr_assets")
     s3_assets = lazy_module("aws_cdk.aws_s3_assets")
     kms = lazy_module("aws_cdk.aws_kms")
@@ -324,6 +324,8 @@ def _check_asset_props(props: dict[str, Any]) -> None:
                     if name not in ("self", "directory")]
         unknown = [name for name in props if name not in accepted]
         if unknown:
+            import difflib  # (only for a message: not loaded by every app)
+
             close = difflib.get_close_matches(unknown[0], accepted, n=1)
             check.fail("props.type", unknown[0], props[unknown[0]], "is not a prop of DockerImageAsset",
                        f"did you mean {close[0]!r}?" if close else f"the props are: {', '.join(accepted)}")
