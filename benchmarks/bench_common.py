@@ -93,12 +93,22 @@ def builder_of(kind: Kind, side: str) -> Builder:
     return builder
 
 
+L1_IMPORTS_BUCKET = "BENCH_L1_IMPORTS_BUCKET"
+"""Environment variable: when set, the hand-written app also imports the models' bucket in each stack, as the library
+app does for ``ModelData.from_bucket`` (``synth_bench.py --l1-imports-bucket``: how much of the whole-process gap that
+import is; it adds no resource)."""
+
+
 def build_app(kind: Kind, side: str, n: int, outdir: str | None = None) -> App:
     """An app holding ``n`` items of ``kind`` built by ``side`` (``library``, ``alpha`` or ``l1``)."""
     builder = builder_of(kind, side)
     app = App(outdir=outdir, context=cdk_context()) if outdir else App(context=cdk_context())
     for index, first, count in stack_ranges(n, kind.per_stack):
         stack = Stack(app, f"Bench{kind.name.capitalize()}{index}")
+        if side == "l1" and os.environ.get(L1_IMPORTS_BUCKET):
+            from aws_cdk import aws_s3 as s3
+
+            s3.Bucket.from_bucket_name(stack, "Models", BUCKET)
         builder(stack, first, count)
     return app
 

@@ -90,6 +90,8 @@ L1_TARGET_KINDS = ("realtime", "serverless")
 """The kinds whose whole-process library/L1 ratio at N ≥ 10 the last line reports (the target)."""
 VALIDATION = False
 """aws-cdk-lib's template validation in the measured processes (``--validation``)."""
+L1_BUCKET = False
+"""The hand-written app also imports the models' bucket (``--l1-imports-bucket``, ``bench_common.L1_IMPORTS_BUCKET``)."""
 
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
@@ -308,6 +310,10 @@ def _environment() -> dict[str, str]:
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")  # Node 24 from the venv first (jsii)
     env.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
     env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+    if L1_BUCKET:
+        from bench_common import L1_IMPORTS_BUCKET
+
+        env[L1_IMPORTS_BUCKET] = "1"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -509,6 +515,8 @@ def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_
                    f"{counts[0]} repetitions at N ≥ {min(TARGET_NS)}, {counts[1]} below")
     validation = "on" if VALIDATION else "off (`CDK_VALIDATION=false`, `cdk synth --no-validation`)"
     lines = [f"Measured {machine_line()}. aws-cdk-lib's template validation: {validation}.", ""]
+    if L1_BUCKET:
+        lines[-1:] = ["The hand-written L1 app imports the models' bucket as the library app does (`--l1-imports-bucket`).", ""]
     last: list[str] = []
     if "process" in modes or "cdk" in modes:
         lines += _whole_process_table(results, kind_names, ns, repetitions, modes)
@@ -690,11 +698,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also measure the import cost of each construct (a table of its own)")
     parser.add_argument("--validation", action="store_true",
                         help="leave aws-cdk-lib's template validation on in the measured processes")
+    parser.add_argument("--l1-imports-bucket", action="store_true",
+                        help="the hand-written app also imports the models' bucket (s3.Bucket.from_bucket_name), as "
+                             "the library app does for ModelData.from_bucket: how much of the gap that import is")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "SIDE", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--count-calls", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    global VALIDATION
+    global VALIDATION, L1_BUCKET
     VALIDATION = args.validation
+    L1_BUCKET = args.l1_imports_bucket
+    if L1_BUCKET and args.write_readme:
+        parser.error("--l1-imports-bucket measures a diagnostic: the README's tables compare the apps as written")
 
     if args.worker:
         kind, side, n = args.worker

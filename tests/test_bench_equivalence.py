@@ -51,6 +51,19 @@ def test_both_sides_synthesize_the_same_properties(name: str) -> None:
         assert bench_common.canonical_template(library[stack]) == bench_common.canonical_template(l1[stack])
 
 
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_the_l1_app_that_imports_the_bucket_still_renders_the_same_templates(name: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``synth_bench.py --l1-imports-bucket`` (a diagnostic): the import adds no resource, and is there."""
+    kind = small(KINDS[name])
+    plain = templates(kind, "l1", 2)
+    monkeypatch.setenv(bench_common.L1_IMPORTS_BUCKET, "1")
+    app = bench_common.build_app(kind, "l1", 2)
+    assert all(stack.node.try_find_child("Models") is not None for stack in app.node.children)
+    with_import = {stack.stack_name: stack.template for stack in app.synth().stacks}
+    assert with_import == plain
+
+
 def test_large_n_is_spread_so_that_no_stack_passes_80_percent_of_the_limits() -> None:
     assert list(bench_common.stack_ranges(5, 2)) == [(0, 0, 2), (1, 2, 2), (2, 4, 1)]
     for kind in KINDS.values():

@@ -49,6 +49,18 @@ def test_quick_mode_prints_the_tables_and_the_machine_readable_lines() -> None:
                         r"worst library/L1 \d+\.\d\d \(serverless, 1\)", lines[-1]), lines[-1]
 
 
+def test_the_bucket_import_diagnostic_says_so_and_never_writes_the_readme() -> None:
+    bench = [sys.executable, str(ROOT / "benchmarks" / "synth_bench.py"), "--kinds", "serverless", "--ns", "1",
+             "--reps", "1", "--modes", "process", "--l1-imports-bucket"]
+    done = subprocess.run([*bench, "--write-readme"], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          check=False)
+    assert done.returncode == 2 and "the README's tables compare the apps as written" in done.stderr
+    done = subprocess.run(bench, capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "The hand-written L1 app imports the models' bucket as the library app does" in done.stdout
+    assert re.search(r"^\| serverless \| 1 \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d \|", done.stdout, re.M), done.stdout
+
+
 def test_the_ratio_pairs_the_two_runs_of_each_repetition() -> None:
     """A slow spell that hits one repetition's two runs moves their ratio, not the median ratio."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
