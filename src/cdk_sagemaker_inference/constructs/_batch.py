@@ -124,8 +124,8 @@ def _encode(operations: list[list[Any]]) -> tuple[str, list[Any]]:
 
     try:
         return json.dumps(operations, default=hold, allow_nan=False, separators=(",", ":")), held
-    except ValueError as error:
-        raise ValueError(f"cdk-sagemaker-inference: a non-finite number cannot be passed to aws-cdk-lib ({error})"
+    except ValueError as error:  # (json's reason: a non-finite number)
+        raise ValueError(f"cdk-sagemaker-inference: these arguments cannot be passed to aws-cdk-lib: {error}"
                          ) from error
 
 
@@ -317,8 +317,8 @@ class Batch:
         return value
 
     def run(self) -> None:
-        """Make the queued calls (one round trip); nothing when none are queued. A non-finite number among
-        the arguments is a ValueError, and nothing is sent."""
+        """Make the queued calls (one round trip); nothing when none are queued. A non-finite number among the
+        arguments is a ValueError, and nothing is sent."""
         if not self._operations:
             return
         text, held = _encode(self._operations)
