@@ -53,7 +53,6 @@ NOT_LOADED = (
     "aws_cdk.aws_ecr_assets",  # only ContainerImage.from_asset
     "aws_cdk.aws_s3_assets",  # only ModelData.from_asset
     "aws_cdk.aws_kms",  # only kms_key props
-    "difflib",  # only for a "did you mean" in a message
     "aws_cdk.aws_sns",  # only async endpoints and jobs
     "aws_cdk.aws_stepfunctions",  # only jobs
     "aws_cdk.aws_logs",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
 import inspect
@@ -324,8 +325,6 @@ def _check_asset_props(props: dict[str, Any]) -> None:
                     if name not in ("self", "directory")]
         unknown = [name for name in props if name not in accepted]
         if unknown:
-            import difflib  # (only for a message: not loaded by every app)
-
             close = difflib.get_close_matches(unknown[0], accepted, n=1)
             check.fail("props.type", unknown[0], props[unknown[0]], "is not a prop of DockerImageAsset",
                        f"did you mean {close[0]!r}?" if close else f"the props are: {', '.join(accepted)}")
