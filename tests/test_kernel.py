@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aws_cdk as cdk
+import jsii.errors
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecr as ecr
@@ -233,6 +234,28 @@ def test_a_non_finite_number_is_refused_before_anything_is_sent(number: float) -
     assert stack.node.try_find_child("First") is None and batch.pending  # nothing was sent
     stack.node.set_context("after", 1)  # the kernel still runs
     assert stack.node.try_get_context("after") == 1
+
+
+@pytest.mark.parametrize("refused", ["__proto__ key", "function"])
+def test_a_run_refused_before_any_call_made_nothing_not_what_the_previous_run_made(refused: str) -> None:
+    """Node reads the text before it makes a call (a ``__proto__`` key stops it there), and jsii refuses some
+    arguments before sending them (a function): neither run made anything, and its results and its callbacks
+    must not see what the run before it made (a review found them reading the previous run's results)."""
+    _, stack = _stack()
+    earlier = Batch()
+    earlier.new(Construct, stack, "Earlier")
+    earlier.run()
+    batch = Batch()
+    seen: list[str] = []
+    first = batch.new(Construct, stack, "First")
+    batch.after(lambda: seen.append(first.value.node.id))
+    value: object = {"__proto__": {"polluted": True}} if refused == "__proto__ key" else (lambda: 1)
+    batch.call(batch.of(stack, "node"), "setContext", "k", value)
+    with pytest.raises((RuntimeError, jsii.errors.JSIIError)):
+        batch.run()
+    with pytest.raises(NotMadeError, match="an earlier call of its batch failed"):
+        first.value  # noqa: B018
+    assert seen == [] and stack.node.try_find_child("First") is None
 
 
 def test_a_mapping_key_node_would_take_for_the_prototype_is_refused_as_jsii_refuses_it() -> None:

@@ -12,6 +12,9 @@ const constants: Record<number, any> = {};
 /** The results of the operations the last run made (all of them, or those before the one that failed). */
 let lastResults: any[] = [];
 
+/** The run `lastResults` belongs to (the `run` argument of `runText`). */
+let lastRun = -1;
+
 /** The placeholder keys (namespaced: a plain object of the user's data is never taken for one). */
 const RESULT = '$batch:r';
 const OBJECT = '$batch:o';
@@ -153,8 +156,11 @@ export class Batch {
    * @param text the calls, as JSON
    * @param held the values the text names by index
    * @param wanted the indexes of the results to return
+   * @param run the caller's number for this run (see `made`)
    */
-  public static runText(text: string, held: any[], wanted: number[]): any[] {
+  public static runText(text: string, held: any[], wanted: number[], run: number): any[] {
+    lastRun = run;
+    lastResults = []; // (a text that cannot be read made nothing)
     const objects: any[] = [];
     const results = Batch.runAll(decode(JSON.parse(text), held), wanted).map((result) => {
       if (result === null || ['string', 'number', 'boolean'].includes(typeof result)) {
@@ -166,9 +172,14 @@ export class Batch {
     return [JSON.stringify(results), ...objects];
   }
 
-  /** The results of the operations the last run made, in order (after a failure: those before it). */
-  public static made(): any[] {
-    return lastResults.map((result) => result ?? null);
+  /**
+   * The results of the operations run `run` made, in order (after a failure: those before it); none when that
+   * run never reached node (jsii refused an argument before sending it).
+   *
+   * @param run the number the caller gave `runText`
+   */
+  public static made(run: number): any[] {
+    return run === lastRun ? lastResults.map((result) => result ?? null) : [];
   }
 
   private static runOne(operation: any[], results: any[]): any {

@@ -41,6 +41,8 @@ _KEPT_IN_NODE = "kept in node (a local result): an argument of later calls only"
 _CONSTANTS: dict[str, int] = {}
 """The plain values node holds (:meth:`Batch.constant`), by their JSON text: one kernel per process."""
 _IDS = itertools.count()
+_RUNS = itertools.count()
+"""Each run's number: node says what a failed run made only for the run it last received (``Batch.made``)."""
 _IMMEDIATE = [False]
 _AMBIENT: list[Batch] = []
 
@@ -89,14 +91,14 @@ class _Kernel(metaclass=jsii.JSIIMeta, jsii_type=f"{_ASSEMBLY_NAME}.Batch"):
 
     @jsii.member(jsii_name="runText")
     @classmethod
-    def run_text(cls, text: str, held: list[Any], wanted: list[int]) -> list[Any]:
+    def run_text(cls, text: str, held: list[Any], wanted: list[int], run: int) -> list[Any]:
         _load()
-        return typing.cast("list[Any]", jsii.sinvoke(cls, "runText", [text, held, wanted]))
+        return typing.cast("list[Any]", jsii.sinvoke(cls, "runText", [text, held, wanted, run]))
 
     @jsii.member(jsii_name="made")
     @classmethod
-    def made(cls) -> list[Any]:
-        return typing.cast("list[Any]", jsii.sinvoke(cls, "made", []))
+    def made(cls, run: int) -> list[Any]:
+        return typing.cast("list[Any]", jsii.sinvoke(cls, "made", [run]))
 
 
 _RESULT, _OBJECT, _PATH, _CONSTANT, _HELD = "$batch:r", "$batch:o", "$batch:p", "$batch:c", "$batch:h"
@@ -129,10 +131,10 @@ def _encode(operations: list[list[Any]]) -> tuple[str, list[Any]]:
                          ) from error
 
 
-def _send(text: str, held: list[Any], wanted: list[int]) -> list[Any]:
-    """Run the operations ``text`` (see :func:`_encode`) in node and return the ``wanted`` results: strings,
-    numbers, booleans and None come back in a JSON text, the objects one by one after it."""
-    sent, *objects = _Kernel.run_text(text, held, wanted)
+def _send(text: str, held: list[Any], wanted: list[int], run: int) -> list[Any]:
+    """Run the operations ``text`` (see :func:`_encode`) in node as run number ``run`` and return the ``wanted``
+    results: strings, numbers, booleans and None come back in a JSON text, the objects one by one after it."""
+    sent, *objects = _Kernel.run_text(text, held, wanted, run)
     # (A result that is not a string, number, boolean or None is {"$batch:h": i}: the i-th object after the text.)
     return [objects[result[_HELD] - 1] if isinstance(result, dict) else result for result in json.loads(sent)]
 
@@ -325,14 +327,13 @@ class Batch:
         operations, self._operations = self._operations, []
         constants, self._constants = self._constants, {}
         local, self._local = self._local, set()
-        if not operations:
-            return
         self._results.extend([_RUNNING] * len(operations))
         first, self._first = self._first, self._first + len(operations)
         callbacks, self._after = self._after, []
+        run = next(_RUNS)
         try:
             wanted = [index for index in range(len(operations)) if index not in local]
-            results = _send(text, held, wanted)
+            results = _send(text, held, wanted, run)
             if local:  # (in order: the wanted results, a marker where one stayed in node)
                 sent = iter(results)
                 results = [_LOCAL if index in local else next(sent) for index in range(len(operations))]
@@ -340,7 +341,8 @@ class Batch:
             # direct call; JSIIError: the kernel's own faults)
             # What was made before the failing call is kept, as it would have been call by call; what was not
             # says so when read. The callbacks record what was made (one reading a result not made stops).
-            made = [_LOCAL if index in local else value for index, value in enumerate(_Kernel.made())]
+            # (Nothing when jsii refused an argument before sending: node's last run is another one.)
+            made = [_LOCAL if index in local else value for index, value in enumerate(_Kernel.made(run))]
             self._results[first:] = [*made, *([_NotMade(error)] * (len(operations) - len(made)))]
             for value in made:
                 _keep_identity(value)
