@@ -100,6 +100,19 @@ def test_calls_run_in_order_in_one_round_trip_and_results_are_the_objects() -> N
         "PolicyName"] == "P"
 
 
+def test_an_object_returned_twice_in_one_batch_is_one_python_object() -> None:
+    """jsii makes a new proxy for each return of an unregistered node object (a review found three proxies for one
+    construct returned three times: ``find_child`` gave the last, ``value`` the first)."""
+    _, stack = _stack()
+    batch = Batch()
+    made = batch.new(Construct, stack, "Made")
+    again = batch.call(batch.of(stack, "node"), "findChild", "Made")
+    once_more = batch.get(made.attr("node", "scope"))
+    batch.run()
+    assert made.value is again.value is stack.node.find_child("Made")
+    assert once_more.value is stack  # (registered by Python before: the same object)
+
+
 def test_a_result_is_an_argument_after_its_batch_ran_and_value_runs_the_batch() -> None:
     _, stack = _stack()
     batch = Batch()

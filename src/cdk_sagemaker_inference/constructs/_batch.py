@@ -151,17 +151,27 @@ class _NotMade:
         self.error = error
 
 
-def _keep_identity(value: Any) -> None:
-    """Register an object node returned in jsii's reference map, as jsii registers one Python creates.
+def _keep_identity(values: list[Any]) -> list[Any]:
+    """``values`` (results node returned) with one Python proxy per node object, each registered in jsii's reference
+    map, as jsii registers an object Python creates.
 
     jsii gives an object made in node a new Python proxy each time it is returned (``node.find_child``,
-    ``node.children``, an aspect's visit) unless one is registered for it: what the library made with a batch
-    keeps one proxy, as it did when Python made it (``endpoint.resource is endpoint.node.find_child("Resource")``,
-    and the library's memos keyed by object). ``register_reference`` is what jsii's own ``create`` calls.
+    ``node.children``, an aspect's visit, the same object twice in one batch) unless one is registered for it: what
+    the library made with a batch keeps one proxy, as it did when Python made it (``endpoint.resource is
+    endpoint.node.find_child("Resource")``, and the library's memos keyed by object). ``register_reference`` is what
+    jsii's own ``create`` calls.
     """
-    reference = getattr(value, "__jsii_ref__", None)
-    if reference is not None and getattr(reference, "ref", None) is not None:
-        jsii._reference_map.register_reference(value)
+    first: dict[str, Any] = {}
+    kept = []
+    for value in values:
+        reference = getattr(getattr(value, "__jsii_ref__", None), "ref", None)
+        if reference is not None:
+            if reference not in first:
+                first[reference] = value
+                jsii._reference_map.register_reference(value)
+            value = first[reference]
+        kept.append(value)
+    return kept
 
 
 class Ref:
@@ -342,18 +352,15 @@ class Batch:
             # What was made before the failing call is kept, as it would have been call by call; what was not
             # says so when read. The callbacks record what was made (one reading a result not made stops).
             # (Nothing when jsii refused an argument before sending: node's last run is another one.)
-            made = [_LOCAL if index in local else value for index, value in enumerate(_Kernel.made(run))]
+            made = _keep_identity([_LOCAL if index in local else value
+                                   for index, value in enumerate(_Kernel.made(run))])
             self._results[first:] = [*made, *([_NotMade(error)] * (len(operations) - len(made)))]
-            for value in made:
-                _keep_identity(value)
             for callback in callbacks:
                 with contextlib.suppress(NotMadeError):
                     callback()
             raise
         _CONSTANTS.update(constants)  # (after a failure, a value is sent again: node may not have it)
-        for made_value in results:
-            _keep_identity(made_value)
-        self._results[first:] = results
+        self._results[first:] = _keep_identity(results)
         for callback in callbacks:
             callback()
 
