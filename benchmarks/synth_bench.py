@@ -79,7 +79,9 @@ TARGET_NS = (50, 200)
 TARGET_RATIO = 1.25
 TARGET_SCALING = 4.4
 DEFAULT_REPS = 5
-SMALL_N_REPS = 1
+SMALL_N_REPS = 3
+"""Repetitions below N = 50: N = 10 is a size of the whole-process library/L1 target, and one repetition made its
+verdict one sample (two runs of the same code 20 minutes apart: 1.13 and 1.22)."""
 """Repetitions below the target sizes (N < 50), where fixed costs dominate: keeps a full run near 15 minutes."""
 MODES = ("process", "cdk", "inprocess")
 """Whole process, ``cdk synth``, construction + synth in process (see the module doc)."""
