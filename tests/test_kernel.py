@@ -271,6 +271,16 @@ def test_a_run_refused_before_any_call_made_nothing_not_what_the_previous_run_ma
     assert seen == [] and stack.node.try_find_child("First") is None
 
 
+@pytest.mark.parametrize("name", ["length", -1, 1.5, 7])
+def test_node_takes_a_held_value_only_by_an_index_the_batch_sent(name: object) -> None:
+    """(The placeholder key is namespaced: only a batch writes it. A name that is not an index of the held values
+    is refused, never read as a property of the list: a review read `held.length` back.)"""
+    from cdk_sagemaker_inference.constructs._batch import _HELD, _Kernel
+
+    with pytest.raises(RuntimeError, match=f"no held value {name}"):
+        _Kernel.run_text(json.dumps([["get", {_HELD: name}]]), [], [0], 10**6)
+
+
 def test_a_mapping_key_node_would_take_for_the_prototype_is_refused_as_jsii_refuses_it() -> None:
     _, stack = _stack()
     with pytest.raises(RuntimeError, match="__proto__"):

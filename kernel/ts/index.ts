@@ -37,7 +37,7 @@ function decode(value: any, held: any[]): any {
     return value.map((item) => decode(item, held));
   }
   if (HELD in value) {
-    if (!(value[HELD] in held)) {
+    if (!Number.isInteger(value[HELD]) || value[HELD] < 0 || value[HELD] >= held.length) {
       throw new Error(`cdk-sagemaker-inference-kernel: no held value ${value[HELD]}`);
     }
     return held[value[HELD]];
