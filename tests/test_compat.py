@@ -105,3 +105,17 @@ def test_a_package_without_a_jsii_tarball_falls_back_to_its_metadata_and_a_missi
 
     assert _distribution_version("pytest", "pytest") == metadata.version("pytest")
     assert _distribution_version("no_such_package_here", "no-such-package-here") is None
+
+
+def test_what_node_loads_ahead_is_on_this_release() -> None:
+    """The warm-up's types and files exist here: node skips a name it cannot load (the constructs load their
+    modules anyway), so a renamed one would only cost time, silently, without this test."""
+    import importlib
+
+    from cdk_sagemaker_inference.constructs import _batch
+
+    for fqn in _batch.WARM_TYPES:
+        assembly, *path, name = fqn.split(".")
+        assert assembly == "aws-cdk-lib"
+        assert hasattr(importlib.import_module(".".join(["aws_cdk", *path])), name), fqn
+    assert _batch._Kernel.warm([], list(_batch.METADATA_TABLES)) == []

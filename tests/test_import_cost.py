@@ -141,3 +141,20 @@ def test_the_validation_package_lists_and_loads_its_rules_on_first_use() -> None
     assert "cdk_sagemaker_inference.validation.batch" not in before
     assert "cdk_sagemaker_inference.validation.realtime" not in before
     assert listed and resolved
+
+
+@pytest.mark.parametrize(("imports", "warmed"), [
+    ("import aws_cdk\nimport cdk_sagemaker_inference", True),  # an app's order: the package root warms node
+    ("import cdk_sagemaker_inference\nfrom cdk_sagemaker_inference import ServerlessEndpoint", True),  # its module
+    ("import cdk_sagemaker_inference\nimport cdk_sagemaker_inference.constraints", False),  # no app, no node
+], ids=["aws-cdk-lib first", "construct first", "no aws-cdk-lib"])
+def test_node_is_warmed_once_when_the_app_runs_it_and_never_started_for_it(imports: str, warmed: bool) -> None:
+    """With aws-cdk-lib imported, importing the package has node load what the constructs need (the kernel
+    module loaded, one warm-up request); without it the package starts no node process of its own."""
+    done = subprocess.run([sys.executable, "-c", imports + textwrap.dedent("""
+        import json, sys
+        batch = sys.modules.get("cdk_sagemaker_inference.constructs._batch")
+        print(json.dumps(["aws_cdk" in sys.modules, batch is not None and batch._load.cache_info().currsize]))
+    """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [warmed, 1 if warmed else False]

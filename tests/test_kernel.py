@@ -31,11 +31,13 @@ from cdk_sagemaker_inference import (
     RealtimeEndpoint,
     RepositoryAccessMode,
 )
+from cdk_sagemaker_inference.constructs import _batch
 from cdk_sagemaker_inference.constructs._batch import (
     _ASSEMBLY_NAME,
     _ASSEMBLY_VERSION,
     Batch,
     NotMadeError,
+    _Kernel,
     immediate_calls,
 )
 
@@ -466,3 +468,39 @@ def test_the_execution_role_has_its_resource_or_its_inline_policy_construct_neve
         role = model.role.node
         present = (role.default_child is not None, role.try_find_child("SageMakerExecution") is not None)
         assert present == ((False, True) if customized else (True, False))
+
+
+def test_a_warm_up_skips_what_does_not_exist_and_the_calls_after_it_work() -> None:
+    """Node loads the queued names between later requests; one that does not resolve is skipped (a missing file
+    is named in the answer), and the requests after the loads get their answers as before."""
+    tables = list(_batch.METADATA_TABLES)
+    assert _Kernel.warm(["aws-cdk-lib.aws_nothing.Nothing", "no-such-assembly.Thing", "aws-cdk-lib.aws_s3.Bucket"],
+                        ["core/lib/no-such-file.js", *tables]) == ["core/lib/no-such-file.js"]
+    _, stack = _stack()
+    for index in range(len(tables) + 4):  # (one queued load runs after each answer)
+        batch = Batch()
+        bucket = batch.static(s3.Bucket, "fromBucketName", stack, f"B{index}", f"bucket-{index}")
+        name = batch.get(bucket.attr("bucketName"))
+        batch.run()
+        assert bucket.value.bucket_name == name.value == f"bucket-{index}"
+
+
+@pytest.mark.parametrize(("context", "tables"), [
+    (None, False),
+    ('{"@aws-cdk/core:enableAdditionalMetadataCollection": true}', True),
+    ('{"@aws-cdk/core:enableAdditionalMetadataCollection": "true"}', True),  # (cdk synth -c key=true)
+    ('{"@aws-cdk/core:enableAdditionalMetadataCollection": false}', False),
+    ('{"other": true}', False),
+    ("not json", False),
+    ("[true]", False),
+], ids=["no context", "on", "on as a string", "off", "unset", "unreadable", "not an object"])
+def test_the_metadata_tables_are_warmed_when_the_cli_context_collects_metadata(
+        monkeypatch: pytest.MonkeyPatch, context: str | None, tables: bool) -> None:
+    asked: list[tuple[list[str], list[str]]] = []
+    monkeypatch.setattr(_Kernel, "warm", lambda fqns, files: asked.append((fqns, files)) or [])
+    if context is None:
+        monkeypatch.delenv("CDK_CONTEXT_JSON", raising=False)
+    else:
+        monkeypatch.setenv("CDK_CONTEXT_JSON", context)
+    assert _batch.warm() == []
+    assert asked == [(list(_batch.WARM_TYPES), list(_batch.METADATA_TABLES) if tables else [])]

@@ -1,7 +1,8 @@
 // The node side of cdk_sagemaker_inference.constructs._batch (see its docstring for why it exists).
 // Every aws-cdk-lib call made here is one the Python side would otherwise make through jsii itself,
 // with the same arguments, in the same order: the templates are the same either way.
-declare const require: (id: string) => any;
+declare const require: ((id: string) => any) & { resolve(id: string): string };
+declare const setImmediate: (callback: () => void) => unknown;
 declare const structuredClone: <T>(value: T) => T;
 
 const types: Record<string, any> = {};
@@ -53,6 +54,29 @@ function decode(value: any, held: any[]): any {
     }
   }
   return plain;
+}
+
+/** The loads `Batch.warm` has queued, made one per turn of node's event loop (see `warmNext`). */
+const warming: Array<() => unknown> = [];
+
+/**
+ * Makes the next queued load, then queues itself again. jsii's kernel reads the next request in a
+ * callback it queues the same way after answering one, so a load runs between two requests, while Python
+ * works on the answer: the caller waits for node only where a load takes longer than Python's own work.
+ */
+function warmNext(): void {
+  const load = warming.shift();
+  if (load === undefined) {
+    return;
+  }
+  try {
+    load();
+  } catch {
+    // (a name that does not resolve is skipped: the call that needs it fails as it would have)
+  }
+  if (warming.length > 0) {
+    setImmediate(warmNext);
+  }
 }
 
 /** The class (or enum) named by a jsii fully qualified name, e.g. `aws-cdk-lib.aws_iam.Role`. */
@@ -180,6 +204,28 @@ export class Batch {
    */
   public static made(run: number): any[] {
     return run === lastRun ? lastResults.map((result) => result ?? null) : [];
+  }
+
+  /**
+   * Queues loads of the aws-cdk-lib types named (fully qualified, e.g. `aws-cdk-lib.aws_iam.Role`) and of
+   * files of aws-cdk-lib (paths inside the package), made after this call has returned, one between two
+   * requests (see `warmNext`): node loads the modules the first constructs will need while Python works.
+   * Returns the files that do not exist (skipped).
+   *
+   * @param fqns the types, in the order to load them
+   * @param files the files, relative to aws-cdk-lib's directory, loaded after the types
+   */
+  public static warm(fqns: string[], files: string[]): string[] {
+    const root = require.resolve('aws-cdk-lib').replace(/index\.js$/, '');
+    const fs = require('fs');
+    const missing = files.filter((file) => !fs.existsSync(root + file));
+    const idle = warming.length === 0;
+    warming.push(...fqns.map((fqn) => () => typeNamed(fqn)));
+    warming.push(...files.filter((file) => !missing.includes(file)).map((file) => () => require(root + file)));
+    if (idle && warming.length > 0) {
+      setImmediate(warmNext);
+    }
+    return missing;
   }
 
   private static runOne(operation: any[], results: any[]): any {

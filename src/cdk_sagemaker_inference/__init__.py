@@ -68,7 +68,13 @@ Beside the names above, which the package root exports:
 """
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
+
+if "aws_cdk" in sys.modules:
+    # A CDK app, whose jsii kernel runs already: importing the batch module first has node load the aws-cdk-lib
+    # modules the constructs need while Python imports the rest of the package (see constructs._batch.warm).
+    from .constructs import _batch  # noqa: F401
 
 from ._version import __version__
 from .constraints import CONSTRAINTS, Area, Constraint, Severity

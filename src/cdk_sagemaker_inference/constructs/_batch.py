@@ -4,12 +4,11 @@ Every constructor call, method call and property read on an aws-cdk-lib object c
 into the node process of the jsii kernel and back: about a quarter of a millisecond each, most of
 an endpoint's construction time (``benchmarks/synth_bench.py --profile <kind>`` counts them by call
 site). jsii has no way to send several calls at once, so the library ships a small jsii module of
-its own (``kernel/``, built with the jsii compiler into ``_jsii/``) whose one static method,
-``Batch.runText``, makes a list of calls in node and returns their results (the calls as JSON text, see
-:func:`_encode`). The Python binding below is
-written by hand, the way jsii-pacmak writes one (an assembly loaded from the package's ``_jsii``, a
-class with ``JSIIMeta`` and a static member): pacmak would generate a separate package for one
-method.
+its own (``kernel/``, built with the jsii compiler into ``_jsii/``) whose static method
+``Batch.runText`` makes a list of calls in node and returns their results (the calls as JSON text, see
+:func:`_encode`); ``Batch.warm`` has node load modules while Python works (:func:`warm`). The Python binding
+below is written by hand, the way jsii-pacmak writes one (an assembly loaded from the package's ``_jsii``, a
+class with ``JSIIMeta`` and static members): pacmak would generate a separate package for three methods.
 
 A :class:`Batch` queues operations and returns a :class:`Ref` for each result; a ``Ref`` is an
 argument of later operations (node resolves it) and its :attr:`Ref.value` is the Python object once
@@ -25,6 +24,7 @@ import contextlib
 import functools
 import itertools
 import json
+import os
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -95,10 +95,56 @@ class _Kernel(metaclass=jsii.JSIIMeta, jsii_type=f"{_ASSEMBLY_NAME}.Batch"):
         _load()
         return typing.cast("list[Any]", jsii.sinvoke(cls, "runText", [text, held, wanted, run]))
 
+    @jsii.member(jsii_name="warm")
+    @classmethod
+    def warm(cls, fqns: list[str], files: list[str]) -> list[str]:
+        _load()
+        return typing.cast("list[str]", jsii.sinvoke(cls, "warm", [fqns, files]))
+
     @jsii.member(jsii_name="made")
     @classmethod
     def made(cls, run: int) -> list[Any]:
         return typing.cast("list[Any]", jsii.sinvoke(cls, "made", [run]))
+
+
+WARM_TYPES = (
+    "aws-cdk-lib.region_info.RegionInfo",
+    "aws-cdk-lib.aws_s3.Bucket",
+    "aws-cdk-lib.aws_iam.Role",
+    "aws-cdk-lib.aws_sagemaker.CfnModel",
+    "aws-cdk-lib.aws_applicationautoscaling.ScalableTarget",
+    "aws-cdk-lib.aws_applicationautoscaling.TargetTrackingScalingPolicy",
+)
+"""What :func:`warm` has node load, in the order an endpoint app first needs it: the region facts (a DLC image's
+registry account, an imported bucket's domain), the models' bucket, their roles, the SageMaker resources (one module
+holds them all) and the autoscaling constructs."""
+METADATA_TABLES = ("core/lib/analytics-data-source/classes.js", "core/lib/analytics-data-source/enums.js")
+"""The tables aws-cdk-lib reads when an L2 construct records its props (feature flag
+``@aws-cdk/core:enableAdditionalMetadataCollection``, on in a ``cdk init`` app): half a megabyte of JavaScript,
+the largest module an endpoint's first role loads. Files, not types: aws-cdk-lib does not export them."""
+METADATA_COLLECTION_FLAG = "@aws-cdk/core:enableAdditionalMetadataCollection"
+CONTEXT_ENV = "CDK_CONTEXT_JSON"
+"""The context the CDK CLI passes an app (cx-api's ``CONTEXT_ENV`` and ``ENABLE_ADDITIONAL_METADATA_COLLECTION``:
+constants the Python binding of aws-cdk-lib does not export)."""
+
+
+def warm() -> list[str]:
+    """Has node load the aws-cdk-lib modules the constructs need (:data:`WARM_TYPES`, then :data:`METADATA_TABLES`
+    when the context the CDK CLI passes turns metadata collection on), one between two later requests, while
+    Python works: the kernel answers at once. Made once, when this module is imported (by the package root when
+    aws-cdk-lib is imported already, else by the first construct module).
+
+    Node is idle whenever Python runs (every jsii call waits for its answer), so on a second core a load costs
+    the app nothing until the constructs ask for the module; a load still running when Python sends its next
+    request delays that request by the rest of the one load. Nothing else changes: the modules are the ones the
+    constructs load anyway. Returns the files aws-cdk-lib does not have (skipped; a type that does not resolve
+    is skipped in node, where the call that needs it fails as it would have)."""
+    try:
+        context = json.loads(os.environ.get(CONTEXT_ENV) or "{}")
+    except ValueError:
+        context = {}  # (the App reports a context it cannot read)
+    collects = isinstance(context, dict) and str(context.get(METADATA_COLLECTION_FLAG)).lower() == "true"
+    return _Kernel.warm(list(WARM_TYPES), list(METADATA_TABLES) if collects else [])
 
 
 _RESULT, _OBJECT, _PATH, _CONSTANT, _HELD = "$batch:r", "$batch:o", "$batch:p", "$batch:c", "$batch:h"
@@ -382,3 +428,7 @@ class Batch:
         if value is _LOCAL:
             raise NotMadeError(_KEPT_IN_NODE)
         return value
+
+
+with contextlib.suppress(jsii.errors.JSIIError):  # (the kernel did not load: the first batch loads it again and
+    warm()  # raises what failed)
