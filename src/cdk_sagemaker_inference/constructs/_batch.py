@@ -136,9 +136,11 @@ def warm() -> list[str]:
 
     Node is idle whenever Python runs (every jsii call waits for its answer), so on a second core a load costs
     the app nothing until the constructs ask for the module; a load still running when Python sends its next
-    request delays that request by the rest of the one load. Nothing else changes: the modules are the ones the
-    constructs load anyway. Returns the files aws-cdk-lib does not have (skipped; a type that does not resolve
-    is skipped in node, where the call that needs it fails as it would have)."""
+    request delays that request by the rest of the one load (the loads ahead of a request are ones its app makes
+    anyway, except where it needs no bucket or no autoscaling; an app that exits at once waits for the one load
+    in progress). Nothing else changes: loading a module earlier changes no template. Returns the files
+    aws-cdk-lib does not have (skipped; a type that does not resolve is skipped in node, where the call that
+    needs it fails as it would have)."""
     try:
         context = json.loads(os.environ.get(CONTEXT_ENV) or "{}")
     except ValueError:
