@@ -80,9 +80,9 @@ TARGET_RATIO = 1.25
 TARGET_SCALING = 4.4
 DEFAULT_REPS = 5
 SMALL_N_REPS = 3
-"""Repetitions below N = 50: N = 10 is a size of the whole-process library/L1 target, and one repetition made its
-verdict one sample (two runs of the same code 20 minutes apart: 1.13 and 1.22)."""
-"""Repetitions below the target sizes (N < 50), where fixed costs dominate: keeps a full run near 15 minutes."""
+"""Repetitions below N = 50, where fixed costs dominate: fewer than at the larger sizes keeps a full ``make bench``
+near 23 minutes, but N = 10 is a size of the whole-process library/L1 target, and one repetition made its verdict
+one sample (two runs of the same code 20 minutes apart: 1.13 and 1.22)."""
 MODES = ("process", "cdk", "inprocess")
 """Whole process, ``cdk synth``, construction + synth in process (see the module doc)."""
 WORKER_TIMEOUT_S = 900
