@@ -94,6 +94,13 @@ VALIDATION = False
 """aws-cdk-lib's template validation in the measured processes (``--validation``)."""
 L1_BUCKET = False
 """The hand-written app also imports the models' bucket (``--l1-imports-bucket``, ``bench_common.L1_IMPORTS_BUCKET``)."""
+CODE_CACHE = True
+"""The library's code cache (node's compiled region facts and metadata tables, ``_batch.code_cache_dir``) in a directory
+of the run, filled before the measurements by one library app (``prepare``): what a user's synth finds after the first
+one on a machine. ``--no-code-cache``: off in every process (a first synth, a CI machine without a kept cache)."""
+CODE_CACHE_ENV = "CDK_SAGEMAKER_INFERENCE_CODE_CACHE"
+"""(``_batch.CODE_CACHE_ENV``: the runner does not import the library.)"""
+_CODE_CACHE_DIR = [""]
 
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
@@ -316,6 +323,7 @@ def _environment() -> dict[str, str]:
         from bench_common import L1_IMPORTS_BUCKET
 
         env[L1_IMPORTS_BUCKET] = "1"
+    env[CODE_CACHE_ENV] = _CODE_CACHE_DIR[0] if CODE_CACHE and _CODE_CACHE_DIR[0] else "off"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -335,14 +343,22 @@ def measure(kind: str, side: str, n: int, *, extra: Sequence[str] = ()) -> dict[
 def prepare(workdir: str) -> str:
     """Before any measurement: bytecode for the library and the benchmark modules (pip compiles an
     installed wheel; an editable checkout under ``PYTHONDONTWRITEBYTECODE`` would compile every
-    module in every process), and the DLC table the hand-written apps paste, written once to a file
-    (``bench_common.DLC_ACCOUNTS_FILE``). Returns that file's path."""
+    module in every process), the DLC table the hand-written apps paste, written once to a file
+    (``bench_common.DLC_ACCOUNTS_FILE``), and the library's code cache (:data:`CODE_CACHE`), filled by
+    one library app. Returns the DLC file's path."""
     compileall.compile_dir(str(ROOT / "src"), quiet=1)
     compileall.compile_dir(str(HERE), quiet=1, maxlevels=0)
     from bench_common import dlc_accounts
 
     path = Path(workdir) / "dlc-accounts.json"
     path.write_text(json.dumps(dlc_accounts()))
+    if CODE_CACHE:
+        cache = Path(workdir) / "code-cache"
+        cache.mkdir(mode=0o700)
+        _CODE_CACHE_DIR[0] = str(cache)
+        measure_app(next(iter(kinds())), "library", 1, "process", str(path))
+        if not any(cache.iterdir()):
+            raise RuntimeError("the library app wrote no code cache")
     return str(path)
 
 
@@ -408,6 +424,7 @@ def run_benchmark(kind_names: Sequence[str], ns: Sequence[int], reps: int, small
                                   f"{result['resources']} resources", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        _CODE_CACHE_DIR[0] = ""
     return results
 
 
@@ -516,7 +533,10 @@ def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_
     repetitions = (f"{counts[0]} repetition{'s' if counts[0] != 1 else ''}" if len(counts) == 1 else
                    f"{counts[0]} repetitions at N ≥ {min(TARGET_NS)}, {counts[1]} below")
     validation = "on" if VALIDATION else "off (`CDK_VALIDATION=false`, `cdk synth --no-validation`)"
-    lines = [f"Measured {machine_line()}. aws-cdk-lib's template validation: {validation}.", ""]
+    cache = ("filled before the runs, as after a first synth on the machine" if CODE_CACHE else
+             "off (`--no-code-cache`: a first synth, a CI machine that keeps no cache)")
+    lines = [f"Measured {machine_line()}. aws-cdk-lib's template validation: {validation}. The library's code cache "
+             f"(node's compiled region facts and metadata tables): {cache}.", ""]
     if L1_BUCKET:
         lines[-1:] = ["The hand-written L1 app imports the models' bucket as the library app does (`--l1-imports-bucket`).", ""]
     last: list[str] = []
@@ -703,12 +723,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--l1-imports-bucket", action="store_true",
                         help="the hand-written app also imports the models' bucket (s3.Bucket.from_bucket_name), as "
                              "the library app does for ModelData.from_bucket: how much of the gap that import is")
+    parser.add_argument("--no-code-cache", action="store_true",
+                        help="turn the library's code cache off in every process (a first synth on a machine)")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "SIDE", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--count-calls", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    global VALIDATION, L1_BUCKET
+    global VALIDATION, L1_BUCKET, CODE_CACHE
     VALIDATION = args.validation
     L1_BUCKET = args.l1_imports_bucket
+    CODE_CACHE = not args.no_code_cache
     if L1_BUCKET and args.write_readme:
         parser.error("--l1-imports-bucket measures a diagnostic: the README's tables compare the apps as written")
 

@@ -114,8 +114,9 @@ def test_what_node_loads_ahead_is_on_this_release() -> None:
 
     from cdk_sagemaker_inference.constructs import _batch
 
-    for fqn in _batch.WARM_TYPES:
+    file, facts_type = _batch.REGION_FACTS
+    for fqn in (facts_type, *_batch.WARM_TYPES):
         assembly, *path, name = fqn.split(".")
         assert assembly == "aws-cdk-lib"
         assert hasattr(importlib.import_module(".".join(["aws_cdk", *path])), name), fqn
-    assert _batch._Kernel.warm([], list(_batch.METADATA_TABLES)) == []
+    assert _batch._Kernel.warm([[file, *_batch.METADATA_TABLES]], "") == []

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -471,13 +473,14 @@ def test_the_execution_role_has_its_resource_or_its_inline_policy_construct_neve
 
 
 def test_a_warm_up_skips_what_does_not_exist_and_the_calls_after_it_work() -> None:
-    """Node loads the queued names between later requests; one that does not resolve is skipped (a missing file
-    is named in the answer), and the requests after the loads get their answers as before."""
+    """Node loads the queued groups between later requests; a load that fails is skipped without the rest of its
+    group (a missing file is named in the answer), and the requests after the loads get their answers as before."""
     tables = list(_batch.METADATA_TABLES)
-    assert _Kernel.warm(["aws-cdk-lib.aws_nothing.Nothing", "no-such-assembly.Thing", "aws-cdk-lib.aws_s3.Bucket"],
-                        ["core/lib/no-such-file.js", *tables]) == ["core/lib/no-such-file.js"]
+    groups = [["aws-cdk-lib.aws_nothing.Nothing", "core/lib/no-such-file.js", "no-such-assembly.Thing",
+               "aws-cdk-lib.aws_s3.Bucket"], tables, ["aws-cdk-lib.aws_iam.Role"]]
+    assert _Kernel.warm(groups, "") == ["core/lib/no-such-file.js"]
     _, stack = _stack()
-    for index in range(len(tables) + 4):  # (one queued load runs after each answer)
+    for index in range(len(groups) + 3):  # (one queued group runs after each answer)
         batch = Batch()
         bucket = batch.static(s3.Bucket, "fromBucketName", stack, f"B{index}", f"bucket-{index}")
         name = batch.get(bucket.attr("bucketName"))
@@ -486,7 +489,7 @@ def test_a_warm_up_skips_what_does_not_exist_and_the_calls_after_it_work() -> No
 
 
 @pytest.mark.parametrize(("context", "tables"), [
-    (None, False),
+    (None, True),  # (not run by the CLI: the App's context cannot be read yet; a cdk init app collects)
     ('{"@aws-cdk/core:enableAdditionalMetadataCollection": true}', True),
     ('{"@aws-cdk/core:enableAdditionalMetadataCollection": "true"}', True),  # (cdk synth -c key=true)
     ('{"@aws-cdk/core:enableAdditionalMetadataCollection": false}', False),
@@ -494,13 +497,111 @@ def test_a_warm_up_skips_what_does_not_exist_and_the_calls_after_it_work() -> No
     ("not json", False),
     ("[true]", False),
 ], ids=["no context", "on", "on as a string", "off", "unset", "unreadable", "not an object"])
-def test_the_metadata_tables_are_warmed_when_the_cli_context_collects_metadata(
-        monkeypatch: pytest.MonkeyPatch, context: str | None, tables: bool) -> None:
-    asked: list[tuple[list[str], list[str]]] = []
-    monkeypatch.setattr(_Kernel, "warm", lambda fqns, files: asked.append((fqns, files)) or [])
+def test_the_metadata_tables_are_warmed_unless_the_cli_context_collects_no_metadata(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, context: str | None, tables: bool) -> None:
+    asked: list[tuple[list[list[str]], str]] = []
+    monkeypatch.setattr(_Kernel, "warm", lambda groups, cache_dir: asked.append((groups, cache_dir)) or [])
+    monkeypatch.setenv(_batch.CODE_CACHE_ENV, str(tmp_path / "v8"))
     if context is None:
         monkeypatch.delenv("CDK_CONTEXT_JSON", raising=False)
     else:
         monkeypatch.setenv("CDK_CONTEXT_JSON", context)
     assert _batch.warm() == []
-    assert asked == [(list(_batch.WARM_TYPES), list(_batch.METADATA_TABLES) if tables else [])]
+    first = [*_batch.REGION_FACTS, *(_batch.METADATA_TABLES if tables else ()), _batch.WARM_TYPES[0]]
+    assert asked == [([first, *([fqn] for fqn in _batch.WARM_TYPES[1:])], str(tmp_path / "v8"))]
+
+
+def test_the_code_cache_directory_is_the_users_own_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    """V8 runs what a code cache holds: the directory is made closed to others, and one that another user owns or
+    could write to is not used (no cache, nothing else changes); ``off`` and node's own switch turn it off."""
+    for name in (_batch.CODE_CACHE_ENV, "NODE_DISABLE_COMPILE_CACHE", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    default = tmp_path / "xdg" / "cdk-sagemaker-inference" / "v8"
+    assert _batch.code_cache_dir() == str(default)
+    assert default.stat().st_mode & 0o777 == 0o700
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "home"))
+    assert _batch.code_cache_dir() == str(tmp_path / "home" / ".cache" / "cdk-sagemaker-inference" / "v8")
+    chosen = tmp_path / "chosen" / "deep"
+    monkeypatch.setenv(_batch.CODE_CACHE_ENV, str(chosen))
+    assert _batch.code_cache_dir() == str(chosen) and chosen.is_dir()
+    for off in ("off", "OFF"):
+        monkeypatch.setenv(_batch.CODE_CACHE_ENV, off)
+        assert _batch.code_cache_dir() == ""
+    monkeypatch.setenv(_batch.CODE_CACHE_ENV, str(chosen))
+    monkeypatch.setenv("NODE_DISABLE_COMPILE_CACHE", "1")
+    assert _batch.code_cache_dir() == ""
+    monkeypatch.delenv("NODE_DISABLE_COMPILE_CACHE")
+    chosen.chmod(0o770)  # others of the group could write a cache V8 would run
+    assert _batch.code_cache_dir() == ""
+    chosen.chmod(0o700)
+    monkeypatch.setattr(os, "getuid", lambda: chosen.stat().st_uid + 1)  # another user's directory
+    assert _batch.code_cache_dir() == ""
+    monkeypatch.undo()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    monkeypatch.setenv(_batch.CODE_CACHE_ENV, str(a_file))
+    assert _batch.code_cache_dir() == ""
+    monkeypatch.setenv(_batch.CODE_CACHE_ENV, str(a_file / "below"))  # cannot be made
+    assert _batch.code_cache_dir() == ""
+    monkeypatch.delenv(_batch.CODE_CACHE_ENV)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("no home"))))
+    assert _batch.code_cache_dir() == ""
+
+
+_CACHED_APP = """
+import sys
+import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+from cdk_sagemaker_inference import ContainerImage, InferenceModel, InstanceType, ModelData, RealtimeEndpoint
+
+app = cdk.App(outdir=sys.argv[1])
+stack = cdk.Stack(app, "Cached")
+models = s3.Bucket.from_bucket_name(stack, "Models", "models")
+model = InferenceModel(stack, "Model", image=ContainerImage.from_dlc("pytorch-inference", "2.3.0-cpu-py311"),
+                       model_data=ModelData.from_bucket(models, "m/model.tar.gz"))
+RealtimeEndpoint(stack, "Endpoint", model=model, instance_type=InstanceType.of("ml.m5.large"))
+app.synth()
+"""
+
+
+def test_node_compiles_the_region_facts_and_the_tables_with_a_code_cache_it_writes_once(tmp_path: Path) -> None:
+    """The first app writes the code cache of the warm-up's files (the region facts, the metadata tables) after
+    the loads; later apps use it (the files are not written again), one that V8 refuses (here: garbage) is
+    replaced, and the template is the same with and without a cache."""
+    cache = tmp_path / "v8"
+    cache.mkdir(mode=0o700)
+    app = tmp_path / "app.py"
+    app.write_text(_CACHED_APP)
+
+    def synth(name: str, setting: str) -> dict[str, object]:
+        env = {**os.environ, _batch.CODE_CACHE_ENV: setting,
+               "CDK_CONTEXT_JSON": '{"@aws-cdk/core:enableAdditionalMetadataCollection": true}'}
+        done = subprocess.run([sys.executable, str(app), str(tmp_path / name)], capture_output=True, text=True,
+                              env=env, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        template: dict[str, object] = json.loads((tmp_path / name / "Cached.template.json").read_text())
+        return template
+
+    def written() -> dict[str, tuple[int, bytes]]:
+        return {file.name: (file.stat().st_mtime_ns, file.read_bytes()) for file in cache.iterdir()}
+
+    template = synth("first", str(cache))
+    first = written()
+    assert len(first) == 1 + len(_batch.METADATA_TABLES)  # (the region facts' file and the two tables)
+    assert all(re.fullmatch(r"[0-9a-f]{64}\.v8", name) for name in first), sorted(first)
+    assert all((cache / name).stat().st_mode & 0o777 == 0o600 for name in first)
+    assert synth("second", str(cache)) == template
+    assert written() == first  # used, not written again
+    largest = max(first, key=lambda name: len(first[name][1]))
+    garbage = b"not a code cache" * 64
+    (cache / largest).write_bytes(garbage)
+    assert synth("third", str(cache)) == template
+    third = written()
+    assert third.keys() == first.keys() and third[largest][1] != garbage  # refused and written again
+    assert synth("off", "off") == template
+    assert synth("fifth", str(cache)) == template
+    assert written() == third  # the one written again is used

@@ -1,9 +1,10 @@
 // The node side of cdk_sagemaker_inference.constructs._batch (see its docstring for why it exists).
 // Every aws-cdk-lib call made here is one the Python side would otherwise make through jsii itself,
 // with the same arguments, in the same order: the templates are the same either way.
-declare const require: ((id: string) => any) & { resolve(id: string): string };
+declare const require: ((id: string) => any) & { resolve(id: string): string; cache: Record<string, any> };
 declare const setImmediate: (callback: () => void) => unknown;
 declare const structuredClone: <T>(value: T) => T;
+declare const process: { env: Record<string, string | undefined>; version: string; arch: string; pid: number };
 
 const types: Record<string, any> = {};
 
@@ -72,10 +73,85 @@ function warmNext(): void {
   try {
     load();
   } catch {
-    // (a name that does not resolve is skipped: the call that needs it fails as it would have)
+    // (each load of a group is tried on its own; nothing a warm-up does may fail a request)
   }
   if (warming.length > 0) {
     setImmediate(warmNext);
+  }
+}
+
+/** CommonJS's module wrapper: what node's loader compiles a file's source in. */
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+const WRAPPER_TAIL = '\n});';
+
+/** The scripts `loadCached` compiled without a code cache V8 took, and where theirs goes (see `saveCodeCaches`). */
+const uncached: Array<{ script: any; cacheFile: string }> = [];
+
+/**
+ * Loads a CommonJS file of aws-cdk-lib as node's `require` would and puts it in node's module cache
+ * (`require.cache`), where aws-cdk-lib's own `require` of it finds it, compiling it with the V8 code cache
+ * kept in `cacheDir` for this node and this source, by content hash (V8 takes a code cache for any source of
+ * the length it was made for: `SerializedCodeData::SourceHash` in V8's code-serializer.cc).
+ * Hand-written because node's own compile cache (`module.enableCompileCache`) keys each entry by the
+ * module's path, which jsii makes new in every process (a temporary directory of links), and keeps what
+ * V8 compiled before the module ran, not the functions compiled while it ran (the region facts' one
+ * function of 1.3 MB).
+ */
+function loadCached(file: string, cacheDir: string): void {
+  if (require.cache[file] !== undefined) {
+    return;
+  }
+  const fs = require('fs');
+  const path = require('path');
+  const vm = require('vm');
+  const Module = require('module');
+  const source: string = fs.readFileSync(file, 'utf8');
+  const key = require('crypto').createHash('sha256')
+    .update(`${process.version} ${process.arch}\0`).update(source).digest('hex');
+  const cacheFile = path.join(cacheDir, `${key}.v8`);
+  let cachedData: unknown;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(WRAPPER_HEAD + source + WRAPPER_TAIL,
+    { filename: file, columnOffset: -WRAPPER_HEAD.length, cachedData });
+  const module = new Module(file, undefined);
+  module.filename = file;
+  require.cache[file] = module;
+  try {
+    script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file,
+      path.dirname(file));
+    module.loaded = true;
+  } catch (error) {
+    delete require.cache[file];
+    throw error;
+  }
+  if (cachedData === undefined || script.cachedDataRejected) {
+    uncached.push({ script, cacheFile });
+  }
+}
+
+/**
+ * Writes the code cache of each script `loadCached` compiled without one, after the warm-up's loads (the
+ * region facts' registering function has run, so its compiled code is in the cache): to a file of this
+ * process, renamed into place, so that a process reading the cache never sees half a file.
+ */
+function saveCodeCaches(): void {
+  const fs = require('fs');
+  for (const { script, cacheFile } of uncached.splice(0)) {
+    const partial = `${cacheFile}.${process.pid}.partial`;
+    try {
+      fs.writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+      fs.renameSync(partial, cacheFile);
+    } catch {
+      try {
+        fs.rmSync(partial, { force: true });
+      } catch {
+        // (the cache is an optimization: a directory that refuses it changes nothing else)
+      }
+    }
   }
 }
 
@@ -207,21 +283,43 @@ export class Batch {
   }
 
   /**
-   * Queues loads of the aws-cdk-lib types named (fully qualified, e.g. `aws-cdk-lib.aws_iam.Role`) and of
-   * files of aws-cdk-lib (paths inside the package), made after this call has returned, one between two
-   * requests (see `warmNext`): node loads the modules the first constructs will need while Python works.
-   * Returns the files that do not exist (skipped).
+   * Queues loads of aws-cdk-lib, made after this call has returned, one group between two requests (see
+   * `warmNext`): node loads the modules the first constructs will need while Python works. Each load is
+   * a type, by its jsii name (e.g. `aws-cdk-lib.aws_iam.Role`), or a file of aws-cdk-lib, by its path in
+   * the package (it has a '/'), compiled with the V8 code cache kept in `cacheDir` (see `loadCached`;
+   * none when empty). Returns the files that do not exist (skipped).
    *
-   * @param fqns the types, in the order to load them
-   * @param files the files, relative to aws-cdk-lib's directory, loaded after the types
+   * @param groups the loads, in the order to make them; the loads of a group are made together
+   * @param cacheDir the directory of the code caches, or an empty string
    */
-  public static warm(fqns: string[], files: string[]): string[] {
+  public static warm(groups: string[][], cacheDir: string): string[] {
     const root = require.resolve('aws-cdk-lib').replace(/index\.js$/, '');
     const fs = require('fs');
-    const missing = files.filter((file) => !fs.existsSync(root + file));
+    const missing = groups.flat().filter((load) => load.includes('/') && !fs.existsSync(root + load));
     const idle = warming.length === 0;
-    warming.push(...fqns.map((fqn) => () => typeNamed(fqn)));
-    warming.push(...files.filter((file) => !missing.includes(file)).map((file) => () => require(root + file)));
+    for (const group of groups) {
+      const loads = group.filter((load) => !missing.includes(load)).map((load) => () => {
+        if (!load.includes('/')) {
+          typeNamed(load);
+        } else if (cacheDir) {
+          loadCached(root + load, cacheDir);
+        } else {
+          require(root + load);
+        }
+      });
+      warming.push(() => {
+        for (const load of loads) {
+          try {
+            load();
+          } catch {
+            // (a name that does not resolve is skipped: the call that needs it fails as it would have)
+          }
+        }
+      });
+    }
+    if (cacheDir) {
+      warming.push(saveCodeCaches);
+    }
     if (idle && warming.length > 0) {
       setImmediate(warmNext);
     }
