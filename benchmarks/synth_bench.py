@@ -96,8 +96,9 @@ L1_BUCKET = False
 """The hand-written app also imports the models' bucket (``--l1-imports-bucket``, ``bench_common.L1_IMPORTS_BUCKET``)."""
 CODE_CACHE = True
 """The library's code cache (node's compiled region facts and metadata tables, ``_batch.code_cache_dir``) in a directory
-of the run, filled before the measurements by one library app (``prepare``): what a user's synth finds after the first
-one on a machine. ``--no-code-cache``: off in every process (a first synth, a CI machine without a kept cache)."""
+of the run, filled before the measurements by one library app (``prepare``) and used by every measurement and the import
+table: what a user's synth finds after the first one on a machine. ``--no-code-cache``: off in every process (a first
+synth, a CI machine without a kept cache)."""
 CODE_CACHE_ENV = "CDK_SAGEMAKER_INFERENCE_CODE_CACHE"
 """(``_batch.CODE_CACHE_ENV``: the runner does not import the library.)"""
 _CODE_CACHE_DIR = [""]
@@ -352,12 +353,9 @@ def prepare(workdir: str) -> str:
 
     path = Path(workdir) / "dlc-accounts.json"
     path.write_text(json.dumps(dlc_accounts()))
-    if CODE_CACHE:
-        cache = Path(workdir) / "code-cache"
-        cache.mkdir(mode=0o700)
-        _CODE_CACHE_DIR[0] = str(cache)
+    if _CODE_CACHE_DIR[0]:
         measure_app(next(iter(kinds())), "library", 1, "process", str(path))
-        if not any(cache.iterdir()):
+        if not any(Path(_CODE_CACHE_DIR[0]).iterdir()):
             raise RuntimeError("the library app wrote no code cache")
     return str(path)
 
@@ -424,7 +422,6 @@ def run_benchmark(kind_names: Sequence[str], ns: Sequence[int], reps: int, small
                                   f"{result['resources']} resources", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        _CODE_CACHE_DIR[0] = ""
     return results
 
 
@@ -757,11 +754,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = [m for m in MODES if m in args.modes.split(",")]
     if not modes or set(args.modes.split(",")) - set(MODES):
         parser.error(f"--modes takes some of {','.join(MODES)}")
-    results = run_benchmark(kind_names, ns, reps, args.small_reps, modes)
-    table, last_lines = report(results, kind_names, ns, reps, args.small_reps,
-                               quick=args.quick or not set(TARGET_NS) & set(ns), modes=modes)
-    if args.imports:
-        table += "\n\n" + "\n".join(import_costs())
+    with tempfile.TemporaryDirectory(prefix="bench-code-cache-") as cache:  # (made closed to others)
+        _CODE_CACHE_DIR[0] = cache if CODE_CACHE else ""  # filled by prepare, used up to the import table
+        try:
+            results = run_benchmark(kind_names, ns, reps, args.small_reps, modes)
+            table, last_lines = report(results, kind_names, ns, reps, args.small_reps,
+                                       quick=args.quick or not set(TARGET_NS) & set(ns), modes=modes)
+            if args.imports:
+                table += "\n\n" + "\n".join(import_costs())
+        finally:
+            _CODE_CACHE_DIR[0] = ""
     print(table)
     if args.write_readme:
         write_readme(table, last_lines)
