@@ -100,7 +100,7 @@ of the run, filled before the measurements by one library app (``prepare``) and 
 table: what a user's synth finds after the first one on a machine. ``--no-code-cache``: off in every process (a first
 synth, a CI machine without a kept cache)."""
 CODE_CACHE_ENV = "CDK_SAGEMAKER_INFERENCE_CODE_CACHE"
-"""(``_batch.CODE_CACHE_ENV``: the runner does not import the library.)"""
+"""``_batch.CODE_CACHE_ENV``, pasted: the runner does not import the library (``tests/test_bench_smoke.py`` checks it)."""
 _CODE_CACHE_DIR = [""]
 
 if str(HERE) not in sys.path:
@@ -324,7 +324,7 @@ def _environment() -> dict[str, str]:
         from bench_common import L1_IMPORTS_BUCKET
 
         env[L1_IMPORTS_BUCKET] = "1"
-    env[CODE_CACHE_ENV] = _CODE_CACHE_DIR[0] if CODE_CACHE and _CODE_CACHE_DIR[0] else "off"
+    env[CODE_CACHE_ENV] = _CODE_CACHE_DIR[0] or "off"  # (empty: --no-code-cache, or outside a run)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
     return env
 

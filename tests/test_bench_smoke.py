@@ -64,6 +64,16 @@ def test_the_bucket_import_diagnostic_says_so_and_never_writes_the_readme() -> N
     assert re.search(r"^\| serverless \| 1 \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d \|", done.stdout, re.M), done.stdout
 
 
+def test_the_runner_names_the_library_code_cache_variable() -> None:
+    """The runner pastes the variable (it does not import the library): a renamed one would leave every run cold."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth_bench
+
+    from cdk_sagemaker_inference.constructs import _batch
+
+    assert synth_bench.CODE_CACHE_ENV == _batch.CODE_CACHE_ENV
+
+
 def test_the_ratio_pairs_the_two_runs_of_each_repetition() -> None:
     """A slow spell that hits one repetition's two runs moves their ratio, not the median ratio."""
     sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -115,7 +115,7 @@ def test_what_node_loads_ahead_is_on_this_release() -> None:
     from cdk_sagemaker_inference.constructs import _batch
 
     file, facts_type = _batch.REGION_FACTS
-    for fqn in (facts_type, *_batch.WARM_TYPES):
+    for fqn in (facts_type, *_batch.FIRST_TYPES, *_batch.WARM_TYPES):
         assembly, *path, name = fqn.split(".")
         assert assembly == "aws-cdk-lib"
         assert hasattr(importlib.import_module(".".join(["aws_cdk", *path])), name), fqn

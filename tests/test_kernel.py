@@ -507,8 +507,8 @@ def test_the_metadata_tables_are_warmed_unless_the_cli_context_collects_no_metad
     else:
         monkeypatch.setenv("CDK_CONTEXT_JSON", context)
     assert _batch.warm() == []
-    first = [*_batch.REGION_FACTS, *(_batch.METADATA_TABLES if tables else ()), _batch.WARM_TYPES[0]]
-    assert asked == [([first, *([fqn] for fqn in _batch.WARM_TYPES[1:])], str(tmp_path / "v8"))]
+    first = [*_batch.REGION_FACTS, *(_batch.METADATA_TABLES if tables else ()), *_batch.FIRST_TYPES]
+    assert asked == [([first, *([fqn] for fqn in _batch.WARM_TYPES)], str(tmp_path / "v8"))]
 
 
 def test_the_code_cache_directory_is_the_users_own_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch,

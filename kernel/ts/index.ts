@@ -4,7 +4,7 @@
 declare const require: ((id: string) => any) & { resolve(id: string): string; cache: Record<string, any> };
 declare const setImmediate: (callback: () => void) => unknown;
 declare const structuredClone: <T>(value: T) => T;
-declare const process: { env: Record<string, string | undefined>; version: string; arch: string; pid: number };
+declare const process: { version: string; arch: string; pid: number };
 
 const types: Record<string, any> = {};
 
@@ -73,7 +73,7 @@ function warmNext(): void {
   try {
     load();
   } catch {
-    // (each load of a group is tried on its own; nothing a warm-up does may fail a request)
+    // (nothing a warm-up does may fail a request: each load of a group is also tried on its own)
   }
   if (warming.length > 0) {
     setImmediate(warmNext);
@@ -297,20 +297,21 @@ export class Batch {
     const fs = require('fs');
     const missing = groups.flat().filter((load) => load.includes('/') && !fs.existsSync(root + load));
     const idle = warming.length === 0;
+    const load = (name: string): void => {
+      if (!name.includes('/')) {
+        typeNamed(name);
+      } else if (cacheDir) {
+        loadCached(root + name, cacheDir);
+      } else {
+        require(root + name);
+      }
+    };
     for (const group of groups) {
-      const loads = group.filter((load) => !missing.includes(load)).map((load) => () => {
-        if (!load.includes('/')) {
-          typeNamed(load);
-        } else if (cacheDir) {
-          loadCached(root + load, cacheDir);
-        } else {
-          require(root + load);
-        }
-      });
+      const present = group.filter((name) => !missing.includes(name));
       warming.push(() => {
-        for (const load of loads) {
+        for (const name of present) {
           try {
-            load();
+            load(name);
           } catch {
             // (a name that does not resolve is skipped: the call that needs it fails as it would have)
           }

@@ -118,15 +118,18 @@ METADATA_TABLES = ("core/lib/analytics-data-source/classes.js", "core/lib/analyt
 ``@aws-cdk/core:enableAdditionalMetadataCollection``, on in a ``cdk init`` app): half a megabyte of JavaScript, loaded
 by the first L2 (an endpoint's role, the models' bucket the app imports). Files, not types: aws-cdk-lib does not export
 them. About 20 ms, 13 with their code cache."""
+FIRST_TYPES = ("aws-cdk-lib.aws_s3.Bucket",)
+"""The types :func:`warm` has node load with the files, in its first group: the models' bucket, which an app imports
+before its first model."""
 WARM_TYPES = (
-    "aws-cdk-lib.aws_s3.Bucket",
     "aws-cdk-lib.aws_iam.Role",
     "aws-cdk-lib.aws_sagemaker.CfnModel",
     "aws-cdk-lib.aws_applicationautoscaling.ScalableTarget",
     "aws-cdk-lib.aws_applicationautoscaling.TargetTrackingScalingPolicy",
 )
-"""The types :func:`warm` has node load after the files, in the order an endpoint app first needs them: the models'
-bucket, their roles, the SageMaker resources (one module holds them all) and the autoscaling constructs."""
+"""The types :func:`warm` has node load after its first group, one between two requests, in the order an endpoint app
+first needs them: the models' roles, the SageMaker resources (one module holds them all) and the autoscaling
+constructs."""
 METADATA_COLLECTION_FLAG = "@aws-cdk/core:enableAdditionalMetadataCollection"
 CONTEXT_ENV = "CDK_CONTEXT_JSON"
 """The context the CDK CLI passes an app (cx-api's ``CONTEXT_ENV`` and ``ENABLE_ADDITIONAL_METADATA_COLLECTION``:
@@ -166,8 +169,8 @@ def warm() -> list[str]:
     Node is idle whenever Python runs (every jsii call waits for its answer), so on a second core a load costs the app
     nothing until the constructs ask for the module. Node makes one group of loads between two requests: the first,
     made while Python imports the rest of the package (about 40 ms), holds what an app's first calls need (the
-    :data:`REGION_FACTS`, the :data:`METADATA_TABLES` and S3's module: about 40 ms with the files' code cache,
-    :func:`code_cache_dir`); then each of the other :data:`WARM_TYPES`, where a load still running when Python sends
+    :data:`REGION_FACTS`, the :data:`METADATA_TABLES` and the :data:`FIRST_TYPES`: about 40 ms with the files' code
+    cache, :func:`code_cache_dir`); then each of the :data:`WARM_TYPES`, where a load still running when Python sends
     its next request delays that request by the rest of it (the loads are ones an endpoint app makes anyway, except
     where it needs no bucket or no autoscaling; an app that exits at once waits for the load in progress). The tables
     are loaded when the context the CDK CLI passes turns metadata collection on, or when no CLI passed one (the app's
@@ -183,8 +186,8 @@ def warm() -> list[str]:
     collects = given is None or (isinstance(context, dict)
                                  and str(context.get(METADATA_COLLECTION_FLAG)).lower() == "true")
     # The files first: one aws-cdk-lib requires before the warm-up reaches it is compiled without its code cache.
-    first = [*REGION_FACTS, *(METADATA_TABLES if collects else ()), WARM_TYPES[0]]
-    return _Kernel.warm([first, *([fqn] for fqn in WARM_TYPES[1:])], code_cache_dir())
+    first = [*REGION_FACTS, *(METADATA_TABLES if collects else ()), *FIRST_TYPES]
+    return _Kernel.warm([first, *([fqn] for fqn in WARM_TYPES)], code_cache_dir())
 
 
 _RESULT, _OBJECT, _PATH, _CONSTANT, _HELD = "$batch:r", "$batch:o", "$batch:p", "$batch:c", "$batch:h"
