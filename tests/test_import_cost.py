@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -158,3 +159,73 @@ def test_node_is_warmed_once_when_the_app_runs_it_and_never_started_for_it(impor
     """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [warmed, 1 if warmed else False]
+
+
+USAGE = textwrap.dedent("""
+    import json, sys, tempfile
+    sys.path.insert(0, {benchmarks!r})
+    import bench_common, importlib
+
+    kind = importlib.import_module("bench_{kind}").KIND
+    ran = set()
+
+    def profile(frame, event, arg):
+        # A function of a module ran: not a module or class body (no CO_OPTIMIZED flag), not the code a
+        # dataclass compiles while its class is created (a generated __init__ that runs counts).
+        if event == "call" and frame.f_code.co_flags & 1 and frame.f_code.co_name != "__create_fn__":
+            ran.add(frame.f_globals.get("__name__", ""))
+
+    sys.setprofile(profile)
+    bench_common.build_app(kind, "library", 2, tempfile.mkdtemp()).synth()
+    sys.setprofile(None)
+    # A package's __init__ loads with any of its modules: only modules are listed.
+    loaded = sorted(name for name, module in sys.modules.items()
+                    if name.startswith("cdk_sagemaker_inference") and not hasattr(module, "__path__"))
+    print(json.dumps([loaded, sorted(ran)]))
+""")
+"""The benchmark's app of one kind (``benchmarks/bench_<kind>.py``, two endpoints or jobs), built and synthesized
+with a profile hook: which library modules it loads, and in which of them a function ran."""
+
+HOLDS_NO_CODE = {  # loaded for what they hold, not for code that runs
+    "cdk_sagemaker_inference._jsii": "the kernel's jsii assembly, loaded by the import itself",
+    "cdk_sagemaker_inference._keys": "the metadata and context keys",
+    "cdk_sagemaker_inference._version": "the version string",
+    "cdk_sagemaker_inference.constructs.data_capture": "DataCapture, the annotation of a RealtimeEndpoint prop "
+                                                       "(typecheck resolves it from the module when a value is passed)",
+}
+
+
+@pytest.mark.parametrize("kind", ["realtime", "serverless", "async", "batch"])
+def test_every_library_module_an_app_loads_runs_code_for_it(kind: str) -> None:
+    """A module whose code no construct of the app runs is import time (and dataclass creation) on every synth
+    for nothing: rules of props the app does not pass (guardrails, alarms, schedules), the guard without a baseline,
+    suggestions made only on errors. Each such module is imported where it is used; found by this test, not
+    listed by hand (a new module that loads idle fails it)."""
+    code = USAGE.format(benchmarks=str(ROOT / "benchmarks"), kind=kind)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          check=False, env={**os.environ, "CDK_VALIDATION": "false"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded, ran = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "cdk_sagemaker_inference.constructs.model" in ran  # the hook saw the app's constructs
+    idle = sorted(set(loaded) - set(ran) - set(HOLDS_NO_CODE))
+    assert idle == [], f"a {kind} app loads these modules and runs none of their code: import them where used"
+
+
+def test_the_guard_names_of_the_package_root_load_without_the_constructs() -> None:
+    """``Finding``, ``UnsafeChange``, ``find_unsafe_changes``, ``BASELINE_CONTEXT`` and ``METADATA_KEY`` come from
+    the guard and the keys module on first use: neither aws-cdk-lib nor the constructs load for them, and each is
+    the object its home module defines."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import json, sys
+        import cdk_sagemaker_inference as lib
+        names = ["Finding", "UnsafeChange", "find_unsafe_changes", "BASELINE_CONTEXT", "METADATA_KEY"]
+        values = [getattr(lib, name) for name in names]
+        light = ["aws_cdk" in sys.modules, "cdk_sagemaker_inference.constructs" in sys.modules]
+        from cdk_sagemaker_inference.guard import findings, plugin
+        same = [values[0] is findings.Finding, values[1] is findings.UnsafeChange,
+                values[2] is findings.find_unsafe_changes, values[3] == plugin.BASELINE_CONTEXT,
+                values[4] == findings.METADATA_KEY]
+        print(json.dumps([light, same]))
+    """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [[False, False], [True] * 5]

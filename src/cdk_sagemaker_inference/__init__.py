@@ -79,7 +79,6 @@ if "aws_cdk" in sys.modules:
 from ._version import __version__
 from .constraints import CONSTRAINTS, Area, Constraint, Severity
 from .errors import Problem, ValidationError
-from .guard.findings import Finding, UnsafeChange, find_unsafe_changes
 from .instance_types import Accelerator, InstanceType
 
 if TYPE_CHECKING:
@@ -148,9 +147,17 @@ if TYPE_CHECKING:
         TransformDataType,
         acknowledge_nag_finding,
     )
+    from .guard.findings import Finding, UnsafeChange, find_unsafe_changes
     from .guard.plugin import BASELINE_CONTEXT, acknowledge_unsafe_change
 
 _LAZY_MODULES = (".constructs", ".guard.plugin")
+_MODULE_OF = {  # names read from one module, without the constructs (and aws-cdk-lib) or the guard loading first
+    "Finding": ".guard.findings",
+    "UnsafeChange": ".guard.findings",
+    "find_unsafe_changes": ".guard.findings",
+    "BASELINE_CONTEXT": "._keys",
+    "METADATA_KEY": "._keys",
+}
 
 __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API reference
     # Constructs
@@ -239,9 +246,9 @@ __all__ = [  # noqa: RUF022 - grouped as in the docstring: the order of the API 
 
 
 def __getattr__(name: str) -> Any:
-    """Import the aws-cdk-lib parts of the public API on first use."""
+    """Import the aws-cdk-lib parts of the public API, and the migration guard's, on first use."""
     if name in __all__:
-        for module_name in _LAZY_MODULES:
+        for module_name in (_MODULE_OF[name],) if name in _MODULE_OF else _LAZY_MODULES:
             module = importlib.import_module(module_name, __name__)
             if hasattr(module, name):
                 value = getattr(module, name)

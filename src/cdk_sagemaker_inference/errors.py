@@ -38,6 +38,11 @@ class Problem:
         )
 
 
+def problems_of(*groups: list[Problem]) -> list[Problem]:
+    """Concatenate problem lists, keeping order."""
+    return [p for group in groups for p in group]
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."

@@ -21,7 +21,6 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import datetime
-import difflib
 import enum
 import functools
 import inspect
@@ -727,6 +726,8 @@ def _binding_problem(problems: TypeChecks, signature: inspect.Signature, args: t
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
     unknown = [] if takes_any else [k for k in kwargs if k not in signature.parameters]
     for name in unknown:
+        import difflib  # only a refusal suggests a close match: an app that passes never loads it
+
         close = difflib.get_close_matches(name, accepted, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"the props are: {', '.join(accepted)}"
         problems.fail("props.type", name, kwargs[name], "is not a prop of this construct", hint)

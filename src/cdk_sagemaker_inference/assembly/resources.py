@@ -9,7 +9,8 @@ from typing import Any
 
 from ..tokens import is_unresolved
 
-__all__ = ["ScalingRange", "as_object", "construct_path", "known_count", "known_int", "objects_in", "referenced_id", "scaling_ranges"]
+__all__ = ["ScalingRange", "as_object", "config_kind", "config_shape", "construct_path", "known_count", "known_int",
+           "linked_config_id", "objects_in", "referenced_id", "scaling_ranges"]
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
 
@@ -121,3 +122,41 @@ def construct_path(resource: Any) -> str | None:
     metadata = resource.get("Metadata") if isinstance(resource, Mapping) else None
     path = metadata.get("aws:cdk:path") if isinstance(metadata, Mapping) else None
     return path.removesuffix("/Resource") if isinstance(path, str) and path else None
+
+
+_CONFIG = "AWS::SageMaker::EndpointConfig"
+
+
+def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
+    """The logical id of the endpoint config an endpoint's ``EndpointConfigName`` names.
+
+    ``value`` is a ``Ref``/``Fn::GetAtt`` to the config, or the fixed name of a config in
+    ``resources``; None when no config of the template matches.
+    """
+    referenced = referenced_id(value)
+    if referenced is not None:
+        return referenced if referenced in resources else None
+    for logical_id, resource in resources.items():
+        resource = as_object(resource)
+        if resource.get("Type") == _CONFIG and as_object(resource.get("Properties")).get("EndpointConfigName") == value:
+            return str(logical_id)
+    return None
+
+
+def config_kind(config_properties: Mapping[str, Any] | None) -> str | None:
+    """``serverless``, ``async`` or ``realtime`` from an endpoint config's properties (None: no config)."""
+    if config_properties is None:
+        return None
+    if any("ServerlessConfig" in v for v in objects_in(config_properties.get("ProductionVariants"))):
+        return "serverless"
+    return "async" if "AsyncInferenceConfig" in config_properties else "realtime"
+
+
+def config_shape(config_properties: Mapping[str, Any] | None) -> str:
+    """``inference-components`` for a config whose variants name no model and which has an execution role
+    (``CreateEndpointConfig`` for inference components), else ``model``."""
+    props = config_properties or {}
+    variants = objects_in(props.get("ProductionVariants"))
+    if variants and "ExecutionRoleArn" in props and not any("ModelName" in v for v in variants):
+        return "inference-components"
+    return "model"

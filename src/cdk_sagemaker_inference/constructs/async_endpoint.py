@@ -21,11 +21,10 @@ from constructs import Construct
 from ..assembly.resources import ScalingRange, known_int
 from ..constraints import constraint
 from ..cost.capacity import VariantCapacity, instance_variant
-from ..errors import Problem, ValidationError
+from ..errors import Problem, ValidationError, problems_of
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, shown_number
 from ..typecheck import TypeChecks, checked, duration_amount, duration_in, props_class
-from ..validation.alarms import check_alarm
 from ..validation.async_inference import (
     LocationSpec,
     async_warnings,
@@ -44,7 +43,6 @@ from ..validation.instances import (
     inference_ami_cuda_warning,
     volume_key_nvme_warning,
 )
-from ..validation.realtime import guardrail_exclusions
 from ._base import (
     acknowledge,
     acknowledge_all,
@@ -73,7 +71,7 @@ from ._memo import (
     with_literal_start,
 )
 from ._scaling import INSTANCE_COUNT, variant_scalable_target
-from .endpoint import EndpointBase, EndpointKind, problems_of
+from .endpoint import EndpointBase, EndpointKind
 from .guardrails import (
     DeploymentGuardrails,
     RollbackAlarms,
@@ -519,6 +517,10 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         if volume_kms_key is not None:
             volume_key_nvme_warning(cuda, "instance_type", instance_type.name, "volume_kms_key")
         if deployment is not None:
+            from ..validation.realtime import (
+                guardrail_exclusions,  # the real-time rules load with guardrails only
+            )
+
             guardrail_exclusions(cuda, variant_name, instance_type.name, marketplace=False)
             cuda.problems.extend(guardrails_warnings(deployment, instance_floors=instance_floors,
                                                      instance_ceilings=instance_ceilings))
@@ -771,6 +773,8 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
             Default: 3.
         :param construct_id: the alarm's construct id. Default: ``OldestRequestAgeAlarm``.
         """
+        from ..validation.alarms import check_alarm  # the alarm rules load with the first alarm
+
         types, advice = TypeChecks(), []
         seconds: float = 1800
         if types.optional("max_age", max_age, Duration):
@@ -799,6 +803,8 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         :param evaluation_periods: consecutive periods (at most 288: CloudWatch evaluates one day). Default: 1.
         :param construct_id: the alarm's construct id. Default: ``InvocationFailuresAlarm``.
         """
+        from ..validation.alarms import check_alarm
+
         types = TypeChecks()
         advice = check_alarm(types, threshold=threshold, evaluation_periods=evaluation_periods, comparison=">=",
                              period_seconds=_ALARM_PERIOD_SECONDS)

@@ -40,7 +40,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct, IValidation
 
-from ..errors import ValidationError
+from ..errors import ValidationError, problems_of
 from ..instance_types import InstanceType, has_local_nvme, known_transform_types
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved, lower_literals
@@ -76,7 +76,6 @@ from ._batch import Batch, Ref
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, bucket_name, iam_literal, memo, minutes, objects_in, seconds, stack_of
-from .endpoint import problems_of
 from .model import InferenceModel
 
 # Only dead_letter_queue uses it: imported on first use (see _lazy).

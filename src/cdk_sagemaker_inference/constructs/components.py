@@ -23,7 +23,7 @@ from constructs import Construct
 
 from ..assembly.resources import ScalingRange, known_int
 from ..cost.capacity import CopyDemand, VariantCapacity, instance_variant, kept_instances
-from ..errors import ValidationError
+from ..errors import ValidationError, problems_of
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked, props_class
@@ -64,7 +64,6 @@ from .endpoint import (
     add_metrics_config,
     check_unique_name,
     metrics_frequency,
-    problems_of,
 )
 from .guardrails import _whole_seconds, seconds_of
 from .model import (

@@ -12,10 +12,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from .._keys import BASELINE_CONTEXT, METADATA_KEY
 from ..cost.capacity import VariantCapacity
-from ..errors import Problem, ValidationError
-from ..guard.findings import METADATA_KEY
-from ..guard.plugin import BASELINE_CONTEXT, register_guard
+from ..errors import ValidationError
 from ..stack_limits import watch_stack_limits
 from ..tokens import is_unresolved, lower_literals
 from ..typecheck import DETACH_HOOKS, TypeChecks, checked
@@ -199,6 +198,8 @@ def _watch(endpoint: Construct, scope: Construct) -> None:
     adopt(endpoint, scope)
     watch_stack_limits(stack_of(scope))
     if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
+        from ..guard.plugin import register_guard  # the guard loads only for an app with a baseline
+
         register_guard(endpoint)
 
 
@@ -422,11 +423,6 @@ def _environment(stack: Stack) -> tuple[str, str] | None:
         return None if is_unresolved(account) or is_unresolved(region) else (account, region)
 
     return memo(stack, "literal-environment", read)
-
-
-def problems_of(*groups: list[Problem]) -> list[Problem]:
-    """Concatenate problem lists, keeping order."""
-    return [p for group in groups for p in group]
 
 
 def metrics_frequency(checks: TypeChecks, duration: object) -> object:

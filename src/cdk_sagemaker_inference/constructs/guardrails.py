@@ -22,13 +22,14 @@ from ..assembly.resources import known_int
 from ..constraints import constraint
 from ..errors import Problem
 from ..typecheck import TypeChecks, checked, duration_in, props_class
-from ..validation.guardrails import CapacitySpec, GuardrailsSpec, guardrail_size_warnings, validate_guardrails
 from ._lazy import lazy_module
 from ._memo import stack_of
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
     from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from ..validation.guardrails import CapacitySpec, GuardrailsSpec
 else:
     cloudwatch = lazy_module("aws_cdk.aws_cloudwatch")
 
@@ -255,6 +256,9 @@ def _capacity(types: TypeChecks, field_name: str, size: object) -> CapacitySpec 
         return None
     assert isinstance(size, CapacitySize)
     unit = size.unit.value if isinstance(size.unit, CapacityUnit) else size.unit
+    # The rules load with the first guardrails (see _guardrails_spec).
+    from ..validation.guardrails import CapacitySpec
+
     return CapacitySpec(unit=unit, value=size.value)
 
 
@@ -268,6 +272,8 @@ def guardrails_problems(guardrails: DeploymentGuardrails, *, production_variants
     types, spec = _guardrails_spec(guardrails, field_name)
     if spec is None:
         return types
+    from ..validation.guardrails import validate_guardrails
+
     return validate_guardrails(spec, production_variants=production_variants, instance_floors=instance_floors,
                                instance_ceilings=instance_ceilings, variant_names=variant_names, field=field_name) + (
         other_app_alarms(owner, guardrails.rollback_alarms, f"{field_name}.rollback_alarms")
@@ -281,12 +287,18 @@ def guardrails_warnings(guardrails: DeploymentGuardrails, *, instance_floors: Se
     _, spec = _guardrails_spec(guardrails, field_name)
     if spec is None:
         return []
+    from ..validation.guardrails import guardrail_size_warnings
+
     return guardrail_size_warnings(spec, instance_floors=instance_floors, instance_ceilings=instance_ceilings,
                                    variant_names=variant_names, field=field_name)
 
 
 def _guardrails_spec(guardrails: DeploymentGuardrails, field_name: str) -> tuple[list[Problem], GuardrailsSpec | None]:
-    """The type problems of ``guardrails`` and, without any, its plain spec."""
+    """The type problems of ``guardrails`` and, without any, its plain spec. The guardrail rules
+    (``validation.guardrails``) are imported here, by the first endpoint that has guardrails: an endpoint
+    without any never loads them."""
+    from ..validation.guardrails import GuardrailsSpec
+
     types = TypeChecks()
     for conflict in guardrails.conflicts:
         types.conflict(field_name, conflict)

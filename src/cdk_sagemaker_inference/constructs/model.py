@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import inspect
@@ -20,16 +19,15 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.region_info import FactName
 from constructs import Construct, IDependable
 
+from .._keys import BASELINE_CONTEXT
 from ..constraints import NAME_PATTERN, constraint
 from ..errors import Problem, ValidationError
-from ..guard.plugin import BASELINE_CONTEXT, register_guard
 from ..instance_types import Accelerator
 from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation import validate_model
 from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
-from ..validation.instances import image_tag
 from ..validation.model import model_warnings
 from ._base import (
     RemovalPolicyMixin,
@@ -325,6 +323,8 @@ def _check_asset_props(props: dict[str, Any]) -> None:
                     if name not in ("self", "directory")]
         unknown = [name for name in props if name not in accepted]
         if unknown:
+            import difflib  # only a refusal suggests a close match: an app that passes never loads it
+
             close = difflib.get_close_matches(unknown[0], accepted, n=1)
             check.fail("props.type", unknown[0], props[unknown[0]], "is not a prop of DockerImageAsset",
                        f"did you mean {close[0]!r}?" if close else f"the props are: {', '.join(accepted)}")
@@ -478,6 +478,10 @@ class _UriImage(ContainerImage):
     _binds_in_scope = False
 
     def __init__(self, uri: str, accelerator: Accelerator | None) -> None:
+        from ..validation.instances import (
+            image_tag,  # the instance rules load with the endpoints that have instances
+        )
+
         super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else image_tag(uri))
         self._uri = uri
 
@@ -953,6 +957,8 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         # The synth-time guard runs for any app with a construct of this library, so removing the
         # last endpoint (models kept) is compared too (the context is read once per scope).
         if memo(scope, BASELINE_CONTEXT, lambda: scope.node.try_get_context(BASELINE_CONTEXT)):
+            from ..guard.plugin import register_guard  # the guard loads only for an app with a baseline
+
             register_guard(self)
         # A default role holds what each image and model data need from the start where it can (_inline_grant);
         # the others are granted by bind, into the role's default policy.

@@ -16,11 +16,10 @@ from constructs import Construct
 
 from ..assembly.resources import ScalingRange, known_int
 from ..cost.capacity import VariantCapacity, instance_variant
-from ..errors import Problem, ValidationError
+from ..errors import Problem, ValidationError, problems_of
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, shown_number
 from ..typecheck import TypeChecks, checked, props_class
-from ..validation.alarms import check_alarm
 from ..validation.realtime import (
     ScalingSpec,
     VariantSpec,
@@ -43,7 +42,6 @@ from .endpoint import (
     EndpointKind,
     add_metrics_config,
     metrics_frequency,
-    problems_of,
 )
 from .guardrails import (
     DeploymentGuardrails,
@@ -622,6 +620,8 @@ class RealtimeEndpoint(RollbackAlarms, EndpointBase):
 
     def _check_alarm(self, threshold: object, evaluation_periods: object, period: Duration, *,
                      maximum: float | None, threshold_field: str) -> list[Problem]:
+        from ..validation.alarms import check_alarm  # the alarm rules load with the first alarm
+
         check = TypeChecks()
         advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods, comparison=">",
                              period_seconds=period.to_seconds(), threshold_field=threshold_field, maximum=maximum)

@@ -15,7 +15,7 @@ from constructs import Construct, IConstruct, IValidation
 from ..assembly.resources import ScalingRange, known_int
 from ..constraints import constraint
 from ..cost.capacity import VariantCapacity, serverless_variant
-from ..errors import ValidationError
+from ..errors import ValidationError, problems_of
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
 from ..validation.serverless import (
@@ -30,7 +30,7 @@ from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import memo, stack_environment, stack_of, stage_of, with_literal_start
 from ._scaling import PROVISIONED_CONCURRENCY, variant_scalable_target
-from .endpoint import EndpointBase, EndpointKind, problems_of
+from .endpoint import EndpointBase, EndpointKind
 from .model import InferenceModel
 
 # Submodules only some props and methods use, imported on first use (see _lazy).

@@ -16,19 +16,24 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..assembly import StackTemplate
+from .._keys import METADATA_KEY
 from ..assembly.resources import (
     SCALABLE_TARGET,
     ScalingRange,
     as_object,
+    config_kind,
+    config_shape,
     known_count,
+    linked_config_id,
     objects_in,
     referenced_id,
     scaling_ranges,
 )
-from ..guard.findings import METADATA_KEY, config_kind, config_shape, linked_config_id
+
+if TYPE_CHECKING:
+    from ..assembly import StackTemplate
 
 __all__ = ["HOURS_PER_MONTH", "Capacity", "CopyDemand", "VariantCapacity", "capacities_of", "instance_variant",
            "kept_instances", "runs_per_month", "serverless_variant", "update_extra"]

@@ -55,14 +55,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from ..assembly.resources import as_object, construct_path, objects_in, referenced_id, scaling_ranges
-from ..constraints import constraint
+from .._keys import METADATA_KEY as METADATA_KEY
 
-METADATA_KEY = "cdk-sagemaker-inference"
-"""Template and resource Metadata key of this library (kind stamps, acknowledgments)."""
+# The template helpers the cost and the test assertions share live with the other resource helpers (re-exported).
+from ..assembly.resources import as_object, construct_path, objects_in, referenced_id, scaling_ranges
+from ..assembly.resources import config_kind as config_kind
+from ..assembly.resources import config_shape as config_shape
+from ..assembly.resources import linked_config_id as linked_config_id
+from ..constraints import constraint
 
 _ENDPOINT = "AWS::SageMaker::Endpoint"
 _CONFIG = "AWS::SageMaker::EndpointConfig"
+_COMPONENT = "AWS::SageMaker::InferenceComponent"
 _MODEL = "AWS::SageMaker::Model"
 
 UPDATED_IN_PLACE: Mapping[str, frozenset[str]] = {
@@ -324,44 +328,6 @@ class Finding:
         data["acknowledgeable"] = self.change.acknowledgeable
         data["fails"] = self.fails
         return data
-
-
-def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
-    """The logical id of the endpoint config an endpoint's ``EndpointConfigName`` names.
-
-    ``value`` is a ``Ref``/``Fn::GetAtt`` to the config, or the fixed name of a config in
-    ``resources``; None when no config of the template matches.
-    """
-    referenced = referenced_id(value)
-    if referenced is not None:
-        return referenced if referenced in resources else None
-    for logical_id, resource in resources.items():
-        resource = as_object(resource)
-        if resource.get("Type") == _CONFIG and as_object(resource.get("Properties")).get("EndpointConfigName") == value:
-            return str(logical_id)
-    return None
-
-
-def config_kind(config_properties: Mapping[str, Any] | None) -> str | None:
-    """``serverless``, ``async`` or ``realtime`` from an endpoint config's properties (None: no config)."""
-    if config_properties is None:
-        return None
-    if any("ServerlessConfig" in v for v in objects_in(config_properties.get("ProductionVariants"))):
-        return "serverless"
-    return "async" if "AsyncInferenceConfig" in config_properties else "realtime"
-
-
-_COMPONENT = "AWS::SageMaker::InferenceComponent"
-
-
-def config_shape(config_properties: Mapping[str, Any] | None) -> str:
-    """``inference-components`` for a config whose variants name no model and which has an execution role
-    (``CreateEndpointConfig`` for inference components), else ``model``."""
-    props = config_properties or {}
-    variants = objects_in(props.get("ProductionVariants"))
-    if variants and "ExecutionRoleArn" in props and not any("ModelName" in v for v in variants):
-        return "inference-components"
-    return "model"
 
 
 def components_of(template: Mapping[str, Any]) -> dict[str, EndpointState]:

@@ -30,12 +30,11 @@ from .._compat import (
     failing_plugins_fail_synth,
     upgrade_message,
 )
+from .._keys import BASELINE_CONTEXT as BASELINE_CONTEXT
+from .._keys import METADATA_KEY
 from .._version import __version__
 from ..assembly import AssemblyError, is_within, read_assembly, read_baseline
-from .findings import METADATA_KEY, UnsafeChange, Verdict
-
-BASELINE_CONTEXT = "cdk-sagemaker-inference:baseline"
-"""Context key naming a previous cloud assembly directory or template file."""
+from .findings import UnsafeChange, Verdict
 
 _REGISTERED = "cdk-sagemaker-inference:guard-registered"
 

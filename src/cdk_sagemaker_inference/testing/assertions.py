@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..assembly.resources import as_object
-from ..guard.findings import METADATA_KEY, config_kind, linked_config_id
+from .._keys import METADATA_KEY
+from ..assembly.resources import as_object, config_kind, linked_config_id
 from .templates import TemplateSource, nested_stack_resources, nested_templates, template_dict
 
 __all__ = [

@@ -22,7 +22,6 @@ from ..specs import ModelSpec
 from ..tokens import is_unresolved
 from .checks import Checker, revalidated
 from .instances import check_instance_type
-from .schedules import check_schedule
 
 JOB_NAME_MAX_LENGTH = 63
 """TransformJobName: at most 63 characters."""
@@ -271,6 +270,8 @@ def validate_schedule_expression(expression: object, *, scheduler: bool) -> list
         check.fail("batch.schedule", field, expression, f"must be a string, got {type(expression).__name__}",
                    "build it with events.Schedule or scheduler.ScheduleExpression")
         return check.problems
+    from .schedules import check_schedule  # the schedule rules load with the first schedule
+
     check_schedule(check, "batch.schedule", field, expression, at=scheduler, rate_unit_agrees=True)
     return check.problems
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable
 
@@ -41,6 +40,8 @@ def check_instance_type(check: Checker, constraint_id: str, field: str, name: ob
                    "is not an ML instance type name (ml.<family>.<size>), which allow_unknown_instance_type "
                    "still requires", "use the ml.<family>.<size> form, e.g. ml.m5.large")
         return False
+    import difflib  # only a refusal suggests a close match: an app that passes never loads it
+
     close = difflib.get_close_matches(name, sorted(known), n=3)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     check.fail(constraint_id, field, name,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from ..errors import Problem
 from ..specs import ModelSpec
 from ..tokens import is_unresolved
-from .alarms import check_alarm_window
 from .checks import Checker, revalidated
 from .instances import (
     check_autoscaling_instance_type,
@@ -24,7 +23,6 @@ from .instances import (
     inference_ami_cuda_warning,
     volume_key_nvme_warning,
 )
-from .schedules import check_schedule
 
 _MIME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
 """botocore's ``CsvContentType``/``JsonContentType`` pattern (CloudFormation's ``CaptureContentTypeHeader``
@@ -191,11 +189,15 @@ def _check_scaling(check: Checker, scaling: ScalingSpec, field: str) -> None:
         check.number("autoscaling.step-intervals", f"{field}.step_scaling.evaluation_periods",
                      scaling.step_evaluation_periods, minimum=1, fix="evaluate at least 1 period")
     if scaling.step_intervals is not None:  # aws-cdk-lib's alarms evaluate 1 period unless told otherwise
+        from .alarms import check_alarm_window  # the alarm and schedule rules load when a scaling has some
+
         check_alarm_window(check, f"{field}.step_scaling.evaluation_periods",
                            1 if scaling.step_evaluation_periods is None else scaling.step_evaluation_periods,
                            scaling.step_period_seconds, period_field=f"{field}.step_scaling.metric")
     for index, expression in enumerate(scaling.schedule_expressions):
         if isinstance(expression, str) and not is_unresolved(expression):
+            from .schedules import check_schedule
+
             check_schedule(check, "autoscaling.schedule", f"{field}.schedules[{index}].schedule", expression,
                            at=True, rate_unit_agrees=False)
     for index, (s_low, s_high) in enumerate(scaling.schedules):
