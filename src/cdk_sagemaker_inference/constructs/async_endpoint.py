@@ -517,9 +517,8 @@ class AsyncEndpoint(RollbackAlarms, EndpointBase):
         if volume_kms_key is not None:
             volume_key_nvme_warning(cuda, "instance_type", instance_type.name, "volume_kms_key")
         if deployment is not None:
-            from ..validation.realtime import (
-                guardrail_exclusions,  # the real-time rules load with guardrails only
-            )
+            # The real-time rules load with guardrails only.
+            from ..validation.realtime import guardrail_exclusions
 
             guardrail_exclusions(cuda, variant_name, instance_type.name, marketplace=False)
             cuda.problems.extend(guardrails_warnings(deployment, instance_floors=instance_floors,

@@ -478,9 +478,8 @@ class _UriImage(ContainerImage):
     _binds_in_scope = False
 
     def __init__(self, uri: str, accelerator: Accelerator | None) -> None:
-        from ..validation.instances import (
-            image_tag,  # the instance rules load with the endpoints that have instances
-        )
+        # The instance rules load with the first image given by URI or endpoint on instances.
+        from ..validation.instances import image_tag
 
         super().__init__(description=uri, accelerator=accelerator, tag="" if is_unresolved(uri) else image_tag(uri))
         self._uri = uri
