@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -79,12 +80,17 @@ BASELINE = textwrap.dedent("""
 (older releases' bindings load more of their own, e.g. 2.220's ``aws_iam`` loads ``aws_ec2``)."""
 
 
+def printed(code: str, **env: str) -> Any:
+    """What ``code`` prints last (as JSON), run in a fresh Python process (with ``env`` added to the environment)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          check=False, env={**os.environ, **env})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @functools.cache
 def run(code: str) -> frozenset[str]:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return frozenset(json.loads(done.stdout.strip().splitlines()[-1]))
+    return frozenset(printed(code))
 
 
 def loaded(build: str, model_extra: str = "") -> set[str]:
@@ -127,8 +133,7 @@ def test_a_prop_that_needs_a_lazy_module_loads_it_and_is_still_checked() -> None
 def test_the_validation_package_lists_and_loads_its_rules_on_first_use() -> None:
     """`cdk_sagemaker_inference.validation` loads a rule module when one of its names is first read; `dir()` and
     `__all__` list them all the same, and each name resolves."""
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent("""
+    before, listed, resolved = printed(textwrap.dedent("""
             import json, sys
             import cdk_sagemaker_inference.validation as validation
             before = sorted(m for m in sys.modules if m.startswith("cdk_sagemaker_inference.validation."))
@@ -136,9 +141,7 @@ def test_the_validation_package_lists_and_loads_its_rules_on_first_use() -> None
             listed = set(validation.__all__) <= set(dir(validation)) and set(validation.__all__) == set(validation._MODULE_OF)
             resolved = all(callable(getattr(validation, name)) for name in validation.__all__)
             print(json.dumps([before, listed, resolved]))
-        """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    before, listed, resolved = json.loads(done.stdout.strip().splitlines()[-1])
+        """))
     assert "cdk_sagemaker_inference.validation.batch" not in before
     assert "cdk_sagemaker_inference.validation.realtime" not in before
     assert listed and resolved
@@ -152,21 +155,21 @@ def test_the_validation_package_lists_and_loads_its_rules_on_first_use() -> None
 def test_node_is_warmed_once_when_the_app_runs_it_and_never_started_for_it(imports: str, warmed: bool) -> None:
     """With aws-cdk-lib imported, importing the package has node load what the constructs need (the kernel
     module loaded, one warm-up request); without it the package starts no node process of its own."""
-    done = subprocess.run([sys.executable, "-c", imports + textwrap.dedent("""
+    assert printed(imports + textwrap.dedent("""
         import json, sys
         batch = sys.modules.get("cdk_sagemaker_inference.constructs._batch")
         print(json.dumps(["aws_cdk" in sys.modules, batch is not None and batch._load.cache_info().currsize]))
-    """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [warmed, 1 if warmed else False]
+    """)) == [warmed, 1 if warmed else False]
 
 
 USAGE = textwrap.dedent("""
     import json, sys, tempfile
     sys.path.insert(0, {benchmarks!r})
     import bench_common, importlib
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_s3 as s3
+    import cdk_sagemaker_inference as lib
 
-    kind = importlib.import_module("bench_{kind}").KIND
     ran = set()
 
     def profile(frame, event, arg):
@@ -176,15 +179,23 @@ USAGE = textwrap.dedent("""
             ran.add(frame.f_globals.get("__name__", ""))
 
     sys.setprofile(profile)
-    bench_common.build_app(kind, "library", 2, tempfile.mkdtemp()).synth()
+    {build}
+    app.synth()
     sys.setprofile(None)
     # A package's __init__ loads with any of its modules: only modules are listed.
     loaded = sorted(name for name, module in sys.modules.items()
                     if name.startswith("cdk_sagemaker_inference") and not hasattr(module, "__path__"))
     print(json.dumps([loaded, sorted(ran)]))
 """)
-"""The benchmark's app of one kind (``benchmarks/bench_<kind>.py``, two endpoints or jobs), built and synthesized
-with a profile hook: which library modules it loads, and in which of them a function ran."""
+"""An app built and synthesized with a profile hook: which library modules it loads, and in which of them a
+function ran."""
+
+APPS = {  # the benchmark's app of each kind (``benchmarks/bench_<kind>.py``, two endpoints or jobs), and components
+    **{kind: f"app = bench_common.build_app(importlib.import_module('bench_{kind}').KIND, 'library', 2, "
+             "tempfile.mkdtemp())" for kind in ("realtime", "serverless", "async", "batch")},
+    "components": "app = App(outdir=tempfile.mkdtemp()); stack = Stack(app, 'Probe'); "
+                  "bucket = s3.Bucket.from_bucket_name(stack, 'Models', 'models'); " + COMPONENTS,
+}
 
 HOLDS_NO_CODE = {  # loaded for what they hold, not for code that runs
     "cdk_sagemaker_inference._jsii": "the kernel's jsii assembly, loaded by the import itself",
@@ -195,17 +206,13 @@ HOLDS_NO_CODE = {  # loaded for what they hold, not for code that runs
 }
 
 
-@pytest.mark.parametrize("kind", ["realtime", "serverless", "async", "batch"])
+@pytest.mark.parametrize("kind", list(APPS))
 def test_every_library_module_an_app_loads_runs_code_for_it(kind: str) -> None:
     """A module whose code no construct of the app runs is import time (and dataclass creation) on every synth
     for nothing: rules of props the app does not pass (guardrails, alarms, schedules), the guard without a baseline,
     suggestions made only on errors. Each such module is imported where it is used; found by this test, not
     listed by hand (a new module that loads idle fails it)."""
-    code = USAGE.format(benchmarks=str(ROOT / "benchmarks"), kind=kind)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          check=False, env={**os.environ, "CDK_VALIDATION": "false"})
-    assert done.returncode == 0, done.stderr[-3000:]
-    loaded, ran = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded, ran = printed(USAGE.format(benchmarks=str(ROOT / "benchmarks"), build=APPS[kind]), CDK_VALIDATION="false")
     assert "cdk_sagemaker_inference.constructs.model" in ran  # the hook saw the app's constructs
     idle = sorted(set(loaded) - set(ran) - set(HOLDS_NO_CODE))
     assert idle == [], f"a {kind} app loads these modules and runs none of their code: import them where used"
@@ -215,7 +222,7 @@ def test_the_guard_names_of_the_package_root_load_without_the_constructs() -> No
     """``Finding``, ``UnsafeChange``, ``find_unsafe_changes``, ``BASELINE_CONTEXT`` and ``METADATA_KEY`` come from
     the guard and the keys module on first use: neither aws-cdk-lib nor the constructs load for them, and each is
     the object its home module defines."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+    assert printed(textwrap.dedent("""
         import json, sys
         import cdk_sagemaker_inference as lib
         names = ["Finding", "UnsafeChange", "find_unsafe_changes", "BASELINE_CONTEXT", "METADATA_KEY"]
@@ -226,6 +233,4 @@ def test_the_guard_names_of_the_package_root_load_without_the_constructs() -> No
                 values[2] is findings.find_unsafe_changes, values[3] == plugin.BASELINE_CONTEXT,
                 values[4] == findings.METADATA_KEY]
         print(json.dumps([light, same]))
-    """)], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [[False, False], [True] * 5]
+    """)) == [[False, False], [True] * 5]

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         ScaleInStrategy,
     )
     from .data_capture import CaptureMode, DataCapture
-    from .endpoint import METADATA_KEY, Endpoint, EndpointBase, EndpointKind, IEndpoint
+    from .endpoint import METADATA_KEY, Endpoint, EndpointBase, EndpointKind, IEndpoint, RoutingStrategy
     from .guardrails import (
         BlueGreenUpdate,
         CapacitySize,
@@ -66,7 +66,6 @@ if TYPE_CHECKING:
         MetricTarget,
         ProductionVariant,
         RealtimeEndpoint,
-        RoutingStrategy,
         ScheduledCapacity,
         StepScaling,
     )
@@ -135,7 +134,7 @@ _MODULE_OF = {
     "RecommendationJobType": ".recommender_job",
     "RepositoryAccessMode": ".model",
     "RollingUpdate": ".guardrails",
-    "RoutingStrategy": ".realtime",
+    "RoutingStrategy": ".endpoint",
     "ScaleInStrategy": ".components",
     "ScheduledCapacity": ".realtime",
     "ServerlessEndpoint": ".serverless",

@@ -27,7 +27,6 @@ from ..errors import ValidationError, problems_of
 from ..instance_types import InstanceType, known_realtime_types
 from ..tokens import is_unresolved, lower_literals
 from ..typecheck import TypeChecks, checked, props_class
-from ..validation.alarms import check_alarm
 from ..validation.checks import Checker
 from ..validation.components import (
     ComponentEndpointSpec,
@@ -55,12 +54,12 @@ from ._batch import Batch
 from ._environment import environment_problems
 from ._lazy import lazy_module
 from ._memo import adopt, minutes, with_literal_start
-from ._scaling import COPY_COUNT, sagemaker_scalable_target
 from .endpoint import (
     DEFAULT_VARIANT_NAME,
     EndpointBase,
     EndpointKind,
     IEndpoint,
+    RoutingStrategy,
     add_metrics_config,
     check_unique_name,
     metrics_frequency,
@@ -76,7 +75,6 @@ from .model import (
     report_missing_asset,
     select_vpc_subnets,
 )
-from .realtime import RoutingStrategy
 
 # Submodules only some props and methods use, imported on first use (see _lazy).
 if TYPE_CHECKING:
@@ -510,6 +508,8 @@ class _ComponentBase(Construct):
         :param threshold: failed requests per minute (≤ 0 fires whenever there is data: a warning). Default: 1.
         :param evaluation_periods: consecutive breaching minutes (1–1440: CloudWatch evaluates one day). Default: 1.
         """
+        from ..validation.alarms import check_alarm  # the alarm rules load with the first alarm
+
         check = TypeChecks()
         advice = check_alarm(check, threshold=threshold, evaluation_periods=evaluation_periods, period_seconds=60,
                              comparison=">=")
@@ -727,6 +727,8 @@ class InferenceComponent(_ComponentBase, RemovalPolicyMixin):
         endpoint._add(self)
 
     def _autoscale(self, scaling: CopyScaling) -> None:
+        from ._scaling import COPY_COUNT, sagemaker_scalable_target  # loaded by the first copy scaling
+
         target = sagemaker_scalable_target(
             self, "CopyScaling", resource_id=f"inference-component/{self.component_name}", dimension=COPY_COUNT,
             min_capacity=scaling.min_copies, max_capacity=scaling.max_copies)

@@ -42,7 +42,18 @@ if TYPE_CHECKING:
 else:
     cloudwatch = lazy_module("aws_cdk.aws_cloudwatch")
 
-__all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint"]
+__all__ = ["METADATA_KEY", "Endpoint", "EndpointBase", "EndpointKind", "IEndpoint", "RoutingStrategy"]
+
+
+# Shared by the real-time endpoint's variants and the inference-component endpoint's variant: here, so that an
+# inference-component app does not load the real-time endpoint's module for it.
+class RoutingStrategy(enum.Enum):
+    """How a variant spreads requests over its instances (``RoutingConfig.RoutingStrategy``)."""
+
+    LEAST_OUTSTANDING_REQUESTS = "LEAST_OUTSTANDING_REQUESTS"
+    """To the instance with the fewest requests in flight (good for uneven request costs)."""
+    RANDOM = "RANDOM"
+    """To a random instance (SageMaker's default)."""
 
 
 DEFAULT_VARIANT_NAME = "AllTraffic"

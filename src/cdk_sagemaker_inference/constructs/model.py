@@ -23,12 +23,9 @@ from .._keys import BASELINE_CONTEXT
 from ..constraints import NAME_PATTERN, constraint
 from ..errors import Problem, ValidationError
 from ..instance_types import Accelerator
-from ..specs import ContainerSpec, ModelSpec
 from ..tokens import is_unresolved
 from ..typecheck import TypeChecks, checked, props_class
-from ..validation import validate_model
 from ..validation.checks import UNKNOWN_BUCKET_NAME, Checker
-from ..validation.model import model_warnings
 from ._base import (
     RemovalPolicyMixin,
     acknowledge_all,
@@ -79,6 +76,8 @@ if TYPE_CHECKING:
     from aws_cdk import aws_ecr_assets as ecr_assets
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_s3_assets as s3_assets
+
+    from ..specs import ContainerSpec
 else:
     ec2 = lazy_module("aws_cdk.aws_ec2")
     ecr = lazy_module("aws_cdk.aws_ecr")  # a repository of your own, a DLC or Marketplace image's grant
@@ -938,6 +937,10 @@ class InferenceModel(Construct, RemovalPolicyMixin):
         if vpc is not None:
             selected = select_vpc_subnets(self, "InferenceModel", vpc, vpc_subnets)
             subnet_count = len(selected.subnets)
+        # The model rules load with the first model (an inference component's app has none).
+        from ..specs import ModelSpec
+        from ..validation.model import model_warnings, validate_model
+
         self.spec = ModelSpec(
             containers=tuple(_container_spec(self, d) for d in definitions),
             inference_execution_mode=inference_execution_mode.value if inference_execution_mode else None,
@@ -1133,6 +1136,8 @@ class _ImportedModel(InferenceModel):
                            fix="the ARN's name (after model/) must be 1–63 letters, digits and hyphens")
                 if check.problems:
                     raise ValidationError(self.node.path, "InferenceModel", check.problems)
+        from ..specs import ModelSpec
+
         self.spec = ModelSpec(containers=())
         self.role = role
         self.grant_principal = role
@@ -1154,6 +1159,8 @@ def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
 
 
 def _container_spec(scope: Construct, definition: ContainerDefinition) -> ContainerSpec:
+    from ..specs import ContainerSpec
+
     image = definition.image
     data = definition.model_data
     return ContainerSpec(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,6 +39,7 @@ from .endpoint import (
     DEFAULT_VARIANT_NAME,
     EndpointBase,
     EndpointKind,
+    RoutingStrategy,
     add_metrics_config,
     metrics_frequency,
 )
@@ -65,15 +65,6 @@ __all__ = ["InstanceScaling", "MetricTarget", "ProductionVariant", "RealtimeEndp
            "ScheduledCapacity", "StepScaling"]
 
 _INSTANCE_METRICS = "/aws/sagemaker/Endpoints"
-
-
-class RoutingStrategy(enum.Enum):
-    """How a variant spreads requests over its instances (``RoutingConfig.RoutingStrategy``)."""
-
-    LEAST_OUTSTANDING_REQUESTS = "LEAST_OUTSTANDING_REQUESTS"
-    """To the instance with the fewest requests in flight (good for uneven request costs)."""
-    RANDOM = "RANDOM"
-    """To a random instance (SageMaker's default)."""
 
 
 @props_class

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
 from ..instance_types import (
     Accelerator,
@@ -16,9 +17,11 @@ from ..instance_types import (
     known_inference_ami_versions,
     takes_no_volume_size,
 )
-from ..specs import ContainerSpec
 from ..tokens import is_unresolved
 from .checks import Checker
+
+if TYPE_CHECKING:
+    from ..specs import ContainerSpec  # an annotation only
 
 
 def check_instance_type(check: Checker, constraint_id: str, field: str, name: object,
