@@ -95,9 +95,9 @@ VALIDATION = False
 L1_BUCKET = False
 """The hand-written app also imports the models' bucket (``--l1-imports-bucket``, ``bench_common.L1_IMPORTS_BUCKET``)."""
 CODE_CACHE = True
-"""The library's code cache (node's compiled region facts and metadata tables, ``_batch.code_cache_dir``) in a directory
-of the run, filled before the measurements by one library app (``prepare``) and used by every measurement and the import
-table: what a user's synth finds after the first one on a machine. ``--no-code-cache``: off in every process (a first
+"""The library's code cache (node's compiled aws-cdk-lib modules, ``_batch.code_cache_dir``) in a directory of the run,
+filled before the measurements by one library app of each kind (``prepare``) and used by every measurement and the
+import table: what a user's synth finds after the first one on a machine. ``--no-code-cache``: off in every process (a first
 synth, a CI machine without a kept cache)."""
 CODE_CACHE_ENV = "CDK_SAGEMAKER_INFERENCE_CODE_CACHE"
 """``_batch.CODE_CACHE_ENV``, pasted: the runner does not import the library (``tests/test_bench_smoke.py`` checks it)."""
@@ -346,7 +346,7 @@ def prepare(workdir: str) -> str:
     installed wheel; an editable checkout under ``PYTHONDONTWRITEBYTECODE`` would compile every
     module in every process), the DLC table the hand-written apps paste, written once to a file
     (``bench_common.DLC_ACCOUNTS_FILE``), and the library's code cache (:data:`CODE_CACHE`), filled by
-    one library app. Returns the DLC file's path."""
+    one library app of each kind (each loads modules of its own). Returns the DLC file's path."""
     compileall.compile_dir(str(ROOT / "src"), quiet=1)
     compileall.compile_dir(str(HERE), quiet=1, maxlevels=0)
     from bench_common import dlc_accounts
@@ -354,9 +354,10 @@ def prepare(workdir: str) -> str:
     path = Path(workdir) / "dlc-accounts.json"
     path.write_text(json.dumps(dlc_accounts()))
     if _CODE_CACHE_DIR[0]:
-        measure_app(next(iter(kinds())), "library", 1, "process", str(path))
+        for kind in kinds():
+            measure_app(kind, "library", 1, "process", str(path))
         if not any(Path(_CODE_CACHE_DIR[0]).iterdir()):
-            raise RuntimeError("the library app wrote no code cache")
+            raise RuntimeError("the library apps wrote no code cache")
     return str(path)
 
 
@@ -533,7 +534,7 @@ def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_
     cache = ("filled before the runs, as after a first synth on the machine" if CODE_CACHE else
              "off (`--no-code-cache`: a first synth, a CI machine that keeps no cache)")
     lines = [f"Measured {machine_line()}. aws-cdk-lib's template validation: {validation}. The library's code cache "
-             f"(node's compiled region facts and metadata tables): {cache}.", ""]
+             f"(node's compiled aws-cdk-lib modules): {cache}.", ""]
     if L1_BUCKET:
         lines[-1:] = ["The hand-written L1 app imports the models' bucket as the library app does (`--l1-imports-bucket`).", ""]
     last: list[str] = []

@@ -3,6 +3,8 @@ Python ``Batch`` that drives it."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.resources
 import io
 import json
 import os
@@ -568,10 +570,39 @@ app.synth()
 """
 
 
-def test_node_compiles_the_region_facts_and_the_tables_with_a_code_cache_it_writes_once(tmp_path: Path) -> None:
-    """The first app writes the code cache of the warm-up's files (the region facts, the metadata tables) after
-    the loads; later apps use it (the files are not written again), one that V8 refuses (here: garbage) is
-    replaced, and the template is the same with and without a cache."""
+_SYNTH_FILE = "core/lib/private/synthesis.js"
+"""A file of aws-cdk-lib node loads for the app's synth (after the warm-up), whose functions run only then."""
+
+_COMPILED_ONLY = """
+const vm = require('vm');
+const source = require('fs').readFileSync(0, 'utf8');
+const script = new vm.Script('(function (exports, require, module, __filename, __dirname) { ' + source + '\\n});');
+process.stdout.write(JSON.stringify({version: process.version, arch: process.arch,
+                                     compiledOnly: script.createCachedData().length}));
+"""
+"""What node's code cache of a file holds when it is made before the file runs (as node's own compile cache makes it)."""
+
+
+def _aws_cdk_lib_sources(paths: set[str]) -> dict[str, bytes]:
+    """Files of the aws-cdk-lib package jsii loads into node, read from the tarball the Python package ships."""
+    tarball = next(item for item in importlib.resources.files("aws_cdk._jsii").iterdir()
+                   if item.name.endswith(".jsii.tgz"))
+    found: dict[str, bytes] = {}
+    with tarball.open("rb") as stream, tarfile.open(fileobj=stream, mode="r:gz") as archive:
+        for member in archive:
+            name = member.name.removeprefix("package/")
+            if name in paths and (extracted := archive.extractfile(member)) is not None:
+                found[name] = extracted.read()
+                if len(found) == len(paths):
+                    break
+    return found
+
+
+def test_node_compiles_aws_cdk_lib_with_a_code_cache_it_writes_once_at_exit(tmp_path: Path) -> None:
+    """The first app writes, when node exits, the code cache of every aws-cdk-lib file node loaded after the
+    warm-up began (the region facts, the metadata tables, the file of the synth among them), keyed by node and
+    content, with the functions compiled while the app ran; later apps use it (nothing is written again), one
+    that V8 refuses (here: garbage) is replaced, and the template is the same with and without a cache."""
     cache = tmp_path / "v8"
     cache.mkdir(mode=0o700)
     app = tmp_path / "app.py"
@@ -591,9 +622,21 @@ def test_node_compiles_the_region_facts_and_the_tables_with_a_code_cache_it_writ
 
     template = synth("first", str(cache))
     first = written()
-    assert len(first) == 1 + len(_batch.METADATA_TABLES)  # (the region facts' file and the two tables)
     assert all(re.fullmatch(r"[0-9a-f]{64}\.v8", name) for name in first), sorted(first)
     assert all((cache / name).stat().st_mode & 0o777 == 0o600 for name in first)
+    sources = _aws_cdk_lib_sources({_batch.REGION_FACTS[0], *_batch.METADATA_TABLES, _SYNTH_FILE})
+    node = shutil.which(os.environ.get("JSII_NODE", "node"))
+    assert node is not None
+    facts = json.loads(subprocess.run([node, "-e", _COMPILED_ONLY], input=sources[_SYNTH_FILE], capture_output=True,
+                                      check=True, timeout=60).stdout)
+
+    def key(path: str) -> str:
+        return hashlib.sha256(f"{facts['version']} {facts['arch']}\0".encode() + sources[path]).hexdigest() + ".v8"
+
+    assert {key(path) for path in sources} <= first.keys(), "a file loaded after the warm-up began has no cache"
+    assert len(first) > 50  # (every module of aws-cdk-lib the app loaded: iam, s3, sagemaker, the synthesis...)
+    # Made at exit, after the synth ran: it holds the functions node compiled then (made before, it would not).
+    assert len(first[key(_SYNTH_FILE)][1]) > facts["compiledOnly"] * 1.5, (len(first[key(_SYNTH_FILE)][1]), facts)
     assert synth("second", str(cache)) == template
     assert written() == first  # used, not written again
     largest = max(first, key=lambda name: len(first[name][1]))

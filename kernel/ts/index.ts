@@ -4,7 +4,7 @@
 declare const require: ((id: string) => any) & { resolve(id: string): string; cache: Record<string, any> };
 declare const setImmediate: (callback: () => void) => unknown;
 declare const structuredClone: <T>(value: T) => T;
-declare const process: { version: string; arch: string; pid: number };
+declare const process: { version: string; arch: string; pid: number; on(event: 'exit', listener: () => void): void };
 
 const types: Record<string, any> = {};
 
@@ -84,63 +84,76 @@ function warmNext(): void {
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 const WRAPPER_TAIL = '\n});';
 
-/** The scripts `loadCached` compiled without a code cache V8 took, and where theirs goes (see `saveCodeCaches`). */
-const uncached: Array<{ script: any; cacheFile: string }> = [];
+/** The scripts compiled without a code cache V8 took, and where theirs goes (see `saveCodeCaches`). */
+const uncached: Array<{ script: any; filename: string; cacheFile: string }> = [];
+
+/** The directory of the code caches, once `useCodeCache` has hooked node's compile (empty: no cache). */
+let codeCacheDir = '';
 
 /**
- * Loads a CommonJS file of aws-cdk-lib as node's `require` would and puts it in node's module cache
- * (`require.cache`), where aws-cdk-lib's own `require` of it finds it, compiling it with the V8 code cache
- * kept in `cacheDir` for this node and this source, by content hash (V8 takes a code cache for any source of
- * the length it was made for: `SerializedCodeData::SourceHash` in V8's code-serializer.cc).
- * Hand-written because node's own compile cache (`module.enableCompileCache`) keys each entry by the
- * module's path, which jsii makes new in every process (a temporary directory of links), and keeps what
- * V8 compiled before the module ran, not the functions compiled while it ran (the region facts' one
- * function of 1.3 MB).
+ * From now on, compiles every CommonJS file of aws-cdk-lib (a path below `root`) that node's loader loads with the
+ * V8 code cache kept in `cacheDir` for this node and this source, by content hash (V8 takes a code cache for any
+ * source of the length it was made for: `SerializedCodeData::SourceHash` in V8's code-serializer.cc), and writes
+ * the code cache of each file compiled without one when node exits (`saveCodeCaches`). Files outside aws-cdk-lib,
+ * and what node compiles otherwise (ES modules, a file starting with `#!`), go to node's own compile.
+ *
+ * Hand-written because node's own compile cache (`module.enableCompileCache`) keys each entry by the module's
+ * path, which jsii makes new in every process (a temporary directory of links), and keeps what V8 compiled
+ * before the module ran, where a cache made at exit also holds the functions compiled while the app ran (node
+ * compiles a function the first time it is called: most of aws-cdk-lib's synthesis).
  */
-function loadCached(file: string, cacheDir: string): void {
-  if (require.cache[file] !== undefined) {
+function useCodeCache(root: string, cacheDir: string): void {
+  if (codeCacheDir !== '' || cacheDir === '') {
     return;
   }
-  const fs = require('fs');
-  const path = require('path');
-  const vm = require('vm');
+  codeCacheDir = cacheDir;
   const Module = require('module');
-  const source: string = fs.readFileSync(file, 'utf8');
-  const key = require('crypto').createHash('sha256')
-    .update(`${process.version} ${process.arch}\0`).update(source).digest('hex');
-  const cacheFile = path.join(cacheDir, `${key}.v8`);
-  let cachedData: unknown;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(WRAPPER_HEAD + source + WRAPPER_TAIL,
-    { filename: file, columnOffset: -WRAPPER_HEAD.length, cachedData });
-  const module = new Module(file, undefined);
-  module.filename = file;
-  require.cache[file] = module;
-  try {
-    script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file,
-      path.dirname(file));
-    module.loaded = true;
-  } catch (error) {
-    delete require.cache[file];
-    throw error;
-  }
-  if (cachedData === undefined || script.cachedDataRejected) {
-    uncached.push({ script, cacheFile });
-  }
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function compileCached(this: any, content: string, filename: string,
+    ...rest: any[]): any {
+    const format = rest[0];
+    if (typeof filename !== 'string' || !filename.startsWith(root) || !filename.endsWith('.js')
+      || (format !== undefined && format !== 'commonjs') || content.startsWith('#!')) {
+      return compile.call(this, content, filename, ...rest);
+    }
+    const fs = require('fs');
+    const path = require('path');
+    const vm = require('vm');
+    const key = require('crypto').createHash('sha256')
+      .update(`${process.version} ${process.arch}\0`).update(content).digest('hex');
+    const cacheFile = path.join(cacheDir, `${key}.v8`);
+    let cachedData: unknown;
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(WRAPPER_HEAD + content + WRAPPER_TAIL, {
+      filename,
+      columnOffset: -WRAPPER_HEAD.length,
+      cachedData,
+      importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    if (cachedData === undefined || script.cachedDataRejected) {
+      uncached.push({ script, filename, cacheFile });
+    }
+    return script.runInThisContext().call(this.exports, this.exports, Module.createRequire(filename), this, filename,
+      path.dirname(filename));
+  };
+  process.on('exit', () => saveCodeCaches());
 }
 
 /**
- * Writes the code cache of each script `loadCached` compiled without one, after the warm-up's loads (the
- * region facts' registering function has run, so its compiled code is in the cache): to a file of this
- * process, renamed into place, so that a process reading the cache never sees half a file.
+ * Writes the code cache of each script compiled without one (of those in `files`, when given): when node exits
+ * (after the app's synth: the functions compiled while it ran are in the cache), and for the warm-up's files,
+ * whose functions have run when they are loaded, between two requests after the warm-up (see `warm`). To a file
+ * of this process, renamed into place, so that a process reading the cache never sees half a file.
  */
-function saveCodeCaches(): void {
+function saveCodeCaches(files?: string[]): void {
   const fs = require('fs');
-  for (const { script, cacheFile } of uncached.splice(0)) {
+  const saved = uncached.filter(({ filename }) => files === undefined || files.includes(filename));
+  uncached.splice(0, uncached.length, ...uncached.filter((entry) => !saved.includes(entry)));
+  for (const { script, cacheFile } of saved) {
     const partial = `${cacheFile}.${process.pid}.partial`;
     try {
       fs.writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
@@ -286,8 +299,9 @@ export class Batch {
    * Queues loads of aws-cdk-lib, made after this call has returned, one group between two requests (see
    * `warmNext`): node loads the modules the first constructs will need while Python works. Each load is
    * a type, by its jsii name (e.g. `aws-cdk-lib.aws_iam.Role`), or a file of aws-cdk-lib, by its path in
-   * the package (it has a '/'), compiled with the V8 code cache kept in `cacheDir` (see `loadCached`;
-   * none when empty). Returns the files that do not exist (skipped).
+   * the package (it has a '/'). With a `cacheDir`, every file of aws-cdk-lib node loads from now on (these
+   * and those the app's calls load) is compiled with the V8 code cache kept there (see `useCodeCache`).
+   * Returns the files that do not exist (skipped).
    *
    * @param groups the loads, in the order to make them; the loads of a group are made together
    * @param cacheDir the directory of the code caches, or an empty string
@@ -297,13 +311,12 @@ export class Batch {
     const fs = require('fs');
     const missing = groups.flat().filter((load) => load.includes('/') && !fs.existsSync(root + load));
     const idle = warming.length === 0;
+    useCodeCache(root, cacheDir);
     const load = (name: string): void => {
-      if (!name.includes('/')) {
-        typeNamed(name);
-      } else if (cacheDir) {
-        loadCached(root + name, cacheDir);
-      } else {
+      if (name.includes('/')) {
         require(root + name);
+      } else {
+        typeNamed(name);
       }
     };
     for (const group of groups) {
@@ -318,8 +331,9 @@ export class Batch {
         }
       });
     }
-    if (cacheDir) {
-      warming.push(saveCodeCaches);
+    const files = groups.flat().filter((name) => name.includes('/') && !missing.includes(name));
+    if (files.length > 0) {
+      warming.push(() => saveCodeCaches(files.map((name) => root + name)));
     }
     if (idle && warming.length > 0) {
       setImmediate(warmNext);

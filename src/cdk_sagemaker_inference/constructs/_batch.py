@@ -139,8 +139,9 @@ CODE_CACHE_ENV = "CDK_SAGEMAKER_INFERENCE_CODE_CACHE"
 
 
 def code_cache_dir() -> str:
-    """Where node keeps the code cache of the large aws-cdk-lib files the warm-up loads (:data:`REGION_FACTS`, the
-    metadata tables), so that a later synth on this machine skips compiling them: :data:`CODE_CACHE_ENV`, else
+    """Where node keeps the code cache of the aws-cdk-lib files it loads once the warm-up has begun (the
+    :data:`REGION_FACTS`, the metadata tables, and every module an app's calls and synth load after them), so that a
+    later synth on this machine skips compiling them: :data:`CODE_CACHE_ENV`, else
     ``cdk-sagemaker-inference/v8`` in ``$XDG_CACHE_HOME`` (``~/.cache``); an empty string (no cache) when it is
     ``off``, when ``NODE_DISABLE_COMPILE_CACHE`` is set (node's own switch for its compile cache), or when the
     directory cannot be made, is not a directory, or is not the user's own and closed to others (V8 runs what a
@@ -174,9 +175,11 @@ def warm() -> list[str]:
     its next request delays that request by the rest of it (the loads are ones an endpoint app makes anyway, except
     where it needs no bucket or no autoscaling; an app that exits at once waits for the load in progress). The tables
     are loaded when the context the CDK CLI passes turns metadata collection on, or when no CLI passed one (the app's
-    own context cannot be read before its App exists; a ``cdk init`` app has the flag on). The code cache of a file
-    compiled without one is written after the loads. Nothing else changes: loading a module earlier, or from its code
-    cache, changes no template. Returns the files aws-cdk-lib does not have (skipped; a type that does not resolve is
+    own context cannot be read before its App exists; a ``cdk init`` app has the flag on). From this request on, node
+    compiles every aws-cdk-lib file it loads with its code cache (:func:`code_cache_dir`) and writes the cache of a
+    file compiled without one: the warm-up's files after their loads, the others when node exits (after the app's
+    synth, so that the cache holds the functions compiled while the app ran). Nothing else changes: loading a module
+    earlier, or from its code cache, changes no template. Returns the files aws-cdk-lib does not have (skipped; a type that does not resolve is
     skipped in node, where the call that needs it fails as it would have)."""
     given = os.environ.get(CONTEXT_ENV)
     try:
