@@ -24,7 +24,7 @@ def test_quick_mode_prints_the_tables_and_the_machine_readable_lines() -> None:
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("Measured ") and "cores" in lines[0] and "aws-cdk-lib" in lines[0]
     assert "template validation: off" in lines[0]
-    assert "code cache (node's compiled region facts and metadata tables): filled before the runs" in lines[0]
+    assert "code cache (node's compiled aws-cdk-lib modules): filled before the runs" in lines[0]
     # The whole-process table: the three sides in both modes, paired ratios against alpha and L1.
     header = next(line for line in lines if line.startswith("| kind | N | process s"))
     assert "library/alpha" in header and "cdk synth s" in header
@@ -60,7 +60,7 @@ def test_the_bucket_import_diagnostic_says_so_and_never_writes_the_readme() -> N
                           check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "The hand-written L1 app imports the models' bucket as the library app does" in done.stdout
-    assert "code cache (node's compiled region facts and metadata tables): off (`--no-code-cache`" in done.stdout
+    assert "code cache (node's compiled aws-cdk-lib modules): off (`--no-code-cache`" in done.stdout
     assert re.search(r"^\| serverless \| 1 \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d \|", done.stdout, re.M), done.stdout
 
 
