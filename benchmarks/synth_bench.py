@@ -388,14 +388,19 @@ def measure_app(kind: str, side: str, n: int, mode: str, dlc_file: str) -> dict[
     return {"kind": kind, "side": side, "n": n, "mode": mode, "seconds": seconds, "resources": resources}
 
 
+FULL_REPS_FROM = 10
+"""The smallest N measured with every repetition: the whole-process targets hold from N = 10 (library/L1), so N = 10 is
+measured as often as the sizes above it; below it (N = 1), ``small_reps``."""
+
+
 def reps_for(n: int, reps: int, small_reps: int) -> int:
-    """Repetitions at size ``n``: all of them at the target sizes, ``small_reps`` below."""
-    return reps if n >= min(TARGET_NS) else min(reps, small_reps)
+    """Repetitions at size ``n``: all of them from :data:`FULL_REPS_FROM` on, ``small_reps`` below."""
+    return reps if n >= FULL_REPS_FROM else min(reps, small_reps)
 
 
 def run_benchmark(kind_names: Sequence[str], ns: Sequence[int], reps: int, small_reps: int,
                   modes: Sequence[str] = MODES) -> dict[tuple[str, str, int, str], list[dict[str, Any]]]:
-    """Every (mode, kind, N, side) ``reps`` times (``small_reps`` below N=50); within a repetition
+    """Every (mode, kind, N, side) ``reps`` times (``small_reps`` below N=10); within a repetition
     the sides of one (kind, N) run back to back in every mode, in an order that rotates between
     repetitions and sizes."""
     results: dict[tuple[str, str, int, str], list[dict[str, Any]]] = collections.defaultdict(list)
@@ -529,7 +534,7 @@ def report(results: dict[tuple[str, str, int, str], list[dict[str, Any]]], kind_
     mode, ``whole process: …`` for the whole-process mode)."""
     counts = sorted({reps_for(n, reps, small_reps) for n in ns}, reverse=True)
     repetitions = (f"{counts[0]} repetition{'s' if counts[0] != 1 else ''}" if len(counts) == 1 else
-                   f"{counts[0]} repetitions at N ≥ {min(TARGET_NS)}, {counts[1]} below")
+                   f"{counts[0]} repetitions at N ≥ {FULL_REPS_FROM}, {counts[1]} below")
     validation = "on" if VALIDATION else "off (`CDK_VALIDATION=false`, `cdk synth --no-validation`)"
     cache = ("filled before the runs, as after a first synth on the machine" if CODE_CACHE else
              "off (`--no-code-cache`: a first synth, a CI machine that keeps no cache)")
@@ -707,7 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ns", help=f"comma-separated N (default: {','.join(map(str, FULL_NS))})")
     parser.add_argument("--reps", type=int, help=f"repetitions (default: {DEFAULT_REPS}; 1 with --quick)")
     parser.add_argument("--small-reps", type=int, default=SMALL_N_REPS,
-                        help=f"repetitions below N=50 (default: {SMALL_N_REPS})")
+                        help=f"repetitions below N={FULL_REPS_FROM} (default: {SMALL_N_REPS})")
     parser.add_argument("--write-readme", action="store_true", help="write the table into README.md")
     parser.add_argument("--profile", metavar="KIND", help="count jsii round trips of both sides of KIND")
     parser.add_argument("--n", type=int, default=50, help="N for --profile (default 50)")
