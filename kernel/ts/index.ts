@@ -87,8 +87,8 @@ const WRAPPER_TAIL = '\n});';
 /** The scripts compiled without a code cache V8 took, and where theirs goes (see `saveCodeCaches`). */
 const uncached: Array<{ script: any; filename: string; cacheFile: string }> = [];
 
-/** The directory of the code caches, once `useCodeCache` has hooked node's compile (empty: no cache). */
-let codeCacheDir = '';
+/** Whether `useCodeCache` has hooked node's compile (once per process). */
+let codeCacheHooked = false;
 
 /**
  * From now on, compiles every CommonJS file of aws-cdk-lib (a path below `root`) that node's loader loads with the
@@ -103,10 +103,10 @@ let codeCacheDir = '';
  * compiles a function the first time it is called: most of aws-cdk-lib's synthesis).
  */
 function useCodeCache(root: string, cacheDir: string): void {
-  if (codeCacheDir !== '' || cacheDir === '') {
+  if (codeCacheHooked || cacheDir === '') {
     return;
   }
-  codeCacheDir = cacheDir;
+  codeCacheHooked = true;
   const Module = require('module');
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileCached(this: any, content: string, filename: string,

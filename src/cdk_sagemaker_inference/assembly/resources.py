@@ -13,6 +13,7 @@ __all__ = ["ScalingRange", "as_object", "config_kind", "config_shape", "construc
            "linked_config_id", "objects_in", "referenced_id", "scaling_ranges"]
 
 SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 
 
 def referenced_id(value: Any) -> str | None:
@@ -124,8 +125,6 @@ def construct_path(resource: Any) -> str | None:
     return path.removesuffix("/Resource") if isinstance(path, str) and path else None
 
 
-_CONFIG = "AWS::SageMaker::EndpointConfig"
-
 
 def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
     """The logical id of the endpoint config an endpoint's ``EndpointConfigName`` names.
@@ -138,7 +137,7 @@ def linked_config_id(value: Any, resources: Mapping[str, Any]) -> str | None:
         return referenced if referenced in resources else None
     for logical_id, resource in resources.items():
         resource = as_object(resource)
-        if resource.get("Type") == _CONFIG and as_object(resource.get("Properties")).get("EndpointConfigName") == value:
+        if resource.get("Type") == ENDPOINT_CONFIG and as_object(resource.get("Properties")).get("EndpointConfigName") == value:
             return str(logical_id)
     return None
 

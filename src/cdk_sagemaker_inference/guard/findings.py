@@ -58,6 +58,7 @@ from typing import Any
 from .._keys import METADATA_KEY as METADATA_KEY
 
 # The template helpers the cost and the test assertions share live with the other resource helpers (re-exported).
+from ..assembly.resources import ENDPOINT_CONFIG as _CONFIG
 from ..assembly.resources import as_object, construct_path, objects_in, referenced_id, scaling_ranges
 from ..assembly.resources import config_kind as config_kind
 from ..assembly.resources import config_shape as config_shape
@@ -65,7 +66,6 @@ from ..assembly.resources import linked_config_id as linked_config_id
 from ..constraints import constraint
 
 _ENDPOINT = "AWS::SageMaker::Endpoint"
-_CONFIG = "AWS::SageMaker::EndpointConfig"
 _COMPONENT = "AWS::SageMaker::InferenceComponent"
 _MODEL = "AWS::SageMaker::Model"
 
